@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * app: one running installation, and the request context its handlers see.
+ *
+ * The app owns what lives as long as the process: configuration, the
+ * database pool, compiled templates, the router and the metrics.  All of it
+ * is built before serving and read-only afterwards, except the metrics
+ * counters, which are atomic.
+ *
+ * A request reaches a feature's handler as a struct rq: its tenant (already
+ * resolved by host or /t/<slug>/), language, a database connection on demand,
+ * the session on demand, and the page data that templates render.
+ */
+#ifndef RATHAUS_APP_H
+#define RATHAUS_APP_H
+
+#include "auth/auth.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "http/http.h"
+#include "tenant/tenant.h"
+#include "view/view.h"
+
+#include <stdbool.h>
+
+struct db;
+struct db_pool;
+struct metrics;
+
+struct app {
+	struct config cfg;
+	struct db_pool *pool;
+	struct view *view;
+	struct http_router *router;
+	struct metrics *metrics;
+	struct http_server *server;	/* while serving */
+	char static_dir[CONFIG_STR_MAX + 16];
+};
+
+enum route_flags {
+	ROUTE_GLOBAL = 1 << 0,	   /* served without a tenant too (health, static) */
+	ROUTE_STAFF = 1 << 1,	   /* needs a logged-in staff user of the tenant */
+	ROUTE_NO_CSRF = 1 << 2,	   /* a POST that needs no CSRF token (none yet) */
+	ROUTE_LOGIN_LIMIT = 1 << 3, /* counts against the per-IP login rate limit */
+	ROUTE_TENANT_OPTIONAL = 1 << 4, /* with or without a tenant (the home page) */
+};
+
+struct rq {
+	struct app *app;
+	struct http_req *http;
+	struct http_resp *resp;
+	struct arena *a;		 /* the request arena */
+	const struct http_route *route;
+	const struct tenant *tenant;	 /* NULL at the installation root */
+	const char *base;		 /* URL prefix of the tenant: "" or "/t/<slug>" */
+	const char *path;		 /* the path below base, "/..." */
+	const char *lang;		 /* "de" or "en" */
+	struct db *db;			 /* borrowed by rq_db(), returned after the request */
+	struct session *session;	 /* set by rq_session() */
+	struct staff_user *user;	 /* the logged-in staff user, or NULL */
+	struct view_val *page;		 /* template data root */
+	struct err err;
+};
+
+typedef void (*rq_handler)(struct rq *q);
+
+/* Set up everything but the server.  Returns 0 or an error with the detail in e. */
+int app_init(struct app *app, const struct config *cfg, bool with_views, struct err *e) MUST_CHECK;
+void app_release(struct app *app);
+
+/* Register a route; the feature's register function calls this at start-up. */
+void app_route(struct app *app, unsigned methods, const char *pattern, rq_handler fn,
+	       unsigned flags, size_t body_limit);
+
+/* Serve until SIGTERM/SIGINT, then stop gracefully.  Returns 0 or an error. */
+int app_serve(struct app *app, struct err *e);
+
+/* The server callbacks, for app_serve() and the request fuzzer. */
+extern const struct http_app app_http;
+
+/* A database connection for this request.  Returns 0 or ERR_DB. */
+int rq_db(struct rq *q, struct db **out);
+
+/*
+ * The session of this request, created when `create` and none exists (the
+ * cookie is then set on the response).  Returns 0, ERR_NOTFOUND (none and
+ * not created), or ERR_DB.
+ */
+int rq_session(struct rq *q, bool create, struct session **out);
+
+/* Start a fresh session for `user_id`, ending the old one (login, logout). */
+int rq_session_renew(struct rq *q, int64_t user_id);
+
+/* A URL of this tenant: base + path. */
+const char *rq_url(struct rq *q, const char *path);
+
+/* Render page template `tpl` inside the layout, status 200 unless set. */
+void rq_render(struct rq *q, const char *tpl);
+/* Render the error page for `status` with message key `msg` (NULL: by status). */
+void rq_error(struct rq *q, int status, const char *msg);
+/* Handle a failed call: log e's detail with the request id, render by code. */
+void rq_fail(struct rq *q, int code);
+/* 303 See Other to a path of this tenant. */
+void rq_redirect(struct rq *q, const char *path);
+
+#endif

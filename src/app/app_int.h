@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* What the files of src/app share. */
+#ifndef RATHAUS_APP_INT_H
+#define RATHAUS_APP_INT_H
+
+#include "app/app.h"
+
+/* The request context of `r`, made on first use. */
+struct rq *rq_of(struct http_req *r, struct app *app);
+/* "de" or "en" from ?lang=, the lang cookie, or Accept-Language. */
+const char *rq_pick_lang(struct http_req *r);
+/* Fill q->page with what every page shows (tenant, language, user). */
+void rq_page_init(struct rq *q);
+/* `s` percent-encoded for a query value; lives in the request arena. */
+const char *rq_urlencode(struct rq *q, const char *s);
+
+#endif

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Server-side sessions.  The cookie carries a 256-bit random token; the
+ * table keeps only its BLAKE2b hash, so reading the table opens no session.
+ * A session belongs to one tenant: a token shown to another tenant is unknown.
+ */
+#include "auth/auth.h"
+
+#include "db/db.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Write the expiry at most this often, so browsing does not write per request. */
+#define SESSION_TOUCH_S 60
+
+int
+auth_init(void)
+{
+	return sodium_init() < 0 ? ERR_INTERNAL : 0;
+}
+
+void
+auth_token(char *buf)
+{
+	unsigned char raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(buf, AUTH_TOKEN_LEN + 1, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static void
+hash_token(const char *token, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static bool
+token_shape_ok(const char *token)
+{
+	if (strlen(token) != AUTH_TOKEN_LEN)
+		return false;
+	for (const char *p = token; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+int
+session_load(struct db *db, const struct tenant *t, const char *token, int ttl_s,
+	     struct session *out, struct err *e)
+{
+	static const char sql[] = "SELECT COALESCE(user_id, 0), csrf, expires_at FROM session "
+				  "WHERE id_hash = $1 AND tenant_id = $2 AND expires_at > $3";
+	static const char touch_sql[] =
+		"UPDATE session SET seen_at = $2, expires_at = $3 WHERE id_hash = $1";
+	struct db_stmt *st = NULL;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!token || !token_shape_ok(token))
+		return ERR_NOTFOUND;
+	hash_token(token, out->id_hash);
+	rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, out->id_hash);
+	db_bind_int64(st, 2, t->id);
+	db_bind_int64(st, 3, now);
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		out->user_id = db_col_int64(st, 0);
+		snprintf(out->csrf, sizeof(out->csrf), "%s", db_col_text(st, 1));
+		out->expires_at = db_col_int64(st, 2);
+		out->tenant_id = t->id;
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = ERR_NOTFOUND;
+	}
+	db_finalize(st);
+	if (rc || out->expires_at - now > ttl_s - SESSION_TOUCH_S)
+		return rc;
+	out->expires_at = now + ttl_s;
+	if (db_prepare(db, touch_sql, &st, e) == 0) {
+		db_bind_text(st, 1, out->id_hash);
+		db_bind_int64(st, 2, now);
+		db_bind_int64(st, 3, out->expires_at);
+		db_step(st, e);
+		db_finalize(st);
+	}
+	return 0;
+}
+
+int
+session_create(struct db *db, const struct tenant *t, int64_t user_id, int ttl_s,
+	       struct session *out, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO session (id_hash, tenant_id, user_id, csrf, created_at, seen_at, "
+		"expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6)";
+	struct db_stmt *st = NULL;
+	int64_t now = (int64_t)time(NULL);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	auth_token(out->token);
+	auth_token(out->csrf);
+	hash_token(out->token, out->id_hash);
+	out->tenant_id = t->id;
+	out->user_id = user_id;
+	out->expires_at = now + ttl_s;
+	out->is_new = true;
+	rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, out->id_hash);
+	db_bind_int64(st, 2, t->id);
+	if (user_id)
+		db_bind_int64(st, 3, user_id);
+	else
+		db_bind_null(st, 3);
+	db_bind_text(st, 4, out->csrf);
+	db_bind_int64(st, 5, now);
+	db_bind_int64(st, 6, out->expires_at);
+	rc = db_step(st, e);
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+int
+session_destroy(struct db *db, const struct session *s, struct err *e)
+{
+	static const char sql[] = "DELETE FROM session WHERE id_hash = $1";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, s->id_hash);
+	rc = db_step(st, e);
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+int
+session_purge(struct db *db, int64_t *n, struct err *e)
+{
+	static const char sql[] = "DELETE FROM session WHERE expires_at <= $1";
+	static const char rl_sql[] = "DELETE FROM rate_limit WHERE window_start < $1";
+	struct db_stmt *st = NULL;
+	int64_t now = (int64_t)time(NULL);
+	int rc = db_prepare(db, sql, &st, e);
+
+	*n = 0;
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, now);
+	rc = db_step(st, e);
+	if (rc == DB_DONE)
+		*n = db_changes(st);
+	db_finalize(st);
+	if (rc != DB_DONE)
+		return rc;
+	rc = db_prepare(db, rl_sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, now - 86400);
+	rc = db_step(st, e);
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+bool
+session_csrf_ok(const struct session *s, const char *token)
+{
+	size_t n = strlen(s->csrf);
+
+	if (!token || n == 0 || strlen(token) != n)
+		return false;
+	return sodium_memcmp(s->csrf, token, n) == 0;
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* Staff users: Argon2id password hashes (libsodium), roles per tenant, logins. */
+#include "auth/auth.h"
+
+#include "core/str.h"
+#include "db/db.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#define PASSWORD_MIN 12
+#define PASSWORD_MAX 1024
+
+static const char *const role_names[] = {"admin", "editor", "caseworker"};
+
+int
+auth_role_parse(const char *s, enum auth_role *out)
+{
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(s, role_names[i]) == 0) {
+			*out = (enum auth_role)(1 << i);
+			return 0;
+		}
+	}
+	return ERR_INVALID;
+}
+
+const char *
+auth_role_name(enum auth_role r)
+{
+	for (int i = 0; i < 3; i++)
+		if ((unsigned)r == 1u << i)
+			return role_names[i];
+	return "";
+}
+
+static bool
+email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+
+	return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
+	       strlen(s) < 254 && str_valid_text(str_c(s)) && !strpbrk(s, " \t\r\n<>\"");
+}
+
+int
+user_add(struct db *db, const char *email, const char *name, const char *password, int64_t *id,
+	 struct err *e)
+{
+	static const char sql[] = "INSERT INTO staff_user (email, name, password_hash, "
+				  "created_at) VALUES ($1, $2, $3, $4) RETURNING id";
+	char hash[crypto_pwhash_STRBYTES];
+	struct db_stmt *st = NULL;
+	size_t n = strlen(password);
+	int rc;
+
+	if (!email_ok(email))
+		return err_set(e, ERR_INVALID, "auth.bad_email", "'%s' is not an email address",
+			       email);
+	if (n < PASSWORD_MIN || n > PASSWORD_MAX)
+		return err_set(e, ERR_INVALID, "auth.weak_password",
+			       "the password needs %d to %d characters", PASSWORD_MIN,
+			       PASSWORD_MAX);
+	if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return err_set(e, ERR_INTERNAL, NULL, "argon2id hashing ran out of memory");
+	rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, hash);
+	db_bind_int64(st, 4, (int64_t)time(NULL));
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		*id = db_col_int64(st, 0);
+		rc = 0;
+	} else if (rc == ERR_CONFLICT) {
+		err_set(e, rc, "auth.user_exists", "a user '%s' exists already", email);
+	}
+	db_finalize(st);
+	return rc;
+}
+
+int
+user_grant(struct db *db, int64_t user_id, const struct tenant *t, enum auth_role role,
+	   struct err *e)
+{
+	static const char sql[] = "INSERT INTO staff_role (user_id, tenant_id, role) "
+				  "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 2, t->id);
+	db_bind_text(st, 3, auth_role_name(role));
+	rc = db_step(st, e);
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+/* The roles of `user_id` in tenant `t` as enum auth_role bits. */
+static int
+load_roles(struct db *db, const struct tenant *t, int64_t user_id, unsigned *roles,
+	   struct err *e)
+{
+	static const char sql[] =
+		"SELECT role FROM staff_role WHERE user_id = $1 AND tenant_id = $2";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	*roles = 0;
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 2, t->id);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		enum auth_role r;
+
+		if (auth_role_parse(db_col_text(st, 0), &r) == 0)
+			*roles |= r;
+	}
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+int
+user_find(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
+	  struct staff_user **out, struct err *e)
+{
+	static const char sql[] =
+		"SELECT id, email, name FROM staff_user WHERE id = $1 AND disabled = 0";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, id);
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		*out = arena_calloc(a, 1, sizeof(**out));
+		(*out)->id = db_col_int64(st, 0);
+		(*out)->email = arena_strdup(a, db_col_text(st, 1));
+		(*out)->name = arena_strdup(a, db_col_text(st, 2));
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = ERR_NOTFOUND;
+	}
+	db_finalize(st);
+	if (rc == 0)
+		rc = load_roles(db, t, (*out)->id, &(*out)->roles, e);
+	return rc;
+}
+
+/* Verified when the user is unknown, so both answers take as long. */
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void
+dummy_init(void)
+{
+	if (crypto_pwhash_str(dummy_hash, "no such user here", 17,
+			      crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		dummy_hash[0] = '\0';
+}
+
+int
+user_login(struct db *db, const struct tenant *t, const char *email, const char *password,
+	   struct arena *a, struct staff_user **out, struct err *e)
+{
+	static const char sql[] =
+		"SELECT id, password_hash FROM staff_user WHERE email = $1 AND disabled = 0";
+	struct db_stmt *st = NULL;
+	char hash[crypto_pwhash_STRBYTES] = "";
+	int64_t id = 0;
+	int rc;
+
+	pthread_once(&dummy_once, dummy_init);
+	rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, email);
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		id = db_col_int64(st, 0);
+		snprintf(hash, sizeof(hash), "%s", db_col_text(st, 1));
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = 0;
+	}
+	db_finalize(st);
+	if (rc)
+		return rc;
+	if (crypto_pwhash_str_verify(id ? hash : dummy_hash, password, strlen(password)) != 0 || !id)
+		return err_set(e, ERR_UNAUTHORIZED, "auth.login_failed", "login failed for '%s'",
+			       email);
+	rc = user_find(db, t, id, a, out, e);
+	if (rc == 0 && (*out)->roles == 0)
+		rc = err_set(e, ERR_UNAUTHORIZED, "auth.login_failed",
+			     "'%s' has no role in tenant '%s'", email, t->slug);
+	return rc;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * cli: the `rathaus` command line.  Every subcommand reads the configuration
+ * the same way (config.h) and exits 0 on success, 1 when the work failed and
+ * 2 on a usage error, with a message on stderr that says what to do.
+ */
+#ifndef RATHAUS_CLI_H
+#define RATHAUS_CLI_H
+
+#include "core/config.h"
+
+struct cli_cmd {
+	const char *name;
+	const char *summary;
+	const char *usage; /* the text of `rathaus NAME --help` */
+	int (*run)(int argc, char **argv, const struct config *cfg);
+};
+
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+int cli_main(int argc, char **argv);
+
+/* True when argv holds -h or --help. */
+int cli_wants_help(int argc, char **argv);
+
+/* Subcommands, one file each. */
+extern const struct cli_cmd cli_serve, cli_migrate, cli_check_config, cli_demo, cli_import,
+	cli_user, cli_backup;
+
+/* Open the database and apply pending migrations (migrate, demo, import). */
+struct db;
+int cli_open_db(const struct config *cfg, struct db **out, int migrate);
+
+#endif

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Settings from defaults, a file and the environment.  One table lists every
+ * key with its type and limits, so the file, the environment and the printout
+ * cannot drift apart.
+ */
+#include "core/config.h"
+
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/str.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef RATHAUS_SHARE_DIR_DEFAULT
+#define RATHAUS_SHARE_DIR_DEFAULT "."
+#endif
+
+#define CONFIG_LINE_MAX 4096
+
+enum kind { K_STR, K_INT, K_INT64, K_LISTEN, K_PROXIES, K_LOGLEVEL };
+
+struct key {
+	const char *name;
+	enum kind kind;
+	size_t off;
+	size_t size; /* for strings */
+	int64_t min, max;
+	const char *help;
+};
+
+#define S(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
+#define I(f) offsetof(struct config, f), 0
+
+static const struct key keys[] = {
+	{"listen", K_LISTEN, 0, 0, 0, 0, "host:port to serve on"},
+	{"db", K_STR, S(db), 0, 0, "sqlite:PATH or postgresql://..."},
+	{"data_dir", K_STR, S(data_dir), 0, 0, "directory for uploads and files"},
+	{"share_dir", K_STR, S(share_dir), 0, 0, "directory with templates/, static/, migrations/"},
+	{"log_level", K_LOGLEVEL, S(log_level), 0, 0, "debug, info, warn or error"},
+	{"threads", K_INT, I(threads), 0, 256, "worker threads (0: one per core)"},
+	{"max_connections", K_INT, I(max_connections), 1, 100000, "connection cap"},
+	{"timeout", K_INT, I(timeout_s), 1, 3600, "idle connection timeout in seconds"},
+	{"max_body", K_INT64, I(max_body), 1024, 1LL << 30, "request body cap in bytes"},
+	{"max_upload", K_INT64, I(max_upload), 1024, 1LL << 32, "upload body cap in bytes"},
+	{"session_ttl", K_INT, I(session_ttl_s), 60, 86400 * 30, "session idle lifetime in s"},
+	{"login_rate", K_INT, I(login_rate), 1, 100000, "login attempts per IP and minute"},
+	{"trusted_proxies", K_PROXIES, 0, 0, 0, 0, "comma-separated proxy IPs"},
+};
+
+#undef S
+#undef I
+
+static void
+defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen_host, sizeof(c->listen_host), "127.0.0.1");
+	c->listen_port = 8080;
+	snprintf(c->db, sizeof(c->db), "sqlite:var/rathaus.db");
+	snprintf(c->data_dir, sizeof(c->data_dir), "var/data");
+	snprintf(c->share_dir, sizeof(c->share_dir), "%s", RATHAUS_SHARE_DIR_DEFAULT);
+	snprintf(c->log_level, sizeof(c->log_level), "info");
+	c->threads = 0;
+	c->max_connections = 1024;
+	c->timeout_s = 30;
+	c->max_body = 1 << 20;
+	c->max_upload = 20 << 20;
+	c->session_ttl_s = 8 * 3600;
+	c->login_rate = 10;
+}
+
+static int
+set_listen(struct config *c, const char *v, struct err *e)
+{
+	const char *colon = strrchr(v, ':');
+	int64_t port;
+	struct str host;
+
+	if (!colon)
+		return err_set(e, ERR_INVALID, NULL, "listen '%s' is not host:port", v);
+	host = (struct str){v, (size_t)(colon - v)};
+	if (host.len >= 2 && host.p[0] == '[' && host.p[host.len - 1] == ']') {
+		host.p++;
+		host.len -= 2;
+	}
+	if (host.len == 0 || host.len >= sizeof(c->listen_host))
+		return err_set(e, ERR_INVALID, NULL, "listen '%s' has no usable host", v);
+	if (str_to_int64(str_c(colon + 1), 0, 65535, &port))
+		return err_set(e, ERR_INVALID, NULL, "listen '%s' has a bad port", v);
+	memcpy(c->listen_host, host.p, host.len);
+	c->listen_host[host.len] = '\0';
+	c->listen_port = (int)port;
+	return 0;
+}
+
+static int
+set_proxies(struct config *c, const char *v, struct err *e)
+{
+	struct str rest = str_c(v), item;
+
+	c->n_trusted_proxies = 0;
+	while (rest.p) {
+		rest = str_cut(rest, ',', &item);
+		item = str_trim(item);
+		if (item.len == 0)
+			continue;
+		if (c->n_trusted_proxies == CONFIG_PROXIES_MAX || item.len >= 64)
+			return err_set(e, ERR_INVALID, NULL, "trusted_proxies: too many or too long");
+		memcpy(c->trusted_proxies[c->n_trusted_proxies], item.p, item.len);
+		c->trusted_proxies[c->n_trusted_proxies][item.len] = '\0';
+		c->n_trusted_proxies++;
+	}
+	return 0;
+}
+
+int
+config_set(struct config *c, const char *key, const char *value, struct err *e)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct key *k = &keys[i];
+		char *field = (char *)c + k->off;
+		int64_t n;
+		enum log_level lv;
+
+		if (strcmp(k->name, key) != 0)
+			continue;
+		switch (k->kind) {
+		case K_LISTEN:
+			return set_listen(c, value, e);
+		case K_PROXIES:
+			return set_proxies(c, value, e);
+		case K_LOGLEVEL:
+			if (log_level_parse(value, &lv))
+				return err_set(e, ERR_INVALID, NULL, "log_level '%s' unknown", value);
+			/* fall through */
+		case K_STR:
+			if (strlen(value) >= k->size)
+				return err_set(e, ERR_INVALID, NULL, "%s is too long", key);
+			snprintf(field, k->size, "%s", value);
+			return 0;
+		case K_INT:
+		case K_INT64:
+			if (str_to_int64(str_c(value), k->min, k->max, &n))
+				return err_set(e, ERR_INVALID, NULL,
+					       "%s '%s' is not a number from %lld to %lld", key,
+					       value, (long long)k->min, (long long)k->max);
+			if (k->kind == K_INT)
+				*(int *)field = (int)n;
+			else
+				*(int64_t *)field = n;
+			return 0;
+		}
+	}
+	return err_set(e, ERR_INVALID, NULL, "unknown setting '%s'", key);
+}
+
+static int
+load_file(struct config *c, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	char line[CONFIG_LINE_MAX];
+	int lineno = 0, rc = 0;
+
+	if (!f)
+		return err_set(e, ERR_INVALID, NULL, "cannot open config file '%s'", path);
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		struct str s, key, value;
+		char k[64], v[CONFIG_STR_MAX];
+
+		lineno++;
+		s = str_trim(str_c(line));
+		if (s.len == 0 || s.p[0] == '#')
+			continue;
+		value = str_trim(str_cut(s, '=', &key));
+		key = str_trim(key);
+		if (!value.p || key.len == 0 || key.len >= sizeof(k) || value.len >= sizeof(v)) {
+			rc = err_set(e, ERR_INVALID, NULL, "%s:%d: expected 'key = value'", path,
+				     lineno);
+			break;
+		}
+		memcpy(k, key.p, key.len);
+		k[key.len] = '\0';
+		memcpy(v, value.p, value.len);
+		v[value.len] = '\0';
+		rc = config_set(c, k, v, e);
+		if (rc)
+			err_set(e, rc, NULL, "%s:%d: %s", path, lineno, e->detail);
+	}
+	fclose(f);
+	if (rc == 0)
+		snprintf(c->file, sizeof(c->file), "%s", path);
+	return rc;
+}
+
+int
+config_load(struct config *c, const char *file, struct err *e)
+{
+	int rc;
+
+	defaults(c);
+	if (!file)
+		file = getenv("RATHAUS_CONFIG");
+	if (file && *file) {
+		rc = load_file(c, file, e);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char env[64];
+		const char *v;
+
+		snprintf(env, sizeof(env), "RATHAUS_%s", keys[i].name);
+		for (char *p = env; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		v = getenv(env);
+		if (!v)
+			continue;
+		rc = config_set(c, keys[i].name, v, e);
+		if (rc)
+			return err_set(e, rc, NULL, "%s: %s", env, e->detail);
+	}
+	return 0;
+}
+
+/* A URL's password as "***", so printed settings can be shared. */
+static void
+add_masked(struct buf *b, const char *v)
+{
+	const char *scheme = strstr(v, "://"), *at, *colon;
+
+	at = scheme ? strchr(scheme + 3, '@') : NULL;
+	colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+	if (!colon) {
+		buf_adds(b, v);
+		return;
+	}
+	buf_add(b, v, (size_t)(colon + 1 - v));
+	buf_adds(b, "***");
+	buf_adds(b, at);
+}
+
+void
+config_print(const struct config *c, int fd)
+{
+	struct buf b;
+
+	buf_init(&b, 1 << 16);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct key *k = &keys[i];
+		const char *field = (const char *)c + k->off;
+
+		buf_addf(&b, "%s = ", k->name);
+		switch (k->kind) {
+		case K_LISTEN:
+			buf_addf(&b, "%s:%d", c->listen_host, c->listen_port);
+			break;
+		case K_PROXIES:
+			for (int j = 0; j < c->n_trusted_proxies; j++)
+				buf_addf(&b, "%s%s", j ? "," : "", c->trusted_proxies[j]);
+			break;
+		case K_STR:
+		case K_LOGLEVEL:
+			add_masked(&b, field);
+			break;
+		case K_INT:
+			buf_addf(&b, "%d", *(const int *)field);
+			break;
+		case K_INT64:
+			buf_addf(&b, "%lld", (long long)*(const int64_t *)field);
+			break;
+		}
+		buf_addf(&b, "\t# %s\n", k->help);
+	}
+	if (write(fd, b.p, b.len) < 0)
+		log_warn("cannot write the configuration");
+	buf_release(&b);
+}
+
+bool
+config_is_trusted_proxy(const struct config *c, const char *ip)
+{
+	for (int i = 0; i < c->n_trusted_proxies; i++)
+		if (strcmp(c->trusted_proxies[i], ip) == 0)
+			return true;
+	return false;
+}

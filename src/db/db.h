@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * db: one storage interface over two backends, SQLite (embedded default) and
+ * PostgreSQL (shared by several stateless instances).  Only this folder
+ * includes <sqlite3.h> or <libpq-fe.h>.
+ *
+ * SQL is written once with $1..$n parameters: PostgreSQL takes it natively,
+ * the SQLite backend binds by name.  Statements are prepared once per
+ * connection and cached by their text, so callers prepare and finalize freely.
+ * Binds do not fail one by one: the statement keeps the first error and
+ * db_step() reports it.
+ *
+ * A struct db is one connection and is used by one thread at a time; a
+ * struct db_pool hands connections to request threads.
+ */
+#ifndef RATHAUS_DB_H
+#define RATHAUS_DB_H
+
+#include "core/err.h"
+#include "core/str.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+struct db_pool;
+
+enum db_dialect { DB_SQLITE, DB_PG };
+
+/* db_step() results besides errors; distinct from every enum err_code. */
+enum { DB_ROW = 100, DB_DONE = 101 };
+
+/*
+ * Connect to `url`: "sqlite:PATH" (created if missing; WAL, foreign keys,
+ * busy timeout) or "postgresql://..." / "postgres://...".  The caller closes
+ * *out with db_close().  Returns 0 or ERR_DB / ERR_INVALID.
+ */
+int db_open(const char *url, struct db **out, struct err *e) MUST_CHECK;
+void db_close(struct db *db);
+enum db_dialect db_dialect(const struct db *db);
+
+/* Run `sql`, one or more statements without parameters (migrations). */
+int db_exec(struct db *db, const char *sql, struct err *e) MUST_CHECK;
+
+/*
+ * Prepare `sql` with $1..$n placeholders.  *out is valid until
+ * db_finalize(), which returns it to the connection's cache.
+ */
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out, struct err *e) MUST_CHECK;
+void db_finalize(struct db_stmt *st); /* NULL is a no-op */
+
+/*
+ * Bind parameter $i (1-based).  Text is copied.  NULL text (a str with
+ * p == NULL) binds SQL NULL.  Text with a NUL byte or malformed UTF-8 is
+ * refused: db_step() returns ERR_INVALID.  A $i the SQL lacks is ignored.
+ */
+void db_bind_int64(struct db_stmt *st, int i, int64_t v);
+void db_bind_text(struct db_stmt *st, int i, const char *s);
+void db_bind_str(struct db_stmt *st, int i, struct str s);
+void db_bind_null(struct db_stmt *st, int i);
+
+/*
+ * Run or advance the statement: DB_ROW when a row is ready, DB_DONE at the
+ * end, else an error code (ERR_CONFLICT for unique/foreign-key violations,
+ * ERR_DB for the rest) with the detail in `e`.
+ */
+int db_step(struct db_stmt *st, struct err *e);
+
+/* Make the statement runnable again with new binds. */
+void db_reset(struct db_stmt *st);
+
+/* Columns of the current row, 0-based.  Text is borrowed until the next step. */
+bool db_col_null(struct db_stmt *st, int i);
+int64_t db_col_int64(struct db_stmt *st, int i);
+const char *db_col_text(struct db_stmt *st, int i); /* "" for NULL */
+size_t db_col_len(struct db_stmt *st, int i);
+/* Rows changed by the last INSERT/UPDATE/DELETE that ran to DB_DONE. */
+int64_t db_changes(struct db_stmt *st);
+
+/*
+ * Transactions do not nest.  A statement that fails inside one dooms it, as
+ * PostgreSQL does: db_commit() then rolls back and returns ERR_DB.  A failed
+ * commit rolls back too.  SQLite's BEGIN takes the write lock at once.
+ */
+int db_begin(struct db *db, struct err *e) MUST_CHECK;
+int db_commit(struct db *db, struct err *e) MUST_CHECK;
+void db_rollback(struct db *db); /* safe when no transaction is open */
+
+/* Cheap liveness check for /healthz: 0 or ERR_DB. */
+int db_ping(struct db *db, struct err *e);
+
+/*
+ * Apply the versioned migrations in `dir` (files NNNN_name.sql, in order)
+ * that the schema_migrations table does not list yet, each in one
+ * transaction.  In the files, @ID@ becomes the dialect's auto-increment
+ * primary key and @BLOB@ its binary type.  *applied counts what ran.
+ */
+int db_migrate(struct db *db, const char *dir, int *applied, struct err *e) MUST_CHECK;
+
+/*
+ * Write a consistent copy of a SQLite database to the new file `path` while
+ * the database stays in use (SQLite's online backup).  Returns 0,
+ * ERR_INVALID on PostgreSQL (use pg_dump) or when `path` exists, else
+ * ERR_IO / ERR_DB; a partial copy is removed.
+ */
+int db_backup(struct db *db, const char *path, struct err *e) MUST_CHECK;
+
+/*
+ * The pool: at most `max` connections to `url`, opened on demand.  A broken
+ * PostgreSQL connection is reset on release.  Thread-safe.
+ */
+int db_pool_new(const char *url, int max, struct db_pool **out, struct err *e) MUST_CHECK;
+void db_pool_free(struct db_pool *p);
+/*
+ * Borrow a connection; waits while all are busy.  Give it back with
+ * db_pool_put(), its statements finalized; a forgotten transaction is rolled back.
+ */
+int db_pool_get(struct db_pool *p, struct db **out, struct err *e) MUST_CHECK;
+void db_pool_put(struct db_pool *p, struct db *db);
+
+#endif

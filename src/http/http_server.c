@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The server: libmicrohttpd with a pool of worker threads (epoll), one arena
+ * per request, strict decoding of the request target, body limits decided by
+ * the application before the body is read, and a graceful stop that lets
+ * in-flight requests finish.  MHD's own unescaping is switched off so that
+ * http_decode() sees the raw bytes and can refuse malformed escapes.
+ */
+#include "http/http_int.h"
+
+#include "core/log.h"
+#include "core/xalloc.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct http_server {
+	struct MHD_Daemon *d;
+	struct http_app app;
+	struct http_server_opts o;
+	atomic_int inflight;
+	atomic_ulong seq;
+	unsigned id_prefix;
+};
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+const char *
+http_header(struct http_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+static enum http_method
+method_of(const char *m)
+{
+	static const struct {
+		const char *name;
+		enum http_method m;
+	} methods[] = {
+		{"GET", HTTP_GET},	 {"HEAD", HTTP_HEAD},	  {"POST", HTTP_POST},
+		{"PUT", HTTP_PUT},	 {"DELETE", HTTP_DELETE}, {"OPTIONS", HTTP_OPTIONS},
+		{"PATCH", HTTP_PATCH},
+	};
+
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (strcmp(m, methods[i].name) == 0)
+			return methods[i].m;
+	return HTTP_OTHER;
+}
+
+/* MHD hands us raw bytes; http_decode() does the real work. */
+static size_t
+unescape_none(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return strlen(s);
+}
+
+struct arg_ctx {
+	struct http_req *r;
+	int fail;
+};
+
+static enum MHD_Result
+add_query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct arg_ctx *ac = cls;
+	struct str k, v;
+
+	(void)kind;
+	if (ac->r->query.n >= HTTP_FIELDS_MAX) {
+		ac->fail = 414;
+		return MHD_NO;
+	}
+	if (http_decode(&ac->r->arena, str_c(key), true, &k) ||
+	    http_decode(&ac->r->arena, str_c(value ? value : ""), true, &v)) {
+		ac->fail = 400;
+		return MHD_NO;
+	}
+	http_kvs_add(&ac->r->arena, &ac->r->query, k, v);
+	return MHD_YES;
+}
+
+static void
+set_peer(struct http_server *s, struct http_req *r)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char ip[INET6_ADDRSTRLEN] = "";
+	const char *xff, *proto, *last;
+
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip,
+				  sizeof(ip));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip,
+				  sizeof(ip));
+	}
+	r->client_ip = arena_strdup(&r->arena, ip);
+	if (!s->o.trusted_proxy || !s->o.trusted_proxy(ip, s->app.app))
+		return;
+	xff = http_header(r, "X-Forwarded-For");
+	if (xff) {
+		/* The proxy appends the peer it saw: the last hop is the one to believe. */
+		last = strrchr(xff, ',');
+		last = last ? last + 1 : xff;
+		r->client_ip = arena_strdup_str(&r->arena, str_trim(str_c(last)));
+	}
+	proto = http_header(r, "X-Forwarded-Proto");
+	r->https = proto && strcasecmp(proto, "https") == 0;
+}
+
+static void
+set_host(struct http_req *r)
+{
+	const char *h = http_header(r, "Host");
+	char *p, *colon;
+
+	p = arena_strdup(&r->arena, h ? h : "");
+	for (char *q = p; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q + 32);
+	colon = p[0] == '[' ? NULL : strrchr(p, ':');
+	if (colon)
+		*colon = '\0';
+	r->host = p;
+}
+
+/* First call: everything up to the body.  Returns 0 or a status to answer. */
+static int
+begin(struct http_server *s, struct http_req *r, const char *url, const char *method)
+{
+	struct arg_ctx ac = {r, 0};
+	const char *cl;
+	int rc;
+
+	r->method = method_of(method);
+	r->method_name = arena_strdup(&r->arena, method);
+	set_peer(s, r);
+	set_host(r);
+	if (strlen(url) > HTTP_URL_MAX)
+		return 414;
+	if (url[0] != '/' || http_decode(&r->arena, str_c(url), false, &r->path) ||
+	    memchr(r->path.p, '\0', r->path.len))
+		return 400;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_query_arg, &ac);
+	if (ac.fail)
+		return ac.fail;
+	if (r->method == HTTP_OTHER)
+		return 501;
+	r->body_limit = s->o.default_body_limit;
+	rc = s->app.on_headers(r, s->app.app);
+	if (rc)
+		return rc;
+	cl = http_header(r, "Content-Length");
+	if (cl) {
+		int64_t n;
+
+		if (str_to_int64(str_c(cl), 0, INT64_MAX, &n))
+			return 400;
+		if ((uint64_t)n > r->body_limit)
+			return 413;
+	}
+	return http_body_begin(r);
+}
+
+static void
+add_headers(struct MHD_Response *mr, const struct http_resp *resp)
+{
+	if (resp->content_type)
+		MHD_add_response_header(mr, "Content-Type", resp->content_type);
+	for (size_t i = 0; i < resp->headers.n; i++)
+		MHD_add_response_header(mr, resp->headers.v[i].key.p, resp->headers.v[i].val.p);
+}
+
+static enum MHD_Result
+respond(struct http_server *s, struct http_req *r)
+{
+	struct http_state *st = r->state;
+	struct http_resp *resp = &st->resp;
+	struct MHD_Response *mr;
+	enum MHD_Result ok;
+
+	if (!st->fail)
+		st->fail = http_body_end(r);
+	if (st->fail) {
+		buf_reset(&resp->body);
+		resp->headers.n = 0;
+		s->app.on_error(r, resp, st->fail, s->app.app);
+	} else {
+		s->app.on_request(r, resp, s->app.app);
+	}
+	if (resp->body.toobig) {
+		buf_reset(&resp->body);
+		resp->headers.n = 0;
+		s->app.on_error(r, resp, 500, s->app.app);
+	}
+	if (resp->fd >= 0) {
+		mr = MHD_create_response_from_fd(resp->fd_size, resp->fd);
+		resp->bytes_sent = resp->fd_size;
+		resp->fd = -1; /* MHD closes it */
+	} else {
+		size_t len;
+		char *body = buf_detach(&resp->body, &len);
+
+		mr = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		resp->bytes_sent = len;
+	}
+	if (!mr)
+		return MHD_NO;
+	add_headers(mr, resp);
+	ok = MHD_queue_response(r->conn, (unsigned)resp->status, mr);
+	MHD_destroy_response(mr);
+	return ok;
+}
+
+static struct http_req *
+req_new(struct http_server *s, struct MHD_Connection *conn)
+{
+	struct http_req *r = xcalloc(1, sizeof(*r));
+	struct http_state *st = xcalloc(1, sizeof(*st));
+
+	arena_init(&r->arena);
+	r->start_us = now_us();
+	r->conn = conn;
+	r->state = st;
+	snprintf(r->id, sizeof(r->id), "%08x%08lx", s->id_prefix,
+		 (unsigned long)atomic_fetch_add(&s->seq, 1) & 0xffffffffUL);
+	st->resp.status = 200;
+	st->resp.fd = -1;
+	buf_init(&st->resp.body, HTTP_RESP_MAX);
+	buf_init(&st->raw, 0);
+	buf_init(&st->part, 0);
+	atomic_fetch_add(&s->inflight, 1);
+	return r;
+}
+
+static enum MHD_Result
+on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+	  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct http_req *r = *con_cls;
+	struct http_state *st;
+
+	(void)version;
+	if (!r) {
+		r = req_new(s, conn);
+		*con_cls = r;
+		st = r->state;
+		st->fail = begin(s, r, url, method);
+		st->headers_done = true;
+		/* Refuse a body we will not read before the client sends it. */
+		if (st->fail && (st->fail == 413 || st->fail == 414 || st->fail == 501))
+			return respond(s, r);
+		return MHD_YES;
+	}
+	st = r->state;
+	if (*upload_size) {
+		if (!st->fail)
+			st->fail = http_body_feed(r, upload_data, *upload_size);
+		else if (r->body_len > 4 * (r->body_limit + (1u << 20)))
+			return MHD_NO; /* a client that keeps sending after a refusal */
+		else
+			r->body_len += *upload_size;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return respond(s, r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *s = cls;
+	struct http_req *r = *con_cls;
+	struct http_state *st;
+
+	(void)conn;
+	if (!r)
+		return;
+	st = r->state;
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && st->resp.status < 400 &&
+	    st->resp.bytes_sent == 0)
+		st->resp.status = 499; /* the client went away first (nginx's code) */
+	if (s->app.on_done)
+		s->app.on_done(r, &st->resp, s->app.app);
+	if (st->resp.fd >= 0)
+		close(st->resp.fd);
+	http_body_release(r);
+	buf_release(&st->resp.body);
+	arena_release(&r->arena);
+	free(st);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warn("http: %s", msg);
+}
+
+static int
+resolve(const char *host, int port, struct sockaddr_storage *ss, struct err *e)
+{
+	struct addrinfo hints = {.ai_flags = AI_NUMERICSERV | AI_PASSIVE,
+				 .ai_socktype = SOCK_STREAM};
+	struct addrinfo *res = NULL;
+	char portstr[16];
+	int rc;
+
+	snprintf(portstr, sizeof(portstr), "%d", port);
+	rc = getaddrinfo(host, portstr, &hints, &res);
+	if (rc != 0 || !res)
+		return err_set(e, ERR_INVALID, NULL, "cannot resolve listen address '%s': %s",
+			       host, gai_strerror(rc));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return 0;
+}
+
+static unsigned
+random_prefix(void)
+{
+	unsigned v = (unsigned)time(NULL) ^ (unsigned)getpid() << 16;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, &v, sizeof(v)) != sizeof(v))
+			v ^= (unsigned)now_us();
+		close(fd);
+	}
+	return v;
+}
+
+int
+http_server_start(const struct http_server_opts *o, const struct http_app *app,
+		  struct http_server **out, struct err *e)
+{
+	struct http_server *s;
+	struct sockaddr_storage ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+	int rc = resolve(o->host, o->port, &ss, e);
+
+	if (rc)
+		return rc;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s = xcalloc(1, sizeof(*s));
+	s->app = *app;
+	s->o = *o;
+	s->id_prefix = random_prefix();
+	s->d = MHD_start_daemon(
+		flags, (uint16_t)o->port, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
+		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADERS_MAX,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
+		unescape_none, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+	if (!s->d) {
+		free(s);
+		return err_set(e, ERR_IO, NULL, "cannot listen on %s:%d (in use or not permitted)",
+			       o->host, o->port);
+	}
+	*out = s;
+	return 0;
+}
+
+int
+http_server_port(const struct http_server *s)
+{
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+
+	return di ? di->port : -1;
+}
+
+int
+http_server_inflight(const struct http_server *s)
+{
+	return atomic_load(&((struct http_server *)s)->inflight);
+}
+
+void
+http_server_stop(struct http_server *s, int grace_ms)
+{
+	MHD_socket fd;
+
+	if (!s)
+		return;
+	fd = MHD_quiesce_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(s->d);
+	free(s);
+}

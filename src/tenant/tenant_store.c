@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* Reading and saving the tenant table. */
+#include "tenant/tenant.h"
+
+#include "core/str.h"
+#include "db/db.h"
+
+#include <string.h>
+#include <time.h>
+
+static const char *const kind_names[] = {
+	[TENANT_GEMEINDE] = "gemeinde", [TENANT_STADT] = "stadt",
+	[TENANT_SAMTGEMEINDE] = "samtgemeinde", [TENANT_KREIS] = "kreis",
+	[TENANT_LAND] = "land", [TENANT_NETWORK] = "portal_network",
+};
+
+const char *
+tenant_kind_name(enum tenant_kind k)
+{
+	return kind_names[k];
+}
+
+int
+tenant_kind_parse(const char *s, enum tenant_kind *out)
+{
+	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++) {
+		if (strcmp(s, kind_names[i]) == 0) {
+			*out = (enum tenant_kind)i;
+			return 0;
+		}
+	}
+	return ERR_INVALID;
+}
+
+bool
+tenant_slug_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+#define TENANT_COLUMNS                                                                          \
+	"t.id, t.slug, t.name, t.kind, t.ars, COALESCE(t.parent_id, 0), COALESCE(p.slug, ''), " \
+	"COALESCE(t.host, ''), t.languages, t.theme_primary, t.logo_text, t.street, "           \
+	"t.postal_code, t.city, t.phone, t.email, t.web "                                       \
+	"FROM tenant t LEFT JOIN tenant p ON p.id = t.parent_id "
+
+static const char *
+col(struct db_stmt *st, int i, struct arena *a)
+{
+	return arena_strdup(a, db_col_text(st, i));
+}
+
+static void
+read_row(struct db_stmt *st, struct arena *a, struct tenant *t)
+{
+	t->id = db_col_int64(st, 0);
+	t->slug = col(st, 1, a);
+	t->name = col(st, 2, a);
+	if (tenant_kind_parse(db_col_text(st, 3), &t->kind))
+		t->kind = TENANT_GEMEINDE; /* the schema's CHECK makes this unreachable */
+	t->ars = col(st, 4, a);
+	t->parent_id = db_col_int64(st, 5);
+	t->parent_slug = col(st, 6, a);
+	t->host = col(st, 7, a);
+	t->languages = col(st, 8, a);
+	t->primary = col(st, 9, a);
+	t->logo_text = col(st, 10, a);
+	t->contact.street = col(st, 11, a);
+	t->contact.postal_code = col(st, 12, a);
+	t->contact.city = col(st, 13, a);
+	t->contact.phone = col(st, 14, a);
+	t->contact.email = col(st, 15, a);
+	t->contact.web = col(st, 16, a);
+}
+
+static int
+find_one(struct db *db, const char *sql, const char *key, struct arena *a, struct tenant **out,
+	 struct err *e)
+{
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, key);
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		*out = arena_calloc(a, 1, sizeof(**out));
+		read_row(st, a, *out);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = err_set(e, ERR_NOTFOUND, "error.not_found", "no tenant '%s'", key);
+	}
+	db_finalize(st);
+	return rc;
+}
+
+int
+tenant_find_by_host(struct db *db, const char *host, struct arena *a, struct tenant **out,
+		    struct err *e)
+{
+	static const char sql[] = "SELECT " TENANT_COLUMNS "WHERE t.host = $1";
+
+	return find_one(db, sql, host, a, out, e);
+}
+
+int
+tenant_find_by_slug(struct db *db, const char *slug, struct arena *a, struct tenant **out,
+		    struct err *e)
+{
+	static const char sql[] = "SELECT " TENANT_COLUMNS "WHERE t.slug = $1";
+
+	return find_one(db, sql, slug, a, out, e);
+}
+
+int
+tenant_list(struct db *db, int64_t parent_id, struct arena *a, struct tenant **out, size_t *n,
+	    struct err *e)
+{
+	static const char sql[] = "SELECT " TENANT_COLUMNS
+				  "WHERE $1 < 0 OR t.parent_id = $1 ORDER BY t.name, t.id";
+	struct db_stmt *st = NULL;
+	size_t cap = 16;
+	int rc = db_prepare(db, sql, &st, e);
+
+	*n = 0;
+	if (rc)
+		return rc;
+	*out = arena_alloc(a, cap * sizeof(**out));
+	db_bind_int64(st, 1, parent_id);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		if (*n == cap) {
+			struct tenant *grown = arena_alloc(a, 2 * cap * sizeof(*grown));
+
+			memcpy(grown, *out, cap * sizeof(*grown));
+			*out = grown;
+			cap *= 2;
+		}
+		memset(&(*out)[*n], 0, sizeof(**out));
+		read_row(st, a, &(*out)[(*n)++]);
+	}
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}

@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Start the real rathaus server on a fresh database and talk HTTP to it.
+
+Used by the integration tests (standard library only).  The backend comes
+from RATHAUS_TEST_DB: "sqlite:PATH" (a fresh file next to PATH is used) or a
+postgresql:// URL (a fresh database is created on that server).
+"""
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+
+BIN = os.environ.get("RATHAUS_BIN", "build/test/rathaus")
+SHARE = os.environ.get("RATHAUS_SHARE_DIR", os.getcwd())
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:", "UndefinedBehaviorSanitizer")
+
+
+def fresh_db():
+    """A URL of an empty database of the backend under test."""
+    base = os.environ.get("RATHAUS_TEST_DB", "")
+    if base.startswith("postgres"):
+        name = "t_" + uuid.uuid4().hex[:12]
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", base, "-c",
+                        f"CREATE DATABASE {name}"], check=True, stdout=subprocess.DEVNULL)
+        u = urllib.parse.urlsplit(base)
+        return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, ""))
+    d = tempfile.mkdtemp(prefix="rathaus-it-")
+    return f"sqlite:{d}/rathaus.db"
+
+
+def run_cli(args, db, stdin=None, env=None, check=True):
+    e = dict(os.environ, RATHAUS_DB=db, RATHAUS_SHARE_DIR=SHARE)
+    e.update(env or {})
+    p = subprocess.run([BIN] + args, input=stdin, capture_output=True, text=True, env=e)
+    if check and p.returncode != 0:
+        raise RuntimeError(f"rathaus {' '.join(args)} failed ({p.returncode}): {p.stderr}")
+    return p
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def headers_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+
+class Server:
+    """A rathaus server on a free loopback port with the demo data loaded."""
+
+    def __init__(self, env=None, demo=True):
+        self.db = fresh_db()
+        self.env = env or {}
+        run_cli(["migrate"], self.db, env=self.env)
+        self.demo_password = None
+        if demo:
+            out = run_cli(["demo"], self.db, env=self.env).stdout
+            m = re.search(r"password (\S+)", out)
+            self.demo_password = m.group(1) if m else None
+        self.log = tempfile.NamedTemporaryFile(prefix="rathaus-server-", suffix=".log", delete=False)
+        e = dict(os.environ, RATHAUS_DB=self.db, RATHAUS_SHARE_DIR=SHARE,
+                 RATHAUS_LISTEN="127.0.0.1:0")
+        e.update(self.env)
+        self.proc = subprocess.Popen([BIN, "serve"], stdout=self.log, stderr=self.log, env=e)
+        self.port = self._wait_port()
+
+    def _wait_port(self):
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            with open(self.log.name, encoding="utf-8", errors="replace") as f:
+                m = re.search(r"serving on http://[^:]+:(\d+)/", f.read())
+            if m:
+                return int(m.group(1))
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited at start:\n" + self.output())
+            time.sleep(0.05)
+        raise RuntimeError("server did not start:\n" + self.output())
+
+    def output(self):
+        with open(self.log.name, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def request(self, method, path, body=None, headers=None, timeout=30):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            c.request(method, path, body=body, headers=headers or {})
+            r = c.getresponse()
+            return Response(r.status, r.getheaders(), r.read())
+        finally:
+            c.close()
+
+    def get(self, path, headers=None):
+        return self.request("GET", path, headers=headers)
+
+    def post_form(self, path, fields, cookies=None, headers=None):
+        h = {"Content-Type": "application/x-www-form-urlencoded"}
+        if cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        h.update(headers or {})
+        return self.request("POST", path, body=urllib.parse.urlencode(fields), headers=h)
+
+    def raw(self, data, timeout=10):
+        """Send raw bytes, return what comes back until the server closes or times out."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        try:
+            chunks = []
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                chunks.append(b)
+                # A kept-alive connection stays open after our half-close:
+                # once the answer started, stop at the first pause.
+                s.settimeout(0.5)
+        except (socket.timeout, ConnectionResetError, BrokenPipeError):
+            pass
+        finally:
+            s.close()
+        return b"".join(chunks)
+
+    def stop(self, timeout=30):
+        """SIGTERM, wait, and fail on any sanitizer report in the server's output."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                raise RuntimeError("server did not stop on SIGTERM")
+        out = self.output()
+        for mark in SANITIZER_MARKS:
+            if mark in out:
+                raise RuntimeError("sanitizer report in server output:\n" + out[-6000:])
+        if self.proc.returncode != 0:
+            raise RuntimeError(f"server exited with {self.proc.returncode}:\n" + out[-3000:])
+        return out
+
+
+def cookies_of(resp):
+    """name -> value of the Set-Cookie headers of a response."""
+    jar = {}
+    for v in resp.headers_all("Set-Cookie"):
+        name, _, rest = v.partition("=")
+        jar[name.strip()] = rest.split(";", 1)[0]
+    return jar
+
+
+def hidden(html, name):
+    m = re.search(r'name="%s" value="([^"]*)"' % re.escape(name), html)
+    return m.group(1) if m else None
+
+
+class Suite:
+    """A tiny runner: each test is a function; prints 'N passed, M failed'."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def run(self, tests, *args):
+        for t in tests:
+            name = t.__name__
+            try:
+                t(*args)
+                self.passed += 1
+                print(f"ok   {name}")
+            except Exception as ex:  # report and go on with the next test
+                self.failed += 1
+                print(f"FAIL {name}: {ex!r}")
+            sys.stdout.flush()
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed")
+        sys.exit(1 if self.failed else 0)
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)

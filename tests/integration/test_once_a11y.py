@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Accessibility (axe-core, WCAG 2.1 A/AA) and HTML validity of every page type.
+
+Public pages are checked where the server serves them.  Pages that need a
+session, a POST or an error status are saved with their stylesheets and served
+from a static copy, because the checkers load plain URLs and fail on 4xx.
+"""
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+from harness import SHARE, Server, Suite, check, cookies_of, hidden
+
+TOOLS = os.path.join(SHARE, "tests", "tools")
+SHOTS = os.environ.get("RATHAUS_SCREENSHOTS")  # a directory to keep PNGs of every page
+
+
+def public_urls(s):
+    base = f"http://127.0.0.1:{s.port}"
+    paths = ["/", "/t/landkreis-lueneburg/", "/t/hansestadt-lueneburg/", "/t/luenen/",
+             "/t/luenen/impressum", "/t/luenen/datenschutz", "/t/luenen/barrierefreiheit",
+             "/t/samtgemeinde-bardowick/anmelden", "/t/landkreis-lueneburg/?lang=en"]
+    return [base + p for p in paths]
+
+
+def saved_pages(s, www):
+    """name -> HTML of pages the checkers cannot load themselves."""
+    pages = {}
+    r = s.get("/t/nirgendwo/seite")
+    pages["not-found"] = r.text
+    r = s.get("/t/luenen/%zz")
+    pages["bad-request"] = r.text
+    form = s.get("/t/luenen/anmelden")
+    jar = cookies_of(form)
+    r = s.post_form("/t/luenen/anmelden", {"_csrf": hidden(form.text, "_csrf"),
+                                           "email": "a@b.example", "password": "falsch"},
+                    cookies=jar)
+    check(r.status == 401, r.status)
+    pages["login-failed"] = r.text
+    r = s.post_form("/t/luenen/anmelden", {"_csrf": hidden(form.text, "_csrf"),
+                                           "email": "demo@rathaus.example",
+                                           "password": s.demo_password}, cookies=jar)
+    sid = cookies_of(r)
+    r = s.get("/t/luenen/verwaltung",
+              headers={"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())})
+    check(r.status == 200, r.status)
+    pages["staff"] = r.text
+    os.makedirs(os.path.join(www, "t", "luenen"))
+    with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
+        f.write(s.get("/t/luenen/theme.css").body)
+    shutil.copytree(os.path.join(SHARE, "static"), os.path.join(www, "static"))
+    for name, html in pages.items():
+        os.makedirs(os.path.join(www, name))
+        with open(os.path.join(www, name, "index.html"), "w", encoding="utf-8") as f:
+            f.write(html)
+    return list(pages)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_dir(www):
+    handler = functools.partial(QuietHandler, directory=www)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def run_tool(args):
+    p = subprocess.run(args, capture_output=True, text=True)
+    print(p.stdout[-8000:], p.stderr[-3000:], sep="\n")
+    return p.returncode, (p.stdout.strip().splitlines() or [""])[-1]
+
+
+def main():
+    suite = Suite()
+    s = Server()
+    www = tempfile.mkdtemp(prefix="rathaus-a11y-")
+    httpd = None
+    try:
+        names = saved_pages(s, www)
+        httpd = serve_dir(www)
+        copies = [f"http://127.0.0.1:{httpd.server_address[1]}/{n}/" for n in names]
+        urls = public_urls(s) + copies
+
+        def test_axe_finds_no_wcag_violations():
+            args = ["node", os.path.join(TOOLS, "a11y.mjs")]
+            if SHOTS:
+                args += ["--screenshot", SHOTS]
+            rc, last = run_tool(args + urls)
+            check(rc == 0 and ", 0 violations" in last, last)
+
+        def test_html_validates_without_errors():
+            rc, last = run_tool([os.path.join(TOOLS, "html_valid.sh")] + urls)
+            check(rc == 0 and ", 0 errors" in last, last)
+
+        suite.run([test_axe_finds_no_wcag_violations, test_html_validates_without_errors])
+    finally:
+        if httpd:
+            httpd.shutdown()
+        shutil.rmtree(www, ignore_errors=True)
+        s.stop()
+    suite.finish()
+
+
+if __name__ == "__main__":
+    main()
