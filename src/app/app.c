@@ -17,6 +17,10 @@
 
 /* In-flight requests get this long to finish after SIGTERM. */
 #define SHUTDOWN_GRACE_MS 10000
+/* Changes to tenants reach every instance within this time. */
+#define TENANT_CACHE_TTL_S 5
+/* Expired sessions and old rate-limit windows are deleted this often. */
+#define PURGE_INTERVAL_S 600
 
 int
 app_init(struct app *app, const struct config *cfg, bool with_views, struct err *e)
@@ -38,6 +42,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 		return rc;
 	app->metrics = metrics_new();
 	app->router = http_router_new();
+	app->tenants = tenant_cache_new(TENANT_CACHE_TTL_S);
 	snprintf(app->static_dir, sizeof(app->static_dir), "%s/static", cfg->share_dir);
 	if (with_views) {
 		snprintf(tpl, sizeof(tpl), "%s/templates", cfg->share_dir);
@@ -57,6 +62,7 @@ app_release(struct app *app)
 {
 	view_free(app->view);
 	http_router_free(app->router);
+	tenant_cache_free(app->tenants);
 	metrics_free(app->metrics);
 	db_pool_free(app->pool);
 	memset(app, 0, sizeof(*app));
@@ -85,6 +91,40 @@ trusted_proxy(const char *ip, void *cls)
 	return config_is_trusted_proxy(&app->cfg, ip);
 }
 
+/* Delete what has expired; any instance may do it, the statements are idempotent. */
+static void
+purge(struct app *app)
+{
+	struct db *db;
+	struct err e = {0};
+	int64_t n = 0;
+
+	if (db_pool_get(app->pool, &db, &e) != 0) {
+		log_warn("purge: %s", e.detail);
+		return;
+	}
+	if (session_purge(db, &n, &e) != 0)
+		log_warn("purge: %s", e.detail);
+	else if (n)
+		log_info("purge: %lld expired sessions removed", (long long)n);
+	db_pool_put(app->pool, db);
+}
+
+/* Wait for a stop signal, purging expired data now and then. */
+static int
+wait_for_signal(struct app *app, const sigset_t *set)
+{
+	struct timespec tick = {PURGE_INTERVAL_S, 0};
+
+	for (;;) {
+		int sig = sigtimedwait(set, NULL, &tick);
+
+		if (sig > 0)
+			return sig;
+		purge(app);
+	}
+}
+
 int
 app_serve(struct app *app, struct err *e)
 {
@@ -93,7 +133,8 @@ app_serve(struct app *app, struct err *e)
 		.port = app->cfg.listen_port,
 		.threads = app->cfg.threads,
 		.max_connections = app->cfg.max_connections,
-		.per_ip_connections = app->cfg.max_connections / 4 > 0 ? app->cfg.max_connections / 4 : 1,
+		.per_ip_connections =
+			app->cfg.max_connections / 4 > 0 ? app->cfg.max_connections / 4 : 1,
 		.timeout_s = app->cfg.timeout_s,
 		.default_body_limit = (size_t)app->cfg.max_body,
 		.trusted_proxy = trusted_proxy,
@@ -115,7 +156,7 @@ app_serve(struct app *app, struct err *e)
 	log_info("serving on http://%s:%d/ (%d threads, %s)", app->cfg.listen_host,
 		 http_server_port(app->server), app->cfg.threads,
 		 strncmp(app->cfg.db, "sqlite:", 7) == 0 ? "SQLite" : "PostgreSQL");
-	sigwait(&set, &sig);
+	sig = wait_for_signal(app, &set);
 	log_info("signal %d: stopping, %d requests in flight", sig,
 		 http_server_inflight(app->server));
 	http_server_stop(app->server, SHUTDOWN_GRACE_MS);

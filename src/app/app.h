@@ -32,16 +32,17 @@ struct app {
 	struct db_pool *pool;
 	struct view *view;
 	struct http_router *router;
+	struct tenant_cache *tenants;
 	struct metrics *metrics;
-	struct http_server *server;	/* while serving */
+	struct http_server *server; /* while serving */
 	char static_dir[CONFIG_STR_MAX + 16];
 };
 
 enum route_flags {
-	ROUTE_GLOBAL = 1 << 0,	   /* served without a tenant too (health, static) */
-	ROUTE_STAFF = 1 << 1,	   /* needs a logged-in staff user of the tenant */
-	ROUTE_NO_CSRF = 1 << 2,	   /* a POST that needs no CSRF token (none yet) */
-	ROUTE_LOGIN_LIMIT = 1 << 3, /* counts against the per-IP login rate limit */
+	ROUTE_GLOBAL = 1 << 0,		/* served without a tenant too (health, static) */
+	ROUTE_STAFF = 1 << 1,		/* needs a logged-in staff user of the tenant */
+	ROUTE_NO_CSRF = 1 << 2,		/* a POST that needs no CSRF token (none yet) */
+	ROUTE_LOGIN_LIMIT = 1 << 3,	/* counts against the per-IP login rate limit */
 	ROUTE_TENANT_OPTIONAL = 1 << 4, /* with or without a tenant (the home page) */
 };
 
@@ -49,16 +50,16 @@ struct rq {
 	struct app *app;
 	struct http_req *http;
 	struct http_resp *resp;
-	struct arena *a;		 /* the request arena */
+	struct arena *a; /* the request arena */
 	const struct http_route *route;
-	const struct tenant *tenant;	 /* NULL at the installation root */
-	const char *base;		 /* URL prefix of the tenant: "" or "/t/<slug>" */
-	const char *path;		 /* the path below base, "/..." */
-	const char *lang;		 /* "de" or "en" */
-	struct db *db;			 /* borrowed by rq_db(), returned after the request */
-	struct session *session;	 /* set by rq_session() */
-	struct staff_user *user;	 /* the logged-in staff user, or NULL */
-	struct view_val *page;		 /* template data root */
+	const struct tenant *tenant; /* NULL at the installation root */
+	const char *base;	     /* URL prefix of the tenant: "" or "/t/<slug>" */
+	const char *path;	     /* the path below base, "/..." */
+	const char *lang;	     /* "de" or "en" */
+	struct db *db;		     /* borrowed by rq_db(), returned after the request */
+	struct session *session;     /* set by rq_session() */
+	struct staff_user *user;     /* the logged-in staff user, or NULL */
+	struct view_val *page;	     /* template data root */
 	struct err err;
 };
 

@@ -63,7 +63,7 @@ static int
 resolve_tenant(struct rq *q, struct str *path)
 {
 	struct http_req *r = q->http;
-	struct tenant *t = NULL;
+	const struct tenant *t = NULL;
 	struct str slug, rest;
 	int rc;
 
@@ -71,21 +71,22 @@ resolve_tenant(struct rq *q, struct str *path)
 	if (rc)
 		return 503;
 	if (r->host[0]) {
-		rc = tenant_find_by_host(q->db, r->host, q->a, &t, &q->err);
+		rc = tenant_cache_by_host(q->app->tenants, q->db, r->host, q->a, &t, &q->err);
 		if (rc == 0) {
 			q->tenant = t;
 			return 0;
 		}
 		if (rc != ERR_NOTFOUND)
-			return 503;
+			return http_status_of(rc);
 	}
 	if (!split_prefix(*path, &slug, &rest))
 		return 0;
-	rc = tenant_find_by_slug(q->db, arena_strdup_str(q->a, slug), q->a, &t, &q->err);
+	rc = tenant_cache_by_slug(q->app->tenants, q->db, arena_strdup_str(q->a, slug), q->a, &t,
+				  &q->err);
 	if (rc == ERR_NOTFOUND)
 		return 404;
 	if (rc)
-		return 503;
+		return http_status_of(rc);
 	q->tenant = t;
 	q->base = arena_printf(q->a, "/t/%s", t->slug);
 	*path = rest;
@@ -234,14 +235,14 @@ on_done(struct http_req *r, const struct http_resp *resp, void *cls)
 	snprintf(bytes, sizeof(bytes), "%zu", resp->bytes_sent);
 	snprintf(durs, sizeof(durs), "%lld", (long long)dur);
 	{
-		const char *kv[] = {"rid", r->id,
+		const char *kv[] = {"rid",    r->id,
 				    "tenant", q && q->tenant ? q->tenant->slug : "-",
 				    "method", r->method_name ? r->method_name : "-",
-				    "path", r->path.p ? r->path.p : "-",
+				    "path",   r->path.p ? r->path.p : "-",
 				    "status", status,
-				    "bytes", bytes,
+				    "bytes",  bytes,
 				    "dur_us", durs,
-				    "ip", r->client_ip ? r->client_ip : "-",
+				    "ip",     r->client_ip ? r->client_ip : "-",
 				    NULL};
 
 		log_kv(LOG_INFO, "access", kv);

@@ -257,8 +257,7 @@ rq_render(struct rq *q, const char *tpl)
 	if (rc == 0) {
 		view_set(q->page, "content", view_html_trusted(q->a, body.p, body.len));
 		buf_reset(&q->resp->body);
-		rc = view_render(q->app->view, "layout", q->lang, q->page, &q->resp->body,
-				 &q->err);
+		rc = view_render(q->app->view, "layout", q->lang, q->page, &q->resp->body, &q->err);
 	}
 	buf_release(&body);
 	if (rc) {

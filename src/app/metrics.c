@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 /* Bucket upper bounds in microseconds, as Prometheus' le labels in seconds. */
-static const int64_t bounds_us[] = {500, 1000, 2500, 5000, 10000, 25000, 50000, 100000,
-				    250000, 500000, 1000000, 2500000};
+static const int64_t bounds_us[] = {500,   1000,   2500,   5000,   10000,   25000,
+				    50000, 100000, 250000, 500000, 1000000, 2500000};
 #define N_BOUNDS (sizeof(bounds_us) / sizeof(bounds_us[0]))
 
 struct metrics {
@@ -84,8 +84,9 @@ metrics_render(struct metrics *m, int inflight, struct buf *out)
 		 "# HELP rathaus_db_errors_total Database connection and statement failures.\n"
 		 "# TYPE rathaus_db_errors_total counter\nrathaus_db_errors_total %llu\n",
 		 atomic_load(&m->db_errors));
-	buf_addf(out, "# HELP rathaus_http_requests_in_flight Requests being answered.\n"
-		      "# TYPE rathaus_http_requests_in_flight gauge\n"
-		      "rathaus_http_requests_in_flight %d\n",
+	buf_addf(out,
+		 "# HELP rathaus_http_requests_in_flight Requests being answered.\n"
+		 "# TYPE rathaus_http_requests_in_flight gauge\n"
+		 "rathaus_http_requests_in_flight %d\n",
 		 inflight);
 }

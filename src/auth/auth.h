@@ -33,16 +33,16 @@ struct session {
 	char id_hash[65];		/* hex of the token's hash, the key in the table */
 	char csrf[AUTH_TOKEN_LEN + 1];	/* the form token of this session */
 	int64_t tenant_id;
-	int64_t user_id;		/* 0: anonymous */
+	int64_t user_id; /* 0: anonymous */
 	int64_t expires_at;
-	bool is_new;			/* the cookie must be (re)sent */
+	bool is_new; /* the cookie must be (re)sent */
 };
 
 struct staff_user {
 	int64_t id;
 	const char *email;
 	const char *name;
-	unsigned roles;			/* enum auth_role bits in the current tenant */
+	unsigned roles; /* enum auth_role bits in the current tenant */
 };
 
 /* Call once at start-up; returns 0 or ERR_INTERNAL when libsodium fails. */
@@ -72,8 +72,8 @@ bool session_csrf_ok(const struct session *s, const char *token);
  * new id in *id; ERR_CONFLICT when the email exists, ERR_INVALID for a weak
  * password or bad email.
  */
-int user_add(struct db *db, const char *email, const char *name, const char *password,
-	     int64_t *id, struct err *e) MUST_CHECK;
+int user_add(struct db *db, const char *email, const char *name, const char *password, int64_t *id,
+	     struct err *e) MUST_CHECK;
 int user_grant(struct db *db, int64_t user_id, const struct tenant *t, enum auth_role role,
 	       struct err *e) MUST_CHECK;
 int auth_role_parse(const char *s, enum auth_role *out);

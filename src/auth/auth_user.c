@@ -41,8 +41,8 @@ email_ok(const char *s)
 {
 	const char *at = strchr(s, '@');
 
-	return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') &&
-	       strlen(s) < 254 && str_valid_text(str_c(s)) && !strpbrk(s, " \t\r\n<>\"");
+	return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') && strlen(s) < 254 &&
+	       str_valid_text(str_c(s)) && !strpbrk(s, " \t\r\n<>\"");
 }
 
 int
@@ -105,8 +105,7 @@ user_grant(struct db *db, int64_t user_id, const struct tenant *t, enum auth_rol
 
 /* The roles of `user_id` in tenant `t` as enum auth_role bits. */
 static int
-load_roles(struct db *db, const struct tenant *t, int64_t user_id, unsigned *roles,
-	   struct err *e)
+load_roles(struct db *db, const struct tenant *t, int64_t user_id, unsigned *roles, struct err *e)
 {
 	static const char sql[] =
 		"SELECT role FROM staff_role WHERE user_id = $1 AND tenant_id = $2";
@@ -196,7 +195,8 @@ user_login(struct db *db, const struct tenant *t, const char *email, const char 
 	db_finalize(st);
 	if (rc)
 		return rc;
-	if (crypto_pwhash_str_verify(id ? hash : dummy_hash, password, strlen(password)) != 0 || !id)
+	if (crypto_pwhash_str_verify(id ? hash : dummy_hash, password, strlen(password)) != 0 ||
+	    !id)
 		return err_set(e, ERR_UNAUTHORIZED, "auth.login_failed", "login failed for '%s'",
 			       email);
 	rc = user_find(db, t, id, a, out, e);

@@ -9,8 +9,7 @@
 #include <string.h>
 
 static const struct cli_cmd *const commands[] = {
-	&cli_serve, &cli_migrate, &cli_demo, &cli_import, &cli_user, &cli_backup,
-	&cli_check_config,
+	&cli_serve, &cli_migrate, &cli_demo, &cli_import, &cli_user, &cli_backup, &cli_check_config,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -47,7 +46,10 @@ cli_open_db(const struct config *cfg, struct db **out, int migrate)
 	int applied = 0;
 
 	if (db_open(cfg->db, out, &e)) {
-		fprintf(stderr, "rathaus: cannot open the database '%s': %s\n", cfg->db, e.detail);
+		char shown[CONFIG_STR_MAX + 8];
+
+		fprintf(stderr, "rathaus: cannot open the database '%s': %s\n",
+			config_masked_url(cfg->db, shown, sizeof(shown)), e.detail);
 		return CLI_FAIL;
 	}
 	if (!migrate)

@@ -36,7 +36,8 @@ run_backup(int argc, char **argv, const struct config *cfg)
 }
 
 const struct cli_cmd cli_backup = {
-	"backup", "copy the SQLite database while it is in use",
+	"backup",
+	"copy the SQLite database while it is in use",
 	"Usage: rathaus backup FILE\n\n"
 	"Write a consistent copy of the SQLite database to FILE with SQLite's online\n"
 	"backup API, while the server keeps running.  Restore by stopping the server\n"

@@ -41,7 +41,8 @@ demo_user(struct db *db)
 	rc = user_add(db, DEMO_EMAIL, "Demo-Redaktion", password, &id, &e);
 	if (rc == ERR_CONFLICT) {
 		printf("staff user %s exists already (its password was shown when it was made;\n"
-		       "add another with 'rathaus user add')\n", DEMO_EMAIL);
+		       "add another with 'rathaus user add')\n",
+		       DEMO_EMAIL);
 		return CLI_OK;
 	}
 	if (rc) {
@@ -83,7 +84,8 @@ run_demo(int argc, char **argv, const struct config *cfg)
 }
 
 const struct cli_cmd cli_demo = {
-	"demo", "load the demo tenants (Landkreis Lüneburg and members, Stadt Lünen)",
+	"demo",
+	"load the demo tenants (Landkreis Lüneburg and members, Stadt Lünen)",
 	"Usage: rathaus demo\n\n"
 	"Migrate the database, then load the demo tenants from\n"
 	"SHARE_DIR/data/demo/tenants.json: Landkreis Lüneburg as a portal network\n"
@@ -115,7 +117,8 @@ run_import(int argc, char **argv, const struct config *cfg)
 }
 
 const struct cli_cmd cli_import = {
-	"import", "import data from a file (tenants)",
+	"import",
+	"import data from a file (tenants)",
 	"Usage: rathaus import KIND FILE\n\n"
 	"Kinds:\n"
 	"  tenants   a JSON file {\"tenants\": [...]} as data/demo/tenants.json:\n"

@@ -47,7 +47,8 @@ run_serve(int argc, char **argv, const struct config *cfg)
 }
 
 const struct cli_cmd cli_serve = {
-	"serve", "serve the portal over HTTP",
+	"serve",
+	"serve the portal over HTTP",
 	"Usage: rathaus serve [--listen HOST:PORT]\n\n"
 	"Serve all tenants on HOST:PORT (setting 'listen', RATHAUS_LISTEN; default\n"
 	"127.0.0.1:8080) until SIGTERM or SIGINT; requests in flight then finish.\n"
@@ -59,6 +60,7 @@ static int
 run_migrate(int argc, char **argv, const struct config *cfg)
 {
 	struct db *db = NULL;
+	char shown[CONFIG_STR_MAX + 8];
 
 	if (argc > 1) {
 		fprintf(stderr, "rathaus migrate: unexpected argument '%s'\n", argv[1]);
@@ -66,13 +68,14 @@ run_migrate(int argc, char **argv, const struct config *cfg)
 	}
 	if (cli_open_db(cfg, &db, 1))
 		return CLI_FAIL;
-	printf("database '%s' is up to date\n", cfg->db);
+	printf("database '%s' is up to date\n", config_masked_url(cfg->db, shown, sizeof(shown)));
 	db_close(db);
 	return CLI_OK;
 }
 
 const struct cli_cmd cli_migrate = {
-	"migrate", "create or update the database schema",
+	"migrate",
+	"create or update the database schema",
 	"Usage: rathaus migrate\n\n"
 	"Apply the migrations in SHARE_DIR/migrations that the database has not\n"
 	"seen yet, each in its own transaction.  Safe to run again; with\n"
@@ -85,7 +88,7 @@ run_check_config(int argc, char **argv, const struct config *cfg)
 {
 	struct db *db = NULL;
 	struct err e = {0};
-	char path[CONFIG_STR_MAX + 32];
+	char path[CONFIG_STR_MAX + 32], shown[CONFIG_STR_MAX + 8];
 	int bad = 0;
 
 	(void)argv;
@@ -100,7 +103,8 @@ run_check_config(int argc, char **argv, const struct config *cfg)
 		bad = 1;
 	}
 	if (db_open(cfg->db, &db, &e) != 0 || db_ping(db, &e) != 0) {
-		fprintf(stderr, "check-config: database '%s': %s\n", cfg->db, e.detail);
+		fprintf(stderr, "check-config: database '%s': %s\n",
+			config_masked_url(cfg->db, shown, sizeof(shown)), e.detail);
 		bad = 1;
 	}
 	db_close(db);
@@ -110,7 +114,8 @@ run_check_config(int argc, char **argv, const struct config *cfg)
 }
 
 const struct cli_cmd cli_check_config = {
-	"check-config", "print the settings and check the database",
+	"check-config",
+	"print the settings and check the database",
 	"Usage: rathaus check-config\n\n"
 	"Print every setting as the other commands see it (defaults, --config\n"
 	"file, RATHAUS_* variables), then check that the templates are there and\n"

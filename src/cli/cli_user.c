@@ -34,8 +34,10 @@ user_add_cmd(const struct config *cfg, const char *email, const char *name, cons
 	int rc;
 
 	if (auth_role_parse(role_name, &role)) {
-		fprintf(stderr, "rathaus user add: role '%s' unknown; use admin, editor or "
-				"caseworker\n", role_name);
+		fprintf(stderr,
+			"rathaus user add: role '%s' unknown; use admin, editor or "
+			"caseworker\n",
+			role_name);
 		return CLI_USAGE;
 	}
 	if (read_password(password, sizeof(password))) {
@@ -92,7 +94,8 @@ run_user(int argc, char **argv, const struct config *cfg)
 }
 
 const struct cli_cmd cli_user = {
-	"user", "manage staff users",
+	"user",
+	"manage staff users",
 	"Usage: rathaus user add --email EMAIL --tenant SLUG [--name NAME]\n"
 	"                        [--role admin|editor|caseworker] < password\n\n"
 	"Create a staff user with a role (default: editor) in one tenant.  The\n"

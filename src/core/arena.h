@@ -22,9 +22,9 @@ struct arena_block;
 struct arena_defer;
 
 struct arena {
-	struct arena_block *head;  /* newest block first */
+	struct arena_block *head;   /* newest block first */
 	struct arena_defer *defers; /* newest first */
-	size_t used;		   /* bytes handed out, for metrics */
+	size_t used;		    /* bytes handed out, for metrics */
 };
 
 void arena_init(struct arena *a);

@@ -18,11 +18,11 @@
 #include <stddef.h>
 
 struct buf {
-	char *p;	/* the bytes, NUL-terminated; never NULL */
-	size_t len;	/* bytes used, without the NUL */
-	size_t cap;	/* bytes allocated */
-	size_t max;	/* the most `len` may reach */
-	bool toobig;	/* an append hit `max`; sticky until buf_reset() */
+	char *p;     /* the bytes, NUL-terminated; never NULL */
+	size_t len;  /* bytes used, without the NUL */
+	size_t cap;  /* bytes allocated */
+	size_t max;  /* the most `len` may reach */
+	bool toobig; /* an append hit `max`; sticky until buf_reset() */
 };
 
 /* Named caps beside their users. */

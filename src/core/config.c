@@ -111,7 +111,8 @@ set_proxies(struct config *c, const char *v, struct err *e)
 		if (item.len == 0)
 			continue;
 		if (c->n_trusted_proxies == CONFIG_PROXIES_MAX || item.len >= 64)
-			return err_set(e, ERR_INVALID, NULL, "trusted_proxies: too many or too long");
+			return err_set(e, ERR_INVALID, NULL,
+				       "trusted_proxies: too many or too long");
 		memcpy(c->trusted_proxies[c->n_trusted_proxies], item.p, item.len);
 		c->trusted_proxies[c->n_trusted_proxies][item.len] = '\0';
 		c->n_trusted_proxies++;
@@ -137,7 +138,8 @@ config_set(struct config *c, const char *key, const char *value, struct err *e)
 			return set_proxies(c, value, e);
 		case K_LOGLEVEL:
 			if (log_level_parse(value, &lv))
-				return err_set(e, ERR_INVALID, NULL, "log_level '%s' unknown", value);
+				return err_set(e, ERR_INVALID, NULL, "log_level '%s' unknown",
+					       value);
 			/* fall through */
 		case K_STR:
 			if (strlen(value) >= k->size)
@@ -158,6 +160,21 @@ config_set(struct config *c, const char *key, const char *value, struct err *e)
 		}
 	}
 	return err_set(e, ERR_INVALID, NULL, "unknown setting '%s'", key);
+}
+
+/*
+ * Put "prefix: " before the detail in `e`.  The detail is copied first: passing
+ * e->detail to err_set() would make vsnprintf() read what it is overwriting.
+ */
+static int
+err_prefix(struct err *e, const char *prefix)
+{
+	char detail[sizeof(e->detail)];
+
+	if (!e)
+		return ERR_INVALID;
+	snprintf(detail, sizeof(detail), "%s", e->detail);
+	return err_set(e, e->code, e->user, "%s: %s", prefix, detail);
 }
 
 static int
@@ -189,8 +206,12 @@ load_file(struct config *c, const char *path, struct err *e)
 		memcpy(v, value.p, value.len);
 		v[value.len] = '\0';
 		rc = config_set(c, k, v, e);
-		if (rc)
-			err_set(e, rc, NULL, "%s:%d: %s", path, lineno, e->detail);
+		if (rc) {
+			char where[CONFIG_STR_MAX + 16];
+
+			snprintf(where, sizeof(where), "%s:%d", path, lineno);
+			err_prefix(e, where);
+		}
 	}
 	fclose(f);
 	if (rc == 0)
@@ -223,26 +244,56 @@ config_load(struct config *c, const char *file, struct err *e)
 			continue;
 		rc = config_set(c, keys[i].name, v, e);
 		if (rc)
-			return err_set(e, rc, NULL, "%s: %s", env, e->detail);
+			return err_prefix(e, env);
 	}
 	return 0;
 }
 
-/* A URL's password as "***", so printed settings can be shared. */
+/*
+ * libpq takes the password in the user info, which ends at the first '@'
+ * before the path or query, and as the query parameter "password".
+ */
+const char *
+config_masked_url(const char *url, char *out, size_t n)
+{
+	const char *scheme = strstr(url, "://"), *auth, *colon = NULL, *query;
+	struct str rest, param, key;
+	struct buf b;
+
+	buf_init(&b, BUF_MAX_DEFAULT);
+	if (scheme) {
+		size_t len;
+
+		auth = scheme + 3;
+		len = strcspn(auth, "@/?");
+		colon = auth[len] == '@' ? memchr(auth, ':', len) : NULL;
+		if (colon) {
+			(void)buf_add(&b, url, (size_t)(colon + 1 - url));
+			(void)buf_adds(&b, "***");
+			url = auth + len;
+		}
+	}
+	query = scheme ? strchr(url, '?') : NULL;
+	(void)buf_add(&b, url, query ? (size_t)(query + 1 - url) : strlen(url));
+	for (rest = query ? str_c(query + 1) : STR_NULL; rest.p;) {
+		rest = str_cut(rest, '&', &param);
+		str_cut(param, '=', &key);
+		(void)buf_addstr(&b, str_eq_c(key, "password") ? STR("password=***") : param);
+		if (rest.p)
+			(void)buf_addc(&b, '&');
+	}
+	snprintf(out, n, "%s", b.p);
+	buf_release(&b);
+	return out;
+}
+
+/* Settings may hold a URL with a password: print it as "***". */
 static void
 add_masked(struct buf *b, const char *v)
 {
-	const char *scheme = strstr(v, "://"), *at, *colon;
+	char masked[CONFIG_STR_MAX + 8];
 
-	at = scheme ? strchr(scheme + 3, '@') : NULL;
-	colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
-	if (!colon) {
-		buf_adds(b, v);
-		return;
-	}
-	buf_add(b, v, (size_t)(colon + 1 - v));
-	buf_adds(b, "***");
-	buf_adds(b, at);
+	buf_adds(b, config_masked_url(v, masked, sizeof(masked)));
 }
 
 void

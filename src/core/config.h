@@ -11,6 +11,7 @@
 #include "core/err.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define CONFIG_STR_MAX 512
@@ -33,7 +34,7 @@ struct config {
 	/* Peers whose X-Forwarded-For/-Proto are believed (exact IP addresses). */
 	char trusted_proxies[CONFIG_PROXIES_MAX][64];
 	int n_trusted_proxies;
-	char file[CONFIG_STR_MAX];	/* the file read, or "" */
+	char file[CONFIG_STR_MAX]; /* the file read, or "" */
 };
 
 /*
@@ -51,6 +52,9 @@ int config_set(struct config *c, const char *key, const char *value, struct err 
 
 /* Write every setting as `key = value` lines (for check-config). */
 void config_print(const struct config *c, int fd);
+
+/* `url` with its password as "***", for messages; lives in `out` (n bytes). */
+const char *config_masked_url(const char *url, char *out, size_t n);
 
 /* True when `ip` is one of the trusted proxies. */
 bool config_is_trusted_proxy(const struct config *c, const char *ip);

@@ -16,24 +16,24 @@
 
 enum err_code {
 	ERR_OK = 0,
-	ERR_INVALID,	  /* malformed input: 400 */
+	ERR_INVALID,	   /* malformed input: 400 */
 	ERR_UNPROCESSABLE, /* well-formed but not acceptable: 422 */
-	ERR_UNAUTHORIZED, /* login required: 401 */
-	ERR_FORBIDDEN,	  /* 403 */
-	ERR_NOTFOUND,	  /* 404 */
-	ERR_METHOD,	  /* 405 */
-	ERR_CONFLICT,	  /* 409 */
-	ERR_TOOBIG,	  /* a limit was hit: 413 */
-	ERR_RATELIMIT,	  /* 429 */
-	ERR_DB,		  /* storage failed: 500 or 503 */
-	ERR_IO,		  /* file system or network: 500 */
-	ERR_INTERNAL,	  /* a bug: 500 */
+	ERR_UNAUTHORIZED,  /* login required: 401 */
+	ERR_FORBIDDEN,	   /* 403 */
+	ERR_NOTFOUND,	   /* 404 */
+	ERR_METHOD,	   /* 405 */
+	ERR_CONFLICT,	   /* 409 */
+	ERR_TOOBIG,	   /* a limit was hit: 413 */
+	ERR_RATELIMIT,	   /* 429 */
+	ERR_DB,		   /* storage failed: 500 or 503 */
+	ERR_IO,		   /* file system or network: 500 */
+	ERR_INTERNAL,	   /* a bug: 500 */
 };
 
 struct err {
-	int code;	   /* enum err_code, 0 while no error */
-	const char *user;  /* static catalogue key for the citizen */
-	char detail[512];  /* for the log only */
+	int code;	  /* enum err_code, 0 while no error */
+	const char *user; /* static catalogue key for the citizen */
+	char detail[512]; /* for the log only */
 };
 
 /* Record an error in `e` (may be NULL) and return `code`. */

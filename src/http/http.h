@@ -24,9 +24,9 @@
 #include <stdint.h>
 
 /* Named limits (curl's DYN_* style). */
-#define HTTP_URL_MAX (8u * 1024)	   /* longer request targets get 414 */
-#define HTTP_HEADERS_MAX (32u * 1024)	   /* MHD memory per connection for headers */
-#define HTTP_FIELDS_MAX 256		   /* query or form fields per request */
+#define HTTP_URL_MAX (8u * 1024)	  /* longer request targets get 414 */
+#define HTTP_HEADERS_MAX (32u * 1024)	  /* MHD memory per connection for headers */
+#define HTTP_FIELDS_MAX 256		  /* query or form fields per request */
 #define HTTP_RESP_MAX (32u * 1024 * 1024) /* the largest generated body */
 
 enum http_method {
@@ -62,32 +62,32 @@ struct http_req {
 	struct arena arena;
 	enum http_method method;
 	const char *method_name;
-	struct str path;	 /* decoded path, valid UTF-8, starts with '/' */
-	struct http_kvs query;	 /* decoded query parameters */
-	struct http_kvs form;	 /* decoded body fields (urlencoded or multipart) */
-	struct http_kvs params;	 /* path parameters set by the router */
+	struct str path;	/* decoded path, valid UTF-8, starts with '/' */
+	struct http_kvs query;	/* decoded query parameters */
+	struct http_kvs form;	/* decoded body fields (urlencoded or multipart) */
+	struct http_kvs params; /* path parameters set by the router */
 	struct http_upload *uploads;
 	size_t n_uploads;
-	const char *host;	 /* Host header, lower case, without port; "" if none */
-	const char *client_ip;	 /* peer, or X-Forwarded-For's last hop from a trusted proxy */
-	bool https;		 /* TLS (X-Forwarded-Proto from a trusted proxy) */
-	char id[20];		 /* request id for logs */
-	int64_t start_us;	 /* monotonic start time */
-	size_t body_limit;	 /* set by on_headers; 0: no body accepted */
-	size_t body_len;	 /* bytes received so far */
-	void *ctx;		 /* the application's per-request data */
-	void *conn;		 /* the MHD connection; only http_*.c use it */
+	const char *host;	  /* Host header, lower case, without port; "" if none */
+	const char *client_ip;	  /* peer, or X-Forwarded-For's last hop from a trusted proxy */
+	bool https;		  /* TLS (X-Forwarded-Proto from a trusted proxy) */
+	char id[20];		  /* request id for logs */
+	int64_t start_us;	  /* monotonic start time */
+	size_t body_limit;	  /* set by on_headers; 0: no body accepted */
+	size_t body_len;	  /* bytes received so far */
+	void *ctx;		  /* the application's per-request data */
+	void *conn;		  /* the MHD connection; only http_*.c use it */
 	struct http_state *state; /* body parsing state; only http_*.c use it */
 };
 
 struct http_resp {
 	int status;
 	const char *content_type;
-	struct buf body;	   /* generated body, capped at HTTP_RESP_MAX */
-	struct http_kvs headers;   /* extra headers, in the request arena */
-	int fd;			   /* a file to send instead of body, or -1 */
+	struct buf body;	 /* generated body, capped at HTTP_RESP_MAX */
+	struct http_kvs headers; /* extra headers, in the request arena */
+	int fd;			 /* a file to send instead of body, or -1 */
 	uint64_t fd_size;
-	size_t bytes_sent;	   /* filled in before on_done */
+	size_t bytes_sent; /* filled in before on_done */
 };
 
 /* Header, query, form and cookie look-ups; NULL when absent.  Live in the arena. */
@@ -127,11 +127,11 @@ int http_parse_urlencoded(struct arena *a, struct str in, struct http_kvs *out) 
 typedef void (*http_fn)(void); /* the application casts to its own handler type */
 
 struct http_route {
-	unsigned methods;	/* enum http_method bits */
+	unsigned methods; /* enum http_method bits */
 	const char *pattern;
 	http_fn fn;
-	size_t body_limit;	/* 0: the server's default */
-	unsigned flags;		/* the application's own */
+	size_t body_limit; /* 0: the server's default */
+	unsigned flags;	   /* the application's own */
 };
 
 struct http_router;
@@ -174,9 +174,9 @@ struct http_app {
 };
 
 struct http_server_opts {
-	const char *host;	/* address to listen on */
-	int port;		/* 0: any free port (see http_server_port) */
-	int threads;		/* worker threads */
+	const char *host; /* address to listen on */
+	int port;	  /* 0: any free port (see http_server_port) */
+	int threads;	  /* worker threads */
 	int max_connections;
 	int per_ip_connections;
 	int timeout_s;

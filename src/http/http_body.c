@@ -53,8 +53,8 @@ part_flush(struct http_req *r)
 
 static enum MHD_Result
 part_data(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-	  const char *content_type, const char *transfer_encoding, const char *data,
-	  uint64_t off, size_t size)
+	  const char *content_type, const char *transfer_encoding, const char *data, uint64_t off,
+	  size_t size)
 {
 	struct http_req *r = cls;
 	struct http_state *s = r->state;
@@ -63,11 +63,14 @@ part_data(void *cls, enum MHD_ValueKind kind, const char *key, const char *filen
 	(void)transfer_encoding;
 	if (s->fail)
 		return MHD_NO;
+	if (!key) {
+		s->fail = 400; /* a part without a name (RFC 7578 4.2 requires one) */
+		return MHD_NO;
+	}
 	if (off == 0 || !s->part_key || strcmp(key, s->part_key) != 0) {
 		if ((s->fail = part_flush(r)))
 			return MHD_NO;
-		if (!str_valid_text(str_c(key)) ||
-		    (filename && !str_valid_text(str_c(filename)))) {
+		if (!str_valid_text(str_c(key)) || (filename && !str_valid_text(str_c(filename)))) {
 			s->fail = 400;
 			return MHD_NO;
 		}
@@ -87,8 +90,8 @@ type_is(const char *ct, const char *want)
 {
 	size_t n = strlen(want);
 
-	return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' ||
-						       ct[n] == ' ');
+	return ct && strncasecmp(ct, want, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
 int

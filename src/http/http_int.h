@@ -13,12 +13,12 @@ struct http_state {
 	struct http_resp resp;
 	enum body_kind kind;
 	struct MHD_PostProcessor *pp;
-	struct buf raw;		/* urlencoded or raw body */
-	struct buf part;	/* the multipart field being received */
-	const char *part_key;	/* its name, or NULL */
-	const char *part_file;	/* its filename, or NULL for a plain field */
-	const char *part_type;	/* its Content-Type */
-	int fail;		/* HTTP status to answer with, or 0 */
+	struct buf raw;	       /* urlencoded or raw body */
+	struct buf part;       /* the multipart field being received */
+	const char *part_key;  /* its name, or NULL */
+	const char *part_file; /* its filename, or NULL for a plain field */
+	const char *part_type; /* its Content-Type */
+	int fail;	       /* HTTP status to answer with, or 0 */
 	bool headers_done;
 };
 

@@ -52,8 +52,8 @@ method_of(const char *m)
 		const char *name;
 		enum http_method m;
 	} methods[] = {
-		{"GET", HTTP_GET},	 {"HEAD", HTTP_HEAD},	  {"POST", HTTP_POST},
-		{"PUT", HTTP_PUT},	 {"DELETE", HTTP_DELETE}, {"OPTIONS", HTTP_OPTIONS},
+		{"GET", HTTP_GET},     {"HEAD", HTTP_HEAD},	{"POST", HTTP_POST},
+		{"PUT", HTTP_PUT},     {"DELETE", HTTP_DELETE}, {"OPTIONS", HTTP_OPTIONS},
 		{"PATCH", HTTP_PATCH},
 	};
 
@@ -129,20 +129,26 @@ set_peer(struct http_server *s, struct http_req *r)
 	r->https = proto && strcasecmp(proto, "https") == 0;
 }
 
-static void
+/* RFC 9110 7.2 and RFC 3986 3.2.2: a reg-name or IP literal and a port; 0 or 400. */
+static int
 set_host(struct http_req *r)
 {
 	const char *h = http_header(r, "Host");
 	char *p, *colon;
 
 	p = arena_strdup(&r->arena, h ? h : "");
-	for (char *q = p; *q; q++)
+	for (char *q = p; *q; q++) {
 		if (*q >= 'A' && *q <= 'Z')
 			*q = (char)(*q + 32);
+		else if (!((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+			   strchr("-.:[]_", *q)))
+			return 400;
+	}
 	colon = p[0] == '[' ? NULL : strrchr(p, ':');
 	if (colon)
 		*colon = '\0';
 	r->host = p;
+	return 0;
 }
 
 /* First call: everything up to the body.  Returns 0 or a status to answer. */
@@ -156,7 +162,8 @@ begin(struct http_server *s, struct http_req *r, const char *url, const char *me
 	r->method = method_of(method);
 	r->method_name = arena_strdup(&r->arena, method);
 	set_peer(s, r);
-	set_host(r);
+	if (set_host(r))
+		return 400;
 	if (strlen(url) > HTTP_URL_MAX)
 		return 414;
 	if (url[0] != '/' || http_decode(&r->arena, str_c(url), false, &r->path) ||
@@ -316,6 +323,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	atomic_fetch_sub(&s->inflight, 1);
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -324,7 +333,8 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	(void)cls;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
-	log_warn("http: %s", msg);
+	/* Mostly clients' protocol errors: not worth a warning each. */
+	log_debug("http: %s", msg);
 }
 
 static int
@@ -339,8 +349,8 @@ resolve(const char *host, int port, struct sockaddr_storage *ss, struct err *e)
 	snprintf(portstr, sizeof(portstr), "%d", port);
 	rc = getaddrinfo(host, portstr, &hints, &res);
 	if (rc != 0 || !res)
-		return err_set(e, ERR_INVALID, NULL, "cannot resolve listen address '%s': %s",
-			       host, gai_strerror(rc));
+		return err_set(e, ERR_INVALID, NULL, "cannot resolve listen address '%s': %s", host,
+			       gai_strerror(rc));
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	freeaddrinfo(res);
 	return 0;
@@ -380,14 +390,14 @@ http_server_start(const struct http_server_opts *o, const struct http_app *app,
 	s->id_prefix = random_prefix();
 	s->d = MHD_start_daemon(
 		flags, (uint16_t)o->port, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
-		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->per_ip_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADERS_MAX,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK,
-		unescape_none, NULL, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned)(o->threads > 0 ? o->threads : 4), MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)o->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)o->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)HTTP_HEADERS_MAX, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
 	if (!s->d) {
 		free(s);
 		return err_set(e, ERR_IO, NULL, "cannot listen on %s:%d (in use or not permitted)",

@@ -116,53 +116,72 @@ http_param(const struct http_req *r, const char *name)
 	return http_kvs_get(&r->params, name);
 }
 
+static const struct {
+	int status;
+	const char *text;
+} status_texts[] = {
+	{200, "OK"},
+	{201, "Created"},
+	{204, "No Content"},
+	{301, "Moved Permanently"},
+	{302, "Found"},
+	{303, "See Other"},
+	{304, "Not Modified"},
+	{400, "Bad Request"},
+	{401, "Unauthorized"},
+	{403, "Forbidden"},
+	{404, "Not Found"},
+	{405, "Method Not Allowed"},
+	{408, "Request Timeout"},
+	{409, "Conflict"},
+	{411, "Length Required"},
+	{413, "Content Too Large"},
+	{414, "URI Too Long"},
+	{415, "Unsupported Media Type"},
+	{422, "Unprocessable Content"},
+	{429, "Too Many Requests"},
+	{431, "Request Header Fields Too Large"},
+	{500, "Internal Server Error"},
+	{501, "Not Implemented"},
+	{503, "Service Unavailable"},
+};
+
 const char *
 http_status_text(int status)
 {
-	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 301: return "Moved Permanently";
-	case 302: return "Found";
-	case 303: return "See Other";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 408: return "Request Timeout";
-	case 409: return "Conflict";
-	case 411: return "Length Required";
-	case 413: return "Content Too Large";
-	case 414: return "URI Too Long";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable";
-	default: return "Unknown";
-	}
+	for (size_t i = 0; i < sizeof(status_texts) / sizeof(status_texts[0]); i++)
+		if (status_texts[i].status == status)
+			return status_texts[i].text;
+	return "Unknown";
 }
 
 int
 http_status_of(int err_code)
 {
 	switch (err_code) {
-	case 0: return 200;
-	case ERR_INVALID: return 400;
-	case ERR_UNPROCESSABLE: return 422;
-	case ERR_UNAUTHORIZED: return 401;
-	case ERR_FORBIDDEN: return 403;
-	case ERR_NOTFOUND: return 404;
-	case ERR_METHOD: return 405;
-	case ERR_CONFLICT: return 409;
-	case ERR_TOOBIG: return 413;
-	case ERR_RATELIMIT: return 429;
-	case ERR_DB: return 503;
-	default: return 500;
+	case 0:
+		return 200;
+	case ERR_INVALID:
+		return 400;
+	case ERR_UNPROCESSABLE:
+		return 422;
+	case ERR_UNAUTHORIZED:
+		return 401;
+	case ERR_FORBIDDEN:
+		return 403;
+	case ERR_NOTFOUND:
+		return 404;
+	case ERR_METHOD:
+		return 405;
+	case ERR_CONFLICT:
+		return 409;
+	case ERR_TOOBIG:
+		return 413;
+	case ERR_RATELIMIT:
+		return 429;
+	case ERR_DB:
+		return 503;
+	default:
+		return 500;
 	}
 }

@@ -34,16 +34,16 @@ struct tenant_contact {
 
 struct tenant {
 	int64_t id;
-	const char *slug;	  /* [a-z0-9-], unique */
-	const char *name;	  /* "Hansestadt Lüneburg" */
+	const char *slug; /* [a-z0-9-], unique */
+	const char *name; /* "Hansestadt Lüneburg" */
 	enum tenant_kind kind;
-	const char *ars;	  /* 12-digit official regional key, "" if none */
-	int64_t parent_id;	  /* 0: none */
-	const char *parent_slug;  /* "" if none */
-	const char *host;	  /* own domain, "" if none */
-	const char *languages;	  /* "de,en" */
-	const char *primary;	  /* theme colour "#rrggbb" */
-	const char *logo_text;	  /* short name for the header */
+	const char *ars;	 /* 12-digit official regional key, "" if none */
+	int64_t parent_id;	 /* 0: none */
+	const char *parent_slug; /* "" if none */
+	const char *host;	 /* own domain, "" if none */
+	const char *languages;	 /* "de,en" */
+	const char *primary;	 /* theme colour "#rrggbb" */
+	const char *logo_text;	 /* short name for the header */
 	struct tenant_contact contact;
 };
 
@@ -66,8 +66,8 @@ int tenant_find_by_slug(struct db *db, const char *slug, struct arena *a, struct
  * All tenants (parent_id < 0) or the members of one (parent_id > 0), by
  * name.  *out is an array of *n tenants in arena `a`.
  */
-int tenant_list(struct db *db, int64_t parent_id, struct arena *a, struct tenant **out,
-		size_t *n, struct err *e);
+int tenant_list(struct db *db, int64_t parent_id, struct arena *a, struct tenant **out, size_t *n,
+		struct err *e);
 
 /*
  * Insert or update the tenant with t->slug (its parent by t->parent_slug).
@@ -82,5 +82,30 @@ int tenant_save(struct db *db, struct tenant *t, bool *changed, struct err *e) M
  */
 int tenant_import_json(struct db *db, const char *path, int *saved, int *changed,
 		       struct err *e) MUST_CHECK;
+
+/*
+ * The tenant cache: every request needs its tenant, and a provider's tenant
+ * table is small, so each process keeps a snapshot of the whole table and
+ * reloads it when it is older than `ttl_s` seconds.  Instances sharing a
+ * database see a change within that time; a tenant missing from the
+ * snapshot is looked up in the database at once (so a new tenant is served
+ * immediately) and makes the next call reload.  Thread-safe.
+ *
+ * Tenants returned live in the snapshot, which is kept alive until arena `a`
+ * is released.
+ */
+struct tenant_cache;
+
+struct tenant_cache *tenant_cache_new(int ttl_s);
+void tenant_cache_free(struct tenant_cache *c);
+
+/* As tenant_find_by_host() and tenant_find_by_slug(), served from the snapshot. */
+int tenant_cache_by_host(struct tenant_cache *c, struct db *db, const char *host, struct arena *a,
+			 const struct tenant **out, struct err *e);
+int tenant_cache_by_slug(struct tenant_cache *c, struct db *db, const char *slug, struct arena *a,
+			 const struct tenant **out, struct err *e);
+/* As tenant_list(): all tenants (parent_id < 0) or the members of one. */
+int tenant_cache_list(struct tenant_cache *c, struct db *db, int64_t parent_id, struct arena *a,
+		      const struct tenant **out, size_t *n, struct err *e);
 
 #endif

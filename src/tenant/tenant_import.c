@@ -57,14 +57,32 @@ validate(const struct tenant *t, struct err *e)
 static bool
 same(const struct tenant *a, const struct tenant *b)
 {
-	const char *const fa[] = {a->name, a->ars, a->parent_slug, a->host, a->languages,
-				  a->primary, a->logo_text, a->contact.street,
-				  a->contact.postal_code, a->contact.city, a->contact.phone,
-				  a->contact.email, a->contact.web};
-	const char *const fb[] = {b->name, b->ars, b->parent_slug, b->host, b->languages,
-				  b->primary, b->logo_text, b->contact.street,
-				  b->contact.postal_code, b->contact.city, b->contact.phone,
-				  b->contact.email, b->contact.web};
+	const char *const fa[] = {a->name,
+				  a->ars,
+				  a->parent_slug,
+				  a->host,
+				  a->languages,
+				  a->primary,
+				  a->logo_text,
+				  a->contact.street,
+				  a->contact.postal_code,
+				  a->contact.city,
+				  a->contact.phone,
+				  a->contact.email,
+				  a->contact.web};
+	const char *const fb[] = {b->name,
+				  b->ars,
+				  b->parent_slug,
+				  b->host,
+				  b->languages,
+				  b->primary,
+				  b->logo_text,
+				  b->contact.street,
+				  b->contact.postal_code,
+				  b->contact.city,
+				  b->contact.phone,
+				  b->contact.email,
+				  b->contact.web};
 
 	for (size_t i = 0; i < sizeof(fa) / sizeof(fa[0]); i++)
 		if (strcmp(fa[i], fb[i]) != 0)
@@ -219,7 +237,8 @@ tenant_import_json(struct db *db, const char *path, int *saved, int *changed, st
 		size_t i;
 		json_t *o;
 
-		json_array_foreach(list, i, o) {
+		json_array_foreach(list, i, o)
+		{
 			struct tenant t;
 			bool did = false;
 

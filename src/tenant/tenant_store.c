@@ -9,9 +9,12 @@
 #include <time.h>
 
 static const char *const kind_names[] = {
-	[TENANT_GEMEINDE] = "gemeinde", [TENANT_STADT] = "stadt",
-	[TENANT_SAMTGEMEINDE] = "samtgemeinde", [TENANT_KREIS] = "kreis",
-	[TENANT_LAND] = "land", [TENANT_NETWORK] = "portal_network",
+	[TENANT_GEMEINDE] = "gemeinde",
+	[TENANT_STADT] = "stadt",
+	[TENANT_SAMTGEMEINDE] = "samtgemeinde",
+	[TENANT_KREIS] = "kreis",
+	[TENANT_LAND] = "land",
+	[TENANT_NETWORK] = "portal_network",
 };
 
 const char *
@@ -45,10 +48,10 @@ tenant_slug_valid(const char *s)
 	return true;
 }
 
-#define TENANT_COLUMNS                                                                          \
-	"t.id, t.slug, t.name, t.kind, t.ars, COALESCE(t.parent_id, 0), COALESCE(p.slug, ''), " \
-	"COALESCE(t.host, ''), t.languages, t.theme_primary, t.logo_text, t.street, "           \
-	"t.postal_code, t.city, t.phone, t.email, t.web "                                       \
+#define TENANT_COLUMNS                                                                             \
+	"t.id, t.slug, t.name, t.kind, t.ars, COALESCE(t.parent_id, 0), COALESCE(p.slug, ''), "    \
+	"COALESCE(t.host, ''), t.languages, t.theme_primary, t.logo_text, t.street, "              \
+	"t.postal_code, t.city, t.phone, t.email, t.web "                                          \
 	"FROM tenant t LEFT JOIN tenant p ON p.id = t.parent_id "
 
 static const char *
@@ -124,8 +127,8 @@ int
 tenant_list(struct db *db, int64_t parent_id, struct arena *a, struct tenant **out, size_t *n,
 	    struct err *e)
 {
-	static const char sql[] = "SELECT " TENANT_COLUMNS
-				  "WHERE $1 < 0 OR t.parent_id = $1 ORDER BY t.name, t.id";
+	static const char sql[] =
+		"SELECT " TENANT_COLUMNS "WHERE $1 < 0 OR t.parent_id = $1 ORDER BY t.name, t.id";
 	struct db_stmt *st = NULL;
 	size_t cap = 16;
 	int rc = db_prepare(db, sql, &st, e);

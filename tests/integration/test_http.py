@@ -141,13 +141,13 @@ def test_post_without_csrf_token_is_403(s):
     check(r.status == 403 and "abgelaufen" in r.text, r.status)
 
 
-def login(s, base, email, password):
-    r = s.get(base + "/anmelden")
+def login(s, base, email, password, headers=None):
+    r = s.get(base + "/anmelden", headers=headers)
     jar = cookies_of(r)
     token = hidden(r.text, "_csrf")
     check(token and jar, "login form has a session and a token")
     r = s.post_form(base + "/anmelden", {"_csrf": token, "email": email, "password": password,
-                                           "next": "/verwaltung"}, cookies=jar)
+                                           "next": "/verwaltung"}, cookies=jar, headers=headers)
     return r, jar
 
 
@@ -198,18 +198,35 @@ def test_session_of_one_tenant_is_unknown_to_another(s):
     check(r.status == 401, r.status)
 
 
-def test_login_rate_limit_per_ip(_):
-    s = Server(env={"RATHAUS_LOGIN_RATE": "3"}, demo=True)
+def test_login_rate_limit_per_ip_and_trusted_proxy_headers(_):
+    s = Server(env={"RATHAUS_LOGIN_RATE": "3", "RATHAUS_TRUSTED_PROXIES": "127.0.0.1"})
     try:
         statuses = []
+        xff = {"X-Forwarded-For": "203.0.113.7, 127.0.0.1"}
         for _ in range(5):
-            r, _ = login(s, "/t/samtgemeinde-gellersen", "x@y.example", "wrong password!")
+            r, _ = login(s, "/t/samtgemeinde-gellersen", "x@y.example", "wrong password!",
+                         headers=xff)
             statuses.append(r.status)
         check(statuses == [401, 401, 401, 429, 429], statuses)
-        r = s.get("/t/samtgemeinde-gellersen/anmelden")
-        check(r.status == 200, "the form itself is not limited")
+        check(s.get("/t/samtgemeinde-gellersen/anmelden").status == 200, "form not limited")
+        r, _ = login(s, "/t/samtgemeinde-gellersen", "x@y.example", "wrong password!",
+                     headers={"X-Forwarded-For": "203.0.113.8"})
+        check(r.status == 401, "another client behind the proxy has its own limit")
+        r = s.get("/t/luenen/anmelden", headers={"X-Forwarded-Proto": "https"})
+        check(r.header("Strict-Transport-Security"), "HSTS behind a TLS proxy")
+        check("Secure" in r.header("Set-Cookie"), r.header("Set-Cookie"))
+        check("client_ip=203.0.113.8" in s.output() or "ip=203.0.113.8" in s.output(),
+              "the access log names the client behind the proxy")
     finally:
         s.stop()
+
+
+def test_forwarded_headers_from_untrusted_peers_are_ignored(s):
+    r = s.get("/t/luenen/anmelden", headers={"X-Forwarded-Proto": "https",
+                                              "X-Forwarded-For": "198.51.100.1"})
+    check(r.header("Strict-Transport-Security") is None, "no HSTS")
+    check("Secure" not in r.header("Set-Cookie"), r.header("Set-Cookie"))
+    check("ip=198.51.100.1" not in s.output(), "log keeps the real peer")
 
 
 def test_graceful_shutdown_finishes_request_in_flight(s):

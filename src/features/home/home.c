@@ -15,12 +15,13 @@ tenant_list_val(struct rq *q, const struct tenant *ts, size_t n, bool by_path)
 		struct view_val *m = view_push(l, view_map(q->a));
 
 		view_set_text(m, "name", ts[i].name);
-		view_set_text(m, "kind", view_msg(q->app->view, q->lang,
-						  arena_printf(q->a, "tenant.kind.%s",
-							       tenant_kind_name(ts[i].kind))));
-		view_set_text(m, "url", by_path || !ts[i].host[0]
-						? arena_printf(q->a, "/t/%s/", ts[i].slug)
-						: arena_printf(q->a, "//%s/", ts[i].host));
+		view_set_text(m, "kind",
+			      view_msg(q->app->view, q->lang,
+				       arena_printf(q->a, "tenant.kind.%s",
+						    tenant_kind_name(ts[i].kind))));
+		view_set_text(m, "url",
+			      by_path || !ts[i].host[0] ? arena_printf(q->a, "/t/%s/", ts[i].slug)
+							: arena_printf(q->a, "//%s/", ts[i].host));
 	}
 	return l;
 }
@@ -40,13 +41,13 @@ breadcrumb(struct rq *q, const char *label_key)
 static void
 index_page(struct rq *q)
 {
-	struct tenant *ts;
+	const struct tenant *ts;
 	size_t n;
 	struct db *db;
 	int rc = rq_db(q, &db);
 
 	if (rc == 0)
-		rc = tenant_list(db, -1, q->a, &ts, &n, &q->err);
+		rc = tenant_cache_list(q->app->tenants, db, -1, q->a, &ts, &n, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -59,7 +60,7 @@ index_page(struct rq *q)
 static void
 home_page(struct rq *q)
 {
-	struct tenant *ts = NULL, *parent = NULL;
+	const struct tenant *ts = NULL, *parent = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -67,9 +68,10 @@ home_page(struct rq *q)
 		index_page(q);
 		return;
 	}
-	rc = tenant_list(q->db, q->tenant->id, q->a, &ts, &n, &q->err);
+	rc = tenant_cache_list(q->app->tenants, q->db, q->tenant->id, q->a, &ts, &n, &q->err);
 	if (rc == 0 && q->tenant->parent_slug[0])
-		rc = tenant_find_by_slug(q->db, q->tenant->parent_slug, q->a, &parent, &q->err);
+		rc = tenant_cache_by_slug(q->app->tenants, q->db, q->tenant->parent_slug, q->a,
+					  &parent, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;

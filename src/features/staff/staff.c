@@ -37,7 +37,8 @@ login_form(struct rq *q, int status, const char *error_key)
 		return;
 	}
 	view_set_text(q->page, "title", view_msg(q->app->view, q->lang, "login.title"));
-	view_set_text(q->page, "next", safe_next(first_of(http_query(q->http, "next"), http_form(q->http, "next"))));
+	view_set_text(q->page, "next",
+		      safe_next(first_of(http_query(q->http, "next"), http_form(q->http, "next"))));
 	if (error_key)
 		view_set_text(q->page, "error", view_msg(q->app->view, q->lang, error_key));
 	view_set_text(q->page, "email", first_of(http_form(q->http, "email"), ""));
@@ -98,8 +99,10 @@ dashboard(struct rq *q)
 
 	for (unsigned r = ROLE_ADMIN; r <= ROLE_CASEWORKER; r <<= 1)
 		if (q->user->roles & r)
-			view_push(roles, view_text(q->a, view_msg(q->app->view, q->lang,
-					 arena_printf(q->a, "role.%s", auth_role_name(r)))));
+			view_push(roles,
+				  view_text(q->a, view_msg(q->app->view, q->lang,
+							   arena_printf(q->a, "role.%s",
+									auth_role_name(r)))));
 	view_set_text(q->page, "title", view_msg(q->app->view, q->lang, "staff.title"));
 	rq_render(q, "staff");
 }
