@@ -3,8 +3,10 @@
 #include "app/app.h"
 
 #include "app/metrics.h"
+#include "app/page_cache.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "features/catalog/catalog.h"
 #include "features/home/home.h"
 #include "features/ops/ops.h"
 #include "features/staff/staff.h"
@@ -19,6 +21,8 @@
 #define SHUTDOWN_GRACE_MS 10000
 /* Changes to tenants reach every instance within this time. */
 #define TENANT_CACHE_TTL_S 5
+/* Memory for reused anonymous pages. */
+#define PAGE_CACHE_BYTES (64u << 20)
 /* Expired sessions and old rate-limit windows are deleted this often. */
 #define PURGE_INTERVAL_S 600
 
@@ -43,6 +47,8 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	app->metrics = metrics_new();
 	app->router = http_router_new();
 	app->tenants = tenant_cache_new(TENANT_CACHE_TTL_S);
+	if (cfg->page_cache_ttl_s > 0)
+		app->pages = page_cache_new(cfg->page_cache_ttl_s, PAGE_CACHE_BYTES);
 	snprintf(app->static_dir, sizeof(app->static_dir), "%s/static", cfg->share_dir);
 	if (with_views) {
 		snprintf(tpl, sizeof(tpl), "%s/templates", cfg->share_dir);
@@ -53,6 +59,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	}
 	ops_register(app);
 	home_register(app);
+	catalog_register(app);
 	staff_register(app);
 	return 0;
 }
@@ -63,6 +70,7 @@ app_release(struct app *app)
 	view_free(app->view);
 	http_router_free(app->router);
 	tenant_cache_free(app->tenants);
+	page_cache_free(app->pages);
 	metrics_free(app->metrics);
 	db_pool_free(app->pool);
 	memset(app, 0, sizeof(*app));

@@ -33,6 +33,7 @@ struct app {
 	struct view *view;
 	struct http_router *router;
 	struct tenant_cache *tenants;
+	struct page_cache *pages; /* NULL when page_cache_ttl is 0 */
 	struct metrics *metrics;
 	struct http_server *server; /* while serving */
 	char static_dir[CONFIG_STR_MAX + 16];
@@ -44,6 +45,7 @@ enum route_flags {
 	ROUTE_NO_CSRF = 1 << 2,		/* a POST that needs no CSRF token (none yet) */
 	ROUTE_LOGIN_LIMIT = 1 << 3,	/* counts against the per-IP login rate limit */
 	ROUTE_TENANT_OPTIONAL = 1 << 4, /* with or without a tenant (the home page) */
+	ROUTE_CACHE = 1 << 5,		/* anonymous answers may be reused (page_cache.h) */
 };
 
 struct rq {
@@ -92,6 +94,9 @@ int rq_session(struct rq *q, bool create, struct session **out);
 /* Start a fresh session for `user_id`, ending the old one (login, logout). */
 int rq_session_renew(struct rq *q, int64_t user_id);
 
+/* `s` percent-encoded for a query value; lives in the request arena. */
+const char *rq_urlencode(struct rq *q, const char *s);
+
 /* A URL of this tenant: base + path. */
 const char *rq_url(struct rq *q, const char *path);
 
@@ -99,6 +104,8 @@ const char *rq_url(struct rq *q, const char *path);
 void rq_render(struct rq *q, const char *tpl);
 /* Render the error page for `status` with message key `msg` (NULL: by status). */
 void rq_error(struct rq *q, int status, const char *msg);
+/* Log a failed call's detail with the request id when it is a server fault. */
+void rq_log_failure(struct rq *q, int code);
 /* Handle a failed call: log e's detail with the request id, render by code. */
 void rq_fail(struct rq *q, int code);
 /* 303 See Other to a path of this tenant. */

@@ -9,6 +9,7 @@
 
 #include "app/app_int.h"
 #include "app/metrics.h"
+#include "app/page_cache.h"
 #include "core/log.h"
 #include "db/db.h"
 
@@ -186,11 +187,8 @@ guard(struct rq *q)
 }
 
 static void
-on_request(struct http_req *r, struct http_resp *resp, void *cls)
+handle(struct rq *q)
 {
-	struct rq *q = rq_of(r, cls);
-
-	q->resp = resp;
 	security_headers(q);
 	rq_page_init(q);
 	if (q->tenant && !q->db && rq_db(q, &q->db)) {
@@ -200,6 +198,62 @@ on_request(struct http_req *r, struct http_resp *resp, void *cls)
 	if (!guard(q))
 		return;
 	((rq_handler)q->route->fn)(q);
+}
+
+/* The micro-cache key of an anonymous GET of a cacheable route, else NULL. */
+static const char *
+cache_key(struct rq *q)
+{
+	struct http_req *r = q->http;
+	const char *cookie = http_header(r, "Cookie");
+	struct buf b;
+	const char *key;
+
+	if (!q->app->pages || !(q->route->flags & ROUTE_CACHE) ||
+	    !(r->method & (HTTP_GET | HTTP_HEAD)) || http_query(r, "lang") ||
+	    (cookie && strstr(cookie, "rh_")))
+		return NULL;
+	buf_init(&b, HTTP_URL_MAX * 2);
+	buf_addf(&b, "%s|%s|%s|", r->host, q->lang, r->path.p);
+	for (size_t i = 0; i < r->query.n; i++)
+		buf_addf(&b, "%.*s=%.*s&", (int)r->query.v[i].key.len, r->query.v[i].key.p,
+			 (int)r->query.v[i].val.len, r->query.v[i].val.p);
+	key = b.toobig ? NULL : arena_strdup(q->a, b.p);
+	buf_release(&b);
+	return key;
+}
+
+/* Only answers that are the same for every anonymous visitor are kept. */
+static bool
+reusable(const struct rq *q)
+{
+	const struct http_resp *resp = q->resp;
+
+	if (resp->status != 200 || resp->fd >= 0 || q->session || q->user)
+		return false;
+	for (size_t i = 0; i < resp->headers.n; i++)
+		if (str_ieq_c(resp->headers.v[i].key, "Set-Cookie"))
+			return false;
+	return true;
+}
+
+static void
+on_request(struct http_req *r, struct http_resp *resp, void *cls)
+{
+	struct rq *q = rq_of(r, cls);
+	const char *key;
+
+	q->resp = resp;
+	key = cache_key(q);
+	if (key && page_cache_get(q->app->pages, key, r, resp)) {
+		http_resp_header(r, resp, "X-Cache", "hit");
+		return;
+	}
+	handle(q);
+	if (key && reusable(q)) {
+		page_cache_put(q->app->pages, key, resp);
+		http_resp_header(r, resp, "X-Cache", "miss");
+	}
 }
 
 static void

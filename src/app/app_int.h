@@ -11,7 +11,5 @@ struct rq *rq_of(struct http_req *r, struct app *app);
 const char *rq_pick_lang(struct http_req *r);
 /* Fill q->page with what every page shows (tenant, language, user). */
 void rq_page_init(struct rq *q);
-/* `s` percent-encoded for a query value; lives in the request arena. */
-const char *rq_urlencode(struct rq *q, const char *s);
 
 #endif

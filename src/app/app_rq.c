@@ -293,15 +293,21 @@ rq_error(struct rq *q, int status, const char *msg)
 }
 
 void
+rq_log_failure(struct rq *q, int code)
+{
+	if (http_status_of(code) < 500)
+		return;
+	log_error("rid=%s %s: %s", q->http->id, err_name(code), q->err.detail);
+	if (code == ERR_DB)
+		metrics_db_error(q->app->metrics);
+}
+
+void
 rq_fail(struct rq *q, int code)
 {
 	int status = http_status_of(code);
 
-	if (status >= 500) {
-		log_error("rid=%s %s: %s", q->http->id, err_name(code), q->err.detail);
-		if (code == ERR_DB)
-			metrics_db_error(q->app->metrics);
-	}
+	rq_log_failure(q, code);
 	rq_error(q, status, status < 500 && q->err.user ? q->err.user : NULL);
 }
 

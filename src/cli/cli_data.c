@@ -3,8 +3,10 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "features/catalog/svc.h"
 #include "tenant/tenant.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +24,103 @@ import_tenants(struct db *db, const char *path)
 	}
 	printf("tenants: %d read, %d new or changed, %d unchanged\n", saved, changed,
 	       saved - changed);
+	return CLI_OK;
+}
+
+static int
+import_leika(struct db *db, const char *dir)
+{
+	struct svc_import_stats st;
+	struct err e = {0};
+
+	if (svc_import_leika(db, dir, &st, &e)) {
+		fprintf(stderr, "rathaus import: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	printf("catalogue: %d Themenfelder, %d Lagen, %d OZG-Leistungen\n", st.themenfelder,
+	       st.lagen, st.ozg_leistungen);
+	printf("services: %d read, %d new or changed, %d unchanged (%d rows without a LeiKa key "
+	       "skipped)\n",
+	       st.added + st.changed + st.unchanged, st.added + st.changed, st.unchanged,
+	       st.skipped);
+	return CLI_OK;
+}
+
+static int
+import_descriptions(struct db *db, const char *path)
+{
+	struct svc_import_stats st;
+	struct err e = {0};
+
+	if (svc_import_descriptions(db, path, &st, &e)) {
+		fprintf(stderr, "rathaus import: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	printf("descriptions: %d read, %d new or changed, %d unchanged\n",
+	       st.added + st.changed + st.unchanged, st.added + st.changed, st.unchanged);
+	if (st.skipped)
+		printf("descriptions: %d skipped: their LeiKa key is not in the catalogue "
+		       "(import leika first)\n",
+		       st.skipped);
+	return CLI_OK;
+}
+
+static int
+export_descriptions(struct db *db, const char *path)
+{
+	struct err e = {0};
+	int n = 0;
+
+	if (svc_export_descriptions(db, path, &n, &e)) {
+		fprintf(stderr, "rathaus import: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	printf("descriptions: %d written to %s\n", n, path);
+	return CLI_OK;
+}
+
+/* Municipalities offer their own services, districts and networks the Kreis's. */
+static const char *
+demo_levels(enum tenant_kind k)
+{
+	switch (k) {
+	case TENANT_GEMEINDE:
+	case TENANT_STADT:
+	case TENANT_SAMTGEMEINDE:
+		return "gemeinde,land,bund";
+	case TENANT_KREIS:
+	case TENANT_NETWORK:
+		return "kreis,land,bund";
+	case TENANT_LAND:
+		return "land,bund";
+	}
+	return "bund";
+}
+
+/* Let every tenant offer the services of its levels. */
+static int
+demo_offers(struct db *db)
+{
+	struct arena a;
+	struct err e = {0};
+	struct tenant *ts = NULL;
+	size_t n = 0;
+	int rc, total = 0;
+
+	arena_init(&a);
+	rc = tenant_list(db, -1, &a, &ts, &n, &e);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int added = 0;
+
+		rc = svc_offer_levels(db, &ts[i], demo_levels(ts[i].kind), &added, &e);
+		total += added;
+	}
+	arena_release(&a);
+	if (rc) {
+		fprintf(stderr, "rathaus demo: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	printf("offers: %zu tenants, %d services newly offered\n", n, total);
 	return CLI_OK;
 }
 
@@ -77,6 +176,14 @@ run_demo(int argc, char **argv, const struct config *cfg)
 		return CLI_FAIL;
 	snprintf(path, sizeof(path), "%s/data/demo/tenants.json", cfg->share_dir);
 	rc = import_tenants(db, path);
+	snprintf(path, sizeof(path), "%s/data/leika", cfg->share_dir);
+	if (rc == CLI_OK)
+		rc = import_leika(db, path);
+	snprintf(path, sizeof(path), "%s/data/services/descriptions.json", cfg->share_dir);
+	if (rc == CLI_OK)
+		rc = import_descriptions(db, path);
+	if (rc == CLI_OK)
+		rc = demo_offers(db);
 	if (rc == CLI_OK)
 		rc = demo_user(db);
 	db_close(db);
@@ -85,13 +192,17 @@ run_demo(int argc, char **argv, const struct config *cfg)
 
 const struct cli_cmd cli_demo = {
 	"demo",
-	"load the demo tenants (Landkreis Lüneburg and members, Stadt Lünen)",
+	"load the demo tenants, the service catalogue and its descriptions",
 	"Usage: rathaus demo\n\n"
 	"Migrate the database, then load the demo tenants from\n"
 	"SHARE_DIR/data/demo/tenants.json: Landkreis Lüneburg as a portal network\n"
 	"with its member municipalities, and Stadt Lünen, with their official\n"
-	"regional keys and addresses.  Creates the staff user " DEMO_EMAIL " with a\n"
-	"random password, printed once.  Safe to run again.\n",
+	"regional keys and addresses.  Imports the service catalogue from\n"
+	"SHARE_DIR/data/leika and the descriptions from\n"
+	"SHARE_DIR/data/services/descriptions.json, and lets every tenant offer\n"
+	"the services of its levels: municipalities gemeinde, land and bund,\n"
+	"the Landkreis kreis, land and bund.  Creates the staff user " DEMO_EMAIL "\n"
+	"with a random password, printed once.  Safe to run again.\n",
 	run_demo,
 };
 
@@ -99,31 +210,58 @@ static int
 run_import(int argc, char **argv, const struct config *cfg)
 {
 	struct db *db = NULL;
+	bool is_export = argc == 4 && strcmp(argv[1], "--export") == 0;
+	const char *kind, *path;
 	int rc;
 
-	if (argc != 3) {
-		fprintf(stderr, "rathaus import: expected KIND FILE (see --help)\n");
+	if (argc != 3 && !is_export) {
+		fprintf(stderr, "rathaus import: expected KIND PATH or --export services FILE "
+				"(see --help)\n");
 		return CLI_USAGE;
 	}
-	if (strcmp(argv[1], "tenants") != 0) {
-		fprintf(stderr, "rathaus import: unknown kind '%s'; known: tenants\n", argv[1]);
+	kind = argv[is_export ? 2 : 1];
+	path = argv[is_export ? 3 : 2];
+	if (is_export ? strcmp(kind, "services") != 0
+		      : strcmp(kind, "tenants") != 0 && strcmp(kind, "leika") != 0 &&
+				strcmp(kind, "services") != 0) {
+		fprintf(stderr, "rathaus import: unknown kind '%s'; known: %s\n", kind,
+			is_export ? "services" : "tenants, leika, services");
 		return CLI_USAGE;
 	}
 	if (cli_open_db(cfg, &db, 1))
 		return CLI_FAIL;
-	rc = import_tenants(db, argv[2]);
+	if (is_export)
+		rc = export_descriptions(db, path);
+	else if (strcmp(kind, "tenants") == 0)
+		rc = import_tenants(db, path);
+	else if (strcmp(kind, "leika") == 0)
+		rc = import_leika(db, path);
+	else
+		rc = import_descriptions(db, path);
 	db_close(db);
 	return rc;
 }
 
 const struct cli_cmd cli_import = {
 	"import",
-	"import data from a file (tenants)",
-	"Usage: rathaus import KIND FILE\n\n"
+	"import data from files (tenants, leika catalogue, services)",
+	"Usage: rathaus import KIND PATH\n"
+	"       rathaus import --export services FILE\n\n"
 	"Kinds:\n"
 	"  tenants   a JSON file {\"tenants\": [...]} as data/demo/tenants.json:\n"
 	"            slug, name, kind, ars, parent, theme, contact.  Existing\n"
-	"            tenants (by slug) are updated; unchanged ones are left alone.\n\n"
+	"            tenants (by slug) are updated; unchanged ones are left alone.\n"
+	"  leika     a directory as data/leika/: the OZG Themenfelder, Lagen and\n"
+	"            OZG-Leistungen and the LeiKa services (CSV), with\n"
+	"            kreis_groups.csv deciding which municipal services the Kreis\n"
+	"            executes.  Titles, levels and legal bases set by descriptions\n"
+	"            are kept.\n"
+	"  services  a JSON file of service descriptions as\n"
+	"            data/services/descriptions.json: titles, synonyms, text\n"
+	"            modules, legal basis, sources, level.  Import leika first;\n"
+	"            entries for unknown services are skipped.\n\n"
+	"--export services FILE writes the stored descriptions to FILE in the\n"
+	"format `import services` reads.\n\n"
 	"Prints what was new, changed and unchanged.  All or nothing: one bad\n"
 	"entry leaves the database as it was.\n",
 	run_import,

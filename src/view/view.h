@@ -85,6 +85,13 @@ struct view_val *view_bool(struct arena *a, bool b);
 /* Markup that is printed as is.  Only for HTML made safe by its producer. */
 struct view_val *view_html_trusted(struct arena *a, const char *html, size_t n);
 
+/*
+ * Markdown (CommonMark, cmark-gfm) as HTML in arena `a`.  Raw HTML in the
+ * source is dropped and links with schemes such as javascript: are removed
+ * (cmark's safe mode), so the result is trusted markup.
+ */
+struct view_val *view_markdown(struct arena *a, const char *md);
+
 /* Set `key` of map `m` (replacing), append to list `l`.  Return the value set. */
 struct view_val *view_set(struct view_val *m, const char *key, struct view_val *val);
 struct view_val *view_set_text(struct view_val *m, const char *key, const char *s);

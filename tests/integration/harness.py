@@ -69,7 +69,9 @@ class Server:
 
     def __init__(self, env=None, demo=True):
         self.db = fresh_db()
-        self.env = env or {}
+        # Tests change data and read it back at once: no page reuse unless asked for.
+        self.env = {"RATHAUS_PAGE_CACHE_TTL": "0"}
+        self.env.update(env or {})
         run_cli(["migrate"], self.db, env=self.env)
         self.demo_password = None
         if demo:

@@ -25,6 +25,17 @@ def public_urls(s):
     paths = ["/", "/t/landkreis-lueneburg/", "/t/hansestadt-lueneburg/", "/t/luenen/",
              "/t/luenen/impressum", "/t/luenen/datenschutz", "/t/luenen/barrierefreiheit",
              "/t/samtgemeinde-bardowick/anmelden", "/t/landkreis-lueneburg/?lang=en"]
+    paths += ["/t/luenen/leistungen", "/t/luenen/leistungen?buchstabe=P&seite=1",
+              "/t/luenen/leistungen?q=ausweis", "/t/luenen/themen", "/t/luenen/lebenslagen",
+              "/t/landkreis-lueneburg/unternehmenslagen"]
+    for key in ("99008001012000", "99036008007000"):
+        tenant = "luenen" if key.startswith("99008") else "landkreis-lueneburg"
+        r = s.get(f"/t/{tenant}/leistungen/{key}")
+        check(r.status == 301, (key, r.status))
+        paths.append(r.header("Location"))
+    topics = s.get("/t/luenen/themen").text
+    first = topics.split('href="/t/luenen/themen/', 1)[1].split('"', 1)[0]
+    paths.append("/t/luenen/themen/" + first)
     return [base + p for p in paths]
 
 

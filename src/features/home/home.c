@@ -3,6 +3,7 @@
 #include "features/home/home.h"
 
 #include "app/app.h"
+#include "features/catalog/catalog.h"
 
 #include <string.h>
 
@@ -72,6 +73,8 @@ home_page(struct rq *q)
 	if (rc == 0 && q->tenant->parent_slug[0])
 		rc = tenant_cache_by_slug(q->app->tenants, q->db, q->tenant->parent_slug, q->a,
 					  &parent, &q->err);
+	if (rc == 0)
+		rc = catalog_on_home(q);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -113,8 +116,8 @@ barrierefreiheit(struct rq *q)
 void
 home_register(struct app *app)
 {
-	app_route(app, HTTP_GET, "/", home_page, ROUTE_TENANT_OPTIONAL, 0);
-	app_route(app, HTTP_GET, "/impressum", impressum, 0, 0);
-	app_route(app, HTTP_GET, "/datenschutz", datenschutz, 0, 0);
-	app_route(app, HTTP_GET, "/barrierefreiheit", barrierefreiheit, 0, 0);
+	app_route(app, HTTP_GET, "/", home_page, ROUTE_TENANT_OPTIONAL | ROUTE_CACHE, 0);
+	app_route(app, HTTP_GET, "/impressum", impressum, ROUTE_CACHE, 0);
+	app_route(app, HTTP_GET, "/datenschutz", datenschutz, ROUTE_CACHE, 0);
+	app_route(app, HTTP_GET, "/barrierefreiheit", barrierefreiheit, ROUTE_CACHE, 0);
 }

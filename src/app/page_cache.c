@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* The response micro-cache: a hash table of copies with an expiry and a byte budget. */
+#include "app/page_cache.h"
+
+#include "core/xalloc.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BUCKETS 4096 /* a power of two */
+
+struct entry {
+	struct entry *next;
+	char *key;
+	int64_t expires; /* monotonic seconds */
+	int status;
+	char *content_type;
+	char **headers; /* name, value, name, value ... */
+	size_t n_headers;
+	char *body;
+	size_t len;
+	size_t bytes; /* what it costs the budget */
+};
+
+struct page_cache {
+	pthread_mutex_t mu;
+	struct entry *buckets[BUCKETS];
+	size_t bytes, max_bytes;
+	int ttl_s;
+};
+
+static int64_t
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static uint64_t
+hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+entry_free(struct entry *e)
+{
+	for (size_t i = 0; i < 2 * e->n_headers; i++)
+		free(e->headers[i]);
+	free(e->headers);
+	free(e->key);
+	free(e->content_type);
+	free(e->body);
+	free(e);
+}
+
+struct page_cache *
+page_cache_new(int ttl_s, size_t max_bytes)
+{
+	struct page_cache *c = xcalloc(1, sizeof(*c));
+
+	pthread_mutex_init(&c->mu, NULL);
+	c->ttl_s = ttl_s;
+	c->max_bytes = max_bytes;
+	return c;
+}
+
+/* Drop entries: the expired ones, or all when `all`.  Called with the lock held. */
+static void
+sweep(struct page_cache *c, bool all)
+{
+	int64_t now = now_s();
+
+	for (size_t b = 0; b < BUCKETS; b++) {
+		struct entry **pp = &c->buckets[b];
+
+		while (*pp) {
+			struct entry *e = *pp;
+
+			if (all || e->expires <= now) {
+				*pp = e->next;
+				c->bytes -= e->bytes;
+				entry_free(e);
+			} else {
+				pp = &e->next;
+			}
+		}
+	}
+}
+
+void
+page_cache_free(struct page_cache *c)
+{
+	if (!c)
+		return;
+	sweep(c, true);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+static const char *
+etag_of(const struct entry *e)
+{
+	for (size_t i = 0; i < e->n_headers; i++)
+		if (strcasecmp(e->headers[2 * i], "ETag") == 0)
+			return e->headers[2 * i + 1];
+	return NULL;
+}
+
+bool
+page_cache_get(struct page_cache *c, const char *key, struct http_req *r, struct http_resp *resp)
+{
+	struct entry *e;
+	const char *inm = http_header(r, "If-None-Match"), *etag;
+	bool hit = false;
+
+	pthread_mutex_lock(&c->mu);
+	for (e = c->buckets[hash(key) & (BUCKETS - 1)]; e; e = e->next)
+		if (strcmp(e->key, key) == 0 && e->expires > now_s())
+			break;
+	if (e) {
+		hit = true;
+		resp->status = e->status;
+		resp->content_type = arena_strdup(&r->arena, e->content_type);
+		for (size_t i = 0; i < e->n_headers; i++)
+			http_resp_header(r, resp, e->headers[2 * i], e->headers[2 * i + 1]);
+		etag = etag_of(e);
+		if (inm && etag && strstr(inm, etag))
+			resp->status = 304;
+		else
+			buf_add(&resp->body, e->body, e->len);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return hit;
+}
+
+void
+page_cache_put(struct page_cache *c, const char *key, const struct http_resp *resp)
+{
+	struct entry *e, **pp;
+	size_t b = hash(key) & (BUCKETS - 1);
+
+	/* A page that would take an eighth of the budget is not worth it. */
+	if (resp->body.len > c->max_bytes / 8)
+		return;
+	e = xcalloc(1, sizeof(*e));
+	e->key = xstrdup(key);
+	e->expires = now_s() + c->ttl_s;
+	e->status = resp->status;
+	e->content_type = xstrdup(resp->content_type ? resp->content_type : "text/plain");
+	e->n_headers = resp->headers.n;
+	e->headers = xcalloc(2 * e->n_headers + 1, sizeof(char *));
+	e->bytes = sizeof(*e) + strlen(key) + resp->body.len;
+	for (size_t i = 0; i < e->n_headers; i++) {
+		e->headers[2 * i] = xstrndup(resp->headers.v[i].key.p, resp->headers.v[i].key.len);
+		e->headers[2 * i + 1] =
+			xstrndup(resp->headers.v[i].val.p, resp->headers.v[i].val.len);
+		e->bytes += resp->headers.v[i].key.len + resp->headers.v[i].val.len;
+	}
+	e->body = xmalloc(resp->body.len + 1);
+	memcpy(e->body, resp->body.p, resp->body.len);
+	e->len = resp->body.len;
+	pthread_mutex_lock(&c->mu);
+	if (c->bytes + e->bytes > c->max_bytes)
+		sweep(c, false);
+	if (c->bytes + e->bytes > c->max_bytes)
+		sweep(c, true);
+	/* Replace an older copy of the same key. */
+	for (pp = &c->buckets[b]; *pp; pp = &(*pp)->next) {
+		if (strcmp((*pp)->key, key) == 0) {
+			struct entry *old = *pp;
+
+			*pp = old->next;
+			c->bytes -= old->bytes;
+			entry_free(old);
+			break;
+		}
+	}
+	e->next = c->buckets[b];
+	c->buckets[b] = e;
+	c->bytes += e->bytes;
+	pthread_mutex_unlock(&c->mu);
+}

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The read-only JSON API under /api/v1 (docs/openapi.yaml): services with
+ * filters and pagination, one service, and the taxonomy.  Responses carry an
+ * ETag and answer If-None-Match with 304; CORS allows any origin to read.
+ * Errors are application/problem+json (RFC 9457).
+ */
+#include "features/catalog/svc_view.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#define API_PER_PAGE_DEFAULT 50
+#define API_PER_PAGE_MAX 200
+
+/* FNV-1a 64 of the body: a strong validator for a byte-identical answer. */
+static const char *
+etag_of(struct rq *q, const char *body, size_t n)
+{
+	unsigned long long h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)body[i];
+		h *= 1099511628211ULL;
+	}
+	return arena_printf(q->a, "\"%016llx\"", h);
+}
+
+static void
+headers(struct rq *q, const char *type)
+{
+	q->resp->content_type = type;
+	http_resp_header(q->http, q->resp, "Access-Control-Allow-Origin", "*");
+	http_resp_header(q->http, q->resp, "Cache-Control", "public, max-age=60");
+	http_resp_header(q->http, q->resp, "Vary", "Accept-Language");
+}
+
+/* Send `doc` (consumed) with its ETag, or 304 when the client has it. */
+static void
+send_json(struct rq *q, json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+	const char *etag, *inm;
+
+	json_decref(doc);
+	headers(q, "application/json");
+	if (!text) {
+		q->resp->status = 500;
+		return;
+	}
+	etag = etag_of(q, text, strlen(text));
+	http_resp_header(q->http, q->resp, "ETag", etag);
+	inm = http_header(q->http, "If-None-Match");
+	if (inm && strstr(inm, etag)) {
+		q->resp->status = 304;
+	} else {
+		buf_adds(&q->resp->body, text);
+		buf_addc(&q->resp->body, '\n');
+	}
+	free(text);
+}
+
+static void
+problem(struct rq *q, int status, const char *detail)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
+				http_status_text(status), "status", status, "detail", detail);
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	json_decref(doc);
+	headers(q, "application/problem+json");
+	q->resp->status = status;
+	if (text)
+		buf_adds(&q->resp->body, text);
+	free(text);
+}
+
+static void
+fail(struct rq *q, int code)
+{
+	int status = http_status_of(code);
+
+	rq_log_failure(q, code);
+	problem(q, status,
+		view_msg(q->app->view, q->lang,
+			 q->err.user && status < 500
+				 ? q->err.user
+				 : arena_printf(q->a, "error.%d.text", status)));
+}
+
+static const char *
+service_url(struct rq *q, const char *slug, const char *leika)
+{
+	return rq_url(q, arena_printf(q->a, "/leistungen/%s-%s", slug, leika));
+}
+
+/* A query parameter as a number in [min, max]; *ok false when present and bad. */
+static int64_t
+num_param(struct rq *q, const char *name, int64_t def, int64_t min, int64_t max, bool *ok)
+{
+	const char *v = http_query(q->http, name);
+	int64_t n = def;
+
+	if (v && str_to_int64(str_c(v), min, max, &n))
+		*ok = false;
+	return n;
+}
+
+static void
+list(struct rq *q)
+{
+	struct svc_filter f = {0};
+	struct svc_item *items;
+	size_t n;
+	int64_t total, page, per_page;
+	bool ok = true;
+	json_t *arr, *doc;
+	int rc;
+
+	page = num_param(q, "page", 1, 1, 1000000, &ok);
+	per_page = num_param(q, "per_page", API_PER_PAGE_DEFAULT, 1, API_PER_PAGE_MAX, &ok);
+	if (!ok) {
+		problem(q, 400, "page must be >= 1, per_page 1 to 200");
+		return;
+	}
+	f.themenfeld = http_query(q->http, "themenfeld");
+	f.lage = http_query(q->http, "lage");
+	f.q = http_query(q->http, "q");
+	f.limit = per_page;
+	f.offset = (page - 1) * per_page;
+	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);
+	if (rc) {
+		fail(q, rc);
+		return;
+	}
+	arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "leika", items[i].leika,
+				       "title", items[i].title, "short_text", items[i].short_text,
+				       "level", items[i].level, "url",
+				       service_url(q, items[i].slug, items[i].leika)));
+	doc = json_pack("{s:o, s:I, s:I, s:I}", "items", arr, "page", (json_int_t)page, "per_page",
+			(json_int_t)per_page, "total", (json_int_t)total);
+	send_json(q, doc);
+}
+
+static json_t *
+links_json(const struct svc_link *v, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s}", "title", v[i].title, "url", v[i].url));
+	return arr;
+}
+
+static void
+detail(struct rq *q)
+{
+	const char *leika = http_param(q->http, "leika");
+	struct svc *s;
+	json_t *texts, *syn, *doc;
+	int rc = svc_find(q->db, q->tenant, leika, q->a, &s, &q->err);
+
+	if (rc) {
+		fail(q, rc);
+		return;
+	}
+	texts = json_object();
+	for (int m = 0; m < SVC_N_MODULES; m++)
+		if (s->text[m][0])
+			json_object_set_new(texts, svc_module_name(m), json_string(s->text[m]));
+	syn = json_array();
+	for (size_t i = 0; i < s->n_synonyms; i++)
+		json_array_append_new(syn, json_string(s->synonyms[i]));
+	doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+			"leika", s->leika, "title", s->title, "leika_name", s->leika_name,
+			"typisierung", s->typisierung, "level", s->level, "reviewed", s->reviewed,
+			"online_url", s->online_url, "ozg_leistung", s->ozg_name, "url",
+			service_url(q, s->slug, s->leika), "texts", texts, "legal_basis",
+			links_json(s->legal, s->n_legal), "sources",
+			links_json(s->sources, s->n_sources), "synonyms", syn);
+	send_json(q, doc);
+}
+
+static json_t *
+topics_json(struct rq *q, const char *kind, int *rc)
+{
+	struct svc_topic *tps;
+	size_t n;
+	json_t *arr = json_array();
+
+	*rc = svc_topics(q->db, q->tenant, kind, q->a, &tps, &n, &q->err);
+	for (size_t i = 0; *rc == 0 && i < n; i++)
+		json_array_append_new(arr,
+				      json_pack("{s:s, s:s, s:I}", "slug", tps[i].slug, "name",
+						tps[i].name, "services", (json_int_t)tps[i].count));
+	return arr;
+}
+
+static void
+taxonomy(struct rq *q)
+{
+	int rc1, rc2, rc3;
+	json_t *doc =
+		json_pack("{s:o, s:o, s:o}", "themenfelder", topics_json(q, "themenfeld", &rc1),
+			  "lebenslagen", topics_json(q, "lebenslage", &rc2), "unternehmenslagen",
+			  topics_json(q, "unternehmenslage", &rc3));
+
+	if (rc1 || rc2 || rc3) {
+		json_decref(doc);
+		fail(q, rc1 ? rc1 : rc2 ? rc2 : rc3);
+		return;
+	}
+	send_json(q, doc);
+}
+
+void
+svc_api_register(struct app *app)
+{
+	app_route(app, HTTP_GET, "/api/v1/services", list, ROUTE_CACHE, 0);
+	app_route(app, HTTP_GET, "/api/v1/services/:leika", detail, ROUTE_CACHE, 0);
+	app_route(app, HTTP_GET, "/api/v1/taxonomy", taxonomy, ROUTE_CACHE, 0);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * What the catalogue's HTTP files share: filling the template data of its
+ * pages from svc.h structs (svc_view.c), and the JSON API (svc_api.c).
+ */
+#ifndef RATHAUS_SVC_VIEW_H
+#define RATHAUS_SVC_VIEW_H
+
+#include "app/app.h"
+#include "features/catalog/svc.h"
+
+void svc_view_service(struct rq *q, const struct svc *s, const char *canonical);
+void svc_view_list(struct rq *q, const struct svc_item *items, size_t n, int64_t total,
+		   int64_t page, int64_t page_size, char letter, const char *query);
+void svc_view_topic(struct rq *q, const struct svc_topic *tp, const struct svc_item *items,
+		    size_t n);
+void svc_view_topics(struct rq *q, const char *kind, const struct svc_topic *tps, size_t n);
+/* The items as a list of maps {title, url, short} for templates. */
+struct view_val *svc_view_items(struct rq *q, const struct svc_item *items, size_t n);
+
+/* The JSON API under /api/v1. */
+void svc_api_register(struct app *app);
+
+#endif
