@@ -10,6 +10,7 @@
 #include "app/app_int.h"
 #include "app/metrics.h"
 #include "app/page_cache.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "db/db.h"
 
@@ -274,12 +275,10 @@ on_done(struct http_req *r, const struct http_resp *resp, void *cls)
 {
 	struct app *app = cls;
 	struct rq *q = r->ctx;
-	struct timespec ts;
 	int64_t dur;
 	char status[8], bytes[24], durs[24];
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	dur = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - r->start_us;
+	dur = clock_mono_us() - r->start_us;
 	if (q && q->db) {
 		db_pool_put(app->pool, q->db);
 		q->db = NULL;

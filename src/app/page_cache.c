@@ -2,6 +2,8 @@
 /* The response micro-cache: a hash table of copies with an expiry and a byte budget. */
 #include "app/page_cache.h"
 
+#include "core/clock.h"
+#include "core/hash.h"
 #include "core/xalloc.h"
 
 #include <pthread.h>
@@ -32,23 +34,10 @@ struct page_cache {
 	int ttl_s;
 };
 
-static int64_t
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
 static uint64_t
 hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return hash_fnv1a(s, strlen(s));
 }
 
 static void
@@ -78,7 +67,7 @@ page_cache_new(int ttl_s, size_t max_bytes)
 static void
 sweep(struct page_cache *c, bool all)
 {
-	int64_t now = now_s();
+	int64_t now = clock_mono_s();
 
 	for (size_t b = 0; b < BUCKETS; b++) {
 		struct entry **pp = &c->buckets[b];
@@ -125,7 +114,7 @@ page_cache_get(struct page_cache *c, const char *key, struct http_req *r, struct
 
 	pthread_mutex_lock(&c->mu);
 	for (e = c->buckets[hash(key) & (BUCKETS - 1)]; e; e = e->next)
-		if (strcmp(e->key, key) == 0 && e->expires > now_s())
+		if (strcmp(e->key, key) == 0 && e->expires > clock_mono_s())
 			break;
 	if (e) {
 		hit = true;
@@ -154,7 +143,7 @@ page_cache_put(struct page_cache *c, const char *key, const struct http_resp *re
 		return;
 	e = xcalloc(1, sizeof(*e));
 	e->key = xstrdup(key);
-	e->expires = now_s() + c->ttl_s;
+	e->expires = clock_mono_s() + c->ttl_s;
 	e->status = resp->status;
 	e->content_type = xstrdup(resp->content_type ? resp->content_type : "text/plain");
 	e->n_headers = resp->headers.n;

@@ -39,10 +39,27 @@ auth_role_name(enum auth_role r)
 static bool
 email_ok(const char *s)
 {
-	const char *at = strchr(s, '@');
+	const char *at = strchr(s, '@'), *dot;
+	size_t n = strlen(s);
 
-	return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') && strlen(s) < 254 &&
-	       str_valid_text(str_c(s)) && !strpbrk(s, " \t\r\n<>\"");
+	if (!at || at == s || strchr(at + 1, '@') || n >= 254 || !str_valid_text(str_c(s)) ||
+	    strpbrk(s, " \t\r\n<>\""))
+		return false;
+	/* A domain of labels: "b.de", not ".", "b." or ".b". */
+	dot = strchr(at + 1, '.');
+	return dot && dot != at + 1 && s[n - 1] != '.' && !strstr(at, "..");
+}
+
+/* Email addresses are kept in lower case, so "Anna@x.de" and "anna@x.de" are one user. */
+static const char *
+email_key(const char *email, char *out, size_t n)
+{
+	size_t i = 0;
+
+	for (; email[i] && i + 1 < n; i++)
+		out[i] = (char)(email[i] >= 'A' && email[i] <= 'Z' ? email[i] + 32 : email[i]);
+	out[i] = '\0';
+	return out;
 }
 
 int
@@ -51,7 +68,7 @@ user_add(struct db *db, const char *email, const char *name, const char *passwor
 {
 	static const char sql[] = "INSERT INTO staff_user (email, name, password_hash, "
 				  "created_at) VALUES ($1, $2, $3, $4) RETURNING id";
-	char hash[crypto_pwhash_STRBYTES];
+	char hash[crypto_pwhash_STRBYTES], key[256];
 	struct db_stmt *st = NULL;
 	size_t n = strlen(password);
 	int rc;
@@ -69,7 +86,7 @@ user_add(struct db *db, const char *email, const char *name, const char *passwor
 	rc = db_prepare(db, sql, &st, e);
 	if (rc)
 		return rc;
-	db_bind_text(st, 1, email);
+	db_bind_text(st, 1, email_key(email, key, sizeof(key)));
 	db_bind_text(st, 2, name);
 	db_bind_text(st, 3, hash);
 	db_bind_int64(st, 4, (int64_t)time(NULL));
@@ -175,7 +192,7 @@ user_login(struct db *db, const struct tenant *t, const char *email, const char 
 	static const char sql[] =
 		"SELECT id, password_hash FROM staff_user WHERE email = $1 AND disabled = 0";
 	struct db_stmt *st = NULL;
-	char hash[crypto_pwhash_STRBYTES] = "";
+	char hash[crypto_pwhash_STRBYTES] = "", key[256];
 	int64_t id = 0;
 	int rc;
 
@@ -183,7 +200,7 @@ user_login(struct db *db, const struct tenant *t, const char *email, const char 
 	rc = db_prepare(db, sql, &st, e);
 	if (rc)
 		return rc;
-	db_bind_text(st, 1, email);
+	db_bind_text(st, 1, email_key(email, key, sizeof(key)));
 	rc = db_step(st, e);
 	if (rc == DB_ROW) {
 		id = db_col_int64(st, 0);

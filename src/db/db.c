@@ -18,6 +18,7 @@
  */
 #include "db/db_int.h"
 
+#include "core/hash.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 
@@ -110,17 +111,11 @@ db_open(const char *url, struct db **out, struct err *e)
 	return 0;
 }
 
-/* FNV-1a: statements are short and few, so any hash that spreads them will do. */
+/* Statements are short and few, so any hash that spreads them will do. */
 static uint64_t
 sql_hash(const char *sql)
 {
-	uint64_t h = 14695981039346656037u;
-
-	for (const unsigned char *p = (const unsigned char *)sql; *p; p++) {
-		h ^= *p;
-		h *= 1099511628211u;
-	}
-	return h;
+	return hash_fnv1a(sql, strlen(sql));
 }
 
 static struct db_stmt **

@@ -9,7 +9,8 @@
  * through struct http_app: on_headers picks the route and body limit before
  * the body is read, on_request fills the response, on_done logs it.
  * Percent-decoding is strict: a bad escape, invalid UTF-8 or a control
- * character in the path, query or form makes the request a 400.
+ * character other than TAB, CR and LF (which multi-line form fields need)
+ * in the path, query or form makes the request a 400.
  */
 #ifndef RATHAUS_HTTP_H
 #define RATHAUS_HTTP_H

@@ -8,6 +8,7 @@
  */
 #include "http/http_int.h"
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 
@@ -29,15 +30,6 @@ struct http_server {
 	atomic_ulong seq;
 	unsigned id_prefix;
 };
-
-static int64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 const char *
 http_header(struct http_req *r, const char *name)
@@ -247,7 +239,7 @@ req_new(struct http_server *s, struct MHD_Connection *conn)
 	struct http_state *st = xcalloc(1, sizeof(*st));
 
 	arena_init(&r->arena);
-	r->start_us = now_us();
+	r->start_us = clock_mono_us();
 	r->conn = conn;
 	r->state = st;
 	snprintf(r->id, sizeof(r->id), "%08x%08lx", s->id_prefix,
@@ -364,7 +356,7 @@ random_prefix(void)
 
 	if (fd >= 0) {
 		if (read(fd, &v, sizeof(v)) != sizeof(v))
-			v ^= (unsigned)now_us();
+			v ^= (unsigned)clock_mono_us();
 		close(fd);
 	}
 	return v;

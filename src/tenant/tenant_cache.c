@@ -6,6 +6,7 @@
  */
 #include "tenant/tenant.h"
 
+#include "core/clock.h"
 #include "core/xalloc.h"
 
 #include <pthread.h>
@@ -27,15 +28,6 @@ struct tenant_cache {
 	struct snap *cur;
 	int ttl_s;
 };
-
-static int64_t
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
 
 static void
 snap_unref(void *p)
@@ -82,7 +74,7 @@ snap_load(struct db *db, struct snap **out, struct err *e)
 		return rc;
 	}
 	atomic_init(&s->refs, 1);
-	s->loaded_at = now_s();
+	s->loaded_at = clock_mono_s();
 	*out = s;
 	return 0;
 }
@@ -96,7 +88,7 @@ snap_get(struct tenant_cache *c, struct db *db, struct arena *a, struct snap **o
 
 	pthread_mutex_lock(&c->mu);
 	s = c->cur;
-	if (s && now_s() - s->loaded_at < c->ttl_s) {
+	if (s && clock_mono_s() - s->loaded_at < c->ttl_s) {
 		atomic_fetch_add(&s->refs, 1);
 		pthread_mutex_unlock(&c->mu);
 		goto out;

@@ -7,9 +7,11 @@
 #include "tenant/tenant.h"
 
 #include "core/str.h"
+#include "core/xalloc.h"
 #include "db/db.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -214,6 +216,66 @@ from_json(json_t *o, struct tenant *t, struct err *e)
 	return 0;
 }
 
+/* True when the file has an entry for `slug` that is not saved yet. */
+static bool
+pending(json_t *list, const bool *done, const char *slug)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(list, i, o)
+	{
+		if (!done[i] && strcmp(jstr(o, "slug"), slug) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Save every tenant after its parent, at any depth (Land, Kreis, Gemeinde in
+ * any order of the file): each pass saves those whose parent is saved or not
+ * in the file, until a pass saves nothing.
+ */
+static int
+save_in_order(struct db *db, json_t *list, int *saved, int *changed, struct err *e)
+{
+	size_t n = json_array_size(list), left = n;
+	bool *done = xcalloc(n ? n : 1, sizeof(*done)), progress = true;
+	int rc = 0;
+
+	while (rc == 0 && left && progress) {
+		size_t i;
+		json_t *o;
+
+		progress = false;
+		json_array_foreach(list, i, o)
+		{
+			struct tenant t;
+			bool did = false;
+
+			if (done[i])
+				continue;
+			rc = from_json(o, &t, e);
+			if (rc)
+				break;
+			if (t.parent_slug[0] && pending(list, done, t.parent_slug))
+				continue;
+			rc = tenant_save(db, &t, &did, e);
+			if (rc)
+				break;
+			done[i] = true;
+			left--;
+			progress = true;
+			(*saved)++;
+			*changed += did;
+		}
+	}
+	if (rc == 0 && left)
+		rc = err_set(e, ERR_INVALID, NULL, "%zu tenants are their own ancestors", left);
+	free(done);
+	return rc;
+}
+
 int
 tenant_import_json(struct db *db, const char *path, int *saved, int *changed, struct err *e)
 {
@@ -232,28 +294,7 @@ tenant_import_json(struct db *db, const char *path, int *saved, int *changed, st
 	rc = db_begin(db, e);
 	if (rc)
 		goto out;
-	/* Parents first: two passes, those without a parent, then the rest. */
-	for (int pass = 0; pass < 2 && rc == 0; pass++) {
-		size_t i;
-		json_t *o;
-
-		json_array_foreach(list, i, o)
-		{
-			struct tenant t;
-			bool did = false;
-
-			rc = from_json(o, &t, e);
-			if (rc)
-				break;
-			if ((pass == 0) != (t.parent_slug[0] == '\0'))
-				continue;
-			rc = tenant_save(db, &t, &did, e);
-			if (rc)
-				break;
-			(*saved)++;
-			*changed += did;
-		}
-	}
+	rc = save_in_order(db, list, saved, changed, e);
 	if (rc == 0)
 		rc = db_commit(db, e);
 	else

@@ -22,6 +22,28 @@ SHARE = os.environ.get("RATHAUS_SHARE_DIR", os.getcwd())
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:", "UndefinedBehaviorSanitizer")
 
 
+def send_raw(port, data, timeout=10, pause=0.5):
+    """Send raw bytes; return what comes back until the server closes or pauses."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    chunks = []
+    try:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            chunks.append(b)
+            # A kept-alive connection stays open after our half-close:
+            # once the answer started, stop at the first pause.
+            s.settimeout(pause)
+    except OSError:  # timeouts, resets, a server that closed first
+        pass
+    finally:
+        s.close()
+    return b"".join(chunks)
+
+
 def fresh_db():
     """A URL of an empty database of the backend under test."""
     base = os.environ.get("RATHAUS_TEST_DB", "")
@@ -120,26 +142,8 @@ class Server:
         h.update(headers or {})
         return self.request("POST", path, body=urllib.parse.urlencode(fields), headers=h)
 
-    def raw(self, data, timeout=10):
-        """Send raw bytes, return what comes back until the server closes or times out."""
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
-        try:
-            chunks = []
-            s.sendall(data)
-            s.shutdown(socket.SHUT_WR)
-            while True:
-                b = s.recv(65536)
-                if not b:
-                    break
-                chunks.append(b)
-                # A kept-alive connection stays open after our half-close:
-                # once the answer started, stop at the first pause.
-                s.settimeout(0.5)
-        except OSError:  # timeouts, resets, a server that closed first
-            pass
-        finally:
-            s.close()
-        return b"".join(chunks)
+    def raw(self, data, timeout=10, pause=0.5):
+        return send_raw(self.port, data, timeout, pause)
 
     def stop(self, timeout=30):
         """SIGTERM, wait, and fail on any sanitizer report in the server's output."""
@@ -195,6 +199,24 @@ class Suite:
     def finish(self):
         print(f"{self.passed} passed, {self.failed} failed")
         sys.exit(1 if self.failed else 0)
+
+
+def run_module(namespace, env=None, last=None):
+    """Run every test_* function of a module against one demo server, `last` at the end."""
+    suite = Suite()
+    s = Server(env=env)
+    tests = [v for k, v in sorted(namespace.items()) if k.startswith("test_") and v is not last]
+    try:
+        suite.run(tests, s)
+        if last:
+            suite.run([last], s)
+    finally:
+        try:
+            s.stop()
+        except Exception as ex:  # a sanitizer report or a hanging stop fails the run
+            print(f"FAIL server stop: {ex}")
+            suite.failed += 1
+    suite.finish()
 
 
 def check(cond, msg):

@@ -6,7 +6,7 @@ import os
 import subprocess
 import tempfile
 
-from harness import SHARE, Server, Suite, check, run_cli
+from harness import SHARE, Server, check, run_cli, run_module
 
 CITY = "/t/hansestadt-lueneburg"
 DISTRICT = "/t/landkreis-lueneburg"
@@ -143,19 +143,5 @@ def test_every_demo_tenant_offers_at_least_200_services(s):
         check(json.loads(r.body)["total"] >= 200, (slug, r.text[:200]))
 
 
-def main():
-    suite = Suite()
-    s = Server(env={"RATHAUS_LOGIN_RATE": "1000"})
-    try:
-        suite.run([v for k, v in sorted(globals().items()) if k.startswith("test_")], s)
-    finally:
-        try:
-            s.stop()
-        except Exception as ex:
-            print(f"FAIL server stop: {ex}")
-            suite.failed += 1
-    suite.finish()
-
-
 if __name__ == "__main__":
-    main()
+    run_module(globals(), env={"RATHAUS_LOGIN_RATE": "1000"})

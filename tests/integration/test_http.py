@@ -8,7 +8,7 @@ import socket
 import tempfile
 import time
 
-from harness import Server, Suite, check, cookies_of, hidden, run_cli
+from harness import Server, check, cookies_of, hidden, run_cli, run_module
 
 NET = "/t/landkreis-lueneburg"
 CITY = "/t/hansestadt-lueneburg"
@@ -245,21 +245,6 @@ def test_graceful_shutdown_finishes_request_in_flight(s):
     s.stop()
 
 
-def main():
-    suite = Suite()
-    s = Server(env={"RATHAUS_LOGIN_RATE": "1000"})
-    try:
-        suite.run([v for k, v in sorted(globals().items()) if k.startswith("test_")
-                   and k != "test_graceful_shutdown_finishes_request_in_flight"], s)
-        suite.run([test_graceful_shutdown_finishes_request_in_flight], s)
-    finally:
-        try:
-            s.stop()
-        except Exception as ex:
-            print(f"FAIL server stop: {ex}")
-            suite.failed += 1
-    suite.finish()
-
-
 if __name__ == "__main__":
-    main()
+    run_module(globals(), env={"RATHAUS_LOGIN_RATE": "1000"},
+               last=test_graceful_shutdown_finishes_request_in_flight)

@@ -150,7 +150,7 @@ group_setup(void **state)
 
 	snprintf(g.dir, sizeof(g.dir), "/tmp/rathaus-auth-test-XXXXXX");
 	if (auth_init() || !mkdtemp(g.dir) || open_database())
-		return -1;
+		return -1; /* cmocka still runs group_teardown() */
 	print_message("auth_test: backend %s\n", g.pg_name[0] ? "postgresql" : "sqlite");
 	snprintf(migrations, sizeof(migrations), "%s/migrations",
 		 share && *share ? share : RATHAUS_SHARE_DIR_DEFAULT);
@@ -299,6 +299,7 @@ test_tenants_are_found_by_slug_and_by_host_with_all_fields(void **state)
 	/* B has no host of its own: an empty Host header must not find it. */
 	assert_int_equal(tenant_find_by_host(g.db, "", &f->a, &t, &f->e), ERR_NOTFOUND);
 	assert_int_equal(tenant_find_by_host(g.db, "b.example", &f->a, &t, &f->e), ERR_NOTFOUND);
+	assert_int_equal(tenant_find_by_host(g.db, "a-kreis", &f->a, &t, &f->e), ERR_NOTFOUND);
 	assert_int_equal(tenant_find_by_slug(g.db, "c-neu", &f->a, &t, &f->e), ERR_NOTFOUND);
 }
 
@@ -475,8 +476,13 @@ test_user_add_refuses_a_weak_password_a_bad_email_and_a_duplicate(void **state)
 			 ERR_INVALID);
 	assert_true(id == -1);
 	assert_true(g.user_id > 0);
+	assert_int_equal(user_add(g.db, "ben@.", "Ben", PASSWORD, &id, &f->e), ERR_INVALID);
+	assert_int_equal(user_add(g.db, "ben@example.", "Ben", PASSWORD, &id, &f->e), ERR_INVALID);
 	assert_int_equal(user_add(g.db, EMAIL, "Anna Again", PASSWORD, &id, &f->e), ERR_CONFLICT);
 	assert_string_equal(f->e.user, "auth.user_exists");
+	/* Addresses differ only in case: the same person. */
+	assert_int_equal(user_add(g.db, "Anna@Example.ORG", "Anna", PASSWORD, &id, &f->e),
+			 ERR_CONFLICT);
 	assert_int_equal(query_int64("SELECT COUNT(*) FROM staff_user"), 1);
 }
 
@@ -488,7 +494,7 @@ test_login_with_a_role_in_the_tenant_gives_user_and_roles(void **state)
 
 	ASSERT_OK(&f->e, user_grant(g.db, g.user_id, f->ta, ROLE_EDITOR, &f->e));
 	ASSERT_OK(&f->e, user_grant(g.db, g.user_id, f->ta, ROLE_EDITOR, &f->e)); /* again */
-	ASSERT_OK(&f->e, user_login(g.db, f->ta, EMAIL, PASSWORD, &f->a, &u, &f->e));
+	ASSERT_OK(&f->e, user_login(g.db, f->ta, "ANNA@example.org", PASSWORD, &f->a, &u, &f->e));
 	assert_true(u->id == g.user_id);
 	assert_string_equal(u->email, EMAIL);
 	assert_string_equal(u->name, "Anna Amt");
@@ -555,6 +561,31 @@ test_audit_log_appends_one_row_per_call(void **state)
 	assert_int_equal(query_int64("SELECT COUNT(*) FROM audit_log"), 2);
 }
 
+/*
+ * A Gemeinde listed before its Kreis, and the Kreis before its Land: the
+ * import saves parents first at any depth.  Last in the list: it adds tenants.
+ */
+static void
+test_import_saves_a_grandchild_listed_before_its_parent(void **state)
+{
+	struct fixture *f = *state;
+	char path[sizeof(g.dir) + 16];
+	struct tenant *t = NULL;
+	int saved = 0, changed = 0;
+
+	snprintf(path, sizeof(path), "%s/levels.json", g.dir);
+	write_file(path, "{\"tenants\": [\n"
+			 " {\"slug\": \"g-x\", \"name\": \"G\", \"kind\": \"gemeinde\", "
+			 "\"parent\": \"k-y\"},\n"
+			 " {\"slug\": \"k-y\", \"name\": \"K\", \"kind\": \"kreis\", "
+			 "\"parent\": \"l-z\"},\n"
+			 " {\"slug\": \"l-z\", \"name\": \"L\", \"kind\": \"land\"}]}\n");
+	ASSERT_OK(&f->e, tenant_import_json(g.db, path, &saved, &changed, &f->e));
+	assert_int_equal(changed, 3);
+	ASSERT_OK(&f->e, tenant_find_by_slug(g.db, "g-x", &f->a, &t, &f->e));
+	assert_string_equal(t->parent_slug, "k-y");
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -576,6 +607,7 @@ main(void)
 		TEST(test_login_fails_alike_for_wrong_password_no_role_or_unknown_user),
 		TEST(test_rate_limit_refuses_the_hit_after_the_limit_per_bucket),
 		TEST(test_audit_log_appends_one_row_per_call),
+		TEST(test_import_saves_a_grandchild_listed_before_its_parent),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

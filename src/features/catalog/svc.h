@@ -97,9 +97,9 @@ struct svc_link {
 
 struct svc {
 	const char *leika, *title, *slug, *leika_name, *objekt, *verrichtung, *typisierung;
-	const char *level;	 /* bund, land, kreis, gemeinde or "" */
-	const char *reviewed;	 /* date of the last editorial review, "" if none */
-	const char *online_url;	 /* the tenant's online service, "" if none */
+	const char *level;	/* bund, land, kreis, gemeinde or "" */
+	const char *reviewed;	/* date of the last editorial review, "" if none */
+	const char *online_url; /* the tenant's online service, "" if none */
 	const char *ozg_id, *ozg_name;
 	const char *lage_slug, *lage_name, *lage_kind, *themenfeld_slug, *themenfeld_name;
 	const char *text[SVC_N_MODULES]; /* Markdown with the tenant's layer applied; "" if none */
@@ -127,8 +127,8 @@ struct svc_filter {
  * The published services tenant `t` offers that match `f`, by title.
  * *total counts all matches, *n those returned.  Returns 0 or ERR_DB.
  */
-int svc_list(struct db *db, const struct tenant *t, const struct svc_filter *f,
-	     struct arena *a, struct svc_item **out, size_t *n, int64_t *total, struct err *e);
+int svc_list(struct db *db, const struct tenant *t, const struct svc_filter *f, struct arena *a,
+	     struct svc_item **out, size_t *n, int64_t *total, struct err *e);
 
 /* The service `leika` as tenant `t` offers it, or ERR_NOTFOUND. */
 int svc_find(struct db *db, const struct tenant *t, const char *leika, struct arena *a,
@@ -137,7 +137,8 @@ int svc_find(struct db *db, const struct tenant *t, const char *leika, struct ar
 /* A Themenfeld or Lage with the number of services the tenant offers in it. */
 struct svc_topic {
 	int64_t id;
-	const char *slug, *name, *kind; /* kind: themenfeld, lebenslage, unternehmenslage, querschnitt */
+	const char *slug, *name,
+		*kind; /* kind: themenfeld, lebenslage, unternehmenslage, querschnitt */
 	int64_t count;
 };
 

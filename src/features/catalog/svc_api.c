@@ -7,23 +7,19 @@
  */
 #include "features/catalog/svc_view.h"
 
+#include "core/hash.h"
+
 #include <jansson.h>
 #include <string.h>
 
 #define API_PER_PAGE_DEFAULT 50
 #define API_PER_PAGE_MAX 200
 
-/* FNV-1a 64 of the body: a strong validator for a byte-identical answer. */
+/* A hash of the body: a strong validator for a byte-identical answer. */
 static const char *
 etag_of(struct rq *q, const char *body, size_t n)
 {
-	unsigned long long h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)body[i];
-		h *= 1099511628211ULL;
-	}
-	return arena_printf(q->a, "\"%016llx\"", h);
+	return arena_printf(q->a, "\"%016llx\"", (unsigned long long)hash_fnv1a(body, n));
 }
 
 static void

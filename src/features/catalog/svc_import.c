@@ -10,6 +10,7 @@
  */
 #include "features/catalog/svc_int.h"
 
+#include "core/hash.h"
 #include "core/str.h"
 #include "core/xalloc.h"
 #include "db/db.h"
@@ -123,13 +124,7 @@ struct svc_map_slot {
 static uint64_t
 hash(const char *s)
 {
-	uint64_t h = 14695981039346656037u; /* FNV-1a */
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		h ^= *p;
-		h *= 1099511628211u;
-	}
-	return h;
+	return hash_fnv1a(s, strlen(s));
 }
 
 void
