@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "features/catalog/catalog.h"
 #include "features/home/home.h"
+#include "features/offices/office.h"
 #include "features/ops/ops.h"
 #include "features/staff/staff.h"
 
@@ -60,6 +61,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	ops_register(app);
 	home_register(app);
 	catalog_register(app);
+	offices_register(app);
 	staff_register(app);
 	return 0;
 }

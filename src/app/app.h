@@ -97,6 +97,9 @@ int rq_session_renew(struct rq *q, int64_t user_id);
 /* `s` percent-encoded for a query value; lives in the request arena. */
 const char *rq_urlencode(struct rq *q, const char *s);
 
+/* A phone number as a tel: URI's digits (RFC 3966), a leading '+' kept; in the arena. */
+const char *rq_tel(struct rq *q, const char *phone);
+
 /* A URL of this tenant: base + path. */
 const char *rq_url(struct rq *q, const char *path);
 

@@ -172,9 +172,8 @@ rq_url(struct rq *q, const char *path)
 	return arena_printf(q->a, "%s%s", q->base, path);
 }
 
-/* A phone number as a tel: URI (RFC 3966): digits and a leading '+'. */
-static const char *
-tel_uri(struct rq *q, const char *phone)
+const char *
+rq_tel(struct rq *q, const char *phone)
 {
 	char *out = arena_alloc(q->a, strlen(phone) + 1), *p = out;
 
@@ -199,7 +198,7 @@ tenant_val(struct rq *q, const struct tenant *t)
 	view_set_text(c, "postal_code", t->contact.postal_code);
 	view_set_text(c, "city", t->contact.city);
 	view_set_text(c, "phone", t->contact.phone);
-	view_set_text(c, "tel", tel_uri(q, t->contact.phone));
+	view_set_text(c, "tel", rq_tel(q, t->contact.phone));
 	view_set_text(c, "email", t->contact.email);
 	view_set_text(c, "web", t->contact.web);
 	view_set(m, "contact", c);

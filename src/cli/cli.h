@@ -31,4 +31,8 @@ extern const struct cli_cmd cli_serve, cli_migrate, cli_check_config, cli_demo, 
 struct db;
 int cli_open_db(const struct config *cfg, struct db **out, int migrate);
 
+/* Demo offices of every tenant, and public holidays from CSV (cli_offices.c). */
+int cli_demo_offices(struct db *db);
+int cli_import_holidays(struct db *db, const char *path);
+
 #endif

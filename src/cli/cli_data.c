@@ -184,6 +184,11 @@ run_demo(int argc, char **argv, const struct config *cfg)
 		rc = import_descriptions(db, path);
 	if (rc == CLI_OK)
 		rc = demo_offers(db);
+	snprintf(path, sizeof(path), "%s/data/feiertage/feiertage_de_laender.csv", cfg->share_dir);
+	if (rc == CLI_OK)
+		rc = cli_import_holidays(db, path);
+	if (rc == CLI_OK)
+		rc = cli_demo_offices(db);
 	if (rc == CLI_OK)
 		rc = demo_user(db);
 	db_close(db);
@@ -201,7 +206,11 @@ const struct cli_cmd cli_demo = {
 	"SHARE_DIR/data/leika and the descriptions from\n"
 	"SHARE_DIR/data/services/descriptions.json, and lets every tenant offer\n"
 	"the services of its levels: municipalities gemeinde, land and bund,\n"
-	"the Landkreis kreis, land and bund.  Creates the staff user " DEMO_EMAIL "\n"
+	"the Landkreis kreis, land and bund.  Loads the public holidays from\n"
+	"SHARE_DIR/data/feiertage and gives every tenant demo offices with\n"
+	"illustrative opening hours at its address (municipalities: Bürgerbüro\n"
+	"and Standesamt; the Landkreis: Zulassungsstelle and Kreishaus).\n"
+	"Creates the staff user " DEMO_EMAIL "\n"
 	"with a random password, printed once.  Safe to run again.\n",
 	run_demo,
 };
@@ -223,9 +232,9 @@ run_import(int argc, char **argv, const struct config *cfg)
 	path = argv[is_export ? 3 : 2];
 	if (is_export ? strcmp(kind, "services") != 0
 		      : strcmp(kind, "tenants") != 0 && strcmp(kind, "leika") != 0 &&
-				strcmp(kind, "services") != 0) {
+				strcmp(kind, "services") != 0 && strcmp(kind, "holidays") != 0) {
 		fprintf(stderr, "rathaus import: unknown kind '%s'; known: %s\n", kind,
-			is_export ? "services" : "tenants, leika, services");
+			is_export ? "services" : "tenants, leika, services, holidays");
 		return CLI_USAGE;
 	}
 	if (cli_open_db(cfg, &db, 1))
@@ -236,6 +245,8 @@ run_import(int argc, char **argv, const struct config *cfg)
 		rc = import_tenants(db, path);
 	else if (strcmp(kind, "leika") == 0)
 		rc = import_leika(db, path);
+	else if (strcmp(kind, "holidays") == 0)
+		rc = cli_import_holidays(db, path);
 	else
 		rc = import_descriptions(db, path);
 	db_close(db);
@@ -244,7 +255,7 @@ run_import(int argc, char **argv, const struct config *cfg)
 
 const struct cli_cmd cli_import = {
 	"import",
-	"import data from files (tenants, leika catalogue, services)",
+	"import data from files (tenants, leika catalogue, services, holidays)",
 	"Usage: rathaus import KIND PATH\n"
 	"       rathaus import --export services FILE\n\n"
 	"Kinds:\n"
@@ -259,7 +270,10 @@ const struct cli_cmd cli_import = {
 	"  services  a JSON file of service descriptions as\n"
 	"            data/services/descriptions.json: titles, synonyms, text\n"
 	"            modules, legal basis, sources, level.  Import leika first;\n"
-	"            entries for unknown services are skipped.\n\n"
+	"            entries for unknown services are skipped.\n"
+	"  holidays  a CSV file of public holidays per Land as\n"
+	"            data/feiertage/feiertage_de_laender.csv (datum, land,\n"
+	"            teilgebiet, name); offices close on their Land's holidays.\n\n"
 	"--export services FILE writes the stored descriptions to FILE in the\n"
 	"format `import services` reads.\n\n"
 	"Prints what was new, changed and unchanged.  All or nothing: one bad\n"

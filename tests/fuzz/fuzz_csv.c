@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int fd = -1;
 	static char path[64];
 	struct arena a;
-	struct svc_csv t;
+	struct csvfile t;
 	struct svc_link *links;
 	struct err e;
 	size_t n;
@@ -27,12 +27,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
 		return 0;
 	arena_init(&a);
-	if (svc_csv_load(path, &a, &t, &e) == 0) {
+	if (csvfile_load(path, &a, &t, &e) == 0) {
 		for (size_t r = 0; r < t.nrows; r++)
 			for (size_t c = 0; c < t.ncols; c++)
-				if (!svc_csv_cell(&t, r, (int)c))
+				if (!csvfile_cell(&t, r, (int)c))
 					__builtin_trap(); /* every cell of a loaded table exists */
-		svc_csv_col(&t, "leika_schluessel", &e);
+		csvfile_col(&t, "leika_schluessel", &e);
 	}
 	text = arena_strndup(&a, (const char *)data, size);
 	svc_legal_parse(text, &a, &links, &n);

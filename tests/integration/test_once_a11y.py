@@ -28,6 +28,8 @@ def public_urls(s):
     paths += ["/t/luenen/leistungen", "/t/luenen/leistungen?buchstabe=P&seite=1",
               "/t/luenen/leistungen?q=ausweis", "/t/luenen/themen", "/t/luenen/lebenslagen",
               "/t/landkreis-lueneburg/unternehmenslagen"]
+    paths += ["/t/luenen/stellen", "/t/luenen/stellen/buergerbuero",
+              "/t/landkreis-lueneburg/stellen/kreishaus"]
     for key in ("99008001012000", "99036008007000"):
         tenant = "luenen" if key.startswith("99008") else "landkreis-lueneburg"
         r = s.get(f"/t/{tenant}/leistungen/{key}")

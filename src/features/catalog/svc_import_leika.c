@@ -94,14 +94,14 @@ struct leika_cols {
 };
 
 static int
-read_row(struct svc_leika_import *l, const struct svc_csv *t, const struct leika_cols *c, size_t i,
+read_row(struct svc_leika_import *l, const struct csvfile *t, const struct leika_cols *c, size_t i,
 	 struct leika_svc *s, struct err *e)
 {
 	int rc;
 
 	s->line = t->lines[i];
-	s->name = arena_strdup_str(l->a, str_trim(str_c(svc_csv_cell(t, i, c->name))));
-	s->typ = arena_strdup_str(l->a, str_trim(str_c(svc_csv_cell(t, i, c->typ))));
+	s->name = arena_strdup_str(l->a, str_trim(str_c(csvfile_cell(t, i, c->name))));
+	s->typ = arena_strdup_str(l->a, str_trim(str_c(csvfile_cell(t, i, c->typ))));
 	if (!s->name[0])
 		return err_set(e, ERR_INVALID, NULL, "%s:%ld: bezeichnung is empty", t->path,
 			       s->line);
@@ -112,7 +112,7 @@ read_row(struct svc_leika_import *l, const struct svc_csv *t, const struct leika
 		return err_set(e, ERR_INVALID, NULL, "%s:%ld: unknown ozg_leistung_id %lld",
 			       t->path, s->line, (long long)s->ozg);
 	s->level = svc_level_of(s->typ, s->leika, &l->kreis_groups);
-	svc_legal_parse(svc_csv_cell(t, i, c->legal), l->a, &s->legal, &s->n_legal);
+	svc_legal_parse(csvfile_cell(t, i, c->legal), l->a, &s->legal, &s->n_legal);
 	return 0;
 }
 
@@ -121,18 +121,18 @@ static int
 read_services(struct svc_leika_import *l, const char *dir, struct svc_map *by_key,
 	      struct leika_svc **out, size_t *n, struct svc_import_stats *st, struct err *e)
 {
-	struct svc_csv t;
+	struct csvfile t;
 	struct leika_cols c;
 	struct leika_svc *v;
-	int rc = svc_csv_load(arena_printf(l->a, "%s/leika_leistungen.csv", dir), l->a, &t, e);
+	int rc = csvfile_load(arena_printf(l->a, "%s/leika_leistungen.csv", dir), l->a, &t, e);
 
 	if (rc)
 		return rc;
-	c.key = svc_csv_col(&t, "leika_schluessel", e);
-	c.name = svc_csv_col(&t, "bezeichnung", e);
-	c.typ = svc_csv_col(&t, "typisierung", e);
-	c.ozg = svc_csv_col(&t, "ozg_leistung_id", e);
-	c.legal = svc_csv_col(&t, "rechtsgrundlage", e);
+	c.key = csvfile_col(&t, "leika_schluessel", e);
+	c.name = csvfile_col(&t, "bezeichnung", e);
+	c.typ = csvfile_col(&t, "typisierung", e);
+	c.ozg = csvfile_col(&t, "ozg_leistung_id", e);
+	c.legal = csvfile_col(&t, "rechtsgrundlage", e);
 	if (c.key < 0 || c.name < 0 || c.typ < 0 || c.ozg < 0 || c.legal < 0)
 		return ERR_INVALID;
 	v = arena_calloc(l->a, t.nrows + 1, sizeof(*v));
@@ -141,7 +141,7 @@ read_services(struct svc_leika_import *l, const char *dir, struct svc_map *by_ke
 	for (size_t i = 0; i < t.nrows; i++) {
 		struct leika_svc *s = &v[*n];
 
-		s->leika = arena_strdup_str(l->a, str_trim(str_c(svc_csv_cell(&t, i, c.key))));
+		s->leika = arena_strdup_str(l->a, str_trim(str_c(csvfile_cell(&t, i, c.key))));
 		if (!svc_leika_valid(s->leika)) {
 			st->skipped++;
 			continue;

@@ -56,26 +56,26 @@ svc_lage_kind(const char *themenfeld, const char *name)
 }
 
 int
-svc_cell_id(const struct svc_csv *t, size_t row, int col, bool optional, int64_t *out,
+svc_cell_id(const struct csvfile *t, size_t row, int col, bool optional, int64_t *out,
 	    struct err *e)
 {
-	struct str s = str_trim(str_c(svc_csv_cell(t, row, col)));
+	struct str s = str_trim(str_c(csvfile_cell(t, row, col)));
 
 	*out = 0;
 	if (s.len == 0 && optional)
 		return 0;
 	if (str_to_int64(s, 1, INT64_MAX, out))
 		return err_set(e, ERR_INVALID, NULL, "%s:%ld: %s '%s' is not a positive number",
-			       t->path, t->lines[row], t->head[col], svc_csv_cell(t, row, col));
+			       t->path, t->lines[row], t->head[col], csvfile_cell(t, row, col));
 	return 0;
 }
 
 /* The trimmed, non-empty text of a cell, or ERR_INVALID. */
 static int
-cell_text(const struct svc_csv *t, size_t row, int col, struct arena *a, const char **out,
+cell_text(const struct csvfile *t, size_t row, int col, struct arena *a, const char **out,
 	  struct err *e)
 {
-	struct str s = str_trim(str_c(svc_csv_cell(t, row, col)));
+	struct str s = str_trim(str_c(csvfile_cell(t, row, col)));
 
 	if (s.len == 0)
 		return err_set(e, ERR_INVALID, NULL, "%s:%ld: %s is empty", t->path, t->lines[row],
@@ -86,7 +86,7 @@ cell_text(const struct svc_csv *t, size_t row, int col, struct arena *a, const c
 
 /* Register `id` of row `row` in map `ids`, refusing a second row with it. */
 static int
-claim_id(struct svc_map *ids, const struct svc_csv *t, size_t row, int64_t id, void *val,
+claim_id(struct svc_map *ids, const struct csvfile *t, size_t row, int64_t id, void *val,
 	 struct arena *a, struct err *e)
 {
 	const char *key = arena_printf(a, "%lld", (long long)id);
@@ -105,9 +105,9 @@ svc_id_get(const struct svc_map *ids, int64_t id, struct arena *a)
 }
 
 static int
-read_themenfelder(struct svc_leika_import *l, const struct svc_csv *t, struct err *e)
+read_themenfelder(struct svc_leika_import *l, const struct csvfile *t, struct err *e)
 {
-	int c_id = svc_csv_col(t, "themenfeld_id", e), c_name = svc_csv_col(t, "name", e);
+	int c_id = csvfile_col(t, "themenfeld_id", e), c_name = csvfile_col(t, "name", e);
 	struct svc_map slugs;
 	int rc = 0;
 
@@ -135,10 +135,10 @@ read_themenfelder(struct svc_leika_import *l, const struct svc_csv *t, struct er
 }
 
 static int
-read_lagen(struct svc_leika_import *l, const struct svc_csv *t, struct err *e)
+read_lagen(struct svc_leika_import *l, const struct csvfile *t, struct err *e)
 {
-	int c_id = svc_csv_col(t, "lebenslage_id", e), c_tf = svc_csv_col(t, "themenfeld_id", e);
-	int c_name = svc_csv_col(t, "name", e);
+	int c_id = csvfile_col(t, "lebenslage_id", e), c_tf = csvfile_col(t, "themenfeld_id", e);
+	int c_name = csvfile_col(t, "name", e);
 	struct svc_map slugs;
 	int rc = 0;
 
@@ -176,10 +176,10 @@ read_lagen(struct svc_leika_import *l, const struct svc_csv *t, struct err *e)
 }
 
 static int
-read_ozg(struct svc_leika_import *l, const struct svc_csv *t, struct err *e)
+read_ozg(struct svc_leika_import *l, const struct csvfile *t, struct err *e)
 {
-	int c_id = svc_csv_col(t, "ozg_leistung_id", e), c_ozg = svc_csv_col(t, "ozg_id", e);
-	int c_name = svc_csv_col(t, "name", e), c_lage = svc_csv_col(t, "lebenslage_id", e);
+	int c_id = csvfile_col(t, "ozg_leistung_id", e), c_ozg = csvfile_col(t, "ozg_id", e);
+	int c_name = csvfile_col(t, "name", e), c_lage = csvfile_col(t, "lebenslage_id", e);
 	int rc = 0;
 
 	if (c_id < 0 || c_ozg < 0 || c_name < 0 || c_lage < 0)
@@ -206,14 +206,14 @@ read_ozg(struct svc_leika_import *l, const struct svc_csv *t, struct err *e)
 }
 
 static int
-read_kreis_groups(struct svc_leika_import *l, const struct svc_csv *t, struct err *e)
+read_kreis_groups(struct svc_leika_import *l, const struct csvfile *t, struct err *e)
 {
-	int c_group = svc_csv_col(t, "group", e);
+	int c_group = csvfile_col(t, "group", e);
 
 	if (c_group < 0)
 		return ERR_INVALID;
 	for (size_t i = 0; i < t->nrows; i++) {
-		const char *g = svc_csv_cell(t, i, c_group);
+		const char *g = csvfile_cell(t, i, c_group);
 
 		if (strlen(g) != 3 || strspn(g, "0123456789") != 3)
 			return err_set(e, ERR_INVALID, NULL, "%s:%ld: group '%s' is not 3 digits",
@@ -225,10 +225,10 @@ read_kreis_groups(struct svc_leika_import *l, const struct svc_csv *t, struct er
 
 /* Load `dir`/`name` and hand it to `fn`. */
 static int
-read_file(struct svc_leika_import *l, const char *dir, const char *name, struct svc_csv *t,
-	  int (*fn)(struct svc_leika_import *, const struct svc_csv *, struct err *), struct err *e)
+read_file(struct svc_leika_import *l, const char *dir, const char *name, struct csvfile *t,
+	  int (*fn)(struct svc_leika_import *, const struct csvfile *, struct err *), struct err *e)
 {
-	int rc = svc_csv_load(arena_printf(l->a, "%s/%s", dir, name), l->a, t, e);
+	int rc = csvfile_load(arena_printf(l->a, "%s/%s", dir, name), l->a, t, e);
 
 	return rc ? rc : fn(l, t, e);
 }
@@ -236,7 +236,7 @@ read_file(struct svc_leika_import *l, const char *dir, const char *name, struct 
 int
 svc_taxo_read(struct svc_leika_import *l, const char *dir, struct err *e)
 {
-	struct svc_csv t;
+	struct csvfile t;
 	int rc;
 
 	rc = read_file(l, dir, "themenfelder.csv", &t, read_themenfelder, e);

@@ -9,6 +9,7 @@
 #include "features/catalog/svc.h"
 
 #include "core/arena.h"
+#include "core/csvfile.h"
 #include "core/err.h"
 
 #include <stdbool.h>
@@ -16,35 +17,6 @@
 #include <stdint.h>
 
 /* ---- Import and export (svc_import*.c, svc_desc.c, svc_export_json.c) ---- */
-
-/*
- * A CSV file read whole: RFC 4180 (quoted fields may hold commas, quotes and
- * line breaks), one header line, every row as many fields as the header.
- */
-struct svc_csv {
-	const char *path; /* borrowed from the caller, for messages */
-	char **head;	  /* ncols column names */
-	size_t ncols;
-	char **cells; /* nrows * ncols NUL-terminated fields, row by row */
-	long *lines;  /* the line each row starts on, 1-based */
-	size_t nrows;
-};
-
-/* Files larger than this are refused: the catalogue is about 1.3 MB. */
-#define SVC_CSV_MAX (64u * 1024 * 1024)
-
-/*
- * Read the CSV file `path` into `t`; everything lives in arena `a`.  Returns
- * 0, ERR_IO (cannot read), ERR_TOOBIG or ERR_INVALID with "path:line: ..." in
- * `e` (bad quoting, wrong number of fields, empty file).
- */
-int svc_csv_load(const char *path, struct arena *a, struct svc_csv *t, struct err *e) MUST_CHECK;
-
-/* The index of column `name`, or -1 with ERR_INVALID in `e`. */
-int svc_csv_col(const struct svc_csv *t, const char *name, struct err *e);
-
-/* Field `col` of row `row`; borrowed, lives as long as the table. */
-const char *svc_csv_cell(const struct svc_csv *t, size_t row, int col);
 
 /*
  * A map from NUL-terminated strings to pointers (open addressing).  Keys are
@@ -166,7 +138,7 @@ const char *svc_lage_kind(const char *themenfeld, const char *name);
  * The positive integer in field `col` of row `row`; an empty field is 0 when
  * `optional`.  Returns 0 or ERR_INVALID with "file:line: ..." in `e`.
  */
-int svc_cell_id(const struct svc_csv *t, size_t row, int col, bool optional, int64_t *out,
+int svc_cell_id(const struct csvfile *t, size_t row, int col, bool optional, int64_t *out,
 		struct err *e) MUST_CHECK;
 
 /* The value stored for `id` in a map keyed by decimal ids, or NULL. */

@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "features/catalog/catalog.h"
 #include "features/catalog/svc_view.h"
+#include "features/offices/office.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ service_page(struct rq *q)
 {
 	const char *key = key_of(q, http_param(q->http, "key"));
 	struct svc *s = NULL;
+	struct office *o = NULL;
 	const char *canonical;
 	int rc;
 
@@ -53,6 +55,13 @@ service_page(struct rq *q)
 		return;
 	}
 	svc_view_service(q, s, canonical);
+	rc = office_for_service(q->db, q->tenant, s->leika, q->a, &o, &q->err);
+	if (rc != 0 && rc != ERR_NOTFOUND) {
+		rq_fail(q, rc);
+		return;
+	}
+	if (rc == 0) /* else the page names the tenant as the contact */
+		view_set(q->page, "office", office_view(q, o));
 	rq_render(q, "catalog/service");
 }
 

@@ -18,7 +18,6 @@
 	"LEFT JOIN ozg_leistung o ON o.id = s.ozg_leistung_id "                                    \
 	"LEFT JOIN lage l ON l.id = o.lage_id "                                                    \
 	"LEFT JOIN themenfeld tf ON tf.id = l.themenfeld_id "                                      \
-	"LEFT JOIN service_text st ON st.leika = s.leika AND st.module = 'short' "                 \
 	"WHERE ts.tenant_id = $1 AND ts.status = 'published' "
 
 static const char *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * Reading the catalogue's CSV files with libcsv, strictly (RFC 4180): a
+ * Reading CSV files of outside data with libcsv, strictly (RFC 4180): a
  * stray quote, text after a closing quote or an unterminated quoted field is
  * an error, and so is a row whose field count differs from the header's.
  * Spaces around fields are kept, as the RFC says; libcsv would trim them.
@@ -10,7 +10,7 @@
  * row is open, which gives every message a line number even for fields that
  * span lines.
  */
-#include "features/catalog/svc_int.h"
+#include "core/csvfile.h"
 
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 
 struct csv_state {
-	struct svc_csv *t;
+	struct csvfile *t;
 	struct arena *a;
 	struct err *e;
 	int rc;		  /* the first error, 0 while none */
@@ -61,7 +61,7 @@ on_field(void *s, size_t len, void *data)
 static void
 take_header(struct csv_state *c)
 {
-	struct svc_csv *t = c->t;
+	struct csvfile *t = c->t;
 
 	t->ncols = c->nf;
 	t->head = arena_calloc(c->a, c->nf, sizeof(*t->head));
@@ -72,7 +72,7 @@ take_header(struct csv_state *c)
 static void
 take_row(struct csv_state *c)
 {
-	struct svc_csv *t = c->t;
+	struct csvfile *t = c->t;
 
 	if (c->nf != t->ncols) {
 		c->rc = err_set(c->e, ERR_INVALID, NULL, "%s:%ld: %zu fields, the header has %zu",
@@ -126,9 +126,9 @@ read_whole(const char *path, char **out, size_t *len, struct err *e)
 		rc = err_set(e, ERR_IO, NULL, "'%s' is not a regular file", path);
 		goto out;
 	}
-	if ((unsigned long long)sb.st_size > SVC_CSV_MAX) {
+	if ((unsigned long long)sb.st_size > CSVFILE_MAX) {
 		rc = err_set(e, ERR_TOOBIG, NULL, "'%s' is larger than %u bytes", path,
-			     SVC_CSV_MAX);
+			     CSVFILE_MAX);
 		goto out;
 	}
 	p = xmalloc((size_t)sb.st_size + 1);
@@ -168,7 +168,7 @@ feed(struct csv_parser *p, struct csv_state *c, const char *data, size_t len)
 }
 
 int
-svc_csv_load(const char *path, struct arena *a, struct svc_csv *t, struct err *e)
+csvfile_load(const char *path, struct arena *a, struct csvfile *t, struct err *e)
 {
 	struct csv_state c = {.t = t, .a = a, .e = e};
 	struct csv_parser p;
@@ -212,7 +212,7 @@ svc_csv_load(const char *path, struct arena *a, struct svc_csv *t, struct err *e
 }
 
 int
-svc_csv_col(const struct svc_csv *t, const char *name, struct err *e)
+csvfile_col(const struct csvfile *t, const char *name, struct err *e)
 {
 	for (size_t i = 0; i < t->ncols; i++)
 		if (strcmp(t->head[i], name) == 0)
@@ -222,7 +222,7 @@ svc_csv_col(const struct svc_csv *t, const char *name, struct err *e)
 }
 
 const char *
-svc_csv_cell(const struct svc_csv *t, size_t row, int col)
+csvfile_cell(const struct csvfile *t, size_t row, int col)
 {
 	return t->cells[row * t->ncols + (size_t)col];
 }
