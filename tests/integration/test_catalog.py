@@ -137,6 +137,21 @@ def test_anonymous_pages_are_reused_but_never_personal_ones(_):
         s.stop()
 
 
+def test_sitemap_lists_every_offered_service_and_validates(s):
+    r = s.get(CITY + "/sitemap.xml")
+    check(r.status == 200 and r.header("Content-Type") == "application/xml", r.status)
+    n = int(json.loads(s.get(CITY + "/api/v1/services?per_page=1").body)["total"])
+    check(r.text.count("/leistungen/") == n, (r.text.count("/leistungen/"), n))
+    check(f"http://127.0.0.1:{s.port}{CITY}/stellen/" in r.text, "offices are listed")
+    tool = os.path.join(SHARE, "tests", "tools", "sitemap_check.sh")
+    v = subprocess.run([tool, f"http://127.0.0.1:{s.port}{CITY}/sitemap.xml"],
+                       capture_output=True, text=True)
+    print(v.stdout[-1500:])
+    check(v.returncode == 0, v.stdout[-1500:])
+    robots = s.get(CITY + "/robots.txt").text
+    check(f"Sitemap: http://127.0.0.1:{s.port}{CITY}/sitemap.xml" in robots, robots)
+
+
 def test_every_demo_tenant_offers_at_least_200_services(s):
     for slug in ("landkreis-lueneburg", "hansestadt-lueneburg", "samtgemeinde-ilmenau", "luenen"):
         r = s.get(f"/t/{slug}/api/v1/services?per_page=1")

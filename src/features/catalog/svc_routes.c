@@ -194,4 +194,5 @@ catalog_register(struct app *app)
 	app_route(app, HTTP_GET, "/unternehmenslagen", unternehmenslagen, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/unternehmenslagen/:slug", unternehmenslage, ROUTE_CACHE, 0);
 	svc_api_register(app);
+	svc_sitemap_register(app);
 }

@@ -20,5 +20,7 @@ struct view_val *svc_view_items(struct rq *q, const struct svc_item *items, size
 
 /* The JSON API under /api/v1. */
 void svc_api_register(struct app *app);
+/* /sitemap.xml and /robots.txt. */
+void svc_sitemap_register(struct app *app);
 
 #endif

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The tenant's sitemap (sitemaps.org 0.9): home, the catalogue's index pages,
+ * every Themenfeld and Lage, every service it offers and every office, as
+ * absolute URLs on the host the request came to.  A sitemap holds at most
+ * 50,000 URLs; a tenant offers a few thousand services.
+ */
+#include "features/catalog/svc_view.h"
+
+#include "features/offices/office.h"
+
+#include <string.h>
+
+#define SITEMAP_MAX 50000
+
+/* Append one <url>, with the characters XML reserves escaped. */
+static void
+add_url(struct buf *b, const char *origin, const char *path)
+{
+	buf_adds(b, "<url><loc>");
+	for (const char *s = origin; *s; s++)
+		buf_addc(b, *s);
+	for (const char *s = path; *s; s++) {
+		if (*s == '&')
+			buf_adds(b, "&amp;");
+		else if (*s == '<')
+			buf_adds(b, "&lt;");
+		else if (*s == '>')
+			buf_adds(b, "&gt;");
+		else
+			buf_addc(b, *s);
+	}
+	buf_adds(b, "</loc></url>\n");
+}
+
+static int
+add_topics(struct rq *q, struct buf *b, const char *origin, const char *kind, const char *prefix)
+{
+	struct svc_topic *tps;
+	size_t n;
+	int rc = svc_topics(q->db, q->tenant, kind, q->a, &tps, &n, &q->err);
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		add_url(b, origin, rq_url(q, arena_printf(q->a, "%s/%s", prefix, tps[i].slug)));
+	return rc;
+}
+
+static void
+sitemap(struct rq *q)
+{
+	static const char *const pages[] = {
+		"/", "/leistungen", "/themen", "/lebenslagen", "/unternehmenslagen", "/stellen"};
+	struct svc_filter f = {.limit = SITEMAP_MAX};
+	struct svc_item *items;
+	struct office *offices;
+	struct buf *b = &q->resp->body;
+	const char *host = http_header(q->http, "Host");
+	/* The Host header passed the server's check of its characters. */
+	const char *origin = arena_printf(q->a, "%s://%s", q->http->https ? "https" : "http",
+					  host ? host : "localhost");
+	size_t n, no;
+	int64_t total;
+	int rc;
+
+	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);
+	if (rc == 0)
+		rc = office_list(q->db, q->tenant, q->a, &offices, &no, &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		add_url(b, origin, rq_url(q, pages[i]));
+	rc = add_topics(q, b, origin, "themenfeld", "/themen");
+	if (rc == 0)
+		rc = add_topics(q, b, origin, "lebenslage", "/lebenslagen");
+	if (rc == 0)
+		rc = add_topics(q, b, origin, "unternehmenslage", "/unternehmenslagen");
+	if (rc) {
+		buf_reset(b);
+		rq_fail(q, rc);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		add_url(b, origin,
+			rq_url(q, arena_printf(q->a, "/leistungen/%s-%s", items[i].slug,
+					       items[i].leika)));
+	for (size_t i = 0; i < no; i++)
+		add_url(b, origin, rq_url(q, arena_printf(q->a, "/stellen/%s", offices[i].slug)));
+	buf_adds(b, "</urlset>\n");
+	q->resp->content_type = "application/xml";
+	http_resp_header(q->http, q->resp, "Cache-Control", "public, max-age=3600");
+}
+
+/* robots.txt names the sitemap of the tenant served on this host. */
+static void
+robots(struct rq *q)
+{
+	const char *host = http_header(q->http, "Host");
+
+	q->resp->content_type = "text/plain; charset=utf-8";
+	buf_adds(&q->resp->body, "User-agent: *\nDisallow: /verwaltung\nDisallow: /anmelden\n");
+	if (host && q->tenant)
+		buf_addf(&q->resp->body, "Sitemap: %s://%s%s\n", q->http->https ? "https" : "http",
+			 host, rq_url(q, "/sitemap.xml"));
+}
+
+void
+svc_sitemap_register(struct app *app)
+{
+	app_route(app, HTTP_GET, "/sitemap.xml", sitemap, ROUTE_CACHE, 0);
+	app_route(app, HTTP_GET, "/robots.txt", robots, ROUTE_TENANT_OPTIONAL | ROUTE_CACHE, 0);
+}
