@@ -27,13 +27,30 @@ import_tenants(struct db *db, const char *path)
 	return CLI_OK;
 }
 
+/* The taxonomy may have moved services between topics: recount every tenant's. */
+static int
+refresh_all_topics(struct db *db, struct err *e)
+{
+	struct arena a;
+	struct tenant *ts = NULL;
+	size_t n = 0;
+	int rc;
+
+	arena_init(&a);
+	rc = tenant_list(db, -1, &a, &ts, &n, e);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = svc_refresh_topics(db, &ts[i], e);
+	arena_release(&a);
+	return rc;
+}
+
 static int
 import_leika(struct db *db, const char *dir)
 {
 	struct svc_import_stats st;
 	struct err e = {0};
 
-	if (svc_import_leika(db, dir, &st, &e)) {
+	if (svc_import_leika(db, dir, &st, &e) || refresh_all_topics(db, &e)) {
 		fprintf(stderr, "rathaus import: %s\n", e.detail);
 		return CLI_FAIL;
 	}

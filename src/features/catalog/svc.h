@@ -149,6 +149,12 @@ struct svc_topic {
  */
 int svc_topics(struct db *db, const struct tenant *t, const char *kind, struct arena *a,
 	       struct svc_topic **out, size_t *n, struct err *e);
+/*
+ * Recount the services tenant `t` offers per topic (what svc_topics()
+ * reads).  Call after every change of a tenant's offer or of the taxonomy.
+ */
+int svc_refresh_topics(struct db *db, const struct tenant *t, struct err *e) MUST_CHECK;
+
 /* One topic by kind and slug, or ERR_NOTFOUND. */
 int svc_topic_find(struct db *db, const struct tenant *t, const char *kind, const char *slug,
 		   struct arena *a, struct svc_topic **out, struct err *e);

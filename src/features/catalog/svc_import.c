@@ -429,5 +429,5 @@ svc_offer_levels(struct db *db, const struct tenant *t, const char *levels, int 
 		rc = 0;
 	}
 	db_finalize(st);
-	return rc;
+	return rc ? rc : svc_refresh_topics(db, t, e);
 }

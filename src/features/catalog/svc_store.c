@@ -56,7 +56,10 @@ build(struct query *qy, const struct svc_filter *f, struct arena *a, bool for_co
 		buf_adds(&qy->sql, "JOIN ozg_leistung o ON o.id = s.ozg_leistung_id "
 				   "JOIN lage l ON l.id = o.lage_id "
 				   "JOIN themenfeld tf ON tf.id = l.themenfeld_id ");
-	if (!for_count || f->described_only)
+	if (f->described_only)
+		buf_adds(&qy->sql, "JOIN service_text st ON st.leika = s.leika AND "
+				   "st.module = 'short' ");
+	else if (!for_count)
 		buf_adds(&qy->sql, "LEFT JOIN service_text st ON st.leika = s.leika AND "
 				   "st.module = 'short' ");
 	buf_adds(&qy->sql, "WHERE ts.tenant_id = $1 AND ts.status = 'published' ");
@@ -83,8 +86,6 @@ build(struct query *qy, const struct svc_filter *f, struct arena *a, bool for_co
 			 "WHERE sy.leika = s.leika AND lower(sy.term) LIKE $%d)) ",
 			 i, i);
 	}
-	if (f->described_only)
-		buf_adds(&qy->sql, "AND st.body IS NOT NULL ");
 }
 
 static void
@@ -291,25 +292,18 @@ int
 svc_topics(struct db *db, const struct tenant *t, const char *kind, struct arena *a,
 	   struct svc_topic **out, size_t *n, struct err *e)
 {
-	static const char tf_sql[] =
-		"SELECT tf.id, tf.slug, tf.name, 'themenfeld', count(*) " OFFERED
-		"AND tf.id IS NOT NULL GROUP BY tf.id, tf.slug, tf.name "
-		"ORDER BY tf.name";
-	static const char lage_sql[] = "SELECT l.id, l.slug, l.name, l.kind, count(*) " OFFERED
-				       "AND l.kind = $2 GROUP BY l.id, l.slug, l.name, l.kind "
-				       "ORDER BY l.name";
-	bool tf = strcmp(kind, "themenfeld") == 0;
+	static const char sql[] = "SELECT topic_id, slug, name, kind, services FROM tenant_topic "
+				  "WHERE tenant_id = $1 AND kind = $2 ORDER BY name";
 	struct db_stmt *st = NULL;
 	size_t cap = 64;
-	int rc = db_prepare(db, tf ? tf_sql : lage_sql, &st, e);
+	int rc = db_prepare(db, sql, &st, e);
 
 	*n = 0;
 	if (rc)
 		return rc;
 	*out = arena_alloc(a, cap * sizeof(**out));
 	db_bind_int64(st, 1, t->id);
-	if (!tf)
-		db_bind_text(st, 2, kind);
+	db_bind_text(st, 2, kind);
 	while ((rc = db_step(st, e)) == DB_ROW && *n < cap) {
 		struct svc_topic *tp = &(*out)[(*n)++];
 
@@ -321,6 +315,34 @@ svc_topics(struct db *db, const struct tenant *t, const char *kind, struct arena
 	}
 	db_finalize(st);
 	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+}
+
+int
+svc_refresh_topics(struct db *db, const struct tenant *t, struct err *e)
+{
+	static const char *const sql[] = {
+		"DELETE FROM tenant_topic WHERE tenant_id = $1",
+		"INSERT INTO tenant_topic (tenant_id, kind, topic_id, slug, name, services) "
+		"SELECT $1, 'themenfeld', tf.id, tf.slug, tf.name, count(*) " OFFERED
+		"AND tf.id IS NOT NULL GROUP BY tf.id, tf.slug, tf.name",
+		"INSERT INTO tenant_topic (tenant_id, kind, topic_id, slug, name, services) "
+		"SELECT $1, l.kind, l.id, l.slug, l.name, count(*) " OFFERED
+		"AND l.id IS NOT NULL GROUP BY l.id, l.kind, l.slug, l.name",
+	};
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
+		struct db_stmt *st = NULL;
+
+		rc = db_prepare(db, sql[i], &st, e);
+		if (rc)
+			break;
+		db_bind_int64(st, 1, t->id);
+		rc = db_step(st, e);
+		db_finalize(st);
+		rc = rc == DB_DONE ? 0 : rc;
+	}
+	return rc;
 }
 
 int
