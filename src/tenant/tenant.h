@@ -87,9 +87,9 @@ int tenant_import_json(struct db *db, const char *path, int *saved, int *changed
  * The tenant cache: every request needs its tenant, and a provider's tenant
  * table is small, so each process keeps a snapshot of the whole table and
  * reloads it when it is older than `ttl_s` seconds.  Instances sharing a
- * database see a change within that time; a tenant missing from the
- * snapshot is looked up in the database at once (so a new tenant is served
- * immediately) and makes the next call reload.  Thread-safe.
+ * database see a change within that time; a name missing from the snapshot
+ * reloads it if it is older than a second, so a new tenant is served within
+ * a second.  Thread-safe.
  *
  * Tenants returned live in the snapshot, which is kept alive until arena `a`
  * is released.

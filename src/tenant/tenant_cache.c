@@ -15,6 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+/* A name missing from the snapshot reloads it, but not more often than this. */
+#define MISS_RELOAD_S 1
+
 struct snap {
 	atomic_int refs;
 	int64_t loaded_at;
@@ -121,30 +124,40 @@ invalidate(struct tenant_cache *c)
 	pthread_mutex_unlock(&c->mu);
 }
 
+static const struct tenant *
+lookup(const struct snap *s, bool by_host, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(by_host ? s->v[i].host : s->v[i].slug, key) == 0)
+			return &s->v[i];
+	return NULL;
+}
+
 static int
 find(struct tenant_cache *c, struct db *db, bool by_host, const char *key, struct arena *a,
      const struct tenant **out, struct err *e)
 {
 	struct snap *s;
-	struct tenant *t = NULL;
 	int rc = snap_get(c, db, a, &s, e);
 
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < s->n; i++) {
-		if (strcmp(by_host ? s->v[i].host : s->v[i].slug, key) == 0) {
-			*out = &s->v[i];
-			return 0;
-		}
-	}
-	/* Not in the snapshot: it may be new. */
-	rc = by_host ? tenant_find_by_host(db, key, a, &t, e)
-		     : tenant_find_by_slug(db, key, a, &t, e);
-	if (rc == 0) {
+	*out = lookup(s, by_host, key);
+	/*
+	 * Not in the snapshot: it may be new.  Reload, but at most once every
+	 * MISS_RELOAD_S, so unknown names (every request to a shared domain
+	 * is one) cannot turn each request into a query.
+	 */
+	if (!*out && clock_mono_s() - s->loaded_at >= MISS_RELOAD_S) {
 		invalidate(c);
-		*out = t;
+		rc = snap_get(c, db, a, &s, e);
+		if (rc)
+			return rc;
+		*out = lookup(s, by_host, key);
 	}
-	return rc;
+	if (!*out)
+		return err_set(e, ERR_NOTFOUND, "error.not_found", "no tenant '%s'", key);
+	return 0;
 }
 
 int

@@ -40,7 +40,13 @@ def test_tenant_home_by_host_header(s):
     check("1 new or changed" in out, out)
     again = run_cli(["import", "tenants", f.name], s.db).stdout
     check("0 new or changed, 1 unchanged" in again, "re-import is idempotent: " + again)
-    r = s.get("/", headers={"Host": "portal.hostcity.example:8080"})
+    # A new tenant is served within a second (the tenant snapshot reloads on a miss).
+    deadline = time.time() + 3
+    while True:
+        r = s.get("/", headers={"Host": "portal.hostcity.example:8080"})
+        if "Host-Stadt" in r.text or time.time() > deadline:
+            break
+        time.sleep(0.1)
     check(r.status == 200 and "Host-Stadt" in r.text, (r.status, r.text[:300]))
     check('href="/impressum"' in r.text, "links of a host tenant have no prefix")
 
