@@ -111,6 +111,14 @@ void rq_error(struct rq *q, int status, const char *msg);
 void rq_log_failure(struct rq *q, int code);
 /* Handle a failed call: log e's detail with the request id, render by code. */
 void rq_fail(struct rq *q, int code);
+/* JSON answers (app_json.c).  rq_json() sends `doc` (its reference is consumed). */
+struct json_t;
+void rq_json(struct rq *q, struct json_t *doc);
+/* An application/problem+json error with `detail` for the reader. */
+void rq_problem(struct rq *q, int status, const char *detail);
+/* Log a failed call like rq_fail(), answer it as problem+json. */
+void rq_json_fail(struct rq *q, int code);
+
 /* 303 See Other to a path of this tenant. */
 void rq_redirect(struct rq *q, const char *path);
 

@@ -91,6 +91,17 @@ def test_api_etag_cors_and_problems(s):
     check(r.status == 404 and json.loads(r.body)["status"] == 404, r.text)
 
 
+def test_office_api_is_scoped_to_its_tenant(s):
+    r = s.get(DISTRICT + "/api/v1/offices")
+    slugs = [o["slug"] for o in json.loads(r.body)["items"]]
+    check("zulassungsstelle" in slugs, slugs)
+    r = s.get(CITY + "/api/v1/offices/zulassungsstelle")
+    check(r.status == 404 and r.header("Content-Type") == "application/problem+json", r.status)
+    r = s.get(CITY + "/api/v1/offices/buergerbuero")
+    body = json.loads(r.body)
+    check(r.status == 200 and body["weekly_hours"] and isinstance(body["open_now"], bool), body)
+
+
 def test_api_matches_openapi_description(s):
     spec = os.path.join(SHARE, "docs", "openapi.yaml")
     tool = os.path.join(SHARE, "tests", "tools", "openapi_check.mjs")
@@ -98,7 +109,8 @@ def test_api_matches_openapi_description(s):
     check(lint.returncode == 0, lint.stdout[-2000:])
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write(f"/services/{KFZ}\n/services/00000000000000 404\n/services?per_page=0 400\n"
-                f"/services?themenfeld=mobilitaet-reisen\n")
+                f"/services?themenfeld=mobilitaet-reisen\n/offices/zulassungsstelle\n"
+                f"/offices/gibt-es-nicht 404\n")
     r = subprocess.run(["node", tool, "responses", spec,
                         f"http://127.0.0.1:{s.port}{DISTRICT}", "--paths", f.name],
                        capture_output=True, text=True)

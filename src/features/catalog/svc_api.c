@@ -7,82 +7,11 @@
  */
 #include "features/catalog/svc_view.h"
 
-#include "core/hash.h"
-
 #include <jansson.h>
 #include <string.h>
 
 #define API_PER_PAGE_DEFAULT 50
 #define API_PER_PAGE_MAX 200
-
-/* A hash of the body: a strong validator for a byte-identical answer. */
-static const char *
-etag_of(struct rq *q, const char *body, size_t n)
-{
-	return arena_printf(q->a, "\"%016llx\"", (unsigned long long)hash_fnv1a(body, n));
-}
-
-static void
-headers(struct rq *q, const char *type)
-{
-	q->resp->content_type = type;
-	http_resp_header(q->http, q->resp, "Access-Control-Allow-Origin", "*");
-	http_resp_header(q->http, q->resp, "Cache-Control", "public, max-age=60");
-	http_resp_header(q->http, q->resp, "Vary", "Accept-Language");
-}
-
-/* Send `doc` (consumed) with its ETag, or 304 when the client has it. */
-static void
-send_json(struct rq *q, json_t *doc)
-{
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-	const char *etag, *inm;
-
-	json_decref(doc);
-	headers(q, "application/json");
-	if (!text) {
-		q->resp->status = 500;
-		return;
-	}
-	etag = etag_of(q, text, strlen(text));
-	http_resp_header(q->http, q->resp, "ETag", etag);
-	inm = http_header(q->http, "If-None-Match");
-	if (inm && strstr(inm, etag)) {
-		q->resp->status = 304;
-	} else {
-		buf_adds(&q->resp->body, text);
-		buf_addc(&q->resp->body, '\n');
-	}
-	free(text);
-}
-
-static void
-problem(struct rq *q, int status, const char *detail)
-{
-	json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
-				http_status_text(status), "status", status, "detail", detail);
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-	json_decref(doc);
-	headers(q, "application/problem+json");
-	q->resp->status = status;
-	if (text)
-		buf_adds(&q->resp->body, text);
-	free(text);
-}
-
-static void
-fail(struct rq *q, int code)
-{
-	int status = http_status_of(code);
-
-	rq_log_failure(q, code);
-	problem(q, status,
-		view_msg(q->app->view, q->lang,
-			 q->err.user && status < 500
-				 ? q->err.user
-				 : arena_printf(q->a, "error.%d.text", status)));
-}
 
 static const char *
 service_url(struct rq *q, const char *slug, const char *leika)
@@ -116,7 +45,7 @@ list(struct rq *q)
 	page = num_param(q, "page", 1, 1, 1000000, &ok);
 	per_page = num_param(q, "per_page", API_PER_PAGE_DEFAULT, 1, API_PER_PAGE_MAX, &ok);
 	if (!ok) {
-		problem(q, 400, "page must be >= 1, per_page 1 to 200");
+		rq_problem(q, 400, "page must be >= 1, per_page 1 to 200");
 		return;
 	}
 	f.themenfeld = http_query(q->http, "themenfeld");
@@ -126,7 +55,7 @@ list(struct rq *q)
 	f.offset = (page - 1) * per_page;
 	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);
 	if (rc) {
-		fail(q, rc);
+		rq_json_fail(q, rc);
 		return;
 	}
 	arr = json_array();
@@ -138,7 +67,7 @@ list(struct rq *q)
 				       service_url(q, items[i].slug, items[i].leika)));
 	doc = json_pack("{s:o, s:I, s:I, s:I}", "items", arr, "page", (json_int_t)page, "per_page",
 			(json_int_t)per_page, "total", (json_int_t)total);
-	send_json(q, doc);
+	rq_json(q, doc);
 }
 
 static json_t *
@@ -161,7 +90,7 @@ detail(struct rq *q)
 	int rc = svc_find(q->db, q->tenant, leika, q->a, &s, &q->err);
 
 	if (rc) {
-		fail(q, rc);
+		rq_json_fail(q, rc);
 		return;
 	}
 	texts = json_object();
@@ -178,7 +107,7 @@ detail(struct rq *q)
 			service_url(q, s->slug, s->leika), "texts", texts, "legal_basis",
 			links_json(s->legal, s->n_legal), "sources",
 			links_json(s->sources, s->n_sources), "synonyms", syn);
-	send_json(q, doc);
+	rq_json(q, doc);
 }
 
 static json_t *
@@ -207,10 +136,10 @@ taxonomy(struct rq *q)
 
 	if (rc1 || rc2 || rc3) {
 		json_decref(doc);
-		fail(q, rc1 ? rc1 : rc2 ? rc2 : rc3);
+		rq_json_fail(q, rc1 ? rc1 : rc2 ? rc2 : rc3);
 		return;
 	}
-	send_json(q, doc);
+	rq_json(q, doc);
 }
 
 void

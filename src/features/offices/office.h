@@ -212,4 +212,7 @@ void offices_register(struct app *app);
  */
 struct view_val *office_view(struct rq *q, const struct office *o);
 
+/* /api/v1/offices and /api/v1/offices/{slug}; called by offices_register(). */
+void office_api_register(struct app *app);
+
 #endif

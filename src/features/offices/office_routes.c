@@ -301,4 +301,5 @@ offices_register(struct app *app)
 {
 	app_route(app, HTTP_GET, "/stellen", directory, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/stellen/:slug", office_page, ROUTE_CACHE, 0);
+	office_api_register(app);
 }
