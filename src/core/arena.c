@@ -155,6 +155,20 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+void *
+arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	void *grown;
+
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 8;
+	grown = arena_calloc(a, *cap, size);
+	if (n)
+		memcpy(grown, v, n * size);
+	return grown;
+}
+
 void
 arena_defer(struct arena *a, void (*fn)(void *), void *p)
 {

@@ -41,6 +41,13 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup_str(struct arena *a, struct str s);
 char *arena_printf(struct arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+/*
+ * Room for element `n` of the array `v` of `*cap` elements of `size` bytes:
+ * `v` itself, or a zeroed copy twice as large (at least 8) in arena `a`,
+ * with *cap updated.  Grows arrays whose length is not known in advance.
+ */
+void *arena_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
+
 /* Call fn(p) when the arena is released. */
 void arena_defer(struct arena *a, void (*fn)(void *), void *p);
 

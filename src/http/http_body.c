@@ -27,14 +27,8 @@ part_flush(struct http_req *r)
 	if (s->part_file) {
 		struct http_upload *u;
 
-		if (r->n_uploads % 8 == 0) {
-			struct http_upload *v =
-				arena_alloc(&r->arena, (r->n_uploads + 8) * sizeof(*v));
-
-			if (r->n_uploads)
-				memcpy(v, r->uploads, r->n_uploads * sizeof(*v));
-			r->uploads = v;
-		}
+		r->uploads = arena_grow(&r->arena, r->uploads, r->n_uploads, &s->uploads_cap,
+					sizeof(*r->uploads));
 		u = &r->uploads[r->n_uploads++];
 		u->field = s->part_key;
 		u->filename = s->part_file;

@@ -18,6 +18,7 @@ struct http_state {
 	const char *part_key;  /* its name, or NULL */
 	const char *part_file; /* its filename, or NULL for a plain field */
 	const char *part_type; /* its Content-Type */
+	size_t uploads_cap;    /* room in r->uploads */
 	int fail;	       /* HTTP status to answer with, or 0 */
 	bool headers_done;
 };

@@ -74,15 +74,7 @@ http_parse_urlencoded(struct arena *a, struct str in, struct http_kvs *out)
 void
 http_kvs_add(struct arena *a, struct http_kvs *kvs, struct str key, struct str val)
 {
-	if (kvs->n == kvs->cap) {
-		size_t cap = kvs->cap ? kvs->cap * 2 : 8;
-		struct http_kv *v = arena_alloc(a, cap * sizeof(*v));
-
-		if (kvs->n)
-			memcpy(v, kvs->v, kvs->n * sizeof(*v));
-		kvs->v = v;
-		kvs->cap = cap;
-	}
+	kvs->v = arena_grow(a, kvs->v, kvs->n, &kvs->cap, sizeof(*kvs->v));
 	kvs->v[kvs->n].key = key;
 	kvs->v[kvs->n].val = val;
 	kvs->n++;

@@ -130,23 +130,16 @@ tenant_list(struct db *db, int64_t parent_id, struct arena *a, struct tenant **o
 	static const char sql[] =
 		"SELECT " TENANT_COLUMNS "WHERE $1 < 0 OR t.parent_id = $1 ORDER BY t.name, t.id";
 	struct db_stmt *st = NULL;
-	size_t cap = 16;
+	size_t cap = 0;
 	int rc = db_prepare(db, sql, &st, e);
 
 	*n = 0;
+	*out = NULL;
 	if (rc)
 		return rc;
-	*out = arena_alloc(a, cap * sizeof(**out));
 	db_bind_int64(st, 1, parent_id);
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (*n == cap) {
-			struct tenant *grown = arena_alloc(a, 2 * cap * sizeof(*grown));
-
-			memcpy(grown, *out, cap * sizeof(*grown));
-			*out = grown;
-			cap *= 2;
-		}
-		memset(&(*out)[*n], 0, sizeof(**out));
+		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
 		read_row(st, a, &(*out)[(*n)++]);
 	}
 	db_finalize(st);

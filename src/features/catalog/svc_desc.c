@@ -48,20 +48,6 @@ svc_sort_unique(const char **v, size_t n)
 	return k + 1;
 }
 
-void *
-svc_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size)
-{
-	void *grown;
-
-	if (n < *cap)
-		return v;
-	*cap = *cap ? 2 * *cap : 8;
-	grown = arena_calloc(a, *cap, size);
-	if (n)
-		memcpy(grown, v, n * size);
-	return grown;
-}
-
 bool
 svc_desc_authored(const struct svc_desc *d)
 {
@@ -135,7 +121,7 @@ load_synonyms(struct db *db, const char *leika, struct arena *a, struct svc_desc
 		return rc;
 	db_bind_text(st, 1, leika);
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		d->synonyms = svc_grow(a, d->synonyms, n, &cap, sizeof(*d->synonyms));
+		d->synonyms = arena_grow(a, d->synonyms, n, &cap, sizeof(*d->synonyms));
 		d->synonyms[n++] = arena_strdup(a, db_col_text(st, 0));
 	}
 	db_finalize(st);
@@ -156,7 +142,7 @@ load_legal(struct db *db, const char *leika, struct arena *a, struct svc_desc *d
 		return rc;
 	db_bind_text(st, 1, leika);
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		d->legal = svc_grow(a, d->legal, d->n_legal, &cap, sizeof(*d->legal));
+		d->legal = arena_grow(a, d->legal, d->n_legal, &cap, sizeof(*d->legal));
 		d->legal[d->n_legal].title = arena_strdup(a, db_col_text(st, 0));
 		d->legal[d->n_legal++].url = arena_strdup(a, db_col_text(st, 1));
 	}
@@ -179,7 +165,7 @@ load_sources(struct db *db, const char *leika, struct arena *a, struct svc_desc 
 	while ((rc = db_step(st, e)) == DB_ROW) {
 		struct svc_source *s;
 
-		d->sources = svc_grow(a, d->sources, d->n_sources, &cap, sizeof(*d->sources));
+		d->sources = arena_grow(a, d->sources, d->n_sources, &cap, sizeof(*d->sources));
 		s = &d->sources[d->n_sources++];
 		s->url = arena_strdup(a, db_col_text(st, 0));
 		s->title = arena_strdup(a, db_col_text(st, 1));

@@ -77,7 +77,7 @@ list_authored(struct db *db, struct arena *a, const char ***out, size_t *n, stru
 	if (rc)
 		return rc;
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		*out = svc_grow(a, *out, *n, &cap, sizeof(**out));
+		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
 		(*out)[(*n)++] = arena_strdup(a, db_col_text(st, 0));
 	}
 	db_finalize(st);

@@ -206,7 +206,7 @@ load_stored(struct db *db, struct arena *a, struct svc_map *old, struct svc_map 
 		rc = 0;
 		if (!s)
 			continue;
-		s->legal = svc_grow(a, s->legal, s->n_legal, &s->cap_legal, sizeof(*s->legal));
+		s->legal = arena_grow(a, s->legal, s->n_legal, &s->cap_legal, sizeof(*s->legal));
 		s->legal[s->n_legal].title = arena_strdup(a, db_col_text(st, 1));
 		s->legal[s->n_legal++].url = arena_strdup(a, db_col_text(st, 2));
 	}

@@ -182,12 +182,6 @@ bool svc_desc_authored(const struct svc_desc *d);
 /* The key of text module `m` in descriptions.json ("short_text", "fees", ...). */
 const char *svc_desc_key(enum svc_module m);
 
-/*
- * Room for element `n` of array `v` (of `*cap` elements of `size` bytes):
- * `v` itself, or a copy twice as large in arena `a`.
- */
-void *svc_grow(struct arena *a, void *v, size_t n, size_t *cap, size_t size);
-
 /* Sort `v` by strcmp() and drop duplicates; returns the new length. */
 size_t svc_sort_unique(const char **v, size_t n);
 

@@ -230,22 +230,16 @@ load_links(struct db *db, const char *sql, const char *leika, struct arena *a,
 	   struct svc_link **out, size_t *n, struct err *e)
 {
 	struct db_stmt *st = NULL;
-	size_t cap = 8;
+	size_t cap = 0;
 	int rc = db_prepare(db, sql, &st, e);
 
 	*n = 0;
-	*out = arena_alloc(a, cap * sizeof(**out));
+	*out = NULL;
 	if (rc)
 		return rc;
 	db_bind_text(st, 1, leika);
 	while ((rc = db_step(st, e)) == DB_ROW) {
-		if (*n == cap) {
-			struct svc_link *v = arena_alloc(a, 2 * cap * sizeof(*v));
-
-			memcpy(v, *out, cap * sizeof(*v));
-			*out = v;
-			cap *= 2;
-		}
+		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
 		(*out)[*n].title = dup(a, st, 0);
 		(*out)[(*n)++].url = dup(a, st, 1);
 	}
