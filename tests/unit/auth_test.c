@@ -2,7 +2,7 @@
 /*
  * Unit tests of src/auth and src/tenant on a fresh, migrated database of the
  * backend RATHAUS_TEST_DB names: a new SQLite file in a temporary directory,
- * or on PostgreSQL a database of its own, created and dropped by this run.
+ * or on PostgreSQL a schema of its own, created and dropped by this run.
  * Tests share tenants "a-kreis" (A) and its member "b-dorf" (B), imported once,
  * and the staff user anna@example.org, added once: Argon2id is slow.
  */
@@ -12,9 +12,8 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "db/db.h"
+#include "scratch.h"
 
-#include <dirent.h>
-#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,12 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 /* After the headers it needs. */
 #include <cmocka.h>
 
-#define URL_MAX 1024
 #define TTL 3600
 #define PASSWORD "correct horse battery"
 #define EMAIL "anna@example.org"
@@ -47,12 +44,8 @@ static const char TENANTS_JSON[] =
 	"]}\n";
 
 static struct {
-	char admin_url[URL_MAX]; /* PostgreSQL: where the test database is made */
-	char url[URL_MAX + 64];	 /* the database of this run */
-	char pg_name[64];	 /* PostgreSQL: its name, "" on SQLite */
-	char dir[64];		 /* temporary directory: JSON files, the SQLite file */
-	char json[128];		 /* dir/tenants.json */
-	struct db *db;
+	struct scratch_db s;
+	char json[128];			/* tenants.json in the scratch directory */
 	int first_saved, first_changed; /* of the import in group_setup */
 	int64_t user_id;		/* anna */
 } g;
@@ -63,102 +56,18 @@ struct fixture {
 	struct tenant *ta, *tb;
 };
 
-/* Assert that `expr` returned 0, showing the error detail when not. */
-#define ASSERT_OK(e, expr)                                                                         \
-	do {                                                                                       \
-		int rc_ = (expr);                                                                  \
-		if (rc_ != 0)                                                                      \
-			print_error("%s: %s\n", #expr, (e)->detail);                               \
-		assert_int_equal(rc_, 0);                                                          \
-	} while (0)
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* The first column of the first row of `sql` as an integer. */
-static int64_t
-query_int64(const char *sql)
-{
-	struct db_stmt *st = NULL;
-	struct err e = {0};
-	int64_t v;
-
-	ASSERT_OK(&e, db_prepare(g.db, sql, &st, &e));
-	assert_int_equal(db_step(st, &e), DB_ROW);
-	v = db_col_int64(st, 0);
-	db_finalize(st);
-	return v;
-}
-
-static void
-exec_ok(const char *sql)
-{
-	struct err e = {0};
-
-	ASSERT_OK(&e, db_exec(g.db, sql, &e));
-}
-
-/* PostgreSQL: the URL `url` with its database name replaced by `name`. */
-static void
-replace_db_name(const char *url, const char *name, char *out, size_t size)
-{
-	const char *host = strstr(url, "://") + 3, *path = host + strcspn(host, "/?");
-	const char *query = path + strcspn(path, "?");
-
-	snprintf(out, size, "%.*s/%s%s", (int)(path - url), url, name, query);
-}
-
-static int
-open_database(void)
-{
-	const char *env = getenv("RATHAUS_TEST_DB");
-	struct db *admin = NULL;
-	struct err e = {0};
-	char sql[128];
-
-	if (!env || !*env || strncmp(env, "sqlite:", 7) == 0) {
-		snprintf(g.url, sizeof(g.url), "sqlite:%s/auth.db", g.dir);
-		return db_open(g.url, &g.db, &e);
-	}
-	snprintf(g.admin_url, sizeof(g.admin_url), "%s", env);
-	snprintf(g.pg_name, sizeof(g.pg_name), "t_auth_%ld_%ld", (long)getpid(), (long)time(NULL));
-	snprintf(sql, sizeof(sql), "CREATE DATABASE %s", g.pg_name);
-	if (db_open(g.admin_url, &admin, &e) || db_exec(admin, sql, &e)) {
-		print_error("cannot create %s: %s\n", g.pg_name, e.detail);
-		db_close(admin);
-		return -1;
-	}
-	db_close(admin);
-	replace_db_name(g.admin_url, g.pg_name, g.url, sizeof(g.url));
-	return db_open(g.url, &g.db, &e);
-}
-
 static int
 group_setup(void **state)
 {
-	const char *share = getenv("RATHAUS_SHARE_DIR");
-	char migrations[PATH_MAX];
 	struct err e = {0};
-	int applied = 0;
 
-	snprintf(g.dir, sizeof(g.dir), "/tmp/rathaus-auth-test-XXXXXX");
-	if (auth_init() || !mkdtemp(g.dir) || open_database())
+	if (auth_init() || scratch_group_setup(state))
 		return -1; /* cmocka still runs group_teardown() */
-	print_message("auth_test: backend %s\n", g.pg_name[0] ? "postgresql" : "sqlite");
-	snprintf(migrations, sizeof(migrations), "%s/migrations",
-		 share && *share ? share : RATHAUS_SHARE_DIR_DEFAULT);
-	snprintf(g.json, sizeof(g.json), "%s/tenants.json", g.dir);
-	write_file(g.json, TENANTS_JSON);
-	if (db_migrate(g.db, migrations, &applied, &e) ||
-	    tenant_import_json(g.db, g.json, &g.first_saved, &g.first_changed, &e) ||
-	    user_add(g.db, EMAIL, "Anna Amt", PASSWORD, &g.user_id, &e)) {
+	snprintf(g.json, sizeof(g.json), "%s/tenants.json", scratch_dir());
+	scratch_write(g.json, TENANTS_JSON);
+	if (scratch_db_open(&g.s, true, &e) ||
+	    tenant_import_json(g.s.db, g.json, &g.first_saved, &g.first_changed, &e) ||
+	    user_add(g.s.db, EMAIL, "Anna Amt", PASSWORD, &g.user_id, &e)) {
 		print_error("group setup: %s\n", e.detail);
 		return -1;
 	}
@@ -168,29 +77,8 @@ group_setup(void **state)
 static int
 group_teardown(void **state)
 {
-	struct db *admin = NULL;
-	struct err e = {0};
-	char path[PATH_MAX], sql[128];
-	struct dirent *ent;
-	DIR *d;
-
-	db_close(g.db);
-	if (g.pg_name[0] && db_open(g.admin_url, &admin, &e) == 0) {
-		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s", g.pg_name);
-		if (db_exec(admin, sql, &e))
-			print_error("cannot drop %s: %s\n", g.pg_name, e.detail);
-		db_close(admin);
-	}
-	d = opendir(g.dir);
-	while (d && (ent = readdir(d))) {
-		snprintf(path, sizeof(path), "%s/%s", g.dir, ent->d_name);
-		if (ent->d_name[0] != '.')
-			unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(g.dir);
-	return 0;
+	scratch_db_close(&g.s);
+	return scratch_group_teardown(state);
 }
 
 static int
@@ -200,8 +88,8 @@ setup(void **state)
 
 	assert_non_null(f);
 	arena_init(&f->a);
-	ASSERT_OK(&f->e, tenant_find_by_slug(g.db, "a-kreis", &f->a, &f->ta, &f->e));
-	ASSERT_OK(&f->e, tenant_find_by_slug(g.db, "b-dorf", &f->a, &f->tb, &f->e));
+	ASSERT_OK(&f->e, tenant_find_by_slug(g.s.db, "a-kreis", &f->a, &f->ta, &f->e));
+	ASSERT_OK(&f->e, tenant_find_by_slug(g.s.db, "b-dorf", &f->a, &f->tb, &f->e));
 	*state = f;
 	return 0;
 }
@@ -224,32 +112,32 @@ test_import_saves_parents_first_and_a_reimport_changes_nothing(void **state)
 
 	assert_int_equal(g.first_saved, 2);
 	assert_int_equal(g.first_changed, 2);
-	ASSERT_OK(&f->e, tenant_import_json(g.db, g.json, &saved, &changed, &f->e));
+	ASSERT_OK(&f->e, tenant_import_json(g.s.db, g.json, &saved, &changed, &f->e));
 	assert_int_equal(saved, 2);
 	assert_int_equal(changed, 0);
-	assert_int_equal(query_int64("SELECT COUNT(*) FROM tenant"), 2);
+	assert_int_equal(scratch_int64(g.s.db, "SELECT COUNT(*) FROM tenant"), 2);
 }
 
 /* A document that adds "c-neu", renames A, then holds `bad`; it must change nothing. */
 static void
 assert_import_refused(struct fixture *f, const char *bad)
 {
-	char json[2048], path[sizeof(g.dir) + 16];
+	char json[2048], path[sizeof(g.json) + 16];
 	struct tenant *t = NULL;
 	int saved, changed;
 
-	snprintf(path, sizeof(path), "%s/bad.json", g.dir);
+	snprintf(path, sizeof(path), "%s/bad.json", scratch_dir());
 	snprintf(json, sizeof(json),
 		 "{\"tenants\": [{\"slug\": \"c-neu\", \"name\": \"C\", \"kind\": \"stadt\"},\n"
 		 " {\"slug\": \"a-kreis\", \"name\": \"Renamed\", \"kind\": \"portal_network\"},\n"
 		 " %s]}",
 		 bad);
-	write_file(path, json);
-	assert_int_equal(tenant_import_json(g.db, path, &saved, &changed, &f->e), ERR_INVALID);
-	assert_int_equal(tenant_find_by_slug(g.db, "c-neu", &f->a, &t, &f->e), ERR_NOTFOUND);
-	ASSERT_OK(&f->e, tenant_find_by_slug(g.db, "a-kreis", &f->a, &t, &f->e));
+	scratch_write(path, json);
+	assert_int_equal(tenant_import_json(g.s.db, path, &saved, &changed, &f->e), ERR_INVALID);
+	assert_int_equal(tenant_find_by_slug(g.s.db, "c-neu", &f->a, &t, &f->e), ERR_NOTFOUND);
+	ASSERT_OK(&f->e, tenant_find_by_slug(g.s.db, "a-kreis", &f->a, &t, &f->e));
 	assert_string_equal(t->name, "Landkreis A");
-	assert_int_equal(query_int64("SELECT COUNT(*) FROM tenant"), 2);
+	assert_int_equal(scratch_int64(g.s.db, "SELECT COUNT(*) FROM tenant"), 2);
 }
 
 static void
@@ -293,14 +181,14 @@ test_tenants_are_found_by_slug_and_by_host_with_all_fields(void **state)
 	assert_string_equal(f->tb->parent_slug, "a-kreis");
 	assert_string_equal(f->tb->languages, "de");
 	assert_string_equal(f->tb->host, "");
-	ASSERT_OK(&f->e, tenant_find_by_host(g.db, "a.example", &f->a, &t, &f->e));
+	ASSERT_OK(&f->e, tenant_find_by_host(g.s.db, "a.example", &f->a, &t, &f->e));
 	assert_true(t->id == f->ta->id);
 	assert_string_equal(t->slug, "a-kreis");
 	/* B has no host of its own: an empty Host header must not find it. */
-	assert_int_equal(tenant_find_by_host(g.db, "", &f->a, &t, &f->e), ERR_NOTFOUND);
-	assert_int_equal(tenant_find_by_host(g.db, "b.example", &f->a, &t, &f->e), ERR_NOTFOUND);
-	assert_int_equal(tenant_find_by_host(g.db, "a-kreis", &f->a, &t, &f->e), ERR_NOTFOUND);
-	assert_int_equal(tenant_find_by_slug(g.db, "c-neu", &f->a, &t, &f->e), ERR_NOTFOUND);
+	assert_int_equal(tenant_find_by_host(g.s.db, "", &f->a, &t, &f->e), ERR_NOTFOUND);
+	assert_int_equal(tenant_find_by_host(g.s.db, "b.example", &f->a, &t, &f->e), ERR_NOTFOUND);
+	assert_int_equal(tenant_find_by_host(g.s.db, "a-kreis", &f->a, &t, &f->e), ERR_NOTFOUND);
+	assert_int_equal(tenant_find_by_slug(g.s.db, "c-neu", &f->a, &t, &f->e), ERR_NOTFOUND);
 }
 
 static void
@@ -310,14 +198,14 @@ test_tenant_list_gives_all_by_name_or_the_members_of_one(void **state)
 	struct tenant *list = NULL;
 	size_t n = 99;
 
-	ASSERT_OK(&f->e, tenant_list(g.db, -1, &f->a, &list, &n, &f->e));
+	ASSERT_OK(&f->e, tenant_list(g.s.db, -1, &f->a, &list, &n, &f->e));
 	assert_int_equal(n, 2);
 	assert_string_equal(list[0].slug, "b-dorf"); /* "Gemeinde B-Dorf" < "Landkreis A" */
 	assert_string_equal(list[1].slug, "a-kreis");
-	ASSERT_OK(&f->e, tenant_list(g.db, f->ta->id, &f->a, &list, &n, &f->e));
+	ASSERT_OK(&f->e, tenant_list(g.s.db, f->ta->id, &f->a, &list, &n, &f->e));
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].slug, "b-dorf");
-	ASSERT_OK(&f->e, tenant_list(g.db, f->tb->id, &f->a, &list, &n, &f->e));
+	ASSERT_OK(&f->e, tenant_list(g.s.db, f->tb->id, &f->a, &list, &n, &f->e));
 	assert_int_equal(n, 0);
 }
 
@@ -328,24 +216,24 @@ test_session_loads_for_its_tenant_only(void **state)
 	struct session s, got;
 	char sql[256];
 
-	ASSERT_OK(&f->e, session_create(g.db, f->ta, 0, TTL, &s, &f->e));
+	ASSERT_OK(&f->e, session_create(g.s.db, f->ta, 0, TTL, &s, &f->e));
 	assert_true(s.is_new);
 	assert_int_equal(strlen(s.token), AUTH_TOKEN_LEN);
 	assert_int_equal(strlen(s.csrf), AUTH_TOKEN_LEN);
 	assert_string_not_equal(s.token, s.csrf);
-	ASSERT_OK(&f->e, session_load(g.db, f->ta, s.token, TTL, &got, &f->e));
+	ASSERT_OK(&f->e, session_load(g.s.db, f->ta, s.token, TTL, &got, &f->e));
 	assert_false(got.is_new);
 	assert_string_equal(got.csrf, s.csrf);
 	assert_string_equal(got.id_hash, s.id_hash);
 	assert_true(got.tenant_id == f->ta->id);
 	assert_true(got.user_id == 0);
-	assert_int_equal(session_load(g.db, f->tb, s.token, TTL, &got, &f->e), ERR_NOTFOUND);
+	assert_int_equal(session_load(g.s.db, f->tb, s.token, TTL, &got, &f->e), ERR_NOTFOUND);
 	assert_string_equal(got.csrf, ""); /* nothing of A's session shows */
 	/* The table holds the hash, never the token. */
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM session WHERE id_hash = '%s'", s.token);
-	assert_int_equal(query_int64(sql), 0);
+	assert_int_equal(scratch_int64(g.s.db, sql), 0);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM session WHERE id_hash = '%s'", s.id_hash);
-	assert_int_equal(query_int64(sql), 1);
+	assert_int_equal(scratch_int64(g.s.db, sql), 1);
 }
 
 static void
@@ -355,19 +243,19 @@ test_tampered_short_or_missing_token_is_not_found(void **state)
 	char bad[AUTH_TOKEN_LEN + 2];
 	struct session s, got;
 
-	ASSERT_OK(&f->e, session_create(g.db, f->ta, g.user_id, TTL, &s, &f->e));
+	ASSERT_OK(&f->e, session_create(g.s.db, f->ta, g.user_id, TTL, &s, &f->e));
 	snprintf(bad, sizeof(bad), "%s", s.token);
 	bad[10] = bad[10] == 'A' ? 'B' : 'A';
-	assert_int_equal(session_load(g.db, f->ta, bad, TTL, &got, &f->e), ERR_NOTFOUND);
+	assert_int_equal(session_load(g.s.db, f->ta, bad, TTL, &got, &f->e), ERR_NOTFOUND);
 	snprintf(bad, sizeof(bad), "%.*s", AUTH_TOKEN_LEN - 1, s.token);
-	assert_int_equal(session_load(g.db, f->ta, bad, TTL, &got, &f->e), ERR_NOTFOUND);
+	assert_int_equal(session_load(g.s.db, f->ta, bad, TTL, &got, &f->e), ERR_NOTFOUND);
 	snprintf(bad, sizeof(bad), "%s=", s.token);
-	assert_int_equal(session_load(g.db, f->ta, bad, TTL, &got, &f->e), ERR_NOTFOUND);
+	assert_int_equal(session_load(g.s.db, f->ta, bad, TTL, &got, &f->e), ERR_NOTFOUND);
 	snprintf(bad, sizeof(bad), "%.*s.", AUTH_TOKEN_LEN - 1, s.token);
-	assert_int_equal(session_load(g.db, f->ta, bad, TTL, &got, &f->e), ERR_NOTFOUND);
-	assert_int_equal(session_load(g.db, f->ta, "", TTL, &got, &f->e), ERR_NOTFOUND);
-	assert_int_equal(session_load(g.db, f->ta, NULL, TTL, &got, &f->e), ERR_NOTFOUND);
-	ASSERT_OK(&f->e, session_load(g.db, f->ta, s.token, TTL, &got, &f->e));
+	assert_int_equal(session_load(g.s.db, f->ta, bad, TTL, &got, &f->e), ERR_NOTFOUND);
+	assert_int_equal(session_load(g.s.db, f->ta, "", TTL, &got, &f->e), ERR_NOTFOUND);
+	assert_int_equal(session_load(g.s.db, f->ta, NULL, TTL, &got, &f->e), ERR_NOTFOUND);
+	ASSERT_OK(&f->e, session_load(g.s.db, f->ta, s.token, TTL, &got, &f->e));
 	assert_true(got.user_id == g.user_id);
 }
 
@@ -379,7 +267,7 @@ set_expiry(const struct session *s, int64_t at)
 
 	snprintf(sql, sizeof(sql), "UPDATE session SET expires_at = %lld WHERE id_hash = '%s'",
 		 (long long)at, s->id_hash);
-	exec_ok(sql);
+	scratch_exec(g.s.db, sql);
 }
 
 static void
@@ -390,20 +278,20 @@ test_expired_session_is_not_found_and_purged(void **state)
 	int64_t n = -1;
 	char sql[128];
 
-	ASSERT_OK(&f->e, session_create(g.db, f->ta, 0, TTL, &old, &f->e));
-	ASSERT_OK(&f->e, session_create(g.db, f->ta, 0, TTL, &live, &f->e));
-	ASSERT_OK(&f->e, session_create(g.db, f->ta, 0, 0, &now_ended, &f->e));
+	ASSERT_OK(&f->e, session_create(g.s.db, f->ta, 0, TTL, &old, &f->e));
+	ASSERT_OK(&f->e, session_create(g.s.db, f->ta, 0, TTL, &live, &f->e));
+	ASSERT_OK(&f->e, session_create(g.s.db, f->ta, 0, 0, &now_ended, &f->e));
 	set_expiry(&old, 0);
-	assert_int_equal(session_load(g.db, f->ta, old.token, TTL, &got, &f->e), ERR_NOTFOUND);
-	assert_int_equal(session_load(g.db, f->ta, now_ended.token, TTL, &got, &f->e),
+	assert_int_equal(session_load(g.s.db, f->ta, old.token, TTL, &got, &f->e), ERR_NOTFOUND);
+	assert_int_equal(session_load(g.s.db, f->ta, now_ended.token, TTL, &got, &f->e),
 			 ERR_NOTFOUND);
-	ASSERT_OK(&f->e, session_purge(g.db, &n, &f->e));
+	ASSERT_OK(&f->e, session_purge(g.s.db, &n, &f->e));
 	assert_true(n == 2);
 	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM session WHERE expires_at <= %lld",
 		 (long long)time(NULL));
-	assert_int_equal(query_int64(sql), 0);
-	ASSERT_OK(&f->e, session_load(g.db, f->ta, live.token, TTL, &got, &f->e));
-	ASSERT_OK(&f->e, session_purge(g.db, &n, &f->e));
+	assert_int_equal(scratch_int64(g.s.db, sql), 0);
+	ASSERT_OK(&f->e, session_load(g.s.db, f->ta, live.token, TTL, &got, &f->e));
+	ASSERT_OK(&f->e, session_purge(g.s.db, &n, &f->e));
 	assert_true(n == 0);
 }
 
@@ -415,13 +303,13 @@ test_session_near_its_end_is_extended_on_load(void **state)
 	char sql[256];
 	int64_t now = (int64_t)time(NULL);
 
-	ASSERT_OK(&f->e, session_create(g.db, f->ta, 0, TTL, &s, &f->e));
+	ASSERT_OK(&f->e, session_create(g.s.db, f->ta, 0, TTL, &s, &f->e));
 	set_expiry(&s, now + 30);
-	ASSERT_OK(&f->e, session_load(g.db, f->ta, s.token, TTL, &got, &f->e));
+	ASSERT_OK(&f->e, session_load(g.s.db, f->ta, s.token, TTL, &got, &f->e));
 	assert_true(got.expires_at >= now + TTL && got.expires_at <= now + TTL + 5);
 	snprintf(sql, sizeof(sql), "SELECT expires_at FROM session WHERE id_hash = '%s'",
 		 s.id_hash);
-	assert_true(query_int64(sql) == got.expires_at);
+	assert_true(scratch_int64(g.s.db, sql) == got.expires_at);
 }
 
 static void
@@ -430,10 +318,10 @@ test_destroyed_session_is_not_found(void **state)
 	struct fixture *f = *state;
 	struct session s, got;
 
-	ASSERT_OK(&f->e, session_create(g.db, f->ta, g.user_id, TTL, &s, &f->e));
-	ASSERT_OK(&f->e, session_destroy(g.db, &s, &f->e));
-	assert_int_equal(session_load(g.db, f->ta, s.token, TTL, &got, &f->e), ERR_NOTFOUND);
-	ASSERT_OK(&f->e, session_destroy(g.db, &s, &f->e)); /* twice is harmless */
+	ASSERT_OK(&f->e, session_create(g.s.db, f->ta, g.user_id, TTL, &s, &f->e));
+	ASSERT_OK(&f->e, session_destroy(g.s.db, &s, &f->e));
+	assert_int_equal(session_load(g.s.db, f->ta, s.token, TTL, &got, &f->e), ERR_NOTFOUND);
+	ASSERT_OK(&f->e, session_destroy(g.s.db, &s, &f->e)); /* twice is harmless */
 }
 
 static void
@@ -443,7 +331,7 @@ test_csrf_token_must_match_exactly(void **state)
 	char other[AUTH_TOKEN_LEN + 2];
 	struct session s, empty = {0};
 
-	ASSERT_OK(&f->e, session_create(g.db, f->ta, 0, TTL, &s, &f->e));
+	ASSERT_OK(&f->e, session_create(g.s.db, f->ta, 0, TTL, &s, &f->e));
 	assert_true(session_csrf_ok(&s, s.csrf));
 	snprintf(other, sizeof(other), "%s", s.csrf);
 	other[AUTH_TOKEN_LEN - 1] ^= 1;
@@ -466,24 +354,26 @@ test_user_add_refuses_a_weak_password_a_bad_email_and_a_duplicate(void **state)
 	struct fixture *f = *state;
 	int64_t id = -1;
 
-	assert_int_equal(user_add(g.db, "ben@example.org", "Ben", "elevenchars", &id, &f->e),
+	assert_int_equal(user_add(g.s.db, "ben@example.org", "Ben", "elevenchars", &id, &f->e),
 			 ERR_INVALID);
 	assert_string_equal(f->e.user, "auth.weak_password");
-	assert_int_equal(user_add(g.db, "no-at-sign", "Ben", PASSWORD, &id, &f->e), ERR_INVALID);
+	assert_int_equal(user_add(g.s.db, "no-at-sign", "Ben", PASSWORD, &id, &f->e), ERR_INVALID);
 	assert_string_equal(f->e.user, "auth.bad_email");
-	assert_int_equal(user_add(g.db, "ben@localhost", "Ben", PASSWORD, &id, &f->e), ERR_INVALID);
-	assert_int_equal(user_add(g.db, "b en@example.org", "Ben", PASSWORD, &id, &f->e),
+	assert_int_equal(user_add(g.s.db, "ben@localhost", "Ben", PASSWORD, &id, &f->e),
+			 ERR_INVALID);
+	assert_int_equal(user_add(g.s.db, "b en@example.org", "Ben", PASSWORD, &id, &f->e),
 			 ERR_INVALID);
 	assert_true(id == -1);
 	assert_true(g.user_id > 0);
-	assert_int_equal(user_add(g.db, "ben@.", "Ben", PASSWORD, &id, &f->e), ERR_INVALID);
-	assert_int_equal(user_add(g.db, "ben@example.", "Ben", PASSWORD, &id, &f->e), ERR_INVALID);
-	assert_int_equal(user_add(g.db, EMAIL, "Anna Again", PASSWORD, &id, &f->e), ERR_CONFLICT);
+	assert_int_equal(user_add(g.s.db, "ben@.", "Ben", PASSWORD, &id, &f->e), ERR_INVALID);
+	assert_int_equal(user_add(g.s.db, "ben@example.", "Ben", PASSWORD, &id, &f->e),
+			 ERR_INVALID);
+	assert_int_equal(user_add(g.s.db, EMAIL, "Anna Again", PASSWORD, &id, &f->e), ERR_CONFLICT);
 	assert_string_equal(f->e.user, "auth.user_exists");
 	/* Addresses differ only in case: the same person. */
-	assert_int_equal(user_add(g.db, "Anna@Example.ORG", "Anna", PASSWORD, &id, &f->e),
+	assert_int_equal(user_add(g.s.db, "Anna@Example.ORG", "Anna", PASSWORD, &id, &f->e),
 			 ERR_CONFLICT);
-	assert_int_equal(query_int64("SELECT COUNT(*) FROM staff_user"), 1);
+	assert_int_equal(scratch_int64(g.s.db, "SELECT COUNT(*) FROM staff_user"), 1);
 }
 
 static void
@@ -492,16 +382,17 @@ test_login_with_a_role_in_the_tenant_gives_user_and_roles(void **state)
 	struct fixture *f = *state;
 	struct staff_user *u = NULL;
 
-	ASSERT_OK(&f->e, user_grant(g.db, g.user_id, f->ta, ROLE_EDITOR, &f->e));
-	ASSERT_OK(&f->e, user_grant(g.db, g.user_id, f->ta, ROLE_EDITOR, &f->e)); /* again */
-	ASSERT_OK(&f->e, user_login(g.db, f->ta, "ANNA@example.org", PASSWORD, &f->a, &u, &f->e));
+	ASSERT_OK(&f->e, user_grant(g.s.db, g.user_id, f->ta, ROLE_EDITOR, &f->e));
+	ASSERT_OK(&f->e, user_grant(g.s.db, g.user_id, f->ta, ROLE_EDITOR, &f->e)); /* again */
+	ASSERT_OK(&f->e, user_login(g.s.db, f->ta, "ANNA@example.org", PASSWORD, &f->a, &u, &f->e));
 	assert_true(u->id == g.user_id);
 	assert_string_equal(u->email, EMAIL);
 	assert_string_equal(u->name, "Anna Amt");
 	assert_int_equal(u->roles, ROLE_EDITOR);
 	/* The password is stored as an Argon2id hash only. */
-	assert_int_equal(query_int64("SELECT COUNT(*) FROM staff_user WHERE password_hash LIKE "
-				     "'$argon2id$%' AND password_hash NOT LIKE '%horse%'"),
+	assert_int_equal(scratch_int64(g.s.db,
+				       "SELECT COUNT(*) FROM staff_user WHERE password_hash LIKE "
+				       "'$argon2id$%' AND password_hash NOT LIKE '%horse%'"),
 			 1);
 }
 
@@ -511,15 +402,17 @@ test_login_fails_alike_for_wrong_password_no_role_or_unknown_user(void **state)
 	struct fixture *f = *state;
 	struct staff_user *u = NULL;
 
-	ASSERT_OK(&f->e, user_grant(g.db, g.user_id, f->ta, ROLE_EDITOR, &f->e));
-	assert_int_equal(user_login(g.db, f->ta, EMAIL, "correct horse batterz", &f->a, &u, &f->e),
+	ASSERT_OK(&f->e, user_grant(g.s.db, g.user_id, f->ta, ROLE_EDITOR, &f->e));
+	assert_int_equal(
+		user_login(g.s.db, f->ta, EMAIL, "correct horse batterz", &f->a, &u, &f->e),
+		ERR_UNAUTHORIZED);
+	assert_string_equal(f->e.user, "auth.login_failed");
+	assert_int_equal(user_login(g.s.db, f->tb, EMAIL, PASSWORD, &f->a, &u, &f->e),
 			 ERR_UNAUTHORIZED);
 	assert_string_equal(f->e.user, "auth.login_failed");
-	assert_int_equal(user_login(g.db, f->tb, EMAIL, PASSWORD, &f->a, &u, &f->e),
-			 ERR_UNAUTHORIZED);
-	assert_string_equal(f->e.user, "auth.login_failed");
-	assert_int_equal(user_login(g.db, f->ta, "nobody@example.org", PASSWORD, &f->a, &u, &f->e),
-			 ERR_UNAUTHORIZED);
+	assert_int_equal(
+		user_login(g.s.db, f->ta, "nobody@example.org", PASSWORD, &f->a, &u, &f->e),
+		ERR_UNAUTHORIZED);
 	assert_string_equal(f->e.user, "auth.login_failed");
 }
 
@@ -532,11 +425,13 @@ test_rate_limit_refuses_the_hit_after_the_limit_per_bucket(void **state)
 	struct fixture *f = *state;
 
 	for (int i = 0; i < 3; i++)
-		ASSERT_OK(&f->e, ratelimit_hit(g.db, "login:192.0.2.1", WINDOW_S, 3, &f->e));
-	assert_int_equal(ratelimit_hit(g.db, "login:192.0.2.1", WINDOW_S, 3, &f->e), ERR_RATELIMIT);
+		ASSERT_OK(&f->e, ratelimit_hit(g.s.db, "login:192.0.2.1", WINDOW_S, 3, &f->e));
+	assert_int_equal(ratelimit_hit(g.s.db, "login:192.0.2.1", WINDOW_S, 3, &f->e),
+			 ERR_RATELIMIT);
 	assert_string_equal(f->e.user, "error.rate_limit");
-	assert_int_equal(ratelimit_hit(g.db, "login:192.0.2.1", WINDOW_S, 3, &f->e), ERR_RATELIMIT);
-	ASSERT_OK(&f->e, ratelimit_hit(g.db, "login:192.0.2.2", WINDOW_S, 3, &f->e));
+	assert_int_equal(ratelimit_hit(g.s.db, "login:192.0.2.1", WINDOW_S, 3, &f->e),
+			 ERR_RATELIMIT);
+	ASSERT_OK(&f->e, ratelimit_hit(g.s.db, "login:192.0.2.2", WINDOW_S, 3, &f->e));
 }
 
 static void
@@ -547,18 +442,19 @@ test_audit_log_appends_one_row_per_call(void **state)
 	struct fixture *f = *state;
 	char by_user[256];
 
-	ASSERT_OK(&f->e, audit_log(g.db, f->ta, g.user_id, "tenant.import", "2 tenants",
+	ASSERT_OK(&f->e, audit_log(g.s.db, f->ta, g.user_id, "tenant.import", "2 tenants",
 				   "192.0.2.7", &f->e));
-	assert_int_equal(query_int64(sql), 1);
+	assert_int_equal(scratch_int64(g.s.db, sql), 1);
 	snprintf(by_user, sizeof(by_user), "%s AND tenant_id = %lld AND user_id = %lld", sql,
 		 (long long)f->ta->id, (long long)g.user_id);
-	assert_int_equal(query_int64(by_user), 1);
-	ASSERT_OK(&f->e, audit_log(g.db, NULL, 0, "system.start", NULL, NULL, &f->e));
-	assert_int_equal(query_int64("SELECT COUNT(*) FROM audit_log WHERE action = "
-				     "'system.start' AND tenant_id IS NULL AND user_id IS NULL "
-				     "AND detail = '' AND ip = ''"),
+	assert_int_equal(scratch_int64(g.s.db, by_user), 1);
+	ASSERT_OK(&f->e, audit_log(g.s.db, NULL, 0, "system.start", NULL, NULL, &f->e));
+	assert_int_equal(scratch_int64(g.s.db,
+				       "SELECT COUNT(*) FROM audit_log WHERE action = "
+				       "'system.start' AND tenant_id IS NULL AND user_id IS NULL "
+				       "AND detail = '' AND ip = ''"),
 			 1);
-	assert_int_equal(query_int64("SELECT COUNT(*) FROM audit_log"), 2);
+	assert_int_equal(scratch_int64(g.s.db, "SELECT COUNT(*) FROM audit_log"), 2);
 }
 
 /*
@@ -569,20 +465,20 @@ static void
 test_import_saves_a_grandchild_listed_before_its_parent(void **state)
 {
 	struct fixture *f = *state;
-	char path[sizeof(g.dir) + 16];
+	char path[sizeof(g.json) + 16];
 	struct tenant *t = NULL;
 	int saved = 0, changed = 0;
 
-	snprintf(path, sizeof(path), "%s/levels.json", g.dir);
-	write_file(path, "{\"tenants\": [\n"
-			 " {\"slug\": \"g-x\", \"name\": \"G\", \"kind\": \"gemeinde\", "
-			 "\"parent\": \"k-y\"},\n"
-			 " {\"slug\": \"k-y\", \"name\": \"K\", \"kind\": \"kreis\", "
-			 "\"parent\": \"l-z\"},\n"
-			 " {\"slug\": \"l-z\", \"name\": \"L\", \"kind\": \"land\"}]}\n");
-	ASSERT_OK(&f->e, tenant_import_json(g.db, path, &saved, &changed, &f->e));
+	snprintf(path, sizeof(path), "%s/levels.json", scratch_dir());
+	scratch_write(path, "{\"tenants\": [\n"
+			    " {\"slug\": \"g-x\", \"name\": \"G\", \"kind\": \"gemeinde\", "
+			    "\"parent\": \"k-y\"},\n"
+			    " {\"slug\": \"k-y\", \"name\": \"K\", \"kind\": \"kreis\", "
+			    "\"parent\": \"l-z\"},\n"
+			    " {\"slug\": \"l-z\", \"name\": \"L\", \"kind\": \"land\"}]}\n");
+	ASSERT_OK(&f->e, tenant_import_json(g.s.db, path, &saved, &changed, &f->e));
 	assert_int_equal(changed, 3);
-	ASSERT_OK(&f->e, tenant_find_by_slug(g.db, "g-x", &f->a, &t, &f->e));
+	ASSERT_OK(&f->e, tenant_find_by_slug(g.s.db, "g-x", &f->a, &t, &f->e));
 	assert_string_equal(t->parent_slug, "k-y");
 }
 

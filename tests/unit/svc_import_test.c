@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Tests of the catalogue import on the backend RATHAUS_TEST_DB names
- * (sqlite:PATH or a postgresql:// URL), by default SQLite files in a fresh
- * temporary directory.  Every test gets a migrated database of its own: a
- * new SQLite file, or on PostgreSQL a schema dropped before and after.  The
+ * (sqlite:PATH or a postgresql:// URL, SQLite when unset).  Every test gets
+ * a migrated database and a scratch directory of its own.  The
  * LeiKa fixture is tests/unit/fixtures/leika/: 17 rows, 15 with a usable key.
  */
 #include "features/catalog/svc.h"
@@ -11,9 +10,9 @@
 
 #include "core/err.h"
 #include "db/db.h"
+#include "scratch.h"
 #include "tenant/tenant.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,88 +21,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
-#define URL_MAX 1024
 #define FIXTURE_SERVICES 15 /* rows of the fixture with a 14-digit key */
 #define PERSO "99008001012000"
 
-static char base_url[URL_MAX]; /* the backend under test */
-static bool is_pg;
-static char tmp_dir[64]; /* our temporary directory */
-static char share_dir[PATH_MAX];
-static int test_seq; /* numbers the per-test databases */
+static char leika_dir[PATH_MAX]; /* the fixture */
 
 struct fixture {
-	char url[URL_MAX + 128];
-	char schema[64];	   /* PostgreSQL only */
-	char leika[PATH_MAX + 64]; /* the fixture directory */
-	char work[PATH_MAX];	   /* a scratch directory of this test */
-	struct db *db;
+	struct scratch_db s;
+	const char *work; /* a scratch directory of this test */
 	struct err e;
 	struct svc_import_stats st;
 };
-
-/* Assert that `expr` returned 0, showing the error detail when not. */
-#define ASSERT_OK(f, expr)                                                                         \
-	do {                                                                                       \
-		int rc_ = (expr);                                                                  \
-		if (rc_ != 0)                                                                      \
-			print_error("%s: %s\n", #expr, (f)->e.detail);                             \
-		assert_int_equal(rc_, 0);                                                          \
-	} while (0)
-
-static void
-remove_dir(const char *dir)
-{
-	char path[PATH_MAX + 256];
-	struct dirent *ent;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((ent = readdir(d))) {
-		if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct db *admin = NULL;
-	char sql[256], migrations[PATH_MAX + 16];
-	int applied = 0;
 
 	assert_non_null(f);
-	test_seq++;
-	if (is_pg) {
-		snprintf(f->schema, sizeof(f->schema), "rathaus_svc_test_%d", test_seq);
-		ASSERT_OK(f, db_open(base_url, &admin, &f->e));
-		snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
-			 f->schema, f->schema);
-		ASSERT_OK(f, db_exec(admin, sql, &f->e));
-		db_close(admin);
-		snprintf(f->url, sizeof(f->url), "%s%coptions=-c%%20search_path%%3D%s", base_url,
-			 strchr(base_url, '?') ? '&' : '?', f->schema);
-	} else {
-		snprintf(f->url, sizeof(f->url), "sqlite:%s/test-%d.db", tmp_dir, test_seq);
-	}
-	snprintf(f->work, sizeof(f->work), "%s/work-%d", tmp_dir, test_seq);
-	assert_int_equal(mkdir(f->work, 0700), 0);
-	snprintf(f->leika, sizeof(f->leika), "%s/tests/unit/fixtures/leika", share_dir);
-	snprintf(migrations, sizeof(migrations), "%s/migrations", share_dir);
-	ASSERT_OK(f, db_open(f->url, &f->db, &f->e));
-	ASSERT_OK(f, db_migrate(f->db, migrations, &applied, &f->e));
 	*state = f;
+	f->work = scratch_subdir();
+	ASSERT_OK(&f->e, scratch_db_open(&f->s, true, &f->e));
 	return 0;
 }
 
@@ -111,20 +53,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char sql[128];
 
-	if (f->db) {
-		db_rollback(f->db);
-		if (is_pg) {
-			snprintf(sql, sizeof(sql),
-				 "SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS %s CASCADE",
-				 f->schema);
-			if (db_exec(f->db, sql, &f->e) != 0)
-				print_error("teardown: %s\n", f->e.detail);
-		}
-		db_close(f->db);
-	}
-	remove_dir(f->work);
+	scratch_db_close(&f->s);
 	free(f);
 	return 0;
 }
@@ -136,7 +66,7 @@ query_text(struct fixture *f, const char *sql, const char *arg)
 	static char out[4096];
 	struct db_stmt *st = NULL;
 
-	ASSERT_OK(f, db_prepare(f->db, sql, &st, &f->e));
+	ASSERT_OK(&f->e, db_prepare(f->s.db, sql, &st, &f->e));
 	if (arg)
 		db_bind_text(st, 1, arg);
 	assert_int_equal(db_step(st, &f->e), DB_ROW);
@@ -160,16 +90,6 @@ service_field(struct fixture *f, const char *column, const char *leika)
 	return query_text(f, sql, leika);
 }
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	assert_true(fputs(text, fp) >= 0);
-	assert_int_equal(fclose(fp), 0);
-}
-
 /* Copy the fixture into f->work, with leika_leistungen.csv replaced by `leika` if given. */
 static void
 copy_fixture(struct fixture *f, const char *leika)
@@ -185,10 +105,10 @@ copy_fixture(struct fixture *f, const char *leika)
 
 		snprintf(to, sizeof(to), "%s/%s", f->work, names[i]);
 		if (leika && strcmp(names[i], "leika_leistungen.csv") == 0) {
-			write_file(to, leika);
+			scratch_write(to, leika);
 			continue;
 		}
-		snprintf(from, sizeof(from), "%s/%s", f->leika, names[i]);
+		snprintf(from, sizeof(from), "%s/%s", leika_dir, names[i]);
 		in = fopen(from, "r");
 		out = fopen(to, "w");
 		assert_non_null(in);
@@ -210,7 +130,7 @@ fixture_leika_with(struct fixture *f, const char *from, const char *to)
 	size_t n;
 	char *at;
 
-	snprintf(path, sizeof(path), "%s/leika_leistungen.csv", f->leika);
+	snprintf(path, sizeof(path), "%s/leika_leistungen.csv", leika_dir);
 	fp = fopen(path, "r");
 	assert_non_null(fp);
 	n = fread(text, 1, sizeof(text) - 1, fp);
@@ -225,7 +145,7 @@ fixture_leika_with(struct fixture *f, const char *from, const char *to)
 static void
 import_fixture(struct fixture *f)
 {
-	ASSERT_OK(f, svc_import_leika(f->db, f->leika, &f->st, &f->e));
+	ASSERT_OK(&f->e, svc_import_leika(f->s.db, leika_dir, &f->st, &f->e));
 }
 
 /* A description of the ID card service as descriptions.json has it. */
@@ -253,7 +173,7 @@ write_json(struct fixture *f, const char *name, const char *text)
 	static char path[PATH_MAX + 64];
 
 	snprintf(path, sizeof(path), "%s/%s", f->work, name);
-	write_file(path, text);
+	scratch_write(path, text);
 	return path;
 }
 
@@ -479,7 +399,7 @@ test_a_changed_row_counts_as_one_change_and_renames_an_unedited_title(void **sta
 	import_fixture(f);
 	copy_fixture(f, fixture_leika_with(f, "99036008007000,Kraftfahrzeug Zulassung,2/3",
 					   "99036008007000,Kraftfahrzeug Neuzulassung,1"));
-	ASSERT_OK(f, svc_import_leika(f->db, f->work, &f->st, &f->e));
+	ASSERT_OK(&f->e, svc_import_leika(f->s.db, f->work, &f->st, &f->e));
 	assert_int_equal(f->st.added, 0);
 	assert_int_equal(f->st.changed, 1);
 	assert_int_equal(f->st.unchanged, FIXTURE_SERVICES - 1);
@@ -504,26 +424,26 @@ test_malformed_csv_is_refused_with_file_and_line_and_nothing_is_written(void **s
 	/* A stray quote in an unquoted field, on line 5 (the quoted field spans 2-4). */
 	snprintf(text, sizeof(text), "%s99036008007000,Kfz \"Zulassung\",2/3,,,,,,,0,0,3\n", head);
 	copy_fixture(f, text);
-	assert_int_equal(svc_import_leika(f->db, f->work, &f->st, &f->e), ERR_INVALID);
+	assert_int_equal(svc_import_leika(f->s.db, f->work, &f->st, &f->e), ERR_INVALID);
 	assert_non_null(strstr(f->e.detail, "leika_leistungen.csv:5: malformed CSV"));
 
 	/* A row with a field too few. */
 	snprintf(text, sizeof(text), "%s99036008007000,Kfz,2/3,,,,,,0,0,3\n", head);
 	copy_fixture(f, text);
-	assert_int_equal(svc_import_leika(f->db, f->work, &f->st, &f->e), ERR_INVALID);
+	assert_int_equal(svc_import_leika(f->s.db, f->work, &f->st, &f->e), ERR_INVALID);
 	assert_non_null(
 		strstr(f->e.detail, "leika_leistungen.csv:5: 11 fields, the header has 12"));
 
 	/* A quoted field that never ends. */
 	snprintf(text, sizeof(text), "%s99036008007000,\"Kfz,2/3,,,,,,,0,0,3\n", head);
 	copy_fixture(f, text);
-	assert_int_equal(svc_import_leika(f->db, f->work, &f->st, &f->e), ERR_INVALID);
+	assert_int_equal(svc_import_leika(f->s.db, f->work, &f->st, &f->e), ERR_INVALID);
 	assert_non_null(strstr(f->e.detail, "leika_leistungen.csv:5: quoted field is not closed"));
 
 	/* An unknown OZG-Leistung. */
 	snprintf(text, sizeof(text), "%s99036008007000,Kfz,2/3,999,,,,,,0,0,3\n", head);
 	copy_fixture(f, text);
-	assert_int_equal(svc_import_leika(f->db, f->work, &f->st, &f->e), ERR_INVALID);
+	assert_int_equal(svc_import_leika(f->s.db, f->work, &f->st, &f->e), ERR_INVALID);
 	assert_non_null(strstr(f->e.detail, "leika_leistungen.csv:5: unknown ozg_leistung_id 999"));
 
 	assert_int_equal(query_int(f, "SELECT COUNT(*) FROM service", NULL), 0);
@@ -538,11 +458,11 @@ test_a_missing_file_or_column_is_an_error(void **state)
 	char path[PATH_MAX * 2];
 
 	copy_fixture(f, "leika_schluessel,bezeichnung\n99008001000000,Personalausweis\n");
-	assert_int_equal(svc_import_leika(f->db, f->work, &f->st, &f->e), ERR_INVALID);
+	assert_int_equal(svc_import_leika(f->s.db, f->work, &f->st, &f->e), ERR_INVALID);
 	assert_non_null(strstr(f->e.detail, "leika_leistungen.csv:1: no column"));
 	snprintf(path, sizeof(path), "%s/kreis_groups.csv", f->work);
 	unlink(path);
-	assert_int_equal(svc_import_leika(f->db, f->work, &f->st, &f->e), ERR_IO);
+	assert_int_equal(svc_import_leika(f->s.db, f->work, &f->st, &f->e), ERR_IO);
 	assert_non_null(strstr(f->e.detail, "kreis_groups.csv"));
 }
 
@@ -551,8 +471,8 @@ test_a_missing_file_or_column_is_an_error(void **state)
 static void
 import_perso(struct fixture *f)
 {
-	ASSERT_OK(f, svc_import_descriptions(f->db, write_json(f, "d.json", perso_json), &f->st,
-					     &f->e));
+	ASSERT_OK(&f->e, svc_import_descriptions(f->s.db, write_json(f, "d.json", perso_json),
+						 &f->st, &f->e));
 }
 
 static void
@@ -601,7 +521,7 @@ test_leika_reimport_keeps_what_a_description_set(void **state)
 	changed_name = fixture_leika_with(f, "99008001012000,Personalausweis Ausstellung,2/3",
 					  "99008001012000,Personalausweis Ausstellung neu,1");
 	copy_fixture(f, changed_name);
-	ASSERT_OK(f, svc_import_leika(f->db, f->work, &f->st, &f->e));
+	ASSERT_OK(&f->e, svc_import_leika(f->s.db, f->work, &f->st, &f->e));
 	assert_int_equal(f->st.changed, 1);
 	assert_string_equal(service_field(f, "leika_name", PERSO),
 			    "Personalausweis Ausstellung neu");
@@ -611,7 +531,7 @@ test_leika_reimport_keeps_what_a_description_set(void **state)
 	assert_string_equal(service_field(f, "level", PERSO), "kreis");
 	assert_int_equal(query_int(f, "SELECT COUNT(*) FROM service_legal WHERE leika = $1", PERSO),
 			 2);
-	ASSERT_OK(f, svc_import_leika(f->db, f->work, &f->st, &f->e));
+	ASSERT_OK(&f->e, svc_import_leika(f->s.db, f->work, &f->st, &f->e));
 	assert_int_equal(f->st.changed, 0);
 }
 
@@ -630,7 +550,8 @@ test_description_reimport_changes_nothing_and_an_emptied_text_is_deleted(void **
 	assert_non_null(at);
 	snprintf(text, sizeof(text), "%.*s\"\"%s", (int)(at - perso_json), perso_json,
 		 at + strlen("\"46,00 Euro\""));
-	ASSERT_OK(f, svc_import_descriptions(f->db, write_json(f, "d2.json", text), &f->st, &f->e));
+	ASSERT_OK(&f->e,
+		  svc_import_descriptions(f->s.db, write_json(f, "d2.json", text), &f->st, &f->e));
 	assert_int_equal(f->st.changed, 1);
 	assert_int_equal(query_int(f,
 				   "SELECT COUNT(*) FROM service_text WHERE leika = $1 "
@@ -651,11 +572,11 @@ test_description_with_an_unknown_key_is_refused_naming_it(void **state)
 
 	import_fixture(f);
 	assert_int_equal(
-		svc_import_descriptions(f->db, write_json(f, "bad.json", bad), &f->st, &f->e),
+		svc_import_descriptions(f->s.db, write_json(f, "bad.json", bad), &f->st, &f->e),
 		ERR_INVALID);
 	assert_non_null(strstr(f->e.detail, "services[0] " PERSO ": unknown key 'kosten'"));
 	assert_int_equal(
-		svc_import_descriptions(f->db, write_json(f, "url.json", bad_url), &f->st, &f->e),
+		svc_import_descriptions(f->s.db, write_json(f, "url.json", bad_url), &f->st, &f->e),
 		ERR_INVALID);
 	assert_non_null(strstr(f->e.detail, "legal_basis[0].url is not http(s)"));
 	assert_string_equal(service_field(f, "title", PERSO), "Personalausweis Ausstellung");
@@ -671,17 +592,17 @@ test_export_then_import_changes_nothing(void **state)
 	import_fixture(f);
 	import_perso(f);
 	snprintf(path, sizeof(path), "%s/export.json", f->work);
-	ASSERT_OK(f, svc_export_descriptions(f->db, path, &n, &f->e));
+	ASSERT_OK(&f->e, svc_export_descriptions(f->s.db, path, &n, &f->e));
 	assert_int_equal(n, 1);
-	ASSERT_OK(f, svc_import_descriptions(f->db, path, &f->st, &f->e));
+	ASSERT_OK(&f->e, svc_import_descriptions(f->s.db, path, &f->st, &f->e));
 	assert_int_equal(f->st.unchanged, 1);
 	assert_int_equal(f->st.added + f->st.changed + f->st.skipped, 0);
 	/* And the other way round: import the export into a fresh catalogue. */
-	ASSERT_OK(f, db_exec(f->db,
-			     "DELETE FROM service_text; DELETE FROM service_synonym; "
-			     "DELETE FROM service_source; UPDATE service SET reviewed = ''",
-			     &f->e));
-	ASSERT_OK(f, svc_import_descriptions(f->db, path, &f->st, &f->e));
+	ASSERT_OK(&f->e, db_exec(f->s.db,
+				 "DELETE FROM service_text; DELETE FROM service_synonym; "
+				 "DELETE FROM service_source; UPDATE service SET reviewed = ''",
+				 &f->e));
+	ASSERT_OK(&f->e, svc_import_descriptions(f->s.db, path, &f->st, &f->e));
 	assert_int_equal(f->st.added, 1);
 	assert_int_equal(query_int(f, "SELECT COUNT(*) FROM service_text WHERE leika = $1", PERSO),
 			 8);
@@ -707,54 +628,32 @@ test_offer_levels_counts_new_offers_and_is_idempotent(void **state)
 	int n = -1;
 
 	import_fixture(f);
-	ASSERT_OK(f, tenant_save(f->db, &t, &changed, &f->e));
-	ASSERT_OK(f, svc_offer_levels(f->db, &t, "gemeinde", &n, &f->e));
+	ASSERT_OK(&f->e, tenant_save(f->s.db, &t, &changed, &f->e));
+	ASSERT_OK(&f->e, svc_offer_levels(f->s.db, &t, "gemeinde", &n, &f->e));
 	assert_int_equal(n, 7);
-	ASSERT_OK(f, svc_offer_levels(f->db, &t, "gemeinde, land,bund", &n, &f->e));
+	ASSERT_OK(&f->e, svc_offer_levels(f->s.db, &t, "gemeinde, land,bund", &n, &f->e));
 	assert_int_equal(n, 5); /* land 2, bund 3: gemeinde is offered already */
-	ASSERT_OK(f, svc_offer_levels(f->db, &t, "gemeinde,land,bund", &n, &f->e));
+	ASSERT_OK(&f->e, svc_offer_levels(f->s.db, &t, "gemeinde,land,bund", &n, &f->e));
 	assert_int_equal(n, 0);
 	assert_int_equal(query_int(f,
 				   "SELECT COUNT(*) FROM tenant_service WHERE status = 'published' "
 				   "AND tenant_id = CAST($1 AS BIGINT)",
 				   "1"),
 			 12);
-	assert_int_equal(svc_offer_levels(f->db, &t, "gemeinde,stadt", &n, &f->e), ERR_INVALID);
+	assert_int_equal(svc_offer_levels(f->s.db, &t, "gemeinde,stadt", &n, &f->e), ERR_INVALID);
 	assert_non_null(strstr(f->e.detail, "'stadt'"));
-	assert_int_equal(svc_offer_levels(f->db, &t, "", &n, &f->e), ERR_INVALID);
+	assert_int_equal(svc_offer_levels(f->s.db, &t, "", &n, &f->e), ERR_INVALID);
 }
 
 /* Pick the backend: RATHAUS_TEST_DB, or SQLite files in our temporary directory. */
 static int
 group_setup(void **state)
 {
-	const char *env = getenv("RATHAUS_TEST_DB"), *share = getenv("RATHAUS_SHARE_DIR");
+	const char *share = getenv("RATHAUS_SHARE_DIR");
 
-	snprintf(tmp_dir, sizeof(tmp_dir), "/tmp/rathaus-svc-test-XXXXXX");
-	if (!mkdtemp(tmp_dir))
-		return -1;
-	snprintf(share_dir, sizeof(share_dir), "%s", share && *share ? share : ".");
-	snprintf(base_url, sizeof(base_url), "%s", env && *env ? env : "");
-	is_pg = strncmp(base_url, "postgres", strlen("postgres")) == 0;
-	print_message("svc_import_test: backend %s\n", is_pg ? "postgresql" : "sqlite");
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	char path[PATH_MAX];
-
-	for (int i = 1; i <= test_seq; i++) {
-		snprintf(path, sizeof(path), "%s/test-%d.db", tmp_dir, i);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/test-%d.db-wal", tmp_dir, i);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/test-%d.db-shm", tmp_dir, i);
-		unlink(path);
-	}
-	rmdir(tmp_dir);
-	return 0;
+	snprintf(leika_dir, sizeof(leika_dir), "%s/tests/unit/fixtures/leika",
+		 share && *share ? share : RATHAUS_SHARE_DIR_DEFAULT);
+	return scratch_group_setup(state);
 }
 
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -784,5 +683,5 @@ main(void)
 		TEST(test_offer_levels_counts_new_offers_and_is_idempotent),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, scratch_group_teardown);
 }
