@@ -51,7 +51,10 @@ build(struct query *qy, const struct svc_filter *f, struct arena *a, bool for_co
 	bool topic = f->themenfeld || f->lage;
 
 	qy->n = 1; /* $1 is the tenant */
-	buf_adds(&qy->sql, "FROM tenant_service ts JOIN service s ON s.leika = ts.leika ");
+	buf_adds(&qy->sql, "FROM tenant_service ts ");
+	/* Counting every offered service needs no service row: the key references one. */
+	if (!for_count || topic || f->described_only || f->letter || (f->q && f->q[0]))
+		buf_adds(&qy->sql, "JOIN service s ON s.leika = ts.leika ");
 	if (topic)
 		buf_adds(&qy->sql, "JOIN ozg_leistung o ON o.id = s.ozg_leistung_id "
 				   "JOIN lage l ON l.id = o.lage_id "
