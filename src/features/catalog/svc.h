@@ -125,7 +125,8 @@ struct svc_filter {
 
 /*
  * The published services tenant `t` offers that match `f`, by title.
- * *total counts all matches, *n those returned.  Returns 0 or ERR_DB.
+ * *total counts all matches (unless `total` is NULL), *n those returned.
+ * Returns 0 or ERR_DB.
  */
 int svc_list(struct db *db, const struct tenant *t, const struct svc_filter *f, struct arena *a,
 	     struct svc_item **out, size_t *n, int64_t *total, struct err *e);

@@ -59,10 +59,9 @@ sitemap(struct rq *q)
 	const char *origin = arena_printf(q->a, "%s://%s", q->http->https ? "https" : "http",
 					  host ? host : "localhost");
 	size_t n, no;
-	int64_t total;
 	int rc;
 
-	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);
+	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, NULL, &q->err);
 	if (rc == 0)
 		rc = office_list(q->db, q->tenant, q->a, &offices, &no, &q->err);
 	if (rc) {

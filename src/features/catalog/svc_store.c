@@ -130,7 +130,7 @@ svc_list(struct db *db, const struct tenant *t, const struct svc_filter *f, stru
 {
 	struct query qy = {0};
 	struct db_stmt *st = NULL;
-	int rc = count(db, t, f, a, total, e);
+	int rc = total ? count(db, t, f, a, total, e) : 0;
 
 	*n = 0;
 	if (rc)

@@ -248,8 +248,7 @@ catalog_on_home(struct rq *q)
 	struct svc_topic *tps;
 	struct svc_item *items;
 	size_t n, nt;
-	int64_t total;
-	int rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);
+	int rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, NULL, &q->err);
 
 	if (rc == 0)
 		rc = svc_topics(q->db, q->tenant, "themenfeld", q->a, &tps, &nt, &q->err);
