@@ -27,6 +27,15 @@ def test_service_page_has_every_section_and_schema_org(s):
         check(part in r.text, part)
 
 
+def test_english_pages_mark_the_german_content(s):
+    r = s.get(s.get(CITY + "/leistungen/" + PERSO).header("Location") + "?lang=en")
+    check(r.status == 200 and '<html lang="en"' in r.text, "an English page")
+    check('class="kern-heading-large" lang="de">Personalausweis' in r.text, "German title")
+    check('class="kern-body markdown" lang="de">' in r.text, "German text modules")
+    r = s.get(CITY + "/leistungen?buchstabe=P&lang=en")
+    check('<li lang="de"><a class="kern-link"' in r.text, "German service names in lists")
+
+
 def test_unknown_or_foreign_service_is_404(s):
     check(s.get(CITY + "/leistungen/gibt-es-nicht").status == 404, "no key")
     check(s.get(CITY + "/leistungen/x-00000000000000").status == 404, "unknown key")
