@@ -58,6 +58,12 @@ def test_directory_lists_the_tenants_offices_with_contacts(s):
     check("Bürgerbüro" not in r.text, "no municipal office at the district")
     r = s.get(CITY + "/stellen?lang=en")
     check("Offices and contacts" in r.text and "Standesamt" in r.text, "English directory")
+    # Each office says whether it is open now, as its own page does.
+    r = s.get(CITY + "/stellen")
+    entry = re.search(r'id="office-buergerbuero".*?</section>', r.text, re.S).group(0)
+    check("Jetzt geöffnet" in entry or "Geschlossen – öffnet wieder" in entry, entry)
+    entry = re.search(r'id="office-standesamt".*?</section>', r.text, re.S).group(0)
+    check("Nur mit Termin" in entry and entry.count("Nur mit Termin") == 1, entry)
 
 
 def test_office_page_has_hours_table_status_and_government_office(s):

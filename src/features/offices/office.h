@@ -153,6 +153,14 @@ int office_list(struct db *db, const struct tenant *t, struct arena *a, struct o
 		size_t *n, struct err *e);
 
 /*
+ * Load the weekly hours of office `o` (of tenant `t`, from office_list) and
+ * its exceptions and holidays from local day `today` for the lookahead.
+ * Returns 0 or ERR_DB.
+ */
+int office_load_hours(struct db *db, const struct tenant *t, struct office *o, int64_t today,
+		      struct arena *a, struct err *e);
+
+/*
  * The office `slug` of tenant `t` with its weekly hours and the exceptions
  * and holidays from local day `today` (days since 1970-01-01) on.  *out lives
  * in arena `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.

@@ -212,10 +212,14 @@ static void
 directory(struct rq *q)
 {
 	struct view_val *l = view_set(q->page, "offices", view_list(q->a));
+	struct office_local today;
 	struct office *v = NULL;
 	size_t n = 0;
 	int rc = office_list(q->db, q->tenant, q->a, &v, &n, &q->err);
 
+	office_now(&today);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = office_load_hours(q->db, q->tenant, &v[i], today.days, q->a, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;

@@ -189,10 +189,9 @@ load_holidays(struct db *db, const struct tenant *t, struct office *o, const cha
 	return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
 }
 
-/* Weekly rules always; exceptions and holidays from `today` for the lookahead. */
-static int
-load_hours(struct db *db, const struct tenant *t, struct office *o, int64_t today, struct arena *a,
-	   struct err *e)
+int
+office_load_hours(struct db *db, const struct tenant *t, struct office *o, int64_t today,
+		  struct arena *a, struct err *e)
 {
 	char from[OFFICE_DATE_LEN + 1], to[OFFICE_DATE_LEN + 1];
 	struct office_local l;
@@ -234,7 +233,7 @@ office_find(struct db *db, const struct tenant *t, const char *slug, int64_t tod
 			     slug, t->slug);
 	}
 	db_finalize(st);
-	return rc ? rc : load_hours(db, t, *out, today, a, e);
+	return rc ? rc : office_load_hours(db, t, *out, today, a, e);
 }
 
 /* The responsibility row's office first, then the default one. */
@@ -269,5 +268,5 @@ office_for_service(struct db *db, const struct tenant *t, const char *leika, str
 	if (rc)
 		return rc;
 	office_local_at((int64_t)time(NULL), &now);
-	return load_hours(db, t, *out, now.days, a, e);
+	return office_load_hours(db, t, *out, now.days, a, e);
 }
