@@ -84,7 +84,7 @@ enum finder_why {
 	FINDER_WHY_VERBAND,    /* member of a Samtgemeinde, Amt, ...: its administration */
 	FINDER_WHY_KREISFREI,  /* kreisfreie Stadt: the city does the district's work */
 	FINDER_WHY_CITY_STATE, /* Berlin, Hamburg: Land and municipality in one */
-	FINDER_WHY_UP,	       /* none at the level: the next authority above that offers it */
+	FINDER_WHY_UP,	       /* the level has no authority here: the next one above */
 	FINDER_WHY_ELSEWHERE,  /* the authority is not in this installation */
 };
 

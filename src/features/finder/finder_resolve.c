@@ -4,9 +4,12 @@
  * installation's tenants is responsible for a service there.
  *
  * Order: a responsibility by area that covers the place (the longest area
- * wins; one naming the service beats one for its whole level); else the
- * authority of the service's level, found by its ARS, if it offers the
- * service; else the next authority above that offers it; else the
+ * wins, so a rule for the Kreis covers its Gemeinden unless one of them
+ * has its own; a rule naming the service beats one for its whole level);
+ * else the authority of the service's level, found by its ARS (whether or
+ * not it describes the service: responsibility is the law's, not the
+ * portal's); else, where the level has no authority of its own (a
+ * gemeindefreies Gebiet has no Gemeinde), the next one above; else the
  * authority of the level, outside this installation.  For municipal
  * services the level is the Gemeindeverband when it administers its
  * members (Samtgemeinde, Amt, Verbandsgemeinde, Verwaltungsgemeinschaft,
@@ -51,10 +54,10 @@ gemeinde_name(const struct region *g, struct arena *a)
 {
 	const char *comma = strstr(g->name, ", ");
 
-	if (comma)
-		return arena_printf(a, "%s %.*s", comma + 2, (int)(comma - g->name), g->name);
 	if (g->typ >= 65)
 		return g->name; /* gemeindefreies Gebiet */
+	if (comma)
+		return arena_printf(a, "%s %.*s", comma + 2, (int)(comma - g->name), g->name);
 	return arena_printf(a, "%s %s",
 			    g->typ == 60   ? "Markt"
 			    : g->typ == 64 ? "Gemeinde"
@@ -166,13 +169,16 @@ tenant_by_id(const struct finder_input *in, int64_t id)
 	return NULL;
 }
 
+/* The tenant that is the authority of area `ars`, offering the service or not. */
 static const struct finder_tenant *
 tenant_at(const struct finder_input *in, const char *ars)
 {
+	const struct finder_tenant *found = NULL;
+
 	for (size_t i = 0; i < in->n_tenants; i++)
-		if (in->tenants[i].offers && strcmp(in->tenants[i].ars, ars) == 0)
-			return &in->tenants[i];
-	return NULL;
+		if (strcmp(in->tenants[i].ars, ars) == 0 && (!found || in->tenants[i].offers))
+			found = &in->tenants[i];
+	return found;
 }
 
 /* The rule with the longest area covering the place; a service's own beats its level's. */
@@ -198,12 +204,12 @@ best_rule(const struct finder_input *in)
 	return best;
 }
 
-/* The first area of the chain that stands for level `l`, from `from` on. */
+/* The first area of the chain that stands for level `l` or, where none does, one above. */
 static size_t
-area_of(const struct finder_result *out, enum finder_level l, size_t from)
+area_of(const struct finder_result *out, enum finder_level l)
 {
-	for (size_t i = from; i < out->n_chain; i++)
-		if (out->chain[i].levels & (1u << l))
+	for (size_t i = 0; i < out->n_chain; i++)
+		if (out->chain[i].levels >> l)
 			return i;
 	return out->n_chain - 1;
 }
@@ -231,7 +237,7 @@ finder_resolve(const struct finder_input *in, struct arena *a, struct finder_res
 	out->level = finder_level_of_service(in->level);
 	out->n_chain = finder_chain(in->place, a, out->chain);
 	via_verband = out->level == FINDER_GEMEINDE && verband_administers(in->place);
-	start = area_of(out, via_verband ? FINDER_VERBAND : out->level, 0);
+	start = area_of(out, via_verband ? FINDER_VERBAND : out->level);
 	out->rule = best_rule(in);
 	if (out->rule) {
 		size_t len = strlen(out->rule->area);
@@ -253,12 +259,14 @@ finder_resolve(const struct finder_input *in, struct arena *a, struct finder_res
 	for (size_t i = start; i < out->n_chain; i++) {
 		const struct finder_tenant *t = tenant_at(in, out->chain[i].ars);
 
-		if (!t)
-			continue;
-		out->tenant = t;
-		out->area = i;
-		out->why = i == start ? why_at(out, start, via_verband) : FINDER_WHY_UP;
-		return;
+		if (t) {
+			out->tenant = t;
+			out->area = i;
+			out->why = i == start ? why_at(out, start, via_verband) : FINDER_WHY_UP;
+			return;
+		}
+		if (i > 0 || in->place->typ < REGION_GEMEINDEFREI)
+			break; /* the authority exists, outside this installation */
 	}
 	out->area = start;
 	out->why = FINDER_WHY_ELSEWHERE;

@@ -34,6 +34,7 @@ enum {
 	REGION_VERBAND_VG = 53,	      /* Verbandsgemeinde (RP, ST) */
 	REGION_VERBAND_VWG = 54,      /* Verwaltungsgemeinschaft (BY, SN, TH, BW) */
 	REGION_VERBAND_FILLING = 58,  /* erfüllende Gemeinde (TH) */
+	REGION_GEMEINDEFREI = 65,     /* Gemeinde types 65, 66: gemeindefreies Gebiet */
 	REGION_KREIS_FREE_CITY = 41,  /* kreisfreie Stadt */
 	REGION_KREIS_STADTKREIS = 42, /* Stadtkreis (BW) */
 	REGION_KREIS_KREIS = 43,      /* Kreis (NRW, SH) */
