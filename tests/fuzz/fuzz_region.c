@@ -40,8 +40,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			if (region_from_row(&t, r, &c, &a, &g, &e) != 0)
 				continue;
-			if (!region_ars_valid(g.ars) || finder_chain(&g, &a, chain) > FINDER_N_LEVELS)
-				__builtin_trap(); /* a parsed row has a valid key and a bounded chain */
+			if (!region_ars_valid(g.ars) ||
+			    finder_chain(&g, &a, chain) > FINDER_N_LEVELS)
+				__builtin_trap(); /* a parsed row has a valid key and a bounded
+						     chain */
 			region_fold(g.display_name, fold, sizeof(fold));
 		}
 	}

@@ -116,6 +116,8 @@ def test_places_by_postal_code_and_folded_name(s):
     check(len(b["items"]) == 10 and b["items"][0]["name"] == "Neustadt an der Weinstraße", b)
     _, b = api(s, "/regions?q=neustadt+gl")
     check([i["ars"] for i in b["items"]] == ["130765660105"], b)
+    _, b = api(s, "/regions?q=21357+barum")
+    check([i["name"] for i in b["items"]] == ["Barum"], b)
     _, b = api(s, "/regions?q=443")
     check(b["items"] and all(i["plz"].startswith("443") for i in b["items"]), b)
 
@@ -132,6 +134,12 @@ def test_form_without_javascript_offers_choices_then_answers(s):
     for part in ("Warum diese Stelle", "Mitgliedsgemeinde", "Öffnungszeiten",
                  'href="/t/samtgemeinde-bardowick/stellen/buergerbuero"'):
         check(part in r.text, part)
+    r = s.get(NET + "/finder?anliegen=FAHRZEUG+ZULASSEN&ort=21357+Barum")
+    check(r.status == 200 and "Zuständig für „Fahrzeug zulassen (Neuzulassung)“ in Barum" in r.text
+          and 'href="/t/landkreis-lueneburg/stellen/zulassungsstelle"' in r.text, r.status)
+    r = s.get(NET + "/finder?anliegen=Hundesteuer+irgendwas&ort=Adendorf")
+    check("Welches Anliegen meinen Sie?" in r.text and "Hund zur Hundesteuer anmelden" in r.text,
+          "the longest word when the phrase finds nothing")
     r = s.get(NET + "/finder?anliegen=Reisepass")
     check("Welches Anliegen meinen Sie?" in r.text or "Bitte geben Sie noch Ihren Ort" in r.text,
           "a concern without a place")

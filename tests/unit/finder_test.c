@@ -14,6 +14,7 @@
  * their own building authority, and hypothetical rules for a shared
  * office (marked below) that exercise the precedence of rules.
  */
+#include "core/str.h"
 #include "features/finder/finder.h"
 
 #include <setjmp.h>
@@ -214,8 +215,14 @@ load_register(void **state)
 	for (size_t r = 0; r < g.nrows; r++) {
 		assert_int_equal(region_from_row(&g, r, &c, &reg_arena, &regions[r], &e), 0);
 		for (size_t i = 0; i < k.nrows; i++)
-			if (strcmp(csvfile_cell(&k, i, ck), regions[r].kreis) == 0)
-				regions[r].kreis_typ = atoi(csvfile_cell(&k, i, ct));
+			if (strcmp(csvfile_cell(&k, i, ck), regions[r].kreis) == 0) {
+				int64_t typ = 0;
+
+				assert_int_equal(
+					str_to_int64(str_c(csvfile_cell(&k, i, ct)), 41, 45, &typ),
+					0);
+				regions[r].kreis_typ = (int)typ;
+			}
 	}
 	n_regions = g.nrows;
 	assert_int_equal(n_regions, 10981);

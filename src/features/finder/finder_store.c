@@ -7,6 +7,7 @@
  */
 #include "features/finder/finder.h"
 
+#include "core/str.h"
 #include "db/db.h"
 #include "features/catalog/svc.h"
 #include "features/offices/office.h"
@@ -197,16 +198,43 @@ seen(const struct finder_service *v, size_t n, const char *leika)
 	return false;
 }
 
-int
-finder_concerns(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q,
-		size_t max, struct arena *a, struct finder_service **out, size_t *n, struct err *e)
+/* `q` in lower case (ASCII and Ä Ö Ü), as the catalogue's search compares; in `a`. */
+static char *
+lower(struct arena *a, const char *q)
+{
+	char *s = arena_strdup(a, q);
+
+	for (unsigned char *p = (unsigned char *)s; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (unsigned char)(*p - 'A' + 'a');
+		else if (p[0] == 0xC3 && (p[1] == 0x84 || p[1] == 0x96 || p[1] == 0x9C))
+			p[1] = (unsigned char)(p[1] + 0x20); /* Ä Ö Ü -> ä ö ü */
+	}
+	return s;
+}
+
+/* The longest word of `q` (at least 4 bytes), or NULL. */
+static const char *
+longest_word(struct arena *a, const char *q)
+{
+	struct str rest = str_c(q), w, best = {NULL, 0};
+
+	while (rest.len) {
+		rest = str_cut(rest, ' ', &w);
+		if (w.len > best.len)
+			best = w;
+	}
+	return best.len >= 4 ? arena_strdup_str(a, best) : NULL;
+}
+
+static int
+search(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q, size_t max,
+       struct arena *a, struct finder_service *out, size_t *n, struct err *e)
 {
 	const struct tenant *members = NULL;
 	size_t nm = 0;
 	int rc = 0;
 
-	*n = 0;
-	*out = arena_calloc(a, max + 1, sizeof(**out));
 	if (t->kind == TENANT_NETWORK)
 		rc = tenant_cache_list(tc, db, t->id, a, &members, &nm, e);
 	if (nm > CONCERN_MEMBERS)
@@ -219,12 +247,27 @@ finder_concerns(struct db *db, struct tenant_cache *tc, const struct tenant *t, 
 
 		rc = svc_list(db, k == 0 ? t : &members[k - 1], &f, a, &items, &ni, &total, e);
 		for (size_t i = 0; rc == 0 && i < ni && *n < max; i++) {
-			if (seen(*out, *n, items[i].leika))
+			if (seen(out, *n, items[i].leika))
 				continue;
-			(*out)[*n] = (struct finder_service){items[i].leika, items[i].title,
-							     items[i].slug, items[i].level};
+			out[*n] = (struct finder_service){items[i].leika, items[i].title,
+							  items[i].slug, items[i].level};
 			(*n)++;
 		}
 	}
+	return rc;
+}
+
+int
+finder_concerns(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q,
+		size_t max, struct arena *a, struct finder_service **out, size_t *n, struct err *e)
+{
+	const char *lq = lower(a, q), *word;
+	int rc;
+
+	*n = 0;
+	*out = arena_calloc(a, max + 1, sizeof(**out));
+	rc = search(db, tc, t, lq, max, a, *out, n, e);
+	if (rc == 0 && *n == 0 && (word = longest_word(a, lq)) && strcmp(word, lq) != 0)
+		rc = search(db, tc, t, word, max, a, *out, n, e); /* "Ausweis verloren" */
 	return rc;
 }

@@ -65,13 +65,21 @@ region_find(struct db *db, const char *ars, struct arena *a, struct region **out
 	return rc;
 }
 
-static bool
-all_digits(const char *s)
+/* Of places found by postal code, keep those whose name starts with `name`, if any do. */
+static void
+keep_named(struct region *v, size_t *n, const char *name)
 {
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
+	char want[REGION_FOLD_MAX], have[REGION_FOLD_MAX];
+	size_t k = 0;
+
+	region_fold(name, want, sizeof(want));
+	for (size_t i = 0; i < *n; i++) {
+		region_fold(v[i].display_name, have, sizeof(have));
+		if (strncmp(have, want, strlen(want)) == 0)
+			v[k++] = v[i];
+	}
+	if (k)
+		*n = k;
 }
 
 int
@@ -88,15 +96,18 @@ region_suggest(struct db *db, const char *q, size_t max, struct arena *a, struct
 	char fold[REGION_FOLD_MAX], lo[6], hi[6];
 	struct str t = str_trim(str_c(q ? q : ""));
 	const char *s = arena_strdup_str(a, t);
+	size_t digits = strspn(s, "0123456789");
+	const char *rest = s + digits;
+	bool by_code = digits >= 2 && digits <= 5 && (!*rest || *rest == ' ');
 	struct db_stmt *st = NULL;
 	int rc;
 
 	*n = 0;
 	*out = arena_calloc(a, max + 1, sizeof(**out));
-	if (t.len >= 2 && t.len <= 5 && all_digits(s)) {
-		memcpy(lo, s, t.len);
-		memcpy(hi, s, t.len);
-		for (size_t i = t.len; i < 5; i++) {
+	if (by_code) {
+		memcpy(lo, s, digits);
+		memcpy(hi, s, digits);
+		for (size_t i = digits; i < 5; i++) {
 			lo[i] = '0';
 			hi[i] = '9';
 		}
@@ -122,5 +133,9 @@ region_suggest(struct db *db, const char *q, size_t max, struct arena *a, struct
 	while ((rc = db_step(st, e)) == DB_ROW && *n < max)
 		of_row(st, a, &(*out)[(*n)++]);
 	db_finalize(st);
-	return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	if (by_code && *rest)
+		keep_named(*out, n, rest); /* "21357 Barum" */
+	return 0;
 }
