@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The finder's inputs from storage: the place, the service, which tenants
- * offer it, the responsibilities by area that cover the place; then the
- * responsible office.  Five small indexed queries; tenants come from the
- * tenant cache.  And the concern lookup over the catalogue (svc.h).
+ * The finder's inputs from storage: the place, the service, the
+ * responsibilities by area that cover the place, which of the tenants that
+ * could answer offer the service; then the responsible office.  Small
+ * indexed queries; tenants come from the tenant cache.  And the concern
+ * lookup over the catalogue (svc.h).
  */
 #include "features/finder/finder.h"
 
@@ -16,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#define OFFERS_MAX 4096
+#define CANDIDATES_MAX 8  /* tenants whose offer is read: the place's areas and rules */
 #define CONCERN_MEMBERS 3 /* members of a network searched for concerns */
 
 static const char *
@@ -53,17 +54,39 @@ load_service(struct db *db, const char *leika, struct arena *a, struct finder_se
 	return rc;
 }
 
-/* The tenants with an ARS, with whether they publish the service; online URLs by tenant. */
+/* Whether the 12-digit key `area` is the place `ars` or an area above it. */
+static bool
+above_or_at(const char *area, const char *ars)
+{
+	static const size_t lens[] = {12, 9, 5, 3, 2, 0};
+
+	if (strlen(area) != REGION_ARS_LEN)
+		return false;
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+		if (strncmp(area, ars, lens[i]) == 0 &&
+		    strspn(area + lens[i], "0") == REGION_ARS_LEN - lens[i])
+			return true;
+	return false;
+}
+
+/*
+ * All tenants from the cache; for those that could answer (an area of the
+ * place, or named by a rule) whether they publish the service and its
+ * online URL.  One query with at most CANDIDATES_MAX tenants.
+ */
 static int
-load_tenants(struct db *db, struct tenant_cache *tc, const char *leika, struct arena *a,
-	     struct finder_input *in, const struct tenant ***by, const char ***urls, struct err *e)
+load_tenants(struct db *db, struct tenant_cache *tc, const char *leika, const char *ars,
+	     struct arena *a, struct finder_input *in, const struct tenant ***by,
+	     const char ***urls, struct err *e)
 {
 	static const char sql[] = "SELECT tenant_id, online_url FROM tenant_service "
-				  "WHERE leika = $1 AND status = 'published'";
+				  "WHERE leika = $1 AND status = 'published' "
+				  "AND tenant_id IN ($2, $3, $4, $5, $6, $7, $8, $9)";
 	const struct tenant *ts = NULL;
 	struct finder_tenant *v;
 	struct db_stmt *st = NULL;
-	size_t n = 0;
+	int64_t ids[CANDIDATES_MAX] = {0};
+	size_t n = 0, nc = 0;
 	int rc = tenant_cache_list(tc, db, -1, a, &ts, &n, e);
 
 	if (rc)
@@ -72,16 +95,28 @@ load_tenants(struct db *db, struct tenant_cache *tc, const char *leika, struct a
 	*by = arena_calloc(a, n + 1, sizeof(**by));
 	*urls = arena_calloc(a, n + 1, sizeof(**urls));
 	for (size_t i = 0; i < n; i++) {
+		bool ruled = false;
+
 		v[i].id = ts[i].id;
 		v[i].ars = ts[i].ars;
 		(*by)[i] = &ts[i];
 		(*urls)[i] = "";
+		for (size_t r = 0; r < in->n_rules; r++)
+			ruled |= in->rules[r].tenant_id == ts[i].id;
+		if ((ruled || above_or_at(ts[i].ars, ars)) && nc < CANDIDATES_MAX)
+			ids[nc++] = ts[i].id;
 	}
+	in->tenants = v;
+	in->n_tenants = n;
+	if (nc == 0)
+		return 0;
 	rc = db_prepare(db, sql, &st, e);
 	if (rc)
 		return rc;
 	db_bind_text(st, 1, leika);
-	for (int k = 0; (rc = db_step(st, e)) == DB_ROW && k < OFFERS_MAX; k++) {
+	for (int i = 0; i < CANDIDATES_MAX; i++)
+		db_bind_int64(st, i + 2, ids[i]);
+	while ((rc = db_step(st, e)) == DB_ROW) {
 		int64_t id = db_col_int64(st, 0);
 
 		for (size_t i = 0; i < n; i++)
@@ -91,9 +126,7 @@ load_tenants(struct db *db, struct tenant_cache *tc, const char *leika, struct a
 			}
 	}
 	db_finalize(st);
-	in->tenants = v;
-	in->n_tenants = n;
-	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+	return rc == DB_DONE ? 0 : rc;
 }
 
 /* The responsibilities by area for this service or its level that cover the place. */
@@ -171,10 +204,11 @@ finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, const c
 	if (rc == 0)
 		rc = load_service(db, leika ? leika : "", a, &out->service, e);
 	if (rc == 0)
-		rc = load_tenants(db, tc, out->service.leika, a, &in, &by, &urls, e);
-	if (rc == 0)
 		rc = load_rules(db, out->service.leika, out->service.level, out->place->ars, a, &in,
 				e);
+	if (rc == 0)
+		rc = load_tenants(db, tc, out->service.leika, out->place->ars, a, &in, &by, &urls,
+				  e);
 	if (rc)
 		return rc;
 	in.level = out->service.level;
@@ -227,6 +261,11 @@ longest_word(struct arena *a, const char *q)
 	return best.len >= 4 ? arena_strdup_str(a, best) : NULL;
 }
 
+/*
+ * Services matching `q` that tenant `t` or (for a network) its first members
+ * offer: those with an authored description first, the citizens' everyday
+ * services, then the rest of the catalogue.
+ */
 static int
 search(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q, size_t max,
        struct arena *a, struct finder_service *out, size_t *n, struct err *e)
@@ -239,13 +278,15 @@ search(struct db *db, struct tenant_cache *tc, const struct tenant *t, const cha
 		rc = tenant_cache_list(tc, db, t->id, a, &members, &nm, e);
 	if (nm > CONCERN_MEMBERS)
 		nm = CONCERN_MEMBERS; /* members offer much the same municipal services */
-	for (size_t k = 0; rc == 0 && k <= nm && *n < max; k++) {
-		struct svc_filter f = {.q = q, .limit = (int64_t)max};
+	for (size_t k = 0; rc == 0 && k <= 2 * nm + 1 && *n < max; k++) {
+		struct svc_filter f = {.q = q, .limit = (int64_t)max, .described_only = k <= nm};
 		struct svc_item *items = NULL;
 		size_t ni = 0;
 		int64_t total = 0;
 
-		rc = svc_list(db, k == 0 ? t : &members[k - 1], &f, a, &items, &ni, &total, e);
+		size_t who = k % (nm + 1);
+
+		rc = svc_list(db, who == 0 ? t : &members[who - 1], &f, a, &items, &ni, &total, e);
 		for (size_t i = 0; rc == 0 && i < ni && *n < max; i++) {
 			if (seen(out, *n, items[i].leika))
 				continue;
