@@ -9,8 +9,10 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 
 from harness import SHARE, check, cookies_of, fresh_db, run_cli, run_module
+from test_offices import sql
 
 NET = "/t/landkreis-lueneburg"
 WOHNSITZ = "99115005104000"   # Wohnsitz anmelden: gemeinde
@@ -79,6 +81,25 @@ def test_member_service_leads_to_the_members_page(s):
     r = s.get(NET + "/")
     check('href="/t/samtgemeinde-bardowick/"' in r.text and 'action="' + NET + '/finder"' in r.text,
           "network home lists members and has the finder form")
+
+
+def test_member_with_its_own_domain_is_linked_there(s):
+    sql(s, "UPDATE tenant SET host = 'lk.example' WHERE slug = 'landkreis-lueneburg'")
+    sql(s, "UPDATE tenant SET host = 'sg.example' WHERE slug = 'samtgemeinde-bardowick'")
+    try:
+        deadline = time.time() + 10
+        while True:  # the tenant cache reloads within seconds
+            r = s.get(f"/api/v1/finder?leika={WOHNSITZ}&ars=033555402028",
+                      headers={"Host": "lk.example"})
+            if r.status == 200 or time.time() > deadline:
+                break
+            time.sleep(0.3)
+        b = json.loads(r.body)["responsible"]
+        check(b["tenant"]["url"] == "//sg.example/", b["tenant"])
+        check(b["office"]["url"] == "//sg.example/stellen/buergerbuero", b["office"])
+    finally:
+        sql(s, "UPDATE tenant SET host = NULL WHERE slug IN "
+               "('landkreis-lueneburg', 'samtgemeinde-bardowick')")
 
 
 def test_unknown_place_and_service_are_helpful_404s(s):
