@@ -224,7 +224,7 @@ run_demo(int argc, char **argv, const struct config *cfg)
 		rc = cli_demo_offices(db);
 	snprintf(path, sizeof(path), "%s/data/regions", cfg->share_dir);
 	if (rc == CLI_OK)
-		rc = cli_import_regions(db, path);
+		rc = cli_demo_regions(db, path);
 	if (rc == CLI_OK)
 		rc = cli_demo_responsibilities(db);
 	if (rc == CLI_OK)
@@ -250,8 +250,8 @@ const struct cli_cmd cli_demo = {
 	"SHARE_DIR/data/feiertage and gives every tenant demo offices with\n"
 	"illustrative opening hours at its address (municipalities: Bürgerbüro\n"
 	"and Standesamt; the Landkreis: Zulassungsstelle and Kreishaus).\n"
-	"Loads the regions from SHARE_DIR/data/regions and the demo\n"
-	"responsibilities by area (building permits of the large towns).\n"
+	"Loads the regions from SHARE_DIR/data/regions (unless loaded) and the\n"
+	"demo responsibilities by area (building permits of the large towns).\n"
 	"Creates the staff user " DEMO_EMAIL "\n"
 	"with a random password, printed once.  Safe to run again.\n",
 	run_demo,

@@ -41,6 +41,30 @@ cli_import_regions(struct db *db, const char *dir)
 	return CLI_OK;
 }
 
+int
+cli_demo_regions(struct db *db, const char *dir)
+{
+	struct db_stmt *st = NULL;
+	struct err e = {0};
+	int64_t n = 0;
+	int rc = db_prepare(db, "SELECT count(*) FROM region", &st, &e);
+
+	if (rc == 0 && (rc = db_step(st, &e)) == DB_ROW) {
+		n = db_col_int64(st, 0);
+		rc = 0;
+	}
+	db_finalize(st);
+	if (rc) {
+		fprintf(stderr, "rathaus demo: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	if (n == 0)
+		return cli_import_regions(db, dir);
+	printf("regions: %lld Gemeinden loaded already ('rathaus import regions' replaces them)\n",
+	       (long long)n);
+	return CLI_OK;
+}
+
 static const struct office_rule bauaufsicht_hours[] = {
 	{2, HM(8, 30), HM(12, 0), ""},
 	{4, HM(8, 30), HM(12, 0), ""},

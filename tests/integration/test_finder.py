@@ -10,6 +10,7 @@ import re
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 from harness import SHARE, check, cookies_of, fresh_db, run_cli, run_module
 from test_offices import sql
@@ -123,6 +124,13 @@ def test_unknown_place_and_service_are_helpful_404s(s):
     check(r.status == 200 and "keine Leistung gefunden" in r.text, r.status)
     r = s.get(NET + "/finder?anliegen=Reisepass&ort=Xyzzyhausen")
     check(r.status == 200 and "keinen Ort gefunden" in r.text, r.status)
+    r = s.get(NET + "/finder?leistung=abc")
+    check(r.status == 404 and "Diese Leistung kennen wir nicht" in r.text, r.status)
+    r = s.get(NET + f"/finder?leistung={WOHNSITZ}", headers={"Cookie": "ort=999999999999"})
+    check(r.status == 200 and "Bitte geben Sie noch Ihren Ort" in r.text, "stale cookie")
+    long = urllib.parse.quote("ä" * 150)
+    r = s.get(NET + f"/finder?anliegen={long}&ort={long}")
+    check(r.status == 200 and "keine Leistung gefunden" in r.text, r.status)
 
 
 def test_places_by_postal_code_and_folded_name(s):

@@ -13,6 +13,7 @@
 #include "features/finder/finder.h"
 
 #include "app/app.h"
+#include "features/catalog/svc.h"
 #include "features/finder/finder_view.h"
 #include "features/offices/office.h"
 
@@ -26,7 +27,9 @@
 struct finder_form {
 	const char *anliegen, *ort; /* what was typed, "" if nothing */
 	const char *leika, *ars;    /* what is settled, NULL until then */
-	int status;
+	bool ars_kept;		    /* ars comes from the cookie */
+	int status;		    /* the first problem's, else 200 */
+	struct view_val *messages;  /* what the page says about the input */
 };
 
 static const char *
@@ -40,20 +43,26 @@ param(struct rq *q, const char *name)
 {
 	const char *v = http_query(q->http, name);
 
+	size_t n;
+
 	if (!v)
 		return "";
-	return strlen(v) > INPUT_MAX ? arena_strndup(q->a, v, INPUT_MAX) : v;
+	n = strlen(v);
+	if (n <= INPUT_MAX)
+		return v;
+	for (n = INPUT_MAX; n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80; n--)
+		; /* cut before a character, never inside one */
+	return arena_strndup(q->a, v, n);
 }
 
 static void
 say(struct rq *q, struct finder_form *f, int status, const char *key, const char *arg)
 {
-	const char *m = msg(q, key), *at = strstr(m, "{0}");
-
-	if (at)
-		m = arena_printf(q->a, "%.*s%s%s", (int)(at - m), m, arg, at + 3);
-	view_set_text(q->page, "message", m);
-	f->status = status;
+	if (!f->messages)
+		f->messages = view_set(q->page, "messages", view_list(q->a));
+	view_push(f->messages, view_text(q->a, finder_msg(q, key, arg, NULL)));
+	if (f->status == 200)
+		f->status = status;
 }
 
 /* /finder with the settled and typed parts of the form. */
@@ -84,7 +93,8 @@ settle_place(struct rq *q, struct finder_form *f)
 		rc = region_find(q->db, f->ars, q->a, &v, &q->err);
 		if (rc == ERR_NOTFOUND) {
 			err_clear(&q->err);
-			say(q, f, 404, "finder.unknown_place", "");
+			if (!f->ars_kept) /* a stale cookie is forgotten quietly */
+				say(q, f, 404, "finder.unknown_place", "");
 			f->ars = NULL;
 			return 0;
 		}
@@ -184,18 +194,23 @@ answer(struct rq *q, struct finder_form *f)
 static void
 finder_page(struct rq *q)
 {
-	struct finder_form f = {param(q, "anliegen"), param(q, "ort"), NULL, NULL, 200};
+	struct finder_form f = {
+		param(q, "anliegen"), param(q, "ort"), NULL, NULL, false, 200, NULL};
 	const char *leika = http_query(q->http, "leistung"), *ars = http_query(q->http, "ars");
 	const char *kept = http_cookie(q->http, PLACE_COOKIE);
 	struct view_val *form;
 	int rc;
 
-	if (leika)
+	if (leika && svc_leika_valid(leika))
 		f.leika = leika;
-	if (ars)
+	else if (leika)
+		say(q, &f, 404, "finder.unknown_service", "");
+	if (ars) {
 		f.ars = ars;
-	else if (!http_query(q->http, "ort") && kept && region_ars_valid(kept))
+	} else if (!http_query(q->http, "ort") && kept && region_ars_valid(kept)) {
 		f.ars = kept; /* the place chosen before */
+		f.ars_kept = true;
+	}
 	rc = settle_concern(q, &f);
 	if (rc == 0)
 		rc = settle_place(q, &f);

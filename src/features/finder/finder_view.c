@@ -38,9 +38,8 @@ msg(struct rq *q, const char *key)
 	return view_msg(q->app->view, q->lang, key);
 }
 
-/* Message `key` with {0} and {1} replaced (text: the template escapes it). */
-static const char *
-fmt(struct rq *q, const char *key, const char *a0, const char *a1)
+const char *
+finder_msg(struct rq *q, const char *key, const char *a0, const char *a1)
 {
 	const char *args[2] = {a0, a1}, *m = msg(q, key);
 
@@ -94,21 +93,22 @@ finder_why_text(struct rq *q, const struct finder_answer *ans)
 
 	switch (r->why) {
 	case FINDER_WHY_RULE:
-		return r->rule->note[0] ? r->rule->note : fmt(q, "finder.why.rule", place, who);
+		return r->rule->note[0] ? r->rule->note
+					: finder_msg(q, "finder.why.rule", place, who);
 	case FINDER_WHY_LEVEL:
-		return fmt(q, "finder.why.level", level, who);
+		return finder_msg(q, "finder.why.level", level, who);
 	case FINDER_WHY_VERBAND:
-		return fmt(q, "finder.why.verband", place, who);
+		return finder_msg(q, "finder.why.verband", place, who);
 	case FINDER_WHY_KREISFREI:
-		return fmt(q, "finder.why.kreisfrei", who, NULL);
+		return finder_msg(q, "finder.why.kreisfrei", who, NULL);
 	case FINDER_WHY_CITY_STATE:
-		return fmt(q, "finder.why.city_state", who, NULL);
+		return finder_msg(q, "finder.why.city_state", who, NULL);
 	case FINDER_WHY_UP:
-		return fmt(q, "finder.why.up", level, who);
+		return finder_msg(q, "finder.why.up", level, who);
 	case FINDER_WHY_ELSEWHERE:
 		break;
 	}
-	return fmt(q, "finder.why.elsewhere", level, who);
+	return finder_msg(q, "finder.why.elsewhere", level, who);
 }
 
 const char *

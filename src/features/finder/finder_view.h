@@ -12,7 +12,10 @@
 /* A URL of tenant `t` for `path`: this tenant's base, its own domain or /t/<slug>. */
 const char *finder_tenant_url(struct rq *q, const struct tenant *t, const char *path);
 
-/* {name, official, plz, kreis, land, ars} of a place. */
+/* Message `key` with {0} and {1} replaced (text: templates escape it); in the arena. */
+const char *finder_msg(struct rq *q, const char *key, const char *a0, const char *a1);
+
+/* {name, official, plz, above (its Kreis or Verband), land, ars} of a place. */
 struct view_val *finder_place_view(struct rq *q, const struct region *g);
 
 /* The responsible authority's name: the tenant's, else the area's. */
