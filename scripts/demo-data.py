@@ -26,7 +26,13 @@ import sys
 import unicodedata
 
 NETWORK_KREIS = "03355"  # Landkreis Lüneburg: the portal network and its members
-STANDALONE_ARS = ["059780024024"]  # Stadt Lünen (Kreis Unna), no parent
+# Stadt Lünen (Kreis Unna), Stadt Detmold (Kreis Lippe), Stadt Espelkamp (Kreis
+# Minden-Lübbecke): verbandsfreie Gemeinden without a parent.
+STANDALONE_ARS = ["059780024024", "057660020020", "057700008008"]
+# Amt Neustadt-Glewe (Ludwigslust-Parchim, MV) and its member Stadt
+# Neustadt-Glewe, which keeps a portal of its own.
+AMT_VERBAND = "130765660"
+AMT_MEMBER_ARS = "130765660105"
 LANGUAGES = ["de", "en"]
 CONTACT_KEYS = ["street", "postal_code", "city", "phone", "email", "web"]
 MIN_CONTRAST = 4.5
@@ -47,11 +53,16 @@ THEMES = {
     "samtgemeinde-ostheide": ("#6B4E16", "SG Ostheide"),
     "samtgemeinde-scharnebeck": ("#3D4F7A", "SG Scharnebeck"),
     "luenen": ("#B3001B", "Lünen"),
+    "detmold": ("#7B1F3A", "Detmold"),
+    "espelkamp": ("#1D4F91", "Espelkamp"),
+    "amt-neustadt-glewe": ("#35556B", "Amt Neustadt-Glewe"),
+    "neustadt-glewe": ("#2B5F4A", "Neustadt-Glewe"),
 }
 
 KREIS_PREFIX = {"43": "Kreis", "44": "Landkreis", "45": "Regionalverband"}
 STADT_TYPES = {"61", "62", "63", "67"}  # kreisfreie Stadt, Stadtkreis, Stadt, Große Kreisstadt
 VERBANDSFREI = "50"
+AMT = "51"
 SAMTGEMEINDE = "52"
 
 
@@ -192,6 +203,25 @@ def build(directory):
         kind = "stadt" if row["typ"] in STADT_TYPES else "gemeinde"
         out.append((tenant(tenant_slug(name), name, kind, ars, None, int(row["einwohner"])),
                     row["plz"]))
+
+    # An Amt is stored with kind "samtgemeinde": both run their members' administration.
+    verband = verbaende.get(AMT_VERBAND) or fail(f"verband {AMT_VERBAND} not found")
+    if verband["typ"] != AMT:
+        fail(f"verband {AMT_VERBAND} is not an Amt")
+    rows = sorted((r for r in gemeinden if r["verband"] == AMT_VERBAND), key=lambda r: r["ars"])
+    amt_name = f"Amt {verband['name']}"
+    amt = tenant(slugify(amt_name), amt_name, "samtgemeinde", AMT_VERBAND + "000", None,
+                 sum(int(r["einwohner"]) for r in rows))
+    amt["members"] = [{"name": r["name"], "display_name": base_name(r["name"]),
+                       "ars": r["ars"]} for r in rows]
+    seat = [r["plz"] for r in rows if base_name(r["name"]) == verband["sitz_verwaltung"]]
+    out.append((amt, seat[0] if len(seat) == 1 else ""))
+    row = by_ars.get(AMT_MEMBER_ARS) or fail(f"ARS {AMT_MEMBER_ARS} not in gemeinden.csv")
+    if row["verband"] != AMT_VERBAND:
+        fail(f"ARS {AMT_MEMBER_ARS} is not a member of {amt_name}")
+    name = gemeinde_display(row)
+    out.append((tenant(tenant_slug(name), name, "stadt", AMT_MEMBER_ARS, amt["slug"],
+                       int(row["einwohner"])), row["plz"]))
     return out
 
 

@@ -35,4 +35,12 @@ int cli_open_db(const struct config *cfg, struct db **out, int migrate);
 int cli_demo_offices(struct db *db);
 int cli_import_holidays(struct db *db, const char *path);
 
+/*
+ * Regions from a directory, timed; the same for the demo unless loaded
+ * already; demo responsibilities by area (cli_regions.c).
+ */
+int cli_import_regions(struct db *db, const char *dir);
+int cli_demo_regions(struct db *db, const char *dir);
+int cli_demo_responsibilities(struct db *db);
+
 #endif

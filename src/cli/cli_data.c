@@ -222,6 +222,11 @@ run_demo(int argc, char **argv, const struct config *cfg)
 		rc = cli_import_holidays(db, path);
 	if (rc == CLI_OK)
 		rc = cli_demo_offices(db);
+	snprintf(path, sizeof(path), "%s/data/regions", cfg->share_dir);
+	if (rc == CLI_OK)
+		rc = cli_demo_regions(db, path);
+	if (rc == CLI_OK)
+		rc = cli_demo_responsibilities(db);
 	if (rc == CLI_OK)
 		rc = demo_user(db);
 	if (rc == CLI_OK)
@@ -245,6 +250,8 @@ const struct cli_cmd cli_demo = {
 	"SHARE_DIR/data/feiertage and gives every tenant demo offices with\n"
 	"illustrative opening hours at its address (municipalities: Bürgerbüro\n"
 	"and Standesamt; the Landkreis: Zulassungsstelle and Kreishaus).\n"
+	"Loads the regions from SHARE_DIR/data/regions (unless loaded) and the\n"
+	"demo responsibilities by area (building permits of the large towns).\n"
 	"Creates the staff user " DEMO_EMAIL "\n"
 	"with a random password, printed once.  Safe to run again.\n",
 	run_demo,
@@ -255,9 +262,21 @@ run_import(int argc, char **argv, const struct config *cfg)
 {
 	struct db *db = NULL;
 	bool is_export = argc == 4 && strcmp(argv[1], "--export") == 0;
+	bool is_regions = (argc == 2 || argc == 3) && strcmp(argv[1], "regions") == 0;
+	char dir[CONFIG_STR_MAX + 32];
 	const char *kind, *path;
 	int rc;
 
+	if (is_regions) {
+		snprintf(dir, sizeof(dir), "%s/data/regions", cfg->share_dir);
+		if (cli_open_db(cfg, &db, 1))
+			return CLI_FAIL;
+		rc = cli_import_regions(db, argc == 3 ? argv[2] : dir);
+		if (rc == CLI_OK)
+			rc = analyze(db);
+		db_close(db);
+		return rc;
+	}
 	if (argc != 3 && !is_export) {
 		fprintf(stderr, "rathaus import: expected KIND PATH or --export services FILE "
 				"(see --help)\n");
@@ -269,7 +288,7 @@ run_import(int argc, char **argv, const struct config *cfg)
 		      : strcmp(kind, "tenants") != 0 && strcmp(kind, "leika") != 0 &&
 				strcmp(kind, "services") != 0 && strcmp(kind, "holidays") != 0) {
 		fprintf(stderr, "rathaus import: unknown kind '%s'; known: %s\n", kind,
-			is_export ? "services" : "tenants, leika, services, holidays");
+			is_export ? "services" : "tenants, leika, services, holidays, regions");
 		return CLI_USAGE;
 	}
 	if (cli_open_db(cfg, &db, 1))
@@ -292,8 +311,9 @@ run_import(int argc, char **argv, const struct config *cfg)
 
 const struct cli_cmd cli_import = {
 	"import",
-	"import data from files (tenants, leika catalogue, services, holidays)",
+	"import data from files (tenants, leika catalogue, services, holidays, regions)",
 	"Usage: rathaus import KIND PATH\n"
+	"       rathaus import regions [DIR]\n"
 	"       rathaus import --export services FILE\n\n"
 	"Kinds:\n"
 	"  tenants   a JSON file {\"tenants\": [...]} as data/demo/tenants.json:\n"
@@ -310,7 +330,12 @@ const struct cli_cmd cli_import = {
 	"            entries for unknown services are skipped.\n"
 	"  holidays  a CSV file of public holidays per Land as\n"
 	"            data/feiertage/feiertage_de_laender.csv (datum, land,\n"
-	"            teilgebiet, name); offices close on their Land's holidays.\n\n"
+	"            teilgebiet, name); offices close on their Land's holidays.\n"
+	"  regions   a directory as data/regions/ (the default): every Gemeinde\n"
+	"            with its ARS, Gemeindeverband, Kreis and Land (gemeinden.csv,\n"
+	"            kreise.csv) and the postal codes (plz_gemeinde.csv), for the\n"
+	"            responsibility finder.  Replaces the stored regions; prints\n"
+	"            the time taken.\n\n"
 	"--export services FILE writes the stored descriptions to FILE in the\n"
 	"format `import services` reads.\n\n"
 	"Prints what was new, changed and unchanged.  All or nothing: one bad\n"

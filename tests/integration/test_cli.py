@@ -91,7 +91,7 @@ def test_backup_copies_a_sqlite_database():
     out = os.path.join(tempfile.mkdtemp(), "copy.db")
     run_cli(["backup", out], db)
     n = sqlite3.connect(out).execute("SELECT count(*) FROM tenant").fetchone()[0]
-    check(n == 13, n)
+    check(n == 17, n)
     p = run_cli(["backup", out], db, check=False)
     check(p.returncode == 1, "an existing file is not overwritten")
 

@@ -30,6 +30,11 @@ def public_urls(s):
               "/t/landkreis-lueneburg/unternehmenslagen"]
     paths += ["/t/luenen/stellen", "/t/luenen/stellen/buergerbuero",
               "/t/landkreis-lueneburg/stellen/kreishaus"]
+    paths += ["/t/landkreis-lueneburg/finder",
+              "/t/landkreis-lueneburg/finder?anliegen=Wohnsitz+anmelden&ort=21357",
+              "/t/landkreis-lueneburg/finder?anliegen=Ausweis&ort=Adendorf",
+              "/t/landkreis-lueneburg/finder?leistung=99115005104000&ars=033555402028",
+              "/t/luenen/finder?leistung=99036008007000&ars=059780024024&lang=en"]
     for key in ("99008001012000", "99036008007000"):
         tenant = "luenen" if key.startswith("99008") else "landkreis-lueneburg"
         r = s.get(f"/t/{tenant}/leistungen/{key}")
@@ -48,6 +53,8 @@ def saved_pages(s, www):
     pages["not-found"] = r.text
     r = s.get("/t/luenen/%zz")
     pages["bad-request"] = r.text
+    r = s.get("/t/luenen/finder?leistung=99115005104000&ars=999999999999")
+    pages["finder-unknown-place"] = r.text
     form = s.get("/t/luenen/anmelden")
     jar = cookies_of(form)
     r = s.post_form("/t/luenen/anmelden", {"_csrf": hidden(form.text, "_csrf"),

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * `rathaus import regions` (timed) and the demo's responsibilities by area:
+ * the towns that are their own building authority.  Under the Länder's
+ * building codes the untere Bauaufsichtsbehörde is the Kreis, except in
+ * Niedersachsen's große selbständige Städte (Hansestadt Lüneburg) and in
+ * North Rhine-Westphalia's große and mittlere kreisangehörige Städte
+ * (Lünen, Detmold, Espelkamp).  Their "Bauaufsicht" offices stand at the
+ * town's address with illustrative hours, like every demo office.
+ */
+#include "cli/cli.h"
+
+#include "core/clock.h"
+#include "db/db.h"
+#include "features/catalog/svc.h"
+#include "features/offices/office.h"
+#include "features/regions/region.h"
+#include "tenant/tenant.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#define HM(h, m) ((h)*60 + (m))
+#define BUILDING_PERMITS "99012008" /* LeiKa: Baugenehmigung and its variants */
+
+int
+cli_import_regions(struct db *db, const char *dir)
+{
+	struct region_import_stats st;
+	struct err e = {0};
+	int64_t t0 = clock_mono_us();
+
+	if (region_import(db, dir, &st, &e)) {
+		fprintf(stderr, "rathaus import: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	printf("regions: %d Gemeinden, %d Kreise, %d postal codes (%d of merged municipalities "
+	       "skipped) in %.2f s\n",
+	       st.gemeinden, st.kreise, st.plz, st.plz_skipped,
+	       (double)(clock_mono_us() - t0) / 1e6);
+	return CLI_OK;
+}
+
+int
+cli_demo_regions(struct db *db, const char *dir)
+{
+	struct db_stmt *st = NULL;
+	struct err e = {0};
+	int64_t n = 0;
+	int rc = db_prepare(db, "SELECT count(*) FROM region", &st, &e);
+
+	if (rc == 0 && (rc = db_step(st, &e)) == DB_ROW) {
+		n = db_col_int64(st, 0);
+		rc = 0;
+	}
+	db_finalize(st);
+	if (rc) {
+		fprintf(stderr, "rathaus demo: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	if (n == 0)
+		return cli_import_regions(db, dir);
+	printf("regions: %lld Gemeinden loaded already ('rathaus import regions' replaces them)\n",
+	       (long long)n);
+	return CLI_OK;
+}
+
+static const struct office_rule bauaufsicht_hours[] = {
+	{2, HM(8, 30), HM(12, 0), ""},
+	{4, HM(8, 30), HM(12, 0), ""},
+	{4, HM(14, 0), HM(17, 0), ""},
+};
+
+struct own_building_authority {
+	const char *slug, *note;
+};
+
+static const struct own_building_authority towns[] = {
+	{"hansestadt-lueneburg", "Große selbständige Stadt: eigene untere Bauaufsichtsbehörde "
+				 "nach der Niedersächsischen Bauordnung."},
+	{"luenen", "Große kreisangehörige Stadt: eigene untere Bauaufsichtsbehörde nach der "
+		   "Bauordnung NRW."},
+	{"detmold", "Große kreisangehörige Stadt: eigene untere Bauaufsichtsbehörde nach der "
+		    "Bauordnung NRW."},
+	{"espelkamp", "Mittlere kreisangehörige Stadt: eigene untere Bauaufsichtsbehörde nach der "
+		      "Bauordnung NRW."},
+};
+
+/* Let `t` offer the building-permit services. */
+static int
+offer_permits(struct db *db, const struct tenant *t, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO tenant_service (tenant_id, leika, status, updated_at) "
+		"SELECT $1, leika, 'published', $2 FROM service WHERE leika LIKE '" BUILDING_PERMITS
+		"%' ON CONFLICT DO NOTHING";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, t->id);
+	db_bind_int64(st, 2, (int64_t)time(NULL));
+	rc = db_step(st, e);
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+/* For the town's own area, its office `office_id` handles the building permits. */
+static int
+permit_rules(struct db *db, const struct tenant *t, int64_t office_id, const char *note,
+	     struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO responsibility_area (area, leika, level, tenant_id, office_id, note) "
+		"SELECT $1, leika, '', $2, $3, $4 FROM service WHERE leika LIKE '" BUILDING_PERMITS
+		"%' ON CONFLICT DO NOTHING";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, t->ars);
+	db_bind_int64(st, 2, t->id);
+	db_bind_int64(st, 3, office_id);
+	db_bind_text(st, 4, note);
+	rc = db_step(st, e);
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+static int
+own_authority(struct db *db, const struct tenant *t, const char *note, int *rules, struct err *e)
+{
+	static const char *const claim[] = {BUILDING_PERMITS};
+	struct office o = {
+		.slug = "bauaufsicht",
+		.name = "Bauaufsicht",
+		.street = t->contact.street,
+		.postal_code = t->contact.postal_code,
+		.city = t->contact.city,
+		.phone = t->contact.phone,
+		.email = t->contact.email,
+		.web = t->contact.web,
+		.lat = "",
+		.lon = "",
+		.accessibility = "Beispielangabe (Demo): Zugang über den Haupteingang, Aufzug.",
+		.appointment_url = "",
+	};
+	bool changed = false;
+	int added = 0, rc;
+
+	o.hours.rules = bauaufsicht_hours;
+	o.hours.n_rules = sizeof(bauaufsicht_hours) / sizeof(bauaufsicht_hours[0]);
+	rc = office_save(db, t, &o, &changed, e);
+	if (rc == 0)
+		rc = offer_permits(db, t, e);
+	if (rc == 0)
+		rc = office_claim_services(db, t, o.id, claim, 1, &added, e);
+	if (rc == 0)
+		rc = permit_rules(db, t, o.id, note, e);
+	if (rc == 0)
+		rc = svc_refresh_topics(db, t, e);
+	*rules += added;
+	return rc;
+}
+
+int
+cli_demo_responsibilities(struct db *db)
+{
+	struct arena a;
+	struct err e = {0};
+	int rc, assigned = 0;
+	size_t n = 0;
+
+	arena_init(&a);
+	rc = db_begin(db, &e);
+	for (size_t i = 0; rc == 0 && i < sizeof(towns) / sizeof(towns[0]); i++) {
+		struct tenant *t = NULL;
+
+		rc = tenant_find_by_slug(db, towns[i].slug, &a, &t, &e);
+		if (rc == 0)
+			rc = own_authority(db, t, towns[i].note, &assigned, &e);
+		n += rc == 0;
+	}
+	if (rc == 0)
+		rc = db_commit(db, &e);
+	else
+		db_rollback(db);
+	arena_release(&a);
+	if (rc) {
+		fprintf(stderr, "rathaus demo: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	printf("responsibilities: %zu towns are their own building authority, %d services "
+	       "newly assigned\n",
+	       n, assigned);
+	return CLI_OK;
+}

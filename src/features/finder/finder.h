@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * finder: which authority handles a service for a place.  A citizen names a
+ * concern (a service) and a place (a Gemeinde of the regions); the finder
+ * walks the place's chain Gemeinde > Gemeindeverband > Kreis >
+ * Regierungsbezirk > Land > Bund from the service's level upwards and
+ * answers with the responsible tenant, its office and why.
+ *
+ * The resolution (finder_resolve.c) is pure: it takes the service level,
+ * the place, the tenants that could answer and the responsibilities by
+ * area, and touches no database, so the table of cases in
+ * tests/unit/finder_test.c runs it directly.  finder_answer() gathers those
+ * inputs from storage; finder_register() adds the pages and the API.
+ */
+#ifndef RATHAUS_FINDER_H
+#define RATHAUS_FINDER_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "features/regions/region.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum finder_level {
+	FINDER_GEMEINDE,
+	FINDER_VERBAND,
+	FINDER_KREIS,
+	FINDER_RB,
+	FINDER_LAND,
+	FINDER_BUND,
+	FINDER_N_LEVELS,
+};
+
+/* "gemeinde", "verband", "kreis", "rb", "land", "bund". */
+const char *finder_level_name(enum finder_level l);
+/* A service level as stored ("bund", "land", "kreis", "gemeinde"; "" counts as gemeinde). */
+enum finder_level finder_level_of_service(const char *level);
+
+/* One authority area above a place; areas with the same key are merged. */
+struct finder_area {
+	char ars[REGION_ARS_LEN + 1]; /* the area's key padded with zeros; Bund "000000000000" */
+	unsigned levels;	      /* 1 << enum finder_level for every level it stands for */
+	const char *name;	      /* "Samtgemeinde Bardowick", "Landkreis Lüneburg" */
+};
+
+/*
+ * The areas of place `g` from the Gemeinde up to the Bund, merged where two
+ * levels share a key (kreisfreie Städte, city states).  Names live in `a`.
+ * Returns how many (at most FINDER_N_LEVELS).
+ */
+size_t finder_chain(const struct region *g, struct arena *a, struct finder_area *out);
+
+/* A tenant that could be responsible. */
+struct finder_tenant {
+	int64_t id;
+	const char *ars; /* its area */
+	bool offers;	 /* it offers the service */
+};
+
+/* A responsibility by area: for places below `area`, `tenant_id` handles it. */
+struct finder_rule {
+	const char *area; /* ARS prefix of 2, 3, 5, 9 or 12 digits */
+	int64_t tenant_id;
+	const char *office_slug; /* "" : the tenant's responsible office */
+	const char *online_url;	 /* "" if none */
+	const char *note;	 /* why, for the reader; "" if none */
+	bool for_service;	 /* names this service, not every service of its level */
+};
+
+struct finder_input {
+	const char *level; /* the service's level as stored */
+	const struct region *place;
+	const struct finder_tenant *tenants;
+	size_t n_tenants;
+	const struct finder_rule *rules;
+	size_t n_rules;
+};
+
+enum finder_why {
+	FINDER_WHY_RULE,       /* a responsibility by area */
+	FINDER_WHY_LEVEL,      /* the authority of the service's level */
+	FINDER_WHY_VERBAND,    /* member of a Samtgemeinde, Amt, ...: its administration */
+	FINDER_WHY_KREISFREI,  /* kreisfreie Stadt: the city does the district's work */
+	FINDER_WHY_CITY_STATE, /* Berlin, Hamburg: Land and municipality in one */
+	FINDER_WHY_UP,	       /* the level has no authority here: the next one above */
+	FINDER_WHY_ELSEWHERE,  /* the authority is not in this installation */
+};
+
+struct finder_result {
+	enum finder_why why;
+	enum finder_level level;		   /* the service's level */
+	struct finder_area chain[FINDER_N_LEVELS]; /* the place's areas */
+	size_t n_chain;
+	size_t area;			    /* index into chain: the responsible area */
+	const struct finder_tenant *tenant; /* NULL for FINDER_WHY_ELSEWHERE */
+	const struct finder_rule *rule;	    /* for FINDER_WHY_RULE */
+};
+
+/* Resolve; everything `out` points to lives in `in` or `a`. */
+void finder_resolve(const struct finder_input *in, struct arena *a, struct finder_result *out);
+
+/* ---- Storage (finder_store.c) ---------------------------------------- */
+
+struct db;
+struct office;
+struct tenant;
+struct tenant_cache;
+
+struct finder_service {
+	const char *leika, *title, *slug, *level;
+};
+
+struct finder_answer {
+	struct region *place;
+	struct finder_service service;
+	struct finder_result result;
+	const struct tenant *tenant; /* the responsible tenant, NULL when elsewhere */
+	struct office *office;	     /* its office, NULL when it has none */
+	const char *online_url;	     /* "" if none */
+};
+
+/*
+ * The answer for service `leika` at place `ars`, among all tenants of the
+ * installation.  Returns 0, ERR_NOTFOUND with the user message
+ * "finder.unknown_place" or "finder.unknown_service", or ERR_DB.
+ */
+int finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, const char *ars,
+		  struct arena *a, struct finder_answer *out, struct err *e);
+
+/*
+ * The concern lookup: services matching the words `q` among those tenant
+ * `t` and, for a portal network, its members offer.  At most `max`.
+ */
+int finder_concerns(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q,
+		    size_t max, struct arena *a, struct finder_service **out, size_t *n,
+		    struct err *e);
+
+/* ---- Pages and API (finder_routes.c, finder_api.c) ---------------------- */
+
+struct app;
+void finder_register(struct app *app);
+void finder_api_register(struct app *app);
+
+#endif

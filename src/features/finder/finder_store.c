@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The finder's inputs from storage: the place, the service, the
+ * responsibilities by area that cover the place, which of the tenants that
+ * could answer offer the service; then the responsible office.  Small
+ * indexed queries; tenants come from the tenant cache.  And the concern
+ * lookup over the catalogue (svc.h).
+ */
+#include "features/finder/finder.h"
+
+#include "core/str.h"
+#include "db/db.h"
+#include "features/catalog/svc.h"
+#include "features/offices/office.h"
+#include "tenant/tenant.h"
+
+#include <string.h>
+#include <time.h>
+
+#define CANDIDATES_MAX 8  /* tenants whose offer is read: the place's areas and rules */
+#define CONCERN_MEMBERS 3 /* members of a network searched for concerns */
+
+static const char *
+col(struct db_stmt *st, struct arena *a, int i)
+{
+	return arena_strndup(a, db_col_text(st, i), db_col_len(st, i));
+}
+
+static int
+load_service(struct db *db, const char *leika, struct arena *a, struct finder_service *s,
+	     struct err *e)
+{
+	static const char sql[] = "SELECT leika, title, slug, level FROM service WHERE leika = $1";
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if (!svc_leika_valid(leika))
+		return err_set(e, ERR_NOTFOUND, "finder.unknown_service", "malformed leika");
+	rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, leika);
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		s->leika = col(st, a, 0);
+		s->title = col(st, a, 1);
+		s->slug = col(st, a, 2);
+		s->level = col(st, a, 3);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = err_set(e, ERR_NOTFOUND, "finder.unknown_service", "no service %s", leika);
+	}
+	db_finalize(st);
+	return rc;
+}
+
+/* Whether the 12-digit key `area` is the place `ars` or an area above it. */
+static bool
+above_or_at(const char *area, const char *ars)
+{
+	static const size_t lens[] = {12, 9, 5, 3, 2, 0};
+
+	if (strlen(area) != REGION_ARS_LEN)
+		return false;
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++)
+		if (strncmp(area, ars, lens[i]) == 0 &&
+		    strspn(area + lens[i], "0") == REGION_ARS_LEN - lens[i])
+			return true;
+	return false;
+}
+
+/*
+ * All tenants from the cache; for those that could answer (an area of the
+ * place, or named by a rule) whether they publish the service and its
+ * online URL.  One query with at most CANDIDATES_MAX tenants.
+ */
+static int
+load_tenants(struct db *db, struct tenant_cache *tc, const char *leika, const char *ars,
+	     struct arena *a, struct finder_input *in, const struct tenant ***by,
+	     const char ***urls, struct err *e)
+{
+	static const char sql[] = "SELECT tenant_id, online_url FROM tenant_service "
+				  "WHERE leika = $1 AND status = 'published' "
+				  "AND tenant_id IN ($2, $3, $4, $5, $6, $7, $8, $9)";
+	const struct tenant *ts = NULL;
+	struct finder_tenant *v;
+	struct db_stmt *st = NULL;
+	int64_t ids[CANDIDATES_MAX] = {0};
+	size_t n = 0, nc = 0;
+	int rc = tenant_cache_list(tc, db, -1, a, &ts, &n, e);
+
+	if (rc)
+		return rc;
+	v = arena_calloc(a, n + 1, sizeof(*v));
+	*by = arena_calloc(a, n + 1, sizeof(**by));
+	*urls = arena_calloc(a, n + 1, sizeof(**urls));
+	for (size_t i = 0; i < n; i++) {
+		bool ruled = false;
+
+		v[i].id = ts[i].id;
+		v[i].ars = ts[i].ars;
+		(*by)[i] = &ts[i];
+		(*urls)[i] = "";
+		for (size_t r = 0; r < in->n_rules; r++)
+			ruled |= in->rules[r].tenant_id == ts[i].id;
+		if ((ruled || above_or_at(ts[i].ars, ars)) && nc < CANDIDATES_MAX)
+			ids[nc++] = ts[i].id;
+	}
+	in->tenants = v;
+	in->n_tenants = n;
+	if (nc == 0)
+		return 0;
+	rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, leika);
+	for (int i = 0; i < CANDIDATES_MAX; i++)
+		db_bind_int64(st, i + 2, ids[i]);
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		int64_t id = db_col_int64(st, 0);
+
+		for (size_t i = 0; i < n; i++)
+			if (v[i].id == id) {
+				v[i].offers = true;
+				(*urls)[i] = col(st, a, 1);
+			}
+	}
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+/* The responsibilities by area for this service or its level that cover the place. */
+static int
+load_rules(struct db *db, const char *leika, const char *level, const char *ars, struct arena *a,
+	   struct finder_input *in, struct err *e)
+{
+	static const char sql[] =
+		"SELECT ra.area, ra.tenant_id, COALESCE(o.slug, ''), ra.online_url, ra.note, "
+		"ra.leika FROM responsibility_area ra LEFT JOIN office o ON o.id = ra.office_id "
+		"WHERE (ra.leika = $1 OR (ra.leika = '' AND ra.level = $2)) "
+		"AND ra.area IN ($3, $4, $5, $6, $7)";
+	static const int lens[] = {2, 3, 5, 9, 12};
+	struct finder_rule *v = arena_calloc(a, 64, sizeof(*v));
+	struct db_stmt *st = NULL;
+	size_t n = 0;
+	int rc = db_prepare(db, sql, &st, e);
+
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, leika);
+	db_bind_text(st, 2, level[0] ? level : "gemeinde");
+	for (int i = 0; i < 5; i++)
+		db_bind_text(st, 3 + i, arena_strndup(a, ars, (size_t)lens[i]));
+	while ((rc = db_step(st, e)) == DB_ROW && n < 64) {
+		v[n].area = col(st, a, 0);
+		v[n].tenant_id = db_col_int64(st, 1);
+		v[n].office_slug = col(st, a, 2);
+		v[n].online_url = col(st, a, 3);
+		v[n].note = col(st, a, 4);
+		v[n].for_service = db_col_len(st, 5) > 0;
+		n++;
+	}
+	db_finalize(st);
+	in->rules = v;
+	in->n_rules = n;
+	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+}
+
+static int
+load_office(struct db *db, struct finder_answer *out, struct arena *a, struct err *e)
+{
+	const struct finder_rule *r = out->result.rule;
+	struct office_local now;
+	int rc;
+
+	if (r && r->office_slug[0]) {
+		office_local_at((int64_t)time(NULL), &now);
+		rc = office_find(db, out->tenant, r->office_slug, now.days, a, &out->office, e);
+	} else {
+		rc = office_for_service(db, out->tenant, out->service.leika, a, &out->office, e);
+	}
+	if (rc == ERR_NOTFOUND) {
+		out->office = NULL; /* a tenant without offices: its contact block serves */
+		err_clear(e);
+		rc = 0;
+	}
+	return rc;
+}
+
+int
+finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, const char *ars,
+	      struct arena *a, struct finder_answer *out, struct err *e)
+{
+	struct finder_input in = {0};
+	const struct tenant **by = NULL;
+	const char **urls = NULL;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->online_url = "";
+	rc = region_find(db, ars ? ars : "", a, &out->place, e);
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, "finder.unknown_place", "no place %s", ars);
+	if (rc == 0)
+		rc = load_service(db, leika ? leika : "", a, &out->service, e);
+	if (rc == 0)
+		rc = load_rules(db, out->service.leika, out->service.level, out->place->ars, a, &in,
+				e);
+	if (rc == 0)
+		rc = load_tenants(db, tc, out->service.leika, out->place->ars, a, &in, &by, &urls,
+				  e);
+	if (rc)
+		return rc;
+	in.level = out->service.level;
+	in.place = out->place;
+	finder_resolve(&in, a, &out->result);
+	if (!out->result.tenant)
+		return 0;
+	out->tenant = by[out->result.tenant - in.tenants];
+	out->online_url = urls[out->result.tenant - in.tenants];
+	if (out->result.rule && out->result.rule->online_url[0])
+		out->online_url = out->result.rule->online_url;
+	return load_office(db, out, a, e);
+}
+
+static bool
+seen(const struct finder_service *v, size_t n, const char *leika)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].leika, leika) == 0)
+			return true;
+	return false;
+}
+
+/* `q` in lower case (ASCII and Ä Ö Ü), as the catalogue's search compares; in `a`. */
+static char *
+lower(struct arena *a, const char *q)
+{
+	char *s = arena_strdup(a, q);
+
+	for (unsigned char *p = (unsigned char *)s; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (unsigned char)(*p - 'A' + 'a');
+		else if (p[0] == 0xC3 && (p[1] == 0x84 || p[1] == 0x96 || p[1] == 0x9C))
+			p[1] = (unsigned char)(p[1] + 0x20); /* Ä Ö Ü -> ä ö ü */
+	}
+	return s;
+}
+
+/* The longest word of `q` (at least 4 bytes), or NULL. */
+static const char *
+longest_word(struct arena *a, const char *q)
+{
+	struct str rest = str_c(q), w, best = {NULL, 0};
+
+	while (rest.len) {
+		rest = str_cut(rest, ' ', &w);
+		if (w.len > best.len)
+			best = w;
+	}
+	return best.len >= 4 ? arena_strdup_str(a, best) : NULL;
+}
+
+/*
+ * Services matching `q` that tenant `t` or (for a network) its first members
+ * offer: those with an authored description first, the citizens' everyday
+ * services, then the rest of the catalogue.
+ */
+static int
+search(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q, size_t max,
+       struct arena *a, struct finder_service *out, size_t *n, struct err *e)
+{
+	const struct tenant *members = NULL;
+	size_t nm = 0;
+	int rc = 0;
+
+	if (t->kind == TENANT_NETWORK)
+		rc = tenant_cache_list(tc, db, t->id, a, &members, &nm, e);
+	if (nm > CONCERN_MEMBERS)
+		nm = CONCERN_MEMBERS; /* members offer much the same municipal services */
+	for (size_t k = 0; rc == 0 && k <= 2 * nm + 1 && *n < max; k++) {
+		struct svc_filter f = {.q = q, .limit = (int64_t)max, .described_only = k <= nm};
+		struct svc_item *items = NULL;
+		size_t ni = 0;
+		int64_t total = 0;
+
+		size_t who = k % (nm + 1);
+
+		rc = svc_list(db, who == 0 ? t : &members[who - 1], &f, a, &items, &ni, &total, e);
+		for (size_t i = 0; rc == 0 && i < ni && *n < max; i++) {
+			if (seen(out, *n, items[i].leika))
+				continue;
+			out[*n] = (struct finder_service){items[i].leika, items[i].title,
+							  items[i].slug, items[i].level};
+			(*n)++;
+		}
+	}
+	return rc;
+}
+
+int
+finder_concerns(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q,
+		size_t max, struct arena *a, struct finder_service **out, size_t *n, struct err *e)
+{
+	const char *lq = lower(a, q), *word;
+	int rc;
+
+	*n = 0;
+	*out = arena_calloc(a, max + 1, sizeof(**out));
+	rc = search(db, tc, t, lq, max, a, *out, n, e);
+	if (rc == 0 && *n == 0 && (word = longest_word(a, lq)) && strcmp(word, lq) != 0)
+		rc = search(db, tc, t, word, max, a, *out, n, e); /* "Ausweis verloren" */
+	return rc;
+}

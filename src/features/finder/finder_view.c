@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* The finder's answers as template data and as sentences that say why. */
+#include "features/finder/finder_view.h"
+
+#include "features/offices/office.h"
+
+#include <string.h>
+
+static const char *const why_codes[] = {
+	[FINDER_WHY_RULE] = "rule",
+	[FINDER_WHY_LEVEL] = "level",
+	[FINDER_WHY_VERBAND] = "verband",
+	[FINDER_WHY_KREISFREI] = "kreisfrei",
+	[FINDER_WHY_CITY_STATE] = "city_state",
+	[FINDER_WHY_UP] = "up",
+	[FINDER_WHY_ELSEWHERE] = "elsewhere",
+};
+
+const char *
+finder_why_code(enum finder_why w)
+{
+	return w <= FINDER_WHY_ELSEWHERE ? why_codes[w] : "";
+}
+
+const char *
+finder_tenant_url(struct rq *q, const struct tenant *t, const char *path)
+{
+	if (q->tenant && q->tenant->id == t->id)
+		return rq_url(q, path);
+	if (t->host[0] && !q->base[0])
+		return arena_printf(q->a, "//%s%s", t->host, path);
+	return arena_printf(q->a, "/t/%s%s", t->slug, path);
+}
+
+static const char *
+msg(struct rq *q, const char *key)
+{
+	return view_msg(q->app->view, q->lang, key);
+}
+
+const char *
+finder_msg(struct rq *q, const char *key, const char *a0, const char *a1)
+{
+	const char *args[2] = {a0, a1}, *m = msg(q, key);
+
+	for (int i = 0; i < 2; i++) {
+		const char *at = strstr(m, i ? "{1}" : "{0}");
+
+		if (at)
+			m = arena_printf(q->a, "%.*s%s%s", (int)(at - m), m, args[i] ? args[i] : "",
+					 at + 3);
+	}
+	return m;
+}
+
+struct view_val *
+finder_place_view(struct rq *q, const struct region *g)
+{
+	struct view_val *m = view_map(q->a);
+	struct finder_area chain[FINDER_N_LEVELS];
+	size_t n = finder_chain(g, q->a, chain);
+	const char *above = "";
+
+	/* The first area above the Gemeinde that is not the Land: its Kreis or Verband. */
+	for (size_t i = 1; i < n && !above[0]; i++)
+		if (!(chain[i].levels & (1u << FINDER_LAND)) &&
+		    !(chain[i].levels & (1u << FINDER_RB)))
+			above = chain[i].name;
+	view_set_text(m, "name", g->display_name);
+	view_set_text(m, "official", chain[0].name);
+	view_set_text(m, "plz", g->plz);
+	view_set_text(m, "above", above);
+	view_set_text(m, "land", g->land_name);
+	view_set_text(m, "ars", g->ars);
+	return m;
+}
+
+const char *
+finder_authority(const struct finder_answer *ans)
+{
+	const struct finder_result *r = &ans->result;
+
+	return ans->tenant ? ans->tenant->name : r->chain[r->area].name;
+}
+
+const char *
+finder_why_text(struct rq *q, const struct finder_answer *ans)
+{
+	const struct finder_result *r = &ans->result;
+	const char *place = r->chain[0].name, *who = finder_authority(ans);
+	const char *level =
+		msg(q, arena_printf(q->a, "finder.level.%s", finder_level_name(r->level)));
+
+	switch (r->why) {
+	case FINDER_WHY_RULE:
+		return r->rule->note[0] ? r->rule->note
+					: finder_msg(q, "finder.why.rule", place, who);
+	case FINDER_WHY_LEVEL:
+		return finder_msg(q, "finder.why.level", level, who);
+	case FINDER_WHY_VERBAND:
+		return finder_msg(q, "finder.why.verband", place, who);
+	case FINDER_WHY_KREISFREI:
+		return finder_msg(q, "finder.why.kreisfrei", who, NULL);
+	case FINDER_WHY_CITY_STATE:
+		return finder_msg(q, "finder.why.city_state", who, NULL);
+	case FINDER_WHY_UP:
+		return finder_msg(q, "finder.why.up", level, who);
+	case FINDER_WHY_ELSEWHERE:
+		break;
+	}
+	return finder_msg(q, "finder.why.elsewhere", level, who);
+}
+
+const char *
+finder_service_url(struct rq *q, const struct finder_answer *ans)
+{
+	if (!ans->tenant || !ans->result.tenant->offers)
+		return "";
+	return finder_tenant_url(
+		q, ans->tenant,
+		arena_printf(q->a, "/leistungen/%s-%s", ans->service.slug, ans->service.leika));
+}
+
+enum finder_level
+finder_area_level(const struct finder_result *r)
+{
+	unsigned lv = r->chain[r->area].levels;
+
+	if (lv & (1u << r->level))
+		return r->level;
+	for (int l = 0; l < FINDER_N_LEVELS; l++)
+		if (lv & (1u << l))
+			return (enum finder_level)l;
+	return r->level;
+}
+
+struct view_val *
+finder_answer_view(struct rq *q, const struct finder_answer *ans)
+{
+	const struct finder_result *r = &ans->result;
+	struct view_val *m = view_map(q->a);
+
+	view_set_text(m, "service", ans->service.title);
+	view_set(m, "place", finder_place_view(q, ans->place));
+	view_set_text(m, "authority", finder_authority(ans));
+	view_set_text(m, "area_level",
+		      msg(q, arena_printf(q->a, "finder.level.%s",
+					  finder_level_name(finder_area_level(r)))));
+	view_set_text(m, "rule",
+		      msg(q, arena_printf(q->a, "finder.rule.%s", finder_why_code(r->why))));
+	view_set_text(m, "why", finder_why_text(q, ans));
+	view_set_text(m, "online_url", ans->online_url);
+	view_set_text(m, "service_url", finder_service_url(q, ans));
+	view_set_text(m, "portal_url", ans->tenant ? finder_tenant_url(q, ans->tenant, "/") : "");
+	view_set_bool(m, "elsewhere", !ans->tenant);
+	view_set_text(m, "bundesportal", FINDER_BUNDESPORTAL);
+	if (ans->tenant && !ans->office) {
+		const struct tenant_contact *c = &ans->tenant->contact;
+
+		view_set_text(m, "street", c->street);
+		view_set_text(m, "postal_code", c->postal_code);
+		view_set_text(m, "city", c->city);
+		view_set_text(m, "phone", c->phone);
+	}
+	return m;
+}
+
+struct view_val *
+finder_office_view(struct rq *q, const struct tenant *t, const struct office *o)
+{
+	struct view_val *m = office_view(q, o);
+
+	view_set_text(m, "url",
+		      finder_tenant_url(q, t, arena_printf(q->a, "/stellen/%s", o->slug)));
+	return m;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* Reading the regions: one Gemeinde by ARS, suggestions by postal code or name. */
+#include "features/regions/region.h"
+
+#include "core/str.h"
+#include "db/db.h"
+
+#include <string.h>
+
+#define COLS                                                                                       \
+	"r.ars, r.ags, r.name, r.display_name, r.typ, r.land, r.land_name, r.rb, r.rb_name, "      \
+	"r.kreis, r.kreis_name, r.kreis_typ, r.verband, r.verband_name, r.verband_typ, "           \
+	"r.population, "
+
+static const char *
+col(struct db_stmt *st, struct arena *a, int i)
+{
+	return arena_strndup(a, db_col_text(st, i), db_col_len(st, i));
+}
+
+static void
+of_row(struct db_stmt *st, struct arena *a, struct region *g)
+{
+	g->ars = col(st, a, 0);
+	g->ags = col(st, a, 1);
+	g->name = col(st, a, 2);
+	g->display_name = col(st, a, 3);
+	g->typ = (int)db_col_int64(st, 4);
+	g->land = col(st, a, 5);
+	g->land_name = col(st, a, 6);
+	g->rb = col(st, a, 7);
+	g->rb_name = col(st, a, 8);
+	g->kreis = col(st, a, 9);
+	g->kreis_name = col(st, a, 10);
+	g->kreis_typ = (int)db_col_int64(st, 11);
+	g->verband = col(st, a, 12);
+	g->verband_name = col(st, a, 13);
+	g->verband_typ = (int)db_col_int64(st, 14);
+	g->population = db_col_int64(st, 15);
+	g->plz = col(st, a, 16);
+}
+
+int
+region_find(struct db *db, const char *ars, struct arena *a, struct region **out, struct err *e)
+{
+	static const char sql[] = "SELECT " COLS "r.plz FROM region r WHERE r.ars = $1";
+	struct db_stmt *st = NULL;
+	int rc;
+
+	if (!region_ars_valid(ars))
+		return err_set(e, ERR_NOTFOUND, NULL, "malformed ars");
+	rc = db_prepare(db, sql, &st, e);
+	if (rc)
+		return rc;
+	db_bind_text(st, 1, ars);
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		*out = arena_calloc(a, 1, sizeof(**out));
+		of_row(st, a, *out);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = err_set(e, ERR_NOTFOUND, NULL, "no region %s", ars);
+	}
+	db_finalize(st);
+	return rc;
+}
+
+/* Of places found by postal code, keep those whose name starts with `name`, if any do. */
+static void
+keep_named(struct region *v, size_t *n, const char *name)
+{
+	char want[REGION_FOLD_MAX], have[REGION_FOLD_MAX];
+	size_t k = 0;
+
+	region_fold(name, want, sizeof(want));
+	for (size_t i = 0; i < *n; i++) {
+		region_fold(v[i].display_name, have, sizeof(have));
+		if (strncmp(have, want, strlen(want)) == 0)
+			v[k++] = v[i];
+	}
+	if (k)
+		*n = k;
+}
+
+int
+region_suggest(struct db *db, const char *q, size_t max, struct arena *a, struct region **out,
+	       size_t *n, struct err *e)
+{
+	static const char by_plz[] =
+		"SELECT " COLS "p.plz FROM region_plz p JOIN region r ON r.ars = p.ars "
+		"WHERE p.plz BETWEEN $1 AND $2 "
+		"ORDER BY p.plz, r.typ >= 65, r.population DESC, r.ars LIMIT $3";
+	static const char by_name[] =
+		"SELECT " COLS "r.plz FROM region r WHERE r.fold2 = $1 AND r.fold LIKE $2 "
+		"ORDER BY r.fold = $3 DESC, r.typ >= 65, r.population DESC, r.ars LIMIT $4";
+	char fold[REGION_FOLD_MAX], lo[6], hi[6];
+	struct str t = str_trim(str_c(q ? q : ""));
+	const char *s = arena_strdup_str(a, t);
+	size_t digits = strspn(s, "0123456789");
+	const char *rest = s + digits;
+	bool by_code = digits >= 2 && digits <= 5 && (!*rest || *rest == ' ');
+	struct db_stmt *st = NULL;
+	int rc;
+
+	*n = 0;
+	*out = arena_calloc(a, max + 1, sizeof(**out));
+	if (by_code) {
+		memcpy(lo, s, digits);
+		memcpy(hi, s, digits);
+		for (size_t i = digits; i < 5; i++) {
+			lo[i] = '0';
+			hi[i] = '9';
+		}
+		lo[5] = hi[5] = '\0';
+		rc = db_prepare(db, by_plz, &st, e);
+		if (rc)
+			return rc;
+		db_bind_text(st, 1, lo);
+		db_bind_text(st, 2, hi);
+		db_bind_int64(st, 3, (int64_t)max);
+	} else {
+		region_fold(s, fold, sizeof(fold));
+		if (strlen(fold) < 2)
+			return 0;
+		rc = db_prepare(db, by_name, &st, e);
+		if (rc)
+			return rc;
+		db_bind_text(st, 1, arena_strndup(a, fold, 2));
+		db_bind_text(st, 2, arena_printf(a, "%s%%", fold));
+		db_bind_text(st, 3, fold);
+		db_bind_int64(st, 4, (int64_t)max);
+	}
+	while ((rc = db_step(st, e)) == DB_ROW && *n < max)
+		of_row(st, a, &(*out)[(*n)++]);
+	db_finalize(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return rc;
+	if (by_code && *rest)
+		keep_named(*out, n, rest); /* "21357 Barum" */
+	return 0;
+}
