@@ -198,6 +198,8 @@ handle(struct rq *q)
 	}
 	if (!guard(q))
 		return;
+	if (q->tenant && q->app->before_tenant)
+		q->app->before_tenant(q);
 	((rq_handler)q->route->fn)(q);
 }
 
