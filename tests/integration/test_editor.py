@@ -157,7 +157,9 @@ def test_post_without_csrf_token_is_refused(s):
 def test_case_worker_may_not_edit(s):
     setup_users(s)
     cem = user(s, "cem")
-    check("Leistungen bearbeiten" not in cem.get("/verwaltung").text, "no editor links")
+    dash = cem.get("/verwaltung").text
+    check("Leistungen bearbeiten" not in dash, "no editor links")
+    check("Angemeldet als Cem bei Stadt Lünen" in dash and "/abmelden" in dash, "who is logged in")
     for path in ("/verwaltung/leistungen", f"/verwaltung/leistungen/{PERSO}",
                  "/verwaltung/protokoll", "/verwaltung/stellen/buergerbuero"):
         check(cem.get(path).status == 403, path)

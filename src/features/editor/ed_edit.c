@@ -335,7 +335,7 @@ ed_edit_register(struct app *app)
 {
 	app_route(app, HTTP_GET, "/verwaltung/leistungen/:key", service_get, ROUTE_STAFF, 0);
 	app_route(app, HTTP_POST, "/verwaltung/leistungen/:key", service_post, ROUTE_STAFF,
-		  512 * 1024);
+		  1024 * 1024);
 	app_route(app, HTTP_GET, "/verwaltung/stellen/:key", office_get, ROUTE_STAFF, 0);
 	app_route(app, HTTP_POST, "/verwaltung/stellen/:key", office_post, ROUTE_STAFF, 64 * 1024);
 }
