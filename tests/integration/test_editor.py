@@ -375,7 +375,8 @@ def audit_log_records_every_change(s):
     page = adm.get("/verwaltung/protokoll")
     check(page.status == 200, page.status)
     for action in ("service.create", "service.save", "service.submit", "service.publish",
-                   "service.schedule", "service.reject", "service.restore", "office.save",
+                   "service.schedule", "service.publish_scheduled", "service.reject",
+                   "service.restore", "office.save",
                    "office.publish"):
         check(f">{action}<" in page.text, action)
     check("Anna" in page.text and "Ben" in page.text, "who")

@@ -203,9 +203,10 @@ reject(struct rq *q, const struct ed_kind *k, const char *subject, const char *t
 
 		ed_error(q, &errors, "kommentar", "ed.err.comment");
 		snap = json_loads(latest->snapshot, 0, NULL);
+		if (!snap)
+			snap = json_object();
 		q->resp->status = 422;
-		render_form(q, k, subject, title, latest, snap ? snap : json_object(), &errors,
-			    false);
+		render_form(q, k, subject, title, latest, snap, &errors, false);
 		json_decref(snap);
 		return;
 	}

@@ -201,35 +201,52 @@ find_due(struct db *db, const struct tenant *t, int64_t now, struct arena *a, st
 	return rc;
 }
 
-/* Claim and apply one due revision in a transaction; another instance may win the claim. */
+/* Set a revision that cannot be applied aside, so it is not retried on every request. */
 static int
-promote(struct db *db, const struct tenant *t, const struct due *d, int64_t now, struct err *e)
+set_aside(struct db *db, const struct tenant *t, const struct due *d, int64_t now, struct err *e)
 {
-	const struct ed_kind *k = ed_kind_of(d->kind);
-	json_t *snap = json_loads(d->snapshot, 0, NULL);
-	int rc;
+	int rc = db_begin(db, e);
 
-	if (!k || !snap) {
-		json_decref(snap);
-		/* Never stored by this program: set it aside rather than retry for ever. */
-		rc = db_begin(db, e);
-		if (rc == 0)
-			rc = ed_rev_move(db, t, d->kind, d->subject, d->num, "scheduled",
-					 "replaced", NULL, now, now, e);
-		return rc == 0 ? db_commit(db, e) : (db_rollback(db), rc);
-	}
-	rc = db_begin(db, e);
 	if (rc == 0)
-		rc = ed_rev_move(db, t, d->kind, d->subject, d->num, "scheduled", "published", NULL,
+		rc = ed_rev_move(db, t, d->kind, d->subject, d->num, "scheduled", "replaced", NULL,
 				 now, now, e);
-	if (rc == 0)
-		rc = k->apply(db, t, d->subject, snap, now, e);
-	json_decref(snap);
 	if (rc) {
 		db_rollback(db);
 		return rc;
 	}
 	return db_commit(db, e);
+}
+
+/*
+ * Claim and apply one due revision in a transaction; another instance may
+ * win the claim (ERR_CONFLICT).  The audit log records it without a user.
+ */
+static int
+promote(struct db *db, const struct tenant *t, const struct due *d, int64_t now, struct arena *a,
+	struct err *e)
+{
+	const struct ed_kind *k = ed_kind_of(d->kind);
+	json_t *snap = json_loads(d->snapshot, 0, NULL);
+	int rc = k && snap ? db_begin(db, e) : ERR_INVALID;
+
+	if (rc == 0)
+		rc = ed_rev_move(db, t, d->kind, d->subject, d->num, "scheduled", "published", NULL,
+				 now, now, e);
+	if (rc == 0)
+		rc = k->apply(db, t, d->subject, snap, now, e);
+	if (rc == 0)
+		rc = audit_log(db, t, 0, arena_printf(a, "%s.publish_scheduled", d->kind),
+			       arena_printf(a, "%s r%lld", d->subject, (long long)d->num), "", e);
+	json_decref(snap);
+	if (rc == 0)
+		return db_commit(db, e);
+	db_rollback(db);
+	if (rc == ERR_INVALID || rc == ERR_NOTFOUND) {
+		log_error("tenant=%s scheduled %s %s r%lld cannot be applied: %s", t->slug, d->kind,
+			  d->subject, (long long)d->num, e->detail);
+		return set_aside(db, t, d, now, e);
+	}
+	return rc;
 }
 
 int
@@ -244,7 +261,7 @@ editor_promote_due(struct db *db, const struct tenant *t, int64_t now, struct er
 
 		rc = find_due(db, t, now, &a, &d, e);
 		if (rc == 0) {
-			rc = promote(db, t, &d, now, e);
+			rc = promote(db, t, &d, now, &a, e);
 			if (rc == ERR_CONFLICT) /* another instance published it */
 				rc = 0;
 			else if (rc == 0)
