@@ -5,12 +5,14 @@ revision history with diff and restore, the audit log, office editing,
 tenant isolation (also with forged ids), CSRF, and hostile input in every
 field escaped on every public and staff page."""
 import json
+import os
 import re
 import sqlite3
 import subprocess
-import urllib.parse
+import tempfile
+import threading
 
-from harness import check, cookies_of, hidden, run_cli, run_module
+from harness import BIN, SHARE, Server, check, cookies_of, hidden, run_cli, run_module
 
 CITY = "/t/luenen"
 DISTRICT = "/t/landkreis-lueneburg"
@@ -284,6 +286,53 @@ def test_scheduled_publication_waits_for_its_time(s):
     check("Sofort" in public_service(s, CITY, key).text, "past time publishes now")
     r = edit(adm, key, "veroeffentlichen", **dict(form_fields(form), publish_at="morgen"))
     check(r.status == 422 and "Datum und Uhrzeit" in r.text, r.status)
+
+
+def twin(s):
+    """A second server on the same database, as a second instance behind a load balancer."""
+    t = Server.__new__(Server)
+    t.db, t.env, t.demo_password = s.db, dict(s.env), s.demo_password
+    t.log = tempfile.NamedTemporaryFile(prefix="rathaus-twin-", suffix=".log", delete=False)
+    e = dict(os.environ, RATHAUS_DB=s.db, RATHAUS_SHARE_DIR=SHARE, RATHAUS_LISTEN="127.0.0.1:0")
+    e.update(t.env)
+    t.proc = subprocess.Popen([BIN, "serve"], stdout=t.log, stderr=t.log, env=e)
+    t.port = t._wait_port()
+    return t
+
+
+def test_two_instances_publish_a_due_revision_exactly_once(s):
+    adm = admin(s)
+    key = rows(s, "SELECT ts.leika FROM tenant_service ts JOIN tenant t ON t.id = ts.tenant_id "
+                  "WHERE t.slug = 'luenen' AND ts.status = 'published' AND ts.leika NOT IN "
+                  f"('{PERSO}', '{BIRTH}') ORDER BY ts.leika DESC LIMIT 1")[0][0]
+    form = adm.get(f"/verwaltung/leistungen/{key}").text
+    r = edit(adm, key, "veroeffentlichen",
+             **dict(form_fields(form), text_notes="Zwei-Instanzen-Test",
+                    publish_at="2098-05-01T10:00"))
+    check(r.status == 303, r.status)
+    other = twin(s)
+    try:
+        rows(s, f"UPDATE revision SET publish_at = 1000 WHERE state = 'scheduled' AND "
+                f"subject = '{key}'")
+        pages = []
+
+        def hit(server):
+            pages.append(public_service(server, CITY, key).text)
+
+        threads = [threading.Thread(target=hit, args=(srv,)) for srv in (s, other) * 6]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        check(len(pages) == 12 and all("Zwei-Instanzen-Test" in p for p in pages),
+              "every answer after the time shows the publication")
+    finally:
+        other.stop()
+    done = rows(s, "SELECT count(*) FROM audit_log WHERE action = 'service.publish_scheduled' "
+                   f"AND detail LIKE '{key} %'")
+    check(done[0][0] == "1", ("applied once", done))
+    states = rows(s, f"SELECT state FROM revision WHERE subject = '{key}' ORDER BY num")
+    check(states[-1][0] == "published", states)
 
 
 def test_overdue_reviews_are_listed(s):
