@@ -73,6 +73,7 @@ render_form(struct rq *q, const struct ed_kind *k, const char *subject, const ch
 	if (errors && errors->n)
 		view_set(q->page, "errors", errors->list);
 	view_set_bool(q->page, "preview", preview);
+	view_set_bool(q->page, "has_preview", k == &ed_service_kind); /* Markdown to show */
 	view_set_bool(q->page, "may_publish",
 		      ed_flow_check(ED_PUBLISH, roles, latest ? latest->state : NULL, mine) == 0);
 	view_set_bool(q->page, "may_reject",
