@@ -534,6 +534,10 @@ def test_invalid_input_gets_a_clear_message_never_a_server_error(s):
         r = edit(adm, PERSO, "speichern", **dict(base, **change))
         check(r.status == 422 and text in r.text, (change.keys(), r.status))
         check('role="alert"' in r.text, "error summary")
+        summary = re.search(r'id="errors">(.*?)</div>\s*</div>', r.text, re.S).group(1)
+        field = re.search(r'href="#([a-z_]+)"', summary).group(1).replace("mode_", "text_")
+        check(re.search(r'id="%s"[^>]* aria-invalid="true" aria-describedby="[^"]*%s-error'
+                        % (field, field), r.text), ("field marked", field))
         assert_neutral(r.text, change)
     # Control characters and invalid UTF-8 are refused before any handler runs.
     for raw in ("text_fees=a%01b", "text_fees=%FF%FE", "name=%C3%28"):

@@ -69,9 +69,10 @@ render_form(struct rq *q, const struct ed_kind *k, const char *subject, const ch
 	const char *done = http_query(q->http, "erledigt");
 
 	ed_page_head(q, k, subject, title, latest);
-	k->form(q, subject, snap, preview);
+	view_set(q->page, "invalid", errors ? errors->by_field : view_map(q->a));
 	if (errors && errors->n)
 		view_set(q->page, "errors", errors->list);
+	k->form(q, subject, snap, preview);
 	view_set_bool(q->page, "preview", preview);
 	view_set_bool(q->page, "has_preview", k == &ed_service_kind); /* Markdown to show */
 	view_set_bool(q->page, "may_publish",
@@ -200,7 +201,7 @@ reject(struct rq *q, const struct ed_kind *k, const char *subject, const char *t
 		return;
 	}
 	if (!comment[0] || strlen(comment) > COMMENT_MAX) {
-		struct ed_errors errors = {view_list(q->a), 0};
+		struct ed_errors errors = {view_list(q->a), view_map(q->a), 0};
 
 		ed_error(q, &errors, "kommentar", "ed.err.comment");
 		snap = json_loads(latest->snapshot, 0, NULL);
@@ -242,7 +243,7 @@ static void
 edit_post(struct rq *q, const struct ed_kind *k)
 {
 	const char *subject = http_param(q->http, "key"), *title = NULL, *aktion, *text;
-	struct ed_errors errors = {view_list(q->a), 0};
+	struct ed_errors errors = {view_list(q->a), view_map(q->a), 0};
 	struct ed_rev latest;
 	bool has_latest, same, mine;
 	int64_t now = (int64_t)time(NULL), publish_at = 0, num = 0;

@@ -12,9 +12,10 @@
 
 #include <jansson.h>
 
-/* Problems found in a posted form: a list of {field, text} for the page. */
+/* Problems found in a posted form: a list of {field, text} and the first text per field. */
 struct ed_errors {
 	struct view_val *list;
+	struct view_val *by_field;
 	int n;
 };
 
@@ -80,6 +81,8 @@ const struct ed_kind *ed_kind_of(const char *name);
 const char *ed_msg(struct rq *q, const char *key);
 /* Add {field, text} with message `key` to `errors`. */
 void ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *key);
+/* Copy the page's error text at `path` ("invalid.<field>") to `m`'s "error", if any. */
+void ed_field_error(struct rq *q, struct view_val *m, const char *path);
 /* The form field `name`, trimmed of surrounding blanks, "" when absent. */
 const char *ed_field(struct rq *q, const char *name);
 /* True when `s` is an absolute http(s) URL without blanks or quotes. */

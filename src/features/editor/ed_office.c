@@ -242,6 +242,7 @@ hours_rows(struct rq *q, json_t *hours)
 		int wd = h ? (int)json_integer_value(json_object_get(h, "weekday")) : 0;
 
 		view_set_int(r, "i", (int64_t)i);
+		ed_field_error(q, r, arena_printf(q->a, "invalid.opens_%zu", i));
 		view_set_text(r, "opens", ed_json_str(h, "opens"));
 		view_set_text(r, "closes", ed_json_str(h, "closes"));
 		view_set_text(r, "note", ed_json_str(h, "note"));

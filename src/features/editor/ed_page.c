@@ -28,9 +28,19 @@ ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *
 	struct view_val *m = view_push(errors->list, view_map(q->a));
 
 	errors->n++;
-
 	view_set_text(m, "field", field);
 	view_set_text(m, "text", ed_msg(q, key));
+	if (!view_get(errors->by_field, field))
+		view_set_text(errors->by_field, field, ed_msg(q, key));
+}
+
+void
+ed_field_error(struct rq *q, struct view_val *m, const char *path)
+{
+	const struct view_val *v = view_get(q->page, path);
+
+	if (v && !view_get(m, "error"))
+		view_set(m, "error", (struct view_val *)v);
 }
 
 const char *

@@ -351,6 +351,8 @@ svc_form(struct rq *q, const char *leika, json_t *snap, bool preview)
 		view_set_text(mv, "body", body);
 		view_set_text(mv, "base", base[m]);
 		view_set_bool(mv, "replace", replace);
+		ed_field_error(q, mv, arena_printf(q->a, "invalid.text_%s", svc_module_name(m)));
+		ed_field_error(q, mv, arena_printf(q->a, "invalid.mode_%s", svc_module_name(m)));
 		if (preview) {
 			const char *shown = replace || !base[m][0] ? body
 					    : body[0]
