@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "features/catalog/catalog.h"
+#include "features/editor/editor.h"
 #include "features/finder/finder.h"
 #include "features/home/home.h"
 #include "features/offices/office.h"
@@ -65,6 +66,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	offices_register(app);
 	finder_register(app);
 	staff_register(app);
+	editor_register(app);
 	return 0;
 }
 

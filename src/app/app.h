@@ -26,6 +26,7 @@
 struct db;
 struct db_pool;
 struct metrics;
+struct rq;
 
 struct app {
 	struct config cfg;
@@ -36,6 +37,8 @@ struct app {
 	struct page_cache *pages; /* NULL when page_cache_ttl is 0 */
 	struct metrics *metrics;
 	struct http_server *server; /* while serving */
+	/* Run before the handler of every route of a tenant (scheduled publications), or NULL. */
+	void (*before_tenant)(struct rq *q);
 	char static_dir[CONFIG_STR_MAX + 16];
 };
 

@@ -198,6 +198,9 @@ handle(struct rq *q)
 	}
 	if (!guard(q))
 		return;
+	rq_page_user(q);
+	if (q->tenant && q->app->before_tenant)
+		q->app->before_tenant(q);
 	((rq_handler)q->route->fn)(q);
 }
 

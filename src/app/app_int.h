@@ -11,5 +11,7 @@ struct rq *rq_of(struct http_req *r, struct app *app);
 const char *rq_pick_lang(struct http_req *r);
 /* Fill q->page with what every page shows (tenant, language, user). */
 void rq_page_init(struct rq *q);
+/* Add the logged-in staff user to the page data (the guard finds it after rq_page_init). */
+void rq_page_user(struct rq *q);
 
 #endif

@@ -225,12 +225,19 @@ rq_page_init(struct rq *q)
 		view_set(p, "tenant", tenant_val(q, q->tenant));
 	view_set_text(p, "site_name", q->tenant ? q->tenant->name : "Rathaus");
 	view_set(p, "breadcrumbs", view_list(q->a));
-	if (q->user) {
-		struct view_val *u = view_set(p, "user", view_map(q->a));
+	rq_page_user(q);
+}
 
-		view_set_text(u, "name", q->user->name);
-		view_set_text(u, "email", q->user->email);
-	}
+void
+rq_page_user(struct rq *q)
+{
+	struct view_val *u;
+
+	if (!q->user)
+		return;
+	u = view_set(q->page, "user", view_map(q->a));
+	view_set_text(u, "name", q->user->name);
+	view_set_text(u, "email", q->user->email);
 }
 
 /* Remember an explicit ?lang= choice for later pages. */

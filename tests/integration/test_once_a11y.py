@@ -46,6 +46,43 @@ def public_urls(s):
     return [base + p for p in paths]
 
 
+def staff_pages(s, sid):
+    """name -> HTML of every staff page type, after a few edits so that lists are not empty."""
+    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())}
+    svc = "/t/luenen/verwaltung/leistungen/99008001012000"
+    office = "/t/luenen/verwaltung/stellen/buergerbuero"
+    csrf = hidden(s.get("/t/luenen/verwaltung", headers=cookie).text, "_csrf")
+    for fields in ({"text_fees": "37 Euro.\n\nErmäßigt: 22,80 Euro.", "aktion": "speichern"},
+                   {"text_fees": "37 Euro.\n\nErmäßigt: 22,80 Euro.\n\nBar oder mit Karte.",
+                    "mode_fees": "replace", "review_due": "2021-01-01",
+                    "aktion": "veroeffentlichen"},
+                   {"text_notes": "Bitte einen Termin buchen.", "aktion": "veroeffentlichen",
+                    "publish_at": "2099-01-01T08:00"}):
+        r = s.post_form(svc, dict(fields, _csrf=csrf), cookies=sid)
+        check(r.status == 303, r.status)
+    r = s.post_form(office, {"_csrf": csrf, "aktion": "speichern", "name": "Bürgerbüro",
+                             "day_0": "1", "opens_0": "08:00", "closes_0": "12:30"}, cookies=sid)
+    check(r.status == 303, r.status)
+    pages = {}
+    for name, path in (("staff", "/t/luenen/verwaltung"),
+                       ("staff-services", "/t/luenen/verwaltung/leistungen?status=published"),
+                       ("staff-service", svc), ("staff-history", svc + "/versionen?nr=2"),
+                       ("staff-offices", "/t/luenen/verwaltung/stellen"),
+                       ("staff-office", office), ("staff-audit", "/t/luenen/verwaltung/protokoll")):
+        r = s.get(path, headers=cookie)
+        check(r.status == 200, (path, r.status))
+        pages[name] = r.text
+    r = s.post_form(svc, {"_csrf": csrf, "aktion": "vorschau", "text_short": "**Kurz** und gut."},
+                    cookies=sid)
+    check(r.status == 200 and "Vorschau" in r.text, r.status)
+    pages["staff-preview"] = r.text
+    r = s.post_form(svc, {"_csrf": csrf, "aktion": "speichern", "online_url": "javascript:x"},
+                    cookies=sid)
+    check(r.status == 422, r.status)
+    pages["staff-invalid"] = r.text
+    return pages
+
+
 def saved_pages(s, www):
     """name -> HTML of pages the checkers cannot load themselves."""
     pages = {}
@@ -66,10 +103,7 @@ def saved_pages(s, www):
                                            "email": "demo@rathaus.example",
                                            "password": s.demo_password}, cookies=jar)
     sid = cookies_of(r)
-    r = s.get("/t/luenen/verwaltung",
-              headers={"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())})
-    check(r.status == 200, r.status)
-    pages["staff"] = r.text
+    pages.update(staff_pages(s, sid))
     os.makedirs(os.path.join(www, "t", "luenen"))
     with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
         f.write(s.get("/t/luenen/theme.css").body)

@@ -2,7 +2,8 @@
 /*
  * Staff login: a form with a CSRF token, Argon2id check, a fresh session id
  * on success, the same answer for every kind of failure, a per-IP rate limit
- * (ROUTE_LOGIN_LIMIT) and an audit entry for each attempt.
+ * (ROUTE_LOGIN_LIMIT) and an audit entry for each attempt.  The start page
+ * /verwaltung is the editor's (src/features/editor/).
  */
 #include "features/staff/staff.h"
 
@@ -92,26 +93,10 @@ logout_post(struct rq *q)
 	rq_redirect(q, "/");
 }
 
-static void
-dashboard(struct rq *q)
-{
-	struct view_val *roles = view_set(q->page, "roles", view_list(q->a));
-
-	for (unsigned r = ROLE_ADMIN; r <= ROLE_CASEWORKER; r <<= 1)
-		if (q->user->roles & r)
-			view_push(roles,
-				  view_text(q->a, view_msg(q->app->view, q->lang,
-							   arena_printf(q->a, "role.%s",
-									auth_role_name(r)))));
-	view_set_text(q->page, "title", view_msg(q->app->view, q->lang, "staff.title"));
-	rq_render(q, "staff");
-}
-
 void
 staff_register(struct app *app)
 {
 	app_route(app, HTTP_GET, "/anmelden", login_get, 0, 0);
 	app_route(app, HTTP_POST, "/anmelden", login_post, ROUTE_LOGIN_LIMIT, 16 * 1024);
 	app_route(app, HTTP_POST, "/abmelden", logout_post, 0, 4096);
-	app_route(app, HTTP_GET, "/verwaltung", dashboard, ROUTE_STAFF, 0);
 }

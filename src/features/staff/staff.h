@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
-/* staff: login and logout of town-hall staff, and their start page. */
+/* staff: login and logout of town-hall staff. */
 #ifndef RATHAUS_STAFF_H
 #define RATHAUS_STAFF_H
 
