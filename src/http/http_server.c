@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -420,14 +421,22 @@ http_server_stop(struct http_server *s, int grace_ms)
 
 	if (!s)
 		return;
+	/*
+	 * New connections are refused at once (shutdown stops a listening
+	 * socket on Linux), but the socket is closed only after the daemon
+	 * stops: the pool's threads drop it from their epoll sets after
+	 * quiesce returns, and a failed epoll_ctl on a closed one is fatal to MHD.
+	 */
 	fd = MHD_quiesce_daemon(s->d);
 	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+		shutdown(fd, SHUT_RDWR);
 	for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(s->d);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
 	free(s);
 }
