@@ -53,55 +53,12 @@ ed_action_parse(const char *s)
 	return -1;
 }
 
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static bool
-digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-/* "YYYY-MM-DD" at the start of `s` into days since 1970-01-01. */
-static bool
-parse_date(const char *s, int64_t *days)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d;
-
-	if (strlen(s) < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
-	    !digits(s + 8, 2))
-		return false;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 2000 || y > 2199 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		return false;
-	*days = days_from_civil(y, m, d);
-	return true;
-}
-
 bool
 ed_date_valid(const char *s)
 {
 	int64_t days;
 
-	return strlen(s) == 10 && parse_date(s, &days);
+	return strlen(s) == 10 && office_parse_date(s, &days);
 }
 
 int
@@ -110,7 +67,7 @@ ed_local_to_utc(const char *s, int64_t *out)
 	int64_t days, local, utc;
 	int minute;
 
-	if (strlen(s) != 16 || s[10] != 'T' || !parse_date(s, &days))
+	if (strlen(s) != 16 || s[10] != 'T' || !office_parse_date(s, &days))
 		return ERR_INVALID;
 	minute = office_parse_time(s + 11);
 	if (minute < 0 || minute >= 24 * 60)

@@ -99,6 +99,12 @@ void office_local_at(int64_t utc, struct office_local *out);
 /* The local date `days` days after 1970-01-01 at midnight. */
 void office_local_day(int64_t days, struct office_local *out);
 
+/*
+ * A real date "YYYY-MM-DD" (years 2000..2199) at the start of `s` into days
+ * since 1970-01-01; false when malformed or not in the calendar.
+ */
+bool office_parse_date(const char *s, int64_t *days);
+
 /* "HH:MM" (00:00..24:00) as minutes; -1 when malformed. */
 int office_parse_time(const char *s);
 
