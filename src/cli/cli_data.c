@@ -255,12 +255,21 @@ run_import(int argc, char **argv, const struct config *cfg)
 {
 	struct db *db = NULL;
 	bool is_export = argc == 4 && strcmp(argv[1], "--export") == 0;
+	bool is_synonyms =
+		argc == 5 && strcmp(argv[1], "synonyms") == 0 && strcmp(argv[3], "--tenant") == 0;
 	const char *kind, *path;
 	int rc;
 
+	if (is_synonyms) {
+		if (cli_open_db(cfg, &db, 1))
+			return CLI_FAIL;
+		rc = cli_import_synonyms(db, argv[2], argv[4]);
+		db_close(db);
+		return rc;
+	}
 	if (argc != 3 && !is_export) {
-		fprintf(stderr, "rathaus import: expected KIND PATH or --export services FILE "
-				"(see --help)\n");
+		fprintf(stderr, "rathaus import: expected KIND PATH, synonyms FILE --tenant SLUG "
+				"or --export services FILE (see --help)\n");
 		return CLI_USAGE;
 	}
 	kind = argv[is_export ? 2 : 1];
@@ -269,7 +278,7 @@ run_import(int argc, char **argv, const struct config *cfg)
 		      : strcmp(kind, "tenants") != 0 && strcmp(kind, "leika") != 0 &&
 				strcmp(kind, "services") != 0 && strcmp(kind, "holidays") != 0) {
 		fprintf(stderr, "rathaus import: unknown kind '%s'; known: %s\n", kind,
-			is_export ? "services" : "tenants, leika, services, holidays");
+			is_export ? "services" : "tenants, leika, services, holidays, synonyms");
 		return CLI_USAGE;
 	}
 	if (cli_open_db(cfg, &db, 1))
@@ -294,6 +303,7 @@ const struct cli_cmd cli_import = {
 	"import",
 	"import data from files (tenants, leika catalogue, services, holidays)",
 	"Usage: rathaus import KIND PATH\n"
+	"       rathaus import synonyms FILE --tenant SLUG\n"
 	"       rathaus import --export services FILE\n\n"
 	"Kinds:\n"
 	"  tenants   a JSON file {\"tenants\": [...]} as data/demo/tenants.json:\n"
@@ -310,7 +320,11 @@ const struct cli_cmd cli_import = {
 	"            entries for unknown services are skipped.\n"
 	"  holidays  a CSV file of public holidays per Land as\n"
 	"            data/feiertage/feiertage_de_laender.csv (datum, land,\n"
-	"            teilgebiet, name); offices close on their Land's holidays.\n\n"
+	"            teilgebiet, name); offices close on their Land's holidays.\n"
+	"  synonyms  a TSV file of the tenant's own search synonyms, lines\n"
+	"            term<TAB>word[,word...] ('#' comments): what citizens type\n"
+	"            and the catalogue's words for it.  Replaces the tenant's\n"
+	"            earlier ones; data/search/synonyms.tsv applies to everyone.\n\n"
 	"--export services FILE writes the stored descriptions to FILE in the\n"
 	"format `import services` reads.\n\n"
 	"Prints what was new, changed and unchanged.  All or nothing: one bad\n"

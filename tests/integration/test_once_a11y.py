@@ -26,7 +26,8 @@ def public_urls(s):
              "/t/luenen/impressum", "/t/luenen/datenschutz", "/t/luenen/barrierefreiheit",
              "/t/samtgemeinde-bardowick/anmelden", "/t/landkreis-lueneburg/?lang=en"]
     paths += ["/t/luenen/leistungen", "/t/luenen/leistungen?buchstabe=P&seite=1",
-              "/t/luenen/leistungen?q=ausweis", "/t/luenen/themen", "/t/luenen/lebenslagen",
+              "/t/luenen/suche?q=ausweis", "/t/luenen/suche?q=f%C3%BCrerschein",
+              "/t/luenen/suche?q=xqzvwkjh", "/t/luenen/suche", "/t/luenen/themen", "/t/luenen/lebenslagen",
               "/t/landkreis-lueneburg/unternehmenslagen"]
     paths += ["/t/luenen/stellen", "/t/luenen/stellen/buergerbuero",
               "/t/landkreis-lueneburg/stellen/kreishaus"]
