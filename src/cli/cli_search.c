@@ -139,8 +139,7 @@ evaluate(struct db *db, const struct tenant *t, const char *path, bool baseline,
 	printf("engine: %s\ntenant: %s\nqueries: %d\n", name, t->slug, ev.queries);
 	if (!baseline)
 		printf("index build: %.1f ms\n", (double)t_build / 1000.0);
-	printf("mean query time: %.3f ms\n",
-	       (double)(clock_mono_us() - t0) / 1000.0 / ev.queries);
+	printf("mean query time: %.3f ms\n", (double)(clock_mono_us() - t0) / 1000.0 / ev.queries);
 	printf("Recall@1 %.3f\nRecall@3 %.3f\nRecall@10 %.3f\n", (double)ev.at1 / ev.queries,
 	       (double)ev.at3 / ev.queries, (double)ev.at10 / ev.queries);
 	printf("MRR@10 %.4f\n", ev.rr / ev.queries);

@@ -6,6 +6,7 @@ server, and bad input never ending in an error page."""
 import json
 import os
 import re
+import subprocess
 import tempfile
 import time
 import urllib.parse
@@ -94,6 +95,18 @@ def test_suggest_json(s):
     check(items and "Hundesteuer" in items[0]["title"] and items[0]["kind"] == "service", items)
     r = s.get(NET + "/api/v1/suggest?q=")
     check(r.status == 200 and json.loads(r.body)["items"] == [], r.text)
+
+
+def test_suggest_matches_openapi_description(s):
+    spec = os.path.join(SHARE, "docs", "openapi.yaml")
+    tool = os.path.join(SHARE, "tests", "tools", "openapi_check.mjs")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("/suggest?q=perso\n/suggest?q=\n/suggest?q=%22%28%2A\n/suggest\n")
+    r = subprocess.run(["node", tool, "responses", spec,
+                        f"http://127.0.0.1:{s.port}{NET}", "--paths", f.name],
+                       capture_output=True, text=True)
+    print(r.stdout[-2000:])
+    check(r.returncode == 0, r.stdout[-2000:])
 
 
 def test_bad_input_is_answered_not_failed(s):

@@ -86,10 +86,10 @@ struct search_result {
 };
 
 struct search_opts {
-	size_t limit;	/* hits wanted */
-	bool prefix;	/* the last word may be unfinished (autocomplete) */
-	bool snippets;	/* make snippets */
-	bool services;	/* only services */
+	size_t limit;  /* hits wanted */
+	bool prefix;   /* the last word may be unfinished (autocomplete) */
+	bool snippets; /* make snippets */
+	bool services; /* only services */
 };
 
 /*
@@ -130,8 +130,8 @@ struct search_cache;
 struct search_cache *search_cache_new(const char *synonyms_path, int poll_s);
 void search_cache_free(struct search_cache *c);
 /* The index of `t`'s scope, held until `a` is released.  0 or ERR_DB / ERR_IO. */
-int search_cache_get(struct search_cache *c, struct db *db, const struct tenant *t,
-		     struct arena *a, const struct search_index **out, struct err *e);
+int search_cache_get(struct search_cache *c, struct db *db, const struct tenant *t, struct arena *a,
+		     const struct search_index **out, struct err *e);
 
 /*
  * Staff synonyms of tenant `t` from a TSV file (term<TAB>word[,word...],

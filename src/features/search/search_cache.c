@@ -88,7 +88,8 @@ fingerprint(struct db *db, char *out, struct err *e)
 	static const char sql[] =
 		"SELECT (SELECT count(*) FROM tenant_service), "
 		"(SELECT COALESCE(max(updated_at), 0) FROM tenant_service), "
-		"(SELECT count(*) FROM service), (SELECT COALESCE(max(updated_at), 0) FROM service), "
+		"(SELECT count(*) FROM service), (SELECT COALESCE(max(updated_at), 0) FROM "
+		"service), "
 		"(SELECT count(*) FROM service_text), (SELECT count(*) FROM service_synonym), "
 		"(SELECT count(*) FROM tenant_service_text), (SELECT count(*) FROM office), "
 		"(SELECT count(*) FROM search_synonym), "
@@ -169,8 +170,7 @@ take(struct search_cache *c, int64_t tenant_id, const char *fp, bool *fresh)
 }
 
 static int
-build(struct search_cache *c, struct db *db, const struct tenant *t, const char *fp,
-      struct err *e)
+build(struct search_cache *c, struct db *db, const struct tenant *t, const char *fp, struct err *e)
 {
 	struct snap *s = xcalloc(1, sizeof(*s)), *old;
 	int64_t t0 = clock_mono_us();
@@ -182,8 +182,8 @@ build(struct search_cache *c, struct db *db, const struct tenant *t, const char 
 	}
 	atomic_init(&s->refs, 1);
 	memcpy(s->fp, fp, FP_MAX);
-	log_info("search index of '%s': %zu services in %lld ms", t->slug,
-		 search_index_size(s->ix), (long long)((clock_mono_us() - t0) / 1000));
+	log_info("search index of '%s': %zu services in %lld ms", t->slug, search_index_size(s->ix),
+		 (long long)((clock_mono_us() - t0) / 1000));
 	pthread_mutex_lock(&c->mu);
 	old = entry_of(c, t->id)->snap;
 	entry_of(c, t->id)->snap = s;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIN_PART 4 /* bytes of a compound part */
+#define MIN_PART 4  /* bytes of a compound part */
 #define SPLIT_MIN 8 /* words shorter than this are not split */
 
 void

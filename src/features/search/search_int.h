@@ -59,9 +59,9 @@ struct search_index {
 	size_t n_docs, cap_docs;
 	struct search_term *terms;
 	size_t n_terms, cap_terms;
-	struct search_map by_key;   /* key -> term */
-	struct search_map by_lower; /* lowercase word -> term */
-	struct search_map by_id;    /* LeiKa key -> doc */
+	struct search_map by_key;	/* key -> term */
+	struct search_map by_lower;	/* lowercase word -> term */
+	struct search_map by_id;	/* LeiKa key -> doc */
 	struct search_prefix *prefixes; /* sorted by fold */
 	size_t n_prefixes;
 	struct search_synonym *syn;
@@ -95,8 +95,8 @@ const char *search_ix_key(const struct search_index *ix, const char *lower, stru
  * first, linking -s-, -es-, -n-, -en-, -e- allowed).  Returns the number of
  * parts, 0 when it does not split.
  */
-size_t search_ix_split(const struct search_index *ix, const char *fold, uint32_t *parts,
-		       size_t max, struct arena *a);
+size_t search_ix_split(const struct search_index *ix, const char *fold, uint32_t *parts, size_t max,
+		       struct arena *a);
 /* The strong term nearest to `key` within a small edit distance, or -1. */
 long search_ix_correct(const struct search_index *ix, const char *key);
 

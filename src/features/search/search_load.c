@@ -21,7 +21,9 @@
  * $1 the tenant, $2 the network whose members count (-1), $3 its parent
  * (-1).  Statements using fewer parameters ignore the others' binds.
  */
-#define IN_SCOPE(col) "(" col " = $1 OR " col " IN (SELECT id FROM tenant WHERE parent_id = $2) OR " col " = $3)"
+#define IN_SCOPE(col)                                                                              \
+	"(" col " = $1 OR " col " IN (SELECT id FROM tenant WHERE parent_id = $2) OR " col " = "   \
+	"$3)"
 
 struct loader {
 	struct search_index *ix;
@@ -48,6 +50,17 @@ run(struct loader *l, const char *sql, void (*row)(struct loader *, struct db_st
 	return rc == DB_DONE ? 0 : rc;
 }
 
+/* The LeiKa and OZG names where they say more than the title. */
+static const char *
+keywords_line(struct arena *a, const char *title, const char *leika_name, const char *ozg)
+{
+	bool show_leika = strcmp(leika_name, title) != 0;
+	bool show_ozg = ozg[0] && strcmp(ozg, title) != 0 && strcmp(ozg, leika_name) != 0;
+
+	return arena_printf(a, "%s%s%s", show_leika ? leika_name : "",
+			    show_leika && show_ozg ? " · " : "", show_ozg ? ozg : "");
+}
+
 static void
 service_row(struct loader *l, struct db_stmt *st)
 {
@@ -63,8 +76,8 @@ service_row(struct loader *l, struct db_stmt *st)
 	search_ix_text(l->ix, d, F_TITLE, db_col_text(st, 1));
 	search_ix_text(l->ix, d, F_KEYWORD, db_col_text(st, 3));
 	search_ix_text(l->ix, d, F_KEYWORD, db_col_text(st, 4));
-	l->ix->docs[d].snippet = arena_printf(&l->ix->mem, "%s · %s", db_col_text(st, 3),
-					      db_col_text(st, 4));
+	l->ix->docs[d].snippet = keywords_line(&l->ix->mem, db_col_text(st, 1), db_col_text(st, 3),
+					       db_col_text(st, 4));
 }
 
 /* Services with attached rows of (leika, text). */
@@ -177,16 +190,18 @@ search_index_load(struct db *db, const struct tenant *t, const char *synonyms,
 		"JOIN tenant tn ON tn.id = ts.tenant_id "
 		"LEFT JOIN ozg_leistung o ON o.id = s.ozg_leistung_id "
 		"WHERE " IN_SCOPE("ts.tenant_id") " AND " SVC_VISIBLE " "
-		"ORDER BY CASE WHEN ts.tenant_id = $1 THEN 0 ELSE 1 END, tn.name, s.leika";
-	static const char synonyms_sql[] =
-		"SELECT leika, term FROM service_synonym";
+						  "ORDER BY CASE WHEN ts.tenant_id = $1 THEN 0 "
+						  "ELSE 1 END, tn.name, s.leika";
+	static const char synonyms_sql[] = "SELECT leika, term FROM service_synonym";
 	static const char texts[] =
 		"SELECT leika, module, body FROM service_text UNION ALL "
 		"SELECT leika, module, body FROM tenant_service_text WHERE tenant_id = $1";
 	static const char offices[] =
 		"SELECT o.slug, o.name, o.street, o.postal_code, o.city, tn.slug FROM office o "
-		"JOIN tenant tn ON tn.id = o.tenant_id WHERE " IN_SCOPE("o.tenant_id") " "
-		"ORDER BY CASE WHEN o.tenant_id = $1 THEN 0 ELSE 1 END, tn.name, o.name";
+		"JOIN tenant tn ON tn.id = o.tenant_id WHERE " IN_SCOPE(
+			"o.tenant_id") " "
+				       "ORDER BY CASE WHEN o.tenant_id = $1 THEN 0 ELSE 1 END, "
+				       "tn.name, o.name";
 	static const char tenant_synonyms[] =
 		"SELECT term, words FROM search_synonym WHERE tenant_id = $1";
 	struct loader l = {search_ix_new(), db, t, e};

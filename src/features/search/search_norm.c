@@ -21,10 +21,10 @@ static struct sb_stemmer *stemmer;
  * the character (×, ÷ separate words).
  */
 static const char *const latin1_lower[64] = {
-	"a", "a", "a", "a", "ä", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-	"d", "n", "o", "o", "o", "o", "ö", "",	"o", "u", "u", "u", "ü", "y", "th", "ss",
-	"a", "a", "a", "a", "ä", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-	"d", "n", "o", "o", "o", "o", "ö", "",	"o", "u", "u", "u", "ü", "y", "th", "y",
+	"a", "a", "a", "a", "ä", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+	"d", "n", "o", "o", "o", "o", "ö",  "",	 "o", "u", "u", "u", "ü", "y", "th", "ss",
+	"a", "a", "a", "a", "ä", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+	"d", "n", "o", "o", "o", "o", "ö",  "",	 "o", "u", "u", "u", "ü", "y", "th", "y",
 };
 
 /* The next code point of s[0..n) at *i, or -1 for an invalid sequence (skips one byte). */

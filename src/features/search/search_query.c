@@ -25,12 +25,12 @@ static const double field_weight[N_FIELDS] = {
 
 /* Words that carry no meaning in a citizen's question. */
 static const char *const stopwords[] = {
-	"am",	"an",	 "auf",	  "aus",   "bei",   "bitte", "das",   "dem",   "den",  "der",
-	"des",	"die",	 "drei",  "du",	   "ein",   "eine",  "einem", "einen", "einer", "eines",
-	"es",	"fuer",	 "gibt",  "hat",   "ich",   "im",    "in",    "ist",   "kann", "man",
-	"mein", "meine", "meinem", "meinen", "meiner", "mir",  "mit",   "muss",  "nach", "oder",
-	"sie",	"the",	 "und",	  "vom",   "von",   "was",   "wer",   "wie",   "wir",  "wo",
-	"zu",	"zum",	 "zur",
+	"am",	 "an",	  "auf",  "aus",  "bei",   "bitte",  "das",    "dem",	 "den",
+	"der",	 "des",	  "die",  "drei", "du",	   "ein",    "eine",   "einem",	 "einen",
+	"einer", "eines", "es",	  "fuer", "gibt",  "hat",    "ich",    "im",	 "in",
+	"ist",	 "kann",  "man",  "mein", "meine", "meinem", "meinen", "meiner", "mir",
+	"mit",	 "muss",  "nach", "oder", "sie",   "the",    "und",    "vom",	 "von",
+	"was",	 "wer",	  "wie",  "wir",  "wo",	   "zu",     "zum",    "zur",
 };
 
 struct alt {
@@ -184,8 +184,8 @@ hit_of(const struct search_doc *d, double score)
 }
 
 static void
-parse(const struct search_index *ix, struct search_word *w, size_t n, bool prefix,
-      struct arena *a, struct parsed *p)
+parse(const struct search_index *ix, struct search_word *w, size_t n, bool prefix, struct arena *a,
+      struct parsed *p)
 {
 	size_t n_words = n;
 

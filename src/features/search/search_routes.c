@@ -136,9 +136,8 @@ suggest(struct rq *q)
 		return;
 	}
 	for (size_t i = 0; i < r.n; i++)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "title",
-						       r.hits[i].title, "url",
-						       hit_url(q, &r.hits[i]), "kind",
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "title", r.hits[i].title,
+						       "url", hit_url(q, &r.hits[i]), "kind",
 						       kind_names[r.hits[i].kind]));
 	rq_json(q, json_pack("{s:s, s:o}", "query", query ? query : "", "items", items));
 }

@@ -15,8 +15,7 @@
 #define LINE_MAX_BYTES 1024
 
 static int
-insert(struct db *db, const struct tenant *t, const char *term, const char *words,
-       struct err *e)
+insert(struct db *db, const struct tenant *t, const char *term, const char *words, struct err *e)
 {
 	static const char sql[] =
 		"INSERT INTO search_synonym (tenant_id, term, words, updated_at) "
@@ -60,8 +59,8 @@ parse_line(char *line, int no, const char *path, char **term, char **words, stru
 	if (!str_valid_text(s))
 		return err_set(e, ERR_INVALID, NULL, "%s:%d: not UTF-8 text", path, no);
 	if (!tab || tab == line || !tab[1] || strchr(tab + 1, '\t'))
-		return err_set(e, ERR_INVALID, NULL,
-			       "%s:%d: expected term<TAB>word[,word...]", path, no);
+		return err_set(e, ERR_INVALID, NULL, "%s:%d: expected term<TAB>word[,word...]",
+			       path, no);
 	*tab = 0;
 	*term = line;
 	*words = tab + 1;
