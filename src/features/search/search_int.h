@@ -41,10 +41,16 @@ struct search_map {
 	size_t n, cap;
 };
 
-/* A colloquial term (keys of its words) and the keys it stands for. */
+#define SEARCH_PHRASE_MAX 4 /* words of a synonym's target phrase that count */
+
+/*
+ * A colloquial term (keys of its words) and the phrases it stands for: the
+ * keys of all phrases in `to`, phrase i having to_len[i] of them.
+ */
 struct search_synonym {
 	const char **from, **to;
-	size_t n_from, n_to;
+	uint8_t *to_len;
+	size_t n_from, n_phrases;
 };
 
 /* A word of the vocabulary in ASCII form, for prefixes. */

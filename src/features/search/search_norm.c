@@ -5,16 +5,49 @@
  * of the lowercase word, then with umlauts and their ae/oe/ue spellings
  * folded to the plain vowel, and a trailing -ung dropped, so "Führerschein",
  * "fuehrerschein" and "Führerscheine" meet, and "Anmeldung" meets "anmelden".
- * Pure: no database, no global state but the stemmer behind a lock.
+ * Pure: no database; each thread has its own stemmer (they are not
+ * thread-safe), freed when the thread ends.
  */
 #include "features/search/search.h"
 
 #include <libstemmer.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
-static pthread_mutex_t stem_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct sb_stemmer *stemmer;
+static pthread_key_t stemmer_key;
+static pthread_once_t stemmer_once = PTHREAD_ONCE_INIT;
+
+static void
+stemmer_free(void *p)
+{
+	sb_stemmer_delete(p);
+}
+
+static void
+stemmer_key_init(void)
+{
+	if (pthread_key_create(&stemmer_key, stemmer_free))
+		abort();
+}
+
+/* This thread's stemmer, or NULL when libstemmer has no German. */
+static struct sb_stemmer *
+stemmer(void)
+{
+	struct sb_stemmer *st;
+
+	pthread_once(&stemmer_once, stemmer_key_init);
+	st = pthread_getspecific(stemmer_key);
+	if (!st) {
+		st = sb_stemmer_new("german", "UTF_8");
+		if (st && pthread_setspecific(stemmer_key, st)) {
+			sb_stemmer_delete(st);
+			st = NULL;
+		}
+	}
+	return st;
+}
 
 /*
  * Lowercase and ASCII forms of the Latin-1 letters U+00C0..U+00FF; "" drops
@@ -130,19 +163,25 @@ all_digits(const char *s)
 const char *
 search_key(const char *lower, struct arena *a)
 {
+	struct sb_stemmer *stm;
 	const sb_symbol *st = NULL;
 	char *key, *o;
 	size_t n;
 
 	if (!lower[0] || all_digits(lower))
 		return arena_strdup(a, lower);
-	pthread_mutex_lock(&stem_mu);
-	if (!stemmer)
-		stemmer = sb_stemmer_new("german", "UTF_8");
-	if (stemmer)
-		st = sb_stemmer_stem(stemmer, (const sb_symbol *)lower, (int)strlen(lower));
-	key = arena_strdup(a, st ? (const char *)st : lower);
-	pthread_mutex_unlock(&stem_mu);
+	/* Nouns in -ung(en) meet their verbs: Anmeldung/anmelden, Verlängerung/verlängern. */
+	n = strlen(lower);
+	if (n >= 9 && strcmp(lower + n - 5, "ungen") == 0)
+		n -= 5;
+	else if (n >= 7 && strcmp(lower + n - 3, "ung") == 0)
+		n -= 3;
+	if (n < strlen(lower) && memcmp(lower + n - 2, "er", 2) == 0 && n >= 6)
+		n -= 2;
+	stm = stemmer();
+	if (stm)
+		st = sb_stemmer_stem(stm, (const sb_symbol *)lower, (int)n);
+	key = st ? arena_strdup(a, (const char *)st) : arena_strndup(a, lower, n);
 	/* Fold umlauts (the stemmer leaves some) and their ae/oe/ue spellings. */
 	o = key;
 	for (const char *p = key; *p;) {
@@ -160,9 +199,6 @@ search_key(const char *lower, struct arena *a)
 		}
 	}
 	*o = 0;
-	n = (size_t)(o - key);
-	if (n >= 7 && strcmp(key + n - 3, "ung") == 0)
-		key[n - 3] = 0;
 	return key;
 }
 

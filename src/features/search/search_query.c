@@ -33,8 +33,10 @@ static const char *const stopwords[] = {
 	"was",	 "wer",	  "wie",  "wir",  "wo",	   "zu",     "zum",    "zur",
 };
 
+/* A term, or a phrase whose terms must all match (a synonym's target). */
 struct alt {
-	uint32_t term;
+	uint32_t term[SEARCH_PHRASE_MAX];
+	uint8_t n;
 	double weight;
 };
 
@@ -53,19 +55,43 @@ is_stopword(const char *fold)
 }
 
 static void
-add_alt(struct group *g, long term, double weight)
+add_phrase(struct group *g, const uint32_t *terms, size_t n, double weight)
 {
-	if (term < 0)
-		return;
 	for (size_t i = 0; i < g->n; i++) {
-		if (g->alt[i].term == (uint32_t)term) {
+		if (g->alt[i].n == n && memcmp(g->alt[i].term, terms, n * sizeof(*terms)) == 0) {
 			if (weight > g->alt[i].weight)
 				g->alt[i].weight = weight;
 			return;
 		}
 	}
-	if (g->n < ALTS_MAX)
-		g->alt[g->n++] = (struct alt){(uint32_t)term, weight};
+	if (g->n < ALTS_MAX && n > 0 && n <= SEARCH_PHRASE_MAX) {
+		memcpy(g->alt[g->n].term, terms, n * sizeof(*terms));
+		g->alt[g->n].n = (uint8_t)n;
+		g->alt[g->n++].weight = weight;
+	}
+}
+
+static void
+add_alt(struct group *g, long term, double weight)
+{
+	uint32_t t = (uint32_t)term;
+
+	if (term >= 0)
+		add_phrase(g, &t, 1, weight);
+}
+
+/* Group words into the comma-separated phrases of `text`; returns their number. */
+static size_t
+phrases(const char *text, const struct search_word *w, size_t n, uint8_t *len)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && memchr(text + w[i - 1].start, ',', w[i].start - w[i - 1].start))
+			k++;
+		len[k]++;
+	}
+	return n ? k + 1 : 0;
 }
 
 void
@@ -83,7 +109,7 @@ search_ix_synonyms(struct search_index *ix, const char *tsv, size_t len)
 		tab = memchr(p, '\t', (size_t)(line_end - p));
 		if (*p != '#' && tab) {
 			nf = search_words(p, (size_t)(tab - p), SEARCH_WORDS_MAX, &ix->mem, &from);
-			nt = search_words(tab + 1, (size_t)(line_end - tab - 1), 16, &ix->mem, &to);
+			nt = search_words(tab + 1, (size_t)(line_end - tab - 1), 32, &ix->mem, &to);
 			if (nf && nt) {
 				if (ix->n_syn == ix->cap_syn) {
 					ix->cap_syn = ix->cap_syn ? 2 * ix->cap_syn : 64;
@@ -94,12 +120,13 @@ search_ix_synonyms(struct search_index *ix, const char *tsv, size_t len)
 				s = &ix->syn[ix->n_syn++];
 				s->from = arena_alloc(&ix->mem, nf * sizeof(*s->from));
 				s->to = arena_alloc(&ix->mem, nt * sizeof(*s->to));
+				s->to_len = arena_calloc(&ix->mem, nt, sizeof(*s->to_len));
 				for (size_t i = 0; i < nf; i++)
 					s->from[i] = from[i].key;
 				for (size_t i = 0; i < nt; i++)
 					s->to[i] = to[i].key;
 				s->n_from = nf;
-				s->n_to = nt;
+				s->n_phrases = phrases(tab + 1, to, nt, s->to_len);
 			}
 		}
 		p = line_end + 1;
@@ -119,9 +146,20 @@ expand_synonyms(const struct search_index *ix, const struct search_word *w, size
 			match = strcmp(sy->from[k], w[i + k].key) == 0;
 		if (!match)
 			continue;
-		for (size_t k = 0; k < sy->n_from; k++)
-			for (size_t j = 0; j < sy->n_to; j++)
-				add_alt(&g[i + k], search_ix_term(ix, sy->to[j]), 0.9);
+		for (size_t ph = 0, at = 0; ph < sy->n_phrases; at += sy->to_len[ph++]) {
+			uint32_t terms[SEARCH_PHRASE_MAX];
+			size_t n_terms = 0;
+			bool known = true;
+
+			for (size_t j = 0; j < sy->to_len[ph] && n_terms < SEARCH_PHRASE_MAX; j++) {
+				long t = search_ix_term(ix, sy->to[at + j]);
+
+				known = known && t >= 0;
+				terms[n_terms++] = (uint32_t)t;
+			}
+			for (size_t k = 0; known && k < sy->n_from; k++)
+				add_phrase(&g[i + k], terms, n_terms, 0.9);
+		}
 	}
 }
 
@@ -167,7 +205,7 @@ struct parsed {
 	size_t n;
 	const char *shown[SEARCH_WORDS_MAX]; /* the query's words, corrected */
 	bool corrected;
-	const char *keys[GROUPS_MAX * ALTS_MAX];
+	const char *keys[GROUPS_MAX * ALTS_MAX * SEARCH_PHRASE_MAX];
 	size_t n_keys;
 	const char *query_keys; /* the words' keys joined by spaces */
 };
@@ -237,7 +275,8 @@ parse(const struct search_index *ix, struct search_word *w, size_t n, bool prefi
 	p->n_keys = 0;
 	for (size_t i = 0; i < p->n; i++)
 		for (size_t j = 0; j < p->g[i].n; j++)
-			p->keys[p->n_keys++] = ix->terms[p->g[i].alt[j].term].key;
+			for (size_t k = 0; k < p->g[i].alt[j].n; k++)
+				p->keys[p->n_keys++] = ix->terms[p->g[i].alt[j].term[k]].key;
 }
 
 static double
@@ -276,47 +315,88 @@ by_score(const void *x, const void *y)
 	return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
 
+/* Per-query work arrays, one slot per document. */
+struct work {
+	double *total, *cur, *phrase;
+	uint8_t *hits, *mask;
+	uint32_t *touched, *in_phrase, *seen;
+	size_t n_touched, n_seen;
+};
+
+/*
+ * Score alternative `al` into w->cur (the group's best per document): a
+ * phrase counts only where all its terms occur, with the sum of their scores.
+ */
+static void
+score_alt(const struct search_index *ix, const struct alt *al, struct work *w)
+{
+	size_t n_in = 0;
+	uint8_t all = (uint8_t)((1u << al->n) - 1);
+
+	for (size_t k = 0; k < al->n; k++) {
+		const struct search_term *tm = &ix->terms[al->term[k]];
+		double f = al->weight * idf(ix, tm);
+
+		for (uint32_t j = 0; j < tm->n; j++) {
+			uint32_t d = tm->p[j].doc;
+
+			if (w->mask[d] == 0)
+				w->in_phrase[n_in++] = d;
+			w->mask[d] |= (uint8_t)(1u << k);
+			w->phrase[d] += f * bm25(ix, &tm->p[j]);
+		}
+	}
+	for (size_t j = 0; j < n_in; j++) {
+		uint32_t d = w->in_phrase[j];
+
+		if (w->mask[d] == all) {
+			if (w->cur[d] == 0)
+				w->touched[w->n_touched++] = d;
+			if (w->phrase[d] > w->cur[d])
+				w->cur[d] = w->phrase[d];
+		}
+		w->mask[d] = 0;
+		w->phrase[d] = 0;
+	}
+}
+
 /* Scores of every document touched, summed over groups; matches counted per doc. */
 static size_t
 score_all(const struct search_index *ix, const struct parsed *p, struct arena *a,
 	  struct scored **out)
 {
-	double *total = arena_calloc(a, ix->n_docs + 1, sizeof(*total));
-	double *cur = arena_calloc(a, ix->n_docs + 1, sizeof(*cur));
-	uint8_t *hits = arena_calloc(a, ix->n_docs + 1, 1);
-	uint32_t *touched = arena_alloc(a, (ix->n_docs + 1) * sizeof(*touched));
-	uint32_t *seen = arena_alloc(a, (ix->n_docs + 1) * sizeof(*seen));
-	size_t n_seen = 0, n_groups = 0;
+	size_t nd = ix->n_docs + 1, n_groups = 0;
+	struct work w = {
+		.total = arena_calloc(a, nd, sizeof(double)),
+		.cur = arena_calloc(a, nd, sizeof(double)),
+		.phrase = arena_calloc(a, nd, sizeof(double)),
+		.hits = arena_calloc(a, nd, 1),
+		.mask = arena_calloc(a, nd, 1),
+		.touched = arena_alloc(a, nd * sizeof(uint32_t)),
+		.in_phrase = arena_alloc(a, nd * sizeof(uint32_t)),
+		.seen = arena_alloc(a, nd * sizeof(uint32_t)),
+	};
+	double *total = w.total;
+	uint8_t *hits = w.hits;
+	uint32_t *seen = w.seen;
+	size_t n_seen = 0;
 	struct scored *v;
 
 	for (size_t g = 0; g < p->n; g++) {
-		size_t n_touched = 0;
-
 		if (p->g[g].n == 0)
 			continue;
 		n_groups++;
-		for (size_t k = 0; k < p->g[g].n; k++) {
-			const struct search_term *tm = &ix->terms[p->g[g].alt[k].term];
-			double w = p->g[g].alt[k].weight * idf(ix, tm);
+		w.n_touched = 0;
+		for (size_t k = 0; k < p->g[g].n; k++)
+			score_alt(ix, &p->g[g].alt[k], &w);
+		for (size_t j = 0; j < w.n_touched; j++) {
+			uint32_t d = w.touched[j];
 
-			for (uint32_t j = 0; j < tm->n; j++) {
-				uint32_t d = tm->p[j].doc;
-				double s = w * bm25(ix, &tm->p[j]);
-
-				if (cur[d] == 0)
-					touched[n_touched++] = d;
-				if (s > cur[d])
-					cur[d] = s;
-			}
-		}
-		for (size_t j = 0; j < n_touched; j++) {
-			uint32_t d = touched[j];
-
-			if (hits[d] == 0 && total[d] == 0)
+			if (hits[d] == 0)
 				seen[n_seen++] = d;
-			total[d] += cur[d];
+			total[d] += w.cur[d];
 			hits[d]++;
-			cur[d] = 0;
+			w.cur[d] = 0;
 		}
 	}
 	v = arena_alloc(a, (n_seen + 1) * sizeof(*v));

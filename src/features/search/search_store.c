@@ -83,7 +83,7 @@ search_synonyms_import(struct db *db, const struct tenant *t, const char *path, 
 		rc = clear(db, t, e);
 	while (rc == 0 && fgets(line, sizeof(line), f)) {
 		size_t len = strlen(line);
-		char *term, *words;
+		char *term = NULL, *words = NULL;
 
 		no++;
 		if (len > LINE_MAX_BYTES) {
