@@ -64,6 +64,15 @@ def saved_pages(s, www):
               headers={"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())})
     check(r.status == 200, r.status)
     pages["staff"] = r.text
+    r = s.get("/t/luenen/verwaltung/suchbegriffe",
+              headers={"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())})
+    check(r.status == 200, r.status)
+    pages["staff-synonyms"] = r.text
+    r = s.post_form("/t/luenen/verwaltung/suchbegriffe",
+                    {"_csrf": hidden(r.text, "_csrf"), "synonyms": "ohne Tabulator"},
+                    cookies=sid)
+    check(r.status == 422, r.status)
+    pages["staff-synonyms-error"] = r.text
     os.makedirs(os.path.join(www, "t", "luenen"))
     with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
         f.write(s.get("/t/luenen/theme.css").body)

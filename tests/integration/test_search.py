@@ -11,7 +11,7 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import SHARE, check, run_cli, run_module
+from harness import SHARE, check, cookies_of, hidden, run_cli, run_module
 
 NET = "/t/landkreis-lueneburg"
 CITY = "/t/hansestadt-lueneburg"
@@ -139,6 +139,43 @@ def test_staff_synonyms_reach_the_running_server(s):
     r = run_cli(["import", "synonyms", f.name, "--tenant", "landkreis-lueneburg"], s.db,
                 check=False)
     check(r.returncode == 1 and ":1:" in r.stderr, r.stderr)
+
+
+def login(s, base, email, password):
+    r = s.get(base + "/anmelden")
+    jar = cookies_of(r)
+    r = s.post_form(base + "/anmelden", {"_csrf": hidden(r.text, "_csrf"), "email": email,
+                                           "password": password}, cookies=jar)
+    check(r.status == 303, r.status)
+    return cookies_of(r)
+
+
+def test_staff_edit_synonyms_on_their_page(s):
+    page = "/t/luenen/verwaltung/suchbegriffe"
+    check(s.get(page).status == 303, "login needed")
+    sid = login(s, "/t/luenen", "demo@rathaus.example", s.demo_password)
+    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())}
+    r = s.get(page, headers=cookie)
+    check(r.status == 200 and "<textarea" in r.text, r.status)
+    token = hidden(r.text, "_csrf")
+    r = s.post_form(page, {"_csrf": token, "synonyms": "# Notiz\nzeile ohne tab\n"}, cookies=sid)
+    check(r.status == 422 and "(Zeile 2)" in r.text and "zeile ohne tab" in r.text, r.status)
+    r = s.post_form(page, {"_csrf": token, "synonyms": "miezensteuer\thundesteuer,<b>x</b>\r\n"},
+                    cookies=sid)
+    check(r.status == 303 and "gespeichert" in r.header("Location"), r.status)
+    r = s.get(page + "?gespeichert=1", headers=cookie)
+    check("&lt;b&gt;x" in r.text and "<b>x" not in r.text, "stored and escaped")
+    time.sleep(1.2)
+    r = s.get(q("/t/luenen", "miezensteuer"))
+    check("Hundesteuer" in r.text, "the search knows it")
+    r = s.post_form(page, {"_csrf": "falsch", "synonyms": ""}, cookies=sid)
+    check(r.status == 403, r.status)
+    # A case worker may not change them.
+    run_cli(["user", "add", "--email", "sb@luenen.example", "--tenant", "luenen",
+             "--role", "caseworker"], s.db, stdin="ein langes Passwort 2\n")
+    sid = login(s, "/t/luenen", "sb@luenen.example", "ein langes Passwort 2")
+    r = s.get(page, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())})
+    check(r.status == 403, r.status)
 
 
 if __name__ == "__main__":

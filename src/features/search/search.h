@@ -134,12 +134,22 @@ int search_cache_get(struct search_cache *c, struct db *db, const struct tenant 
 		     const struct search_index **out, struct err *e);
 
 /*
- * Staff synonyms of tenant `t` from a TSV file (term<TAB>word[,word...],
- * '#' comments), replacing the tenant's earlier ones.  *n counts rows.
- * Returns 0, ERR_INVALID with the line in `e`, ERR_IO or ERR_DB.
+ * A tenant's own synonyms, lines term<TAB>phrase[,phrase...] with '#'
+ * comments (data/search/README.md), at most SYNONYMS_MAX bytes.
+ *
+ * search_synonyms_save() replaces tenant `t`'s synonyms with those of
+ * `text` (`len` bytes), all or nothing; *n counts them.  Returns 0,
+ * ERR_INVALID (*line_no names the bad line, e->user the message key) or ERR_DB.
+ * search_synonyms_import() does the same from file `path` (ERR_IO too).
+ * search_synonyms_text() gives them back as such text, in `a`.
  */
+#define SYNONYMS_MAX (64 * 1024)
+int search_synonyms_save(struct db *db, const struct tenant *t, const char *text, size_t len,
+			 int *n, int *line_no, struct err *e) MUST_CHECK;
 int search_synonyms_import(struct db *db, const struct tenant *t, const char *path, int *n,
 			   struct err *e) MUST_CHECK;
+int search_synonyms_text(struct db *db, const struct tenant *t, struct arena *a, const char **out,
+			 struct err *e);
 
 /*
  * The baseline for measurements: the database's own full-text search
@@ -152,7 +162,7 @@ int search_baseline(struct db *db, const struct tenant *t, const char *query, si
 		    struct arena *a, const char ***keys, size_t *n, const char **name,
 		    struct err *e) MUST_CHECK;
 
-/* Register /suche and /api/v1/suggest; called by app_init(). */
+/* Register /suche, /api/v1/suggest and the staff page; called by app_init(). */
 void search_register(struct app *app);
 
 #endif

@@ -110,4 +110,7 @@ long search_ix_correct(const struct search_index *ix, const char *key);
 void search_snippet(const struct search_index *ix, const struct search_doc *d, const char **keys,
 		    size_t n_keys, struct arena *a, struct search_hit *h);
 
+/* The staff page (search_staff.c). */
+void search_staff_register(struct app *app);
+
 #endif

@@ -5,7 +5,7 @@
  * too long or fruitless queries; and /api/v1/suggest?q= (JSON) for the
  * search box's autocomplete.
  */
-#include "features/search/search.h"
+#include "features/search/search_int.h"
 
 #include "app/app.h"
 
@@ -147,4 +147,5 @@ search_register(struct app *app)
 {
 	app_route(app, HTTP_GET, "/suche", search_page, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/api/v1/suggest", suggest, ROUTE_CACHE, 0);
+	search_staff_register(app);
 }

@@ -5,6 +5,7 @@
  */
 #include "features/search/search_int.h"
 
+#include "core/buf.h"
 #include "db/db.h"
 #include "features/catalog/svc.h"
 
@@ -12,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#define LINE_MAX_BYTES 1024
+#define SYNONYM_LINE_MAX 1024
 
 static int
 insert(struct db *db, const struct tenant *t, const char *term, const char *words, struct err *e)
@@ -51,16 +52,16 @@ clear(struct db *db, const struct tenant *t, struct err *e)
 
 /* One line "term<TAB>word[,word...]" checked; 0 or ERR_INVALID. */
 static int
-parse_line(char *line, int no, const char *path, char **term, char **words, struct err *e)
+parse_line(char *line, int no, char **term, char **words, struct err *e)
 {
 	char *tab = strchr(line, '\t');
-	struct str s = str_c(line);
 
-	if (!str_valid_text(s))
-		return err_set(e, ERR_INVALID, NULL, "%s:%d: not UTF-8 text", path, no);
+	if (!str_valid_text(str_c(line)))
+		return err_set(e, ERR_INVALID, "search.synonyms_bad_text",
+			       "line %d: not UTF-8 text", no);
 	if (!tab || tab == line || !tab[1] || strchr(tab + 1, '\t'))
-		return err_set(e, ERR_INVALID, NULL, "%s:%d: expected term<TAB>word[,word...]",
-			       path, no);
+		return err_set(e, ERR_INVALID, "search.synonyms_bad_line",
+			       "line %d: expected term<TAB>word[,word...]", no);
 	*tab = 0;
 	*term = line;
 	*words = tab + 1;
@@ -68,44 +69,101 @@ parse_line(char *line, int no, const char *path, char **term, char **words, stru
 }
 
 int
-search_synonyms_import(struct db *db, const struct tenant *t, const char *path, int *n,
-		       struct err *e)
+search_synonyms_save(struct db *db, const struct tenant *t, const char *text, size_t len, int *n,
+		     int *line_no, struct err *e)
 {
-	FILE *f = fopen(path, "rb");
-	char line[LINE_MAX_BYTES + 2];
+	const char *p = text, *end = text + len;
+	char line[SYNONYM_LINE_MAX + 1];
 	int rc, no = 0;
 
 	*n = 0;
-	if (!f)
-		return err_set(e, ERR_IO, NULL, "cannot open '%s'", path);
+	*line_no = 0;
 	rc = db_begin(db, e);
 	if (rc == 0)
 		rc = clear(db, t, e);
-	while (rc == 0 && fgets(line, sizeof(line), f)) {
-		size_t len = strlen(line);
+	while (rc == 0 && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = (size_t)((nl ? nl : end) - p);
 		char *term = NULL, *words = NULL;
 
 		no++;
-		if (len > LINE_MAX_BYTES) {
-			rc = err_set(e, ERR_INVALID, NULL, "%s:%d: line too long", path, no);
-			break;
+		while (ll && p[ll - 1] == '\r')
+			ll--;
+		if (ll > SYNONYM_LINE_MAX) {
+			rc = err_set(e, ERR_INVALID, "search.synonyms_long_line",
+				     "line %d: longer than %d bytes", no, SYNONYM_LINE_MAX);
+		} else if (ll && p[0] != '#') {
+			memcpy(line, p, ll);
+			line[ll] = 0;
+			rc = parse_line(line, no, &term, &words, e);
+			if (rc == 0)
+				rc = insert(db, t, term, words, e);
+			if (rc == 0)
+				(*n)++;
 		}
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = 0;
-		if (len == 0 || line[0] == '#')
-			continue;
-		rc = parse_line(line, no, path, &term, &words, e);
-		if (rc == 0)
-			rc = insert(db, t, term, words, e);
-		if (rc == 0)
-			(*n)++;
+		p = nl ? nl + 1 : end;
 	}
-	fclose(f);
 	if (rc) {
+		*line_no = no;
 		db_rollback(db);
 		return rc;
 	}
 	return db_commit(db, e);
+}
+
+int
+search_synonyms_import(struct db *db, const struct tenant *t, const char *path, int *n,
+		       struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	struct buf b;
+	char chunk[4096];
+	size_t got;
+	int rc = 0, line_no;
+
+	*n = 0;
+	if (!f)
+		return err_set(e, ERR_IO, NULL, "cannot open '%s'", path);
+	buf_init(&b, SYNONYMS_MAX);
+	while (rc == 0 && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_add(&b, chunk, got))
+			rc = err_set(e, ERR_INVALID, NULL, "%s: larger than %d bytes", path,
+				     SYNONYMS_MAX);
+	fclose(f);
+	if (rc == 0)
+		rc = search_synonyms_save(db, t, b.p ? b.p : "", b.len, n, &line_no, e);
+	if (rc == ERR_INVALID && line_no)
+		err_set(e, ERR_INVALID, e->user, "%s:%d: %s", path, line_no,
+			e->user && strcmp(e->user, "search.synonyms_long_line") == 0
+				? "line too long"
+				: "expected term<TAB>word[,word...] in UTF-8");
+	buf_release(&b);
+	return rc;
+}
+
+int
+search_synonyms_text(struct db *db, const struct tenant *t, struct arena *a, const char **out,
+		     struct err *e)
+{
+	struct db_stmt *st = NULL;
+	struct buf b;
+	int rc = db_prepare(db,
+			    "SELECT term, words FROM search_synonym WHERE tenant_id = $1 "
+			    "ORDER BY term",
+			    &st, e);
+
+	*out = "";
+	if (rc)
+		return rc;
+	buf_init(&b, 4 * SYNONYMS_MAX);
+	db_bind_int64(st, 1, t->id);
+	while ((rc = db_step(st, e)) == DB_ROW)
+		buf_addf(&b, "%s\t%s\n", db_col_text(st, 0), db_col_text(st, 1));
+	db_finalize(st);
+	if (b.p)
+		*out = arena_strdup(a, b.p);
+	buf_release(&b);
+	return rc == DB_DONE ? 0 : rc;
 }
 
 /* The baseline's query on PostgreSQL: the texts as one german tsvector. */
