@@ -69,7 +69,12 @@ def test_did_you_mean_and_messages(s):
 
 def test_results_are_counted_marked_and_scoped(s):
     r = s.get(q(CITY, "bürgerbüro"))
-    check(re.search(r"\d+ Leistungen, [1-9]\d* Stellen gefunden", r.text), r.text[-1500:])
+    check(re.search(r"\d+ Leistungen, [1-9]\d* Stellen, \d+ Seiten gefunden", r.text),
+          r.text[-1500:])
+    r = s.get(q(CITY, "datenschutzerklärung"))
+    check(f'href="{CITY}/datenschutz"' in r.text and "(Seite)" in r.text, "pages are found")
+    r = s.get(q(CITY, "familie"))
+    check(f'href="{CITY}/themen/' in r.text, "topic pages are found")
     r = s.get(q(CITY, "personalausweis"))
     check("<mark>" in r.text, "matching words are marked")
     # The city does not offer vehicle registration; the district's network does.

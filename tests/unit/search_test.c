@@ -112,7 +112,7 @@ test_distance_counts_edits_and_transpositions(void **state)
 	assert_int_equal(search_distance("a", 1, "abcdef", 6, 2), 3);
 }
 
-/* A small scope: five services, one office, two synonyms. */
+/* A small scope: five services, one office, one page, two synonyms. */
 static struct search_index *
 sample(void)
 {
@@ -142,6 +142,9 @@ sample(void)
 	d = search_ix_doc(ix, SEARCH_OFFICE, "buergerbuero", "Bürgerbüro", "/stellen/buergerbuero",
 			  "stadt");
 	search_ix_text(ix, d, F_TITLE, "Bürgerbüro");
+	d = search_ix_doc(ix, SEARCH_PAGE, "/impressum", "Impressum", "/impressum", "stadt");
+	search_ix_text(ix, d, F_TITLE, "Impressum");
+	search_ix_text(ix, d, F_KEYWORD, "Herausgeber Bürgerbüro");
 	search_ix_synonyms(ix, syn, strlen(syn));
 	search_ix_finish(ix);
 	return ix;
@@ -180,6 +183,9 @@ test_index_answers_german_queries(void **state)
 	assert_string_equal(top(ix, "bürgerbüro", &r), "buergerbuero");
 	assert_int_equal(r.total[SEARCH_OFFICE], 1);
 	assert_int_equal(r.total[SEARCH_SERVICE], 1);
+	assert_int_equal(r.total[SEARCH_PAGE], 1);
+	assert_string_equal(r.hits[2].id, "/impressum"); /* a page after the rest */
+	assert_string_equal(top(ix, "herausgeber", &r), "/impressum");
 	search_index_free(ix);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * search: the citizen search over the services, offices of a tenant's scope.
+ * search: the citizen search over the services, offices and pages (topics,
+ * legal pages) of a tenant's scope.
  *
  * An in-process index per scope (a tenant; a portal network also sees the
  * services of its members and its parent), built from the database and
@@ -58,7 +59,7 @@ const char *search_key(const char *lower, struct arena *a);
 int search_distance(const char *a, size_t na, const char *b, size_t nb, int max);
 
 /* Results. */
-enum search_kind { SEARCH_SERVICE, SEARCH_OFFICE, SEARCH_N_KINDS };
+enum search_kind { SEARCH_SERVICE, SEARCH_OFFICE, SEARCH_PAGE, SEARCH_N_KINDS };
 
 /* A piece of a snippet: text, highlighted or not (the caller escapes it). */
 struct search_piece {
@@ -68,7 +69,7 @@ struct search_piece {
 
 struct search_hit {
 	enum search_kind kind;
-	const char *id;	    /* LeiKa key or office slug */
+	const char *id;	    /* LeiKa key, office slug or page path */
 	const char *title;  /* as stored */
 	const char *url;    /* path below the tenant that offers it, e.g. "/leistungen/x-..." */
 	const char *tenant; /* slug of the tenant that offers it */

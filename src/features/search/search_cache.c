@@ -94,7 +94,7 @@ fingerprint(struct db *db, char *out, struct err *e)
 		"(SELECT count(*) FROM tenant_service_text), (SELECT count(*) FROM office), "
 		"(SELECT count(*) FROM search_synonym), "
 		"(SELECT COALESCE(max(updated_at), 0) FROM search_synonym), "
-		"(SELECT count(*) FROM tenant)";
+		"(SELECT count(*) FROM tenant), (SELECT count(*) FROM tenant_topic)";
 	struct db_stmt *st = NULL;
 	int rc = db_prepare(db, sql, &st, e);
 
@@ -105,7 +105,7 @@ fingerprint(struct db *db, char *out, struct err *e)
 		size_t at = 0;
 
 		out[0] = 0;
-		for (int i = 0; i < 11 && at < FP_MAX - 24; i++)
+		for (int i = 0; i < 12 && at < FP_MAX - 24; i++)
 			at += (size_t)snprintf(out + at, FP_MAX - at, "%lld.",
 					       (long long)db_col_int64(st, i));
 		rc = 0;

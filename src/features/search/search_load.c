@@ -3,8 +3,9 @@
  * Building a scope's index from the database: the services the catalogue
  * shows publicly (svc.h's SVC_VISIBLE) of the tenant and, for a portal
  * network, of its members and its parent; their titles, synonyms, LeiKa
- * and OZG names, text modules; the scope's offices; the synonyms file and
- * the tenant's own synonyms.
+ * and OZG names, text modules; the scope's offices; the tenant's topic pages
+ * and the pages every tenant has; the synonyms file and the tenant's own
+ * synonyms.
  */
 #include "features/search/search_int.h"
 
@@ -148,6 +149,58 @@ office_row(struct loader *l, struct db_stmt *st)
 					      db_col_text(st, 3), db_col_text(st, 4));
 }
 
+/* Topic pages of the tenant itself, by kind. */
+static void
+topic_row(struct loader *l, struct db_stmt *st)
+{
+	static const struct {
+		const char *kind, *path, *words;
+	} kinds[] = {
+		{"themenfeld", "/themen", "Thema Themen"},
+		{"lebenslage", "/lebenslagen", "Lebenslage Lebenslagen"},
+		{"unternehmenslage", "/unternehmenslagen", "Unternehmenslage Unternehmen"},
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char url[256];
+		uint32_t d;
+
+		if (strcmp(db_col_text(st, 0), kinds[i].kind) != 0)
+			continue;
+		snprintf(url, sizeof(url), "%s/%s", kinds[i].path, db_col_text(st, 1));
+		d = search_ix_doc(l->ix, SEARCH_PAGE, url, db_col_text(st, 2), url, l->t->slug);
+		search_ix_text(l->ix, d, F_TITLE, db_col_text(st, 2));
+		search_ix_text(l->ix, d, F_KEYWORD, kinds[i].words);
+	}
+}
+
+/* The pages every tenant has, with words people look for them by. */
+static void
+fixed_pages(struct loader *l)
+{
+	static const struct {
+		const char *path, *title, *words;
+	} pages[] = {
+		{"/leistungen", "Leistungen A–Z",
+		 "alle Leistungen Übersicht Liste Dienstleistungen"},
+		{"/stellen", "Stellen und Ansprechpartner",
+		 "Ämter Behörden Öffnungszeiten Kontakt Adresse Telefon"},
+		{"/impressum", "Impressum", "Anbieter Herausgeber Kontakt Verantwortlich"},
+		{"/datenschutz", "Datenschutz",
+		 "Datenschutzerklärung personenbezogene Daten DSGVO Cookies"},
+		{"/barrierefreiheit", "Erklärung zur Barrierefreiheit",
+		 "barrierefrei Barriere Zugänglichkeit Leichte Sprache"},
+	};
+
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		uint32_t d = search_ix_doc(l->ix, SEARCH_PAGE, pages[i].path, pages[i].title,
+					   pages[i].path, l->t->slug);
+
+		search_ix_text(l->ix, d, F_TITLE, pages[i].title);
+		search_ix_text(l->ix, d, F_KEYWORD, pages[i].words);
+	}
+}
+
 static void
 tenant_synonym_row(struct loader *l, struct db_stmt *st)
 {
@@ -202,6 +255,8 @@ search_index_load(struct db *db, const struct tenant *t, const char *synonyms,
 			"o.tenant_id") " "
 				       "ORDER BY CASE WHEN o.tenant_id = $1 THEN 0 ELSE 1 END, "
 				       "tn.name, o.name";
+	static const char topics[] =
+		"SELECT kind, slug, name FROM tenant_topic WHERE tenant_id = $1 ORDER BY name";
 	static const char tenant_synonyms[] =
 		"SELECT term, words FROM search_synonym WHERE tenant_id = $1";
 	struct loader l = {search_ix_new(), db, t, e};
@@ -214,6 +269,8 @@ search_index_load(struct db *db, const struct tenant *t, const char *synonyms,
 	if (rc == 0)
 		rc = run(&l, offices, office_row);
 	if (rc == 0)
+		rc = run(&l, topics, topic_row);
+	if (rc == 0)
 		rc = run(&l, tenant_synonyms, tenant_synonym_row);
 	if (rc == 0 && synonyms)
 		rc = read_synonyms(l.ix, synonyms, e);
@@ -221,6 +278,7 @@ search_index_load(struct db *db, const struct tenant *t, const char *synonyms,
 		search_index_free(l.ix);
 		return rc;
 	}
+	fixed_pages(&l);
 	search_ix_finish(l.ix);
 	*out = l.ix;
 	return 0;

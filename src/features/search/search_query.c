@@ -408,6 +408,9 @@ score_all(const struct search_index *ix, const struct parsed *p, struct arena *a
 		v[j].score = total[d] * coord * coord;
 		if (ix->docs[d].title_keys[0] && strcmp(ix->docs[d].title_keys, p->query_keys) == 0)
 			v[j].score *= 1.5;
+		/* Pages lead to lists; a service or office that matches as well goes first. */
+		if (ix->docs[d].kind == SEARCH_PAGE)
+			v[j].score *= 0.6;
 		/* A tiny preference for short (general) titles among equals. */
 		v[j].score *= 1.0 - 0.001 * (double)(ix->docs[d].len[F_TITLE] > 20
 							     ? 20

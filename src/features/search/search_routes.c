@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The search pages: /suche?q= with results counted by kind, snippets with
+ * The search pages: /suche?q= with services, offices and pages counted by kind, snippets with
  * the matching words marked, "did you mean" and clear messages for empty,
  * too long or fruitless queries; and /api/v1/suggest?q= (JSON) for the
  * search box's autocomplete.
@@ -15,7 +15,7 @@
 #define PAGE_HITS 30
 #define SUGGEST_HITS 8
 
-static const char *const kind_names[SEARCH_N_KINDS] = {"service", "office"};
+static const char *const kind_names[SEARCH_N_KINDS] = {"service", "office", "page"};
 
 /* The address of a hit: below this tenant, or at the member that offers it. */
 static const char *
@@ -81,6 +81,7 @@ results_view(struct rq *q, const struct search_result *r)
 		view_set_bool(p, "none", true);
 	view_set_int(p, "services", (int64_t)r->total[SEARCH_SERVICE]);
 	view_set_int(p, "offices", (int64_t)r->total[SEARCH_OFFICE]);
+	view_set_int(p, "pages", (int64_t)r->total[SEARCH_PAGE]);
 	view_set_bool(p, "too_long", r->too_long);
 	if (r->did_you_mean) {
 		view_set_text(p, "did_you_mean", r->did_you_mean);
