@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -241,6 +242,36 @@ test_prefix_completes_the_last_word(void **state)
 	search_index_free(ix);
 }
 
+/* More completions than are kept: the most frequent ones, never garbage. */
+static void
+test_prefix_with_many_completions_keeps_the_frequent(void **state)
+{
+	struct search_index *ix = search_ix_new();
+	struct search_opts o = {.limit = 40, .prefix = true};
+	struct search_result r;
+	uint32_t d;
+
+	for (int i = 0; i < 40; i++) {
+		char title[32];
+
+		snprintf(title, sizeof(title), "Perwort%c%c", 'a' + i % 26, 'a' + i / 26);
+		d = search_ix_doc(ix, SEARCH_SERVICE, title, title, "/x", "t");
+		search_ix_text(ix, d, F_TITLE, title);
+	}
+	for (int i = 0; i < 5; i++) { /* one word in six services: the most frequent */
+		d = search_ix_doc(ix, SEARCH_SERVICE, "p", "Personal", "/p", "t");
+		search_ix_text(ix, d, F_TITLE, "Personal");
+	}
+	search_ix_finish(ix);
+	search_run(ix, "per", &o, &a, &r);
+	assert_true(r.n >= 5 && r.n <= 40);
+	for (size_t i = 0; i < r.n; i++)
+		assert_true(r.hits[i].title[0] == 'P');
+	search_run(ix, "perso", &o, &a, &r);
+	assert_int_equal(r.n, 5);
+	search_index_free(ix);
+}
+
 int
 main(void)
 {
@@ -259,6 +290,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_snippets_mark_matching_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefix_completes_the_last_word, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_prefix_with_many_completions_keeps_the_frequent, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -182,10 +182,14 @@ expand_prefix(const struct search_index *ix, const char *fold, struct group *g)
 	for (size_t i = lo; i < ix->n_prefixes && strncmp(ix->prefixes[i].fold, fold, n) == 0;
 	     i++) {
 		uint32_t t = ix->prefixes[i].term;
-		size_t j = nb < PREFIX_MAX ? nb++ : PREFIX_MAX - 1;
+		size_t j;
 
-		if (nb == PREFIX_MAX && ix->terms[best[j]].n >= ix->terms[t].n)
-			continue;
+		if (nb < PREFIX_MAX)
+			j = nb++;
+		else if (ix->terms[best[PREFIX_MAX - 1]].n >= ix->terms[t].n)
+			continue; /* the least frequent kept is more frequent */
+		else
+			j = PREFIX_MAX - 1;
 		best[j] = t;
 		while (j > 0 && ix->terms[best[j - 1]].n < ix->terms[best[j]].n) {
 			uint32_t x = best[j - 1];
