@@ -12,6 +12,7 @@
 #include "features/home/home.h"
 #include "features/offices/office.h"
 #include "features/ops/ops.h"
+#include "features/search/search.h"
 #include "features/staff/staff.h"
 
 #include <pthread.h>
@@ -26,13 +27,15 @@
 #define TENANT_CACHE_TTL_S 5
 /* Memory for reused anonymous pages. */
 #define PAGE_CACHE_BYTES (64u << 20)
+/* Catalogue changes reach every instance's search within this time plus a rebuild. */
+#define SEARCH_POLL_S 1
 /* Expired sessions and old rate-limit windows are deleted this often. */
 #define PURGE_INTERVAL_S 600
 
 int
 app_init(struct app *app, const struct config *cfg, bool with_views, struct err *e)
 {
-	char tpl[CONFIG_STR_MAX + 16], loc[CONFIG_STR_MAX + 16];
+	char tpl[CONFIG_STR_MAX + 16], loc[CONFIG_STR_MAX + 16], syn[CONFIG_STR_MAX + 32];
 	int threads = cfg->threads > 0 ? cfg->threads : 2 * (int)sysconf(_SC_NPROCESSORS_ONLN);
 	int rc;
 
@@ -53,6 +56,8 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	if (cfg->page_cache_ttl_s > 0)
 		app->pages = page_cache_new(cfg->page_cache_ttl_s, PAGE_CACHE_BYTES);
 	snprintf(app->static_dir, sizeof(app->static_dir), "%s/static", cfg->share_dir);
+	snprintf(syn, sizeof(syn), "%s/data/search/synonyms.tsv", cfg->share_dir);
+	app->search = search_cache_new(syn, SEARCH_POLL_S);
 	if (with_views) {
 		snprintf(tpl, sizeof(tpl), "%s/templates", cfg->share_dir);
 		snprintf(loc, sizeof(loc), "%s/locale", cfg->share_dir);
@@ -67,6 +72,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	finder_register(app);
 	staff_register(app);
 	editor_register(app);
+	search_register(app);
 	return 0;
 }
 
@@ -77,6 +83,7 @@ app_release(struct app *app)
 	http_router_free(app->router);
 	tenant_cache_free(app->tenants);
 	page_cache_free(app->pages);
+	search_cache_free(app->search);
 	metrics_free(app->metrics);
 	db_pool_free(app->pool);
 	memset(app, 0, sizeof(*app));

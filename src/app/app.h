@@ -27,6 +27,7 @@ struct db;
 struct db_pool;
 struct metrics;
 struct rq;
+struct search_cache;
 
 struct app {
 	struct config cfg;
@@ -34,7 +35,8 @@ struct app {
 	struct view *view;
 	struct http_router *router;
 	struct tenant_cache *tenants;
-	struct page_cache *pages; /* NULL when page_cache_ttl is 0 */
+	struct page_cache *pages;    /* NULL when page_cache_ttl is 0 */
+	struct search_cache *search; /* the search indexes by scope */
 	struct metrics *metrics;
 	struct http_server *server; /* while serving */
 	/* Run before the handler of every route of a tenant (scheduled publications), or NULL. */

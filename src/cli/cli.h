@@ -25,7 +25,7 @@ int cli_wants_help(int argc, char **argv);
 
 /* Subcommands, one file each. */
 extern const struct cli_cmd cli_serve, cli_migrate, cli_check_config, cli_demo, cli_import,
-	cli_user, cli_backup;
+	cli_user, cli_backup, cli_search_eval;
 
 /* Open the database and apply pending migrations (migrate, demo, import). */
 struct db;
@@ -34,6 +34,8 @@ int cli_open_db(const struct config *cfg, struct db **out, int migrate);
 /* Demo offices of every tenant, and public holidays from CSV (cli_offices.c). */
 int cli_demo_offices(struct db *db);
 int cli_import_holidays(struct db *db, const char *path);
+/* A tenant's own search synonyms from TSV (cli_search.c). */
+int cli_import_synonyms(struct db *db, const char *path, const char *slug);
 
 /*
  * Regions from a directory, timed; the same for the demo unless loaded

@@ -264,9 +264,18 @@ run_import(int argc, char **argv, const struct config *cfg)
 	bool is_export = argc == 4 && strcmp(argv[1], "--export") == 0;
 	bool is_regions = (argc == 2 || argc == 3) && strcmp(argv[1], "regions") == 0;
 	char dir[CONFIG_STR_MAX + 32];
+	bool is_synonyms =
+		argc == 5 && strcmp(argv[1], "synonyms") == 0 && strcmp(argv[3], "--tenant") == 0;
 	const char *kind, *path;
 	int rc;
 
+	if (is_synonyms) {
+		if (cli_open_db(cfg, &db, 1))
+			return CLI_FAIL;
+		rc = cli_import_synonyms(db, argv[2], argv[4]);
+		db_close(db);
+		return rc;
+	}
 	if (is_regions) {
 		snprintf(dir, sizeof(dir), "%s/data/regions", cfg->share_dir);
 		if (cli_open_db(cfg, &db, 1))
@@ -278,8 +287,8 @@ run_import(int argc, char **argv, const struct config *cfg)
 		return rc;
 	}
 	if (argc != 3 && !is_export) {
-		fprintf(stderr, "rathaus import: expected KIND PATH or --export services FILE "
-				"(see --help)\n");
+		fprintf(stderr, "rathaus import: expected KIND PATH, synonyms FILE --tenant SLUG "
+				"or --export services FILE (see --help)\n");
 		return CLI_USAGE;
 	}
 	kind = argv[is_export ? 2 : 1];
@@ -288,7 +297,7 @@ run_import(int argc, char **argv, const struct config *cfg)
 		      : strcmp(kind, "tenants") != 0 && strcmp(kind, "leika") != 0 &&
 				strcmp(kind, "services") != 0 && strcmp(kind, "holidays") != 0) {
 		fprintf(stderr, "rathaus import: unknown kind '%s'; known: %s\n", kind,
-			is_export ? "services" : "tenants, leika, services, holidays, regions");
+			is_export ? "services" : "tenants, leika, services, holidays, regions, synonyms");
 		return CLI_USAGE;
 	}
 	if (cli_open_db(cfg, &db, 1))
@@ -311,9 +320,10 @@ run_import(int argc, char **argv, const struct config *cfg)
 
 const struct cli_cmd cli_import = {
 	"import",
-	"import data from files (tenants, leika catalogue, services, holidays, regions)",
+	"import data from files (tenants, leika catalogue, services, holidays, regions, synonyms)",
 	"Usage: rathaus import KIND PATH\n"
 	"       rathaus import regions [DIR]\n"
+	"       rathaus import synonyms FILE --tenant SLUG\n"
 	"       rathaus import --export services FILE\n\n"
 	"Kinds:\n"
 	"  tenants   a JSON file {\"tenants\": [...]} as data/demo/tenants.json:\n"
@@ -336,6 +346,10 @@ const struct cli_cmd cli_import = {
 	"            kreise.csv) and the postal codes (plz_gemeinde.csv), for the\n"
 	"            responsibility finder.  Replaces the stored regions; prints\n"
 	"            the time taken.\n\n"
+	"  synonyms  a TSV file of the tenant's own search synonyms, lines\n"
+	"            term<TAB>word[,word...] ('#' comments): what citizens type\n"
+	"            and the catalogue's words for it.  Replaces the tenant's\n"
+	"            earlier ones; data/search/synonyms.tsv applies to everyone.\n\n"
 	"--export services FILE writes the stored descriptions to FILE in the\n"
 	"format `import services` reads.\n\n"
 	"Prints what was new, changed and unchanged.  All or nothing: one bad\n"

@@ -50,8 +50,8 @@ def test_az_list_letter_search_and_pages(s):
     check('rel="next"' in r.text, "more than one page")
     r = s.get(CITY + "/leistungen?buchstabe=P")
     check("Personalausweis" in r.text, "letter P lists the ID card")
-    r = s.get(CITY + "/leistungen?q=ausweis")
-    check("Personalausweis" in r.text, "title filter")
+    r = s.get(CITY + "/suche?q=ausweis")
+    check("Personalausweis" in r.text, "search")
     r = s.get(CITY + "/leistungen?seite=abc&buchstabe=%C3%84")
     check(r.status == 200, "bad page and letter fall back")
 
@@ -74,7 +74,7 @@ def test_hostile_texts_are_escaped_in_html_and_json(s):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump({"format": 1, "services": [svc]}, f)
     run_cli(["import", "services", f.name], s.db)
-    r = s.get(CITY + "/leistungen?q=ausweis")
+    r = s.get(CITY + "/suche?q=ausweis")
     page = s.get(s.get(CITY + "/leistungen/" + PERSO).header("Location"))
     for body in (r.text, page.text):
         check(EVIL not in body and "onerror=alert" not in body, "raw script or handler")

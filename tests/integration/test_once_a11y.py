@@ -26,7 +26,8 @@ def public_urls(s):
              "/t/luenen/impressum", "/t/luenen/datenschutz", "/t/luenen/barrierefreiheit",
              "/t/samtgemeinde-bardowick/anmelden", "/t/landkreis-lueneburg/?lang=en"]
     paths += ["/t/luenen/leistungen", "/t/luenen/leistungen?buchstabe=P&seite=1",
-              "/t/luenen/leistungen?q=ausweis", "/t/luenen/themen", "/t/luenen/lebenslagen",
+              "/t/luenen/suche?q=ausweis", "/t/luenen/suche?q=f%C3%BCrerschein",
+              "/t/luenen/suche?q=xqzvwkjh", "/t/luenen/suche", "/t/luenen/themen", "/t/luenen/lebenslagen",
               "/t/landkreis-lueneburg/unternehmenslagen"]
     paths += ["/t/luenen/stellen", "/t/luenen/stellen/buergerbuero",
               "/t/landkreis-lueneburg/stellen/kreishaus"]
@@ -68,7 +69,8 @@ def staff_pages(s, sid):
                        ("staff-services", "/t/luenen/verwaltung/leistungen?status=published"),
                        ("staff-service", svc), ("staff-history", svc + "/versionen?nr=2"),
                        ("staff-offices", "/t/luenen/verwaltung/stellen"),
-                       ("staff-office", office), ("staff-audit", "/t/luenen/verwaltung/protokoll")):
+                       ("staff-office", office), ("staff-audit", "/t/luenen/verwaltung/protokoll"),
+                       ("staff-synonyms", "/t/luenen/verwaltung/suchbegriffe")):
         r = s.get(path, headers=cookie)
         check(r.status == 200, (path, r.status))
         pages[name] = r.text
@@ -80,6 +82,10 @@ def staff_pages(s, sid):
                     cookies=sid)
     check(r.status == 422, r.status)
     pages["staff-invalid"] = r.text
+    r = s.post_form("/t/luenen/verwaltung/suchbegriffe",
+                    {"_csrf": csrf, "synonyms": "ohne Tabulator"}, cookies=sid)
+    check(r.status == 422, r.status)
+    pages["staff-synonyms-error"] = r.text
     return pages
 
 

@@ -88,6 +88,12 @@ int svc_export_descriptions(struct db *db, const char *path, int *n, struct err 
 int svc_offer_levels(struct db *db, const struct tenant *t, const char *levels, int *n,
 		     struct err *e) MUST_CHECK;
 
+/*
+ * The condition under which a row `ts` of tenant_service is shown to the
+ * public: the one place that decides, for lists, pages and the search index.
+ */
+#define SVC_VISIBLE "ts.status = 'published'"
+
 /* Reading what a tenant offers.  Everything lives in arena `a`. */
 
 struct svc_link {

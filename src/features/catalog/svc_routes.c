@@ -17,7 +17,6 @@
 #include <string.h>
 
 #define PAGE_SIZE 50
-#define QUERY_MAX 100 /* characters of a title filter */
 
 /* The LeiKa key at the end of "slug-99008001012000" or the key alone. */
 static const char *
@@ -89,11 +88,13 @@ list_page(struct rq *q)
 	int64_t total, page;
 	int rc;
 
+	if (query && query[0]) {
+		/* Words are searched by the search, which ranks and forgives typos. */
+		rq_redirect(q, arena_printf(q->a, "/suche?q=%s", rq_urlencode(q, query)));
+		return;
+	}
 	if (letter && strlen(letter) == 1 && letter[0] >= 'A' && letter[0] <= 'Z')
 		f.letter = letter[0];
-	if (query && strlen(query) > QUERY_MAX)
-		query = arena_strndup(q->a, query, QUERY_MAX);
-	f.q = query;
 	f.offset = page_of(q, &page);
 	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);
 	if (rc) {

@@ -18,7 +18,7 @@
 	"LEFT JOIN ozg_leistung o ON o.id = s.ozg_leistung_id "                                    \
 	"LEFT JOIN lage l ON l.id = o.lage_id "                                                    \
 	"LEFT JOIN themenfeld tf ON tf.id = l.themenfeld_id "                                      \
-	"WHERE ts.tenant_id = $1 AND ts.status = 'published' "
+	"WHERE ts.tenant_id = $1 AND " SVC_VISIBLE " "
 
 static const char *
 dup(struct arena *a, struct db_stmt *st, int i)
@@ -65,7 +65,7 @@ build(struct query *qy, const struct svc_filter *f, struct arena *a, bool for_co
 	else if (!for_count)
 		buf_adds(&qy->sql, "LEFT JOIN service_text st ON st.leika = s.leika AND "
 				   "st.module = 'short' ");
-	buf_adds(&qy->sql, "WHERE ts.tenant_id = $1 AND ts.status = 'published' ");
+	buf_adds(&qy->sql, "WHERE ts.tenant_id = $1 AND " SVC_VISIBLE " ");
 	if (f->themenfeld) {
 		int i = param(qy, f->themenfeld);
 

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * search: the citizen search over the services, offices and pages (topics,
+ * legal pages) of a tenant's scope.
+ *
+ * An in-process index per scope (a tenant; a portal network also sees the
+ * services of its members and its parent), built from the database and
+ * rebuilt when the catalogue changes, so ranking is the same on SQLite and
+ * PostgreSQL.  German handling: case and umlaut folding (ä = ae, ß = ss),
+ * Snowball stemming, compound splitting and joining, typo correction
+ * against the index's vocabulary, and colloquial synonyms (a data file plus
+ * per-tenant rows staff can extend).
+ *
+ * The normalizer (search_words) is pure and knows nothing of the database;
+ * the index knows nothing of HTTP.
+ */
+#ifndef RATHAUS_SEARCH_H
+#define RATHAUS_SEARCH_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "tenant/tenant.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct app;
+struct db;
+
+#define SEARCH_QUERY_MAX 200 /* bytes of a query that count; the rest is ignored */
+#define SEARCH_WORD_MAX 48   /* bytes of one folded word; longer words are cut */
+#define SEARCH_WORDS_MAX 12  /* words of a query that count */
+
+/* One word of a text, in three forms. */
+struct search_word {
+	const char *lower; /* lowercase, umlauts kept, ß as ss: "führerschein" */
+	const char *fold;  /* ASCII: ä as ae, ß as ss: "fuehrerschein" */
+	const char *key;   /* stemmed and folded, what matching compares: "fuhrerschein" */
+	size_t start, len; /* where the word stands in the input, in bytes */
+};
+
+/*
+ * Split `text` (`len` bytes) into words: runs of letters and digits.
+ * Invalid UTF-8, control characters and punctuation separate words; letters
+ * outside Latin-1 are dropped.  At most `max` words.  Returns the count; the
+ * words live in `a`.
+ */
+size_t search_words(const char *text, size_t len, size_t max, struct arena *a,
+		    struct search_word **out);
+
+/* The key of one word already in `lower` form (for synonyms and splitting). */
+const char *search_key(const char *lower, struct arena *a);
+
+/*
+ * Restricted Damerau-Levenshtein distance of a and b, or max + 1 as soon as
+ * it is certainly larger than `max`.
+ */
+int search_distance(const char *a, size_t na, const char *b, size_t nb, int max);
+
+/* Results. */
+enum search_kind { SEARCH_SERVICE, SEARCH_OFFICE, SEARCH_PAGE, SEARCH_N_KINDS };
+
+/* A piece of a snippet: text, highlighted or not (the caller escapes it). */
+struct search_piece {
+	const char *text;
+	bool mark;
+};
+
+struct search_hit {
+	enum search_kind kind;
+	const char *id;	    /* LeiKa key, office slug or page path */
+	const char *title;  /* as stored */
+	const char *url;    /* path below the tenant that offers it, e.g. "/leistungen/x-..." */
+	const char *tenant; /* slug of the tenant that offers it */
+	double score;
+	struct search_piece *snippet;
+	size_t n_snippet;
+};
+
+struct search_result {
+	struct search_hit *hits; /* best first */
+	size_t n;
+	size_t total[SEARCH_N_KINDS]; /* all matches by kind */
+	const char *did_you_mean;     /* a corrected query, or NULL */
+	bool too_long;		      /* the query was cut */
+};
+
+struct search_opts {
+	size_t limit;  /* hits wanted */
+	bool prefix;   /* the last word may be unfinished (autocomplete) */
+	bool snippets; /* make snippets */
+	bool services; /* only services */
+};
+
+/*
+ * The index of one scope.  Opaque; search_cache_get() hands it out and keeps
+ * it alive until the arena given there is released.
+ */
+struct search_index;
+
+/*
+ * Search `query` (any bytes) in `ix`.  Everything in *out lives in `a`.
+ * Never fails: a query without words gives no hits.
+ */
+void search_run(const struct search_index *ix, const char *query, const struct search_opts *o,
+		struct arena *a, struct search_result *out);
+
+/* Services in the index. */
+size_t search_index_size(const struct search_index *ix);
+
+/*
+ * Build the index of tenant `t`'s scope from the database, with the
+ * synonyms of file `synonyms` (NULL: none).  The caller frees it with
+ * search_index_free().  Returns 0 or ERR_DB / ERR_IO.
+ */
+int search_index_load(struct db *db, const struct tenant *t, const char *synonyms,
+		      struct search_index **out, struct err *e) MUST_CHECK;
+void search_index_free(struct search_index *ix);
+
+/*
+ * A per-process cache of indexes by scope.  At most once per `poll_s`
+ * seconds it reads a fingerprint of the catalogue (counts and newest
+ * changes of services, offers, offices, synonyms); when it changed, the
+ * next request rebuilds the scope's index while other requests keep using
+ * the old one.  Instances sharing a database agree within poll_s plus a
+ * rebuild.  Thread-safe.
+ */
+struct search_cache;
+
+struct search_cache *search_cache_new(const char *synonyms_path, int poll_s);
+void search_cache_free(struct search_cache *c);
+/* The index of `t`'s scope, held until `a` is released.  0 or ERR_DB / ERR_IO. */
+int search_cache_get(struct search_cache *c, struct db *db, const struct tenant *t, struct arena *a,
+		     const struct search_index **out, struct err *e);
+
+/*
+ * A tenant's own synonyms, lines term<TAB>phrase[,phrase...] with '#'
+ * comments (data/search/README.md), at most SYNONYMS_MAX bytes.
+ *
+ * search_synonyms_save() replaces tenant `t`'s synonyms with those of
+ * `text` (`len` bytes), all or nothing; *n counts them.  Returns 0,
+ * ERR_INVALID (*line_no names the bad line, e->user the message key) or ERR_DB.
+ * search_synonyms_import() does the same from file `path` (ERR_IO too).
+ * search_synonyms_text() gives them back as such text, in `a`.
+ */
+#define SYNONYMS_MAX (64 * 1024)
+int search_synonyms_save(struct db *db, const struct tenant *t, const char *text, size_t len,
+			 int *n, int *line_no, struct err *e) MUST_CHECK;
+int search_synonyms_import(struct db *db, const struct tenant *t, const char *path, int *n,
+			   struct err *e) MUST_CHECK;
+int search_synonyms_text(struct db *db, const struct tenant *t, struct arena *a, const char **out,
+			 struct err *e);
+
+/*
+ * The baseline for measurements: the database's own full-text search
+ * (PostgreSQL to_tsvector('german')/plainto_tsquery, SQLite FTS5 unicode61)
+ * over title, synonyms and texts of the scope's services.  Up to `limit`
+ * LeiKa keys, best first, into keys (each a string in `a`).  *name says
+ * which one ran.
+ */
+int search_baseline(struct db *db, const struct tenant *t, const char *query, size_t limit,
+		    struct arena *a, const char ***keys, size_t *n, const char **name,
+		    struct err *e) MUST_CHECK;
+
+/* Register /suche, /api/v1/suggest and the staff page; called by app_init(). */
+void search_register(struct app *app);
+
+#endif

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The per-process cache of scope indexes.  A fingerprint of the catalogue
+ * (counts and newest change times) is read at most once per poll interval;
+ * an index built under another fingerprint is stale.  A stale index keeps
+ * serving while one request rebuilds it; only a scope without any index
+ * makes its requests wait for the build.  Indexes are reference-counted so a
+ * swap never frees one a request still reads.
+ */
+#include "features/search/search_int.h"
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FP_MAX 256
+
+struct snap {
+	atomic_int refs;
+	struct search_index *ix;
+	char fp[FP_MAX];
+};
+
+struct entry {
+	int64_t tenant_id;
+	struct snap *snap;
+};
+
+struct search_cache {
+	pthread_mutex_t mu;	  /* entries and the fingerprint */
+	pthread_mutex_t build_mu; /* one build at a time */
+	struct entry *v;
+	size_t n, cap;
+	char fp[FP_MAX];
+	int64_t polled_at; /* monotonic seconds, 0: never */
+	int poll_s;
+	char *synonyms;
+};
+
+static void
+snap_unref(void *p)
+{
+	struct snap *s = p;
+
+	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+		search_index_free(s->ix);
+		free(s);
+	}
+}
+
+struct search_cache *
+search_cache_new(const char *synonyms_path, int poll_s)
+{
+	struct search_cache *c = xcalloc(1, sizeof(*c));
+
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_mutex_init(&c->build_mu, NULL);
+	c->poll_s = poll_s;
+	c->synonyms = synonyms_path ? xstrdup(synonyms_path) : NULL;
+	return c;
+}
+
+void
+search_cache_free(struct search_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		snap_unref(c->v[i].snap);
+	free(c->v);
+	free(c->synonyms);
+	pthread_mutex_destroy(&c->mu);
+	pthread_mutex_destroy(&c->build_mu);
+	free(c);
+}
+
+/* Counts and newest changes of everything an index is built from. */
+static int
+fingerprint(struct db *db, char *out, struct err *e)
+{
+	static const char sql[] =
+		"SELECT (SELECT count(*) FROM tenant_service), "
+		"(SELECT COALESCE(max(updated_at), 0) FROM tenant_service), "
+		"(SELECT count(*) FROM service), (SELECT COALESCE(max(updated_at), 0) FROM "
+		"service), "
+		"(SELECT count(*) FROM service_text), (SELECT count(*) FROM service_synonym), "
+		"(SELECT count(*) FROM tenant_service_text), (SELECT count(*) FROM office), "
+		"(SELECT count(*) FROM search_synonym), "
+		"(SELECT COALESCE(max(updated_at), 0) FROM search_synonym), "
+		"(SELECT count(*) FROM tenant), (SELECT count(*) FROM tenant_topic)";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	if (rc)
+		return rc;
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		size_t at = 0;
+
+		out[0] = 0;
+		for (int i = 0; i < 12 && at < FP_MAX - 24; i++)
+			at += (size_t)snprintf(out + at, FP_MAX - at, "%lld.",
+					       (long long)db_col_int64(st, i));
+		rc = 0;
+	}
+	db_finalize(st);
+	return rc;
+}
+
+/* The current fingerprint, read again when older than poll_s. */
+static int
+current_fp(struct search_cache *c, struct db *db, char *fp, struct err *e)
+{
+	int64_t now = clock_mono_s();
+	int rc = 0;
+
+	pthread_mutex_lock(&c->mu);
+	if (c->polled_at && now - c->polled_at < c->poll_s) {
+		memcpy(fp, c->fp, FP_MAX);
+		pthread_mutex_unlock(&c->mu);
+		return 0;
+	}
+	c->polled_at = now; /* others use the old value meanwhile */
+	pthread_mutex_unlock(&c->mu);
+	rc = fingerprint(db, fp, e);
+	pthread_mutex_lock(&c->mu);
+	if (rc == 0)
+		memcpy(c->fp, fp, FP_MAX);
+	else
+		c->polled_at = 0;
+	pthread_mutex_unlock(&c->mu);
+	return rc;
+}
+
+static struct entry *
+entry_of(struct search_cache *c, int64_t tenant_id)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].tenant_id == tenant_id)
+			return &c->v[i];
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 16;
+		c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+	}
+	c->v[c->n] = (struct entry){tenant_id, NULL};
+	return &c->v[c->n++];
+}
+
+/* The entry's snapshot with a reference for the caller, or NULL. */
+static struct snap *
+take(struct search_cache *c, int64_t tenant_id, const char *fp, bool *fresh)
+{
+	struct snap *s;
+
+	pthread_mutex_lock(&c->mu);
+	s = entry_of(c, tenant_id)->snap;
+	if (s) {
+		atomic_fetch_add(&s->refs, 1);
+		*fresh = strcmp(s->fp, fp) == 0;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return s;
+}
+
+static int
+build(struct search_cache *c, struct db *db, const struct tenant *t, const char *fp, struct err *e)
+{
+	struct snap *s = xcalloc(1, sizeof(*s)), *old;
+	int64_t t0 = clock_mono_us();
+	int rc = search_index_load(db, t, c->synonyms, &s->ix, e);
+
+	if (rc) {
+		free(s);
+		return rc;
+	}
+	atomic_init(&s->refs, 1);
+	memcpy(s->fp, fp, FP_MAX);
+	log_info("search index of '%s': %zu services in %lld ms", t->slug, search_index_size(s->ix),
+		 (long long)((clock_mono_us() - t0) / 1000));
+	pthread_mutex_lock(&c->mu);
+	old = entry_of(c, t->id)->snap;
+	entry_of(c, t->id)->snap = s;
+	pthread_mutex_unlock(&c->mu);
+	snap_unref(old);
+	return 0;
+}
+
+int
+search_cache_get(struct search_cache *c, struct db *db, const struct tenant *t, struct arena *a,
+		 const struct search_index **out, struct err *e)
+{
+	char fp[FP_MAX];
+	bool fresh = false;
+	struct snap *s;
+	int rc = current_fp(c, db, fp, e);
+
+	if (rc)
+		return rc;
+	s = take(c, t->id, fp, &fresh);
+	if (s && !fresh && pthread_mutex_trylock(&c->build_mu) == 0) {
+		/* Stale: this request rebuilds, the others keep the old index. */
+		rc = build(c, db, t, fp, e);
+		pthread_mutex_unlock(&c->build_mu);
+		if (rc)
+			log_warn("search index of '%s' not rebuilt: %s", t->slug, e->detail);
+		snap_unref(s);
+		s = take(c, t->id, fp, &fresh);
+	} else if (!s) {
+		pthread_mutex_lock(&c->build_mu);
+		s = take(c, t->id, fp, &fresh);
+		if (!s) {
+			rc = build(c, db, t, fp, e);
+			if (rc == 0)
+				s = take(c, t->id, fp, &fresh);
+		}
+		pthread_mutex_unlock(&c->build_mu);
+		if (rc)
+			return rc;
+	}
+	arena_defer(a, snap_unref, s);
+	*out = s->ix;
+	return 0;
+}
