@@ -297,7 +297,8 @@ run_import(int argc, char **argv, const struct config *cfg)
 		      : strcmp(kind, "tenants") != 0 && strcmp(kind, "leika") != 0 &&
 				strcmp(kind, "services") != 0 && strcmp(kind, "holidays") != 0) {
 		fprintf(stderr, "rathaus import: unknown kind '%s'; known: %s\n", kind,
-			is_export ? "services" : "tenants, leika, services, holidays, regions, synonyms");
+			is_export ? "services"
+				  : "tenants, leika, services, holidays, regions, synonyms");
 		return CLI_USAGE;
 	}
 	if (cli_open_db(cfg, &db, 1))
