@@ -169,6 +169,11 @@ def test_form_without_javascript_offers_choices_then_answers(s):
     r = s.get(NET + "/finder?anliegen=Hundesteuer+irgendwas&ort=Adendorf")
     check("Welches Anliegen meinen Sie?" in r.text and "Hund zur Hundesteuer anmelden" in r.text,
           "the longest word when the phrase finds nothing")
+    # The concern goes through the citizen search: colloquial words, best first.
+    r = s.get(NET + "/finder?anliegen=perso+verloren&ort=Adendorf")
+    choices = re.findall(r'leistung=(\d{14})[^"]*">([^<]*)</a>', r.text)
+    check("Welches Anliegen meinen Sie?" in r.text and choices
+          and "Personalausweis" in choices[0][1], choices[:3])
     r = s.get(NET + "/finder?anliegen=Reisepass")
     check("Welches Anliegen meinen Sie?" in r.text or "Bitte geben Sie noch Ihren Ort" in r.text,
           "a concern without a place")

@@ -106,6 +106,7 @@ void finder_resolve(const struct finder_input *in, struct arena *a, struct finde
 struct db;
 struct office;
 struct tenant;
+struct search_cache;
 struct tenant_cache;
 
 struct finder_service {
@@ -130,10 +131,12 @@ int finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, con
 		  struct arena *a, struct finder_answer *out, struct err *e);
 
 /*
- * The concern lookup: services matching the words `q` among those tenant
- * `t` and, for a portal network, its members offer.  At most `max`.
+ * The concern lookup: services matching what the citizen typed, `q`, through
+ * the citizen search of tenant `t`'s scope (a network's members included),
+ * best first, at most `max`.  Only one when exactly one title begins with
+ * the words typed and it ranks first.  Returns 0, ERR_DB or ERR_IO.
  */
-int finder_concerns(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q,
+int finder_concerns(struct search_cache *sc, struct db *db, const struct tenant *t, const char *q,
 		    size_t max, struct arena *a, struct finder_service **out, size_t *n,
 		    struct err *e);
 

@@ -132,7 +132,7 @@ settle_concern(struct rq *q, struct finder_form *f)
 
 	if (f->leika || !f->anliegen[0])
 		return 0;
-	rc = finder_concerns(q->db, q->app->tenants, q->tenant, f->anliegen, CHOICES_MAX, q->a, &v,
+	rc = finder_concerns(q->app->search, q->db, q->tenant, f->anliegen, CHOICES_MAX, q->a, &v,
 			     &n, &q->err);
 	if (rc)
 		return rc;

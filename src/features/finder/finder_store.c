@@ -3,12 +3,10 @@
  * The finder's inputs from storage: the place, the service, the
  * responsibilities by area that cover the place, which of the tenants that
  * could answer offer the service; then the responsible office.  Small
- * indexed queries; tenants come from the tenant cache.  And the concern
- * lookup over the catalogue (svc.h).
+ * indexed queries; tenants come from the tenant cache.
  */
 #include "features/finder/finder.h"
 
-#include "core/str.h"
 #include "db/db.h"
 #include "features/catalog/svc.h"
 #include "features/offices/office.h"
@@ -17,8 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#define CANDIDATES_MAX 8  /* tenants whose offer is read: the place's areas and rules */
-#define CONCERN_MEMBERS 3 /* members of a network searched for concerns */
+#define CANDIDATES_MAX 8 /* tenants whose offer is read: the place's areas and rules */
 
 static const char *
 col(struct db_stmt *st, struct arena *a, int i)
@@ -221,94 +218,4 @@ finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, const c
 	if (out->result.rule && out->result.rule->online_url[0])
 		out->online_url = out->result.rule->online_url;
 	return load_office(db, out, a, e);
-}
-
-static bool
-seen(const struct finder_service *v, size_t n, const char *leika)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i].leika, leika) == 0)
-			return true;
-	return false;
-}
-
-/* `q` in lower case (ASCII and Ä Ö Ü), as the catalogue's search compares; in `a`. */
-static char *
-lower(struct arena *a, const char *q)
-{
-	char *s = arena_strdup(a, q);
-
-	for (unsigned char *p = (unsigned char *)s; *p; p++) {
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (unsigned char)(*p - 'A' + 'a');
-		else if (p[0] == 0xC3 && (p[1] == 0x84 || p[1] == 0x96 || p[1] == 0x9C))
-			p[1] = (unsigned char)(p[1] + 0x20); /* Ä Ö Ü -> ä ö ü */
-	}
-	return s;
-}
-
-/* The longest word of `q` (at least 4 bytes), or NULL. */
-static const char *
-longest_word(struct arena *a, const char *q)
-{
-	struct str rest = str_c(q), w, best = {NULL, 0};
-
-	while (rest.len) {
-		rest = str_cut(rest, ' ', &w);
-		if (w.len > best.len)
-			best = w;
-	}
-	return best.len >= 4 ? arena_strdup_str(a, best) : NULL;
-}
-
-/*
- * Services matching `q` that tenant `t` or (for a network) its first members
- * offer: those with an authored description first, the citizens' everyday
- * services, then the rest of the catalogue.
- */
-static int
-search(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q, size_t max,
-       struct arena *a, struct finder_service *out, size_t *n, struct err *e)
-{
-	const struct tenant *members = NULL;
-	size_t nm = 0;
-	int rc = 0;
-
-	if (t->kind == TENANT_NETWORK)
-		rc = tenant_cache_list(tc, db, t->id, a, &members, &nm, e);
-	if (nm > CONCERN_MEMBERS)
-		nm = CONCERN_MEMBERS; /* members offer much the same municipal services */
-	for (size_t k = 0; rc == 0 && k <= 2 * nm + 1 && *n < max; k++) {
-		struct svc_filter f = {.q = q, .limit = (int64_t)max, .described_only = k <= nm};
-		struct svc_item *items = NULL;
-		size_t ni = 0;
-		int64_t total = 0;
-
-		size_t who = k % (nm + 1);
-
-		rc = svc_list(db, who == 0 ? t : &members[who - 1], &f, a, &items, &ni, &total, e);
-		for (size_t i = 0; rc == 0 && i < ni && *n < max; i++) {
-			if (seen(out, *n, items[i].leika))
-				continue;
-			out[*n] = (struct finder_service){items[i].leika, items[i].title,
-							  items[i].slug, items[i].level};
-			(*n)++;
-		}
-	}
-	return rc;
-}
-
-int
-finder_concerns(struct db *db, struct tenant_cache *tc, const struct tenant *t, const char *q,
-		size_t max, struct arena *a, struct finder_service **out, size_t *n, struct err *e)
-{
-	const char *lq = lower(a, q), *word;
-	int rc;
-
-	*n = 0;
-	*out = arena_calloc(a, max + 1, sizeof(**out));
-	rc = search(db, tc, t, lq, max, a, *out, n, e);
-	if (rc == 0 && *n == 0 && (word = longest_word(a, lq)) && strcmp(word, lq) != 0)
-		rc = search(db, tc, t, word, max, a, *out, n, e); /* "Ausweis verloren" */
-	return rc;
 }
