@@ -57,7 +57,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 		app->pages = page_cache_new(cfg->page_cache_ttl_s, PAGE_CACHE_BYTES);
 	snprintf(app->static_dir, sizeof(app->static_dir), "%s/static", cfg->share_dir);
 	snprintf(syn, sizeof(syn), "%s/data/search/synonyms.tsv", cfg->share_dir);
-	app->search = search_cache_new(syn, SEARCH_POLL_S);
+	app->search = search_cache_new(app->pool, syn, SEARCH_POLL_S);
 	if (with_views) {
 		snprintf(tpl, sizeof(tpl), "%s/templates", cfg->share_dir);
 		snprintf(loc, sizeof(loc), "%s/locale", cfg->share_dir);

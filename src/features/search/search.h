@@ -119,16 +119,19 @@ int search_index_load(struct db *db, const struct tenant *t, const char *synonym
 void search_index_free(struct search_index *ix);
 
 /*
- * A per-process cache of indexes by scope.  At most once per `poll_s`
- * seconds it reads a fingerprint of the catalogue (counts and newest
- * changes of services, offers, offices, synonyms); when it changed, the
- * next request rebuilds the scope's index while other requests keep using
- * the old one.  Instances sharing a database agree within poll_s plus a
- * rebuild.  Thread-safe.
+ * A per-process cache of indexes by scope.  Every `poll_s` seconds a
+ * background thread reads a fingerprint of the catalogue (counts and newest
+ * changes of services, offers, texts, offices, topics, synonyms) with a
+ * connection from `pool`; when it changed, the next request rebuilds the
+ * scope's index while other requests keep using the old one.  Without a
+ * pool (NULL) requests read the fingerprint themselves, at most once per
+ * poll_s.  Instances sharing a database agree within poll_s plus a rebuild.
+ * Thread-safe; search_cache_free() stops the thread (before the pool goes).
  */
 struct search_cache;
+struct db_pool;
 
-struct search_cache *search_cache_new(const char *synonyms_path, int poll_s);
+struct search_cache *search_cache_new(struct db_pool *pool, const char *synonyms_path, int poll_s);
 void search_cache_free(struct search_cache *c);
 /* The index of `t`'s scope, held until `a` is released.  0 or ERR_DB / ERR_IO. */
 int search_cache_get(struct search_cache *c, struct db *db, const struct tenant *t, struct arena *a,

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * The per-process cache of scope indexes.  A fingerprint of the catalogue
- * (counts and newest change times) is read at most once per poll interval;
- * an index built under another fingerprint is stale.  A stale index keeps
+ * (counts and newest change times) is read once per poll interval by a
+ * background thread (so no request waits for it; without a pool, by the
+ * first request after the interval); an index built under another
+ * fingerprint is stale.  A stale index keeps
  * serving while one request rebuilds it; only a scope without any index
  * makes its requests wait for the build.  Indexes are reference-counted so a
  * swap never frees one a request still reads.
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define FP_MAX 256
 
@@ -34,7 +37,8 @@ struct entry {
 };
 
 struct search_cache {
-	pthread_mutex_t mu;	  /* entries and the fingerprint */
+	pthread_mutex_t mu;	  /* entries, the fingerprint, stop */
+	pthread_cond_t wake;	  /* stops the poller */
 	pthread_mutex_t build_mu; /* one build at a time */
 	struct entry *v;
 	size_t n, cap;
@@ -42,6 +46,9 @@ struct search_cache {
 	int64_t polled_at; /* monotonic seconds, 0: never */
 	int poll_s;
 	char *synonyms;
+	struct db_pool *pool; /* the poller's connections, or NULL: no poller */
+	pthread_t poller;
+	bool stop;
 };
 
 static void
@@ -55,15 +62,68 @@ snap_unref(void *p)
 	}
 }
 
+static int fingerprint(struct db *db, char *out, struct err *e);
+
+/* One poll with a pooled connection; a failure keeps the old fingerprint. */
+static void
+poll_once(struct search_cache *c)
+{
+	char fp[FP_MAX];
+	struct db *db = NULL;
+	struct err e = {0};
+	int rc = db_pool_get(c->pool, &db, &e);
+
+	if (rc == 0) {
+		rc = fingerprint(db, fp, &e);
+		db_pool_put(c->pool, db);
+	}
+	if (rc) {
+		log_warn("search: catalogue fingerprint not read: %s", e.detail);
+		return;
+	}
+	pthread_mutex_lock(&c->mu);
+	memcpy(c->fp, fp, FP_MAX);
+	c->polled_at = clock_mono_s();
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void *
+poll_loop(void *arg)
+{
+	struct search_cache *c = arg;
+
+	pthread_mutex_lock(&c->mu);
+	while (!c->stop) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += c->poll_s;
+		pthread_cond_timedwait(&c->wake, &c->mu, &until);
+		if (c->stop)
+			break;
+		pthread_mutex_unlock(&c->mu);
+		poll_once(c);
+		pthread_mutex_lock(&c->mu);
+	}
+	pthread_mutex_unlock(&c->mu);
+	return NULL;
+}
+
 struct search_cache *
-search_cache_new(const char *synonyms_path, int poll_s)
+search_cache_new(struct db_pool *pool, const char *synonyms_path, int poll_s)
 {
 	struct search_cache *c = xcalloc(1, sizeof(*c));
 
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_mutex_init(&c->build_mu, NULL);
-	c->poll_s = poll_s;
+	pthread_cond_init(&c->wake, NULL);
+	c->poll_s = poll_s > 0 ? poll_s : 1;
 	c->synonyms = synonyms_path ? xstrdup(synonyms_path) : NULL;
+	c->pool = pool;
+	if (pool && pthread_create(&c->poller, NULL, poll_loop, c)) {
+		log_warn("search: no poller thread; requests poll the catalogue");
+		c->pool = NULL;
+	}
 	return c;
 }
 
@@ -72,10 +132,18 @@ search_cache_free(struct search_cache *c)
 {
 	if (!c)
 		return;
+	if (c->pool) {
+		pthread_mutex_lock(&c->mu);
+		c->stop = true;
+		pthread_cond_signal(&c->wake);
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(c->poller, NULL);
+	}
 	for (size_t i = 0; i < c->n; i++)
 		snap_unref(c->v[i].snap);
 	free(c->v);
 	free(c->synonyms);
+	pthread_cond_destroy(&c->wake);
 	pthread_mutex_destroy(&c->mu);
 	pthread_mutex_destroy(&c->build_mu);
 	free(c);
@@ -114,7 +182,10 @@ fingerprint(struct db *db, char *out, struct err *e)
 	return rc;
 }
 
-/* The current fingerprint, read again when older than poll_s. */
+/*
+ * The current fingerprint: the poller's, else read again when older than
+ * poll_s.  Only the first request of a process with a poller reads it.
+ */
 static int
 current_fp(struct search_cache *c, struct db *db, char *fp, struct err *e)
 {
@@ -122,7 +193,7 @@ current_fp(struct search_cache *c, struct db *db, char *fp, struct err *e)
 	int rc = 0;
 
 	pthread_mutex_lock(&c->mu);
-	if (c->polled_at && now - c->polled_at < c->poll_s) {
+	if (c->polled_at && (c->pool || now - c->polled_at < c->poll_s)) {
 		memcpy(fp, c->fp, FP_MAX);
 		pthread_mutex_unlock(&c->mu);
 		return 0;
