@@ -17,6 +17,7 @@
 #include "db/db.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,7 @@ struct search_cache *
 search_cache_new(struct db_pool *pool, const char *synonyms_path, int poll_s)
 {
 	struct search_cache *c = xcalloc(1, sizeof(*c));
+	sigset_t all, old;
 
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_mutex_init(&c->build_mu, NULL);
@@ -120,10 +122,14 @@ search_cache_new(struct db_pool *pool, const char *synonyms_path, int poll_s)
 	c->poll_s = poll_s > 0 ? poll_s : 1;
 	c->synonyms = synonyms_path ? xstrdup(synonyms_path) : NULL;
 	c->pool = pool;
+	/* The poller takes no signals: SIGTERM is for the thread that waits for it. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (pool && pthread_create(&c->poller, NULL, poll_loop, c)) {
 		log_warn("search: no poller thread; requests poll the catalogue");
 		c->pool = NULL;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return c;
 }
 
