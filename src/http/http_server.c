@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -417,26 +416,19 @@ http_server_inflight(const struct http_server *s)
 void
 http_server_stop(struct http_server *s, int grace_ms)
 {
-	MHD_socket fd;
-
 	if (!s)
 		return;
 	/*
-	 * New connections are refused at once (shutdown stops a listening
-	 * socket on Linux), but the socket is closed only after the daemon
-	 * stops: the pool's threads drop it from their epoll sets after
-	 * quiesce returns, and a failed epoll_ctl on a closed one is fatal to MHD.
+	 * Requests in flight get `grace_ms` to finish.  The listening socket
+	 * stays with the daemon until it stops: MHD_quiesce_daemon() races with
+	 * the pool's own epoll bookkeeping in libmicrohttpd 0.9.75 and can abort
+	 * the process ("Failed to remove listen FD from epoll set").
 	 */
-	fd = MHD_quiesce_daemon(s->d);
-	if (fd != MHD_INVALID_SOCKET)
-		shutdown(fd, SHUT_RDWR);
 	for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(s->d);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
 	free(s);
 }
