@@ -27,8 +27,6 @@
 #define TENANT_CACHE_TTL_S 5
 /* Memory for reused anonymous pages. */
 #define PAGE_CACHE_BYTES (64u << 20)
-/* Catalogue changes reach every instance's search within this time plus a rebuild. */
-#define SEARCH_POLL_S 1
 /* Expired sessions and old rate-limit windows are deleted this often. */
 #define PURGE_INTERVAL_S 600
 
@@ -57,7 +55,13 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 		app->pages = page_cache_new(cfg->page_cache_ttl_s, PAGE_CACHE_BYTES);
 	snprintf(app->static_dir, sizeof(app->static_dir), "%s/static", cfg->share_dir);
 	snprintf(syn, sizeof(syn), "%s/data/search/synonyms.tsv", cfg->share_dir);
-	app->search = search_cache_new(app->pool, syn, SEARCH_POLL_S);
+	/*
+	 * Catalogue changes reach every instance's search as soon as its pages
+	 * (the page-cache lifetime, at least a second) plus a rebuild: the poll
+	 * counts whole tables, which costs on large installations.
+	 */
+	app->search = search_cache_new(app->pool, syn,
+				       cfg->page_cache_ttl_s > 1 ? cfg->page_cache_ttl_s : 1);
 	if (with_views) {
 		snprintf(tpl, sizeof(tpl), "%s/templates", cfg->share_dir);
 		snprintf(loc, sizeof(loc), "%s/locale", cfg->share_dir);

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
-/* The response micro-cache: a hash table of copies with an expiry and a byte budget. */
+/*
+ * The response micro-cache: a hash table of copies with an expiry and a byte
+ * budget.  When a busy page expires, the first request renders it anew while
+ * the others are served the old copy for up to REFRESH_S seconds, so a page
+ * is never rendered by every waiting request at once.
+ */
 #include "app/page_cache.h"
 
 #include "core/clock.h"
@@ -13,11 +18,13 @@
 #include <time.h>
 
 #define BUCKETS 4096 /* a power of two */
+#define REFRESH_S 2  /* how long one request may take to render an expired page anew */
 
 struct entry {
 	struct entry *next;
 	char *key;
-	int64_t expires; /* monotonic seconds */
+	int64_t expires;    /* monotonic seconds */
+	int64_t refreshing; /* until then one request renders it anew; 0: none */
 	int status;
 	char *content_type;
 	char **headers; /* name, value, name, value ... */
@@ -110,12 +117,21 @@ page_cache_get(struct page_cache *c, const char *key, struct http_req *r, struct
 {
 	struct entry *e;
 	const char *inm = http_header(r, "If-None-Match"), *etag;
+	int64_t now = clock_mono_s();
 	bool hit = false;
 
 	pthread_mutex_lock(&c->mu);
 	for (e = c->buckets[hash(key) & (BUCKETS - 1)]; e; e = e->next)
-		if (strcmp(e->key, key) == 0 && e->expires > clock_mono_s())
+		if (strcmp(e->key, key) == 0)
 			break;
+	if (e && e->expires <= now) {
+		if (e->refreshing <= now) {
+			e->refreshing = now + REFRESH_S; /* this request renders it */
+			e = NULL;
+		} else if (now >= e->expires + c->ttl_s) {
+			e = NULL; /* older than two lifetimes: never served */
+		}
+	}
 	if (e) {
 		hit = true;
 		resp->status = e->status;
