@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -175,6 +176,33 @@ def cookies_of(resp):
 def hidden(html, name):
     m = re.search(r'name="%s" value="([^"]*)"' % re.escape(name), html)
     return m.group(1) if m else None
+
+
+def staff_login(s, base, email, password, headers=None):
+    """Log in through the form of tenant path `base`: the answer and the cookies sent with it."""
+    r = s.get(base + "/anmelden", headers=headers)
+    jar = cookies_of(r)
+    token = hidden(r.text, "_csrf")
+    check(token and jar, "login form has a session and a token")
+    r = s.post_form(base + "/anmelden", {"_csrf": token, "email": email, "password": password,
+                                           "next": "/verwaltung"}, cookies=jar, headers=headers)
+    return r, jar
+
+
+def db_rows(s, statement):
+    """Rows of one statement on the server's database (SQLite file or PostgreSQL), as text."""
+    if s.db.startswith("sqlite:"):
+        con = sqlite3.connect(s.db[len("sqlite:"):])
+        try:
+            cur = con.execute(statement)
+            out = [tuple(str(v) for v in r) for r in cur.fetchall()]
+            con.commit()
+            return out
+        finally:
+            con.close()
+    p = subprocess.run(["psql", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", s.db,
+                        "-c", statement], check=True, capture_output=True, text=True)
+    return [tuple(line.split("\t")) for line in p.stdout.splitlines() if line]
 
 
 class Suite:

@@ -7,12 +7,12 @@ field escaped on every public and staff page."""
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import tempfile
 import threading
 
-from harness import BIN, SHARE, Server, check, cookies_of, hidden, run_cli, run_module
+from harness import (BIN, SHARE, Server, check, cookies_of, db_rows, hidden, run_cli,
+                     run_module, staff_login)
 
 CITY = "/t/luenen"
 DISTRICT = "/t/landkreis-lueneburg"
@@ -23,31 +23,12 @@ PASSWORD = "ein-langes-Passwort-123"
 USERS = {}                 # name -> (email, tenant slug, role)
 
 
-def rows(s, statement):
-    """Rows of one query on the server's database (SQLite file or PostgreSQL)."""
-    if s.db.startswith("sqlite:"):
-        con = sqlite3.connect(s.db[len("sqlite:"):])
-        try:
-            cur = con.execute(statement)
-            out = [tuple(str(v) for v in r) for r in cur.fetchall()]
-            con.commit()
-            return out
-        finally:
-            con.close()
-    p = subprocess.run(["psql", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", s.db,
-                        "-c", statement], check=True, capture_output=True, text=True)
-    return [tuple(line.split("\t")) for line in p.stdout.splitlines() if line]
-
-
 class Staff:
     """A logged-in staff member of one tenant: its cookies and CSRF token."""
 
     def __init__(self, s, base, email, password):
         self.s, self.base = s, base
-        form = s.get(base + "/anmelden")
-        jar = cookies_of(form)
-        r = s.post_form(base + "/anmelden", {"_csrf": hidden(form.text, "_csrf"),
-                                              "email": email, "password": password}, cookies=jar)
+        r, _ = staff_login(s, base, email, password)
         check(r.status == 303, ("login", email, r.status))
         self.jar = cookies_of(r)
         page = self.get("/verwaltung")
@@ -211,7 +192,7 @@ def test_draft_and_review_stay_private_until_an_admin_publishes(s):
 
 def test_admin_publishes_and_updated_at_moves(s):
     adm = admin(s)
-    old = rows(s, "SELECT ts.updated_at FROM tenant_service ts JOIN tenant t ON t.id = "
+    old = db_rows(s, "SELECT ts.updated_at FROM tenant_service ts JOIN tenant t ON t.id = "
                   f"ts.tenant_id WHERE t.slug = 'luenen' AND ts.leika = '{BIRTH}'")[0][0]
     form = adm.get(f"/verwaltung/leistungen/{BIRTH}").text
     check('value="veroeffentlichen"' in form, "admin sees publish")
@@ -222,14 +203,14 @@ def test_admin_publishes_and_updated_at_moves(s):
     page = public_service(s, CITY, BIRTH).text
     check("Hinweis der Stadt" in page, "notes published")
     check('href="https://termine.example.org/geburt"' in page, "online service link")
-    new = rows(s, "SELECT ts.updated_at FROM tenant_service ts JOIN tenant t ON t.id = "
+    new = db_rows(s, "SELECT ts.updated_at FROM tenant_service ts JOIN tenant t ON t.id = "
                   f"ts.tenant_id WHERE t.slug = 'luenen' AND ts.leika = '{BIRTH}'")[0][0]
     check(int(new) >= int(old) and int(new) > 0, (old, new))
 
 
 def offered_key(s, offered_by, not_by):
     """A service key the first tenant offers and the second does not."""
-    return rows(s, "SELECT ts.leika FROM tenant_service ts JOIN tenant t ON t.id = ts.tenant_id "
+    return db_rows(s, "SELECT ts.leika FROM tenant_service ts JOIN tenant t ON t.id = ts.tenant_id "
                    f"WHERE t.slug = '{offered_by}' AND ts.leika NOT IN (SELECT leika FROM "
                    f"tenant_service x JOIN tenant u ON u.id = x.tenant_id WHERE u.slug = "
                    f"'{not_by}') ORDER BY ts.leika LIMIT 1")[0][0]
@@ -258,7 +239,7 @@ def test_a_service_added_from_the_catalogue_is_a_draft_until_published(s):
 def test_scheduled_publication_waits_for_its_time(s):
     adm = admin(s)
     key = offered_key(s, "landkreis-lueneburg", "luenen")
-    key = rows(s, "SELECT ts.leika FROM tenant_service ts JOIN tenant t ON t.id = ts.tenant_id "
+    key = db_rows(s, "SELECT ts.leika FROM tenant_service ts JOIN tenant t ON t.id = ts.tenant_id "
                   "WHERE t.slug = 'luenen' AND ts.status = 'published' AND ts.leika NOT IN "
                   f"('{PERSO}', '{BIRTH}') ORDER BY ts.leika LIMIT 1")[0][0]
     marker = "Ab-2099-gueltig"
@@ -273,11 +254,11 @@ def test_scheduled_publication_waits_for_its_time(s):
     check("2099-01-01 08:00" in sched, sched)
     check("Geplant" in adm.get(f"/verwaltung/leistungen/{key}").text, "state shown")
     # Time passes: the publication time is now in the past.
-    rows(s, "UPDATE revision SET publish_at = 1000 WHERE state = 'scheduled' AND "
+    db_rows(s, "UPDATE revision SET publish_at = 1000 WHERE state = 'scheduled' AND "
             f"subject = '{key}'")
     check(marker in public_service(s, CITY, key).text, "scheduled text visible after its time")
     check(marker in api_service(s, CITY, key).text, "and in the API")
-    st = rows(s, f"SELECT state FROM revision WHERE subject = '{key}' ORDER BY num DESC")
+    st = db_rows(s, f"SELECT state FROM revision WHERE subject = '{key}' ORDER BY num DESC")
     check(st[0][0] == "published", st)
     # Publishing with a time in the past publishes at once.
     form = adm.get(f"/verwaltung/leistungen/{key}").text
@@ -302,7 +283,7 @@ def twin(s):
 
 def test_two_instances_publish_a_due_revision_exactly_once(s):
     adm = admin(s)
-    key = rows(s, "SELECT ts.leika FROM tenant_service ts JOIN tenant t ON t.id = ts.tenant_id "
+    key = db_rows(s, "SELECT ts.leika FROM tenant_service ts JOIN tenant t ON t.id = ts.tenant_id "
                   "WHERE t.slug = 'luenen' AND ts.status = 'published' AND ts.leika NOT IN "
                   f"('{PERSO}', '{BIRTH}') ORDER BY ts.leika DESC LIMIT 1")[0][0]
     form = adm.get(f"/verwaltung/leistungen/{key}").text
@@ -312,7 +293,7 @@ def test_two_instances_publish_a_due_revision_exactly_once(s):
     check(r.status == 303, r.status)
     other = twin(s)
     try:
-        rows(s, f"UPDATE revision SET publish_at = 1000 WHERE state = 'scheduled' AND "
+        db_rows(s, f"UPDATE revision SET publish_at = 1000 WHERE state = 'scheduled' AND "
                 f"subject = '{key}'")
         pages = []
 
@@ -328,10 +309,10 @@ def test_two_instances_publish_a_due_revision_exactly_once(s):
               "every answer after the time shows the publication")
     finally:
         other.stop()
-    done = rows(s, "SELECT count(*) FROM audit_log WHERE action = 'service.publish_scheduled' "
+    done = db_rows(s, "SELECT count(*) FROM audit_log WHERE action = 'service.publish_scheduled' "
                    f"AND detail LIKE '{key} %'")
     check(done[0][0] == "1", ("applied once", done))
-    states = rows(s, f"SELECT state FROM revision WHERE subject = '{key}' ORDER BY num")
+    states = db_rows(s, f"SELECT state FROM revision WHERE subject = '{key}' ORDER BY num")
     check(states[-1][0] == "published", states)
 
 

@@ -8,7 +8,7 @@ import socket
 import tempfile
 import time
 
-from harness import Server, check, cookies_of, hidden, run_cli, run_module
+from harness import Server, check, cookies_of, hidden, run_cli, run_module, staff_login
 
 NET = "/t/landkreis-lueneburg"
 CITY = "/t/hansestadt-lueneburg"
@@ -147,18 +147,8 @@ def test_post_without_csrf_token_is_403(s):
     check(r.status == 403 and "abgelaufen" in r.text, r.status)
 
 
-def login(s, base, email, password, headers=None):
-    r = s.get(base + "/anmelden", headers=headers)
-    jar = cookies_of(r)
-    token = hidden(r.text, "_csrf")
-    check(token and jar, "login form has a session and a token")
-    r = s.post_form(base + "/anmelden", {"_csrf": token, "email": email, "password": password,
-                                           "next": "/verwaltung"}, cookies=jar, headers=headers)
-    return r, jar
-
-
 def test_staff_login_logout_and_session_cookie_flags(s):
-    r, jar = login(s, NET, "demo@rathaus.example", s.demo_password)
+    r, jar = staff_login(s, NET, "demo@rathaus.example", s.demo_password)
     check(r.status == 303 and r.header("Location") == NET + "/verwaltung", (r.status, r.headers))
     new = cookies_of(r)
     check(new and list(new.values())[0] != list(jar.values())[0], "session id renewed at login")
@@ -175,9 +165,9 @@ def test_staff_login_logout_and_session_cookie_flags(s):
 
 
 def test_wrong_password_gets_one_answer(s):
-    r, _ = login(s, CITY, "demo@rathaus.example", "wrong password!")
+    r, _ = staff_login(s, CITY, "demo@rathaus.example", "wrong password!")
     check(r.status == 401 and "nicht richtig" in r.text, r.status)
-    r, _ = login(s, CITY, "nobody@rathaus.example", "wrong password!")
+    r, _ = staff_login(s, CITY, "nobody@rathaus.example", "wrong password!")
     check(r.status == 401 and "nicht richtig" in r.text, r.status)
 
 
@@ -191,7 +181,7 @@ def test_session_of_one_tenant_is_unknown_to_another(s):
     # An editor of Lünen only.
     run_cli(["user", "add", "--email", "redaktion@luenen.example", "--tenant", "luenen",
              "--role", "editor"], s.db, stdin="ein langes Passwort 1\n")
-    r, _ = login(s, "/t/luenen", "redaktion@luenen.example", "ein langes Passwort 1")
+    r, _ = staff_login(s, "/t/luenen", "redaktion@luenen.example", "ein langes Passwort 1")
     check(r.status == 303, r.status)
     sid = cookies_of(r)
     (name, value), = sid.items()
@@ -200,7 +190,7 @@ def test_session_of_one_tenant_is_unknown_to_another(s):
     r = s.get(CITY + "/verwaltung", headers={"Cookie": f"rh_hansestadt-lueneburg={value}"})
     check(r.status == 303, "foreign session must not log in")
     # The editor of Lünen cannot log in at Lüneburg.
-    r, _ = login(s, CITY, "redaktion@luenen.example", "ein langes Passwort 1")
+    r, _ = staff_login(s, CITY, "redaktion@luenen.example", "ein langes Passwort 1")
     check(r.status == 401, r.status)
 
 
@@ -213,12 +203,12 @@ def test_login_rate_limit_per_ip_and_trusted_proxy_headers(_):
         statuses = []
         xff = {"X-Forwarded-For": "203.0.113.7, 127.0.0.1"}
         for _ in range(5):
-            r, _ = login(s, "/t/samtgemeinde-gellersen", "x@y.example", "wrong password!",
+            r, _ = staff_login(s, "/t/samtgemeinde-gellersen", "x@y.example", "wrong password!",
                          headers=xff)
             statuses.append(r.status)
         check(statuses == [401, 401, 401, 429, 429], statuses)
         check(s.get("/t/samtgemeinde-gellersen/anmelden").status == 200, "form not limited")
-        r, _ = login(s, "/t/samtgemeinde-gellersen", "x@y.example", "wrong password!",
+        r, _ = staff_login(s, "/t/samtgemeinde-gellersen", "x@y.example", "wrong password!",
                      headers={"X-Forwarded-For": "203.0.113.8"})
         check(r.status == 401, "another client behind the proxy has its own limit")
         r = s.get("/t/luenen/anmelden", headers={"X-Forwarded-Proto": "https"})

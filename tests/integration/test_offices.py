@@ -6,11 +6,10 @@ import datetime
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import zoneinfo
 
-from harness import SHARE, check, run_cli, run_module
+from harness import SHARE, check, db_rows, run_cli, run_module
 
 CITY = "/t/luenen"
 DISTRICT = "/t/landkreis-lueneburg"
@@ -18,20 +17,6 @@ PERSO = "99008001012000"      # Personalausweis beantragen: Bürgerbüro
 BIRTH = "99027002012000"      # Geburtsurkunde Ausstellung: Standesamt
 KFZ = "99036008007000"        # Fahrzeug zulassen: Zulassungsstelle of the district
 EVIL = '<script>alert("x")</script>'
-
-
-def sql(s, statement):
-    """Run one statement on the server's database (SQLite file or PostgreSQL)."""
-    if s.db.startswith("sqlite:"):
-        con = sqlite3.connect(s.db[len("sqlite:"):])
-        try:
-            con.execute(statement)
-            con.commit()
-        finally:
-            con.close()
-    else:
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", s.db, "-c", statement],
-                       check=True, stdout=subprocess.DEVNULL)
 
 
 def service_page(s, tenant, key):
@@ -116,7 +101,7 @@ def test_another_tenants_office_is_not_found(s):
 def test_changed_day_in_the_next_two_weeks_is_listed(s):
     day = (datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Berlin")).date()
            + datetime.timedelta(days=2))
-    sql(s, "INSERT INTO office_exception (office_id, date, closed, note) "
+    db_rows(s, "INSERT INTO office_exception (office_id, date, closed, note) "
            "SELECT id, '%s', 1, 'Betriebsausflug' FROM office WHERE slug = 'kreishaus'"
            % day.isoformat())
     r = s.get(DISTRICT + "/stellen/kreishaus")
@@ -125,7 +110,7 @@ def test_changed_day_in_the_next_two_weeks_is_listed(s):
 
 
 def test_hostile_office_names_are_escaped(s):
-    sql(s, "UPDATE office SET name = '%s', phone = 'javascript:alert(1)' WHERE slug = "
+    db_rows(s, "UPDATE office SET name = '%s', phone = 'javascript:alert(1)' WHERE slug = "
            "'buergerbuero' AND tenant_id = (SELECT id FROM tenant WHERE slug = 'luenen')"
            % EVIL.replace("'", "''"))
     pages = [s.get(CITY + "/stellen").text, s.get(CITY + "/stellen/buergerbuero").text,

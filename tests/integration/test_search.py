@@ -11,7 +11,7 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import SHARE, check, cookies_of, hidden, run_cli, run_module
+from harness import SHARE, check, cookies_of, hidden, run_cli, run_module, staff_login
 
 NET = "/t/landkreis-lueneburg"
 CITY = "/t/hansestadt-lueneburg"
@@ -146,11 +146,9 @@ def test_staff_synonyms_reach_the_running_server(s):
     check(r.returncode == 1 and ":1:" in r.stderr, r.stderr)
 
 
-def login(s, base, email, password):
-    r = s.get(base + "/anmelden")
-    jar = cookies_of(r)
-    r = s.post_form(base + "/anmelden", {"_csrf": hidden(r.text, "_csrf"), "email": email,
-                                           "password": password}, cookies=jar)
+def signed_in(s, email, password):
+    """The session cookies of a staff login at Lünen."""
+    r, _ = staff_login(s, "/t/luenen", email, password)
     check(r.status == 303, r.status)
     return cookies_of(r)
 
@@ -158,7 +156,7 @@ def login(s, base, email, password):
 def test_staff_edit_synonyms_on_their_page(s):
     page = "/t/luenen/verwaltung/suchbegriffe"
     check(s.get(page).status == 303, "login needed")
-    sid = login(s, "/t/luenen", "demo@rathaus.example", s.demo_password)
+    sid = signed_in(s, "demo@rathaus.example", s.demo_password)
     cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())}
     r = s.get(page, headers=cookie)
     check(r.status == 200 and "<textarea" in r.text, r.status)
@@ -178,7 +176,7 @@ def test_staff_edit_synonyms_on_their_page(s):
     # A case worker may not change them.
     run_cli(["user", "add", "--email", "sb@luenen.example", "--tenant", "luenen",
              "--role", "caseworker"], s.db, stdin="ein langes Passwort 2\n")
-    sid = login(s, "/t/luenen", "sb@luenen.example", "ein langes Passwort 2")
+    sid = signed_in(s, "sb@luenen.example", "ein langes Passwort 2")
     r = s.get(page, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())})
     check(r.status == 403, r.status)
 
