@@ -2,7 +2,8 @@
 /*
  * The staff page /verwaltung/suchbegriffe: the tenant's own search synonyms
  * as editable lines (term<TAB>words), saved all or nothing.  Admins and
- * editors only; every instance's search sees a change within a second.
+ * editors only; every instance's search sees a change within the page-cache
+ * lifetime.
  */
 #include "features/search/search_int.h"
 
