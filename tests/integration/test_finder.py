@@ -12,8 +12,7 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import SHARE, check, cookies_of, fresh_db, run_cli, run_module
-from test_offices import sql
+from harness import SHARE, check, cookies_of, db_rows, fresh_db, run_cli, run_module
 
 NET = "/t/landkreis-lueneburg"
 WOHNSITZ = "99115005104000"   # Wohnsitz anmelden: gemeinde
@@ -85,8 +84,8 @@ def test_member_service_leads_to_the_members_page(s):
 
 
 def test_member_with_its_own_domain_is_linked_there(s):
-    sql(s, "UPDATE tenant SET host = 'lk.example' WHERE slug = 'landkreis-lueneburg'")
-    sql(s, "UPDATE tenant SET host = 'sg.example' WHERE slug = 'samtgemeinde-bardowick'")
+    db_rows(s, "UPDATE tenant SET host = 'lk.example' WHERE slug = 'landkreis-lueneburg'")
+    db_rows(s, "UPDATE tenant SET host = 'sg.example' WHERE slug = 'samtgemeinde-bardowick'")
     try:
         deadline = time.time() + 10
         while True:  # the tenant cache reloads within seconds
@@ -99,7 +98,7 @@ def test_member_with_its_own_domain_is_linked_there(s):
         check(b["tenant"]["url"] == "//sg.example/", b["tenant"])
         check(b["office"]["url"] == "//sg.example/stellen/buergerbuero", b["office"])
     finally:
-        sql(s, "UPDATE tenant SET host = NULL WHERE slug IN "
+        db_rows(s, "UPDATE tenant SET host = NULL WHERE slug IN "
                "('landkreis-lueneburg', 'samtgemeinde-bardowick')")
 
 
