@@ -25,5 +25,25 @@ if grep -nE "$banned" "${sources[@]}" | grep -v '^\S*:\s*\*'; then
 	problems=$((problems + 1))
 fi
 
+# Short files and functions (STYLE.md section 1): at most 800 lines a source file, 80 a function body.
+for f in "${sources[@]}"; do
+	n=$(wc -l <"$f")
+	if [ "$n" -gt 800 ] && [[ $f == src/* ]]; then
+		echo "$f: $n lines (split past 800)"
+		problems=$((problems + 1))
+	fi
+	long=$(awk '/^\{$/ { s = NR } /^\}$/ { if (s && NR - s - 1 > 80) print FILENAME ":" s ": function body of " NR - s - 1 " lines (more than 80)"; s = 0 }' "$f")
+	if [ -n "$long" ]; then
+		echo "$long"
+		problems=$((problems + 1))
+	fi
+done
+
+# The application knows features only through the feature table (src/app/feature.h).
+if grep -rn 'features/' src/app; then
+	echo "src/app names a feature above"
+	problems=$((problems + 1))
+fi
+
 echo "style: ${#sources[@]} files, $problems problems"
 [ "$problems" -eq 0 ]

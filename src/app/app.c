@@ -2,23 +2,17 @@
 /* Building the installation at start-up, registering routes, serving until a signal. */
 #include "app/app.h"
 
+#include "app/feature.h"
 #include "app/metrics.h"
 #include "app/page_cache.h"
 #include "core/log.h"
 #include "db/db.h"
-#include "features/catalog/catalog.h"
-#include "features/editor/editor.h"
-#include "features/finder/finder.h"
-#include "features/home/home.h"
-#include "features/offices/office.h"
-#include "features/ops/ops.h"
-#include "features/search/search.h"
-#include "features/staff/staff.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* In-flight requests get this long to finish after SIGTERM. */
@@ -27,13 +21,13 @@
 #define TENANT_CACHE_TTL_S 5
 /* Memory for reused anonymous pages. */
 #define PAGE_CACHE_BYTES (64u << 20)
-/* Expired sessions and old rate-limit windows are deleted this often. */
-#define PURGE_INTERVAL_S 600
+/* How often the signal thread looks for due feature jobs. */
+#define JOB_TICK_S 10
 
 int
 app_init(struct app *app, const struct config *cfg, bool with_views, struct err *e)
 {
-	char tpl[CONFIG_STR_MAX + 16], loc[CONFIG_STR_MAX + 16], syn[CONFIG_STR_MAX + 32];
+	char tpl[CONFIG_STR_MAX + 16], loc[CONFIG_STR_MAX + 16];
 	int threads = cfg->threads > 0 ? cfg->threads : 2 * (int)sysconf(_SC_NPROCESSORS_ONLN);
 	int rc;
 
@@ -54,14 +48,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	if (cfg->page_cache_ttl_s > 0)
 		app->pages = page_cache_new(cfg->page_cache_ttl_s, PAGE_CACHE_BYTES);
 	snprintf(app->static_dir, sizeof(app->static_dir), "%s/static", cfg->share_dir);
-	snprintf(syn, sizeof(syn), "%s/data/search/synonyms.tsv", cfg->share_dir);
-	/*
-	 * Catalogue changes reach every instance's search as soon as its pages
-	 * (the page-cache lifetime, at least a second) plus a rebuild: the poll
-	 * counts whole tables, which costs on large installations.
-	 */
-	app->search = search_cache_new(app->pool, syn,
-				       cfg->page_cache_ttl_s > 1 ? cfg->page_cache_ttl_s : 1);
+	app->with_views = with_views;
 	if (with_views) {
 		snprintf(tpl, sizeof(tpl), "%s/templates", cfg->share_dir);
 		snprintf(loc, sizeof(loc), "%s/locale", cfg->share_dir);
@@ -69,25 +56,28 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 		if (rc)
 			return rc;
 	}
-	ops_register(app);
-	home_register(app);
-	catalog_register(app);
-	offices_register(app);
-	finder_register(app);
-	staff_register(app);
-	editor_register(app);
-	search_register(app);
+	if (features_n > APP_FEATURES_MAX)
+		return err_set(e, ERR_INVALID, NULL, "more than %d features", APP_FEATURES_MAX);
+	for (size_t i = 0; i < features_n; i++) {
+		if (!features[i]->init)
+			continue;
+		rc = features[i]->init(app, e);
+		if (rc)
+			return rc;
+	}
 	return 0;
 }
 
 void
 app_release(struct app *app)
 {
+	for (size_t i = features_n; i-- > 0;)
+		if (features[i]->release)
+			features[i]->release(app);
 	view_free(app->view);
 	http_router_free(app->router);
 	tenant_cache_free(app->tenants);
 	page_cache_free(app->pages);
-	search_cache_free(app->search);
 	metrics_free(app->metrics);
 	db_pool_free(app->pool);
 	memset(app, 0, sizeof(*app));
@@ -116,37 +106,45 @@ trusted_proxy(const char *ip, void *cls)
 	return config_is_trusted_proxy(&app->cfg, ip);
 }
 
-/* Delete what has expired; any instance may do it, the statements are idempotent. */
+/* Run the feature jobs whose time has come; any instance may, the work is idempotent. */
 static void
-purge(struct app *app)
+run_jobs(struct app *app, int64_t now, int64_t *last)
 {
-	struct db *db;
+	struct db *db = NULL;
 	struct err e = {0};
-	int64_t n = 0;
 
-	if (db_pool_get(app->pool, &db, &e) != 0) {
-		log_warn("purge: %s", e.detail);
-		return;
+	for (size_t i = 0; i < features_n; i++) {
+		const struct feature_job *j = features[i]->job;
+
+		if (!j || now - last[i] < j->every_s)
+			continue;
+		last[i] = now;
+		if (!db && db_pool_get(app->pool, &db, &e) != 0) {
+			log_warn("job %s: %s", j->name, e.detail);
+			return;
+		}
+		if (j->run(db, now, &e) != 0)
+			log_warn("job %s: %s", j->name, e.detail);
 	}
-	if (session_purge(db, &n, &e) != 0)
-		log_warn("purge: %s", e.detail);
-	else if (n)
-		log_info("purge: %lld expired sessions removed", (long long)n);
-	db_pool_put(app->pool, db);
+	if (db)
+		db_pool_put(app->pool, db);
 }
 
-/* Wait for a stop signal, purging expired data now and then. */
+/* Wait for a stop signal, running the feature jobs now and then. */
 static int
 wait_for_signal(struct app *app, const sigset_t *set)
 {
-	struct timespec tick = {PURGE_INTERVAL_S, 0};
+	struct timespec tick = {JOB_TICK_S, 0};
+	int64_t last[APP_FEATURES_MAX] = {0};
 
+	for (size_t i = 0; i < features_n; i++)
+		last[i] = (int64_t)time(NULL);
 	for (;;) {
 		int sig = sigtimedwait(set, NULL, &tick);
 
 		if (sig > 0)
 			return sig;
-		purge(app);
+		run_jobs(app, (int64_t)time(NULL), last);
 	}
 }
 

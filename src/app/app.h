@@ -27,7 +27,9 @@ struct db;
 struct db_pool;
 struct metrics;
 struct rq;
-struct search_cache;
+
+/* Features that may keep process state (see app_state()). */
+#define APP_FEATURES_MAX 32
 
 struct app {
 	struct config cfg;
@@ -35,12 +37,12 @@ struct app {
 	struct view *view;
 	struct http_router *router;
 	struct tenant_cache *tenants;
-	struct page_cache *pages;    /* NULL when page_cache_ttl is 0 */
-	struct search_cache *search; /* the search indexes by scope */
+	struct page_cache *pages; /* NULL when page_cache_ttl is 0 */
 	struct metrics *metrics;
 	struct http_server *server; /* while serving */
-	/* Run before the handler of every route of a tenant (scheduled publications), or NULL. */
-	void (*before_tenant)(struct rq *q);
+	/* Process state of each feature, by its index in features[] (feature.h). */
+	void *state[APP_FEATURES_MAX];
+	bool with_views; /* templates loaded: serving, not a command-line tool */
 	char static_dir[CONFIG_STR_MAX + 16];
 };
 
@@ -76,7 +78,14 @@ typedef void (*rq_handler)(struct rq *q);
 int app_init(struct app *app, const struct config *cfg, bool with_views, struct err *e) MUST_CHECK;
 void app_release(struct app *app);
 
-/* Register a route; the feature's register function calls this at start-up. */
+struct feature;
+
+/* The process state feature `f` keeps (NULL until it sets one). */
+void *app_state(const struct app *app, const struct feature *f);
+/* Keep `state` for feature `f`; called from its init, freed by its release. */
+void app_set_state(struct app *app, const struct feature *f, void *state);
+
+/* Register a route; a feature's init calls this at start-up. */
 void app_route(struct app *app, unsigned methods, const char *pattern, rq_handler fn,
 	       unsigned flags, size_t body_limit);
 
@@ -105,8 +114,16 @@ const char *rq_urlencode(struct rq *q, const char *s);
 /* A phone number as a tel: URI's digits (RFC 3966), a leading '+' kept; in the arena. */
 const char *rq_tel(struct rq *q, const char *phone);
 
+/* Message `key` of the catalogue in the request's language. */
+const char *rq_msg(struct rq *q, const char *key);
+
 /* A URL of this tenant: base + path. */
 const char *rq_url(struct rq *q, const char *path);
+
+/* Let every feature add its section to a tenant's home page.  Returns 0 or an error. */
+int rq_home_sections(struct rq *q);
+/* The staff menu for q->user: a list of {url, label} from the features' entries. */
+struct view_val *rq_staff_links(struct rq *q);
 
 /* Render page template `tpl` inside the layout, status 200 unless set. */
 void rq_render(struct rq *q, const char *tpl);

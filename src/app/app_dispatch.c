@@ -199,8 +199,8 @@ handle(struct rq *q)
 	if (!guard(q))
 		return;
 	rq_page_user(q);
-	if (q->tenant && q->app->before_tenant)
-		q->app->before_tenant(q);
+	if (q->tenant)
+		rq_before_tenant(q);
 	((rq_handler)q->route->fn)(q);
 }
 

@@ -14,4 +14,7 @@ void rq_page_init(struct rq *q);
 /* Add the logged-in staff user to the page data (the guard finds it after rq_page_init). */
 void rq_page_user(struct rq *q);
 
+/* Run every feature's hook before the handler of a tenant's request. */
+void rq_before_tenant(struct rq *q);
+
 #endif

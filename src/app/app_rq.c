@@ -205,6 +205,12 @@ tenant_val(struct rq *q, const struct tenant *t)
 	return m;
 }
 
+const char *
+rq_msg(struct rq *q, const char *key)
+{
+	return view_msg(q->app->view, q->lang, key);
+}
+
 void
 rq_page_init(struct rq *q)
 {
@@ -289,8 +295,8 @@ rq_error(struct rq *q, int status, const char *msg)
 	snprintf(title_key, sizeof(title_key), "error.%d.title", status);
 	snprintf(msg_key, sizeof(msg_key), "error.%d.text", status);
 	view_set_int(q->page, "status", status);
-	view_set_text(q->page, "title", view_msg(q->app->view, q->lang, title_key));
-	view_set_text(q->page, "message", view_msg(q->app->view, q->lang, msg ? msg : msg_key));
+	view_set_text(q->page, "title", rq_msg(q, title_key));
+	view_set_text(q->page, "message", rq_msg(q, msg ? msg : msg_key));
 	q->resp->status = status;
 	if (status == 429)
 		http_resp_header(q->http, q->resp, "Retry-After", "60");

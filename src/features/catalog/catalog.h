@@ -3,11 +3,12 @@
 #ifndef RATHAUS_CATALOG_H
 #define RATHAUS_CATALOG_H
 
-struct app;
+#include "app/feature.h"
+
 struct rq;
 
-/* Register the pages and the API; called by app_init(). */
-void catalog_register(struct app *app);
+/* The pages, the JSON API, the sitemap and the home-page section. */
+extern const struct feature catalog_feature;
 
 /*
  * Add what a tenant's home page shows of the catalogue to q->page: the

@@ -183,9 +183,10 @@ unternehmenslage(struct rq *q)
 	topic_page(q, "unternehmenslage");
 }
 
-void
-catalog_register(struct app *app)
+static int
+catalog_init(struct app *app, struct err *e)
 {
+	(void)e;
 	app_route(app, HTTP_GET, "/leistungen", list_page, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/leistungen/:key", service_page, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/themen", themen, ROUTE_CACHE, 0);
@@ -196,4 +197,11 @@ catalog_register(struct app *app)
 	app_route(app, HTTP_GET, "/unternehmenslagen/:slug", unternehmenslage, ROUTE_CACHE, 0);
 	svc_api_register(app);
 	svc_sitemap_register(app);
+	return 0;
 }
+
+const struct feature catalog_feature = {
+	.name = "catalog",
+	.init = catalog_init,
+	.home = catalog_on_home,
+};

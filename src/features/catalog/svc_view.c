@@ -18,22 +18,16 @@ static const struct {
 	{SVC_NOTES, "svc.notes"},
 };
 
-static const char *
-msg(struct rq *q, const char *key)
-{
-	return view_msg(q->app->view, q->lang, key);
-}
-
 static void
 crumbs(struct rq *q, const char *label_key, const char *url, const char *here)
 {
 	struct view_val *l = view_set(q->page, "breadcrumbs", view_list(q->a));
 	struct view_val *c = view_push(l, view_map(q->a));
 
-	view_set_text(c, "label", msg(q, "nav.home"));
+	view_set_text(c, "label", rq_msg(q, "nav.home"));
 	view_set_text(c, "url", rq_url(q, "/"));
 	c = view_push(l, view_map(q->a));
-	view_set_text(c, "label", msg(q, label_key));
+	view_set_text(c, "label", rq_msg(q, label_key));
 	if (here) {
 		view_set_text(c, "url", rq_url(q, url));
 		c = view_push(l, view_map(q->a));
@@ -107,7 +101,7 @@ svc_view_service(struct rq *q, const struct svc *s, const char *canonical)
 	view_set_text(m, "online_url", s->online_url);
 	view_set_text(m, "ozg_name", s->ozg_name);
 	if (s->level[0])
-		view_set_text(m, "level", msg(q, arena_printf(q->a, "svc.level.%s", s->level)));
+		view_set_text(m, "level", rq_msg(q, arena_printf(q->a, "svc.level.%s", s->level)));
 	if (s->text[SVC_SHORT][0])
 		view_set(m, "short", view_markdown(q->a, s->text[SVC_SHORT]));
 	if (s->themenfeld_slug[0]) {
@@ -128,7 +122,7 @@ svc_view_service(struct rq *q, const struct svc *s, const char *canonical)
 			continue;
 		sec = view_push(secs, view_map(q->a));
 		view_set_text(sec, "id", svc_module_name(sections[i].m));
-		view_set_text(sec, "heading", msg(q, sections[i].heading));
+		view_set_text(sec, "heading", rq_msg(q, sections[i].heading));
 		view_set(sec, "body", view_markdown(q->a, s->text[sections[i].m]));
 	}
 	view_set(m, "sections", secs);
@@ -183,7 +177,7 @@ svc_view_list(struct rq *q, const struct svc_item *items, size_t n, int64_t tota
 			     : query ? arena_printf(q->a, "q=%s&", rq_urlencode(q, query))
 				     : "";
 
-	view_set_text(p, "title", msg(q, "svc.az"));
+	view_set_text(p, "title", rq_msg(q, "svc.az"));
 	crumbs(q, "svc.az", NULL, NULL);
 	view_set(p, "items", svc_view_items(q, items, n));
 	view_set(p, "letters", letters(q, letter));
@@ -225,7 +219,7 @@ svc_view_topics(struct rq *q, const char *kind, const struct svc_topic *tps, siz
 {
 	struct view_val *l = view_set(q->page, "topics", view_list(q->a));
 
-	view_set_text(q->page, "title", msg(q, topic_label(kind)));
+	view_set_text(q->page, "title", rq_msg(q, topic_label(kind)));
 	crumbs(q, topic_label(kind), NULL, NULL);
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));

@@ -129,9 +129,10 @@ dashboard(struct rq *q)
 	for (unsigned r = ROLE_ADMIN; r <= ROLE_CASEWORKER; r <<= 1)
 		if (q->user->roles & r)
 			view_push(roles,
-				  view_text(q->a, ed_msg(q, arena_printf(q->a, "role.%s",
+				  view_text(q->a, rq_msg(q, arena_printf(q->a, "role.%s",
 									 auth_role_name(r)))));
-	view_set_text(q->page, "title", ed_msg(q, "staff.title"));
+	view_set_text(q->page, "title", rq_msg(q, "staff.title"));
+	view_set(q->page, "links", rq_staff_links(q));
 	if (q->user->roles & (ROLE_ADMIN | ROLE_EDITOR)) {
 		office_local_at((int64_t)time(NULL), &now);
 		office_format_date(&now, today);

@@ -30,10 +30,10 @@ crumbs(struct rq *q, const struct ed_kind *k, const char *title)
 	if (!l)
 		return;
 	m = view_push(l, view_map(q->a));
-	view_set_text(m, "label", ed_msg(q, "staff.title"));
+	view_set_text(m, "label", rq_msg(q, "staff.title"));
 	view_set_text(m, "url", rq_url(q, "/verwaltung"));
 	m = view_push(l, view_map(q->a));
-	view_set_text(m, "label", ed_msg(q, arena_printf(q->a, "ed.%s.list", k->name)));
+	view_set_text(m, "label", rq_msg(q, arena_printf(q->a, "ed.%s.list", k->name)));
 	view_set_text(m, "url", rq_url(q, arena_printf(q->a, "/verwaltung%s", k->path)));
 	m = view_push(l, view_map(q->a));
 	view_set_text(m, "label", title);
@@ -82,7 +82,7 @@ render_form(struct rq *q, const struct ed_kind *k, const char *subject, const ch
 	view_set_text(q->page, "publish_at", ed_field(q, "publish_at"));
 	view_set_text(q->page, "comment", ed_field(q, "kommentar"));
 	if (done && ed_action_parse(done) >= 0)
-		view_set_text(q->page, "done", ed_msg(q, arena_printf(q->a, "ed.done.%s", done)));
+		view_set_text(q->page, "done", rq_msg(q, arena_printf(q->a, "ed.done.%s", done)));
 	rq_render(q, k->tpl);
 }
 

@@ -82,7 +82,7 @@ history(struct rq *q, const struct ed_kind *k)
 	}
 	ed_page_head(q, k, subject, title, n ? &v[0] : NULL);
 	view_set_text(q->page, "title",
-		      arena_printf(q->a, "%s: %s", ed_msg(q, "ed.history"), title));
+		      arena_printf(q->a, "%s: %s", rq_msg(q, "ed.history"), title));
 	view_set_text(q->page, "subject_title", title);
 	l = view_set(q->page, "revisions", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
@@ -126,7 +126,7 @@ restore(struct rq *q, const struct ed_kind *k)
 	if (rc == 0)
 		rc = ed_rev_add(q->db, q->tenant, k->name, subject, "draft", q->user->id, 0,
 				r.snapshot,
-				arena_printf(q->a, "%s %lld", ed_msg(q, "ed.restored_from"),
+				arena_printf(q->a, "%s %lld", rq_msg(q, "ed.restored_from"),
 					     (long long)want),
 				(int64_t)time(NULL), &num, &q->err);
 	if (rc) {

@@ -78,7 +78,6 @@ const struct ed_kind *ed_kind_of(const char *name);
 
 /* ---- Shared page helpers (ed_page.c) -------------------------------------- */
 
-const char *ed_msg(struct rq *q, const char *key);
 /* Add {field, text} with message `key` to `errors`. */
 void ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *key);
 /* Copy the page's error text at `path` ("invalid.<field>") to `m`'s "error", if any. */

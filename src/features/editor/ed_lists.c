@@ -26,7 +26,7 @@ crumb(struct rq *q, const char *label)
 	struct view_val *l = (struct view_val *)view_get(q->page, "breadcrumbs"), *m;
 
 	m = view_push(l, view_map(q->a));
-	view_set_text(m, "label", ed_msg(q, "staff.title"));
+	view_set_text(m, "label", rq_msg(q, "staff.title"));
 	view_set_text(m, "url", rq_url(q, "/verwaltung"));
 	m = view_push(l, view_map(q->a));
 	view_set_text(m, "label", label);
@@ -137,7 +137,7 @@ services(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	view_set_text(q->page, "title", ed_msg(q, "ed.service.list"));
+	view_set_text(q->page, "title", rq_msg(q, "ed.service.list"));
 	view_set_text(q->page, "q", search ? search : "");
 	state_options(q, state);
 	if (p > 1)
@@ -152,7 +152,7 @@ services(struct rq *q)
 					   rq_urlencode(q, state ? state : ""),
 					   rq_urlencode(q, search ? search : ""),
 					   (long long)p + 1));
-	crumb(q, ed_msg(q, "ed.service.list"));
+	crumb(q, rq_msg(q, "ed.service.list"));
 	rq_render(q, "editor/services");
 }
 
@@ -233,8 +233,8 @@ offices(struct rq *q)
 		view_set_text(m, "state",
 			      rc == 0 ? ed_state_name(q, r.state) : ed_state_name(q, "published"));
 	}
-	view_set_text(q->page, "title", ed_msg(q, "ed.office.list"));
-	crumb(q, ed_msg(q, "ed.office.list"));
+	view_set_text(q->page, "title", rq_msg(q, "ed.office.list"));
+	crumb(q, rq_msg(q, "ed.office.list"));
 	rq_render(q, "editor/offices");
 }
 
@@ -271,8 +271,8 @@ audit(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	view_set_text(q->page, "title", ed_msg(q, "ed.audit"));
-	crumb(q, ed_msg(q, "ed.audit"));
+	view_set_text(q->page, "title", rq_msg(q, "ed.audit"));
+	crumb(q, rq_msg(q, "ed.audit"));
 	rq_render(q, "editor/audit");
 }
 

@@ -198,7 +198,7 @@ off_apply(struct db *db, const struct tenant *t, const char *slug, json_t *snap,
 static const char *
 day_name(struct rq *q, int weekday)
 {
-	return ed_msg(q, arena_printf(q->a, "office.day.%d", weekday));
+	return rq_msg(q, arena_printf(q->a, "office.day.%d", weekday));
 }
 
 static const char *
@@ -210,13 +210,13 @@ off_text(struct rq *q, json_t *snap)
 
 	for (size_t f = 0; f < sizeof(FIELDS) / sizeof(FIELDS[0]); f++)
 		s = arena_printf(q->a, "%s%s: %s\n", s,
-				 ed_msg(q, arena_printf(q->a, "ed.office.%s", FIELDS[f])),
+				 rq_msg(q, arena_printf(q->a, "ed.office.%s", FIELDS[f])),
 				 ed_json_str(snap, FIELDS[f]));
-	s = arena_printf(q->a, "%s%s: %s\n\n## %s\n", s, ed_msg(q, "ed.office.appointment_only"),
-			 ed_msg(q, json_is_true(json_object_get(snap, "appointment_only"))
+	s = arena_printf(q->a, "%s%s: %s\n\n## %s\n", s, rq_msg(q, "ed.office.appointment_only"),
+			 rq_msg(q, json_is_true(json_object_get(snap, "appointment_only"))
 					   ? "ed.yes"
 					   : "ed.no"),
-			 ed_msg(q, "ed.office.hours"));
+			 rq_msg(q, "ed.office.hours"));
 	json_array_foreach(hours, i, h)
 	{
 		s = arena_printf(

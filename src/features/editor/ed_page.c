@@ -16,12 +16,6 @@ ed_kind_of(const char *name)
 	return NULL;
 }
 
-const char *
-ed_msg(struct rq *q, const char *key)
-{
-	return view_msg(q->app->view, q->lang, key);
-}
-
 void
 ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *key)
 {
@@ -29,9 +23,9 @@ ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *
 
 	errors->n++;
 	view_set_text(m, "field", field);
-	view_set_text(m, "text", ed_msg(q, key));
+	view_set_text(m, "text", rq_msg(q, key));
 	if (!view_get(errors->by_field, field))
-		view_set_text(errors->by_field, field, ed_msg(q, key));
+		view_set_text(errors->by_field, field, rq_msg(q, key));
 }
 
 void
@@ -100,7 +94,7 @@ ed_json_str(json_t *o, const char *key)
 const char *
 ed_state_name(struct rq *q, const char *state)
 {
-	return ed_msg(q, arena_printf(q->a, "ed.state.%s", state));
+	return rq_msg(q, arena_printf(q->a, "ed.state.%s", state));
 }
 
 const char *

@@ -267,17 +267,17 @@ svc_apply(struct db *db, const struct tenant *t, const char *leika, json_t *snap
 static const char *
 module_label(struct rq *q, int m)
 {
-	return ed_msg(q, arena_printf(q->a, "ed.module.%s", svc_module_name(m)));
+	return rq_msg(q, arena_printf(q->a, "ed.module.%s", svc_module_name(m)));
 }
 
 static const char *
 svc_text(struct rq *q, json_t *snap)
 {
 	const char *office = ed_json_str(snap, "office");
-	const char *s = arena_printf(q->a, "%s: %s\n%s: %s\n%s: %s\n", ed_msg(q, "ed.online_url"),
-				     ed_json_str(snap, "online_url"), ed_msg(q, "ed.office"),
-				     office[0] ? office : ed_msg(q, "ed.office_default"),
-				     ed_msg(q, "ed.review_due"), ed_json_str(snap, "review_due"));
+	const char *s = arena_printf(q->a, "%s: %s\n%s: %s\n%s: %s\n", rq_msg(q, "ed.online_url"),
+				     ed_json_str(snap, "online_url"), rq_msg(q, "ed.office"),
+				     office[0] ? office : rq_msg(q, "ed.office_default"),
+				     rq_msg(q, "ed.review_due"), ed_json_str(snap, "review_due"));
 	json_t *texts = json_object_get(snap, "texts");
 
 	for (int m = 0; m < SVC_N_MODULES; m++) {
@@ -286,7 +286,7 @@ svc_text(struct rq *q, json_t *snap)
 		if (v)
 			s = arena_printf(
 				q->a, "%s\n## %s (%s)\n%s\n", s, module_label(q, m),
-				ed_msg(q, arena_printf(q->a, "ed.mode.%s", ed_json_str(v, "mode"))),
+				rq_msg(q, arena_printf(q->a, "ed.mode.%s", ed_json_str(v, "mode"))),
 				ed_json_str(v, "body"));
 	}
 	return s;

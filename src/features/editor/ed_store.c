@@ -257,7 +257,7 @@ editor_promote_due(struct db *db, const struct tenant *t, int64_t now, struct er
 
 	arena_init(&a);
 	for (int i = 0; i < 16 && rc == 0; i++) {
-		struct due d;
+		struct due d = {0};
 
 		rc = find_due(db, t, now, &a, &d, e);
 		if (rc == 0) {

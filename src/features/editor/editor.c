@@ -52,12 +52,27 @@ promote_hook(struct rq *q)
 		log_error("rid=%s scheduled publication: %s", q->http->id, e.detail);
 }
 
-void
-editor_register(struct app *app)
+static int
+editor_init(struct app *app, struct err *e)
 {
-	app->before_tenant = promote_hook;
+	(void)e;
 	ed_dashboard_register(app);
 	ed_lists_register(app);
 	ed_edit_register(app);
 	ed_history_register(app);
+	return 0;
 }
+
+static const struct feature_link staff_links[] = {
+	{"/verwaltung/leistungen", "ed.service.list", ROLE_ADMIN | ROLE_EDITOR},
+	{"/verwaltung/stellen", "ed.office.list", ROLE_ADMIN | ROLE_EDITOR},
+	{"/verwaltung/protokoll", "ed.audit", ROLE_ADMIN | ROLE_EDITOR},
+	{NULL, NULL, 0},
+};
+
+const struct feature editor_feature = {
+	.name = "editor",
+	.init = editor_init,
+	.before_tenant = promote_hook,
+	.staff = staff_links,
+};

@@ -19,6 +19,7 @@
 #ifndef RATHAUS_EDITOR_H
 #define RATHAUS_EDITOR_H
 
+#include "app/feature.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "tenant/tenant.h"
@@ -90,7 +91,7 @@ void ed_utc_to_local(int64_t utc, bool iso, char out[17]);
  */
 int editor_promote_due(struct db *db, const struct tenant *t, int64_t now, struct err *e);
 
-/* Register /verwaltung and its pages; called by app_init(). */
-void editor_register(struct app *app);
+/* /verwaltung and its pages; publishes what is due before a tenant's requests. */
+extern const struct feature editor_feature;
 
 #endif

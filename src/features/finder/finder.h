@@ -15,6 +15,7 @@
 #ifndef RATHAUS_FINDER_H
 #define RATHAUS_FINDER_H
 
+#include "app/feature.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "features/regions/region.h"
@@ -143,7 +144,7 @@ int finder_concerns(struct search_cache *sc, struct db *db, const struct tenant 
 /* ---- Pages and API (finder_routes.c, finder_api.c) ---------------------- */
 
 struct app;
-void finder_register(struct app *app);
+extern const struct feature finder_feature;
 void finder_api_register(struct app *app);
 
 #endif

@@ -15,12 +15,6 @@
 
 #define SUGGEST_MAX 10
 
-static const char *
-msg(struct rq *q, const char *key)
-{
-	return view_msg(q->app->view, q->lang, key);
-}
-
 static json_t *
 place_json(struct rq *q, const struct region *g)
 {
@@ -71,7 +65,7 @@ finder(struct rq *q)
 	int rc;
 
 	if (!leika || !ars) {
-		rq_problem(q, 400, msg(q, "finder.api_params"));
+		rq_problem(q, 400, rq_msg(q, "finder.api_params"));
 		return;
 	}
 	rc = finder_answer(q->db, q->app->tenants, leika, ars, q->a, &ans, &q->err);
@@ -103,7 +97,7 @@ regions(struct rq *q)
 	int rc;
 
 	if (!s || strlen(s) < 2 || strlen(s) > 100) {
-		rq_problem(q, 400, msg(q, "finder.api_q"));
+		rq_problem(q, 400, rq_msg(q, "finder.api_q"));
 		return;
 	}
 	rc = region_suggest(q->db, s, SUGGEST_MAX, q->a, &v, &n, &q->err);

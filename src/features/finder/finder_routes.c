@@ -16,6 +16,7 @@
 #include "features/catalog/svc.h"
 #include "features/finder/finder_view.h"
 #include "features/offices/office.h"
+#include "features/search/search.h"
 
 #include <string.h>
 
@@ -31,12 +32,6 @@ struct finder_form {
 	int status;		    /* the first problem's, else 200 */
 	struct view_val *messages;  /* what the page says about the input */
 };
-
-static const char *
-msg(struct rq *q, const char *key)
-{
-	return view_msg(q->app->view, q->lang, key);
-}
 
 static const char *
 param(struct rq *q, const char *name)
@@ -132,8 +127,8 @@ settle_concern(struct rq *q, struct finder_form *f)
 
 	if (f->leika || !f->anliegen[0])
 		return 0;
-	rc = finder_concerns(q->app->search, q->db, q->tenant, f->anliegen, CHOICES_MAX, q->a, &v,
-			     &n, &q->err);
+	rc = finder_concerns(search_cache_of(q->app), q->db, q->tenant, f->anliegen, CHOICES_MAX,
+			     q->a, &v, &n, &q->err);
 	if (rc)
 		return rc;
 	if (n == 0) {
@@ -227,14 +222,21 @@ finder_page(struct rq *q)
 	view_set_text(form, "ort", f.ort);
 	if (f.leika && !view_get(q->page, "answer"))
 		view_set_text(form, "leistung", f.leika);
-	view_set_text(q->page, "title", msg(q, "finder.title"));
+	view_set_text(q->page, "title", rq_msg(q, "finder.title"));
 	q->resp->status = f.status;
 	rq_render(q, "finder");
 }
 
-void
-finder_register(struct app *app)
+static int
+finder_init(struct app *app, struct err *e)
 {
+	(void)e;
 	app_route(app, HTTP_GET, "/finder", finder_page, 0, 0);
 	finder_api_register(app);
+	return 0;
 }
+
+const struct feature finder_feature = {
+	.name = "finder",
+	.init = finder_init,
+};

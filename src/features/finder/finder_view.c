@@ -32,16 +32,10 @@ finder_tenant_url(struct rq *q, const struct tenant *t, const char *path)
 	return arena_printf(q->a, "/t/%s%s", t->slug, path);
 }
 
-static const char *
-msg(struct rq *q, const char *key)
-{
-	return view_msg(q->app->view, q->lang, key);
-}
-
 const char *
 finder_msg(struct rq *q, const char *key, const char *a0, const char *a1)
 {
-	const char *args[2] = {a0, a1}, *m = msg(q, key);
+	const char *args[2] = {a0, a1}, *m = rq_msg(q, key);
 
 	for (int i = 0; i < 2; i++) {
 		const char *at = strstr(m, i ? "{1}" : "{0}");
@@ -89,7 +83,7 @@ finder_why_text(struct rq *q, const struct finder_answer *ans)
 	const struct finder_result *r = &ans->result;
 	const char *place = r->chain[0].name, *who = finder_authority(ans);
 	const char *level =
-		msg(q, arena_printf(q->a, "finder.level.%s", finder_level_name(r->level)));
+		rq_msg(q, arena_printf(q->a, "finder.level.%s", finder_level_name(r->level)));
 
 	switch (r->why) {
 	case FINDER_WHY_RULE:
@@ -144,10 +138,10 @@ finder_answer_view(struct rq *q, const struct finder_answer *ans)
 	view_set(m, "place", finder_place_view(q, ans->place));
 	view_set_text(m, "authority", finder_authority(ans));
 	view_set_text(m, "area_level",
-		      msg(q, arena_printf(q->a, "finder.level.%s",
-					  finder_level_name(finder_area_level(r)))));
+		      rq_msg(q, arena_printf(q->a, "finder.level.%s",
+					     finder_level_name(finder_area_level(r)))));
 	view_set_text(m, "rule",
-		      msg(q, arena_printf(q->a, "finder.rule.%s", finder_why_code(r->why))));
+		      rq_msg(q, arena_printf(q->a, "finder.rule.%s", finder_why_code(r->why))));
 	view_set_text(m, "why", finder_why_text(q, ans));
 	view_set_text(m, "online_url", ans->online_url);
 	view_set_text(m, "service_url", finder_service_url(q, ans));

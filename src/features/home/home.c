@@ -3,7 +3,6 @@
 #include "features/home/home.h"
 
 #include "app/app.h"
-#include "features/catalog/catalog.h"
 
 #include <string.h>
 
@@ -34,9 +33,9 @@ breadcrumb(struct rq *q, const char *label_key)
 	struct view_val *home = view_push(l, view_map(q->a));
 	struct view_val *here = view_push(l, view_map(q->a));
 
-	view_set_text(home, "label", view_msg(q->app->view, q->lang, "nav.home"));
+	view_set_text(home, "label", rq_msg(q, "nav.home"));
 	view_set_text(home, "url", rq_url(q, "/"));
-	view_set_text(here, "label", view_msg(q->app->view, q->lang, label_key));
+	view_set_text(here, "label", rq_msg(q, label_key));
 }
 
 static void
@@ -53,7 +52,7 @@ index_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	view_set_text(q->page, "title", view_msg(q->app->view, q->lang, "index.title"));
+	view_set_text(q->page, "title", rq_msg(q, "index.title"));
 	view_set(q->page, "tenants", tenant_list_val(q, ts, n, true));
 	rq_render(q, "index");
 }
@@ -74,7 +73,7 @@ home_page(struct rq *q)
 		rc = tenant_cache_by_slug(q->app->tenants, q->db, q->tenant->parent_slug, q->a,
 					  &parent, &q->err);
 	if (rc == 0)
-		rc = catalog_on_home(q);
+		rc = rq_home_sections(q);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -90,7 +89,7 @@ home_page(struct rq *q)
 static void
 legal_page(struct rq *q, const char *tpl, const char *title_key)
 {
-	view_set_text(q->page, "title", view_msg(q->app->view, q->lang, title_key));
+	view_set_text(q->page, "title", rq_msg(q, title_key));
 	breadcrumb(q, title_key);
 	rq_render(q, tpl);
 }
@@ -113,11 +112,18 @@ barrierefreiheit(struct rq *q)
 	legal_page(q, "barrierefreiheit", "legal.accessibility");
 }
 
-void
-home_register(struct app *app)
+static int
+home_init(struct app *app, struct err *e)
 {
+	(void)e;
 	app_route(app, HTTP_GET, "/", home_page, ROUTE_TENANT_OPTIONAL | ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/impressum", impressum, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/datenschutz", datenschutz, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/barrierefreiheit", barrierefreiheit, ROUTE_CACHE, 0);
+	return 0;
 }
+
+const struct feature home_feature = {
+	.name = "home",
+	.init = home_init,
+};

@@ -7,8 +7,8 @@
 #ifndef RATHAUS_HOME_H
 #define RATHAUS_HOME_H
 
-struct app;
+#include "app/feature.h"
 
-void home_register(struct app *app);
+extern const struct feature home_feature;
 
 #endif

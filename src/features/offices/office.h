@@ -18,6 +18,7 @@
 #ifndef RATHAUS_OFFICE_H
 #define RATHAUS_OFFICE_H
 
+#include "app/feature.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "tenant/tenant.h"
@@ -216,8 +217,8 @@ struct app;
 struct rq;
 struct view_val;
 
-/* Register /stellen and /stellen/:slug; called by app_init(). */
-void offices_register(struct app *app);
+/* /stellen, /stellen/:slug and /api/v1/offices. */
+extern const struct feature offices_feature;
 
 /*
  * The template map of office `o` for request `q`: name, url, address lines,

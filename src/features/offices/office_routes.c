@@ -21,15 +21,9 @@
 #define DAY_RULES_MAX 16 /* intervals of one day shown; real offices have 1-3 */
 
 static const char *
-msg(struct rq *q, const char *key)
-{
-	return view_msg(q->app->view, q->lang, key);
-}
-
-static const char *
 office_day_name(struct rq *q, int weekday, bool is_short)
 {
-	return msg(q, arena_printf(q->a, "office.%s.%d", is_short ? "wd" : "day", weekday));
+	return rq_msg(q, arena_printf(q->a, "office.%s.%d", is_short ? "wd" : "day", weekday));
 }
 
 static const char *
@@ -63,7 +57,7 @@ office_times(struct rq *q, const struct office_rule *v, size_t n)
 static const char *
 fmt1(struct rq *q, const char *key, const char *arg)
 {
-	const char *m = msg(q, key), *at = strstr(m, "{0}");
+	const char *m = rq_msg(q, key), *at = strstr(m, "{0}");
 
 	if (!at)
 		return m;
@@ -77,12 +71,12 @@ status_text(struct rq *q, const struct office_status *st)
 	const char *when;
 
 	if (st->is_open)
-		return arena_printf(q->a, "%s – %s", msg(q, "office.open_now"),
+		return arena_printf(q->a, "%s – %s", rq_msg(q, "office.open_now"),
 				    fmt1(q, "office.closes_at", office_hhmm(q, st->closes)));
 	if (!st->has_next)
-		return msg(q, st->appointment_only ? "office.by_appointment" : "office.closed");
+		return rq_msg(q, st->appointment_only ? "office.by_appointment" : "office.closed");
 	if (st->next_days == 0)
-		when = arena_printf(q->a, "%s %s", msg(q, "office.today"),
+		when = arena_printf(q->a, "%s %s", rq_msg(q, "office.today"),
 				    office_hhmm(q, st->next_minute));
 	else if (st->next_days < 7)
 		when = arena_printf(q->a, "%s %s", office_day_name(q, st->next_weekday, true),
@@ -92,9 +86,9 @@ status_text(struct rq *q, const struct office_status *st)
 				    office_day_name(q, st->next_weekday, true), st->next_date + 8,
 				    st->next_date + 5, office_hhmm(q, st->next_minute));
 	if (st->appointment_only)
-		return arena_printf(q->a, "%s – %s", msg(q, "office.by_appointment"),
+		return arena_printf(q->a, "%s – %s", rq_msg(q, "office.by_appointment"),
 				    fmt1(q, "office.next_appointment", when));
-	return arena_printf(q->a, "%s – %s", msg(q, "office.closed"),
+	return arena_printf(q->a, "%s – %s", rq_msg(q, "office.closed"),
 			    fmt1(q, "office.opens_again", when));
 }
 
@@ -116,7 +110,8 @@ week(struct rq *q, const struct office_hours *h)
 			continue; /* weekends closed: left out rather than listed */
 		m = view_push(l, view_map(q->a));
 		view_set_text(m, "day", office_day_name(q, d, false));
-		view_set_text(m, "times", n ? office_times(q, v, n) : msg(q, "office.closed_day"));
+		view_set_text(m, "times",
+			      n ? office_times(q, v, n) : rq_msg(q, "office.closed_day"));
 		view_set_bool(m, "closed", n == 0);
 	}
 	return l;
@@ -197,10 +192,10 @@ crumbs(struct rq *q, const char *here)
 	struct view_val *l = view_set(q->page, "breadcrumbs", view_list(q->a));
 	struct view_val *c = view_push(l, view_map(q->a));
 
-	view_set_text(c, "label", msg(q, "nav.home"));
+	view_set_text(c, "label", rq_msg(q, "nav.home"));
 	view_set_text(c, "url", rq_url(q, "/"));
 	c = view_push(l, view_map(q->a));
-	view_set_text(c, "label", msg(q, "office.directory"));
+	view_set_text(c, "label", rq_msg(q, "office.directory"));
 	if (here) {
 		view_set_text(c, "url", rq_url(q, "/stellen"));
 		c = view_push(l, view_map(q->a));
@@ -224,7 +219,7 @@ directory(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	view_set_text(q->page, "title", msg(q, "office.directory"));
+	view_set_text(q->page, "title", rq_msg(q, "office.directory"));
 	view_set_text(q->page, "canonical", rq_url(q, "/stellen"));
 	crumbs(q, NULL);
 	for (size_t i = 0; i < n; i++)
@@ -247,7 +242,7 @@ special_day(struct rq *q, const struct office_hours *h, const struct office_loca
 				   day->year));
 	view_set_text(m, "times",
 		      n ? office_times(q, v, n < DAY_RULES_MAX ? n : DAY_RULES_MAX)
-			: msg(q, "office.closed_day"));
+			: rq_msg(q, "office.closed_day"));
 	view_set_text(m, "note", note);
 	return m;
 }
@@ -300,10 +295,17 @@ office_page(struct rq *q)
 	rq_render(q, "offices/office");
 }
 
-void
-offices_register(struct app *app)
+static int
+offices_init(struct app *app, struct err *e)
 {
+	(void)e;
 	app_route(app, HTTP_GET, "/stellen", directory, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/stellen/:slug", office_page, ROUTE_CACHE, 0);
 	office_api_register(app);
+	return 0;
 }
+
+const struct feature offices_feature = {
+	.name = "offices",
+	.init = offices_init,
+};

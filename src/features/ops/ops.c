@@ -67,11 +67,18 @@ theme_css(struct rq *q)
 		 t->primary, t->primary, t->primary);
 }
 
-void
-ops_register(struct app *app)
+static int
+ops_init(struct app *app, struct err *e)
 {
+	(void)e;
 	app_route(app, HTTP_GET, "/healthz", healthz, ROUTE_GLOBAL, 0);
 	app_route(app, HTTP_GET, "/metrics", metrics, ROUTE_GLOBAL, 0);
 	app_route(app, HTTP_GET, "/static/*path", static_file, ROUTE_GLOBAL, 0);
 	app_route(app, HTTP_GET, "/theme.css", theme_css, 0, 0);
+	return 0;
 }
+
+const struct feature ops_feature = {
+	.name = "ops",
+	.init = ops_init,
+};

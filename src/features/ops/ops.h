@@ -3,8 +3,8 @@
 #ifndef RATHAUS_OPS_H
 #define RATHAUS_OPS_H
 
-struct app;
+#include "app/feature.h"
 
-void ops_register(struct app *app);
+extern const struct feature ops_feature;
 
 #endif

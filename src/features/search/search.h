@@ -17,6 +17,7 @@
 #ifndef RATHAUS_SEARCH_H
 #define RATHAUS_SEARCH_H
 
+#include "app/feature.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "tenant/tenant.h"
@@ -166,7 +167,10 @@ int search_baseline(struct db *db, const struct tenant *t, const char *query, si
 		    struct arena *a, const char ***keys, size_t *n, const char **name,
 		    struct err *e) MUST_CHECK;
 
-/* Register /suche, /api/v1/suggest and the staff page; called by app_init(). */
-void search_register(struct app *app);
+/* /suche, /api/v1/suggest and the staff page; keeps the indexes (search_cache_of()). */
+extern const struct feature search_feature;
+
+/* The search indexes of the running installation. */
+struct search_cache *search_cache_of(const struct app *app);
 
 #endif

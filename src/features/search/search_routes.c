@@ -10,6 +10,7 @@
 #include "app/app.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #define PAGE_HITS 30
@@ -38,7 +39,8 @@ run(struct rq *q, const char *query, const struct search_opts *o, struct search_
 	int rc = rq_db(q, &q->db);
 
 	if (rc == 0)
-		rc = search_cache_get(q->app->search, q->db, q->tenant, q->a, &ix, &q->err);
+		rc = search_cache_get(search_cache_of(q->app), q->db, q->tenant, q->a, &ix,
+				      &q->err);
 	if (rc == 0)
 		search_run(ix, query, o, q->a, r);
 	return rc;
@@ -100,12 +102,12 @@ search_page(struct rq *q)
 	struct view_val *crumbs = view_list(q->a), *c;
 	int rc;
 
-	view_set_text(q->page, "title", view_msg(q->app->view, q->lang, "search.title"));
+	view_set_text(q->page, "title", rq_msg(q, "search.title"));
 	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", view_msg(q->app->view, q->lang, "nav.home"));
+	view_set_text(c, "label", rq_msg(q, "nav.home"));
 	view_set_text(c, "url", rq_url(q, "/"));
 	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", view_msg(q->app->view, q->lang, "search.title"));
+	view_set_text(c, "label", rq_msg(q, "search.title"));
 	view_set(q->page, "breadcrumbs", crumbs);
 	view_set_text(q->page, "query", query ? query : "");
 	if (!query || !query[strspn(query, " \t")]) {
@@ -143,10 +145,47 @@ suggest(struct rq *q)
 	rq_json(q, json_pack("{s:s, s:o}", "query", query ? query : "", "items", items));
 }
 
-void
-search_register(struct app *app)
+struct search_cache *
+search_cache_of(const struct app *app)
 {
+	return app_state(app, &search_feature);
+}
+
+static int
+search_init(struct app *app, struct err *e)
+{
+	char syn[CONFIG_STR_MAX + 32];
+	int poll_s = app->cfg.page_cache_ttl_s > 1 ? app->cfg.page_cache_ttl_s : 1;
+
+	(void)e;
+	snprintf(syn, sizeof(syn), "%s/data/search/synonyms.tsv", app->cfg.share_dir);
+	/*
+	 * Catalogue changes reach every instance's search as soon as its pages
+	 * (the page-cache lifetime, at least a second) plus a rebuild: the poll
+	 * counts whole tables, which costs on large installations.
+	 */
+	app_set_state(app, &search_feature, search_cache_new(app->pool, syn, poll_s));
 	app_route(app, HTTP_GET, "/suche", search_page, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/api/v1/suggest", suggest, ROUTE_CACHE, 0);
 	search_staff_register(app);
+	return 0;
 }
+
+static void
+search_release(struct app *app)
+{
+	search_cache_free(search_cache_of(app));
+	app_set_state(app, &search_feature, NULL);
+}
+
+static const struct feature_link staff_links[] = {
+	{"/verwaltung/suchbegriffe", "staff.synonyms_link", ROLE_ADMIN | ROLE_EDITOR},
+	{NULL, NULL, 0},
+};
+
+const struct feature search_feature = {
+	.name = "search",
+	.init = search_init,
+	.release = search_release,
+	.staff = staff_links,
+};

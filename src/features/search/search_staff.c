@@ -11,12 +11,6 @@
 
 #include <string.h>
 
-static const char *
-msg(struct rq *q, const char *key)
-{
-	return view_msg(q->app->view, q->lang, key);
-}
-
 static bool
 may_edit(struct rq *q)
 {
@@ -32,12 +26,12 @@ form(struct rq *q, const char *text)
 	struct view_val *crumbs = view_list(q->a), *c;
 
 	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", msg(q, "staff.title"));
+	view_set_text(c, "label", rq_msg(q, "staff.title"));
 	view_set_text(c, "url", rq_url(q, "/verwaltung"));
 	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", msg(q, "search.synonyms_title"));
+	view_set_text(c, "label", rq_msg(q, "search.synonyms_title"));
 	view_set(q->page, "breadcrumbs", crumbs);
-	view_set_text(q->page, "title", msg(q, "search.synonyms_title"));
+	view_set_text(q->page, "title", rq_msg(q, "search.synonyms_title"));
 	view_set_text(q->page, "synonyms", text);
 	rq_render(q, "search/synonyms");
 }
@@ -56,7 +50,7 @@ synonyms_get(struct rq *q)
 		return;
 	}
 	if (http_query(q->http, "gespeichert"))
-		view_set_text(q->page, "saved", msg(q, "search.synonyms_saved"));
+		view_set_text(q->page, "saved", rq_msg(q, "search.synonyms_saved"));
 	form(q, text);
 }
 
@@ -75,7 +69,7 @@ synonyms_post(struct rq *q)
 		     : search_synonyms_save(q->db, q->tenant, text, strlen(text), &n, &line_no,
 					    &q->err);
 	if (rc == ERR_INVALID) {
-		view_set_text(q->page, "error", msg(q, q->err.user));
+		view_set_text(q->page, "error", rq_msg(q, q->err.user));
 		if (line_no)
 			view_set_int(q->page, "error_line", line_no);
 		q->resp->status = 422;

@@ -37,11 +37,11 @@ login_form(struct rq *q, int status, const char *error_key)
 		rq_fail(q, rc);
 		return;
 	}
-	view_set_text(q->page, "title", view_msg(q->app->view, q->lang, "login.title"));
+	view_set_text(q->page, "title", rq_msg(q, "login.title"));
 	view_set_text(q->page, "next",
 		      safe_next(first_of(http_query(q->http, "next"), http_form(q->http, "next"))));
 	if (error_key)
-		view_set_text(q->page, "error", view_msg(q->app->view, q->lang, error_key));
+		view_set_text(q->page, "error", rq_msg(q, error_key));
 	view_set_text(q->page, "email", first_of(http_form(q->http, "email"), ""));
 	q->resp->status = status;
 	rq_render(q, "login");
@@ -93,10 +93,37 @@ logout_post(struct rq *q)
 	rq_redirect(q, "/");
 }
 
-void
-staff_register(struct app *app)
+static int
+staff_init(struct app *app, struct err *e)
 {
+	(void)e;
 	app_route(app, HTTP_GET, "/anmelden", login_get, 0, 0);
 	app_route(app, HTTP_POST, "/anmelden", login_post, ROUTE_LOGIN_LIMIT, 16 * 1024);
 	app_route(app, HTTP_POST, "/abmelden", logout_post, 0, 4096);
+	return 0;
 }
+
+/* Delete expired sessions and old rate-limit windows. */
+static int
+purge_sessions(struct db *db, int64_t now, struct err *e)
+{
+	int64_t n = 0;
+	int rc = session_purge(db, &n, e);
+
+	(void)now;
+	if (rc == 0 && n)
+		log_info("purge: %lld expired sessions removed", (long long)n);
+	return rc;
+}
+
+static const struct feature_job purge_job = {
+	.name = "session.purge",
+	.every_s = 600,
+	.run = purge_sessions,
+};
+
+const struct feature staff_feature = {
+	.name = "staff",
+	.init = staff_init,
+	.job = &purge_job,
+};

@@ -3,8 +3,9 @@
 #ifndef RATHAUS_STAFF_H
 #define RATHAUS_STAFF_H
 
-struct app;
+#include "app/feature.h"
 
-void staff_register(struct app *app);
+/* Login and logout; its job deletes expired sessions and rate-limit windows. */
+extern const struct feature staff_feature;
 
 #endif

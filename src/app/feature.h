@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * feature: what a feature (one folder of src/features) tells the
+ * application about itself.  The features are listed once, in the table of
+ * features.c in that folder; the application walks the table and includes
+ * no feature header, so the dependency arrow points one way: features -> app.
+ *
+ * Adding a feature is one folder plus one line in features.c: the folder's
+ * header declares `extern const struct feature news_feature;` and its file
+ * fills every member it needs, leaving the others NULL.
+ *
+ *	const struct feature news_feature = {
+ *		.name = "news",
+ *		.init = news_init,            // routes, process state
+ *		.home = news_on_home,         // the newest articles on the home page
+ *		.staff = news_staff_links,    // "Nachrichten" in the staff menu
+ *	};
+ */
+#ifndef RATHAUS_FEATURE_H
+#define RATHAUS_FEATURE_H
+
+#include "core/err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct app;
+struct db;
+struct rq;
+struct search_source;
+
+/* Installation-wide work done every `every_s` seconds by one instance. */
+struct feature_job {
+	const char *name; /* unique, e.g. "session.purge" */
+	int every_s;
+	/* Do the work on `db`; `now` is Unix seconds.  Returns 0 or an error in e. */
+	int (*run)(struct db *db, int64_t now, struct err *e);
+};
+
+/* An entry of the staff menu on /verwaltung. */
+struct feature_link {
+	const char *path;  /* below the tenant: "/verwaltung/leistungen"; NULL ends a list */
+	const char *label; /* message key */
+	unsigned roles;	   /* enum auth_role bits of users who see it */
+};
+
+struct feature {
+	const char *name;
+	/*
+	 * Register routes (app_route) and build process state (app_set_state)
+	 * at start-up.  Returns 0 or an error with the detail in e.
+	 */
+	int (*init)(struct app *app, struct err *e);
+	/* Free the process state; called in reverse order at shutdown. */
+	void (*release)(struct app *app);
+	/* Run before the handler of every request of a tenant. */
+	void (*before_tenant)(struct rq *q);
+	/* Periodic installation-wide work, or NULL. */
+	const struct feature_job *job;
+	/* Documents this feature hands to the citizen search (search.h), or NULL. */
+	const struct search_source *search;
+	/* Add this feature's section to a tenant's home page (q->page).  Returns 0 or an error. */
+	int (*home)(struct rq *q);
+	/* Staff menu entries, ended by one with path NULL; or NULL. */
+	const struct feature_link *staff;
+};
+
+/* The features, in the order they are initialised (features.c). */
+extern const struct feature *const features[];
+extern const size_t features_n;
+
+#endif

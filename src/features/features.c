@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The features of the portal, in the order they are initialised.  A new
+ * feature is one folder with a header that declares its struct feature
+ * (app/feature.h), plus one line here.
+ *
+ * src/features/regions/ is not listed: it is a library of municipalities
+ * and postal codes that the finder (and later the forms) use, with no
+ * routes of its own.
+ */
+#include "app/feature.h"
+
+#include "features/catalog/catalog.h"
+#include "features/editor/editor.h"
+#include "features/finder/finder.h"
+#include "features/home/home.h"
+#include "features/offices/office.h"
+#include "features/ops/ops.h"
+#include "features/search/search.h"
+#include "features/staff/staff.h"
+
+const struct feature *const features[] = {
+	&ops_feature,	 &home_feature,	  &catalog_feature, &offices_feature,
+	&search_feature, &finder_feature, &staff_feature,   &editor_feature,
+};
+
+const size_t features_n = sizeof(features) / sizeof(features[0]);
