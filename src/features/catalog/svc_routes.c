@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "features/catalog/catalog.h"
 #include "features/catalog/svc_view.h"
+#include "features/editor/editor.h"
 #include "features/offices/office.h"
 
 #include <stdio.h>
@@ -186,7 +187,6 @@ unternehmenslage(struct rq *q)
 static int
 catalog_init(struct app *app, struct err *e)
 {
-	(void)e;
 	app_route(app, HTTP_GET, "/leistungen", list_page, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/leistungen/:key", service_page, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/themen", themen, ROUTE_CACHE, 0);
@@ -197,11 +197,17 @@ catalog_init(struct app *app, struct err *e)
 	app_route(app, HTTP_GET, "/unternehmenslagen/:slug", unternehmenslage, ROUTE_CACHE, 0);
 	svc_api_register(app);
 	svc_sitemap_register(app);
-	return 0;
+	return ed_kind_register(app, &svc_edit_kind, e);
 }
+
+static const struct feature_link staff_links[] = {
+	{"/verwaltung/leistungen", "ed.service.list", ROLE_ADMIN | ROLE_EDITOR},
+	{NULL, NULL, 0},
+};
 
 const struct feature catalog_feature = {
 	.name = "catalog",
 	.init = catalog_init,
 	.home = catalog_on_home,
+	.staff = staff_links,
 };

@@ -18,6 +18,13 @@ void svc_view_topics(struct rq *q, const char *kind, const struct svc_topic *tps
 /* The items as a list of maps {title, url, short} for templates. */
 struct view_val *svc_view_items(struct rq *q, const struct svc_item *items, size_t n);
 
+/* The tenant's services as an editorial kind (svc_edit.c, svc_edit_list.c). */
+struct ed_kind;
+extern const struct ed_kind svc_edit_kind;
+void svc_edit_list(struct rq *q);
+void svc_edit_add(struct rq *q);
+int svc_edit_dashboard(struct rq *q);
+
 /* The JSON API under /api/v1. */
 void svc_api_register(struct app *app);
 /* /sitemap.xml and /robots.txt. */

@@ -74,7 +74,7 @@ render_form(struct rq *q, const struct ed_kind *k, const char *subject, const ch
 		view_set(q->page, "errors", errors->list);
 	k->form(q, subject, snap, preview);
 	view_set_bool(q->page, "preview", preview);
-	view_set_bool(q->page, "has_preview", k == &ed_service_kind); /* Markdown to show */
+	view_set_bool(q->page, "has_preview", k->markdown);
 	view_set_bool(q->page, "may_publish",
 		      ed_flow_check(ED_PUBLISH, roles, latest ? latest->state : NULL, mine) == 0);
 	view_set_bool(q->page, "may_reject",
@@ -309,36 +309,24 @@ edit_post(struct rq *q, const struct ed_kind *k)
 		    arena_printf(q->a, "/verwaltung%s/%s?erledigt=%s", k->path, subject, aktion));
 }
 
-static void
-service_get(struct rq *q)
+void
+ed_edit_get(struct rq *q)
 {
-	edit_get(q, &ed_service_kind);
-}
+	const struct ed_kind *k = ed_kind_of_request(q);
 
-static void
-service_post(struct rq *q)
-{
-	edit_post(q, &ed_service_kind);
-}
-
-static void
-office_get(struct rq *q)
-{
-	edit_get(q, &ed_office_kind);
-}
-
-static void
-office_post(struct rq *q)
-{
-	edit_post(q, &ed_office_kind);
+	if (k)
+		edit_get(q, k);
+	else
+		rq_error(q, 404, NULL);
 }
 
 void
-ed_edit_register(struct app *app)
+ed_edit_post(struct rq *q)
 {
-	app_route(app, HTTP_GET, "/verwaltung/leistungen/:key", service_get, ROUTE_STAFF, 0);
-	app_route(app, HTTP_POST, "/verwaltung/leistungen/:key", service_post, ROUTE_STAFF,
-		  1024 * 1024);
-	app_route(app, HTTP_GET, "/verwaltung/stellen/:key", office_get, ROUTE_STAFF, 0);
-	app_route(app, HTTP_POST, "/verwaltung/stellen/:key", office_post, ROUTE_STAFF, 64 * 1024);
+	const struct ed_kind *k = ed_kind_of_request(q);
+
+	if (k)
+		edit_post(q, k);
+	else
+		rq_error(q, 404, NULL);
 }

@@ -140,39 +140,24 @@ restore(struct rq *q, const struct ed_kind *k)
 				    subject));
 }
 
-static void
-service_history(struct rq *q)
+void
+ed_history_get(struct rq *q)
 {
-	history(q, &ed_service_kind);
-}
+	const struct ed_kind *k = ed_kind_of_request(q);
 
-static void
-service_restore(struct rq *q)
-{
-	restore(q, &ed_service_kind);
-}
-
-static void
-office_history(struct rq *q)
-{
-	history(q, &ed_office_kind);
-}
-
-static void
-office_restore(struct rq *q)
-{
-	restore(q, &ed_office_kind);
+	if (k)
+		history(q, k);
+	else
+		rq_error(q, 404, NULL);
 }
 
 void
-ed_history_register(struct app *app)
+ed_history_post(struct rq *q)
 {
-	app_route(app, HTTP_GET, "/verwaltung/leistungen/:key/versionen", service_history,
-		  ROUTE_STAFF, 0);
-	app_route(app, HTTP_POST, "/verwaltung/leistungen/:key/versionen", service_restore,
-		  ROUTE_STAFF, 4096);
-	app_route(app, HTTP_GET, "/verwaltung/stellen/:key/versionen", office_history, ROUTE_STAFF,
-		  0);
-	app_route(app, HTTP_POST, "/verwaltung/stellen/:key/versionen", office_restore, ROUTE_STAFF,
-		  4096);
+	const struct ed_kind *k = ed_kind_of_request(q);
+
+	if (k)
+		restore(q, k);
+	else
+		rq_error(q, 404, NULL);
 }

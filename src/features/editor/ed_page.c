@@ -6,16 +6,6 @@
 
 #include <string.h>
 
-const struct ed_kind *
-ed_kind_of(const char *name)
-{
-	if (strcmp(name, ed_service_kind.name) == 0)
-		return &ed_service_kind;
-	if (strcmp(name, ed_office_kind.name) == 0)
-		return &ed_office_kind;
-	return NULL;
-}
-
 void
 ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *key)
 {
@@ -114,4 +104,26 @@ ed_audit(struct rq *q, const char *action, const char *detail)
 	if (audit_log(q->db, q->tenant, q->user ? q->user->id : 0, action, detail,
 		      q->http->client_ip, &e))
 		log_error("rid=%s audit %s: %s", q->http->id, action, e.detail);
+}
+
+void
+ed_crumb(struct rq *q, const char *label)
+{
+	struct view_val *l = (struct view_val *)view_get(q->page, "breadcrumbs"), *m;
+
+	m = view_push(l, view_map(q->a));
+	view_set_text(m, "label", rq_msg(q, "staff.title"));
+	view_set_text(m, "url", rq_url(q, "/verwaltung"));
+	m = view_push(l, view_map(q->a));
+	view_set_text(m, "label", label);
+}
+
+const char *
+ed_subject_state(struct rq *q, const struct ed_kind *k, const char *subject, const char *otherwise)
+{
+	struct ed_rev r;
+
+	if (ed_rev_get(q->db, q->tenant, k->name, subject, 0, q->a, &r, &q->err) == 0)
+		return r.state;
+	return otherwise;
 }

@@ -272,3 +272,79 @@ editor_promote_due(struct db *db, const struct tenant *t, int64_t now, struct er
 	arena_release(&a);
 	return rc == ERR_NOTFOUND ? 0 : rc;
 }
+
+int
+ed_rev_recent(struct db *db, const struct tenant *t, const char *state, size_t max, struct arena *a,
+	      struct ed_rev_item **out, size_t *n, struct err *e)
+{
+	const char *title = ed_kinds_title_sql(a);
+	const char *sql =
+		state ? arena_printf(
+				a,
+				"SELECT r.kind, r.subject, r.num, r.state, COALESCE(u.name, ''), "
+				"r.publish_at, COALESCE(%s, r.subject) FROM revision r LEFT JOIN "
+				"staff_user u ON u.id = r.author_id WHERE r.tenant_id = $1 AND "
+				"r.state = $2 ORDER BY r.publish_at, r.changed_at LIMIT $3",
+				title)
+		      : arena_printf(
+				a,
+				"SELECT r.kind, r.subject, r.num, r.state, COALESCE(u.name, ''), "
+				"r.changed_at, COALESCE(%s, r.subject) FROM revision r LEFT JOIN "
+				"staff_user u ON u.id = r.author_id WHERE r.tenant_id = $1 "
+				"ORDER BY r.changed_at DESC, r.id DESC LIMIT $2",
+				title);
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	*out = arena_calloc(a, max ? max : 1, sizeof(**out));
+	*n = 0;
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, t->id);
+	if (state)
+		db_bind_text(st, 2, state);
+	db_bind_int64(st, state ? 3 : 2, (int64_t)max);
+	while ((rc = db_step(st, e)) == DB_ROW && *n < max) {
+		struct ed_rev_item *r = &(*out)[(*n)++];
+
+		r->kind = arena_strdup(a, db_col_text(st, 0));
+		r->subject = arena_strdup(a, db_col_text(st, 1));
+		r->num = db_col_int64(st, 2);
+		r->state = arena_strdup(a, db_col_text(st, 3));
+		r->author = arena_strdup(a, db_col_text(st, 4));
+		r->when = db_col_int64(st, 5);
+		r->title = arena_strdup(a, db_col_text(st, 6));
+	}
+	db_finalize(st);
+	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+}
+
+int
+ed_audit_list(struct db *db, const struct tenant *t, size_t max, struct arena *a,
+	      struct ed_audit_item **out, size_t *n, struct err *e)
+{
+	static const char sql[] =
+		"SELECT a.at, COALESCE(u.name, ''), a.action, a.detail, a.ip FROM audit_log a "
+		"LEFT JOIN staff_user u ON u.id = a.user_id WHERE a.tenant_id = $1 "
+		"ORDER BY a.at DESC, a.id DESC LIMIT $2";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(db, sql, &st, e);
+
+	*out = arena_calloc(a, max ? max : 1, sizeof(**out));
+	*n = 0;
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, t->id);
+	db_bind_int64(st, 2, (int64_t)max);
+	while ((rc = db_step(st, e)) == DB_ROW && *n < max) {
+		struct ed_audit_item *r = &(*out)[(*n)++];
+
+		r->at = db_col_int64(st, 0);
+		r->who = arena_strdup(a, db_col_text(st, 1));
+		r->action = arena_strdup(a, db_col_text(st, 2));
+		r->detail = arena_strdup(a, db_col_text(st, 3));
+		r->ip = arena_strdup(a, db_col_text(st, 4));
+	}
+	db_finalize(st);
+	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+}

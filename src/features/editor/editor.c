@@ -58,14 +58,10 @@ editor_init(struct app *app, struct err *e)
 	(void)e;
 	ed_dashboard_register(app);
 	ed_lists_register(app);
-	ed_edit_register(app);
-	ed_history_register(app);
 	return 0;
 }
 
 static const struct feature_link staff_links[] = {
-	{"/verwaltung/leistungen", "ed.service.list", ROLE_ADMIN | ROLE_EDITOR},
-	{"/verwaltung/stellen", "ed.office.list", ROLE_ADMIN | ROLE_EDITOR},
 	{"/verwaltung/protokoll", "ed.audit", ROLE_ADMIN | ROLE_EDITOR},
 	{NULL, NULL, 0},
 };

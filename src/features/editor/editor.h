@@ -24,12 +24,15 @@
 #include "core/err.h"
 #include "tenant/tenant.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct app;
 struct db;
+struct rq;
+struct view_val;
 
 /* ---- Line diff (ed_diff.c) ---------------------------------------------- */
 
@@ -90,6 +93,100 @@ void ed_utc_to_local(int64_t utc, bool iso, char out[17]);
  * update inside its transaction.  Returns 0 or a db error.
  */
 int editor_promote_due(struct db *db, const struct tenant *t, int64_t now, struct err *e);
+
+/* ---- Editorial kinds (ed_kind.c, ed_page.c) ------------------------------ */
+
+/*
+ * A kind of content that goes through the workflow: each revision of a
+ * subject (a LeiKa key, an office slug, a news article's id) is a JSON
+ * snapshot of its editable fields.  The feature that owns the content
+ * fills a static struct ed_kind and registers it from its init with
+ * ed_kind_register(); the editor then serves, below /verwaltung<path>, the
+ * list page, the edit form with preview and workflow buttons, the history
+ * with diff and restore, and publishes scheduled revisions.
+ */
+/* Problems found in a posted form: a list of {field, text} and the first text per field. */
+struct ed_errors {
+	struct view_val *list;
+	struct view_val *by_field;
+	int n;
+};
+
+struct ed_kind {
+	const char *name;	/* in revision.kind: "service", "office" */
+	const char *path;	/* below /verwaltung: "/leistungen", "/stellen" */
+	const char *tpl;	/* the edit form's template */
+	const char *list_label; /* message key of the list page and its staff-menu entry */
+	/* SQL expression: the title of subject r.subject of tenant r.tenant_id (revision r). */
+	const char *title_sql;
+	size_t body_limit; /* largest form post */
+	bool markdown;	   /* the form has Markdown to preview */
+	/* The subject's title, or ERR_NOTFOUND when tenant q->tenant has none such. */
+	int (*title)(struct rq *q, const char *subject, const char **title);
+	/* The public state as a snapshot. */
+	int (*live)(struct rq *q, const char *subject, json_t **out);
+	/* Validate the posted form into a snapshot; problems go to `errors` (ed_error()). */
+	json_t *(*from_form)(struct rq *q, const char *subject, struct ed_errors *errors);
+	/* Write a snapshot to the public rows (inside the caller's transaction). */
+	int (*apply)(struct db *db, const struct tenant *t, const char *subject, json_t *snap,
+		     int64_t now, struct err *e);
+	/* The snapshot as text lines for the diff, in the request's language. */
+	const char *(*text)(struct rq *q, json_t *snap);
+	/* Fill q->page with the form fields of `snap` (and a preview when `preview`). */
+	void (*form)(struct rq *q, const char *subject, json_t *snap, bool preview);
+	/* The list page (GET /verwaltung<path>), and an optional POST to it (add a subject). */
+	void (*list)(struct rq *q);
+	void (*list_post)(struct rq *q);
+	/* Add this kind's sections to the staff start page, or NULL. */
+	int (*dashboard)(struct rq *q);
+};
+
+/*
+ * Register kind `k` (a static struct) and its pages on `app`; call it from
+ * the owning feature's init.  Returns 0, or ERR_INVALID when another kind
+ * has the same name or path, or too many kinds are registered.
+ */
+int ed_kind_register(struct app *app, const struct ed_kind *k, struct err *e);
+
+/* The registered kind named `name`, or NULL. */
+const struct ed_kind *ed_kind_of(const char *name);
+
+/* SQL: the workflow state of subject `subj` (a column) of tenant `tid` of kind `kind`
+ * (a literal): its newest revision's, else `fallback`. */
+#define ED_STATE_SQL(kind, tid, subj, fallback)                                                    \
+	"COALESCE((SELECT r.state FROM revision r WHERE r.tenant_id = " tid " AND r.kind = '" kind \
+	"' AND r.subject = " subj " ORDER BY r.num DESC LIMIT 1), " fallback ")"
+
+/* The workflow states a list may filter by, NULL-terminated. */
+extern const char *const ed_states[];
+
+/* ---- Helpers for a kind's pages (ed_page.c) -------------------------------- */
+
+/* Add a problem with message `key` at form field `field`. */
+void ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *key);
+/* Copy the page's error text at `path` ("invalid.<field>") to `m`'s "error", if any. */
+void ed_field_error(struct rq *q, struct view_val *m, const char *path);
+/* The form field `name`, trimmed of surrounding blanks, "" when absent. */
+const char *ed_field(struct rq *q, const char *name);
+/* True when `s` is an absolute http(s) URL without blanks or quotes. */
+bool ed_url_ok(const char *s);
+/* Whether q->user may use the editor (admin or editor); renders 403 when not. */
+bool ed_may_edit(struct rq *q);
+/* A JSON string member, "" when absent. */
+const char *ed_json_str(json_t *o, const char *key);
+/* The name of a revision state in the request's language. */
+const char *ed_state_name(struct rq *q, const char *state);
+/* "YYYY-MM-DD HH:MM" local time of `utc`, in the arena. */
+const char *ed_when(struct rq *q, int64_t utc);
+/* Audit entry for q->user in q->tenant; failures are logged, not fatal. */
+void ed_audit(struct rq *q, const char *action, const char *detail);
+/* Breadcrumbs "Verwaltung > label" on a staff page. */
+void ed_crumb(struct rq *q, const char *label);
+/* The workflow state of a subject: its newest revision's, else `otherwise`. */
+const char *ed_subject_state(struct rq *q, const struct ed_kind *k, const char *subject,
+			     const char *otherwise);
+
+/* ---- The feature ----------------------------------------------------------- */
 
 /* /verwaltung and its pages; publishes what is due before a tenant's requests. */
 extern const struct feature editor_feature;

@@ -217,6 +217,10 @@ struct app;
 struct rq;
 struct view_val;
 
+/* The tenant's offices as an editorial kind (office_edit.c). */
+struct ed_kind;
+extern const struct ed_kind office_edit_kind;
+
 /* /stellen, /stellen/:slug and /api/v1/offices. */
 extern const struct feature offices_feature;
 

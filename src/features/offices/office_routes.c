@@ -13,6 +13,7 @@
 #include "features/offices/office.h"
 
 #include "app/app.h"
+#include "features/editor/editor.h"
 
 #include <string.h>
 #include <time.h>
@@ -298,14 +299,19 @@ office_page(struct rq *q)
 static int
 offices_init(struct app *app, struct err *e)
 {
-	(void)e;
 	app_route(app, HTTP_GET, "/stellen", directory, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/stellen/:slug", office_page, ROUTE_CACHE, 0);
 	office_api_register(app);
-	return 0;
+	return ed_kind_register(app, &office_edit_kind, e);
 }
+
+static const struct feature_link staff_links[] = {
+	{"/verwaltung/stellen", "ed.office.list", ROLE_ADMIN | ROLE_EDITOR},
+	{NULL, NULL, 0},
+};
 
 const struct feature offices_feature = {
 	.name = "offices",
 	.init = offices_init,
+	.staff = staff_links,
 };

@@ -5,10 +5,10 @@
  *    "online_url": "https://...", "office": "<office slug>" or "", "review_due": "YYYY-MM-DD" or
  * ""} read from the public rows, from the form, and written back on publication.
  */
-#include "features/editor/ed_int.h"
+#include "features/catalog/svc_view.h"
 
 #include "db/db.h"
-#include "features/catalog/svc.h"
+#include "features/editor/editor.h"
 #include "features/offices/office.h"
 
 #include <string.h>
@@ -368,14 +368,21 @@ svc_form(struct rq *q, const char *leika, json_t *snap, bool preview)
 	office_options(q, ed_json_str(snap, "office"));
 }
 
-const struct ed_kind ed_service_kind = {
+const struct ed_kind svc_edit_kind = {
 	.name = "service",
 	.path = "/leistungen",
 	.tpl = "editor/service",
+	.list_label = "ed.service.list",
+	.title_sql = "(SELECT s.title FROM service s WHERE s.leika = r.subject)",
+	.body_limit = 1024 * 1024,
+	.markdown = true,
 	.title = svc_title,
 	.live = svc_live,
 	.from_form = svc_from_form,
 	.apply = svc_apply,
 	.text = svc_text,
 	.form = svc_form,
+	.list = svc_edit_list,
+	.list_post = svc_edit_add,
+	.dashboard = svc_edit_dashboard,
 };

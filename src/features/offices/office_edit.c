@@ -6,9 +6,10 @@
  * The slug, the coordinates and the default flag are kept as they are;
  * dated exceptions are not edited here.
  */
-#include "features/editor/ed_int.h"
-
 #include "features/offices/office.h"
+
+#include "app/app.h"
+#include "features/editor/editor.h"
 
 #include <string.h>
 #include <time.h>
@@ -270,14 +271,51 @@ off_form(struct rq *q, const char *slug, json_t *snap, bool preview)
 	hours_rows(q, json_object_get(snap, "hours"));
 }
 
-const struct ed_kind ed_office_kind = {
+/* The tenant's offices with their workflow state. */
+static void
+off_list(struct rq *q)
+{
+	struct view_val *l;
+	struct office *v;
+	size_t n;
+	int rc;
+
+	if (!ed_may_edit(q))
+		return;
+	rc = office_list(q->db, q->tenant, q->a, &v, &n, &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	l = view_set(q->page, "offices", view_list(q->a));
+	for (size_t i = 0; i < n; i++) {
+		struct view_val *m = view_push(l, view_map(q->a));
+
+		view_set_text(m, "name", v[i].name);
+		view_set_text(m, "url",
+			      rq_url(q, arena_printf(q->a, "/verwaltung/stellen/%s", v[i].slug)));
+		view_set_text(m, "state",
+			      ed_state_name(q, ed_subject_state(q, &office_edit_kind, v[i].slug,
+								"published")));
+	}
+	view_set_text(q->page, "title", rq_msg(q, "ed.office.list"));
+	ed_crumb(q, rq_msg(q, "ed.office.list"));
+	rq_render(q, "editor/offices");
+}
+
+const struct ed_kind office_edit_kind = {
 	.name = "office",
 	.path = "/stellen",
 	.tpl = "editor/office",
+	.list_label = "ed.office.list",
+	.title_sql = "(SELECT o.name FROM office o WHERE o.tenant_id = r.tenant_id AND "
+		     "o.slug = r.subject)",
+	.body_limit = 64 * 1024,
 	.title = off_title,
 	.live = off_live,
 	.from_form = off_from_form,
 	.apply = off_apply,
 	.text = off_text,
 	.form = off_form,
+	.list = off_list,
 };
