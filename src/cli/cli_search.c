@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "db/db.h"
+#include "features/catalog/svc.h"
 #include "features/search/search.h"
 
 #include <stdio.h>
@@ -54,7 +55,7 @@ one(struct db *db, const struct tenant *t, const struct search_index *ix, bool b
 	size_t n = 0;
 
 	if (baseline) {
-		int rc = search_baseline(db, t, query, 10, a, &got, &n, name, e);
+		int rc = svc_fts_baseline(db, t, query, 10, a, &got, &n, name, e);
 
 		if (rc)
 			return rc;

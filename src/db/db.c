@@ -386,6 +386,12 @@ db_col_len(struct db_stmt *st, int i)
 	return st->state == DB_STMT_ROW ? st->db->ops->col_len(st, i) : 0;
 }
 
+int
+db_col_count(struct db_stmt *st)
+{
+	return st->state == DB_STMT_ROW ? st->db->ops->col_count(st) : 0;
+}
+
 int64_t
 db_changes(struct db_stmt *st)
 {

@@ -76,6 +76,8 @@ bool db_col_null(struct db_stmt *st, int i);
 int64_t db_col_int64(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i); /* "" for NULL */
 size_t db_col_len(struct db_stmt *st, int i);
+/* Columns of the current row (0 when there is none). */
+int db_col_count(struct db_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE that ran to DB_DONE. */
 int64_t db_changes(struct db_stmt *st);
 

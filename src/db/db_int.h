@@ -75,6 +75,7 @@ struct db_ops {
 	int64_t (*col_int64)(struct db_stmt *st, int i);
 	const char *(*col_text)(struct db_stmt *st, int i); /* "" for NULL */
 	size_t (*col_len)(struct db_stmt *st, int i);
+	int (*col_count)(struct db_stmt *st);
 	/* Called once the statement reached DB_DONE: rows it changed. */
 	int64_t (*changes)(struct db_stmt *st);
 

@@ -389,6 +389,12 @@ pg_bind_null(struct db_stmt *st, int i, struct err *e)
 }
 
 /* Rows written by the command of `res`: PQcmdTuples also counts SELECTs. */
+static int
+pg_col_count(struct db_stmt *base)
+{
+	return PQnfields(pg_stmt(base)->res);
+}
+
 static int64_t
 written_rows(PGresult *res)
 {
@@ -572,6 +578,7 @@ const struct db_ops db_pg_ops = {
 	.col_int64 = pg_col_int64,
 	.col_text = pg_col_text,
 	.col_len = pg_col_len,
+	.col_count = pg_col_count,
 	.changes = pg_changes,
 	.begin = pg_begin,
 	.commit = pg_commit,

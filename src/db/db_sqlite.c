@@ -280,6 +280,12 @@ sqlite_col_text(struct db_stmt *st, int i)
 	return s ? (const char *)s : "";
 }
 
+static int
+sqlite_col_count(struct db_stmt *st)
+{
+	return sqlite3_column_count(stmt_handle(st));
+}
+
 static size_t
 sqlite_col_len(struct db_stmt *st, int i)
 {
@@ -396,6 +402,7 @@ const struct db_ops db_sqlite_ops = {
 	.col_int64 = sqlite_col_int64,
 	.col_text = sqlite_col_text,
 	.col_len = sqlite_col_len,
+	.col_count = sqlite_col_count,
 	.changes = sqlite_changes,
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,

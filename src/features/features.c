@@ -20,8 +20,8 @@
 #include "features/staff/staff.h"
 
 const struct feature *const features[] = {
-	&ops_feature,	 &home_feature,	  &catalog_feature, &offices_feature,
-	&search_feature, &finder_feature, &staff_feature,   &editor_feature,
+	&ops_feature,	 &catalog_feature, &offices_feature, &home_feature,
+	&search_feature, &finder_feature,  &staff_feature,   &editor_feature,
 };
 
 const size_t features_n = sizeof(features) / sizeof(features[0]);

@@ -30,8 +30,8 @@ sample(void)
 		id[14] = 0;
 		d = search_ix_doc(ix, i == 5 ? SEARCH_OFFICE : SEARCH_SERVICE, id, titles[i], "/x",
 				  "t");
-		search_ix_text(ix, d, F_TITLE, titles[i]);
-		search_ix_text(ix, d, F_SHORT, "Den Antrag stellen Sie im Bürgerbüro.");
+		search_ix_text(ix, d, SEARCH_F_TITLE, titles[i]);
+		search_ix_text(ix, d, SEARCH_F_SHORT, "Den Antrag stellen Sie im Bürgerbüro.");
 		ix->docs[d].snippet = titles[i];
 	}
 	search_ix_synonyms(ix, syn, strlen(syn));

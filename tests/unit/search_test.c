@@ -124,28 +124,28 @@ sample(void)
 
 	d = search_ix_doc(ix, SEARCH_SERVICE, "99008001012000", "Personalausweis beantragen",
 			  "/leistungen/personalausweis-99008001012000", "stadt");
-	search_ix_text(ix, d, F_TITLE, "Personalausweis beantragen");
-	search_ix_text(ix, d, F_SHORT, "Den Ausweis beantragen Sie im Bürgerbüro.");
+	search_ix_text(ix, d, SEARCH_F_TITLE, "Personalausweis beantragen");
+	search_ix_text(ix, d, SEARCH_F_SHORT, "Den Ausweis beantragen Sie im Bürgerbüro.");
 	ix->docs[d].snippet = "Den Ausweis beantragen Sie im Bürgerbüro <script>.";
 	d = search_ix_doc(ix, SEARCH_SERVICE, "99102013000000", "Hundesteuer", "/leistungen/h",
 			  "stadt");
-	search_ix_text(ix, d, F_TITLE, "Hundesteuer");
+	search_ix_text(ix, d, SEARCH_F_TITLE, "Hundesteuer");
 	d = search_ix_doc(ix, SEARCH_SERVICE, "99108031000000", "Verwarnungsgeld zahlen",
 			  "/leistungen/v", "stadt");
-	search_ix_text(ix, d, F_TITLE, "Verwarnungsgeld zahlen");
+	search_ix_text(ix, d, SEARCH_F_TITLE, "Verwarnungsgeld zahlen");
 	d = search_ix_doc(ix, SEARCH_SERVICE, "99085001000000", "Reisepass", "/leistungen/r",
 			  "stadt");
-	search_ix_text(ix, d, F_TITLE, "Reisepass");
-	search_ix_text(ix, d, F_TEXT, "Hund Katze Maus Steuer Verlust");
+	search_ix_text(ix, d, SEARCH_F_TITLE, "Reisepass");
+	search_ix_text(ix, d, SEARCH_F_TEXT, "Hund Katze Maus Steuer Verlust");
 	d = search_ix_doc(ix, SEARCH_SERVICE, "99089017000000", "Verlust melden", "/leistungen/f",
 			  "stadt");
-	search_ix_text(ix, d, F_TITLE, "Verlust melden");
+	search_ix_text(ix, d, SEARCH_F_TITLE, "Verlust melden");
 	d = search_ix_doc(ix, SEARCH_OFFICE, "buergerbuero", "Bürgerbüro", "/stellen/buergerbuero",
 			  "stadt");
-	search_ix_text(ix, d, F_TITLE, "Bürgerbüro");
+	search_ix_text(ix, d, SEARCH_F_TITLE, "Bürgerbüro");
 	d = search_ix_doc(ix, SEARCH_PAGE, "/impressum", "Impressum", "/impressum", "stadt");
-	search_ix_text(ix, d, F_TITLE, "Impressum");
-	search_ix_text(ix, d, F_KEYWORD, "Herausgeber Bürgerbüro");
+	search_ix_text(ix, d, SEARCH_F_TITLE, "Impressum");
+	search_ix_text(ix, d, SEARCH_F_KEYWORD, "Herausgeber Bürgerbüro");
 	search_ix_synonyms(ix, syn, strlen(syn));
 	search_ix_finish(ix);
 	return ix;
@@ -256,11 +256,11 @@ test_prefix_with_many_completions_keeps_the_frequent(void **state)
 
 		snprintf(title, sizeof(title), "Perwort%c%c", 'a' + i % 26, 'a' + i / 26);
 		d = search_ix_doc(ix, SEARCH_SERVICE, title, title, "/x", "t");
-		search_ix_text(ix, d, F_TITLE, title);
+		search_ix_text(ix, d, SEARCH_F_TITLE, title);
 	}
 	for (int i = 0; i < 5; i++) { /* one word in six services: the most frequent */
 		d = search_ix_doc(ix, SEARCH_SERVICE, "p", "Personal", "/p", "t");
-		search_ix_text(ix, d, F_TITLE, "Personal");
+		search_ix_text(ix, d, SEARCH_F_TITLE, "Personal");
 	}
 	search_ix_finish(ix);
 	search_run(ix, "per", &o, &a, &r);

@@ -166,4 +166,15 @@ int svc_refresh_topics(struct db *db, const struct tenant *t, struct err *e) MUS
 int svc_topic_find(struct db *db, const struct tenant *t, const char *kind, const char *slug,
 		   struct arena *a, struct svc_topic **out, struct err *e);
 
+/*
+ * The baseline for measurements of the search: the database's own full-text
+ * search (PostgreSQL to_tsvector('german')/plainto_tsquery, SQLite FTS5
+ * unicode61) over title, synonyms and texts of the scope's services
+ * (svc_fts.c).  Up to `limit` LeiKa keys, best first, into keys (each a
+ * string in `a`).  *name says which one ran.
+ */
+int svc_fts_baseline(struct db *db, const struct tenant *t, const char *query, size_t limit,
+		     struct arena *a, const char ***keys, size_t *n, const char **name,
+		     struct err *e) MUST_CHECK;
+
 #endif

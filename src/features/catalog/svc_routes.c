@@ -209,5 +209,6 @@ const struct feature catalog_feature = {
 	.name = "catalog",
 	.init = catalog_init,
 	.home = catalog_on_home,
+	.search = &svc_search_source,
 	.staff = staff_links,
 };

@@ -25,6 +25,10 @@ void svc_edit_list(struct rq *q);
 void svc_edit_add(struct rq *q);
 int svc_edit_dashboard(struct rq *q);
 
+/* The catalogue's documents for the citizen search (svc_search.c). */
+struct search_source;
+extern const struct search_source svc_search_source;
+
 /* The JSON API under /api/v1. */
 void svc_api_register(struct app *app);
 /* /sitemap.xml and /robots.txt. */

@@ -3,6 +3,7 @@
 #include "features/home/home.h"
 
 #include "app/app.h"
+#include "features/search/search.h"
 
 #include <string.h>
 
@@ -123,7 +124,38 @@ home_init(struct app *app, struct err *e)
 	return 0;
 }
 
+/* The legal pages every tenant has, with words people look for them by. */
+static int
+search_load(struct search_feed *f, struct err *e)
+{
+	static const struct {
+		const char *path, *title, *words;
+	} pages[] = {
+		{"/impressum", "Impressum", "Anbieter Herausgeber Kontakt Verantwortlich"},
+		{"/datenschutz", "Datenschutz",
+		 "Datenschutzerklärung personenbezogene Daten DSGVO Cookies"},
+		{"/barrierefreiheit", "Erklärung zur Barrierefreiheit",
+		 "barrierefrei Barriere Zugänglichkeit Leichte Sprache"},
+	};
+
+	(void)e;
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		uint32_t d = search_feed_doc(f, SEARCH_PAGE, pages[i].path, pages[i].title,
+					     pages[i].path, search_feed_tenant(f)->slug);
+
+		search_feed_text(f, d, SEARCH_F_TITLE, pages[i].title);
+		search_feed_text(f, d, SEARCH_F_KEYWORD, pages[i].words);
+	}
+	return 0;
+}
+
+static const struct search_source search_source = {
+	.name = "legal pages",
+	.load = search_load,
+};
+
 const struct feature home_feature = {
 	.name = "home",
 	.init = home_init,
+	.search = &search_source,
 };

@@ -217,6 +217,10 @@ struct app;
 struct rq;
 struct view_val;
 
+/* The offices as documents for the citizen search (office_search.c). */
+struct search_source;
+extern const struct search_source office_search_source;
+
 /* The tenant's offices as an editorial kind (office_edit.c). */
 struct ed_kind;
 extern const struct ed_kind office_edit_kind;

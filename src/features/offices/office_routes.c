@@ -313,5 +313,6 @@ static const struct feature_link staff_links[] = {
 const struct feature offices_feature = {
 	.name = "offices",
 	.init = offices_init,
+	.search = &office_search_source,
 	.staff = staff_links,
 };

@@ -119,6 +119,71 @@ int search_index_load(struct db *db, const struct tenant *t, const char *synonym
 		      struct search_index **out, struct err *e) MUST_CHECK;
 void search_index_free(struct search_index *ix);
 
+/* ---- Document sources (search_feed.c) ------------------------------------- */
+
+/*
+ * Features hand their documents to the search through a source in their
+ * struct feature (app/feature.h): a load function that adds the documents
+ * of a scope to a feed, and a fingerprint query that changes whenever those
+ * documents do.  The search itself names no other feature's tables.
+ */
+
+/* Fields of a document, by weight; SEARCH_F_PART is made by the index from the first three. */
+enum search_field {
+	SEARCH_F_TITLE,
+	SEARCH_F_SYNONYM,
+	SEARCH_F_KEYWORD,
+	SEARCH_F_PART,
+	SEARCH_F_SHORT,
+	SEARCH_F_TEXT,
+	SEARCH_N_FIELDS
+};
+
+/* An index being built for one scope. */
+struct search_feed;
+struct db_stmt;
+
+struct search_source {
+	const char *name;
+	/* Add the scope's documents to `f`.  Returns 0 or an error in e. */
+	int (*load)(struct search_feed *f, struct err *e);
+	/* SQL without parameters giving one row of integers (counts, newest change times)
+	 * that changes whenever the documents do; NULL when they never change. */
+	const char *fingerprint_sql;
+};
+
+/*
+ * SQL condition: column `col` is a tenant of the scope.  In the feed's
+ * statements $1 is the tenant, $2 the network whose members count (-1),
+ * $3 its parent (-1).
+ */
+#define SEARCH_IN_SCOPE(col)                                                                       \
+	"(" col " = $1 OR " col " IN (SELECT id FROM tenant WHERE parent_id = $2) OR " col " = "   \
+	"$3)"
+
+/* The tenant whose scope is being built. */
+const struct tenant *search_feed_tenant(const struct search_feed *f);
+/*
+ * Run `sql` with the scope bound to $1..$3 (see SEARCH_IN_SCOPE) and call
+ * `row` for each row.  Returns 0 or an error in e.
+ */
+int search_feed_run(struct search_feed *f, const char *sql,
+		    void (*row)(struct search_feed *f, struct db_stmt *st), struct err *e);
+/*
+ * Add a document: `id` (unique per kind; a LeiKa key, an office slug, a
+ * page path), its title, its URL below the tenant `tenant` (a slug) that
+ * offers it.  Returns its number.  Strings are copied.
+ */
+uint32_t search_feed_doc(struct search_feed *f, enum search_kind kind, const char *id,
+			 const char *title, const char *url, const char *tenant);
+/* The number of the document `id` added before; false when there is none. */
+bool search_feed_find(const struct search_feed *f, const char *id, uint32_t *doc);
+/* Add `text` to field `field` of document `doc`. */
+void search_feed_text(struct search_feed *f, uint32_t doc, enum search_field field,
+		      const char *text);
+/* The text shown under the title in results: plain text, or Markdown made plain. */
+void search_feed_snippet(struct search_feed *f, uint32_t doc, const char *text, bool markdown);
+
 /*
  * A per-process cache of indexes by scope.  Every `poll_s` seconds a
  * background thread reads a fingerprint of the catalogue (counts and newest
@@ -155,17 +220,6 @@ int search_synonyms_import(struct db *db, const struct tenant *t, const char *pa
 			   struct err *e) MUST_CHECK;
 int search_synonyms_text(struct db *db, const struct tenant *t, struct arena *a, const char **out,
 			 struct err *e);
-
-/*
- * The baseline for measurements: the database's own full-text search
- * (PostgreSQL to_tsvector('german')/plainto_tsquery, SQLite FTS5 unicode61)
- * over title, synonyms and texts of the scope's services.  Up to `limit`
- * LeiKa keys, best first, into keys (each a string in `a`).  *name says
- * which one ran.
- */
-int search_baseline(struct db *db, const struct tenant *t, const char *query, size_t limit,
-		    struct arena *a, const char ***keys, size_t *n, const char **name,
-		    struct err *e) MUST_CHECK;
 
 /* /suche, /api/v1/suggest and the staff page; keeps the indexes (search_cache_of()). */
 extern const struct feature search_feature;

@@ -11,6 +11,7 @@
  */
 #include "features/search/search_int.h"
 
+#include "app/feature.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -24,7 +25,7 @@
 #include <string.h>
 #include <time.h>
 
-#define FP_MAX 256
+#define FP_MAX 1024
 
 struct snap {
 	atomic_int refs;
@@ -155,20 +156,10 @@ search_cache_free(struct search_cache *c)
 	free(c);
 }
 
-/* Counts and newest changes of everything an index is built from. */
+/* Append the integers of the one row of `sql` to out (at *at). */
 static int
-fingerprint(struct db *db, char *out, struct err *e)
+fingerprint_add(struct db *db, const char *sql, char *out, size_t *at, struct err *e)
 {
-	static const char sql[] =
-		"SELECT (SELECT count(*) FROM tenant_service), "
-		"(SELECT COALESCE(max(updated_at), 0) FROM tenant_service), "
-		"(SELECT count(*) FROM service), (SELECT COALESCE(max(updated_at), 0) FROM "
-		"service), "
-		"(SELECT count(*) FROM service_text), (SELECT count(*) FROM service_synonym), "
-		"(SELECT count(*) FROM tenant_service_text), (SELECT count(*) FROM office), "
-		"(SELECT count(*) FROM search_synonym), "
-		"(SELECT COALESCE(max(updated_at), 0) FROM search_synonym), "
-		"(SELECT count(*) FROM tenant), (SELECT count(*) FROM tenant_topic)";
 	struct db_stmt *st = NULL;
 	int rc = db_prepare(db, sql, &st, e);
 
@@ -176,15 +167,31 @@ fingerprint(struct db *db, char *out, struct err *e)
 		return rc;
 	rc = db_step(st, e);
 	if (rc == DB_ROW) {
-		size_t at = 0;
-
-		out[0] = 0;
-		for (int i = 0; i < 12 && at < FP_MAX - 24; i++)
-			at += (size_t)snprintf(out + at, FP_MAX - at, "%lld.",
-					       (long long)db_col_int64(st, i));
+		for (int i = 0; i < db_col_count(st) && *at < FP_MAX - 24; i++)
+			*at += (size_t)snprintf(out + *at, FP_MAX - *at, "%lld.",
+						(long long)db_col_int64(st, i));
 		rc = 0;
 	}
 	db_finalize(st);
+	return rc;
+}
+
+/* Counts and newest changes of everything an index is built from: each source's and ours. */
+static int
+fingerprint(struct db *db, char *out, struct err *e)
+{
+	static const char own[] = "SELECT (SELECT count(*) FROM search_synonym), "
+				  "(SELECT COALESCE(max(updated_at), 0) FROM search_synonym), "
+				  "(SELECT count(*) FROM tenant)";
+	size_t at = 0;
+	int rc = fingerprint_add(db, own, out, &at, e);
+
+	for (size_t i = 0; rc == 0 && i < features_n; i++) {
+		const struct search_source *src = features[i]->search;
+
+		if (src && src->fingerprint_sql)
+			rc = fingerprint_add(db, src->fingerprint_sql, out, &at, e);
+	}
 	return rc;
 }
 

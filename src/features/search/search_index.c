@@ -168,7 +168,7 @@ post(struct search_index *ix, uint32_t t, uint32_t doc, enum search_field f)
 	}
 	if (tm->p[tm->n - 1].tf[f] < 255)
 		tm->p[tm->n - 1].tf[f]++;
-	if (f <= F_KEYWORD)
+	if (f <= SEARCH_F_KEYWORD)
 		tm->strong = true;
 }
 
@@ -191,7 +191,7 @@ search_ix_text(struct search_index *ix, uint32_t doc, enum search_field f, const
 		}
 		post(ix, t, doc, f);
 	}
-	if (f == F_TITLE) {
+	if (f == SEARCH_F_TITLE) {
 		struct buf_like {
 			char *p;
 			size_t n;
@@ -307,7 +307,7 @@ search_ix_correct(const struct search_index *ix, const char *key)
 	return best_d <= max ? best : -1;
 }
 
-/* Index the parts of compound words of strong fields as F_PART. */
+/* Index the parts of compound words of strong fields as SEARCH_F_PART. */
 static void
 split_compounds(struct search_index *ix)
 {
@@ -332,9 +332,10 @@ split_compounds(struct search_index *ix)
 			for (uint32_t p = 0; p < ix->terms[t].n; p++) {
 				const struct search_posting *ps = &ix->terms[t].p[p];
 
-				if (ps->tf[F_TITLE] || ps->tf[F_SYNONYM] || ps->tf[F_KEYWORD]) {
-					post(ix, parts[j], ps->doc, F_PART);
-					ix->docs[ps->doc].len[F_PART]++;
+				if (ps->tf[SEARCH_F_TITLE] || ps->tf[SEARCH_F_SYNONYM] ||
+				    ps->tf[SEARCH_F_KEYWORD]) {
+					post(ix, parts[j], ps->doc, SEARCH_F_PART);
+					ix->docs[ps->doc].len[SEARCH_F_PART]++;
 				}
 			}
 		}
@@ -372,13 +373,13 @@ make_prefixes(struct search_index *ix)
 void
 search_ix_finish(struct search_index *ix)
 {
-	double sum[N_FIELDS] = {0};
+	double sum[SEARCH_N_FIELDS] = {0};
 
 	split_compounds(ix);
 	make_prefixes(ix);
 	for (size_t d = 0; d < ix->n_docs; d++)
-		for (int f = 0; f < N_FIELDS; f++)
+		for (int f = 0; f < SEARCH_N_FIELDS; f++)
 			sum[f] += ix->docs[d].len[f];
-	for (int f = 0; f < N_FIELDS; f++)
+	for (int f = 0; f < SEARCH_N_FIELDS; f++)
 		ix->avg[f] = ix->n_docs && sum[f] > 0 ? sum[f] / (double)ix->n_docs : 1.0;
 }

@@ -9,20 +9,17 @@
 
 #include "features/search/search.h"
 
-/* Fields by weight; F_PART holds the parts of compound words of the first three. */
-enum search_field { F_TITLE, F_SYNONYM, F_KEYWORD, F_PART, F_SHORT, F_TEXT, N_FIELDS };
-
 struct search_doc {
 	enum search_kind kind;
 	const char *id, *title, *url, *tenant;
-	const char *title_keys; /* the title's keys joined by spaces */
-	const char *snippet;	/* plain text for snippets, "" if none */
-	uint16_t len[N_FIELDS]; /* words per field */
+	const char *title_keys;	       /* the title's keys joined by spaces */
+	const char *snippet;	       /* plain text for snippets, "" if none */
+	uint16_t len[SEARCH_N_FIELDS]; /* words per field */
 };
 
 struct search_posting {
 	uint32_t doc;
-	uint8_t tf[N_FIELDS];
+	uint8_t tf[SEARCH_N_FIELDS];
 };
 
 struct search_term {
@@ -72,7 +69,7 @@ struct search_index {
 	size_t n_prefixes;
 	struct search_synonym *syn;
 	size_t n_syn, cap_syn;
-	double avg[N_FIELDS];
+	double avg[SEARCH_N_FIELDS];
 	size_t n_services;
 };
 

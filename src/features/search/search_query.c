@@ -18,9 +18,9 @@
 #define K1 1.2
 #define B 0.75
 
-static const double field_weight[N_FIELDS] = {
-	[F_TITLE] = 4.0, [F_SYNONYM] = 2.5, [F_KEYWORD] = 1.5,
-	[F_PART] = 1.2,	 [F_SHORT] = 1.0,   [F_TEXT] = 0.4,
+static const double field_weight[SEARCH_N_FIELDS] = {
+	[SEARCH_F_TITLE] = 4.0, [SEARCH_F_SYNONYM] = 2.5, [SEARCH_F_KEYWORD] = 1.5,
+	[SEARCH_F_PART] = 1.2,	[SEARCH_F_SHORT] = 1.0,	  [SEARCH_F_TEXT] = 0.4,
 };
 
 /* Words that carry no meaning in a citizen's question. */
@@ -297,7 +297,7 @@ bm25(const struct search_index *ix, const struct search_posting *ps)
 	const struct search_doc *d = &ix->docs[ps->doc];
 	double tf = 0;
 
-	for (int f = 0; f < N_FIELDS; f++)
+	for (int f = 0; f < SEARCH_N_FIELDS; f++)
 		if (ps->tf[f])
 			tf += field_weight[f] * ps->tf[f] /
 			      (1.0 - B + B * (double)d->len[f] / ix->avg[f]);
@@ -416,9 +416,9 @@ score_all(const struct search_index *ix, const struct parsed *p, struct arena *a
 		if (ix->docs[d].kind == SEARCH_PAGE)
 			v[j].score *= 0.6;
 		/* A tiny preference for short (general) titles among equals. */
-		v[j].score *= 1.0 - 0.001 * (double)(ix->docs[d].len[F_TITLE] > 20
+		v[j].score *= 1.0 - 0.001 * (double)(ix->docs[d].len[SEARCH_F_TITLE] > 20
 							     ? 20
-							     : ix->docs[d].len[F_TITLE]);
+							     : ix->docs[d].len[SEARCH_F_TITLE]);
 	}
 	*out = v;
 	return n_seen;
