@@ -13,12 +13,15 @@
 #include "features/offices/office.h"
 #include "features/ops/ops.h"
 #include "features/search/search.h"
+#include "features/settings/settings.h"
 #include "features/staff/staff.h"
+#include "files/files.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* In-flight requests get this long to finish after SIGTERM. */
@@ -77,6 +80,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	staff_register(app);
 	editor_register(app);
 	search_register(app);
+	settings_register(app);
 	return 0;
 }
 
@@ -132,6 +136,8 @@ purge(struct app *app)
 		log_warn("purge: %s", e.detail);
 	else if (n)
 		log_info("purge: %lld expired sessions removed", (long long)n);
+	if (files_purge_expired(db, &(struct files_store){app->cfg.data_dir}, time(NULL), &n, &e))
+		log_warn("purge: %s", e.detail);
 	db_pool_put(app->pool, db);
 }
 
