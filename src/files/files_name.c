@@ -190,9 +190,16 @@ files_name_sanitize(const char *in, size_t len, char *out)
 {
 	/* Room for the cleaned name before it is cut: every input byte may stay. */
 	char tmp[4 * FILES_NAME_MAX + 8];
-	size_t start = in ? last_segment(in, len) : 0, n;
+	size_t start = in ? last_segment(in, len) : 0, n = 0, ext = 0;
+	const char *seg = in ? in + start : "", *dot;
 
-	n = in ? clean_chars(in + start, len - start, tmp + 1, sizeof(tmp) - 2) : 0;
+	len = in ? len - start : 0;
+	/* The extension apart, so that a cut of a very long stem keeps it. */
+	dot = len ? memrchr(seg, '.', len) : NULL;
+	if (dot && dot != seg && (size_t)(seg + len - dot) <= EXT_MAX)
+		ext = (size_t)(seg + len - dot);
+	n = clean_chars(seg, len - ext, tmp + 1, sizeof(tmp) - 2 - ext);
+	n += clean_chars(seg + len - ext, ext, tmp + 1 + n, ext);
 	n = trim_dots(tmp + 1, n);
 	if (n > 0 && windows_device(tmp + 1, n)) {
 		tmp[0] = '_';

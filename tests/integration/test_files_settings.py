@@ -138,6 +138,15 @@ def test_logo_stored_on_one_instance_is_served_by_the_other(s, s2):
     check(row == [("image/png", str(len(image)), "Wappen Lünen.png", "1")], row)
     page = a.get("/verwaltung/einstellungen")
     check(f'src="{CITY}/dateien/{fid}"' in page.text, "the settings page shows the logo")
+    tid = db_rows(s, "SELECT id FROM tenant WHERE slug = 'luenen'")[0][0]
+    on_disk = os.path.exists(os.path.join(DATA_DIR, "files", tid, fid))
+    if s.db.startswith("sqlite:"):
+        check(on_disk, "on SQLite the bytes are in the shared data directory")
+    else:
+        check(not on_disk and not os.path.exists(os.path.join(DATA_DIR, "files")),
+              "on PostgreSQL instances share no disk")
+        check(db_rows(s, f"SELECT count(*) FROM file_data WHERE file_id = '{fid}'") == [("1",)],
+              "the bytes are in the database")
 
 
 def test_logo_shows_in_the_header_of_the_second_instance_within_the_cache_lifetime(s, s2):
