@@ -123,7 +123,7 @@ run_jobs(struct app *app, int64_t now, int64_t *last)
 			log_warn("job %s: %s", j->name, e.detail);
 			return;
 		}
-		if (j->run(db, now, &e) != 0)
+		if (j->run(app, db, now, &e) != 0)
 			log_warn("job %s: %s", j->name, e.detail);
 	}
 	if (db)

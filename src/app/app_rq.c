@@ -194,6 +194,10 @@ tenant_val(struct rq *q, const struct tenant *t)
 	view_set_text(m, "kind", tenant_kind_name(t->kind));
 	view_set_text(m, "ars", t->ars);
 	view_set_text(m, "logo_text", t->logo_text[0] ? t->logo_text : t->name);
+	if (tenant_setting_str(t, TSET_LOGO_FILE)[0] && t == q->tenant)
+		view_set_text(m, "logo_url",
+			      rq_url(q, arena_printf(q->a, "/dateien/%s",
+						     tenant_setting_str(t, TSET_LOGO_FILE))));
 	view_set_text(c, "street", t->contact.street);
 	view_set_text(c, "postal_code", t->contact.postal_code);
 	view_set_text(c, "city", t->contact.city);
@@ -244,6 +248,7 @@ rq_page_user(struct rq *q)
 	u = view_set(q->page, "user", view_map(q->a));
 	view_set_text(u, "name", q->user->name);
 	view_set_text(u, "email", q->user->email);
+	view_set_bool(u, "is_admin", q->user->roles & ROLE_ADMIN);
 }
 
 /* Remember an explicit ?lang= choice for later pages. */

@@ -34,7 +34,7 @@ struct feature_job {
 	const char *name; /* unique, e.g. "session.purge" */
 	int every_s;
 	/* Do the work on `db`; `now` is Unix seconds.  Returns 0 or an error in e. */
-	int (*run)(struct db *db, int64_t now, struct err *e);
+	int (*run)(struct app *app, struct db *db, int64_t now, struct err *e);
 };
 
 /* An entry of the staff menu on /verwaltung. */

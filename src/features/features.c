@@ -17,11 +17,12 @@
 #include "features/offices/office.h"
 #include "features/ops/ops.h"
 #include "features/search/search.h"
+#include "features/settings/settings.h"
 #include "features/staff/staff.h"
 
 const struct feature *const features[] = {
-	&ops_feature,	 &catalog_feature, &offices_feature, &home_feature,
-	&search_feature, &finder_feature,  &staff_feature,   &editor_feature,
+	&ops_feature,	 &catalog_feature, &offices_feature, &home_feature,	&search_feature,
+	&finder_feature, &staff_feature,   &editor_feature,  &settings_feature,
 };
 
 const size_t features_n = sizeof(features) / sizeof(features[0]);

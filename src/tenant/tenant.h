@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 struct db;
+struct tenant_settings;
 
 enum tenant_kind {
 	TENANT_GEMEINDE,
@@ -45,6 +46,8 @@ struct tenant {
 	const char *primary;	 /* theme colour "#rrggbb" */
 	const char *logo_text;	 /* short name for the header */
 	struct tenant_contact contact;
+	/* Values of the settings (tenant_setting_*), NULL: all defaults. */
+	const struct tenant_settings *settings;
 };
 
 /* Names of kinds as stored ("gemeinde", ..., "portal_network") and as shown. */
@@ -107,5 +110,81 @@ int tenant_cache_by_slug(struct tenant_cache *c, struct db *db, const char *slug
 /* As tenant_list(): all tenants (parent_id < 0) or the members of one. */
 int tenant_cache_list(struct tenant_cache *c, struct db *db, int64_t parent_id, struct arena *a,
 		      const struct tenant **out, size_t *n, struct err *e);
+
+/*
+ * Tenant settings: a typed key/value store per tenant (table
+ * tenant_setting).  The keys are declared once, in tenant_settings.c, with
+ * their type, range, default and label; a key without a row has its
+ * default.  The tenant cache loads every tenant's settings with its
+ * snapshot, so the getters cost no query; a change reaches every instance
+ * within the cache's lifetime.
+ */
+enum tenant_setting_type {
+	TSET_STRING,   /* one line of text, at most max bytes */
+	TSET_INT,      /* an integer in [min, max] */
+	TSET_BOOL,     /* "1" or "0" */
+	TSET_EMAIL,    /* an email address, or "" */
+	TSET_DURATION, /* seconds in [min, max]; entered as "30d", "12h", "90m", "45s" */
+	TSET_FILE,     /* a file id of the tenant (files.h), or "" */
+};
+
+enum tenant_setting_id {
+	TSET_MAIL_FROM_NAME,
+	TSET_MAIL_FROM,
+	TSET_RETAIN_FORMS,
+	TSET_RETAIN_UPLOADS,
+	TSET_APPT_PER_PERSON,
+	TSET_APPT_WINDOW_DAYS,
+	TSET_FEATURE_FORMS,
+	TSET_FEATURE_APPOINTMENTS,
+	TSET_FEATURE_NEWS,
+	TSET_FEATURE_EVENTS,
+	TSET_FEATURE_DEFECTS,
+	TSET_LOGO_FILE,
+	TSET_COUNT
+};
+
+struct tenant_setting_def {
+	const char *key; /* as stored and as the form field's name */
+	enum tenant_setting_type type;
+	const char *def;   /* default, canonical form */
+	int64_t min, max;  /* range of INT and DURATION; max bytes of STRING */
+	const char *label; /* message-catalogue key of the label; hint: label + "_hint" */
+	const char *group; /* message-catalogue key of the form's section */
+};
+
+/* The declaration of setting `id`, or of the one named `key` (NULL if none).  Static. */
+const struct tenant_setting_def *tenant_setting_def(enum tenant_setting_id id);
+const struct tenant_setting_def *tenant_setting_find(const char *key, enum tenant_setting_id *id);
+
+/*
+ * Check `input` for setting `id` and write its canonical form into `out`
+ * (`cap` bytes).  Returns 0, or ERR_INVALID with e->user the message key
+ * saying what is wrong (in German and English in the catalogues).
+ */
+int tenant_setting_parse(enum tenant_setting_id id, const char *input, char *out, size_t cap,
+			 struct err *e) MUST_CHECK;
+
+/* Typed getters: the tenant's value or the default.  Strings are borrowed from the snapshot. */
+const char *tenant_setting_str(const struct tenant *t, enum tenant_setting_id id);
+int64_t tenant_setting_int(const struct tenant *t, enum tenant_setting_id id);
+bool tenant_setting_bool(const struct tenant *t, enum tenant_setting_id id);
+
+/* Read the current settings of `t` from the database (not the cache) into arena `a`. */
+int tenant_settings_load(struct db *db, const struct tenant *t, struct arena *a,
+			 const struct tenant_settings **out, struct err *e) MUST_CHECK;
+/* Attach the stored settings to each of the `n` tenants `v` (the cache's reload). */
+int tenant_settings_attach(struct db *db, struct tenant *v, size_t n, struct arena *a,
+			   struct err *e) MUST_CHECK;
+/* The value of `id` in `s` (NULL: defaults).  Borrowed. */
+const char *tenant_settings_value(const struct tenant_settings *s, enum tenant_setting_id id);
+
+/*
+ * Store the canonical `value` of `id` for `t` (insert or update), by staff
+ * user `user_id` at `now`.  Returns 0, ERR_INVALID for a value
+ * tenant_setting_parse() would refuse, or ERR_DB.
+ */
+int tenant_setting_save(struct db *db, const struct tenant *t, enum tenant_setting_id id,
+			const char *value, int64_t user_id, int64_t now, struct err *e) MUST_CHECK;
 
 #endif

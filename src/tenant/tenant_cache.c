@@ -71,6 +71,8 @@ snap_load(struct db *db, struct snap **out, struct err *e)
 
 	arena_init(&s->mem);
 	rc = tenant_list(db, -1, &s->mem, &s->v, &s->n, e);
+	if (rc == 0)
+		rc = tenant_settings_attach(db, s->v, s->n, &s->mem, e);
 	if (rc) {
 		arena_release(&s->mem);
 		free(s);

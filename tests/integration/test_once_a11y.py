@@ -86,6 +86,14 @@ def staff_pages(s, sid):
                     {"_csrf": csrf, "synonyms": "ohne Tabulator"}, cookies=sid)
     check(r.status == 422, r.status)
     pages["staff-synonyms-error"] = r.text
+    r = s.get("/t/luenen/verwaltung/einstellungen", headers=cookie)
+    check(r.status == 200, r.status)
+    pages["staff-settings"] = r.text
+    r = s.post_form("/t/luenen/verwaltung/einstellungen",
+                    {"_csrf": csrf, "appt_per_person": "99", "mail_from": "kein-at",
+                     "retain_forms": "bald"}, cookies=sid)
+    check(r.status == 422, r.status)
+    pages["staff-settings-error"] = r.text
     return pages
 
 

@@ -105,11 +105,12 @@ staff_init(struct app *app, struct err *e)
 
 /* Delete expired sessions and old rate-limit windows. */
 static int
-purge_sessions(struct db *db, int64_t now, struct err *e)
+purge_sessions(struct app *app, struct db *db, int64_t now, struct err *e)
 {
 	int64_t n = 0;
 	int rc = session_purge(db, &n, e);
 
+	(void)app;
 	(void)now;
 	if (rc == 0 && n)
 		log_info("purge: %lld expired sessions removed", (long long)n);
