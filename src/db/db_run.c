@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * One-call statements over db.h's prepare / bind / step / finalize: run a
+ * statement to its end, read one integer, or call a function per row.  They
+ * use only the public interface, so both backends behave alike by
+ * construction.
+ */
+#include "db/db_int.h"
+
+#include "core/err.h"
+
+#include <assert.h>
+
+int
+db_step_done(struct db_stmt *st, struct err *e)
+{
+	int rc;
+
+	while ((rc = db_step(st, e)) == DB_ROW)
+		;
+	return rc == DB_DONE ? 0 : rc;
+}
+
+void
+db_bind_args(struct db_stmt *st, const struct db_arg *args, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct db_arg *a = &args[k];
+		int i = (int)k + 1;
+
+		switch (a->kind) {
+		case DB_ARG_INT64:
+			db_bind_int64(st, i, a->i);
+			break;
+		case DB_ARG_TEXT:
+			db_bind_text(st, i, a->t);
+			break;
+		case DB_ARG_STR:
+			db_bind_str(st, i, a->s);
+			break;
+		case DB_ARG_ID:
+			if (a->i)
+				db_bind_int64(st, i, a->i);
+			else
+				db_bind_null(st, i);
+			break;
+		case DB_ARG_NULL:
+			db_bind_null(st, i);
+			break;
+		default:
+			/* A bare value in the list: db_step() reports it. */
+			if (!st->err.code)
+				err_set(&st->err, ERR_INTERNAL, DB_USER_ERROR,
+					"parameter $%d is not a DB_ value", i);
+			break;
+		}
+	}
+}
+
+/* Prepare `sql` and bind the list; the caller finalizes *out. */
+static int
+prepare_args(struct db *db, const char *sql, const struct db_arg *args, size_t n,
+	     struct db_stmt **out, struct err *e)
+{
+	int rc = db_prepare(db, sql, out, e);
+
+	if (rc == 0)
+		db_bind_args(*out, args, n);
+	return rc;
+}
+
+int
+db_run_args(struct db *db, struct err *e, int64_t *changes, const char *sql,
+	    const struct db_arg *args, size_t n)
+{
+	struct db_stmt *st = NULL;
+	int rc = prepare_args(db, sql, args, n, &st, e);
+
+	if (changes)
+		*changes = 0;
+	if (rc)
+		return rc;
+	rc = db_step_done(st, e);
+	if (rc == 0 && changes)
+		*changes = db_changes(st);
+	db_finalize(st);
+	return rc;
+}
+
+int
+db_int64_args(struct db *db, struct err *e, int64_t *out, const char *sql,
+	      const struct db_arg *args, size_t n)
+{
+	struct db_stmt *st = NULL;
+	int rc = prepare_args(db, sql, args, n, &st, e);
+
+	if (rc)
+		return rc;
+	rc = db_step(st, e);
+	if (rc == DB_ROW) {
+		*out = db_col_int64(st, 0);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = err_set(e, ERR_NOTFOUND, NULL, "no row for a single-value query");
+	}
+	db_finalize(st);
+	return rc;
+}
+
+int
+db_each_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *ctx,
+	     const struct db_arg *args, size_t n)
+{
+	struct db_stmt *st = NULL;
+	int rc = prepare_args(db, sql, args, n, &st, e);
+
+	assert(fn);
+	if (rc)
+		return rc;
+	while ((rc = db_step(st, e)) == DB_ROW)
+		if ((rc = fn(st, ctx, e)) != 0)
+			break;
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
