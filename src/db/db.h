@@ -169,6 +169,16 @@ int db_each_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, v
 	db_each_args((db), (e), (sql), (fn), (ctx), DB_ARGS(__VA_ARGS__))
 
 /*
+ * Call fn(st, ctx, e) for the first row of `sql` only: its return, or
+ * ERR_NOTFOUND when there is no row (with a generic detail in `e` that the
+ * caller may overwrite), or the error.
+ */
+int db_one_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *ctx,
+		const struct db_arg *args, size_t n) MUST_CHECK;
+#define db_one(db, e, sql, fn, ctx, ...)                                                           \
+	db_one_args((db), (e), (sql), (fn), (ctx), DB_ARGS(__VA_ARGS__))
+
+/*
  * Transactions do not nest.  A statement that fails inside one dooms it, as
  * PostgreSQL does: db_commit() then rolls back and returns ERR_DB.  A failed
  * commit rolls back too.  SQLite's BEGIN takes the write lock at once.

@@ -123,3 +123,22 @@ db_each_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void 
 	db_finalize(st);
 	return rc == DB_DONE ? 0 : rc;
 }
+
+int
+db_one_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *ctx,
+	    const struct db_arg *args, size_t n)
+{
+	struct db_stmt *st = NULL;
+	int rc = prepare_args(db, sql, args, n, &st, e);
+
+	assert(fn);
+	if (rc)
+		return rc;
+	rc = db_step(st, e);
+	if (rc == DB_ROW)
+		rc = fn(st, ctx, e);
+	else if (rc == DB_DONE)
+		rc = err_set(e, ERR_NOTFOUND, NULL, "no row for a single-row query");
+	db_finalize(st);
+	return rc;
+}

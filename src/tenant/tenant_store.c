@@ -83,25 +83,32 @@ read_row(struct db_stmt *st, struct arena *a, struct tenant *t)
 	t->contact.web = col(st, 16, a);
 }
 
+struct tenant_rows {
+	struct arena *a;
+	struct tenant *v; /* lives in arena `a` */
+	size_t n, cap;
+};
+
+static int
+add_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct tenant_rows *r = ctx;
+
+	r->v = arena_grow(r->a, r->v, r->n, &r->cap, sizeof(*r->v));
+	read_row(st, r->a, &r->v[r->n++]);
+	return 0;
+}
+
 static int
 find_one(struct db *db, const char *sql, const char *key, struct arena *a, struct tenant **out,
 	 struct err *e)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct tenant_rows r = {.a = a};
+	int rc = db_one(db, e, sql, add_row, &r, DB_TEXT(key));
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, key);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*out = arena_calloc(a, 1, sizeof(**out));
-		read_row(st, a, *out);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_NOTFOUND, "error.not_found", "no tenant '%s'", key);
-	}
-	db_finalize(st);
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, "error.not_found", "no tenant '%s'", key);
+	*out = r.v;
 	return rc;
 }
 
@@ -129,19 +136,10 @@ tenant_list(struct db *db, int64_t parent_id, struct arena *a, struct tenant **o
 {
 	static const char sql[] =
 		"SELECT " TENANT_COLUMNS "WHERE $1 < 0 OR t.parent_id = $1 ORDER BY t.name, t.id";
-	struct db_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = db_prepare(db, sql, &st, e);
+	struct tenant_rows r = {.a = a};
+	int rc = db_each(db, e, sql, add_row, &r, DB_INT(parent_id));
 
-	*n = 0;
-	*out = NULL;
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, parent_id);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
-		read_row(st, a, &(*out)[(*n)++]);
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	*out = rc ? NULL : r.v;
+	*n = rc ? 0 : r.n;
+	return rc;
 }

@@ -93,15 +93,6 @@ bind_region(struct db_stmt *st, int base, const struct region *g)
 }
 
 static int
-step_done(struct db_stmt *st, struct err *e)
-{
-	int rc = db_step(st, e);
-
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
-}
-
-static int
 write_regions(struct db *db, struct region *v, size_t n, struct arena *a, struct err *e)
 {
 	const char *full = insert_sql(a, region_head, REGION_NCOLS, REGION_BATCH);
@@ -118,7 +109,8 @@ write_regions(struct db *db, struct region *v, size_t n, struct arena *a, struct
 		for (size_t r = 0; rc == 0 && r < rows; r++)
 			bind_region(st, (int)r * REGION_NCOLS, &v[i + r]);
 		if (rc == 0)
-			rc = step_done(st, e);
+			rc = db_step_done(st, e);
+		db_finalize(st);
 	}
 	return rc;
 }
@@ -172,7 +164,8 @@ write_plz(struct db *db, const struct csvfile *p, const struct region *v, size_t
 		for (size_t r = 0; rc == 0 && r < rows * 2; r++)
 			db_bind_text(s, (int)r + 1, pairs[2 * i + r]);
 		if (rc == 0)
-			rc = step_done(s, e);
+			rc = db_step_done(s, e);
+		db_finalize(s);
 	}
 	st->plz = (int)np;
 	return rc;
