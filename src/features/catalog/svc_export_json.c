@@ -64,24 +64,32 @@ entry_json(const struct svc_desc *d)
 	return o;
 }
 
+struct key_rows {
+	struct arena *a;
+	const char **v;
+	size_t n, cap;
+};
+
+static int
+read_key(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct key_rows *r = ctx;
+
+	r->v = arena_grow(r->a, r->v, r->n, &r->cap, sizeof(*r->v));
+	r->v[r->n++] = arena_strdup(r->a, db_col_text(st, 0));
+	return 0;
+}
+
 /* The keys of all authored services, by key, into *out (*n of them). */
 static int
 list_authored(struct db *db, struct arena *a, const char ***out, size_t *n, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = db_prepare(db, list_sql, &st, e);
+	struct key_rows r = {.a = a};
+	int rc = db_each(db, e, list_sql, read_key, &r);
 
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
-		(*out)[(*n)++] = arena_strdup(a, db_col_text(st, 0));
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	*out = rc ? NULL : r.v;
+	*n = rc ? 0 : r.n;
+	return rc;
 }
 
 static int

@@ -303,21 +303,29 @@ save_entry(struct db *db, struct svc_desc *d, struct svc_map *slugs, struct aren
 	return 0;
 }
 
+struct slug_rows {
+	struct arena *a;
+	struct svc_map *slugs;
+};
+
+static int
+read_slug(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct slug_rows *r = ctx;
+
+	svc_map_put(r->slugs, arena_strdup(r->a, db_col_text(st, 1)),
+		    arena_strdup(r->a, db_col_text(st, 0)));
+	return 0;
+}
+
 /* Every stored slug, for svc_slug_claim(). */
 static int
 load_slugs(struct db *db, struct arena *a, struct svc_map *slugs, struct err *e)
 {
 	static const char sql[] = "SELECT leika, slug FROM service";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct slug_rows r = {a, slugs};
 
-	if (rc)
-		return rc;
-	while ((rc = db_step(st, e)) == DB_ROW)
-		svc_map_put(slugs, arena_strdup(a, db_col_text(st, 1)),
-			    arena_strdup(a, db_col_text(st, 0)));
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_each(db, e, sql, read_slug, &r);
 }
 
 int
