@@ -7,6 +7,7 @@
  */
 #include "features/finder/finder.h"
 
+#include "core/civil.h"
 #include "db/db.h"
 #include "features/catalog/svc.h"
 #include "features/offices/office.h"
@@ -194,11 +195,11 @@ static int
 load_office(struct db *db, struct finder_answer *out, struct arena *a, struct err *e)
 {
 	const struct finder_rule *r = out->result.rule;
-	struct office_local now;
+	struct civil_local now;
 	int rc;
 
 	if (r && r->office_slug[0]) {
-		office_local_at((int64_t)time(NULL), &now);
+		civil_local_at((int64_t)time(NULL), &now);
 		rc = office_find(db, out->tenant, r->office_slug, now.days, a, &out->office, e);
 	} else {
 		rc = office_for_service(db, out->tenant, out->service.leika, a, &out->office, e);

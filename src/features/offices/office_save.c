@@ -6,6 +6,7 @@
 #include "features/offices/office.h"
 
 #include "core/csvfile.h"
+#include "core/civil.h"
 #include "db/db.h"
 
 #include <string.h>
@@ -132,8 +133,8 @@ cmp_rule(struct db_stmt *st, void *ctx, struct err *e)
 	const struct office_rule *r = &c->o->hours.rules[c->n];
 
 	c->same = c->same && c->n < c->o->hours.n_rules && db_col_int64(st, 0) == r->weekday &&
-		  office_parse_time(db_col_text(st, 1)) == r->opens &&
-		  office_parse_time(db_col_text(st, 2)) == r->closes &&
+		  civil_parse_time(db_col_text(st, 1)) == r->opens &&
+		  civil_parse_time(db_col_text(st, 2)) == r->closes &&
 		  strcmp(db_col_text(st, 3), r->note) == 0;
 	c->n++;
 	return 0;
@@ -158,8 +159,8 @@ save_rules(struct db *db, const struct tenant *t, const struct office *o, struct
 		const struct office_rule *r = &o->hours.rules[i];
 		char opens[8], closes[8];
 
-		office_format_time(r->opens, opens);
-		office_format_time(r->closes, closes);
+		civil_format_time(r->opens, opens);
+		civil_format_time(r->closes, closes);
 		rc = db_run(db, e, HOURS_INSERT_SQL, DB_INT(o->id), DB_INT(r->weekday),
 			    DB_TEXT(opens), DB_TEXT(closes), DB_TEXT(r->note));
 	}
@@ -235,17 +236,6 @@ holiday_put(struct db *db, const char *land, const char *date, const char *name,
 	return rc;
 }
 
-static bool
-is_date(const char *s)
-{
-	if (strlen(s) != OFFICE_DATE_LEN || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < OFFICE_DATE_LEN; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	return true;
-}
-
 static int
 holidays_write(struct db *db, const struct csvfile *csv, int *added, int *total, struct err *e)
 {
@@ -264,7 +254,7 @@ holidays_write(struct db *db, const struct csvfile *csv, int *added, int *total,
 		const char *date = csvfile_cell(csv, i, c_date);
 		const char *land = csvfile_cell(csv, i, c_land);
 
-		if (!is_date(date) || strlen(land) != 2)
+		if (!civil_date_valid(date) || strlen(land) != 2)
 			return err_set(e, ERR_INVALID, NULL, "%s:%ld: bad date or Land", csv->path,
 				       csv->lines[i]);
 		(*total)++;

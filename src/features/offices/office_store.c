@@ -7,6 +7,7 @@
  */
 #include "features/offices/office.h"
 
+#include "core/civil.h"
 #include "db/db.h"
 
 #include <string.h>
@@ -107,8 +108,8 @@ read_rule(struct db_stmt *st, void *ctx, struct err *e)
 	if (h->o->hours.n_rules == OFFICE_ROWS_MAX)
 		return 0;
 	r->weekday = (int)db_col_int64(st, 0);
-	r->opens = office_parse_time(db_col_text(st, 1));
-	r->closes = office_parse_time(db_col_text(st, 2));
+	r->opens = civil_parse_time(db_col_text(st, 1));
+	r->closes = civil_parse_time(db_col_text(st, 2));
 	r->note = dup(h->a, st, 3);
 	if (r->opens >= 0 && r->closes > r->opens)
 		h->o->hours.n_rules++;
@@ -125,8 +126,8 @@ read_exception(struct db_stmt *st, void *ctx, struct err *e)
 		return 0;
 	memcpy(x->date, db_col_text(st, 0), OFFICE_DATE_LEN);
 	x->is_closed = db_col_int64(st, 1) != 0;
-	x->opens = office_parse_time(db_col_text(st, 2));
-	x->closes = office_parse_time(db_col_text(st, 3));
+	x->opens = civil_parse_time(db_col_text(st, 2));
+	x->closes = civil_parse_time(db_col_text(st, 3));
 	x->note = dup(h->a, st, 4);
 	/* An open day without valid times would open nothing: read it as closed. */
 	if (!x->is_closed && (x->opens < 0 || x->closes <= x->opens))
@@ -180,12 +181,12 @@ office_load_hours(struct db *db, const struct tenant *t, struct office *o, int64
 		  struct arena *a, struct err *e)
 {
 	char from[OFFICE_DATE_LEN + 1], to[OFFICE_DATE_LEN + 1];
-	struct office_local l;
+	struct civil_local l;
 
-	office_local_day(today, &l);
-	office_format_date(&l, from);
-	office_local_day(today + OFFICE_LOOKAHEAD, &l);
-	office_format_date(&l, to);
+	civil_day(today, &l);
+	civil_format_date(&l, from);
+	civil_day(today + OFFICE_LOOKAHEAD, &l);
+	civil_format_date(&l, to);
 	return load_tables(db, t, o, from, to, a, e);
 }
 
@@ -230,7 +231,7 @@ office_for_service(struct db *db, const struct tenant *t, const char *leika, str
 		   struct office **out, struct err *e)
 {
 	struct office_rows r = {.a = a};
-	struct office_local now;
+	struct civil_local now;
 	int rc = db_one(db, e, OFFICE_FOR_SQL, read_one, &r, DB_INT(t->id), DB_TEXT(leika));
 
 	if (rc == ERR_NOTFOUND)
@@ -239,6 +240,6 @@ office_for_service(struct db *db, const struct tenant *t, const char *leika, str
 	if (rc)
 		return rc;
 	*out = r.v;
-	office_local_at((int64_t)time(NULL), &now);
+	civil_local_at((int64_t)time(NULL), &now);
 	return office_load_hours(db, t, *out, now.days, a, e);
 }
