@@ -101,8 +101,7 @@ permit_rules(struct db *db, const struct tenant *t, int64_t office_id, const cha
 		"SELECT $1, leika, '', $2, $3, $4 FROM service WHERE leika LIKE '" BUILDING_PERMITS
 		"%' ON CONFLICT DO NOTHING";
 
-	return db_run(db, e, sql, DB_TEXT(t->ars), DB_INT(t->id), DB_INT(office_id),
-		      DB_TEXT(note));
+	return db_run(db, e, sql, DB_TEXT(t->ars), DB_INT(t->id), DB_INT(office_id), DB_TEXT(note));
 }
 
 static int

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CIVIL_DATE_LEN 10	/* "YYYY-MM-DD" */
+#define CIVIL_DATE_LEN 10     /* "YYYY-MM-DD" */
 #define CIVIL_DATETIME_LEN 16 /* "YYYY-MM-DDTHH:MM" */
 
 /* A local date and time in Europe/Berlin. */

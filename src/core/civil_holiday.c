@@ -37,8 +37,8 @@ enum {
 
 /* How a holiday's day is found in a year. */
 enum rule_kind {
-	FIXED,	   /* month and day */
-	EASTER,	   /* days after Easter Sunday (negative: before) */
+	FIXED,	    /* month and day */
+	EASTER,	    /* days after Easter Sunday (negative: before) */
 	REPENTANCE, /* the Wednesday before 23 November (Buß- und Bettag) */
 };
 

@@ -108,7 +108,7 @@ enum db_arg_kind {
 
 struct db_arg {
 	enum db_arg_kind kind;
-	int64_t i;    /* DB_ARG_INT64, DB_ARG_ID */
+	int64_t i;     /* DB_ARG_INT64, DB_ARG_ID */
 	const char *t; /* DB_ARG_TEXT */
 	struct str s;  /* DB_ARG_STR */
 };

@@ -78,11 +78,11 @@ test_run_count_reports_changed_rows(void **state)
 	make_table(f);
 	scratch_exec(f->s.db, "INSERT INTO t_run (k) VALUES (1); INSERT INTO t_run (k) VALUES (2);"
 			      "INSERT INTO t_run (k) VALUES (3)");
-	ASSERT_OK(&f->e, db_run_count(f->s.db, &f->e, &n, "DELETE FROM t_run WHERE k >= $1",
-				      DB_INT(2)));
+	ASSERT_OK(&f->e,
+		  db_run_count(f->s.db, &f->e, &n, "DELETE FROM t_run WHERE k >= $1", DB_INT(2)));
 	assert_int_equal(n, 2);
-	ASSERT_OK(&f->e, db_run_count(f->s.db, &f->e, &n, "DELETE FROM t_run WHERE k >= $1",
-				      DB_INT(2)));
+	ASSERT_OK(&f->e,
+		  db_run_count(f->s.db, &f->e, &n, "DELETE FROM t_run WHERE k >= $1", DB_INT(2)));
 	assert_int_equal(n, 0);
 }
 
@@ -128,13 +128,13 @@ test_int64_reads_the_first_column_or_is_not_found(void **state)
 	make_table(f);
 	scratch_exec(f->s.db, "INSERT INTO t_run (k, u) VALUES (1, 10); "
 			      "INSERT INTO t_run (k, u) VALUES (2, 20)");
-	ASSERT_OK(&f->e, db_int64(f->s.db, &f->e, &v, "SELECT u FROM t_run WHERE k = $1",
-				  DB_INT(2)));
+	ASSERT_OK(&f->e,
+		  db_int64(f->s.db, &f->e, &v, "SELECT u FROM t_run WHERE k = $1", DB_INT(2)));
 	assert_int_equal(v, 20);
 	v = 77;
-	assert_int_equal(db_int64(f->s.db, &f->e, &v, "SELECT u FROM t_run WHERE k = $1",
-				  DB_INT(3)),
-			 ERR_NOTFOUND);
+	assert_int_equal(
+		db_int64(f->s.db, &f->e, &v, "SELECT u FROM t_run WHERE k = $1", DB_INT(3)),
+		ERR_NOTFOUND);
 	assert_int_equal(v, 77);
 	assert_int_equal(db_int64(f->s.db, &f->e, &v, "SELECT u FROM no_such_table"), ERR_DB);
 }

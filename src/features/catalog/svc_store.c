@@ -167,11 +167,12 @@ read_head(struct db_stmt *st, void *ctx, struct err *e)
 {
 	struct svc_row *r = ctx;
 	struct svc *s = r->s;
-	const char **f[] = {&s->leika,	     &s->title,		  &s->slug,	  &s->leika_name,
-			    &s->objekt,	     &s->verrichtung,	  &s->typisierung, &s->level,
-			    &s->reviewed,    &s->online_url,	  &s->ozg_id,	  &s->ozg_name,
-			    &s->lage_slug,   &s->lage_name,	  &s->lage_kind,   &s->themenfeld_slug,
-			    &s->themenfeld_name};
+	const char **f[] = {&s->leika,		 &s->title,	     &s->slug,
+			    &s->leika_name,	 &s->objekt,	     &s->verrichtung,
+			    &s->typisierung,	 &s->level,	     &s->reviewed,
+			    &s->online_url,	 &s->ozg_id,	     &s->ozg_name,
+			    &s->lage_slug,	 &s->lage_name,	     &s->lage_kind,
+			    &s->themenfeld_slug, &s->themenfeld_name};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		*f[i] = dup(r->a, st, (int)i);

@@ -12,8 +12,8 @@
  * Storage functions take `const struct tenant *` and read only that
  * tenant's offices.  Public holidays are per Land (the first two ARS digits)
  * and shared by all tenants; they are read from the imported holiday table,
- * so an operator's list wins over civil_holidays()' rule.  office knows nothing of templates; the page
- * side (office_view(), offices_register()) is declared at the end.
+ * so an operator's list wins over civil_holidays()' rule.  office knows nothing of templates; the
+ * page side (office_view(), offices_register()) is declared at the end.
  */
 #ifndef RATHAUS_OFFICE_H
 #define RATHAUS_OFFICE_H

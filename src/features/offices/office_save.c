@@ -5,8 +5,8 @@
  */
 #include "features/offices/office.h"
 
-#include "core/csvfile.h"
 #include "core/civil.h"
+#include "core/csvfile.h"
 #include "db/db.h"
 
 #include <string.h>
