@@ -169,6 +169,25 @@ int db_each_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, v
 	db_each_args((db), (e), (sql), (fn), (ctx), DB_ARGS(__VA_ARGS__))
 
 /*
+ * The rows of `sql` as an array in arena `a`: elements of `size` bytes,
+ * zeroed, each filled by read(st, a, row) from the current row (strings it
+ * keeps are copied into `a`).  *out is NULL when there are no rows; *out and
+ * *n are set on error too, to what was read.
+ *
+ *	static void read_office(struct db_stmt *st, struct arena *a, void *row) { ... }
+ *	void *v = NULL;
+ *	rc = db_list(db, e, sql, a, sizeof(struct office), read_office, &v, &n, DB_INT(t->id));
+ *	*out = v;
+ */
+struct arena;
+typedef void db_read_fn(struct db_stmt *st, struct arena *a, void *row);
+int db_list_args(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
+		 db_read_fn *read, void **out, size_t *n, const struct db_arg *args,
+		 size_t nargs) MUST_CHECK;
+#define db_list(db, e, sql, a, size, read, out, n, ...)                                            \
+	db_list_args((db), (e), (sql), (a), (size), (read), (out), (n), DB_ARGS(__VA_ARGS__))
+
+/*
  * Call fn(st, ctx, e) for the first row of `sql` only: its return, or
  * ERR_NOTFOUND when there is no row (with a generic detail in `e` that the
  * caller may overwrite), or the error.

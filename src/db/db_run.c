@@ -7,6 +7,7 @@
  */
 #include "db/db_int.h"
 
+#include "core/arena.h"
 #include "core/err.h"
 
 #include <assert.h>
@@ -141,4 +142,36 @@ db_one_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *
 		rc = err_set(e, ERR_NOTFOUND, NULL, "no row for a single-row query");
 	db_finalize(st);
 	return rc;
+}
+
+/* What db_list() grows while stepping. */
+struct list {
+	struct arena *a;
+	size_t size, cap;
+	db_read_fn *read;
+	void **v;
+	size_t *n;
+};
+
+static int
+list_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct list *l = ctx;
+
+	*l->v = arena_grow(l->a, *l->v, *l->n, &l->cap, l->size);
+	l->read(st, l->a, (char *)*l->v + *l->n * l->size);
+	(*l->n)++;
+	return 0;
+}
+
+int
+db_list_args(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
+	     db_read_fn *read, void **out, size_t *n, const struct db_arg *args, size_t nargs)
+{
+	struct list l = {.a = a, .size = size, .read = read, .v = out, .n = n};
+
+	assert(read && size > 0);
+	*out = NULL;
+	*n = 0;
+	return db_each_args(db, e, sql, list_row, &l, args, nargs);
 }

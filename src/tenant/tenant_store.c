@@ -83,32 +83,23 @@ read_row(struct db_stmt *st, struct arena *a, struct tenant *t)
 	t->contact.web = col(st, 16, a);
 }
 
-struct tenant_rows {
-	struct arena *a;
-	struct tenant *v; /* lives in arena `a` */
-	size_t n, cap;
-};
-
-static int
-add_row(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_tenant(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct tenant_rows *r = ctx;
-
-	r->v = arena_grow(r->a, r->v, r->n, &r->cap, sizeof(*r->v));
-	read_row(st, r->a, &r->v[r->n++]);
-	return 0;
+	read_row(st, a, row);
 }
 
 static int
 find_one(struct db *db, const char *sql, const char *key, struct arena *a, struct tenant **out,
 	 struct err *e)
 {
-	struct tenant_rows r = {.a = a};
-	int rc = db_one(db, e, sql, add_row, &r, DB_TEXT(key));
+	void *v = NULL;
+	size_t n = 0;
+	int rc = db_list(db, e, sql, a, sizeof(**out), read_tenant, &v, &n, DB_TEXT(key));
 
-	if (rc == ERR_NOTFOUND)
+	if (rc == 0 && n == 0)
 		return err_set(e, ERR_NOTFOUND, "error.not_found", "no tenant '%s'", key);
-	*out = r.v;
+	*out = v;
 	return rc;
 }
 
@@ -136,10 +127,9 @@ tenant_list(struct db *db, int64_t parent_id, struct arena *a, struct tenant **o
 {
 	static const char sql[] =
 		"SELECT " TENANT_COLUMNS "WHERE $1 < 0 OR t.parent_id = $1 ORDER BY t.name, t.id";
-	struct tenant_rows r = {.a = a};
-	int rc = db_each(db, e, sql, add_row, &r, DB_INT(parent_id));
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(**out), read_tenant, &v, n, DB_INT(parent_id));
 
-	*out = rc ? NULL : r.v;
-	*n = rc ? 0 : r.n;
+	*out = v;
 	return rc;
 }

@@ -5,6 +5,7 @@
  */
 #include "db/db.h"
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "scratch.h"
@@ -183,6 +184,49 @@ test_each_visits_every_row_and_stops_on_error(void **state)
 	assert_int_equal(s.rows, 0);
 }
 
+struct pair {
+	int64_t k;
+	const char *s;
+};
+
+static void
+read_pair(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct pair *p = row;
+
+	p->k = db_col_int64(st, 0);
+	p->s = arena_strdup(a, db_col_text(st, 1));
+}
+
+static void
+test_list_collects_every_row_into_the_arena(void **state)
+{
+	struct scratch_fixture *f = *state;
+	struct arena arena, *a = &arena;
+	struct pair *v;
+	void *out = NULL;
+	size_t n = 99;
+
+	arena_init(a);
+	make_table(f);
+	for (int k = 1; k <= 20; k++)
+		ASSERT_OK(&f->e, db_run(f->s.db, &f->e, "INSERT INTO t_run (k, s) VALUES ($1, $2)",
+					DB_INT(k), DB_TEXT(k % 2 ? "odd" : "even")));
+	ASSERT_OK(&f->e, db_list(f->s.db, &f->e, "SELECT k, s FROM t_run WHERE k > $1 ORDER BY k",
+				 a, sizeof(*v), read_pair, &out, &n, DB_INT(3)));
+	v = out;
+	assert_int_equal(n, 17); /* past the first growth of the array */
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(v[i].k, (int64_t)i + 4);
+		assert_string_equal(v[i].s, (i + 4) % 2 ? "odd" : "even");
+	}
+	ASSERT_OK(&f->e, db_list(f->s.db, &f->e, "SELECT k, s FROM t_run WHERE k > $1", a,
+				 sizeof(*v), read_pair, &out, &n, DB_INT(100)));
+	assert_null(out);
+	assert_int_equal(n, 0);
+	arena_release(a);
+}
+
 static void
 test_step_done_passes_over_rows(void **state)
 {
@@ -214,6 +258,7 @@ main(void)
 		TEST(test_bad_text_and_bare_values_are_refused),
 		TEST(test_int64_reads_the_first_column_or_is_not_found),
 		TEST(test_each_visits_every_row_and_stops_on_error),
+		TEST(test_list_collects_every_row_into_the_arena),
 		TEST(test_step_done_passes_over_rows),
 	};
 

@@ -63,7 +63,6 @@ svc_desc_authored(const struct svc_desc *d)
 struct desc_rows {
 	struct arena *a;
 	struct svc_desc *d;
-	size_t cap; /* of the array being grown */
 };
 
 static const char *
@@ -110,51 +109,57 @@ read_text(struct db_stmt *st, void *ctx, struct err *e)
 	return 0;
 }
 
-static int
-read_synonym(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_term(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct desc_rows *r = ctx;
-	struct svc_desc *d = r->d;
-
-	d->synonyms = arena_grow(r->a, d->synonyms, d->n_synonyms, &r->cap, sizeof(*d->synonyms));
-	d->synonyms[d->n_synonyms++] = dup(r, st, 0);
-	return 0;
+	*(const char **)row = arena_strdup(a, db_col_text(st, 0));
 }
 
-static int
-read_legal(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_legal(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct desc_rows *r = ctx;
-	struct svc_desc *d = r->d;
+	struct svc_link *l = row;
 
-	d->legal = arena_grow(r->a, d->legal, d->n_legal, &r->cap, sizeof(*d->legal));
-	d->legal[d->n_legal].title = dup(r, st, 0);
-	d->legal[d->n_legal++].url = dup(r, st, 1);
-	return 0;
+	l->title = arena_strdup(a, db_col_text(st, 0));
+	l->url = arena_strdup(a, db_col_text(st, 1));
 }
 
-static int
-read_source(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_source(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct desc_rows *r = ctx;
-	struct svc_desc *d = r->d;
-	struct svc_source *s;
+	struct svc_source *s = row;
 
-	d->sources = arena_grow(r->a, d->sources, d->n_sources, &r->cap, sizeof(*d->sources));
-	s = &d->sources[d->n_sources++];
-	s->url = dup(r, st, 0);
-	s->title = dup(r, st, 1);
-	s->checked = dup(r, st, 2);
-	return 0;
+	s->url = arena_strdup(a, db_col_text(st, 0));
+	s->title = arena_strdup(a, db_col_text(st, 1));
+	s->checked = arena_strdup(a, db_col_text(st, 2));
 }
 
-/* Rows of `sql` for service `leika` through `fn`; each list starts empty. */
+/* The synonyms, legal basis and sources of `d`. */
 static int
-load_list(struct db *db, const char *sql, db_row_fn *fn, const char *leika, struct desc_rows *r,
-	  struct err *e)
+load_lists(struct db *db, const char *leika, struct arena *a, struct svc_desc *d, struct err *e)
 {
-	r->cap = 0;
-	return db_each(db, e, sql, fn, r, DB_TEXT(leika));
+	static const char synonyms_sql[] = "SELECT term FROM service_synonym WHERE leika = $1";
+	static const char legal_sql[] =
+		"SELECT title, url FROM service_legal WHERE leika = $1 ORDER BY pos";
+	static const char sources_sql[] =
+		"SELECT url, title, checked FROM service_source WHERE leika = $1 ORDER BY pos";
+	void *v = NULL;
+	int rc = db_list(db, e, synonyms_sql, a, sizeof(*d->synonyms), read_term, &v,
+			 &d->n_synonyms, DB_TEXT(leika));
+
+	d->synonyms = v;
+	d->n_synonyms = svc_sort_unique(d->synonyms, d->n_synonyms);
+	if (rc)
+		return rc;
+	rc = db_list(db, e, legal_sql, a, sizeof(*d->legal), read_legal, &v, &d->n_legal,
+		     DB_TEXT(leika));
+	d->legal = v;
+	if (rc)
+		return rc;
+	rc = db_list(db, e, sources_sql, a, sizeof(*d->sources), read_source, &v, &d->n_sources,
+		     DB_TEXT(leika));
+	d->sources = v;
+	return rc;
 }
 
 int
@@ -162,11 +167,6 @@ svc_desc_load(struct db *db, const char *leika, struct arena *a, struct svc_desc
 	      struct err *e)
 {
 	static const char texts_sql[] = "SELECT module, body FROM service_text WHERE leika = $1";
-	static const char synonyms_sql[] = "SELECT term FROM service_synonym WHERE leika = $1";
-	static const char legal_sql[] =
-		"SELECT title, url FROM service_legal WHERE leika = $1 ORDER BY pos";
-	static const char sources_sql[] =
-		"SELECT url, title, checked FROM service_source WHERE leika = $1 ORDER BY pos";
 	struct desc_rows r = {.a = a, .d = out};
 	int rc;
 
@@ -175,14 +175,9 @@ svc_desc_load(struct db *db, const char *leika, struct arena *a, struct svc_desc
 		out->text[m] = "";
 	rc = load_service(db, leika, &r, e);
 	if (rc == 0)
-		rc = load_list(db, texts_sql, read_text, leika, &r, e);
+		rc = db_each(db, e, texts_sql, read_text, &r, DB_TEXT(leika));
 	if (rc == 0)
-		rc = load_list(db, synonyms_sql, read_synonym, leika, &r, e);
-	out->n_synonyms = svc_sort_unique(out->synonyms, out->n_synonyms);
-	if (rc == 0)
-		rc = load_list(db, legal_sql, read_legal, leika, &r, e);
-	if (rc == 0)
-		rc = load_list(db, sources_sql, read_source, leika, &r, e);
+		rc = load_lists(db, leika, a, out, e);
 	return rc;
 }
 

@@ -64,31 +64,20 @@ entry_json(const struct svc_desc *d)
 	return o;
 }
 
-struct key_rows {
-	struct arena *a;
-	const char **v;
-	size_t n, cap;
-};
-
-static int
-read_key(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_key(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct key_rows *r = ctx;
-
-	r->v = arena_grow(r->a, r->v, r->n, &r->cap, sizeof(*r->v));
-	r->v[r->n++] = arena_strdup(r->a, db_col_text(st, 0));
-	return 0;
+	*(const char **)row = arena_strdup(a, db_col_text(st, 0));
 }
 
 /* The keys of all authored services, by key, into *out (*n of them). */
 static int
 list_authored(struct db *db, struct arena *a, const char ***out, size_t *n, struct err *e)
 {
-	struct key_rows r = {.a = a};
-	int rc = db_each(db, e, list_sql, read_key, &r);
+	void *v = NULL;
+	int rc = db_list(db, e, list_sql, a, sizeof(**out), read_key, &v, n);
 
-	*out = rc ? NULL : r.v;
-	*n = rc ? 0 : r.n;
+	*out = v;
 	return rc;
 }
 

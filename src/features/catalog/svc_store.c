@@ -228,32 +228,23 @@ load_texts(struct db *db, const struct tenant *t, struct arena *a, struct svc *s
 	return db_each(db, e, sql, read_text, &r, DB_INT(t->id), DB_TEXT(s->leika));
 }
 
-struct link_rows {
-	struct arena *a;
-	struct svc_link *v;
-	size_t n, cap;
-};
-
-static int
-read_link(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_link(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct link_rows *r = ctx;
+	struct svc_link *l = row;
 
-	r->v = arena_grow(r->a, r->v, r->n, &r->cap, sizeof(*r->v));
-	r->v[r->n].title = dup(r->a, st, 0);
-	r->v[r->n++].url = dup(r->a, st, 1);
-	return 0;
+	l->title = dup(a, st, 0);
+	l->url = dup(a, st, 1);
 }
 
 static int
 load_links(struct db *db, const char *sql, const char *leika, struct arena *a,
 	   struct svc_link **out, size_t *n, struct err *e)
 {
-	struct link_rows r = {.a = a};
-	int rc = db_each(db, e, sql, read_link, &r, DB_TEXT(leika));
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(**out), read_link, &v, n, DB_TEXT(leika));
 
-	*out = rc ? NULL : r.v;
-	*n = rc ? 0 : r.n;
+	*out = v;
 	return rc;
 }
 

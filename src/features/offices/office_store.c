@@ -50,32 +50,21 @@ office_of_row(struct db_stmt *st, struct arena *a, struct office *o)
 static const char OFFICE_LIST_SQL[] = "SELECT " OFFICE_COLS "FROM office o "
 				      "WHERE o.tenant_id = $1 ORDER BY o.name, o.id";
 
-/* Offices read into v[0..n), growing; they live in arena `a`. */
-struct office_rows {
-	struct arena *a;
-	struct office *v;
-	size_t n, cap;
-};
-
-static int
-read_office(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_office(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct office_rows *r = ctx;
-
-	r->v = arena_grow(r->a, r->v, r->n, &r->cap, sizeof(*r->v));
-	office_of_row(st, r->a, &r->v[r->n++]);
-	return 0;
+	office_of_row(st, a, row);
 }
 
 int
 office_list(struct db *db, const struct tenant *t, struct arena *a, struct office **out, size_t *n,
 	    struct err *e)
 {
-	struct office_rows r = {.a = a};
-	int rc = db_each(db, e, OFFICE_LIST_SQL, read_office, &r, DB_INT(t->id));
+	void *v = NULL;
+	int rc = db_list(db, e, OFFICE_LIST_SQL, a, sizeof(**out), read_office, &v, n,
+			 DB_INT(t->id));
 
-	*out = r.v;
-	*n = r.n;
+	*out = v;
 	return rc;
 }
 
@@ -193,29 +182,21 @@ office_load_hours(struct db *db, const struct tenant *t, struct office *o, int64
 static const char OFFICE_FIND_SQL[] = "SELECT " OFFICE_COLS "FROM office o "
 				      "WHERE o.tenant_id = $1 AND o.slug = $2";
 
-static int
-read_one(struct db_stmt *st, void *ctx, struct err *e)
-{
-	struct office_rows *r = ctx;
-
-	r->v = arena_alloc(r->a, sizeof(*r->v));
-	office_of_row(st, r->a, r->v);
-	return 0;
-}
-
 int
 office_find(struct db *db, const struct tenant *t, const char *slug, int64_t today, struct arena *a,
 	    struct office **out, struct err *e)
 {
-	struct office_rows r = {.a = a};
-	int rc = db_one(db, e, OFFICE_FIND_SQL, read_one, &r, DB_INT(t->id), DB_TEXT(slug));
+	void *v = NULL;
+	size_t n = 0;
+	int rc = db_list(db, e, OFFICE_FIND_SQL, a, sizeof(**out), read_office, &v, &n,
+			 DB_INT(t->id), DB_TEXT(slug));
 
-	if (rc == ERR_NOTFOUND)
+	if (rc == 0 && n == 0)
 		return err_set(e, ERR_NOTFOUND, "error.404.text", "no office '%s' of tenant '%s'",
 			       slug, t->slug);
 	if (rc)
 		return rc;
-	*out = r.v;
+	*out = v;
 	return office_load_hours(db, t, *out, today, a, e);
 }
 
@@ -230,16 +211,18 @@ int
 office_for_service(struct db *db, const struct tenant *t, const char *leika, struct arena *a,
 		   struct office **out, struct err *e)
 {
-	struct office_rows r = {.a = a};
 	struct civil_local now;
-	int rc = db_one(db, e, OFFICE_FOR_SQL, read_one, &r, DB_INT(t->id), DB_TEXT(leika));
+	void *v = NULL;
+	size_t n = 0;
+	int rc = db_list(db, e, OFFICE_FOR_SQL, a, sizeof(**out), read_office, &v, &n,
+			 DB_INT(t->id), DB_TEXT(leika));
 
-	if (rc == ERR_NOTFOUND)
+	if (rc == 0 && n == 0)
 		return err_set(e, ERR_NOTFOUND, "error.404.text",
 			       "no office of tenant '%s' for service '%s'", t->slug, leika);
 	if (rc)
 		return rc;
-	*out = r.v;
+	*out = v;
 	civil_local_at((int64_t)time(NULL), &now);
 	return office_load_hours(db, t, *out, now.days, a, e);
 }
