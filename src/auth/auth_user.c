@@ -137,8 +137,8 @@ user_find(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
 	if (rc == DB_ROW) {
 		*out = arena_calloc(a, 1, sizeof(**out));
 		(*out)->id = db_col_int64(st, 0);
-		(*out)->email = arena_strdup(a, db_col_text(st, 1));
-		(*out)->name = arena_strdup(a, db_col_text(st, 2));
+		(*out)->email = db_col_dup(st, 1, a);
+		(*out)->name = db_col_dup(st, 2, a);
 		rc = 0;
 	} else if (rc == DB_DONE) {
 		rc = ERR_NOTFOUND;

@@ -108,23 +108,12 @@ static int
 own_authority(struct db *db, const struct tenant *t, const char *note, int *rules, struct err *e)
 {
 	static const char *const claim[] = {BUILDING_PERMITS};
-	struct office o = {
-		.slug = "bauaufsicht",
-		.name = "Bauaufsicht",
-		.street = t->contact.street,
-		.postal_code = t->contact.postal_code,
-		.city = t->contact.city,
-		.phone = t->contact.phone,
-		.email = t->contact.email,
-		.web = t->contact.web,
-		.lat = "",
-		.lon = "",
-		.accessibility = "Beispielangabe (Demo): Zugang über den Haupteingang, Aufzug.",
-		.appointment_url = "",
-	};
+	struct office o;
 	bool changed = false;
 	int added = 0, rc;
 
+	cli_demo_office_init(&o, t, "bauaufsicht", "Bauaufsicht",
+			     "Beispielangabe (Demo): Zugang über den Haupteingang, Aufzug.");
 	o.hours.rules = bauaufsicht_hours;
 	o.hours.n_rules = sizeof(bauaufsicht_hours) / sizeof(bauaufsicht_hours[0]);
 	rc = office_save(db, t, &o, &changed, e);

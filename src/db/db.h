@@ -76,6 +76,9 @@ bool db_col_null(struct db_stmt *st, int i);
 int64_t db_col_int64(struct db_stmt *st, int i);
 const char *db_col_text(struct db_stmt *st, int i); /* "" for NULL */
 size_t db_col_len(struct db_stmt *st, int i);
+/* Text column i copied into arena `a` (lives in `a`; "" for NULL). */
+struct arena;
+char *db_col_dup(struct db_stmt *st, int i, struct arena *a);
 /* Rows changed by the last INSERT/UPDATE/DELETE that ran to DB_DONE. */
 int64_t db_changes(struct db_stmt *st);
 
@@ -128,8 +131,8 @@ struct db_arg {
 	((const struct db_arg[]){{0}, __VA_ARGS__} + 1),                                           \
 		(sizeof((const struct db_arg[]){{0}, __VA_ARGS__}) / sizeof(struct db_arg) - 1)
 
-/* Bind `args` to $1..$n of `st`. */
-void db_bind_args(struct db_stmt *st, const struct db_arg *args, size_t n);
+/* Bind the `n` args to $first..$(first + n - 1) of `st`. */
+void db_bind_args(struct db_stmt *st, int first, const struct db_arg *args, size_t n);
 
 /*
  * Prepare `sql`, bind the list, step to the end and finalize.  With
@@ -179,7 +182,6 @@ int db_each_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, v
  *	rc = db_list(db, e, sql, a, sizeof(struct office), read_office, &v, &n, DB_INT(t->id));
  *	*out = v;
  */
-struct arena;
 typedef void db_read_fn(struct db_stmt *st, struct arena *a, void *row);
 int db_list_args(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
 		 db_read_fn *read, void **out, size_t *n, const struct db_arg *args,

@@ -11,6 +11,7 @@
 #include "core/err.h"
 
 #include <assert.h>
+#include <stdbool.h>
 
 int
 db_step_done(struct db_stmt *st, struct err *e)
@@ -23,11 +24,11 @@ db_step_done(struct db_stmt *st, struct err *e)
 }
 
 void
-db_bind_args(struct db_stmt *st, const struct db_arg *args, size_t n)
+db_bind_args(struct db_stmt *st, int first, const struct db_arg *args, size_t n)
 {
 	for (size_t k = 0; k < n; k++) {
 		const struct db_arg *a = &args[k];
-		int i = (int)k + 1;
+		int i = first + (int)k;
 
 		switch (a->kind) {
 		case DB_ARG_INT64:
@@ -58,6 +59,12 @@ db_bind_args(struct db_stmt *st, const struct db_arg *args, size_t n)
 	}
 }
 
+char *
+db_col_dup(struct db_stmt *st, int i, struct arena *a)
+{
+	return arena_strndup(a, db_col_text(st, i), db_col_len(st, i));
+}
+
 /* Prepare `sql` and bind the list; the caller finalizes *out. */
 static int
 prepare_args(struct db *db, const char *sql, const struct db_arg *args, size_t n,
@@ -66,7 +73,7 @@ prepare_args(struct db *db, const char *sql, const struct db_arg *args, size_t n
 	int rc = db_prepare(db, sql, out, e);
 
 	if (rc == 0)
-		db_bind_args(*out, args, n);
+		db_bind_args(*out, 1, args, n);
 	return rc;
 }
 
@@ -88,59 +95,62 @@ db_run_args(struct db *db, struct err *e, int64_t *changes, const char *sql,
 	return rc;
 }
 
+static int
+read_int64(struct db_stmt *st, void *ctx, struct err *e)
+{
+	*(int64_t *)ctx = db_col_int64(st, 0);
+	return 0;
+}
+
 int
 db_int64_args(struct db *db, struct err *e, int64_t *out, const char *sql,
 	      const struct db_arg *args, size_t n)
 {
+	return db_one_args(db, e, sql, read_int64, out, args, n);
+}
+
+/*
+ * Step `sql` calling fn() for each row, or only for the first with `one`;
+ * *rows counts the rows fn() saw.
+ */
+static int
+step_rows(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *ctx,
+	  const struct db_arg *args, size_t n, bool one, size_t *rows)
+{
 	struct db_stmt *st = NULL;
 	int rc = prepare_args(db, sql, args, n, &st, e);
 
+	assert(fn);
+	*rows = 0;
 	if (rc)
 		return rc;
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*out = db_col_int64(st, 0);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_NOTFOUND, NULL, "no row for a single-value query");
+	while ((rc = db_step(st, e)) == DB_ROW) {
+		(*rows)++;
+		if ((rc = fn(st, ctx, e)) != 0 || one)
+			break;
 	}
 	db_finalize(st);
-	return rc;
+	return rc == DB_DONE ? 0 : rc;
 }
 
 int
 db_each_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *ctx,
 	     const struct db_arg *args, size_t n)
 {
-	struct db_stmt *st = NULL;
-	int rc = prepare_args(db, sql, args, n, &st, e);
+	size_t rows;
 
-	assert(fn);
-	if (rc)
-		return rc;
-	while ((rc = db_step(st, e)) == DB_ROW)
-		if ((rc = fn(st, ctx, e)) != 0)
-			break;
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return step_rows(db, e, sql, fn, ctx, args, n, false, &rows);
 }
 
 int
 db_one_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *ctx,
 	    const struct db_arg *args, size_t n)
 {
-	struct db_stmt *st = NULL;
-	int rc = prepare_args(db, sql, args, n, &st, e);
+	size_t rows;
+	int rc = step_rows(db, e, sql, fn, ctx, args, n, true, &rows);
 
-	assert(fn);
-	if (rc)
-		return rc;
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		rc = fn(st, ctx, e);
-	else if (rc == DB_DONE)
+	if (rc == 0 && rows == 0)
 		rc = err_set(e, ERR_NOTFOUND, NULL, "no row for a single-row query");
-	db_finalize(st);
 	return rc;
 }
 

@@ -195,7 +195,7 @@ read_pair(struct db_stmt *st, struct arena *a, void *row)
 	struct pair *p = row;
 
 	p->k = db_col_int64(st, 0);
-	p->s = arena_strdup(a, db_col_text(st, 1));
+	p->s = db_col_dup(st, 1, a);
 }
 
 static void

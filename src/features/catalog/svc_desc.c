@@ -65,23 +65,17 @@ struct desc_rows {
 	struct svc_desc *d;
 };
 
-static const char *
-dup(struct desc_rows *r, struct db_stmt *st, int i)
-{
-	return arena_strdup(r->a, db_col_text(st, i));
-}
-
 static int
 read_service(struct db_stmt *st, void *ctx, struct err *e)
 {
 	struct desc_rows *r = ctx;
 
-	r->d->leika = dup(r, st, 0);
-	r->d->leika_name = dup(r, st, 1);
-	r->d->title = dup(r, st, 2);
-	r->d->slug = dup(r, st, 3);
-	r->d->level = dup(r, st, 4);
-	r->d->reviewed = dup(r, st, 5);
+	r->d->leika = db_col_dup(st, 0, r->a);
+	r->d->leika_name = db_col_dup(st, 1, r->a);
+	r->d->title = db_col_dup(st, 2, r->a);
+	r->d->slug = db_col_dup(st, 3, r->a);
+	r->d->level = db_col_dup(st, 4, r->a);
+	r->d->reviewed = db_col_dup(st, 5, r->a);
 	return 0;
 }
 
@@ -105,14 +99,14 @@ read_text(struct db_stmt *st, void *ctx, struct err *e)
 
 	/* A module this version does not know is left alone. */
 	if (svc_module_parse(db_col_text(st, 0), &m) == 0)
-		r->d->text[m] = dup(r, st, 1);
+		r->d->text[m] = db_col_dup(st, 1, r->a);
 	return 0;
 }
 
 static void
 read_term(struct db_stmt *st, struct arena *a, void *row)
 {
-	*(const char **)row = arena_strdup(a, db_col_text(st, 0));
+	*(const char **)row = db_col_dup(st, 0, a);
 }
 
 static void
@@ -120,8 +114,8 @@ read_legal(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct svc_link *l = row;
 
-	l->title = arena_strdup(a, db_col_text(st, 0));
-	l->url = arena_strdup(a, db_col_text(st, 1));
+	l->title = db_col_dup(st, 0, a);
+	l->url = db_col_dup(st, 1, a);
 }
 
 static void
@@ -129,9 +123,9 @@ read_source(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct svc_source *s = row;
 
-	s->url = arena_strdup(a, db_col_text(st, 0));
-	s->title = arena_strdup(a, db_col_text(st, 1));
-	s->checked = arena_strdup(a, db_col_text(st, 2));
+	s->url = db_col_dup(st, 0, a);
+	s->title = db_col_dup(st, 1, a);
+	s->checked = db_col_dup(st, 2, a);
 }
 
 /* The synonyms, legal basis and sources of `d`. */

@@ -67,7 +67,7 @@ entry_json(const struct svc_desc *d)
 static void
 read_key(struct db_stmt *st, struct arena *a, void *row)
 {
-	*(const char **)row = arena_strdup(a, db_col_text(st, 0));
+	*(const char **)row = db_col_dup(st, 0, a);
 }
 
 /* The keys of all authored services, by key, into *out (*n of them). */

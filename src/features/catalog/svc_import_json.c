@@ -313,8 +313,7 @@ read_slug(struct db_stmt *st, void *ctx, struct err *e)
 {
 	struct slug_rows *r = ctx;
 
-	svc_map_put(r->slugs, arena_strdup(r->a, db_col_text(st, 1)),
-		    arena_strdup(r->a, db_col_text(st, 0)));
+	svc_map_put(r->slugs, db_col_dup(st, 1, r->a), db_col_dup(st, 0, r->a));
 	return 0;
 }
 

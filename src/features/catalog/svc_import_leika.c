@@ -182,7 +182,7 @@ read_stored(struct db_stmt *st, void *ctx, struct err *e)
 			    &s->objekt, &s->verrichtung, &s->typ,   &s->level};
 
 	for (int i = 0; i < 8; i++)
-		*f[i] = arena_strdup(r->a, db_col_text(st, i));
+		*f[i] = db_col_dup(st, i, r->a);
 	s->ozg = db_col_int64(st, 8);
 	s->is_described = db_col_int64(st, 9) != 0;
 	svc_map_put(r->old, s->leika, s);
@@ -199,8 +199,8 @@ read_stored_legal(struct db_stmt *st, void *ctx, struct err *e)
 	if (!s)
 		return 0;
 	s->legal = arena_grow(r->a, s->legal, s->n_legal, &s->cap_legal, sizeof(*s->legal));
-	s->legal[s->n_legal].title = arena_strdup(r->a, db_col_text(st, 1));
-	s->legal[s->n_legal++].url = arena_strdup(r->a, db_col_text(st, 2));
+	s->legal[s->n_legal].title = db_col_dup(st, 1, r->a);
+	s->legal[s->n_legal++].url = db_col_dup(st, 2, r->a);
 	return 0;
 }
 

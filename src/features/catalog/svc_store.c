@@ -21,12 +21,6 @@
 	"LEFT JOIN themenfeld tf ON tf.id = l.themenfeld_id "                                      \
 	"WHERE ts.tenant_id = $1 AND " SVC_VISIBLE " "
 
-static const char *
-dup(struct arena *a, struct db_stmt *st, int i)
-{
-	return arena_strdup(a, db_col_text(st, i));
-}
-
 /*
  * A list query for filter `f` with only the joins and conditions the filter
  * needs, so the common cases use the indexes.  PostgreSQL wants every
@@ -124,11 +118,11 @@ read_item(struct db_stmt *st, void *ctx, struct err *e)
 
 	if (r->n == r->max)
 		return 0;
-	it->leika = dup(r->a, st, 0);
-	it->title = dup(r->a, st, 1);
-	it->slug = dup(r->a, st, 2);
-	it->short_text = dup(r->a, st, 3);
-	it->level = dup(r->a, st, 4);
+	it->leika = db_col_dup(st, 0, r->a);
+	it->title = db_col_dup(st, 1, r->a);
+	it->slug = db_col_dup(st, 2, r->a);
+	it->short_text = db_col_dup(st, 3, r->a);
+	it->level = db_col_dup(st, 4, r->a);
 	r->n++;
 	return 0;
 }
@@ -175,7 +169,7 @@ read_head(struct db_stmt *st, void *ctx, struct err *e)
 			    &s->themenfeld_slug, &s->themenfeld_name};
 
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		*f[i] = dup(r->a, st, (int)i);
+		*f[i] = db_col_dup(st, (int)i, r->a);
 	return 0;
 }
 
@@ -233,8 +227,8 @@ read_link(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct svc_link *l = row;
 
-	l->title = dup(a, st, 0);
-	l->url = dup(a, st, 1);
+	l->title = db_col_dup(st, 0, a);
+	l->url = db_col_dup(st, 1, a);
 }
 
 static int
@@ -298,9 +292,9 @@ read_topic(struct db_stmt *st, void *ctx, struct err *e)
 	if (r->n == r->max)
 		return 0;
 	tp->id = db_col_int64(st, 0);
-	tp->slug = dup(r->a, st, 1);
-	tp->name = dup(r->a, st, 2);
-	tp->kind = dup(r->a, st, 3);
+	tp->slug = db_col_dup(st, 1, r->a);
+	tp->name = db_col_dup(st, 2, r->a);
+	tp->kind = db_col_dup(st, 3, r->a);
 	tp->count = db_col_int64(st, 4);
 	r->n++;
 	return 0;

@@ -19,12 +19,6 @@
 
 #define CANDIDATES_MAX 8 /* tenants whose offer is read: the place's areas and rules */
 
-static const char *
-col(struct db_stmt *st, struct arena *a, int i)
-{
-	return arena_strndup(a, db_col_text(st, i), db_col_len(st, i));
-}
-
 struct service_row {
 	struct arena *a;
 	struct finder_service *s;
@@ -35,10 +29,10 @@ read_service(struct db_stmt *st, void *ctx, struct err *e)
 {
 	struct service_row *r = ctx;
 
-	r->s->leika = col(st, r->a, 0);
-	r->s->title = col(st, r->a, 1);
-	r->s->slug = col(st, r->a, 2);
-	r->s->level = col(st, r->a, 3);
+	r->s->leika = db_col_dup(st, 0, r->a);
+	r->s->title = db_col_dup(st, 1, r->a);
+	r->s->slug = db_col_dup(st, 2, r->a);
+	r->s->level = db_col_dup(st, 3, r->a);
 	return 0;
 }
 
@@ -90,7 +84,7 @@ read_offer(struct db_stmt *st, void *ctx, struct err *e)
 	for (size_t i = 0; i < r->n; i++)
 		if (r->v[i].id == id) {
 			r->v[i].offers = true;
-			r->urls[i] = col(st, r->a, 1);
+			r->urls[i] = db_col_dup(st, 1, r->a);
 		}
 	return 0;
 }
@@ -160,11 +154,11 @@ read_rule(struct db_stmt *st, void *ctx, struct err *e)
 
 	if (r->n == RULES_MAX)
 		return 0;
-	x->area = col(st, r->a, 0);
+	x->area = db_col_dup(st, 0, r->a);
 	x->tenant_id = db_col_int64(st, 1);
-	x->office_slug = col(st, r->a, 2);
-	x->online_url = col(st, r->a, 3);
-	x->note = col(st, r->a, 4);
+	x->office_slug = db_col_dup(st, 2, r->a);
+	x->online_url = db_col_dup(st, 3, r->a);
+	x->note = db_col_dup(st, 4, r->a);
 	x->for_service = db_col_len(st, 5) > 0;
 	r->n++;
 	return 0;

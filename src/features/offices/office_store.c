@@ -20,30 +20,24 @@
 /* Rows of hours, exceptions and holidays read for one office; more is a data error. */
 #define OFFICE_ROWS_MAX 256
 
-static const char *
-dup(struct arena *a, struct db_stmt *st, int i)
-{
-	return arena_strdup(a, db_col_text(st, i));
-}
-
 static void
 office_of_row(struct db_stmt *st, struct arena *a, struct office *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->id = db_col_int64(st, 0);
-	o->slug = dup(a, st, 1);
-	o->name = dup(a, st, 2);
-	o->street = dup(a, st, 3);
-	o->postal_code = dup(a, st, 4);
-	o->city = dup(a, st, 5);
-	o->phone = dup(a, st, 6);
-	o->email = dup(a, st, 7);
-	o->web = dup(a, st, 8);
-	o->lat = dup(a, st, 9);
-	o->lon = dup(a, st, 10);
-	o->accessibility = dup(a, st, 11);
+	o->slug = db_col_dup(st, 1, a);
+	o->name = db_col_dup(st, 2, a);
+	o->street = db_col_dup(st, 3, a);
+	o->postal_code = db_col_dup(st, 4, a);
+	o->city = db_col_dup(st, 5, a);
+	o->phone = db_col_dup(st, 6, a);
+	o->email = db_col_dup(st, 7, a);
+	o->web = db_col_dup(st, 8, a);
+	o->lat = db_col_dup(st, 9, a);
+	o->lon = db_col_dup(st, 10, a);
+	o->accessibility = db_col_dup(st, 11, a);
 	o->hours.appointment_only = db_col_int64(st, 12) != 0;
-	o->appointment_url = dup(a, st, 13);
+	o->appointment_url = db_col_dup(st, 13, a);
 	o->is_default = db_col_int64(st, 14) != 0;
 }
 
@@ -99,7 +93,7 @@ read_rule(struct db_stmt *st, void *ctx, struct err *e)
 	r->weekday = (int)db_col_int64(st, 0);
 	r->opens = civil_parse_time(db_col_text(st, 1));
 	r->closes = civil_parse_time(db_col_text(st, 2));
-	r->note = dup(h->a, st, 3);
+	r->note = db_col_dup(st, 3, h->a);
 	if (r->opens >= 0 && r->closes > r->opens)
 		h->o->hours.n_rules++;
 	return 0;
@@ -117,7 +111,7 @@ read_exception(struct db_stmt *st, void *ctx, struct err *e)
 	x->is_closed = db_col_int64(st, 1) != 0;
 	x->opens = civil_parse_time(db_col_text(st, 2));
 	x->closes = civil_parse_time(db_col_text(st, 3));
-	x->note = dup(h->a, st, 4);
+	x->note = db_col_dup(st, 4, h->a);
 	/* An open day without valid times would open nothing: read it as closed. */
 	if (!x->is_closed && (x->opens < 0 || x->closes <= x->opens))
 		x->is_closed = true;
@@ -134,7 +128,7 @@ read_holiday(struct db_stmt *st, void *ctx, struct err *e)
 	if (h->o->hours.n_holidays == OFFICE_ROWS_MAX || db_col_len(st, 0) != OFFICE_DATE_LEN)
 		return 0;
 	memcpy(d->date, db_col_text(st, 0), OFFICE_DATE_LEN);
-	d->name = dup(h->a, st, 1);
+	d->name = db_col_dup(st, 1, h->a);
 	h->o->hours.n_holidays++;
 	return 0;
 }

@@ -12,32 +12,26 @@
 	"r.kreis, r.kreis_name, r.kreis_typ, r.verband, r.verband_name, r.verband_typ, "           \
 	"r.population, "
 
-static const char *
-col(struct db_stmt *st, struct arena *a, int i)
-{
-	return arena_strndup(a, db_col_text(st, i), db_col_len(st, i));
-}
-
 static void
 of_row(struct db_stmt *st, struct arena *a, struct region *g)
 {
-	g->ars = col(st, a, 0);
-	g->ags = col(st, a, 1);
-	g->name = col(st, a, 2);
-	g->display_name = col(st, a, 3);
+	g->ars = db_col_dup(st, 0, a);
+	g->ags = db_col_dup(st, 1, a);
+	g->name = db_col_dup(st, 2, a);
+	g->display_name = db_col_dup(st, 3, a);
 	g->typ = (int)db_col_int64(st, 4);
-	g->land = col(st, a, 5);
-	g->land_name = col(st, a, 6);
-	g->rb = col(st, a, 7);
-	g->rb_name = col(st, a, 8);
-	g->kreis = col(st, a, 9);
-	g->kreis_name = col(st, a, 10);
+	g->land = db_col_dup(st, 5, a);
+	g->land_name = db_col_dup(st, 6, a);
+	g->rb = db_col_dup(st, 7, a);
+	g->rb_name = db_col_dup(st, 8, a);
+	g->kreis = db_col_dup(st, 9, a);
+	g->kreis_name = db_col_dup(st, 10, a);
 	g->kreis_typ = (int)db_col_int64(st, 11);
-	g->verband = col(st, a, 12);
-	g->verband_name = col(st, a, 13);
+	g->verband = db_col_dup(st, 12, a);
+	g->verband_name = db_col_dup(st, 13, a);
 	g->verband_typ = (int)db_col_int64(st, 14);
 	g->population = db_col_int64(st, 15);
-	g->plz = col(st, a, 16);
+	g->plz = db_col_dup(st, 16, a);
 }
 
 /* Rows read into v[0..max), living in arena `a`. */
