@@ -151,10 +151,7 @@ cli_demo_offices(struct db *db)
 		for (size_t j = 0; rc == 0 && j < nv; j++, total++)
 			rc = save_one(db, &ts[i], &v[j], &changed, &claimed, &e);
 	}
-	if (rc == 0)
-		rc = db_commit(db, &e);
-	else
-		db_rollback(db);
+	rc = db_end(db, rc, &e);
 	arena_release(&a);
 	if (rc) {
 		fprintf(stderr, "rathaus demo: %s\n", e.detail);

@@ -147,10 +147,7 @@ cli_demo_responsibilities(struct db *db)
 			rc = own_authority(db, t, towns[i].note, &assigned, &e);
 		n += rc == 0;
 	}
-	if (rc == 0)
-		rc = db_commit(db, &e);
-	else
-		db_rollback(db);
+	rc = db_end(db, rc, &e);
 	arena_release(&a);
 	if (rc) {
 		fprintf(stderr, "rathaus demo: %s\n", e.detail);

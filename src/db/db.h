@@ -98,7 +98,8 @@ int db_step_done(struct db_stmt *st, struct err *e) MUST_CHECK;
  *	rc = db_run(db, e, "UPDATE office SET name = $3 WHERE tenant_id = $1 AND id = $2",
  *		    DB_INT(t->id), DB_INT(id), DB_TEXT(name));
  *
- * Text follows db_bind_text(): NULL text binds SQL NULL.
+ * Text follows db_bind_text(): NULL text binds SQL NULL.  Each value is
+ * evaluated once (the list's second mention sits in sizeof).
  */
 enum db_arg_kind {
 	/* Far from small integers, so a bare number in a list is noticed. */
@@ -207,6 +208,11 @@ int db_one_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, vo
 int db_begin(struct db *db, struct err *e) MUST_CHECK;
 int db_commit(struct db *db, struct err *e) MUST_CHECK;
 void db_rollback(struct db *db); /* safe when no transaction is open */
+/*
+ * End the open transaction by `rc`, the outcome of its work: commit when it
+ * is 0 and return db_commit()'s result, else roll back and return `rc`.
+ */
+int db_end(struct db *db, int rc, struct err *e) MUST_CHECK;
 
 /* Cheap liveness check for /healthz: 0 or ERR_DB. */
 int db_ping(struct db *db, struct err *e);

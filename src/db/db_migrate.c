@@ -77,11 +77,7 @@ create_table(struct db *db, struct err *e)
 	if (rc != 0)
 		return rc;
 	rc = db_exec(db, MIGRATION_TABLE_SQL, e);
-	if (rc == 0)
-		rc = db_commit(db, e);
-	if (rc != 0)
-		db_rollback(db);
-	return rc;
+	return db_end(db, rc, e);
 }
 
 /* Whether `name` is NNNN_name.sql; files not ending in .sql are not asked. */

@@ -23,6 +23,15 @@ db_step_done(struct db_stmt *st, struct err *e)
 	return rc == DB_DONE ? 0 : rc;
 }
 
+int
+db_end(struct db *db, int rc, struct err *e)
+{
+	if (rc == 0)
+		return db_commit(db, e);
+	db_rollback(db);
+	return rc;
+}
+
 void
 db_bind_args(struct db_stmt *st, int first, const struct db_arg *args, size_t n)
 {

@@ -228,6 +228,25 @@ test_list_collects_every_row_into_the_arena(void **state)
 }
 
 static void
+test_end_commits_success_and_rolls_back_failure(void **state)
+{
+	struct scratch_fixture *f = *state;
+
+	make_table(f);
+	ASSERT_OK(&f->e, db_begin(f->s.db, &f->e));
+	ASSERT_OK(&f->e, db_run(f->s.db, &f->e, "INSERT INTO t_run (k) VALUES ($1)", DB_INT(1)));
+	ASSERT_OK(&f->e, db_end(f->s.db, 0, &f->e));
+	ASSERT_OK(&f->e, db_begin(f->s.db, &f->e));
+	ASSERT_OK(&f->e, db_run(f->s.db, &f->e, "INSERT INTO t_run (k) VALUES ($1)", DB_INT(2)));
+	assert_int_equal(db_end(f->s.db, ERR_INVALID, &f->e), ERR_INVALID);
+	assert_int_equal(scratch_int64(f->s.db, "SELECT count(*) FROM t_run"), 1);
+	assert_int_equal(scratch_int64(f->s.db, "SELECT count(*) FROM t_run WHERE k = 2"), 0);
+	/* The connection is out of the transaction: a new one can begin. */
+	ASSERT_OK(&f->e, db_begin(f->s.db, &f->e));
+	db_rollback(f->s.db);
+}
+
+static void
 test_step_done_passes_over_rows(void **state)
 {
 	struct scratch_fixture *f = *state;
@@ -259,6 +278,7 @@ main(void)
 		TEST(test_int64_reads_the_first_column_or_is_not_found),
 		TEST(test_each_visits_every_row_and_stops_on_error),
 		TEST(test_list_collects_every_row_into_the_arena),
+		TEST(test_end_commits_success_and_rolls_back_failure),
 		TEST(test_step_done_passes_over_rows),
 	};
 

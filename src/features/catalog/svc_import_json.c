@@ -353,10 +353,7 @@ svc_import_descriptions(struct db *db, const char *path, struct svc_import_stats
 	rc = load_slugs(db, &a, &slugs, e);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = save_entry(db, &v[i], &slugs, &a, st, e);
-	if (rc == 0)
-		rc = db_commit(db, e);
-	else
-		db_rollback(db);
+	rc = db_end(db, rc, e);
 out:
 	if (rc)
 		memset(st, 0, sizeof(*st));

@@ -341,10 +341,7 @@ svc_import_leika(struct db *db, const char *dir, struct svc_import_stats *st, st
 	rc = svc_taxo_save(db, &l, e);
 	if (rc == 0)
 		rc = save_services(db, v, n, &a, st, e);
-	if (rc == 0)
-		rc = db_commit(db, e);
-	else
-		db_rollback(db);
+	rc = db_end(db, rc, e);
 out:
 	if (rc)
 		st->added = st->changed = st->unchanged = 0;

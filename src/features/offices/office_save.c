@@ -280,10 +280,7 @@ office_import_holidays(struct db *db, const char *path, int *added, int *total, 
 		rc = db_begin(db, e);
 	if (rc == 0) {
 		rc = holidays_write(db, &csv, added, total, e);
-		if (rc == 0)
-			rc = db_commit(db, e);
-		else
-			db_rollback(db);
+		rc = db_end(db, rc, e);
 	}
 	arena_release(&a);
 	return rc;

@@ -215,10 +215,7 @@ region_import(struct db *db, const char *dir, struct region_import_stats *st, st
 			rc = write_regions(db, v, g.nrows, &a, e);
 		if (rc == 0)
 			rc = write_plz(db, &p, v, g.nrows, st, &a, e);
-		if (rc == 0)
-			rc = db_commit(db, e);
-		else
-			db_rollback(db);
+		rc = db_end(db, rc, e);
 	}
 	st->gemeinden = rc == 0 ? (int)g.nrows : 0;
 	st->kreise = rc == 0 ? (int)k.nrows : 0;
