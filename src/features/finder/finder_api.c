@@ -7,6 +7,7 @@
  */
 #include "features/finder/finder_view.h"
 
+#include "core/civil.h"
 #include "features/offices/office.h"
 
 #include <jansson.h>
@@ -31,12 +32,12 @@ static json_t *
 office_json(struct rq *q, const struct finder_answer *ans)
 {
 	const struct office *o = ans->office;
-	struct office_local now;
+	struct civil_local now;
 	struct office_status st;
 
 	if (!o)
 		return json_null();
-	office_local_at((int64_t)time(NULL), &now);
+	civil_local_at((int64_t)time(NULL), &now);
 	office_status_at(&o->hours, &now, &st);
 	return json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "slug", o->slug, "name",
