@@ -160,6 +160,15 @@ int db_int64_args(struct db *db, struct err *e, int64_t *out, const char *sql,
 #define db_int64(db, e, out, sql, ...) db_int64_args((db), (e), (out), (sql), DB_ARGS(__VA_ARGS__))
 
 /*
+ * The first column of the first row of `sql` as text copied into arena `a`:
+ * 0 with *out set, ERR_NOTFOUND when there is no row, or the error.
+ */
+int db_text_args(struct db *db, struct err *e, struct arena *a, const char **out, const char *sql,
+		 const struct db_arg *args, size_t n) MUST_CHECK;
+#define db_text(db, e, a, out, sql, ...)                                                           \
+	db_text_args((db), (e), (a), (out), (sql), DB_ARGS(__VA_ARGS__))
+
+/*
  * Call fn(st, ctx, e) for each row of `sql`; the columns are read from `st`
  * as after db_step().  A non-zero return of `fn` stops the loop and is
  * returned.  Returns 0 after the last row, or the error.

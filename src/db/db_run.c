@@ -118,6 +118,30 @@ db_int64_args(struct db *db, struct err *e, int64_t *out, const char *sql,
 	return db_one_args(db, e, sql, read_int64, out, args, n);
 }
 
+struct text_out {
+	struct arena *a;
+	const char **out;
+};
+
+static int
+read_text(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct text_out *t = ctx;
+
+	(void)e;
+	*t->out = db_col_dup(st, 0, t->a);
+	return 0;
+}
+
+int
+db_text_args(struct db *db, struct err *e, struct arena *a, const char **out, const char *sql,
+	     const struct db_arg *args, size_t n)
+{
+	struct text_out t = {a, out};
+
+	return db_one_args(db, e, sql, read_text, &t, args, n);
+}
+
 /*
  * Step `sql` calling fn() for each row, or only for the first with `one`;
  * *rows counts the rows fn() saw.

@@ -53,21 +53,3 @@ ed_action_parse(const char *s)
 			return i;
 	return -1;
 }
-
-bool
-ed_date_valid(const char *s)
-{
-	return civil_date_valid(s);
-}
-
-int
-ed_local_to_utc(const char *s, int64_t *out)
-{
-	return civil_local_to_utc(s, out);
-}
-
-void
-ed_utc_to_local(int64_t utc, bool iso, char out[17])
-{
-	civil_utc_to_local(utc, iso, out);
-}

@@ -49,8 +49,8 @@ diff_view(struct rq *q, const struct ed_kind *k, const struct ed_rev *rev,
 		view_set_int(q->page, "diff_prev", prev->num);
 }
 
-static void
-history(struct rq *q, const struct ed_kind *k)
+void
+ed_history_get(struct rq *q, const struct ed_kind *k)
 {
 	const char *subject = http_param(q->http, "key"), *title = NULL,
 		   *nr = http_query(q->http, "nr");
@@ -105,8 +105,8 @@ history(struct rq *q, const struct ed_kind *k)
 	rq_render(q, "editor/history");
 }
 
-static void
-restore(struct rq *q, const struct ed_kind *k)
+void
+ed_history_post(struct rq *q, const struct ed_kind *k)
 {
 	const char *subject = http_param(q->http, "key"), *title = NULL,
 		   *nr = http_form(q->http, "nr");
@@ -138,26 +138,4 @@ restore(struct rq *q, const struct ed_kind *k)
 			      (long long)want));
 	rq_redirect(q, arena_printf(q->a, "/verwaltung%s/%s?erledigt=wiederherstellen", k->path,
 				    subject));
-}
-
-void
-ed_history_get(struct rq *q)
-{
-	const struct ed_kind *k = ed_kind_of_request(q);
-
-	if (k)
-		history(q, k);
-	else
-		rq_error(q, 404, NULL);
-}
-
-void
-ed_history_post(struct rq *q)
-{
-	const struct ed_kind *k = ed_kind_of_request(q);
-
-	if (k)
-		restore(q, k);
-	else
-		rq_error(q, 404, NULL);
 }

@@ -32,21 +32,6 @@ struct db;
 
 /* ---- Opening hours (office_hours.c, no database) ------------------------ */
 
-#define OFFICE_DATE_LEN CIVIL_DATE_LEN /* "YYYY-MM-DD" */
-
-/*
- * The names local time had before it moved to core/civil.h, kept until the
- * last callers outside offices use civil_ (TODO(#11)).
- */
-#define office_local civil_local
-#define office_berlin_dst civil_berlin_dst
-#define office_local_at civil_local_at
-#define office_local_day civil_day
-#define office_parse_date civil_parse_date
-#define office_parse_time civil_parse_time
-#define office_format_time civil_format_time
-#define office_format_date civil_format_date
-
 /* One opening interval of a weekday; several per day are allowed. */
 struct office_rule {
 	int weekday;	   /* 1 = Monday .. 7 = Sunday (ISO 8601) */
@@ -60,7 +45,7 @@ struct office_rule {
  * rules; one closed row closes the day).
  */
 struct office_exception {
-	char date[OFFICE_DATE_LEN + 1];
+	char date[CIVIL_DATE_LEN + 1];
 	bool is_closed;
 	int opens, closes; /* when open */
 	const char *note;  /* "" if none */
@@ -68,7 +53,7 @@ struct office_exception {
 
 /* A public holiday of the office's Land: closed unless an exception opens it. */
 struct office_holiday {
-	char date[OFFICE_DATE_LEN + 1];
+	char date[CIVIL_DATE_LEN + 1];
 	const char *name;
 };
 
@@ -91,7 +76,7 @@ struct office_status {
 	int next_days;	       /* days from today to the next opening, 0 = today */
 	int next_weekday;      /* 1..7 */
 	int next_minute;
-	char next_date[OFFICE_DATE_LEN + 1];
+	char next_date[CIVIL_DATE_LEN + 1];
 };
 
 /* How far ahead the next opening is searched: a closed month says "unknown". */

@@ -105,9 +105,9 @@ read_exception(struct db_stmt *st, void *ctx, struct err *e)
 	struct hours_rows *h = ctx;
 	struct office_exception *x = &h->o->exceptions[h->o->hours.n_exceptions];
 
-	if (h->o->hours.n_exceptions == OFFICE_ROWS_MAX || db_col_len(st, 0) != OFFICE_DATE_LEN)
+	if (h->o->hours.n_exceptions == OFFICE_ROWS_MAX || db_col_len(st, 0) != CIVIL_DATE_LEN)
 		return 0;
-	memcpy(x->date, db_col_text(st, 0), OFFICE_DATE_LEN);
+	memcpy(x->date, db_col_text(st, 0), CIVIL_DATE_LEN);
 	x->is_closed = db_col_int64(st, 1) != 0;
 	x->opens = civil_parse_time(db_col_text(st, 2));
 	x->closes = civil_parse_time(db_col_text(st, 3));
@@ -125,9 +125,9 @@ read_holiday(struct db_stmt *st, void *ctx, struct err *e)
 	struct hours_rows *h = ctx;
 	struct office_holiday *d = &h->o->holidays[h->o->hours.n_holidays];
 
-	if (h->o->hours.n_holidays == OFFICE_ROWS_MAX || db_col_len(st, 0) != OFFICE_DATE_LEN)
+	if (h->o->hours.n_holidays == OFFICE_ROWS_MAX || db_col_len(st, 0) != CIVIL_DATE_LEN)
 		return 0;
-	memcpy(d->date, db_col_text(st, 0), OFFICE_DATE_LEN);
+	memcpy(d->date, db_col_text(st, 0), CIVIL_DATE_LEN);
 	d->name = db_col_dup(st, 1, h->a);
 	h->o->hours.n_holidays++;
 	return 0;
@@ -163,7 +163,7 @@ int
 office_load_hours(struct db *db, const struct tenant *t, struct office *o, int64_t today,
 		  struct arena *a, struct err *e)
 {
-	char from[OFFICE_DATE_LEN + 1], to[OFFICE_DATE_LEN + 1];
+	char from[CIVIL_DATE_LEN + 1], to[CIVIL_DATE_LEN + 1];
 	struct civil_local l;
 
 	civil_day(today, &l);
