@@ -5,8 +5,9 @@ and the connection is closed where the framing cannot be trusted."""
 import re
 import socket
 import time
+import urllib.parse
 
-from harness import check, run_module
+from harness import check, cookies_of, db_rows, hidden, run_module, staff_login
 
 SECURITY = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
             "X-Frame-Options", "Content-Type")
@@ -158,7 +159,7 @@ def test_unparsable_request_lines_are_400(s):
 
 def test_good_requests_keep_the_connection(s):
     data = (b"GET /healthz HTTP/1.1\r\nHost: x\r\nCookie: a=b; lang=en\r\nAccept:  */*  \r\n\r\n"
-            b"GET /t/luenen/?a=1&b=%C3%A4 HTTP/1.1\nHost: luenen.example\nX-Empty:\n\n"
+            b"GET /t/luenen/?a=1&b=%C3%A4 HTTP/1.1\nHost: x.example\nX-Empty:\n\n"
             b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     reply, closed, _ = exchange(s.port, data)
     check(statuses(reply) == [b"200", b"200", b"200"], statuses(reply))
@@ -179,5 +180,73 @@ def test_refusals_are_in_the_access_log(s):
     check(re.search(r"method=- path=- status=400", out), "unparsable line logged")
 
 
+# The smaller items of the same issue.
+
+PUBLIC_URL = "https://portal.example"
+PERSO = "99008001012000"
+HOME = '<h1 class="kern-heading-large">Stadt Lünen</h1>'
+
+
+def test_sitemap_and_robots_use_the_configured_base_url_not_the_host_header(s):
+    for path in ("/t/luenen/sitemap.xml", "/t/luenen/robots.txt"):
+        r = s.get(path, headers={"Host": "evil.example"})
+        check(r.status == 200 and "evil.example" not in r.text, (path, r.text[:300]))
+        check(PUBLIC_URL + "/t/luenen/" in r.text, (path, r.text[:300]))
+
+
+def test_a_host_with_a_trailing_dot_is_the_same_tenant(s):
+    db_rows(s, "UPDATE tenant SET host = 'luenen.example' WHERE slug = 'luenen'")
+    deadline = time.time() + 8
+    while True:
+        r = s.get("/", headers={"Host": "luenen.example."})
+        if HOME in r.text or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    check(r.status == 200 and HOME in r.text, (r.status, r.text[:200]))
+    r = s.get("/sitemap.xml", headers={"Host": "luenen.example."})
+    check("<loc>https://luenen.example/</loc>" in r.text, r.text[:300])
+    db_rows(s, "UPDATE tenant SET host = '' WHERE slug = 'luenen'")
+
+
+def test_logout_clears_the_session_cookie(s):
+    r, _ = staff_login(s, "/t/luenen", "demo@rathaus.example", s.demo_password)
+    jar = cookies_of(r)
+    page = s.get("/t/luenen/verwaltung",
+                 headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
+    r = s.post_form("/t/luenen/abmelden", {"_csrf": hidden(page.text, "_csrf")}, cookies=jar)
+    check(r.status == 303, r.status)
+    sc = r.header("Set-Cookie") or ""
+    check(sc.startswith("rh_luenen=;") and "Max-Age=0" in sc, sc)
+
+
+def test_finder_api_checks_its_parameters(s):
+    for query in ("leika=abc&ars=033555402028", "leika=991150051040000&ars=033555402028",
+                  "leika=9911500510400x&ars=033555402028", "leika=99115005104000"):
+        r = s.get("/t/luenen/api/v1/finder?" + query)
+        check(r.status == 400 and "application/problem+json" in r.header("Content-Type"),
+              (query, r.status))
+
+
+def test_services_api_q_has_at_most_100_characters(s):
+    r = s.get("/t/luenen/api/v1/services?q=" + "a" * 101)
+    check(r.status == 400, r.status)
+    r = s.get("/t/luenen/api/v1/services?q=" + urllib.parse.quote("ä" * 100))
+    check(r.status == 200, r.status)
+
+
+def test_history_reaches_revisions_older_than_the_newest_200(s):
+    tid = db_rows(s, "SELECT id FROM tenant WHERE slug = 'luenen'")[0][0]
+    rows = ", ".join(f"({tid}, 'service', '{PERSO}', {n + 1000}, 'replaced', {n}, {n}, "
+                     f"'{{}}', 'r{n}')" for n in range(1, 206))
+    db_rows(s, "INSERT INTO revision (tenant_id, kind, subject, num, state, created_at, "
+               "changed_at, snapshot, comment) VALUES " + rows)
+    r, _ = staff_login(s, "/t/luenen", "demo@rathaus.example", s.demo_password)
+    h = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies_of(r).items())}
+    path = f"/t/luenen/verwaltung/leistungen/{PERSO}/versionen"
+    check(s.get(path + "?nr=1001", headers=h).status == 200, "oldest revision")
+    check(s.get(path + "?nr=1205", headers=h).status == 200, "newest revision")
+    check(s.get(path + "?nr=5000", headers=h).status == 404, "unknown revision")
+
+
 if __name__ == "__main__":
-    run_module(globals())
+    run_module(globals(), env={"RATHAUS_PUBLIC_URL": PUBLIC_URL, "RATHAUS_LOGIN_RATE": "1000"})
