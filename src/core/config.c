@@ -77,7 +77,7 @@ defaults(struct config *c)
 	c->threads = 0;
 	c->max_connections = 1024;
 	c->timeout_s = 30;
-	c->header_timeout_s = 10;
+	c->header_timeout_s = 20;
 	c->max_connections_per_ip = 64;
 	c->max_body = 1 << 20;
 	c->max_upload = 20 << 20;

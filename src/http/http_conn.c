@@ -53,6 +53,7 @@ struct http_conn {
 	unsigned char addr[ADDR_LEN]; /* IPv4 or IPv6 bytes */
 	char ip[INET6_ADDRSTRLEN];
 	bool exempt;	     /* a trusted proxy: no per-IP cap */
+	bool takeover;	     /* we answer for the library (see the top of this file) */
 	bool answered;	     /* we wrote an answer ourselves */
 	int refusal;	     /* status the library wanted to send itself, or 0 */
 	unsigned started;    /* request lines the library parsed */
@@ -197,7 +198,7 @@ on_closed(struct http_guard *g, struct http_conn *c)
 	int status = c->refusal;
 	bool log_it = false;
 
-	if (c->answered || g->stopping)
+	if (c->answered || g->stopping || !c->takeover)
 		return;
 	if (!status && c->started == 0 && c->done == 0 &&
 	    now - c->opened_us < (int64_t)g->o.idle_timeout_s * 1000000 - 500000 &&
@@ -228,6 +229,7 @@ http_guard_notify(void *cls, struct MHD_Connection *mc, void **socket_context,
 			addr_key(ad->client_addr, c->addr, c->ip, sizeof(c->ip));
 		c->opened_us = clock_mono_us();
 		c->deadline_us = c->opened_us + (int64_t)g->o.header_timeout_s * 1000000;
+		c->takeover = g->o.takeover;
 		pthread_mutex_lock(&g->mu);
 		c->next = g->head;
 		if (g->head)
@@ -372,7 +374,7 @@ MHD_queue_response(struct MHD_Connection *mc, unsigned int status, struct MHD_Re
 
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "MHD_queue_response");
-	if (own_queue || !(c = conn_of(mc)))
+	if (own_queue || !(c = conn_of(mc)) || !c->takeover)
 		return real(mc, status, resp);
 	c->refusal = (int)status;
 	return MHD_NO;

@@ -67,7 +67,7 @@ line_end_ok(const char *val, const char *next_key)
 }
 
 int
-http_head_read(struct http_req *r, const char *version)
+http_head_read(struct http_req *r, const char *version, bool layout_known)
 {
 	struct http_state *st = r->state;
 	struct collect c = {.r = r, .cap = HTTP_FIELDS_MAX};
@@ -75,7 +75,7 @@ http_head_read(struct http_req *r, const char *version)
 	int rc;
 
 	/* The target ends where the library put the NUL before the version. */
-	if (version && version[0] && st->raw_target_at &&
+	if (layout_known && version && version[0] && st->raw_target_at &&
 	    st->raw_target_at + st->raw_target_len + 1 != version)
 		return 400;
 	c.v = arena_calloc(&r->arena, c.cap, sizeof(*c.v));
@@ -84,7 +84,7 @@ http_head_read(struct http_req *r, const char *version)
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, collect_field, &c);
 	if (c.toobig)
 		return 431;
-	for (size_t i = 0; i < c.n; i++)
+	for (size_t i = 0; layout_known && i < c.n; i++)
 		if (!name_gap_ok(c.keys[i], c.vals[i]) ||
 		    !line_end_ok(c.vals[i], i + 1 < c.n ? c.keys[i + 1] : NULL))
 			return 400;

@@ -39,6 +39,7 @@ struct http_guard_opts {
 	/* Append a complete answer for `status` (status line to body) to `out`. */
 	void (*render)(void *srv, int status, const char *ip, bool log_it, struct buf *out);
 	void *srv;
+	bool takeover; /* take over the library's own answers (only 0.9.75 is known to allow it) */
 };
 
 enum http_guard_ev {
@@ -64,7 +65,9 @@ int http_guard_refusal(struct MHD_Connection *mc);
 void http_guard_own_queue(bool on);
 
 /* Collect and check the request head (http_head.c).  Returns 0 or an HTTP status. */
-int http_head_read(struct http_req *r, const char *version);
+int http_head_read(struct http_req *r, const char *version, bool layout_known);
+/* The library version whose buffer layout and close path the code above relies on. */
+#define HTTP_MHD_KNOWN "0.9.75"
 
 /* Start reading a body of the request's Content-Type.  Returns 0 or an HTTP status. */
 int http_body_begin(struct http_req *r);

@@ -26,6 +26,7 @@
 struct http_server {
 	struct MHD_Daemon *d;
 	struct http_guard *guard;
+	bool layout_known; /* the library is the version http_head.c and http_conn.c know */
 	struct http_app app;
 	struct http_server_opts o;
 	atomic_int inflight;
@@ -164,7 +165,7 @@ begin(struct http_server *s, struct http_req *r, const char *url, const char *me
 	r->method = method_of(method);
 	r->method_name = arena_strdup(&r->arena, method);
 	set_peer(s, r);
-	rc = http_head_read(r, version);
+	rc = http_head_read(r, version, s->layout_known);
 	if (rc)
 		return rc;
 	if (set_host(r))
@@ -482,6 +483,11 @@ http_server_start(const struct http_server_opts *o, const struct http_app *app,
 	s->o = *o;
 	s->id_prefix = random_prefix();
 	raise_fd_limit(o->max_connections);
+	s->layout_known = strcmp(MHD_get_version(), HTTP_MHD_KNOWN) == 0;
+	if (!s->layout_known)
+		log_warn("http: libmicrohttpd %s, not %s: raw NUL bytes and the library's own "
+			 "error answers are left to it",
+			 MHD_get_version(), HTTP_MHD_KNOWN);
 	s->guard = http_guard_new(&(struct http_guard_opts){
 		.max_connections = o->max_connections,
 		.per_ip = o->per_ip_connections,
@@ -491,6 +497,7 @@ http_server_start(const struct http_server_opts *o, const struct http_app *app,
 		.app = app->app,
 		.render = render_refusal,
 		.srv = s,
+		.takeover = s->layout_known,
 	});
 	/*
 	 * The per-IP cap is the guard's accept policy (trusted proxies are
