@@ -55,7 +55,7 @@ struct http_conn {
 	bool exempt;	     /* a trusted proxy: no per-IP cap */
 	bool takeover;	     /* we answer for the library (see the top of this file) */
 	bool answered;	     /* we wrote an answer ourselves */
-	int refusal;	     /* status the library wanted to send itself, or 0 */
+	_Atomic int refusal; /* status the library (or our 408) answers, or 0 */
 	unsigned started;    /* request lines the library parsed */
 	unsigned done;	     /* requests completed */
 	int64_t opened_us;   /* connection or last answer: the idle clock */
@@ -302,8 +302,10 @@ watch(void *arg)
 			if (!c->deadline_us || now < c->deadline_us || c->answered)
 				continue;
 			/* A head that is late gets 408; an idle kept-alive connection just ends. */
-			if (c->started > c->done || c->done == 0)
+			if (c->started > c->done || c->done == 0) {
 				answer(g, c, 408, c->started == c->done);
+				c->refusal = 408; /* for the access log of a started request */
+			}
 			c->answered = true;
 			shutdown(c->fd, SHUT_RDWR);
 		}

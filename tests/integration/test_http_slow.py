@@ -116,6 +116,7 @@ def main():
         print(f"{got_408} of {len(held)} got 408, {len(left)} still open")
         check(not left, len(left))
         check(got_408 >= len(held) * 9 // 10, (got_408, len(held)))
+        check(s.output().count("status=408") >= got_408, "the access log says 408")
         check(timed_requests(s) < 1.0, "still fast")
 
     try:
