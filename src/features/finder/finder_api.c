@@ -56,6 +56,18 @@ tenant_json(struct rq *q, const struct tenant *t)
 			 tenant_kind_name(t->kind), "url", finder_tenant_url(q, t, "/"));
 }
 
+/* Exactly `n` ASCII digits, as the API description's patterns say. */
+static bool
+digits(const char *s, size_t n)
+{
+	if (!s || strlen(s) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
 static void
 finder(struct rq *q)
 {
@@ -65,7 +77,7 @@ finder(struct rq *q)
 	json_t *doc;
 	int rc;
 
-	if (!leika || !ars) {
+	if (!digits(leika, 14) || !ars) {
 		rq_problem(q, 400, rq_msg(q, "finder.api_params"));
 		return;
 	}
