@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /* Building the installation at start-up, registering routes, serving until a signal. */
 #include "app/app.h"
+#include "app/app_int.h"
 
 #include "app/metrics.h"
 #include "app/page_cache.h"
@@ -14,6 +15,7 @@
 #include "features/ops/ops.h"
 #include "features/search/search.h"
 #include "features/staff/staff.h"
+#include "jobs/jobs.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -27,8 +29,6 @@
 #define TENANT_CACHE_TTL_S 5
 /* Memory for reused anonymous pages. */
 #define PAGE_CACHE_BYTES (64u << 20)
-/* Expired sessions and old rate-limit windows are deleted this often. */
-#define PURGE_INTERVAL_S 600
 
 int
 app_init(struct app *app, const struct config *cfg, bool with_views, struct err *e)
@@ -44,7 +44,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	rc = auth_init();
 	if (rc)
 		return err_set(e, rc, NULL, "libsodium failed to start");
-	/* One connection per worker thread, plus one for the signal thread's work. */
+	/* One connection per worker thread, plus one for the background jobs. */
 	rc = db_pool_new(cfg->db, app->cfg.threads + 1, &app->pool, e);
 	if (rc)
 		return rc;
@@ -69,6 +69,9 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 		if (rc)
 			return rc;
 	}
+	rc = app_jobs_init(app, e);
+	if (rc)
+		return rc;
 	ops_register(app);
 	home_register(app);
 	catalog_register(app);
@@ -83,6 +86,7 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 void
 app_release(struct app *app)
 {
+	app_jobs_release(app);
 	view_free(app->view);
 	http_router_free(app->router);
 	tenant_cache_free(app->tenants);
@@ -116,40 +120,6 @@ trusted_proxy(const char *ip, void *cls)
 	return config_is_trusted_proxy(&app->cfg, ip);
 }
 
-/* Delete what has expired; any instance may do it, the statements are idempotent. */
-static void
-purge(struct app *app)
-{
-	struct db *db;
-	struct err e = {0};
-	int64_t n = 0;
-
-	if (db_pool_get(app->pool, &db, &e) != 0) {
-		log_warn("purge: %s", e.detail);
-		return;
-	}
-	if (session_purge(db, &n, &e) != 0)
-		log_warn("purge: %s", e.detail);
-	else if (n)
-		log_info("purge: %lld expired sessions removed", (long long)n);
-	db_pool_put(app->pool, db);
-}
-
-/* Wait for a stop signal, purging expired data now and then. */
-static int
-wait_for_signal(struct app *app, const sigset_t *set)
-{
-	struct timespec tick = {PURGE_INTERVAL_S, 0};
-
-	for (;;) {
-		int sig = sigtimedwait(set, NULL, &tick);
-
-		if (sig > 0)
-			return sig;
-		purge(app);
-	}
-}
-
 int
 app_serve(struct app *app, struct err *e)
 {
@@ -181,11 +151,17 @@ app_serve(struct app *app, struct err *e)
 	log_info("serving on http://%s:%d/ (%d threads, %s)", app->cfg.listen_host,
 		 http_server_port(app->server), app->cfg.threads,
 		 strncmp(app->cfg.db, "sqlite:", 7) == 0 ? "SQLite" : "PostgreSQL");
-	sig = wait_for_signal(app, &set);
+	if (jobs_start(app->jobs, e) != 0) {
+		http_server_stop(app->server, 0);
+		app->server = NULL;
+		return e->code;
+	}
+	sigwait(&set, &sig);
 	log_info("signal %d: stopping, %d requests in flight", sig,
 		 http_server_inflight(app->server));
 	http_server_stop(app->server, SHUTDOWN_GRACE_MS);
 	app->server = NULL;
+	jobs_stop(app->jobs);
 	log_info("stopped");
 	return 0;
 }

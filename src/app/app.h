@@ -25,6 +25,8 @@
 
 struct db;
 struct db_pool;
+struct jobs;
+struct mailer;
 struct metrics;
 struct rq;
 struct search_cache;
@@ -39,6 +41,8 @@ struct app {
 	struct search_cache *search; /* the search indexes by scope */
 	struct metrics *metrics;
 	struct http_server *server; /* while serving */
+	struct jobs *jobs;	    /* background jobs: kinds, worker (jobs.h) */
+	struct mailer *mail;	    /* outgoing mail (mail.h) */
 	/* Run before the handler of every route of a tenant (scheduled publications), or NULL. */
 	void (*before_tenant)(struct rq *q);
 	char static_dir[CONFIG_STR_MAX + 16];

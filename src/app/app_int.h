@@ -14,4 +14,8 @@ void rq_page_init(struct rq *q);
 /* Add the logged-in staff user to the page data (the guard finds it after rq_page_init). */
 void rq_page_user(struct rq *q);
 
+/* The job registry with the installation-wide jobs, and mail (app_jobs.c). */
+int app_jobs_init(struct app *app, struct err *e) MUST_CHECK;
+void app_jobs_release(struct app *app);
+
 #endif

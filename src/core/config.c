@@ -53,6 +53,10 @@ static const struct key keys[] = {
 	{"page_cache_ttl", K_INT, I(page_cache_ttl_s), 0, 3600,
 	 "seconds anonymous pages are reused (0: off)"},
 	{"trusted_proxies", K_PROXIES, 0, 0, 0, 0, "comma-separated proxy IPs"},
+	{"public_url", K_STR, S(public_url), 0, 0,
+	 "base URL of links in mails (\"\": http://listen)"},
+	{"smtp_url", K_STR, S(smtp_url), 0, 0, "smtp://[USER:PASS@]HOST:PORT or smtps://..."},
+	{"mail_from", K_STR, S(mail_from), 0, 0, "sender address of outgoing mail"},
 };
 
 #undef S
@@ -76,6 +80,7 @@ defaults(struct config *c)
 	c->session_ttl_s = 8 * 3600;
 	c->login_rate = 10;
 	c->page_cache_ttl_s = 5;
+	snprintf(c->mail_from, sizeof(c->mail_from), "rathaus@localhost");
 }
 
 static int

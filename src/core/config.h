@@ -35,7 +35,10 @@ struct config {
 	/* Peers whose X-Forwarded-For/-Proto are believed (exact IP addresses). */
 	char trusted_proxies[CONFIG_PROXIES_MAX][64];
 	int n_trusted_proxies;
-	char file[CONFIG_STR_MAX]; /* the file read, or "" */
+	char public_url[CONFIG_STR_MAX]; /* base of absolute links, "" for http://<listen> */
+	char smtp_url[CONFIG_STR_MAX];	 /* smtp:// or smtps:// relay; "": mails stay queued */
+	char mail_from[CONFIG_STR_MAX];	 /* sender address of outgoing mail */
+	char file[CONFIG_STR_MAX];	 /* the file read, or "" */
 };
 
 /*
