@@ -52,7 +52,10 @@ struct mailer;
 struct mailer *mail_new(const struct config *cfg, const struct view *v);
 void mail_free(struct mailer *m);
 
-/* Add the delivery job kind to `j`, unless smtp_url is unset (then mails stay queued). */
+/*
+ * Add the delivery job kind to `j`, unless smtp_url is unset (then mails
+ * stay queued), and the daily deletion of mails sent more than 30 days ago.
+ */
 void mail_register(struct mailer *m, struct jobs *j);
 
 /*

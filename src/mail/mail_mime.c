@@ -17,8 +17,11 @@
 /* RFC 5321 4.5.3.1: 64 octets of local part, 254 of path without brackets. */
 #define MAIL_LOCAL_MAX 64
 #define MAIL_ADDR_MAX 254
-/* RFC 2047 2: an encoded word is at most 75 characters; 45 bytes make 60 of base64. */
-#define WORD_BYTES 45
+/*
+ * RFC 2047 2: an encoded word is at most 75 characters.  39 bytes make 52 of
+ * base64, a word of 64, so "Subject: " and the first word fit RFC 5322's 78.
+ */
+#define WORD_BYTES 39
 /* RFC 2045 6.8: base64 lines of at most 76 characters; 57 bytes make 76. */
 #define B64_LINE_BYTES 57
 
@@ -236,7 +239,7 @@ mail_mime_build(const struct mail_msg *m, struct buf *out, struct err *e)
 		       m->message_id);
 	if (m->html) {
 		(void)buf_addf(out,
-			       "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n"
+			       "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n"
 			       "This is a message in MIME format.\r\n",
 			       m->boundary);
 		add_part(out, m->boundary, "text/plain", m->text);

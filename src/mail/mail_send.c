@@ -164,9 +164,39 @@ static const struct job_kind deliver_kind = {
 	.backoff_s = 5,
 };
 
+/* Sent mails hold personal data: they are kept this long for the record, then deleted. */
+#define MAIL_KEEP_S (30 * 86400)
+
+static int
+purge_sent(struct job_run *r, struct err *e)
+{
+	static const char sql[] = "DELETE FROM mail_outbox WHERE state = 'sent' AND sent_at < $1";
+	struct db_stmt *st = NULL;
+	int rc = db_prepare(r->db, sql, &st, e);
+
+	if (rc)
+		return rc;
+	db_bind_int64(st, 1, r->now - MAIL_KEEP_S);
+	rc = db_step(st, e);
+	if (rc == DB_DONE && db_changes(st) > 0)
+		log_info("mail: %lld sent mails older than 30 days removed",
+			 (long long)db_changes(st));
+	db_finalize(st);
+	return rc == DB_DONE ? 0 : rc;
+}
+
+static const struct job_kind purge_kind = {
+	.name = "mail.purge",
+	.run = purge_sent,
+	.max_attempts = 3,
+	.backoff_s = 300,
+};
+static const struct job_every purge_every = {&purge_kind, 86400};
+
 void
 mail_register(struct mailer *m, struct jobs *j)
 {
+	jobs_add_every(j, &purge_every, m);
 	if (!m->cfg->smtp_url[0]) {
 		log_info("mail: smtp_url is not set; mails stay queued");
 		return;
