@@ -195,9 +195,16 @@ run_kind(struct jobs *j, struct db *db, const struct jobs_entry *en, int *ran, s
 int
 jobs_run_due(struct jobs *j, struct db *db, int *ran, struct err *e)
 {
-	int rc = jobs_store_ensure(j, db, j->clock(), e);
+	int64_t now = j->clock();
+	int rc = 0;
 
 	*ran = 0;
+	/* The rows of recurring jobs are made on the first pass, then checked now and then. */
+	if (j->ensured_at == 0 || now - j->ensured_at >= JOBS_ENSURE_S || now < j->ensured_at) {
+		rc = jobs_store_ensure(j, db, now, e);
+		if (rc == 0)
+			j->ensured_at = now;
+	}
 	for (size_t i = 0; rc == 0 && i < j->n_kinds; i++)
 		rc = run_kind(j, db, &j->kinds[i], ran, e);
 	return rc;

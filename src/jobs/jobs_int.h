@@ -11,6 +11,11 @@
 #define JOBS_KINDS_MAX 32
 /* Due jobs of one kind claimed per look, so one kind cannot starve the others. */
 #define JOBS_BATCH 16
+/*
+ * The rows of recurring jobs are inserted (if missing) this often: a write on
+ * every pass would take SQLite's write lock every second for nothing.
+ */
+#define JOBS_ENSURE_S 300
 /* Claim tokens: "<host>:<pid>:<start>:<n>". */
 #define JOBS_TOKEN_MAX 128
 
@@ -27,6 +32,7 @@ struct jobs {
 	size_t n_kinds;
 	char instance[JOBS_TOKEN_MAX - 24]; /* this process, for claim tokens */
 	uint64_t claims;		    /* claims made, under mu */
+	int64_t ensured_at;		    /* when the recurring rows were last made sure of */
 	pthread_mutex_t mu;
 	pthread_cond_t wake;
 	pthread_t thread;
