@@ -4,8 +4,9 @@
 It speaks just enough RFC 5321 for libcurl: EHLO/HELO, MAIL, RCPT, DATA,
 RSET, NOOP, QUIT; it offers no STARTTLS, so smtp:// URLs stay in plain text.
 `refuse` answers that many messages with 451 after their DATA, so the test
-sees what a relay's temporary failure does.  Accepted messages are kept in
-`messages` as (envelope sender, recipients, bytes).
+sees what a relay's temporary failure does; `lose` accepts that many and
+hangs up instead of answering (the answer is lost).  Accepted messages are
+kept in `messages` as (envelope sender, recipients, bytes).
 """
 import socketserver
 import threading
@@ -38,7 +39,8 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.reply("250 ok")
             elif verb == "DATA":
                 self.reply("354 go ahead")
-                self.data(sink, sender, rcpts)
+                if not self.data(sink, sender, rcpts):
+                    return
             elif verb == "RSET":
                 sender, rcpts = None, []
                 self.reply("250 ok")
@@ -60,11 +62,17 @@ class _Handler(socketserver.StreamRequestHandler):
         with sink.lock:
             sink.attempts += 1
             refuse = sink.refuse > 0
+            lose = not refuse and sink.lose > 0
             if refuse:
                 sink.refuse -= 1
             else:
                 sink.messages.append((sender, list(rcpts), b"".join(lines)))
+            if lose:
+                sink.lose -= 1
+        if lose:
+            return False  # hang up: the client never learns that the mail was taken
         self.reply("451 try again later" if refuse else "250 queued")
+        return True
 
 
 class _Server(socketserver.ThreadingTCPServer):
@@ -75,6 +83,7 @@ class _Server(socketserver.ThreadingTCPServer):
 class SmtpSink:
     def __init__(self, refuse=0):
         self.lock = threading.Lock()
+        self.lose = 0
         self.messages = []
         self.attempts = 0
         self.refuse = refuse

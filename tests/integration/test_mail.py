@@ -68,6 +68,19 @@ def test_mail_is_delivered_within_seconds_of_the_commit(s, sink):
     check(took < 10, took)
 
 
+def test_mail_whose_answer_was_lost_is_sent_again_with_the_same_message_id(s, sink):
+    before = len(sink.received())
+    sink.lose = 1
+    queue_test_mail(s, "doppelt@example.org")
+    check(wait_for(lambda: len(sink.received()) == before + 2, 30), sink.attempts)
+    time.sleep(2)
+    copies = [parse(raw) for _, r, raw in sink.received() if r == ["<doppelt@example.org>"]]
+    check(len(copies) == 2, len(copies))
+    check(copies[0]["Message-ID"] == copies[1]["Message-ID"], [c["Message-ID"] for c in copies])
+    rows = db_rows(s, "SELECT state, attempts FROM mail_outbox WHERE to_addr = 'doppelt@example.org'")
+    check(rows == [("sent", "2")], rows)
+
+
 def test_bad_address_is_refused_before_anything_is_queued(s, sink):
     n = db_rows(s, "SELECT count(*) FROM mail_outbox")
     for bad in ("no-at-sign", "a@b\r\nBcc: x@example.org", "<a@example.org>", "a b@example.org"):
@@ -103,6 +116,7 @@ if __name__ == "__main__":
     try:
         suite.run([test_mail_reaches_the_sink_once_after_a_refused_first_attempt,
                    test_mail_is_delivered_within_seconds_of_the_commit,
+                   test_mail_whose_answer_was_lost_is_sent_again_with_the_same_message_id,
                    test_bad_address_is_refused_before_anything_is_queued,
                    test_without_smtp_url_mail_stays_queued_until_a_relay_is_set], s, sink)
     finally:
