@@ -177,7 +177,7 @@ jobs_claim_release(struct job_claim *c)
 
 /* Run a finishing statement whose $1 is the job id and $2 the claim token. */
 static int
-finish(struct db *db, struct db_stmt *st, const struct job_claim *c, bool *kept, struct err *e)
+finish(struct db_stmt *st, const struct job_claim *c, bool *kept, struct err *e)
 {
 	int rc;
 
@@ -186,7 +186,6 @@ finish(struct db *db, struct db_stmt *st, const struct job_claim *c, bool *kept,
 	rc = db_step(st, e);
 	*kept = rc == DB_DONE && db_changes(st) == 1;
 	db_finalize(st);
-	(void)db;
 	return rc == DB_DONE ? 0 : rc;
 }
 
@@ -209,7 +208,7 @@ jobs_store_done(struct db *db, const struct job_claim *c, int64_t now, int inter
 		db_bind_int64(st, 3, now + interval_s);
 		db_bind_int64(st, 4, now);
 	}
-	return finish(db, st, c, kept, e);
+	return finish(st, c, kept, e);
 }
 
 /* Drop a UTF-8 sequence that a cut may have left incomplete at the end of `s`. */
@@ -247,5 +246,5 @@ jobs_store_failed(struct db *db, const struct job_claim *c, int64_t now, int64_t
 	db_bind_int64(st, 4, retry_at);
 	db_bind_text(st, 5, msg);
 	db_bind_int64(st, 6, now);
-	return finish(db, st, c, kept, e);
+	return finish(st, c, kept, e);
 }

@@ -63,8 +63,8 @@ void mail_register(struct mailer *m, struct jobs *j);
  * (escaped as every page), the text part from "mail/<tpl>.text" (rendered
  * the same way, then the escapes undone and control characters dropped:
  * plain text is never read as markup), the subject from message
- * "mail.<tpl>.subject".  `data` gets "tenant" (the name) and "link" (the
- * tenant's absolute home URL).  *out lives in arena `a`.  Returns 0,
+ * "mail.<tpl>.subject".  `data` gets "tenant" (the name), "link" (the
+ * tenant's absolute home URL) and "lang".  *out lives in arena `a`.  Returns 0,
  * ERR_NOTFOUND (no such template), ERR_INTERNAL (no templates loaded) or
  * ERR_TOOBIG.
  */

@@ -39,7 +39,7 @@ domain_valid(const char *d)
 		return false;
 	for (const char *p = d;; p++) {
 		if (*p == '.' || *p == '\0') {
-			if (label == 0 || label > 63 || p[-1] == '-' || p[-label] == '-')
+			if (label == 0 || label > 63 || p[-1] == '-' || *(p - label) == '-')
 				return false;
 			if (*p == '\0')
 				return true;
