@@ -42,9 +42,20 @@ mail_free(struct mailer *m)
 const char *
 mail_sender(const struct mailer *m, const struct tenant *t)
 {
-	/* TODO(#11): a tenant's own sender from the tenant settings, when they exist. */
-	(void)t;
-	return m->cfg->mail_from;
+	const char *own = t ? tenant_setting_str(t, TSET_MAIL_FROM) : "";
+
+	return own && own[0] ? own : m->cfg->mail_from;
+}
+
+/* The sender's display name: the tenant's setting, else its name. */
+static const char *
+sender_name(const struct tenant *t)
+{
+	const char *own = t ? tenant_setting_str(t, TSET_MAIL_FROM_NAME) : "";
+
+	if (own && own[0])
+		return own;
+	return t ? t->name : "Rathaus";
 }
 
 int
@@ -211,7 +222,7 @@ mail_queue(const struct mailer *m, struct db *db, const struct tenant *t, const 
 	const char *domain = strrchr(from, '@');
 	char rnd[33], boundary[40], message_id[MESSAGE_ID_MAX], payload[64];
 	struct mail_msg msg = {
-		.from_name = t ? t->name : "Rathaus",
+		.from_name = sender_name(t),
 		.from = from,
 		.to = mail->to,
 		.subject = mail->subject,

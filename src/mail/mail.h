@@ -85,8 +85,8 @@ int mail_queue(const struct mailer *m, struct db *db, const struct tenant *t,
 	       const struct mail *mail, int64_t *id, struct err *e) MUST_CHECK;
 
 /*
- * The sender address of mail from tenant `t`: setting mail_from for now.
- * Borrowed from the mailer.
+ * The sender address of mail from tenant `t`: the tenant's setting
+ * mail_from, else the installation's.  Borrowed.
  */
 const char *mail_sender(const struct mailer *m, const struct tenant *t);
 

@@ -306,6 +306,38 @@ test_without_relay_mail_stays_queued_and_old_sent_mail_is_purged(void **state)
 	mail_free(m);
 }
 
+static void
+test_sender_comes_from_the_tenant_settings(void **state)
+{
+	struct scratch_fixture *f = *state;
+	struct mail mail = {.to = "a@b.de", .subject = "S", .text = "t", .html = NULL};
+	struct tenant t = {.slug = "adendorf", .name = "Gemeinde Adendorf", .host = ""};
+	struct config cfg;
+	struct mailer *m;
+	struct arena a;
+
+	arena_init(&a);
+	ASSERT_OK(&f->e, config_load(&cfg, NULL, &f->e));
+	ASSERT_OK(&f->e, config_set(&cfg, "mail_from", "portal@example.de", &f->e));
+	m = mail_new(&cfg, NULL);
+	scratch_exec(f->s.db, "INSERT INTO tenant (slug, name, kind, created_at, updated_at) "
+			      "VALUES ('adendorf', 'Gemeinde Adendorf', 'gemeinde', 1, 1)");
+	t.id = scratch_int64(f->s.db, "SELECT id FROM tenant WHERE slug = 'adendorf'");
+	assert_string_equal(mail_sender(m, &t), "portal@example.de");
+	ASSERT_OK(&f->e, tenant_setting_save(f->s.db, &t, TSET_MAIL_FROM, "rathaus@adendorf.de", 0,
+					     1, &f->e));
+	ASSERT_OK(&f->e, tenant_setting_save(f->s.db, &t, TSET_MAIL_FROM_NAME,
+					     "Bürgerbüro Adendorf", 0, 1, &f->e));
+	ASSERT_OK(&f->e, tenant_settings_load(f->s.db, &t, &a, &t.settings, &f->e));
+	assert_string_equal(mail_sender(m, &t), "rathaus@adendorf.de");
+	ASSERT_OK(&f->e, mail_queue(m, f->s.db, &t, &mail, NULL, &f->e));
+	assert_int_equal(scratch_int64(f->s.db, "SELECT count(*) FROM mail_outbox WHERE "
+						"from_addr = 'rathaus@adendorf.de'"),
+			 1);
+	mail_free(m);
+	arena_release(&a);
+}
+
 #define TEST(fn) cmocka_unit_test(fn)
 #define TEST_DB(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup_migrated, scratch_teardown)
 
@@ -321,6 +353,7 @@ main(void)
 		TEST(test_text_part_is_plain_text_and_html_part_is_escaped),
 		TEST_DB(test_queue_writes_outbox_and_job_only_when_the_transaction_commits),
 		TEST_DB(test_without_relay_mail_stays_queued_and_old_sent_mail_is_purged),
+		TEST_DB(test_sender_comes_from_the_tenant_settings),
 	};
 
 	return cmocka_run_group_tests(tests, scratch_group_setup, scratch_group_teardown);
