@@ -52,5 +52,7 @@ int cli_import_synonyms(struct db *db, const char *path, const char *slug);
 int cli_import_regions(struct db *db, const char *dir);
 int cli_demo_regions(struct db *db, const char *dir);
 int cli_demo_responsibilities(struct db *db);
+/* The responsibility knowledge base from a directory (cli_regions.c). */
+int cli_import_responsibility(struct db *db, const char *dir);
 
 #endif

@@ -225,6 +225,9 @@ run_demo(int argc, char **argv, const struct config *cfg)
 	snprintf(path, sizeof(path), "%s/data/regions", cfg->share_dir);
 	if (rc == CLI_OK)
 		rc = cli_demo_regions(db, path);
+	snprintf(path, sizeof(path), "%s/data/responsibility", cfg->share_dir);
+	if (rc == CLI_OK)
+		rc = cli_import_responsibility(db, path);
 	if (rc == CLI_OK)
 		rc = cli_demo_responsibilities(db);
 	if (rc == CLI_OK)
@@ -251,7 +254,9 @@ const struct cli_cmd cli_demo = {
 	"illustrative opening hours at its address (municipalities: Bürgerbüro\n"
 	"and Standesamt; the Landkreis: Zulassungsstelle and Kreishaus).\n"
 	"Loads the regions from SHARE_DIR/data/regions (unless loaded) and the\n"
-	"demo responsibilities by area (building permits of the large towns).\n"
+	"responsibility rules from SHARE_DIR/data/responsibility and the demo\n"
+	"responsibilities by area (building permits of the towns that data lists\n"
+	"as their own building authority).\n"
 	"Creates the staff user " DEMO_EMAIL "\n"
 	"with a random password, printed once.  Safe to run again.\n",
 	run_demo,
@@ -263,6 +268,7 @@ run_import(int argc, char **argv, const struct config *cfg)
 	struct db *db = NULL;
 	bool is_export = argc == 4 && strcmp(argv[1], "--export") == 0;
 	bool is_regions = (argc == 2 || argc == 3) && strcmp(argv[1], "regions") == 0;
+	bool is_rules = (argc == 2 || argc == 3) && strcmp(argv[1], "responsibility-rules") == 0;
 	char dir[CONFIG_STR_MAX + 32];
 	bool is_synonyms =
 		argc == 5 && strcmp(argv[1], "synonyms") == 0 && strcmp(argv[3], "--tenant") == 0;
@@ -276,11 +282,13 @@ run_import(int argc, char **argv, const struct config *cfg)
 		db_close(db);
 		return rc;
 	}
-	if (is_regions) {
-		snprintf(dir, sizeof(dir), "%s/data/regions", cfg->share_dir);
+	if (is_regions || is_rules) {
+		snprintf(dir, sizeof(dir), "%s/data/%s", cfg->share_dir,
+			 is_rules ? "responsibility" : "regions");
 		if (cli_open_db(cfg, &db, 1))
 			return CLI_FAIL;
-		rc = cli_import_regions(db, argc == 3 ? argv[2] : dir);
+		rc = (is_rules ? cli_import_responsibility
+			       : cli_import_regions)(db, argc == 3 ? argv[2] : dir);
 		if (rc == CLI_OK)
 			rc = analyze(db);
 		db_close(db);
@@ -298,7 +306,8 @@ run_import(int argc, char **argv, const struct config *cfg)
 				strcmp(kind, "services") != 0 && strcmp(kind, "holidays") != 0) {
 		fprintf(stderr, "rathaus import: unknown kind '%s'; known: %s\n", kind,
 			is_export ? "services"
-				  : "tenants, leika, services, holidays, regions, synonyms");
+				  : "tenants, leika, services, holidays, regions, "
+				    "responsibility-rules, synonyms");
 		return CLI_USAGE;
 	}
 	if (cli_open_db(cfg, &db, 1))
@@ -324,6 +333,7 @@ const struct cli_cmd cli_import = {
 	"import data from files (tenants, leika catalogue, services, holidays, regions, synonyms)",
 	"Usage: rathaus import KIND PATH\n"
 	"       rathaus import regions [DIR]\n"
+	"       rathaus import responsibility-rules [DIR]\n"
 	"       rathaus import synonyms FILE --tenant SLUG\n"
 	"       rathaus import --export services FILE\n\n"
 	"Kinds:\n"
@@ -346,7 +356,11 @@ const struct cli_cmd cli_import = {
 	"            with its ARS, Gemeindeverband, Kreis and Land (gemeinden.csv,\n"
 	"            kreise.csv) and the postal codes (plz_gemeinde.csv), for the\n"
 	"            responsibility finder.  Replaces the stored regions; prints\n"
-	"            the time taken.\n\n"
+	"            the time taken.\n"
+	"  responsibility-rules  a directory as data/responsibility/ (the\n"
+	"            default): Land and federal authorities, rules per service\n"
+	"            and Land, towns that do a Kreis task themselves (CSV, each\n"
+	"            row with its source).  Replaces the stored rules.\n\n"
 	"  synonyms  a TSV file of the tenant's own search synonyms, lines\n"
 	"            term<TAB>word[,word...] ('#' comments): what citizens type\n"
 	"            and the catalogue's words for it.  Replaces the tenant's\n"

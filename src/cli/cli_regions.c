@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * `rathaus import regions` (timed) and the demo's responsibilities by area:
- * the towns that are their own building authority.  Under the Länder's
- * building codes the untere Bauaufsichtsbehörde is the Kreis, except in
- * Niedersachsen's große selbständige Städte (Hansestadt Lüneburg) and in
- * North Rhine-Westphalia's große and mittlere kreisangehörige Städte
- * (Lünen, Detmold, Espelkamp).  Their "Bauaufsicht" offices stand at the
- * town's address with illustrative hours, like every demo office.
+ * `rathaus import regions` (timed), `rathaus import responsibility-rules`
+ * and the demo's responsibilities by area: the demo tenants that the
+ * knowledge base (data/responsibility/towns.csv, task "bau") lists as their
+ * own building authority (Hansestadt Lüneburg, Lünen, Detmold, Espelkamp)
+ * get a "Bauaufsicht" office at the town's address with illustrative hours,
+ * like every demo office, and the building permits for their area.
  */
 #include "cli/cli.h"
 
 #include "core/clock.h"
 #include "db/db.h"
 #include "features/catalog/svc.h"
+#include "features/finder/finder.h"
 #include "features/offices/office.h"
 #include "features/regions/region.h"
 #include "tenant/tenant.h"
@@ -58,25 +58,25 @@ cli_demo_regions(struct db *db, const char *dir)
 	return CLI_OK;
 }
 
+int
+cli_import_responsibility(struct db *db, const char *dir)
+{
+	struct finder_kb_stats st;
+	struct err e = {0};
+
+	if (finder_kb_import(db, dir, &st, &e)) {
+		fprintf(stderr, "rathaus import: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	printf("responsibility rules: %d rules, %d authorities, %d towns\n", st.rules,
+	       st.authorities, st.towns);
+	return CLI_OK;
+}
+
 static const struct office_rule bauaufsicht_hours[] = {
 	{2, HM(8, 30), HM(12, 0), ""},
 	{4, HM(8, 30), HM(12, 0), ""},
 	{4, HM(14, 0), HM(17, 0), ""},
-};
-
-struct own_building_authority {
-	const char *slug, *note;
-};
-
-static const struct own_building_authority towns[] = {
-	{"hansestadt-lueneburg", "Große selbständige Stadt: eigene untere Bauaufsichtsbehörde "
-				 "nach der Niedersächsischen Bauordnung."},
-	{"luenen", "Große kreisangehörige Stadt: eigene untere Bauaufsichtsbehörde nach der "
-		   "Bauordnung NRW."},
-	{"detmold", "Große kreisangehörige Stadt: eigene untere Bauaufsichtsbehörde nach der "
-		    "Bauordnung NRW."},
-	{"espelkamp", "Mittlere kreisangehörige Stadt: eigene untere Bauaufsichtsbehörde nach der "
-		      "Bauordnung NRW."},
 };
 
 /* Let `t` offer the building-permit services. */
@@ -129,25 +129,50 @@ own_authority(struct db *db, const struct tenant *t, const char *note, int *rule
 	return rc;
 }
 
+/* The demo tenants that are their own building authority, with the reason. */
+struct town_list {
+	struct arena *a;
+	const char *slug[16], *note[16];
+	size_t n;
+};
+
+static int
+read_town(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct town_list *l = ctx;
+
+	if (l->n < sizeof(l->slug) / sizeof(l->slug[0])) {
+		l->slug[l->n] = db_col_dup(st, 0, l->a);
+		l->note[l->n++] = db_col_dup(st, 1, l->a);
+	}
+	return 0;
+}
+
 int
 cli_demo_responsibilities(struct db *db)
 {
+	static const char sql[] = "SELECT t.slug, rt.note FROM responsibility_town rt "
+				  "JOIN tenant t ON t.ars = rt.ars WHERE rt.task = 'bau' "
+				  "ORDER BY t.slug";
 	struct arena a;
 	struct err e = {0};
+	struct town_list l = {.a = &a};
 	int rc, assigned = 0;
 	size_t n = 0;
 
 	arena_init(&a);
-	rc = db_begin(db, &e);
-	for (size_t i = 0; rc == 0 && i < sizeof(towns) / sizeof(towns[0]); i++) {
-		struct tenant *t = NULL;
+	rc = db_each_args(db, &e, sql, read_town, &l, NULL, 0);
+	if (rc == 0 && (rc = db_begin(db, &e)) == 0) {
+		for (size_t i = 0; rc == 0 && i < l.n; i++) {
+			struct tenant *t = NULL;
 
-		rc = tenant_find_by_slug(db, towns[i].slug, &a, &t, &e);
-		if (rc == 0)
-			rc = own_authority(db, t, towns[i].note, &assigned, &e);
-		n += rc == 0;
+			rc = tenant_find_by_slug(db, l.slug[i], &a, &t, &e);
+			if (rc == 0)
+				rc = own_authority(db, t, l.note[i], &assigned, &e);
+			n += rc == 0;
+		}
+		rc = db_end(db, rc, &e);
 	}
-	rc = db_end(db, rc, &e);
 	arena_release(&a);
 	if (rc) {
 		fprintf(stderr, "rathaus demo: %s\n", e.detail);

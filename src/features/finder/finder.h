@@ -70,13 +70,40 @@ struct finder_rule {
 	bool for_service;	 /* names this service, not every service of its level */
 };
 
+/*
+ * A Land or federal authority of the knowledge base (data/responsibility/):
+ * a place to go that is no tenant.  Empty strings where unknown.
+ */
+struct finder_authority {
+	const char *key, *name, *street, *postal_code, *city, *web, *online_url;
+};
+
+/*
+ * A rule of the knowledge base: for services whose key begins with `leika`
+ * (5, 8, 11 or 14 digits) in Land `land` ("" every Land) the level that
+ * executes it, or the named `authority`.  `town_task`: towns listed for
+ * that task (große selbständige Städte, ...) do the Kreis's work
+ * themselves.  `certain` false: the level is the one the finder is sure
+ * of, the exact authority is not known.
+ */
+struct finder_kb_rule {
+	const char *leika, *land, *level, *town_task, *online_url, *note, *source;
+	const struct finder_authority *authority; /* NULL: the level's local authority */
+	bool certain;
+};
+
 struct finder_input {
 	const char *level; /* the service's level as stored */
+	const char *leika; /* the service's key; NULL or "" ignores the knowledge base */
 	const struct region *place;
 	const struct finder_tenant *tenants;
 	size_t n_tenants;
 	const struct finder_rule *rules;
 	size_t n_rules;
+	const struct finder_kb_rule *kb; /* knowledge-base rules, any order */
+	size_t n_kb;
+	const char *const *town_tasks; /* tasks the place's Gemeinde takes over */
+	size_t n_town_tasks;
 };
 
 enum finder_why {
@@ -87,6 +114,9 @@ enum finder_why {
 	FINDER_WHY_CITY_STATE, /* Berlin, Hamburg: Land and municipality in one */
 	FINDER_WHY_UP,	       /* the level has no authority here: the next one above */
 	FINDER_WHY_ELSEWHERE,  /* the authority is not in this installation */
+	FINDER_WHY_AUTHORITY,  /* a Land or federal authority named by the knowledge base */
+	FINDER_WHY_TOWN,       /* a town that does this task of its Kreis itself */
+	FINDER_WHY_UNKNOWN,    /* the exact authority is not known; the level's is named */
 };
 
 struct finder_result {
@@ -94,10 +124,15 @@ struct finder_result {
 	enum finder_level level;		   /* the service's level */
 	struct finder_area chain[FINDER_N_LEVELS]; /* the place's areas */
 	size_t n_chain;
-	size_t area;			    /* index into chain: the responsible area */
-	const struct finder_tenant *tenant; /* NULL for FINDER_WHY_ELSEWHERE */
-	const struct finder_rule *rule;	    /* for FINDER_WHY_RULE */
+	size_t area;				  /* index into chain: the responsible area */
+	const struct finder_tenant *tenant;	  /* NULL for FINDER_WHY_ELSEWHERE */
+	const struct finder_rule *rule;		  /* for FINDER_WHY_RULE */
+	const struct finder_kb_rule *kb;	  /* the knowledge-base rule applied, or NULL */
+	const struct finder_authority *authority; /* for FINDER_WHY_AUTHORITY */
 };
+
+/* The most specific knowledge-base rule for the input's service and Land, or NULL. */
+const struct finder_kb_rule *finder_kb_best(const struct finder_input *in);
 
 /* Resolve; everything `out` points to lives in `in` or `a`. */
 void finder_resolve(const struct finder_input *in, struct arena *a, struct finder_result *out);
@@ -140,6 +175,17 @@ int finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, con
 int finder_concerns(struct search_cache *sc, struct db *db, const struct tenant *t, const char *q,
 		    size_t max, struct arena *a, struct finder_service **out, size_t *n,
 		    struct err *e);
+
+/*
+ * `rathaus import responsibility-rules DIR`: authorities.csv, rules.csv and
+ * towns.csv of `dir` (data/responsibility/) replace the stored knowledge
+ * base, all or nothing.  Every rule needs a source and a date.  Returns 0,
+ * ERR_IO, ERR_INVALID ("file:line: ...") or ERR_DB.
+ */
+struct finder_kb_stats {
+	int authorities, rules, towns;
+};
+int finder_kb_import(struct db *db, const char *dir, struct finder_kb_stats *st, struct err *e);
 
 /* ---- Pages and API (finder_routes.c, finder_api.c) ---------------------- */
 

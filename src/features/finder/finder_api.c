@@ -68,6 +68,19 @@ digits(const char *s, size_t n)
 	return true;
 }
 
+/* The named Land or federal authority's address, null for local authorities. */
+static json_t *
+address_json(const struct finder_result *r)
+{
+	const struct finder_authority *au = r->authority;
+
+	if (!au)
+		return json_null();
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "key", au->key, "street", au->street,
+			 "postal_code", au->postal_code, "city", au->city, "web", au->web,
+			 "online_url", au->online_url);
+}
+
 static void
 finder(struct rq *q)
 {
@@ -88,15 +101,19 @@ finder(struct rq *q)
 	}
 	r = &ans.result;
 	doc = json_pack(
-		"{s:{s:s, s:s, s:s, s:s}, s:o, s:{s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s}}",
+		"{s:{s:s, s:s, s:s, s:s}, s:o, s:{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, "
+		"s:s, s:s}}",
 		"service", "leika", ans.service.leika, "title", ans.service.title, "level",
 		finder_level_name(r->level), "url", finder_service_url(q, &ans), "place",
 		place_json(q, ans.place), "responsible", "authority", finder_authority(&ans),
 		"level", finder_level_name(finder_area_level(r)), "why", finder_why_code(r->why),
 		"reason", finder_why_text(q, &ans), "tenant", tenant_json(q, ans.tenant), "office",
-		office_json(q, &ans), "online_url", ans.online_url, "area_ars",
+		office_json(q, &ans), "address", address_json(r), "source",
+		r->kb ? r->kb->source : "", "online_url", ans.online_url, "area_ars",
 		r->chain[r->area].ars, "portal_url",
-		ans.tenant ? finder_tenant_url(q, ans.tenant, "/") : FINDER_BUNDESPORTAL);
+		ans.tenant     ? finder_tenant_url(q, ans.tenant, "/")
+		: r->authority ? (r->authority->web[0] ? r->authority->web : FINDER_BUNDESPORTAL)
+			       : FINDER_BUNDESPORTAL);
 	rq_json(q, doc);
 }
 

@@ -3,10 +3,14 @@
  * The pure resolution: a place's chain of authorities, and who among the
  * installation's tenants is responsible for a service there.
  *
- * Order: a responsibility by area that covers the place (the longest area
- * wins, so a rule for the Kreis covers its Gemeinden unless one of them
- * has its own; a rule naming the service beats one for its whole level);
- * else the authority of the service's level, found by its ARS (whether or
+ * Order: a responsibility by area that covers the place (the tenant's own
+ * entry; the longest area wins, so a rule for the Kreis covers its
+ * Gemeinden unless one of them has its own; a rule naming the service
+ * beats one for its whole level); else the most specific rule of the
+ * knowledge base (data/responsibility/: the longest LeiKa prefix, a Land's
+ * own before one for every Land), which names a Land or federal authority
+ * or sets the executing level, and lets towns listed for its task do the
+ * Kreis's work; else the authority of the service's level, found by its ARS (whether or
  * not it describes the service: responsibility is the law's, not the
  * portal's); else, where the level has no authority of its own (a
  * gemeindefreies Gebiet has no Gemeinde), the next one above; else the
@@ -48,21 +52,65 @@ starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* "Lünen, Stadt" -> "Stadt Lünen"; without a suffix by type: "Gemeinde Adendorf". */
+/* Types 65 and 66: a gemeindefreies Gebiet (67 is a Große Kreisstadt). */
+static bool
+gemeindefrei(const struct region *g)
+{
+	return g->typ == REGION_GEMEINDEFREI || g->typ == REGION_GEMEINDEFREI + 1;
+}
+
+/* The register's designations after the comma that the authority uses in its name. */
+static const char *
+designation(const char *part, size_t len)
+{
+	static const char *const kinds[][2] = {
+		{"Stadt", "Stadt"},
+		{"St", "Stadt"},
+		{"M", "Markt"},
+		{"GKSt", "Große Kreisstadt"},
+		{"Hansestadt", "Hansestadt"},
+		{"Hanse- und Universitätsstadt", "Hanse- und Universitätsstadt"},
+		{"Universitäts- und Hansestadt", "Universitäts- und Hansestadt"},
+		{"Landeshauptstadt", "Landeshauptstadt"},
+		{"Freie und Hansestadt", "Freie und Hansestadt"},
+		{"Flecken", "Flecken"},
+		{"Kreisstadt", "Kreisstadt"},
+		{"Universitätsstadt", "Universitätsstadt"},
+		{"Wissenschaftsstadt", "Wissenschaftsstadt"},
+		{"Lutherstadt", "Lutherstadt"},
+		{"Marktgemeinde", "Marktgemeinde"},
+		{"Marktflecken", "Marktflecken"},
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i][0]) == len && strncmp(part, kinds[i][0], len) == 0)
+			return kinds[i][1];
+	return NULL;
+}
+
+/*
+ * "Lünen, Stadt" -> "Stadt Lünen", "Dachau, GKSt" -> "Große Kreisstadt
+ * Dachau", "Rerik, Ostseebad, Stadt" -> "Stadt Rerik"; honorary additions
+ * ("Ostseebad", "Die Mähdrescherstadt") give way to the kind by type:
+ * "Gemeinde Adendorf", "Markt Garmisch-Partenkirchen".
+ */
 static const char *
 gemeinde_name(const struct region *g, struct arena *a)
 {
-	const char *comma = strstr(g->name, ", ");
+	const char *comma = strstr(g->name, ", "), *kind = NULL;
 
-	if (g->typ >= 65)
-		return g->name; /* gemeindefreies Gebiet */
-	if (comma)
-		return arena_printf(a, "%s %.*s", comma + 2, (int)(comma - g->name), g->name);
-	return arena_printf(a, "%s %s",
-			    g->typ == 60   ? "Markt"
-			    : g->typ == 64 ? "Gemeinde"
-					   : "Stadt",
-			    g->name);
+	if (gemeindefrei(g))
+		return g->name;
+	for (const char *p = comma; p && !kind;) {
+		const char *next = strstr(p + 2, ", ");
+
+		kind = designation(p + 2, next ? (size_t)(next - p - 2) : strlen(p + 2));
+		p = next;
+	}
+	if (!kind)
+		kind = g->typ == 60 ? "Markt" : g->typ == 64 ? "Gemeinde" : "Stadt";
+	return arena_printf(a, "%s %.*s", kind,
+			    (int)(comma ? comma - g->name : (long)strlen(g->name)), g->name);
 }
 
 static const char *
@@ -81,9 +129,12 @@ verband_name(const struct region *g, struct arena *a)
 
 	if (g->verband_typ == REGION_VERBAND_FILLING)
 		return arena_printf(a, "%s (erfüllende Gemeinde)", g->verband_name);
-	if (g->verband_typ > REGION_VERBAND_FREE && g->verband_typ < REGION_VERBAND_FILLING)
-		return arena_printf(a, "%s %s", kinds[g->verband_typ - REGION_VERBAND_FREE],
-				    g->verband_name);
+	if (g->verband_typ > REGION_VERBAND_FREE && g->verband_typ < REGION_VERBAND_FILLING) {
+		const char *n = g->verband_name, *vgem = strstr(n, " (VGem)");
+
+		return arena_printf(a, "%s %.*s", kinds[g->verband_typ - REGION_VERBAND_FREE],
+				    (int)(vgem ? vgem - n : (long)strlen(n)), n);
+	}
 	return g->verband_name;
 }
 
@@ -92,9 +143,14 @@ kreis_name(const struct region *g, struct arena *a)
 {
 	const char *n = g->kreis_name;
 
+	if (starts(n, "Städteregion "))
+		return arena_printf(a, "StädteRegion %s", n + strlen("Städteregion "));
+	if (strcmp(n, "Heidekreis") == 0)
+		return "Landkreis Heidekreis";
 	if (starts(n, "Landkreis ") || starts(n, "Kreis ") || starts(n, "Region") ||
-	    starts(n, "Regionalverband ") || starts(n, "Städteregion ") || strchr(n, ','))
-		return n;
+	    starts(n, "Regionalverband ") || strchr(n, ',') || strstr(n, "kreis") ||
+	    strstr(n, "Kreis"))
+		return n; /* "Main-Kinzig-Kreis", "Vogtlandkreis", "Märkischer Kreis" */
 	if (g->kreis_typ == REGION_KREIS_KREIS)
 		return arena_printf(a, "Kreis %s", n);
 	if (g->kreis_typ == REGION_KREIS_LANDKREIS)
@@ -143,16 +199,23 @@ finder_chain(const struct region *g, struct arena *a, struct finder_area *out)
 	return n;
 }
 
-/* Whether the Gemeindeverband of `g` runs its members' citizen services. */
+/*
+ * Whether the Gemeindeverband of `g` runs its members' citizen services.  In
+ * Baden-Württemberg the members of a Verwaltungsgemeinschaft keep their
+ * own administration (§ 59ff. GemO BW: the Verband plans, the members
+ * register residents and issue papers).
+ */
 static bool
 verband_administers(const struct region *g)
 {
+	if (g->verband_typ == REGION_VERBAND_VWG && strcmp(g->land, "08") == 0)
+		return false;
 	switch (g->verband_typ) {
 	case REGION_VERBAND_AMT:
 	case REGION_VERBAND_SAMTG:
 	case REGION_VERBAND_VG:
-	case REGION_VERBAND_VWG:
-	case 57: /* Verwaltungsgemeinschaft, Trägermodell */
+	case REGION_VERBAND_VWG: /* not in Baden-Württemberg: see below */
+	case 57:		 /* Verwaltungsgemeinschaft, Trägermodell */
 	case REGION_VERBAND_FILLING:
 		return true;
 	default:
@@ -227,35 +290,62 @@ why_at(const struct finder_result *out, size_t start, bool via_verband)
 	return via_verband ? FINDER_WHY_VERBAND : FINDER_WHY_LEVEL;
 }
 
-void
-finder_resolve(const struct finder_input *in, struct arena *a, struct finder_result *out)
+const struct finder_kb_rule *
+finder_kb_best(const struct finder_input *in)
 {
-	bool via_verband;
-	size_t start;
+	const struct finder_kb_rule *best = NULL;
+	size_t best_len = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->level = finder_level_of_service(in->level);
-	out->n_chain = finder_chain(in->place, a, out->chain);
-	via_verband = out->level == FINDER_GEMEINDE && verband_administers(in->place);
-	start = area_of(out, via_verband ? FINDER_VERBAND : out->level);
-	out->rule = best_rule(in);
-	if (out->rule) {
-		size_t len = strlen(out->rule->area);
+	if (!in->leika || !in->leika[0])
+		return NULL;
+	for (size_t i = 0; i < in->n_kb; i++) {
+		const struct finder_kb_rule *k = &in->kb[i];
+		size_t len = strlen(k->leika);
 
-		out->why = FINDER_WHY_RULE;
-		out->tenant = tenant_by_id(in, out->rule->tenant_id);
-		out->area = start;
-		for (size_t i = 0; i < out->n_chain; i++) {
-			const char *k = out->chain[i].ars;
-
-			if (strncmp(k, out->rule->area, len) == 0 &&
-			    strspn(k + len, "0") == REGION_ARS_LEN - len) {
-				out->area = i;
-				break;
-			}
+		if (len < 5 || !starts(in->leika, k->leika) ||
+		    (k->land[0] && strcmp(k->land, in->place->land) != 0))
+			continue;
+		if (!best || len > best_len || (len == best_len && k->land[0] && !best->land[0])) {
+			best = k;
+			best_len = len;
 		}
-		return;
 	}
+	return best;
+}
+
+static bool
+town_takes_over(const struct finder_input *in, const char *task)
+{
+	for (size_t i = 0; task[0] && i < in->n_town_tasks; i++)
+		if (strcmp(in->town_tasks[i], task) == 0)
+			return true;
+	return false;
+}
+
+/* A responsibility by area (the tenant's own entry): it wins over everything else. */
+static void
+apply_rule(struct finder_result *out, const struct finder_input *in, size_t start)
+{
+	size_t len = strlen(out->rule->area);
+
+	out->why = FINDER_WHY_RULE;
+	out->tenant = tenant_by_id(in, out->rule->tenant_id);
+	out->area = start;
+	for (size_t i = 0; i < out->n_chain; i++) {
+		const char *k = out->chain[i].ars;
+
+		if (strncmp(k, out->rule->area, len) == 0 &&
+		    strspn(k + len, "0") == REGION_ARS_LEN - len) {
+			out->area = i;
+			return;
+		}
+	}
+}
+
+/* The tenant at area `start` of the chain, or the next one above for gemeindefreie Gebiete. */
+static void
+walk_up(struct finder_result *out, const struct finder_input *in, size_t start, bool via_verband)
+{
 	for (size_t i = start; i < out->n_chain; i++) {
 		const struct finder_tenant *t = tenant_at(in, out->chain[i].ars);
 
@@ -265,9 +355,43 @@ finder_resolve(const struct finder_input *in, struct arena *a, struct finder_res
 			out->why = i == start ? why_at(out, start, via_verband) : FINDER_WHY_UP;
 			return;
 		}
-		if (i > 0 || in->place->typ < REGION_GEMEINDEFREI)
+		if (i > 0 || !gemeindefrei(in->place))
 			break; /* the authority exists, outside this installation */
 	}
 	out->area = start;
 	out->why = FINDER_WHY_ELSEWHERE;
+}
+
+void
+finder_resolve(const struct finder_input *in, struct arena *a, struct finder_result *out)
+{
+	bool via_verband, town = false;
+	size_t start;
+
+	memset(out, 0, sizeof(*out));
+	out->level = finder_level_of_service(in->level);
+	out->n_chain = finder_chain(in->place, a, out->chain);
+	out->rule = best_rule(in);
+	out->kb = out->rule ? NULL : finder_kb_best(in);
+	if (out->kb) {
+		out->level = finder_level_of_service(out->kb->level);
+		town = out->level == FINDER_KREIS && town_takes_over(in, out->kb->town_task);
+	}
+	via_verband = out->level == FINDER_GEMEINDE && !town && verband_administers(in->place);
+	start = town ? 0 : area_of(out, via_verband ? FINDER_VERBAND : out->level);
+	if (out->rule) {
+		apply_rule(out, in, start);
+		return;
+	}
+	if (out->kb && out->kb->authority) {
+		out->authority = out->kb->authority;
+		out->area = start;
+		out->why = FINDER_WHY_AUTHORITY;
+		return;
+	}
+	walk_up(out, in, start, via_verband);
+	if (town && out->area == 0 && !(out->chain[0].levels & (1u << FINDER_KREIS)))
+		out->why = FINDER_WHY_TOWN;
+	if (out->kb && !out->kb->certain && out->why != FINDER_WHY_TOWN)
+		out->why = FINDER_WHY_UNKNOWN;
 }

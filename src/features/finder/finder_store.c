@@ -185,6 +185,100 @@ load_rules(struct db *db, const char *leika, const char *level, const char *ars,
 	return rc;
 }
 
+/* At most KB_MAX knowledge-base rules match one service (4 prefixes x 2 Länder). */
+#define KB_MAX 8
+#define TOWN_TASKS_MAX 16
+
+struct kb_rows {
+	struct arena *a;
+	struct finder_kb_rule *v;
+	size_t n;
+};
+
+static const char *
+col(struct db_stmt *st, int i, struct arena *a)
+{
+	const char *s = db_col_dup(st, i, a);
+
+	return s ? s : "";
+}
+
+static int
+read_kb(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct kb_rows *r = ctx;
+	struct finder_kb_rule *k = &r->v[r->n];
+	struct finder_authority *au;
+
+	if (r->n == KB_MAX)
+		return 0;
+	k->leika = col(st, 0, r->a);
+	k->land = col(st, 1, r->a);
+	k->level = col(st, 2, r->a);
+	k->town_task = col(st, 3, r->a);
+	k->online_url = col(st, 4, r->a);
+	k->note = col(st, 5, r->a);
+	k->source = col(st, 6, r->a);
+	k->certain = db_col_int64(st, 7) != 0;
+	if (db_col_len(st, 8) > 0) {
+		au = arena_calloc(r->a, 1, sizeof(*au));
+		au->key = col(st, 8, r->a);
+		au->name = col(st, 9, r->a);
+		au->street = col(st, 10, r->a);
+		au->postal_code = col(st, 11, r->a);
+		au->city = col(st, 12, r->a);
+		au->web = col(st, 13, r->a);
+		au->online_url = col(st, 14, r->a);
+		k->authority = au;
+	}
+	r->n++;
+	return 0;
+}
+
+struct town_rows {
+	struct arena *a;
+	const char **v;
+	size_t n;
+};
+
+static int
+read_town(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct town_rows *r = ctx;
+
+	if (r->n < TOWN_TASKS_MAX)
+		r->v[r->n++] = col(st, 0, r->a);
+	return 0;
+}
+
+/* The knowledge-base rules for the service's prefixes in the place's Land; the place's tasks. */
+static int
+load_kb(struct db *db, const char *leika, const struct region *g, struct arena *a,
+	struct finder_input *in, struct err *e)
+{
+	static const char sql[] =
+		"SELECT r.leika, r.land, r.level, r.town_task, r.online_url, r.note, r.source, "
+		"r.certain, COALESCE(au.key, ''), COALESCE(au.name, ''), COALESCE(au.street, ''), "
+		"COALESCE(au.postal_code, ''), COALESCE(au.city, ''), COALESCE(au.web, ''), "
+		"COALESCE(au.online_url, '') FROM responsibility_rule r "
+		"LEFT JOIN authority au ON au.key = r.authority "
+		"WHERE r.leika IN ($1, $2, $3, $4) AND r.land IN ('', $5)";
+	static const char towns[] = "SELECT task FROM responsibility_town WHERE ars = $1";
+	struct kb_rows r = {.a = a, .v = arena_calloc(a, KB_MAX, sizeof(*r.v))};
+	struct town_rows t = {.a = a, .v = arena_calloc(a, TOWN_TASKS_MAX, sizeof(*t.v))};
+	int rc = db_each(db, e, sql, read_kb, &r, DB_TEXT(arena_strndup(a, leika, 5)),
+			 DB_TEXT(arena_strndup(a, leika, 8)), DB_TEXT(arena_strndup(a, leika, 11)),
+			 DB_TEXT(leika), DB_TEXT(g->land));
+
+	if (rc == 0)
+		rc = db_each(db, e, towns, read_town, &t, DB_TEXT(g->ars));
+	in->kb = r.v;
+	in->n_kb = r.n;
+	in->town_tasks = t.v;
+	in->n_town_tasks = t.n;
+	return rc;
+}
+
 static int
 load_office(struct db *db, struct finder_answer *out, struct arena *a, struct err *e)
 {
@@ -226,17 +320,25 @@ finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, const c
 		rc = load_rules(db, out->service.leika, out->service.level, out->place->ars, a, &in,
 				e);
 	if (rc == 0)
+		rc = load_kb(db, out->service.leika, out->place, a, &in, e);
+	if (rc == 0)
 		rc = load_tenants(db, tc, out->service.leika, out->place->ars, a, &in, &by, &urls,
 				  e);
 	if (rc)
 		return rc;
 	in.level = out->service.level;
+	in.leika = out->service.leika;
 	in.place = out->place;
 	finder_resolve(&in, a, &out->result);
+	if (out->result.authority)
+		out->online_url = out->result.authority->online_url;
+	if (out->result.kb && out->result.kb->online_url[0])
+		out->online_url = out->result.kb->online_url;
 	if (!out->result.tenant)
 		return 0;
 	out->tenant = by[out->result.tenant - in.tenants];
-	out->online_url = urls[out->result.tenant - in.tenants];
+	if (urls[out->result.tenant - in.tenants][0])
+		out->online_url = urls[out->result.tenant - in.tenants];
 	if (out->result.rule && out->result.rule->online_url[0])
 		out->online_url = out->result.rule->online_url;
 	return load_office(db, out, a, e);

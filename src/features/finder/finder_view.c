@@ -14,12 +14,15 @@ static const char *const why_codes[] = {
 	[FINDER_WHY_CITY_STATE] = "city_state",
 	[FINDER_WHY_UP] = "up",
 	[FINDER_WHY_ELSEWHERE] = "elsewhere",
+	[FINDER_WHY_AUTHORITY] = "authority",
+	[FINDER_WHY_TOWN] = "town",
+	[FINDER_WHY_UNKNOWN] = "unknown",
 };
 
 const char *
 finder_why_code(enum finder_why w)
 {
-	return w <= FINDER_WHY_ELSEWHERE ? why_codes[w] : "";
+	return w <= FINDER_WHY_UNKNOWN ? why_codes[w] : "";
 }
 
 const char *
@@ -74,23 +77,21 @@ finder_authority(const struct finder_answer *ans)
 {
 	const struct finder_result *r = &ans->result;
 
+	if (r->authority)
+		return r->authority->name;
 	return ans->tenant ? ans->tenant->name : r->chain[r->area].name;
 }
 
-const char *
-finder_why_text(struct rq *q, const struct finder_answer *ans)
+/* The sentence for why codes other than rule and unknown. */
+static const char *
+why_sentence(struct rq *q, const struct finder_answer *ans, enum finder_why why)
 {
 	const struct finder_result *r = &ans->result;
 	const char *place = r->chain[0].name, *who = finder_authority(ans);
 	const char *level =
 		rq_msg(q, arena_printf(q->a, "finder.level.%s", finder_level_name(r->level)));
 
-	switch (r->why) {
-	case FINDER_WHY_RULE:
-		return r->rule->note[0] ? r->rule->note
-					: finder_msg(q, "finder.why.rule", place, who);
-	case FINDER_WHY_LEVEL:
-		return finder_msg(q, "finder.why.level", level, who);
+	switch (why) {
 	case FINDER_WHY_VERBAND:
 		return finder_msg(q, "finder.why.verband", place, who);
 	case FINDER_WHY_KREISFREI:
@@ -99,10 +100,41 @@ finder_why_text(struct rq *q, const struct finder_answer *ans)
 		return finder_msg(q, "finder.why.city_state", who, NULL);
 	case FINDER_WHY_UP:
 		return finder_msg(q, "finder.why.up", level, who);
-	case FINDER_WHY_ELSEWHERE:
-		break;
+	case FINDER_WHY_AUTHORITY:
+		return finder_msg(q, "finder.why.authority", who, NULL);
+	case FINDER_WHY_TOWN:
+		return finder_msg(q, "finder.why.town", who, NULL);
+	default:
+		return finder_msg(q, "finder.why.level", level, who);
 	}
-	return finder_msg(q, "finder.why.elsewhere", level, who);
+}
+
+/* The knowledge-base rule's note, where it has one, after the sentence. */
+static const char *
+with_note(struct rq *q, const struct finder_answer *ans, const char *text)
+{
+	const struct finder_kb_rule *k = ans->result.kb;
+
+	if (!k || !k->note[0])
+		return text;
+	return arena_printf(q->a, "%s %s", text, k->note);
+}
+
+const char *
+finder_why_text(struct rq *q, const struct finder_answer *ans)
+{
+	const struct finder_result *r = &ans->result;
+	const char *level =
+		rq_msg(q, arena_printf(q->a, "finder.level.%s", finder_level_name(r->level)));
+
+	if (r->why == FINDER_WHY_RULE)
+		return r->rule->note[0] ? r->rule->note
+					: finder_msg(q, "finder.why.rule", r->chain[0].name,
+						     finder_authority(ans));
+	if (r->why == FINDER_WHY_UNKNOWN)
+		return with_note(q, ans,
+				 finder_msg(q, "finder.why.unknown", level, finder_authority(ans)));
+	return with_note(q, ans, why_sentence(q, ans, r->why));
 }
 
 const char *
@@ -146,7 +178,13 @@ finder_answer_view(struct rq *q, const struct finder_answer *ans)
 	view_set_text(m, "online_url", ans->online_url);
 	view_set_text(m, "service_url", finder_service_url(q, ans));
 	view_set_text(m, "portal_url", ans->tenant ? finder_tenant_url(q, ans->tenant, "/") : "");
-	view_set_bool(m, "elsewhere", !ans->tenant);
+	view_set_bool(m, "elsewhere", !ans->tenant && !r->authority);
+	if (r->authority) {
+		view_set_text(m, "street", r->authority->street);
+		view_set_text(m, "postal_code", r->authority->postal_code);
+		view_set_text(m, "city", r->authority->city);
+		view_set_text(m, "web", r->authority->web);
+	}
 	view_set_text(m, "bundesportal", FINDER_BUNDESPORTAL);
 	if (ans->tenant && !ans->office) {
 		const struct tenant_contact *c = &ans->tenant->contact;

@@ -93,10 +93,10 @@ region_suggest(struct db *db, const char *q, size_t max, struct arena *a, struct
 	static const char by_plz[] =
 		"SELECT " COLS "p.plz FROM region_plz p JOIN region r ON r.ars = p.ars "
 		"WHERE p.plz BETWEEN $1 AND $2 "
-		"ORDER BY p.plz, r.typ >= 65, r.population DESC, r.ars LIMIT $3";
+		"ORDER BY p.plz, r.typ IN (65, 66), r.population DESC, r.ars LIMIT $3";
 	static const char by_name[] =
 		"SELECT " COLS "r.plz FROM region r WHERE r.fold2 = $1 AND r.fold LIKE $2 "
-		"ORDER BY r.fold = $3 DESC, r.typ >= 65, r.population DESC, r.ars LIMIT $4";
+		"ORDER BY r.fold = $3 DESC, r.typ IN (65, 66), r.population DESC, r.ars LIMIT $4";
 	char fold[REGION_FOLD_MAX], lo[6], hi[6];
 	struct str t = str_trim(str_c(q ? q : ""));
 	const char *s = arena_strdup_str(a, t);
