@@ -148,9 +148,17 @@ def test_cancel_token_works_once_and_frees_the_place(s, s2):
           b)
     after = {x["start"]: x["free"] for x in slots(s, it["start"][:10], it["start"][:10])}
     check(after[it["start"]] == it["free"] - 1, (after, it))
+    ics = s.get(b["calendar_url"])
+    check(ics.status == 200 and ics.header("Content-Type").startswith("text/calendar"), ics.status)
+    check(b"SUMMARY:Personalausweis beantragen (Stadt L\xc3\xbcnen)" in ics.body, ics.text)
+    tool = os.path.join(SHARE, "tests", "tools", "ical_check.mjs")
+    r = subprocess.run(["node", tool, f"http://127.0.0.1:{s.port}{b['calendar_url']}"],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, r.stdout[-2000:] + r.stderr[-1000:])
     check(s.request("DELETE", f"{API}/{b['id']}?token={'x' * 43}").status == 404, "wrong token")
     check(s.request("DELETE", b["cancel_url"]).status == 204, "cancel")
     check(s.request("DELETE", b["cancel_url"]).status == 404, "the token works once")
+    check(s.get(b["calendar_url"]).status == 404, "no calendar file after cancelling")
     again = {x["start"]: x["free"] for x in slots(s, it["start"][:10], it["start"][:10])}
     check(again[it["start"]] == it["free"], (again, it))
 

@@ -10,6 +10,7 @@
  */
 #include "features/appointments/appt.h"
 
+#include "core/buf.h"
 #include "core/civil.h"
 
 #include <setjmp.h>
@@ -236,6 +237,41 @@ test_request_fields_are_checked_one_by_one(void **state)
 	assert_string_equal(key, "appt.err.email");
 }
 
+static void
+test_calendar_lines_are_escaped_folded_and_in_utc(void **state)
+{
+	/* 2026-03-29 09:00 CEST is 07:00 UTC; a long name forces folds inside "ü". */
+	int64_t start = civil_days(2026, 3, 29) * 86400 + HM(7, 0) * 60;
+	struct appt_ics ev = {"abc@example.org",
+			      start - 86400,
+			      start,
+			      start + 900,
+			      "Führungszeugnis; Anmeldung, Ausweis\\neu",
+			      "Bürgerbüro üüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüü",
+			      "Zeile 1\nZeile 2"};
+	struct buf b;
+	const char *line, *end;
+
+	(void)state;
+	buf_init(&b, 64 * 1024);
+	assert_int_equal(appt_ics_render(&ev, &b), 0);
+	assert_non_null(strstr(b.p, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+	assert_non_null(strstr(b.p, "DTSTART:20260329T070000Z\r\n"));
+	assert_non_null(strstr(b.p, "DTEND:20260329T071500Z\r\n"));
+	assert_non_null(strstr(b.p, "SUMMARY:Führungszeugnis\\; Anmeldung\\, Ausweis\\\\neu"));
+	assert_non_null(strstr(b.p, "DESCRIPTION:Zeile 1\\nZeile 2\r\n"));
+	assert_non_null(strstr(b.p, "\r\n "));
+	for (line = b.p; *line; line = end + 2) {
+		end = strstr(line, "\r\n");
+		assert_non_null(end);
+		assert_true(end - line <= 75);
+		assert_true(((unsigned char)line[0] & 0xc0) != 0x80 || line == b.p);
+		if (line[0] == ' ')
+			assert_true(((unsigned char)line[1] & 0xc0) != 0x80);
+	}
+	buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -248,6 +284,7 @@ main(void)
 		cmocka_unit_test(test_units_add_up_persons_and_buffer),
 		cmocka_unit_test(test_instants_parse_strictly_with_offsets),
 		cmocka_unit_test(test_request_fields_are_checked_one_by_one),
+		cmocka_unit_test(test_calendar_lines_are_escaped_folded_and_in_utc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -122,6 +122,24 @@ struct appt_request {
 int appt_request_parse(const char *body, size_t len, struct arena *a, struct appt_request *out,
 		       struct err *e) MUST_CHECK;
 
+/* ---- Calendar (appt_ics.c, no database) --------------------------------- */
+
+struct buf;
+
+/* One booking as a calendar event; text is UTF-8 and escaped when rendered. */
+struct appt_ics {
+	const char *uid; /* globally unique: "<public id>@<host>" */
+	int64_t stamp;	 /* when the object was made, Unix seconds */
+	int64_t starts_at, ends_at;
+	const char *summary, *location, *description;
+};
+
+/*
+ * Append `ev` as an iCalendar object (RFC 5545: CRLF, folded lines, times in
+ * UTC) to `out`.  Returns 0 or ERR_TOOBIG when `out` is full.
+ */
+int appt_ics_render(const struct appt_ics *ev, struct buf *out) MUST_CHECK;
+
 /* ---- Storage (appt_store.c, appt_book.c) -------------------------------- */
 
 struct appt_type {
@@ -188,6 +206,20 @@ int appt_book(struct db *db, const struct tenant *t, const struct appt_request *
  */
 int appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const char *token,
 		int64_t now, struct err *e) MUST_CHECK;
+
+/* A booking as its holder sees it. */
+struct appt_view {
+	int64_t starts_at, ends_at;
+	int persons;
+	const char *type_name, *office_name, *street, *postal_code, *city;
+};
+
+/*
+ * The open booking `public_id` of `t` whose cancel token is `token` (the
+ * token is not used up).  *out lives in `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
+ */
+int appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+		   struct arena *a, struct appt_view *out, struct err *e) MUST_CHECK;
 
 /*
  * The demo: Lünen's Bürgerbüro (office "buergerbuero" of tenant "luenen")

@@ -189,7 +189,7 @@ book(struct rq *q)
 	struct appt_request r;
 	struct appt_booking b;
 	char start[APPT_ISO_LEN + 1], end[APPT_ISO_LEN + 1];
-	const char *self, *cancel;
+	const char *self, *cancel, *ics;
 	int rc;
 
 	if (!enabled(q))
@@ -209,11 +209,13 @@ book(struct rq *q)
 	appt_format_iso(b.ends_at, end);
 	self = rq_url(q, arena_printf(q->a, "/api/v1/appointments/%s", b.public_id));
 	cancel = arena_printf(q->a, "%s?token=%s", self, b.token);
+	ics = arena_printf(q->a, "%s/calendar.ics?token=%s", self, b.token);
 	http_resp_header(q->http, q->resp, "Location", self);
 	send(q, 201, "application/json",
-	     json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "id", b.public_id, "type",
+	     json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s}", "id", b.public_id, "type",
 		       r.type, "location", r.location, "start", start, "end", end, "persons",
-		       r.persons, "cancel_token", b.token, "cancel_url", cancel));
+		       r.persons, "cancel_token", b.token, "cancel_url", cancel, "calendar_url",
+		       ics));
 }
 
 static void
@@ -237,6 +239,44 @@ cancel(struct rq *q)
 	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
 }
 
+/* The booking as an .ics file for the holder of its token (the token stays valid). */
+static void
+calendar(struct rq *q)
+{
+	const char *id = http_param(q->http, "id");
+	struct appt_view v;
+	struct appt_ics ev;
+	int rc;
+
+	if (!enabled(q))
+		return;
+	rc = appt_view_load(q->db, q->tenant, id, http_query(q->http, "token"), q->a, &v, &q->err);
+	if (rc) {
+		fail(q, rc);
+		return;
+	}
+	ev = (struct appt_ics){
+		.uid = arena_printf(q->a, "%s@%s", id,
+				    q->http->host[0] ? q->http->host : "rathaus.invalid"),
+		.stamp = (int64_t)time(NULL),
+		.starts_at = v.starts_at,
+		.ends_at = v.ends_at,
+		.summary = arena_printf(q->a, "%s (%s)", v.type_name, q->tenant->name),
+		.location = arena_printf(q->a, "%s, %s, %s %s", v.office_name, v.street,
+					 v.postal_code, v.city),
+		.description = arena_printf(q->a, "%s: %d", rq_msg(q, "appt.persons"), v.persons),
+	};
+	rc = appt_ics_render(&ev, &q->resp->body);
+	if (rc) {
+		fail(q, rc);
+		return;
+	}
+	q->resp->content_type = "text/calendar; charset=utf-8";
+	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
+	http_resp_header(q->http, q->resp, "Content-Disposition",
+			 "attachment; filename=\"termin.ics\"");
+}
+
 static int
 appt_init(struct app *app, struct err *e)
 {
@@ -245,6 +285,7 @@ appt_init(struct app *app, struct err *e)
 	app_route(app, HTTP_GET, "/api/v1/appointments/slots", slots, 0, 0);
 	app_route(app, HTTP_POST, "/api/v1/appointments", book, ROUTE_NO_CSRF, 4096);
 	app_route(app, HTTP_DELETE, "/api/v1/appointments/:id", cancel, 0, 0);
+	app_route(app, HTTP_GET, "/api/v1/appointments/:id/calendar.ics", calendar, 0, 0);
 	return 0;
 }
 

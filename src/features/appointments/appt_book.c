@@ -214,6 +214,56 @@ release_units(struct db *db, const struct tenant *t, const char *public_id, stru
 	return rc;
 }
 
+static const char VIEW_SQL[] =
+	"SELECT a.starts_at, a.ends_at, a.persons, t.name, o.name, o.street, o.postal_code, "
+	"o.city FROM appointment a JOIN appt_type t ON t.id = a.type_id "
+	"JOIN office o ON o.id = a.office_id WHERE a.tenant_id = $1 AND a.public_id = $2 "
+	"AND a.token_hash = $3 AND a.state = 'booked'";
+
+struct view_ctx {
+	struct appt_view *v;
+	struct arena *a;
+};
+
+static int
+read_view(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct view_ctx *c = ctx;
+
+	(void)e;
+	*c->v = (struct appt_view){db_col_int64(st, 0),	     db_col_int64(st, 1),
+				   (int)db_col_int64(st, 2), db_col_dup(st, 3, c->a),
+				   db_col_dup(st, 4, c->a),  db_col_dup(st, 5, c->a),
+				   db_col_dup(st, 6, c->a),  db_col_dup(st, 7, c->a)};
+	return 0;
+}
+
+static bool
+shape_ok(const char *public_id, const char *token)
+{
+	return token && strlen(token) == AUTH_TOKEN_LEN && public_id &&
+	       strlen(public_id) == APPT_PUBLIC_ID_LEN;
+}
+
+int
+appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+	       struct arena *a, struct appt_view *out, struct err *e)
+{
+	struct view_ctx c = {out, a};
+	char hash[65];
+	int rc;
+
+	if (!shape_ok(public_id, token))
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
+	hash_hex(token, hash);
+	rc = db_one(db, e, VIEW_SQL, read_view, &c, DB_INT(t->id), DB_TEXT(public_id),
+		    DB_TEXT(hash));
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "no open booking '%s'",
+			       public_id);
+	return rc;
+}
+
 int
 appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const char *token,
 	    int64_t now, struct err *e)
@@ -222,8 +272,7 @@ appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const 
 	int64_t changed = 0;
 	int rc;
 
-	if (!token || strlen(token) != AUTH_TOKEN_LEN || !public_id ||
-	    strlen(public_id) != APPT_PUBLIC_ID_LEN)
+	if (!shape_ok(public_id, token))
 		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
 	hash_hex(token, hash);
 	rc = db_begin(db, e);
