@@ -72,7 +72,8 @@ local_utc(const char *date, int minute)
 	int64_t utc;
 
 	assert(minute >= 0 && minute < 1440);
-	snprintf(in, sizeof(in), "%.10sT%02d:%02d", date, (minute / 60) % 24, minute % 60);
+	snprintf(in, sizeof(in), "%.10sT%02u:%02u", date, (unsigned)minute / 60 % 24,
+		 (unsigned)minute % 60);
 	if (civil_local_to_utc(in, &utc))
 		return -1;
 	civil_utc_to_local(utc, true, back);
