@@ -3,6 +3,7 @@
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "db/db.h"
+#include "features/appointments/appt.h"
 #include "features/catalog/svc.h"
 #include "tenant/tenant.h"
 
@@ -194,6 +195,27 @@ demo_user(struct db *db)
 	return CLI_OK;
 }
 
+/* Appointment booking at Lünen's Bürgerbüro (appt_demo_load()). */
+static int
+demo_appointments(struct db *db)
+{
+	struct err e = {0};
+	struct arena a;
+	struct tenant *t = NULL;
+	int rc;
+
+	arena_init(&a);
+	rc = tenant_find_by_slug(db, "luenen", &a, &t, &e);
+	if (rc == 0)
+		rc = appt_demo_load(db, t, &e);
+	arena_release(&a);
+	if (rc && rc != ERR_NOTFOUND) {
+		fprintf(stderr, "rathaus demo: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 static int
 run_demo(int argc, char **argv, const struct config *cfg)
 {
@@ -222,6 +244,8 @@ run_demo(int argc, char **argv, const struct config *cfg)
 		rc = cli_import_holidays(db, path);
 	if (rc == CLI_OK)
 		rc = cli_demo_offices(db);
+	if (rc == CLI_OK)
+		rc = demo_appointments(db);
 	snprintf(path, sizeof(path), "%s/data/regions", cfg->share_dir);
 	if (rc == CLI_OK)
 		rc = cli_demo_regions(db, path);

@@ -10,6 +10,7 @@
  */
 #include "app/feature.h"
 
+#include "features/appointments/appt.h"
 #include "features/catalog/catalog.h"
 #include "features/editor/editor.h"
 #include "features/finder/finder.h"
@@ -22,7 +23,7 @@
 
 const struct feature *const features[] = {
 	&ops_feature,	 &catalog_feature, &offices_feature, &home_feature,	&search_feature,
-	&finder_feature, &staff_feature,   &editor_feature,  &settings_feature,
+	&finder_feature, &staff_feature,   &editor_feature,  &settings_feature, &appt_feature,
 };
 
 const size_t features_n = sizeof(features) / sizeof(features[0]);

@@ -149,6 +149,14 @@ http_body_end(struct http_req *r)
 	return 0;
 }
 
+struct str
+http_body_raw(const struct http_req *r)
+{
+	if (!r->state || r->state->kind != BODY_RAW)
+		return STR("");
+	return buf_str(&r->state->raw);
+}
+
 void
 http_body_release(struct http_req *r)
 {

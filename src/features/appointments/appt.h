@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * appt: online appointments at a tenant's offices (locations), for
+ * appointment types linked to catalogue services.
+ *
+ * The slot logic (appt_slots.c) is pure: it takes a location's weekly
+ * schedule, dated exceptions, the Land for public holidays and the booked
+ * grid units, and touches no database, so it is tested on its own.  A
+ * location divides each day into grid units of slot_minutes; a unit's
+ * capacity is the number of counters open then.  A booking holds one counter
+ * for as many consecutive units as its persons times the type's minutes plus
+ * the type's buffer need.  Local times are Europe/Berlin (core/civil.h).
+ *
+ * Storage (appt_store.c) takes `const struct tenant *` and reads only that
+ * tenant's rows.  No overbooking is enforced inside the booking transaction
+ * by a conditional UPDATE of each unit's counter (appt_book()), never by a
+ * read followed by a write in C.
+ */
+#ifndef RATHAUS_APPT_H
+#define RATHAUS_APPT_H
+
+#include "app/feature.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "tenant/tenant.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+/* Grid units of one day: 1440 / 5, the finest grid. */
+#define APPT_DAY_UNITS_MAX 288
+/* Days one slot query may span: more is refused (400). */
+#define APPT_QUERY_DAYS_MAX 62
+/* The ISO 8601 instant with offset "2026-03-29T09:15:00+02:00". */
+#define APPT_ISO_LEN 25
+
+/* ---- Slots (appt_slots.c, no database) ---------------------------------- */
+
+/* A window of a weekday (weekly) or of a date (exception). */
+struct appt_window {
+	int weekday;	   /* 1 = Monday .. 7 = Sunday; 0 for exceptions */
+	int64_t days;	   /* the date of an exception (days since 1970-01-01) */
+	int opens, closes; /* minutes since local midnight, opens < closes */
+	int counters;	   /* open counters; 0 in an exception blocks the interval */
+};
+
+struct appt_schedule {
+	int slot_minutes;		  /* the grid: 5..120, divides a day */
+	const struct appt_window *weekly; /* weekly rows */
+	size_t n_weekly;
+	const struct appt_window *exceptions; /* dated rows */
+	size_t n_exceptions;
+	const char *land; /* "01".."16": closed on its public holidays; NULL: none */
+};
+
+/* A grid unit with bookings: its start and counters (from appt_unit rows). */
+struct appt_unit {
+	int64_t starts_at; /* Unix seconds */
+	int capacity, booked;
+};
+
+/* A bookable start and how many one-person bookings of the type still fit. */
+struct appt_slot {
+	int64_t starts_at, ends_at; /* Unix seconds; ends_at without the buffer */
+	int free;
+};
+
+/*
+ * The counters open in each grid unit of local day `days`, into cap[]
+ * (1440 / slot_minutes entries): exception rows with counters > 0 replace the
+ * weekly rows of that day and open a holiday; otherwise a public holiday of
+ * the Land is closed; blocking rows (counters 0) close their units.
+ */
+void appt_day_capacity(const struct appt_schedule *s, int64_t days, int *cap);
+
+/* Grid units a booking of `persons` at `minutes` each plus `buffer` holds. */
+int appt_units_needed(int slot_minutes, int minutes, int persons, int buffer);
+
+/*
+ * The bookable starts of local day `days` for a booking of `units` grid
+ * units (ends_at `minutes` after the start), into `out` (at most `max`);
+ * `booked` are the units with bookings, sorted by starts_at (n_booked of
+ * them, other days allowed).  A start whose units are not all open, or whose
+ * local times do not exist (the hour skipped in spring), is left out; so are
+ * starts with free == 0 unless `with_full`.  Returns how many were written.
+ */
+size_t appt_day_slots(const struct appt_schedule *s, int64_t days, int units, int minutes,
+		      const struct appt_unit *booked, size_t n_booked, bool with_full,
+		      struct appt_slot *out, size_t max);
+
+/* `utc` as ISO 8601 local time with its offset into `out` (APPT_ISO_LEN + 1). */
+void appt_format_iso(int64_t utc, char *out);
+
+/*
+ * An instant "YYYY-MM-DDTHH:MM[:SS]" followed by "Z" or "+HH:MM" / "-HH:MM"
+ * into Unix seconds.  Returns 0 or ERR_INVALID.
+ */
+int appt_parse_iso(const char *s, int64_t *out) MUST_CHECK;
+
+/* ---- Requests (appt_request.c, no database) ----------------------------- */
+
+#define APPT_NAME_MAX 120
+#define APPT_EMAIL_MAX 254
+#define APPT_SLUG_MAX 63
+
+/* A booking as the API receives it; strings live in the arena given to the parser. */
+struct appt_request {
+	const char *type, *location; /* slugs */
+	int64_t starts_at;
+	int persons; /* 1..10 */
+	const char *name, *email, *phone;
+};
+
+/*
+ * Parse the JSON body of POST /api/v1/appointments (`len` bytes, need not
+ * be NUL-terminated) into *out.  Returns 0, or ERR_INVALID with e->user a
+ * message key saying which field is wrong (German and English catalogues).
+ */
+int appt_request_parse(const char *body, size_t len, struct arena *a, struct appt_request *out,
+		       struct err *e) MUST_CHECK;
+
+/* ---- Calendar (appt_ics.c, no database) --------------------------------- */
+
+struct buf;
+
+/* One booking as a calendar event; text is UTF-8 and escaped when rendered. */
+struct appt_ics {
+	const char *uid; /* globally unique: "<public id>@<host>" */
+	int64_t stamp;	 /* when the object was made, Unix seconds */
+	int64_t starts_at, ends_at;
+	const char *summary, *location, *description;
+};
+
+/*
+ * Append `ev` as an iCalendar object (RFC 5545: CRLF, folded lines, times in
+ * UTC) to `out`.  Returns 0 or ERR_TOOBIG when `out` is full.
+ */
+int appt_ics_render(const struct appt_ics *ev, struct buf *out) MUST_CHECK;
+
+/* ---- Storage (appt_store.c, appt_book.c) -------------------------------- */
+
+struct appt_type {
+	int64_t id;
+	const char *slug, *name, *leika;
+	int minutes, buffer_minutes, persons_max;
+	const char **locations; /* office slugs */
+	size_t n_locations;
+};
+
+struct appt_location {
+	int64_t office_id;
+	const char *slug, *name;
+	int lead_days;
+	struct appt_schedule schedule;
+};
+
+/* The tenant's appointment types with their locations, in order.  In arena `a`. */
+int appt_types_list(struct db *db, const struct tenant *t, struct arena *a, struct appt_type **out,
+		    size_t *n, struct err *e) MUST_CHECK;
+
+/*
+ * Type `type_slug` offered at location `office_slug` of tenant `t`, and the
+ * location with its schedule.  In arena `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
+ */
+int appt_find(struct db *db, const struct tenant *t, const char *type_slug, const char *office_slug,
+	      struct arena *a, struct appt_type **type, struct appt_location **loc,
+	      struct err *e) MUST_CHECK;
+
+/* The units with bookings of location `office_id` in [from, to), by start.  In `a`. */
+int appt_units_load(struct db *db, int64_t office_id, int64_t from, int64_t to, struct arena *a,
+		    struct appt_unit **out, size_t *n, struct err *e) MUST_CHECK;
+
+/*
+ * The free slots of `type` at `loc` from local day `first` to `last`
+ * (inclusive), clipped to the booking window of the tenant as seen at `now`;
+ * `free` counts one-person bookings.  *out lives in `a`.
+ */
+int appt_slots_range(struct db *db, const struct tenant *t, const struct appt_type *type,
+		     const struct appt_location *loc, int64_t first, int64_t last, int64_t now,
+		     struct arena *a, struct appt_slot **out, size_t *n, struct err *e) MUST_CHECK;
+
+/* A confirmed booking. */
+struct appt_booking {
+	const char *public_id; /* 22 characters, base64url */
+	const char *token;     /* the cancel token, shown once; only its hash is kept */
+	int64_t starts_at, ends_at;
+};
+
+/*
+ * Book `r` for tenant `t` at `now`: the start must be a slot of the type at
+ * the location inside the booking window.  Each grid unit's counter is
+ * raised by a conditional UPDATE in one transaction; a busy SQLite is
+ * retried.  Returns 0 with *out in `a`, ERR_CONFLICT ("appt.slot_taken")
+ * when a unit is full, ERR_NOTFOUND, ERR_UNPROCESSABLE (not a slot, too
+ * many persons) or ERR_DB.
+ */
+int appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, int64_t now,
+	      struct arena *a, struct appt_booking *out, struct err *e) MUST_CHECK;
+
+/*
+ * Cancel booking `public_id` of `t` with its cancel token: the token works
+ * once.  Returns 0, ERR_NOTFOUND (unknown, cancelled or wrong token) or ERR_DB.
+ */
+int appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+		int64_t now, struct err *e) MUST_CHECK;
+
+/* A booking as its holder sees it. */
+struct appt_view {
+	int64_t starts_at, ends_at;
+	int persons;
+	const char *type_name, *office_name, *street, *postal_code, *city;
+};
+
+/*
+ * The open booking `public_id` of `t` whose cancel token is `token` (the
+ * token is not used up).  *out lives in `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
+ */
+int appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+		   struct arena *a, struct appt_view *out, struct err *e) MUST_CHECK;
+
+/*
+ * The demo: Lünen's Bürgerbüro (office "buergerbuero" of tenant "luenen")
+ * as a location with three types, Monday to Friday.  Idempotent.
+ */
+int appt_demo_load(struct db *db, const struct tenant *t, struct err *e) MUST_CHECK;
+
+/* ---- Routes (appt_api.c) ------------------------------------------------- */
+
+/* /api/v1/appointments/types, /slots, POST and DELETE /api/v1/appointments. */
+extern const struct feature appt_feature;
+
+#endif

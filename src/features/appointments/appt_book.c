@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Booking and cancelling.  The invariant "never more bookings in a grid unit
+ * than counters" lives in the database: each unit a booking covers gets its
+ * appt_unit row (created with the unit's capacity if missing) and is raised
+ * by UPDATE ... WHERE booked < capacity inside one transaction.  When any
+ * unit changes no row the whole booking rolls back as a conflict.  Units
+ * are taken in ascending order, so concurrent PostgreSQL transactions wait
+ * for each other instead of deadlocking; SQLite's BEGIN IMMEDIATE serialises
+ * writers, and a writer that still finds the database busy is retried.
+ */
+#include "features/appointments/appt.h"
+
+#include "auth/auth.h"
+#include "core/civil.h"
+#include "db/db.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+/* Attempts of a booking whose transaction failed in the database (busy SQLite). */
+#define APPT_BUSY_RETRIES 8
+/* Pause before the first retry; doubled each time (at most about 1.3 s in all). */
+#define APPT_BUSY_PAUSE_MS 5
+#define APPT_PUBLIC_ID_LEN 22
+
+static const char UNIT_ADD_SQL[] =
+	"INSERT INTO appt_unit (office_id, starts_at, capacity, booked) VALUES ($1, $2, $3, 0) "
+	"ON CONFLICT (office_id, starts_at) DO NOTHING";
+
+static const char UNIT_TAKE_SQL[] = "UPDATE appt_unit SET booked = booked + 1 "
+				    "WHERE office_id = $1 AND starts_at = $2 AND booked < capacity";
+
+static const char BOOKING_ADD_SQL[] =
+	"INSERT INTO appointment (tenant_id, office_id, type_id, public_id, starts_at, ends_at, "
+	"units, unit_seconds, persons, name, email, phone, token_hash, created_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
+/* What one attempt writes. */
+struct plan {
+	const struct tenant *t;
+	const struct appt_request *r;
+	const struct appt_type *type;
+	const struct appt_location *loc;
+	int units, unit_seconds;
+	int cap[APPT_DAY_UNITS_MAX]; /* of the start's day, indexed from `first` */
+	int first;		     /* the start's unit of its day */
+	int64_t now, ends_at;
+	const char *public_id, *token_hash;
+};
+
+static void
+hash_hex(const char *token, char out[65])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+static int
+take_units(struct db *db, const struct plan *p, struct err *e)
+{
+	for (int i = 0; i < p->units; i++) {
+		int64_t at = p->r->starts_at + (int64_t)i * p->unit_seconds, changed = 0;
+		int rc = db_run(db, e, UNIT_ADD_SQL, DB_INT(p->loc->office_id), DB_INT(at),
+				DB_INT(p->cap[p->first + i]));
+
+		if (rc == 0)
+			rc = db_run_count(db, e, &changed, UNIT_TAKE_SQL, DB_INT(p->loc->office_id),
+					  DB_INT(at));
+		if (rc)
+			return rc;
+		if (changed == 0)
+			return err_set(e, ERR_CONFLICT, "appt.slot_taken",
+				       "unit %lld of office %lld is full", (long long)at,
+				       (long long)p->loc->office_id);
+	}
+	return 0;
+}
+
+static int
+book_once(struct db *db, const struct plan *p, struct err *e)
+{
+	const struct appt_request *r = p->r;
+	int rc = db_begin(db, e);
+
+	if (rc)
+		return rc;
+	rc = take_units(db, p, e);
+	if (rc == 0)
+		rc = db_run(db, e, BOOKING_ADD_SQL, DB_INT(p->t->id), DB_INT(p->loc->office_id),
+			    DB_INT(p->type->id), DB_TEXT(p->public_id), DB_INT(r->starts_at),
+			    DB_INT(p->ends_at), DB_INT(p->units), DB_INT(p->unit_seconds),
+			    DB_INT(r->persons), DB_TEXT(r->name), DB_TEXT(r->email),
+			    DB_TEXT(r->phone ? r->phone : ""), DB_TEXT(p->token_hash),
+			    DB_INT(p->now));
+	return db_end(db, rc, e);
+}
+
+/* Whether the start is a slot of the type inside the booking window; fills the plan's units. */
+static int
+check_slot(const struct tenant *t, struct plan *p, struct err *e)
+{
+	struct civil_local l, today;
+	struct appt_slot slots[APPT_DAY_UNITS_MAX];
+	const struct appt_schedule *s = &p->loc->schedule;
+	size_t n;
+
+	civil_local_at(p->r->starts_at, &l);
+	civil_local_at(p->now, &today);
+	if (p->r->starts_at <= p->now || l.days < today.days + p->loc->lead_days ||
+	    l.days > today.days + tenant_setting_int(t, TSET_APPT_WINDOW_DAYS))
+		return err_set(e, ERR_UNPROCESSABLE, "appt.err.window",
+			       "start %lld outside the booking window", (long long)p->r->starts_at);
+	n = appt_day_slots(s, l.days, p->units, p->type->minutes * p->r->persons, NULL, 0, true,
+			   slots, APPT_DAY_UNITS_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (slots[i].starts_at == p->r->starts_at) {
+			appt_day_capacity(s, l.days, p->cap);
+			p->first = l.minute / s->slot_minutes;
+			p->ends_at = slots[i].ends_at;
+			return 0;
+		}
+	return err_set(e, ERR_UNPROCESSABLE, "appt.err.not_a_slot", "start %lld is no slot",
+		       (long long)p->r->starts_at);
+}
+
+static void
+pause_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+int
+appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, int64_t now,
+	  struct arena *a, struct appt_booking *out, struct err *e)
+{
+	struct plan *p = arena_calloc(a, 1, sizeof(*p));
+	struct appt_type *type;
+	struct appt_location *loc;
+	unsigned char raw[16];
+	char *token = arena_alloc(a, AUTH_TOKEN_LEN + 1), *hash = arena_alloc(a, 65);
+	char *id = arena_alloc(a, APPT_PUBLIC_ID_LEN + 1);
+	int rc = appt_find(db, t, r->type, r->location, a, &type, &loc, e);
+
+	if (rc)
+		return rc;
+	if (r->persons > type->persons_max)
+		return err_set(e, ERR_UNPROCESSABLE, "appt.err.persons_max",
+			       "%d persons for type '%s'", r->persons, type->slug);
+	*p = (struct plan){.t = t, .r = r, .type = type, .loc = loc, .now = now};
+	p->units = appt_units_needed(loc->schedule.slot_minutes, type->minutes, r->persons,
+				     type->buffer_minutes);
+	p->unit_seconds = loc->schedule.slot_minutes * 60;
+	rc = check_slot(t, p, e);
+	if (rc)
+		return rc;
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(id, APPT_PUBLIC_ID_LEN + 1, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	auth_token(token);
+	hash_hex(token, hash);
+	p->public_id = id;
+	p->token_hash = hash;
+	rc = book_once(db, p, e);
+	for (int i = 0, ms = APPT_BUSY_PAUSE_MS; rc == ERR_DB && i < APPT_BUSY_RETRIES; i++) {
+		pause_ms(ms);
+		ms *= 2;
+		rc = book_once(db, p, e);
+	}
+	if (rc == 0)
+		*out = (struct appt_booking){id, token, r->starts_at, p->ends_at};
+	return rc;
+}
+
+static const char CANCEL_SQL[] =
+	"UPDATE appointment SET state = 'cancelled', token_hash = NULL, cancelled_at = $4 "
+	"WHERE tenant_id = $1 AND public_id = $2 AND token_hash = $3 AND state = 'booked'";
+
+static const char HELD_SQL[] = "SELECT office_id, starts_at, units, unit_seconds "
+			       "FROM appointment WHERE tenant_id = $1 AND public_id = $2";
+
+static const char UNIT_FREE_SQL[] = "UPDATE appt_unit SET booked = booked - 1 "
+				    "WHERE office_id = $1 AND starts_at = $2 AND booked > 0";
+
+struct held {
+	int64_t office, start, units, step;
+};
+
+static int
+read_held(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct held *h = ctx;
+
+	(void)e;
+	*h = (struct held){db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2),
+			   db_col_int64(st, 3)};
+	return 0;
+}
+
+/* Give back the units booking `public_id` held. */
+static int
+release_units(struct db *db, const struct tenant *t, const char *public_id, struct err *e)
+{
+	struct held h;
+	int rc = db_one(db, e, HELD_SQL, read_held, &h, DB_INT(t->id), DB_TEXT(public_id));
+
+	for (int64_t i = 0; rc == 0 && i < h.units; i++)
+		rc = db_run(db, e, UNIT_FREE_SQL, DB_INT(h.office), DB_INT(h.start + i * h.step));
+	return rc;
+}
+
+static const char VIEW_SQL[] =
+	"SELECT a.starts_at, a.ends_at, a.persons, t.name, o.name, o.street, o.postal_code, "
+	"o.city FROM appointment a JOIN appt_type t ON t.id = a.type_id "
+	"JOIN office o ON o.id = a.office_id WHERE a.tenant_id = $1 AND a.public_id = $2 "
+	"AND a.token_hash = $3 AND a.state = 'booked'";
+
+struct view_ctx {
+	struct appt_view *v;
+	struct arena *a;
+};
+
+static int
+read_view(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct view_ctx *c = ctx;
+
+	(void)e;
+	*c->v = (struct appt_view){db_col_int64(st, 0),	     db_col_int64(st, 1),
+				   (int)db_col_int64(st, 2), db_col_dup(st, 3, c->a),
+				   db_col_dup(st, 4, c->a),  db_col_dup(st, 5, c->a),
+				   db_col_dup(st, 6, c->a),  db_col_dup(st, 7, c->a)};
+	return 0;
+}
+
+static bool
+shape_ok(const char *public_id, const char *token)
+{
+	return token && strlen(token) == AUTH_TOKEN_LEN && public_id &&
+	       strlen(public_id) == APPT_PUBLIC_ID_LEN;
+}
+
+int
+appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+	       struct arena *a, struct appt_view *out, struct err *e)
+{
+	struct view_ctx c = {out, a};
+	char hash[65];
+	int rc;
+
+	if (!shape_ok(public_id, token))
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
+	hash_hex(token, hash);
+	rc = db_one(db, e, VIEW_SQL, read_view, &c, DB_INT(t->id), DB_TEXT(public_id),
+		    DB_TEXT(hash));
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "no open booking '%s'",
+			       public_id);
+	return rc;
+}
+
+int
+appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+	    int64_t now, struct err *e)
+{
+	char hash[65];
+	int64_t changed = 0;
+	int rc;
+
+	if (!shape_ok(public_id, token))
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
+	hash_hex(token, hash);
+	rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	rc = db_run_count(db, e, &changed, CANCEL_SQL, DB_INT(t->id), DB_TEXT(public_id),
+			  DB_TEXT(hash), DB_INT(now));
+	if (rc == 0 && changed == 0)
+		rc = err_set(e, ERR_NOTFOUND, "appt.err.cancel",
+			     "no open booking '%s' with this token", public_id);
+	if (rc == 0)
+		rc = release_units(db, t, public_id, e);
+	return db_end(db, rc, e);
+}
