@@ -44,5 +44,7 @@ int cli_import_synonyms(struct db *db, const char *path, const char *slug);
 int cli_import_regions(struct db *db, const char *dir);
 int cli_demo_regions(struct db *db, const char *dir);
 int cli_demo_responsibilities(struct db *db);
+/* Save the demo forms, one folder of JSON files per tenant slug (cli_forms.c). */
+int cli_demo_forms(struct db *db, const char *dir);
 
 #endif

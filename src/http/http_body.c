@@ -160,3 +160,13 @@ http_body_release(struct http_req *r)
 	buf_release(&s->raw);
 	buf_release(&s->part);
 }
+
+struct str
+http_body_raw(const struct http_req *r)
+{
+	const struct http_state *s = r->state;
+
+	if (!s || s->kind != BODY_RAW)
+		return (struct str){"", 0};
+	return buf_str(&s->raw);
+}
