@@ -40,9 +40,58 @@ int form_api_data_urls(struct rq *q, const struct form *f, json_t *answers) MUST
 int form_idem_find(struct db *db, const struct tenant *t, const char *form_id, const char *key,
 		   const char *fp, struct arena *a, const char **case_no, struct err *e) MUST_CHECK;
 
+/* ---- Drafts (form_draft.c) ---------------------------------------------- */
+
+#define FORM_DRAFT_TTL_S (7 * 24 * 3600) /* a draft lives a week after its last change */
+#define FORM_TOKEN_BYTES 24		 /* 192 random bits */
+#define FORM_TOKEN_LEN 32		 /* their base64url length */
+
+struct form_draft {
+	char token_hash[65]; /* hex of the token's hash: the row's key */
+	json_t *answers;     /* the answers so far; freed with the request arena */
+	int64_t step;	     /* the furthest step reached, 0-based */
+	const char *case_no; /* "" until submitted */
+	int64_t expires_at;
+};
+
+/* json_decref() for arena_defer(). */
+void form_json_free(void *p);
+/* A new secret token (base64url, FORM_TOKEN_LEN characters). */
+void form_token_new(char out[FORM_TOKEN_LEN + 1]);
+/* The hex hash of a well-formed token; false for anything else. */
+bool form_token_hash(const char *token, char out[65]);
+
+int form_draft_create(struct db *db, const struct tenant *t, const struct form *f,
+		      const char *token_hash, int64_t now, struct err *e) MUST_CHECK;
+/* The unexpired draft of form `form_id`; ERR_NOTFOUND when there is none. */
+int form_draft_load(struct db *db, const struct tenant *t, const char *form_id,
+		    const char *token_hash, int64_t now, struct arena *a, struct form_draft *out,
+		    struct err *e) MUST_CHECK;
+/* Write answers, step and case number; the draft lives FORM_DRAFT_TTL_S longer. */
+int form_draft_save(struct db *db, const struct tenant *t, const struct form_draft *d, int64_t now,
+		    struct err *e) MUST_CHECK;
+
+/*
+ * Fold what the HTML form of step `step` posted into `answers` (the
+ * draft's); refused uploads become issues in `uploads`.  Returns 0 or a
+ * storage error.
+ */
+int form_web_read_step(struct rq *q, const struct form *f, size_t step, json_t *answers,
+		       struct form_check *uploads) MUST_CHECK;
+
+/* View data of the citizen pages (form_web_view.c, form_web_summary.c); all in q's arena. */
+const char *form_web_id(struct rq *q, const char *path);
+struct view_val *form_web_field(struct rq *q, const struct form_field *fd, json_t *v,
+				const struct form_check *c, const char *path);
+/* Links to the issues of step `step`, or of every step when it is negative. */
+struct view_val *form_web_errors(struct rq *q, const struct form *f, const struct form_check *c,
+				 long step);
+struct view_val *form_web_summary(struct rq *q, const struct form *f, json_t *clean);
+
 /* The API routes (form_api.c) and the citizen pages (form_web.c). */
 void form_api_register(struct app *app);
 void form_web_register(struct app *app);
+void form_web_summary_register(struct app *app);
 
 /* Periodic clean-up of idempotency keys and expired drafts (form_store.c). */
 int form_purge(struct db *db, int64_t now, struct err *e) MUST_CHECK;
