@@ -156,9 +156,9 @@ app_serve(struct app *app, struct err *e)
 		.port = app->cfg.listen_port,
 		.threads = app->cfg.threads,
 		.max_connections = app->cfg.max_connections,
-		.per_ip_connections =
-			app->cfg.max_connections / 4 > 0 ? app->cfg.max_connections / 4 : 1,
+		.per_ip_connections = app->cfg.max_connections_per_ip,
 		.timeout_s = app->cfg.timeout_s,
+		.header_timeout_s = app->cfg.header_timeout_s,
 		.default_body_limit = (size_t)app->cfg.max_body,
 		.trusted_proxy = trusted_proxy,
 	};

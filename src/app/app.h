@@ -107,6 +107,8 @@ int rq_session(struct rq *q, bool create, struct session **out);
 
 /* Start a fresh session for `user_id`, ending the old one (login, logout). */
 int rq_session_renew(struct rq *q, int64_t user_id);
+/* Tell the browser to drop the tenant's session cookie (Max-Age=0). */
+void rq_session_clear_cookie(struct rq *q);
 
 /* `s` percent-encoded for a query value; lives in the request arena. */
 const char *rq_urlencode(struct rq *q, const char *s);

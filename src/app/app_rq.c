@@ -45,6 +45,12 @@ send_cookie(struct rq *q, const char *value, int64_t max_age)
 	http_set_cookie(q->http, q->resp, cookie_name(q), value, max_age, flags);
 }
 
+void
+rq_session_clear_cookie(struct rq *q)
+{
+	send_cookie(q, "", 0);
+}
+
 int
 rq_session(struct rq *q, bool create, struct session **out)
 {

@@ -14,20 +14,9 @@ ratelimit_hit(struct db *db, const char *bucket, int window_s, int limit, struct
 		"ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1 "
 		"RETURNING hits";
 	int64_t now = (int64_t)time(NULL);
-	struct db_stmt *st = NULL;
 	int64_t hits = 0;
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = db_int64(db, e, &hits, sql, DB_TEXT(bucket), DB_INT(now - now % window_s));
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, bucket);
-	db_bind_int64(st, 2, now - now % window_s);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		hits = db_col_int64(st, 0);
-		rc = 0;
-	}
-	db_finalize(st);
 	if (rc == 0 && hits > limit)
 		rc = err_set(e, ERR_RATELIMIT, "error.rate_limit", "%s: %lld hits in %d s", bucket,
 			     (long long)hits, window_s);
@@ -40,24 +29,8 @@ audit_log(struct db *db, const struct tenant *t, int64_t user_id, const char *ac
 {
 	static const char sql[] = "INSERT INTO audit_log (tenant_id, user_id, action, detail, "
 				  "ip, at) VALUES ($1, $2, $3, $4, $5, $6)";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	if (t)
-		db_bind_int64(st, 1, t->id);
-	else
-		db_bind_null(st, 1);
-	if (user_id)
-		db_bind_int64(st, 2, user_id);
-	else
-		db_bind_null(st, 2);
-	db_bind_text(st, 3, action);
-	db_bind_text(st, 4, detail ? detail : "");
-	db_bind_text(st, 5, ip ? ip : "");
-	db_bind_int64(st, 6, (int64_t)time(NULL));
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_ID(t ? t->id : 0), DB_ID(user_id), DB_TEXT(action),
+		      DB_TEXT(detail ? detail : ""), DB_TEXT(ip ? ip : ""),
+		      DB_INT((int64_t)time(NULL)));
 }

@@ -89,13 +89,8 @@ session_load(struct db *db, const struct tenant *t, const char *token, int ttl_s
 	if (rc || out->expires_at - now > ttl_s - SESSION_TOUCH_S)
 		return rc;
 	out->expires_at = now + ttl_s;
-	if (db_prepare(db, touch_sql, &st, e) == 0) {
-		db_bind_text(st, 1, out->id_hash);
-		db_bind_int64(st, 2, now);
-		db_bind_int64(st, 3, out->expires_at);
-		db_step(st, e);
-		db_finalize(st);
-	}
+	/* A failed touch only shortens the session; the request goes on. */
+	rc = db_run(db, e, touch_sql, DB_TEXT(out->id_hash), DB_INT(now), DB_INT(out->expires_at));
 	return 0;
 }
 
@@ -106,9 +101,7 @@ session_create(struct db *db, const struct tenant *t, int64_t user_id, int ttl_s
 	static const char sql[] =
 		"INSERT INTO session (id_hash, tenant_id, user_id, csrf, created_at, seen_at, "
 		"expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6)";
-	struct db_stmt *st = NULL;
 	int64_t now = (int64_t)time(NULL);
-	int rc;
 
 	memset(out, 0, sizeof(*out));
 	auth_token(out->token);
@@ -118,36 +111,16 @@ session_create(struct db *db, const struct tenant *t, int64_t user_id, int ttl_s
 	out->user_id = user_id;
 	out->expires_at = now + ttl_s;
 	out->is_new = true;
-	rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, out->id_hash);
-	db_bind_int64(st, 2, t->id);
-	if (user_id)
-		db_bind_int64(st, 3, user_id);
-	else
-		db_bind_null(st, 3);
-	db_bind_text(st, 4, out->csrf);
-	db_bind_int64(st, 5, now);
-	db_bind_int64(st, 6, out->expires_at);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_TEXT(out->id_hash), DB_INT(t->id), DB_ID(user_id),
+		      DB_TEXT(out->csrf), DB_INT(now), DB_INT(out->expires_at));
 }
 
 int
 session_destroy(struct db *db, const struct session *s, struct err *e)
 {
 	static const char sql[] = "DELETE FROM session WHERE id_hash = $1";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, s->id_hash);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_TEXT(s->id_hash));
 }
 
 int
@@ -155,27 +128,10 @@ session_purge(struct db *db, int64_t *n, struct err *e)
 {
 	static const char sql[] = "DELETE FROM session WHERE expires_at <= $1";
 	static const char rl_sql[] = "DELETE FROM rate_limit WHERE window_start < $1";
-	struct db_stmt *st = NULL;
 	int64_t now = (int64_t)time(NULL);
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = db_run_count(db, e, n, sql, DB_INT(now));
 
-	*n = 0;
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, now);
-	rc = db_step(st, e);
-	if (rc == DB_DONE)
-		*n = db_changes(st);
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return rc;
-	rc = db_prepare(db, rl_sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, now - 86400);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return rc ? rc : db_run(db, e, rl_sql, DB_INT(now - 86400));
 }
 
 bool

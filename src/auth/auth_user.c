@@ -69,7 +69,6 @@ user_add(struct db *db, const char *email, const char *name, const char *passwor
 	static const char sql[] = "INSERT INTO staff_user (email, name, password_hash, "
 				  "created_at) VALUES ($1, $2, $3, $4) RETURNING id";
 	char hash[crypto_pwhash_STRBYTES], key[256];
-	struct db_stmt *st = NULL;
 	size_t n = strlen(password);
 	int rc;
 
@@ -83,21 +82,10 @@ user_add(struct db *db, const char *email, const char *name, const char *passwor
 	if (crypto_pwhash_str(hash, password, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return err_set(e, ERR_INTERNAL, NULL, "argon2id hashing ran out of memory");
-	rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, email_key(email, key, sizeof(key)));
-	db_bind_text(st, 2, name);
-	db_bind_text(st, 3, hash);
-	db_bind_int64(st, 4, (int64_t)time(NULL));
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		rc = 0;
-	} else if (rc == ERR_CONFLICT) {
+	rc = db_int64(db, e, id, sql, DB_TEXT(email_key(email, key, sizeof(key))), DB_TEXT(name),
+		      DB_TEXT(hash), DB_INT((int64_t)time(NULL)));
+	if (rc == ERR_CONFLICT)
 		err_set(e, rc, "auth.user_exists", "a user '%s' exists already", email);
-	}
-	db_finalize(st);
 	return rc;
 }
 
@@ -107,17 +95,19 @@ user_grant(struct db *db, int64_t user_id, const struct tenant *t, enum auth_rol
 {
 	static const char sql[] = "INSERT INTO staff_role (user_id, tenant_id, role) "
 				  "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, user_id);
-	db_bind_int64(st, 2, t->id);
-	db_bind_text(st, 3, auth_role_name(role));
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_INT(user_id), DB_INT(t->id), DB_TEXT(auth_role_name(role)));
+}
+
+static int
+add_role(struct db_stmt *st, void *ctx, struct err *e)
+{
+	unsigned *roles = ctx;
+	enum auth_role r;
+
+	if (auth_role_parse(db_col_text(st, 0), &r) == 0)
+		*roles |= r;
+	return 0;
 }
 
 /* The roles of `user_id` in tenant `t` as enum auth_role bits. */
@@ -126,22 +116,9 @@ load_roles(struct db *db, const struct tenant *t, int64_t user_id, unsigned *rol
 {
 	static const char sql[] =
 		"SELECT role FROM staff_role WHERE user_id = $1 AND tenant_id = $2";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
 	*roles = 0;
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, user_id);
-	db_bind_int64(st, 2, t->id);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		enum auth_role r;
-
-		if (auth_role_parse(db_col_text(st, 0), &r) == 0)
-			*roles |= r;
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_each(db, e, sql, add_role, roles, DB_INT(user_id), DB_INT(t->id));
 }
 
 int
@@ -160,8 +137,8 @@ user_find(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
 	if (rc == DB_ROW) {
 		*out = arena_calloc(a, 1, sizeof(**out));
 		(*out)->id = db_col_int64(st, 0);
-		(*out)->email = arena_strdup(a, db_col_text(st, 1));
-		(*out)->name = arena_strdup(a, db_col_text(st, 2));
+		(*out)->email = db_col_dup(st, 1, a);
+		(*out)->name = db_col_dup(st, 2, a);
 		rc = 0;
 	} else if (rc == DB_DONE) {
 		rc = ERR_NOTFOUND;

@@ -33,6 +33,14 @@ int cli_open_db(const struct config *cfg, struct db **out, int migrate);
 
 /* Demo offices of every tenant, and public holidays from CSV (cli_offices.c). */
 int cli_demo_offices(struct db *db);
+/*
+ * A demo office `slug` of tenant `t` at the tenant's address and contacts,
+ * without hours; the strings are borrowed from the arguments and `t`.
+ */
+struct office;
+struct tenant;
+void cli_demo_office_init(struct office *o, const struct tenant *t, const char *slug,
+			  const char *name, const char *access);
 int cli_import_holidays(struct db *db, const char *path);
 /* A tenant's own search synonyms from TSV (cli_search.c). */
 int cli_import_synonyms(struct db *db, const char *path, const char *slug);

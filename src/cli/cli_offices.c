@@ -87,13 +87,13 @@ static const struct demo_office district[] = {
 	 kreishaus_keys, N(kreishaus_keys)},
 };
 
-static int
-save_one(struct db *db, const struct tenant *t, const struct demo_office *d, int *changed,
-	 int *claimed, struct err *e)
+void
+cli_demo_office_init(struct office *o, const struct tenant *t, const char *slug, const char *name,
+		     const char *access)
 {
-	struct office o = {
-		.slug = d->slug,
-		.name = d->name,
+	*o = (struct office){
+		.slug = slug,
+		.name = name,
 		.street = t->contact.street,
 		.postal_code = t->contact.postal_code,
 		.city = t->contact.city,
@@ -102,13 +102,21 @@ save_one(struct db *db, const struct tenant *t, const struct demo_office *d, int
 		.web = t->contact.web,
 		.lat = "",
 		.lon = "",
-		.accessibility = DEMO_ACCESS,
+		.accessibility = access,
 		.appointment_url = "",
-		.is_default = d->is_default,
 	};
+}
+
+static int
+save_one(struct db *db, const struct tenant *t, const struct demo_office *d, int *changed,
+	 int *claimed, struct err *e)
+{
+	struct office o;
 	bool ch = false;
 	int added = 0, rc;
 
+	cli_demo_office_init(&o, t, d->slug, d->name, DEMO_ACCESS);
+	o.is_default = d->is_default;
 	o.hours.rules = d->rules;
 	o.hours.n_rules = d->n_rules;
 	o.hours.appointment_only = d->appointment_only;
@@ -143,10 +151,7 @@ cli_demo_offices(struct db *db)
 		for (size_t j = 0; rc == 0 && j < nv; j++, total++)
 			rc = save_one(db, &ts[i], &v[j], &changed, &claimed, &e);
 	}
-	if (rc == 0)
-		rc = db_commit(db, &e);
-	else
-		db_rollback(db);
+	rc = db_end(db, rc, &e);
 	arena_release(&a);
 	if (rc) {
 		fprintf(stderr, "rathaus demo: %s\n", e.detail);

@@ -44,17 +44,10 @@ cli_import_regions(struct db *db, const char *dir)
 int
 cli_demo_regions(struct db *db, const char *dir)
 {
-	struct db_stmt *st = NULL;
 	struct err e = {0};
 	int64_t n = 0;
-	int rc = db_prepare(db, "SELECT count(*) FROM region", &st, &e);
 
-	if (rc == 0 && (rc = db_step(st, &e)) == DB_ROW) {
-		n = db_col_int64(st, 0);
-		rc = 0;
-	}
-	db_finalize(st);
-	if (rc) {
+	if (db_int64(db, &e, &n, "SELECT count(*) FROM region")) {
 		fprintf(stderr, "rathaus demo: %s\n", e.detail);
 		return CLI_FAIL;
 	}
@@ -94,16 +87,8 @@ offer_permits(struct db *db, const struct tenant *t, struct err *e)
 		"INSERT INTO tenant_service (tenant_id, leika, status, updated_at) "
 		"SELECT $1, leika, 'published', $2 FROM service WHERE leika LIKE '" BUILDING_PERMITS
 		"%' ON CONFLICT DO NOTHING";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_int64(st, 2, (int64_t)time(NULL));
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_INT(t->id), DB_INT((int64_t)time(NULL)));
 }
 
 /* For the town's own area, its office `office_id` handles the building permits. */
@@ -115,41 +100,20 @@ permit_rules(struct db *db, const struct tenant *t, int64_t office_id, const cha
 		"INSERT INTO responsibility_area (area, leika, level, tenant_id, office_id, note) "
 		"SELECT $1, leika, '', $2, $3, $4 FROM service WHERE leika LIKE '" BUILDING_PERMITS
 		"%' ON CONFLICT DO NOTHING";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, t->ars);
-	db_bind_int64(st, 2, t->id);
-	db_bind_int64(st, 3, office_id);
-	db_bind_text(st, 4, note);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_TEXT(t->ars), DB_INT(t->id), DB_INT(office_id), DB_TEXT(note));
 }
 
 static int
 own_authority(struct db *db, const struct tenant *t, const char *note, int *rules, struct err *e)
 {
 	static const char *const claim[] = {BUILDING_PERMITS};
-	struct office o = {
-		.slug = "bauaufsicht",
-		.name = "Bauaufsicht",
-		.street = t->contact.street,
-		.postal_code = t->contact.postal_code,
-		.city = t->contact.city,
-		.phone = t->contact.phone,
-		.email = t->contact.email,
-		.web = t->contact.web,
-		.lat = "",
-		.lon = "",
-		.accessibility = "Beispielangabe (Demo): Zugang über den Haupteingang, Aufzug.",
-		.appointment_url = "",
-	};
+	struct office o;
 	bool changed = false;
 	int added = 0, rc;
 
+	cli_demo_office_init(&o, t, "bauaufsicht", "Bauaufsicht",
+			     "Beispielangabe (Demo): Zugang über den Haupteingang, Aufzug.");
 	o.hours.rules = bauaufsicht_hours;
 	o.hours.n_rules = sizeof(bauaufsicht_hours) / sizeof(bauaufsicht_hours[0]);
 	rc = office_save(db, t, &o, &changed, e);
@@ -183,10 +147,7 @@ cli_demo_responsibilities(struct db *db)
 			rc = own_authority(db, t, towns[i].note, &assigned, &e);
 		n += rc == 0;
 	}
-	if (rc == 0)
-		rc = db_commit(db, &e);
-	else
-		db_rollback(db);
+	rc = db_end(db, rc, &e);
 	arena_release(&a);
 	if (rc) {
 		fprintf(stderr, "rathaus demo: %s\n", e.detail);

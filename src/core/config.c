@@ -46,6 +46,10 @@ static const struct key keys[] = {
 	{"threads", K_INT, I(threads), 0, 256, "worker threads (0: one per core)"},
 	{"max_connections", K_INT, I(max_connections), 1, 100000, "connection cap"},
 	{"timeout", K_INT, I(timeout_s), 1, 3600, "idle connection timeout in seconds"},
+	{"header_timeout", K_INT, I(header_timeout_s), 1, 3600,
+	 "seconds a client has to send a request head"},
+	{"max_connections_per_ip", K_INT, I(max_connections_per_ip), 1, 100000,
+	 "connections per client address (trusted proxies exempt)"},
 	{"max_body", K_INT64, I(max_body), 1024, 1LL << 30, "request body cap in bytes"},
 	{"max_upload", K_INT64, I(max_upload), 1024, 1LL << 32, "upload body cap in bytes"},
 	{"session_ttl", K_INT, I(session_ttl_s), 60, 86400 * 30, "session idle lifetime in s"},
@@ -55,6 +59,8 @@ static const struct key keys[] = {
 	{"page_cache_ttl", K_INT, I(page_cache_ttl_s), 0, 3600,
 	 "seconds anonymous pages are reused (0: off)"},
 	{"trusted_proxies", K_PROXIES, 0, 0, 0, 0, "comma-separated proxy IPs"},
+	{"public_url", K_STR, S(public_url), 0, 0,
+	 "base URL for links outside a request (\"\": http://<listen>)"},
 };
 
 #undef S
@@ -73,6 +79,8 @@ defaults(struct config *c)
 	c->threads = 0;
 	c->max_connections = 1024;
 	c->timeout_s = 30;
+	c->header_timeout_s = 20;
+	c->max_connections_per_ip = 64;
 	c->max_body = 1 << 20;
 	c->max_upload = 20 << 20;
 	c->session_ttl_s = 8 * 3600;

@@ -27,6 +27,8 @@ struct config {
 	int threads;			/* worker threads; 0: one per core */
 	int max_connections;		/* connection cap */
 	int timeout_s;			/* idle connection timeout */
+	int header_timeout_s;		/* a request head must be in within this */
+	int max_connections_per_ip;	/* per client address; trusted proxies exempt */
 	int64_t max_body;		/* default request body cap, bytes */
 	int64_t max_upload;		/* cap for multipart bodies, bytes */
 	int session_ttl_s;		/* idle lifetime of a session */
@@ -36,7 +38,8 @@ struct config {
 	/* Peers whose X-Forwarded-For/-Proto are believed (exact IP addresses). */
 	char trusted_proxies[CONFIG_PROXIES_MAX][64];
 	int n_trusted_proxies;
-	char file[CONFIG_STR_MAX]; /* the file read, or "" */
+	char public_url[CONFIG_STR_MAX]; /* "https://portal.example"; "": http://<listen> */
+	char file[CONFIG_STR_MAX];	 /* the file read, or "" */
 };
 
 /*

@@ -78,8 +78,138 @@ const char *db_col_text(struct db_stmt *st, int i); /* "" for NULL */
 size_t db_col_len(struct db_stmt *st, int i);
 /* Columns of the current row (0 when there is none). */
 int db_col_count(struct db_stmt *st);
+/* Text column i copied into arena `a` (lives in `a`; "" for NULL). */
+struct arena;
+char *db_col_dup(struct db_stmt *st, int i, struct arena *a);
 /* Rows changed by the last INSERT/UPDATE/DELETE that ran to DB_DONE. */
 int64_t db_changes(struct db_stmt *st);
+
+/*
+ * Step `st` to its end, passing over any rows: 0, or the error code.  The
+ * statement stays prepared; the caller still finalizes it.
+ */
+int db_step_done(struct db_stmt *st, struct err *e) MUST_CHECK;
+
+/*
+ * One-call statements.  A parameter list is written with the DB_ macros
+ * below, $1 first; each macro fixes the C type of its value, so passing an
+ * int as text or a pointer as an int does not compile.  A bare value in the
+ * list (not wrapped in a macro) draws -Wmissing-braces, and a bare number
+ * that slips through is refused at run time as ERR_INTERNAL.
+ *
+ *	rc = db_run(db, e, "UPDATE office SET name = $3 WHERE tenant_id = $1 AND id = $2",
+ *		    DB_INT(t->id), DB_INT(id), DB_TEXT(name));
+ *
+ * Text follows db_bind_text(): NULL text binds SQL NULL.  Each value is
+ * evaluated once (the list's second mention sits in sizeof).
+ */
+enum db_arg_kind {
+	/* Far from small integers, so a bare number in a list is noticed. */
+	DB_ARG_INT64 = 0x5d1b00,
+	DB_ARG_TEXT,
+	DB_ARG_STR,
+	DB_ARG_NULL,
+	DB_ARG_ID,
+};
+
+struct db_arg {
+	enum db_arg_kind kind;
+	int64_t i;     /* DB_ARG_INT64, DB_ARG_ID */
+	const char *t; /* DB_ARG_TEXT */
+	struct str s;  /* DB_ARG_STR */
+};
+
+#define DB_INT(v) ((struct db_arg){.kind = DB_ARG_INT64, .i = (v)})
+#define DB_TEXT(v) ((struct db_arg){.kind = DB_ARG_TEXT, .t = (v)})
+#define DB_STR(v) ((struct db_arg){.kind = DB_ARG_STR, .s = (v)})
+#define DB_NULL ((struct db_arg){.kind = DB_ARG_NULL})
+/* A row id where 0 means "none": 0 binds SQL NULL. */
+#define DB_ID(v) ((struct db_arg){.kind = DB_ARG_ID, .i = (v)})
+
+/*
+ * The list as an array and its length.  The leading empty element lets the
+ * list be empty; it is skipped.
+ */
+#define DB_ARGS(...)                                                                               \
+	((const struct db_arg[]){{0}, __VA_ARGS__} + 1),                                           \
+		(sizeof((const struct db_arg[]){{0}, __VA_ARGS__}) / sizeof(struct db_arg) - 1)
+
+/* Bind the `n` args to $first..$(first + n - 1) of `st`. */
+void db_bind_args(struct db_stmt *st, int first, const struct db_arg *args, size_t n);
+
+/*
+ * Prepare `sql`, bind the list, step to the end and finalize.  With
+ * `changes` non-NULL, *changes is the number of rows the statement changed.
+ * Returns 0 or the error of db_prepare() / db_step().
+ */
+int db_run_args(struct db *db, struct err *e, int64_t *changes, const char *sql,
+		const struct db_arg *args, size_t n) MUST_CHECK;
+#define db_run(db, e, sql, ...) db_run_args((db), (e), NULL, (sql), DB_ARGS(__VA_ARGS__))
+#define db_run_count(db, e, changes, sql, ...)                                                     \
+	db_run_args((db), (e), (changes), (sql), DB_ARGS(__VA_ARGS__))
+
+/*
+ * The first column of the first row of `sql` as an integer: 0 with *out set,
+ * ERR_NOTFOUND when there is no row (*out untouched), or the error.
+ *
+ *	rc = db_int64(db, e, &n, "SELECT count(*) FROM office WHERE tenant_id = $1",
+ *		      DB_INT(t->id));
+ */
+int db_int64_args(struct db *db, struct err *e, int64_t *out, const char *sql,
+		  const struct db_arg *args, size_t n) MUST_CHECK;
+#define db_int64(db, e, out, sql, ...) db_int64_args((db), (e), (out), (sql), DB_ARGS(__VA_ARGS__))
+
+/*
+ * The first column of the first row of `sql` as text copied into arena `a`:
+ * 0 with *out set, ERR_NOTFOUND when there is no row, or the error.
+ */
+int db_text_args(struct db *db, struct err *e, struct arena *a, const char **out, const char *sql,
+		 const struct db_arg *args, size_t n) MUST_CHECK;
+#define db_text(db, e, a, out, sql, ...)                                                           \
+	db_text_args((db), (e), (a), (out), (sql), DB_ARGS(__VA_ARGS__))
+
+/*
+ * Call fn(st, ctx, e) for each row of `sql`; the columns are read from `st`
+ * as after db_step().  A non-zero return of `fn` stops the loop and is
+ * returned.  Returns 0 after the last row, or the error.
+ *
+ *	static int add_name(struct db_stmt *st, void *ctx, struct err *e) { ... }
+ *	rc = db_each(db, e, "SELECT name FROM office WHERE tenant_id = $1", add_name, &list,
+ *		     DB_INT(t->id));
+ */
+typedef int db_row_fn(struct db_stmt *st, void *ctx, struct err *e);
+int db_each_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *ctx,
+		 const struct db_arg *args, size_t n) MUST_CHECK;
+#define db_each(db, e, sql, fn, ctx, ...)                                                          \
+	db_each_args((db), (e), (sql), (fn), (ctx), DB_ARGS(__VA_ARGS__))
+
+/*
+ * The rows of `sql` as an array in arena `a`: elements of `size` bytes,
+ * zeroed, each filled by read(st, a, row) from the current row (strings it
+ * keeps are copied into `a`).  *out is NULL when there are no rows; *out and
+ * *n are set on error too, to what was read.
+ *
+ *	static void read_office(struct db_stmt *st, struct arena *a, void *row) { ... }
+ *	void *v = NULL;
+ *	rc = db_list(db, e, sql, a, sizeof(struct office), read_office, &v, &n, DB_INT(t->id));
+ *	*out = v;
+ */
+typedef void db_read_fn(struct db_stmt *st, struct arena *a, void *row);
+int db_list_args(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
+		 db_read_fn *read, void **out, size_t *n, const struct db_arg *args,
+		 size_t nargs) MUST_CHECK;
+#define db_list(db, e, sql, a, size, read, out, n, ...)                                            \
+	db_list_args((db), (e), (sql), (a), (size), (read), (out), (n), DB_ARGS(__VA_ARGS__))
+
+/*
+ * Call fn(st, ctx, e) for the first row of `sql` only: its return, or
+ * ERR_NOTFOUND when there is no row (with a generic detail in `e` that the
+ * caller may overwrite), or the error.
+ */
+int db_one_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *ctx,
+		const struct db_arg *args, size_t n) MUST_CHECK;
+#define db_one(db, e, sql, fn, ctx, ...)                                                           \
+	db_one_args((db), (e), (sql), (fn), (ctx), DB_ARGS(__VA_ARGS__))
 
 /*
  * Transactions do not nest.  A statement that fails inside one dooms it, as
@@ -89,6 +219,11 @@ int64_t db_changes(struct db_stmt *st);
 int db_begin(struct db *db, struct err *e) MUST_CHECK;
 int db_commit(struct db *db, struct err *e) MUST_CHECK;
 void db_rollback(struct db *db); /* safe when no transaction is open */
+/*
+ * End the open transaction by `rc`, the outcome of its work: commit when it
+ * is 0 and return db_commit()'s result, else roll back and return `rc`.
+ */
+int db_end(struct db *db, int rc, struct err *e) MUST_CHECK;
 
 /* Cheap liveness check for /healthz: 0 or ERR_DB. */
 int db_ping(struct db *db, struct err *e);

@@ -34,38 +34,20 @@
 static const char MIGRATION_TABLE_SQL[] = "CREATE TABLE IF NOT EXISTS schema_migrations ("
 					  "version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)";
 static const char MIGRATION_LOCK_SQL[] = "SELECT pg_advisory_xact_lock($1)";
-static const char MIGRATION_FIND_SQL[] = "SELECT 1 FROM schema_migrations WHERE version = $1";
+static const char MIGRATION_FIND_SQL[] =
+	"SELECT count(*) FROM schema_migrations WHERE version = $1";
 static const char MIGRATION_RECORD_SQL[] =
 	"INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)";
-
-/* Step `st` to its end; *found (may be NULL) tells whether it gave a row. */
-static int
-run_stmt(struct db_stmt *st, bool *found, struct err *e)
-{
-	int rc = db_step(st, e);
-
-	if (found)
-		*found = rc == DB_ROW;
-	return rc == DB_ROW || rc == DB_DONE ? 0 : rc;
-}
 
 /* Begin a transaction that no other migrating instance runs beside. */
 static int
 begin_locked(struct db *db, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	int rc;
+	int rc = db_begin(db, e);
 
-	rc = db_begin(db, e);
 	if (rc != 0 || db_dialect(db) != DB_PG)
 		return rc;
-	rc = db_prepare(db, MIGRATION_LOCK_SQL, &st, e);
-	if (rc != 0)
-		goto out;
-	db_bind_int64(st, 1, MIGRATION_LOCK_KEY);
-	rc = run_stmt(st, NULL, e);
-out:
-	db_finalize(st);
+	rc = db_run(db, e, MIGRATION_LOCK_SQL, DB_INT(MIGRATION_LOCK_KEY));
 	if (rc != 0)
 		db_rollback(db);
 	return rc;
@@ -74,34 +56,17 @@ out:
 static int
 is_applied(struct db *db, const char *version, bool *found, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	int rc;
+	int64_t n = 0;
+	int rc = db_int64(db, e, &n, MIGRATION_FIND_SQL, DB_TEXT(version));
 
-	rc = db_prepare(db, MIGRATION_FIND_SQL, &st, e);
-	if (rc != 0)
-		goto out;
-	db_bind_text(st, 1, version);
-	rc = run_stmt(st, found, e);
-out:
-	db_finalize(st);
+	*found = n > 0;
 	return rc;
 }
 
 static int
 record(struct db *db, const char *version, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	int rc;
-
-	rc = db_prepare(db, MIGRATION_RECORD_SQL, &st, e);
-	if (rc != 0)
-		goto out;
-	db_bind_text(st, 1, version);
-	db_bind_int64(st, 2, (int64_t)time(NULL));
-	rc = run_stmt(st, NULL, e);
-out:
-	db_finalize(st);
-	return rc;
+	return db_run(db, e, MIGRATION_RECORD_SQL, DB_TEXT(version), DB_INT((int64_t)time(NULL)));
 }
 
 static int
@@ -112,11 +77,7 @@ create_table(struct db *db, struct err *e)
 	if (rc != 0)
 		return rc;
 	rc = db_exec(db, MIGRATION_TABLE_SQL, e);
-	if (rc == 0)
-		rc = db_commit(db, e);
-	if (rc != 0)
-		db_rollback(db);
-	return rc;
+	return db_end(db, rc, e);
 }
 
 /* Whether `name` is NNNN_name.sql; files not ending in .sql are not asked. */

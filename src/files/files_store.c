@@ -96,25 +96,11 @@ insert_row(struct db *db, const struct file_meta *m, struct err *e)
 {
 	static const char sql[] = "INSERT INTO file (" FILE_COLUMNS ") "
 				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, m->id);
-	db_bind_int64(st, 2, m->tenant_id);
-	db_bind_text(st, 3, m->use);
-	db_bind_text(st, 4, m->mime);
-	db_bind_int64(st, 5, m->size);
-	db_bind_text(st, 6, m->name);
-	db_bind_text(st, 7, m->owner);
-	db_bind_int64(st, 8, m->is_public);
-	db_bind_text(st, 9, m->sha256);
-	db_bind_int64(st, 10, m->created_at);
-	db_bind_int64(st, 11, m->expires_at);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_TEXT(m->id), DB_INT(m->tenant_id), DB_TEXT(m->use),
+		      DB_TEXT(m->mime), DB_INT(m->size), DB_TEXT(m->name), DB_TEXT(m->owner),
+		      DB_INT(m->is_public), DB_TEXT(m->sha256), DB_INT(m->created_at),
+		      DB_INT(m->expires_at));
 }
 
 static int
@@ -123,18 +109,10 @@ insert_data(struct db *db, const char *id, const void *data, size_t len, struct 
 	static const char sql[] = "INSERT INTO file_data (file_id, data) VALUES ($1, $2)";
 	size_t cap = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
 	char *b64 = xmalloc(cap);
-	struct db_stmt *st = NULL;
 	int rc;
 
 	sodium_bin2base64(b64, cap, data, len, sodium_base64_VARIANT_ORIGINAL);
-	rc = db_prepare(db, sql, &st, e);
-	if (rc == 0) {
-		db_bind_text(st, 1, id);
-		db_bind_text(st, 2, b64);
-		rc = db_step(st, e);
-		rc = rc == DB_DONE ? 0 : rc;
-	}
-	db_finalize(st);
+	rc = db_run(db, e, sql, DB_TEXT(id), DB_TEXT(b64));
 	free(b64);
 	return rc;
 }
@@ -192,8 +170,10 @@ files_put(struct db *db, const struct files_store *fs, const struct tenant *t,
 }
 
 static void
-read_meta(struct db_stmt *st, struct arena *a, struct file_meta *m)
+read_meta(struct db_stmt *st, struct arena *a, void *row)
 {
+	struct file_meta *m = row;
+
 	snprintf(m->id, sizeof(m->id), "%s", db_col_text(st, 0));
 	m->tenant_id = db_col_int64(st, 1);
 	m->use = arena_strdup(a, db_col_text(st, 2));
@@ -214,23 +194,16 @@ find_meta(struct db *db, const struct tenant *t, const char *id, int64_t now, st
 	static const char sql[] = "SELECT " FILE_COLUMNS "FROM file "
 				  "WHERE tenant_id = $1 AND id = $2 "
 				  "AND (expires_at = 0 OR expires_at > $3)";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct file_meta *v = NULL;
+	size_t n = 0;
+	int rc = db_list(db, e, sql, a, sizeof(*v), read_meta, (void **)&v, &n, DB_INT(t->id),
+			 DB_TEXT(id), DB_INT(now));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, id);
-	db_bind_int64(st, 3, now);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		read_meta(st, a, m);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "no file '%s' of tenant '%s'", id,
-			     t->slug);
-	}
-	db_finalize(st);
+	if (rc == 0 && n == 0)
+		return err_set(e, ERR_NOTFOUND, "error.404.text", "no file '%s' of tenant '%s'", id,
+			       t->slug);
+	if (rc == 0)
+		*m = v[0];
 	return rc;
 }
 
@@ -294,19 +267,8 @@ files_get(struct db *db, const struct files_store *fs, const struct tenant *t, c
 int
 files_expire(struct db *db, const struct tenant *t, const char *id, int64_t at, struct err *e)
 {
-	static const char sql[] =
-		"UPDATE file SET expires_at = $3 WHERE tenant_id = $1 AND id = $2";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
-
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, id);
-	db_bind_int64(st, 3, at);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, "UPDATE file SET expires_at = $3 WHERE tenant_id = $1 AND id = $2",
+		      DB_INT(t->id), DB_TEXT(id), DB_INT(at));
 }
 
 struct victim {
@@ -342,17 +304,11 @@ delete_row(struct db *db, const char *id, int64_t now, bool *gone, struct err *e
 {
 	static const char sql[] =
 		"DELETE FROM file WHERE id = $1 AND expires_at > 0 AND expires_at <= $2";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	int64_t changed = 0;
+	int rc = db_run_count(db, e, &changed, sql, DB_TEXT(id), DB_INT(now));
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, id);
-	db_bind_int64(st, 2, now);
-	rc = db_step(st, e);
-	*gone = rc == DB_DONE && db_changes(st) > 0;
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	*gone = rc == 0 && changed > 0;
+	return rc;
 }
 
 int

@@ -129,6 +129,31 @@ void http_set_cookie(struct http_req *r, struct http_resp *resp, const char *nam
 int http_decode(struct arena *a, struct str in, bool plus, struct str *out) MUST_CHECK;
 int http_parse_urlencoded(struct arena *a, struct str in, struct http_kvs *out) MUST_CHECK;
 
+/*
+ * The head of a request as it came in, for the strict RFC 9112 checks that
+ * libmicrohttpd leaves to us (http_check.c).  Views live as long as the caller
+ * keeps the bytes.
+ */
+struct http_head {
+	struct str target;	      /* raw request-target; a raw NUL stays inside */
+	struct str version;	      /* "HTTP/1.1" */
+	const struct http_kv *fields; /* raw field names and values, in order */
+	size_t n_fields;
+};
+
+/*
+ * 0 when the head is acceptable, else the status to answer (400 or 501):
+ * a target with SP, CTL, NUL or 8-bit bytes; a field name that is no token or
+ * a value with a control character; no Host in HTTP/1.1 or more than one;
+ * Transfer-Encoding with Content-Length, in HTTP/1.0, or other than a final
+ * "chunked" (501 for a coding we do not know); a bad or repeated
+ * Content-Length.  *must_close is set when the connection cannot be reused.
+ */
+int http_head_check(const struct http_head *h, bool *must_close) MUST_CHECK;
+/* RFC 9110 5.6.2 token; 5.5 field value without control characters. */
+bool http_check_token(struct str s);
+bool http_check_field_value(struct str s);
+
 /* The router: patterns like "/leistungen/:key"; a final "*name" segment takes the rest. */
 typedef void (*http_fn)(void); /* the application casts to its own handler type */
 
@@ -185,7 +210,8 @@ struct http_server_opts {
 	int threads;	  /* worker threads */
 	int max_connections;
 	int per_ip_connections;
-	int timeout_s;
+	int timeout_s;	      /* idle timeout */
+	int header_timeout_s; /* a request head must be in this long after the last answer */
 	size_t default_body_limit;
 	/* Peers whose X-Forwarded-For/-Proto are believed. */
 	bool (*trusted_proxy)(const char *ip, void *app);

@@ -19,11 +19,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 struct http_server {
 	struct MHD_Daemon *d;
+	struct http_guard *guard;
+	bool layout_known; /* the library is the version http_head.c and http_conn.c know */
 	struct http_app app;
 	struct http_server_opts o;
 	atomic_int inflight;
@@ -34,6 +37,8 @@ struct http_server {
 const char *
 http_header(struct http_req *r, const char *name)
 {
+	if (!r->conn)
+		return NULL; /* an answer of our own, outside the library's requests */
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
@@ -127,6 +132,7 @@ set_host(struct http_req *r)
 {
 	const char *h = http_header(r, "Host");
 	char *p, *colon;
+	size_t n;
 
 	p = arena_strdup(&r->arena, h ? h : "");
 	for (char *q = p; *q; q++) {
@@ -139,13 +145,18 @@ set_host(struct http_req *r)
 	colon = p[0] == '[' ? NULL : strrchr(p, ':');
 	if (colon)
 		*colon = '\0';
+	/* RFC 1034 3.1: "luenen.example." is the same absolute name. */
+	n = strlen(p);
+	if (n > 1 && p[n - 1] == '.' && p[n - 2] != '.')
+		p[n - 1] = '\0';
 	r->host = p;
 	return 0;
 }
 
 /* First call: everything up to the body.  Returns 0 or a status to answer. */
 static int
-begin(struct http_server *s, struct http_req *r, const char *url, const char *method)
+begin(struct http_server *s, struct http_req *r, const char *url, const char *method,
+      const char *version)
 {
 	struct arg_ctx ac = {r, 0};
 	const char *cl;
@@ -154,6 +165,9 @@ begin(struct http_server *s, struct http_req *r, const char *url, const char *me
 	r->method = method_of(method);
 	r->method_name = arena_strdup(&r->arena, method);
 	set_peer(s, r);
+	rc = http_head_read(r, version, s->layout_known);
+	if (rc)
+		return rc;
 	if (set_host(r))
 		return 400;
 	if (strlen(url) > HTTP_URL_MAX)
@@ -213,6 +227,8 @@ respond(struct http_server *s, struct http_req *r)
 		resp->headers.n = 0;
 		s->app.on_error(r, resp, 500, s->app.app);
 	}
+	if (st->must_close)
+		http_resp_header(r, resp, "Connection", "close");
 	if (resp->fd >= 0) {
 		mr = MHD_create_response_from_fd(resp->fd_size, resp->fd);
 		resp->bytes_sent = resp->fd_size;
@@ -227,7 +243,9 @@ respond(struct http_server *s, struct http_req *r)
 	if (!mr)
 		return MHD_NO;
 	add_headers(mr, resp);
+	http_guard_own_queue(true);
 	ok = MHD_queue_response(r->conn, (unsigned)resp->status, mr);
+	http_guard_own_queue(false);
 	MHD_destroy_response(mr);
 	return ok;
 }
@@ -253,6 +271,40 @@ req_new(struct http_server *s, struct MHD_Connection *conn)
 	return r;
 }
 
+/*
+ * The library parsed a request line: start the request here, while the
+ * target is still as the client sent it (the library cuts it at '?' and
+ * splits the query in place afterwards).
+ */
+static void *
+on_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct http_server *s = cls;
+	struct http_req *r = req_new(s, conn);
+	struct http_state *st = r->state;
+
+	st->raw_target_at = uri;
+	st->raw_target_len = strlen(uri);
+	st->raw_target = arena_strdup(&r->arena, uri);
+	http_guard_event(s->guard, conn, HTTP_GUARD_LINE);
+	return r;
+}
+
+static void
+req_free(struct http_server *s, struct http_req *r)
+{
+	struct http_state *st = r->state;
+
+	if (st->resp.fd >= 0)
+		close(st->resp.fd);
+	http_body_release(r);
+	buf_release(&st->resp.body);
+	arena_release(&r->arena);
+	free(st);
+	free(r);
+	atomic_fetch_sub(&s->inflight, 1);
+}
+
 static enum MHD_Result
 on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 	  const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
@@ -261,15 +313,20 @@ on_access(void *cls, struct MHD_Connection *conn, const char *url, const char *m
 	struct http_req *r = *con_cls;
 	struct http_state *st;
 
-	(void)version;
 	if (!r) {
 		r = req_new(s, conn);
 		*con_cls = r;
-		st = r->state;
-		st->fail = begin(s, r, url, method);
+	}
+	st = r->state;
+	if (!st->headers_done) {
+		http_guard_event(s->guard, conn, HTTP_GUARD_HEAD);
+		st->fail = begin(s, r, url, method, version);
 		st->headers_done = true;
-		/* Refuse a body we will not read before the client sends it. */
-		if (st->fail && (st->fail == 413 || st->fail == 414 || st->fail == 501))
+		/*
+		 * Answer a refusal before the body: the library then sends no
+		 * "100 Continue", reads nothing more and closes the connection.
+		 */
+		if (st->fail)
 			return respond(s, r);
 		return MHD_YES;
 	}
@@ -295,24 +352,54 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_req *r = *con_cls;
 	struct http_state *st;
 
-	(void)conn;
 	if (!r)
 		return;
 	st = r->state;
-	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && st->resp.status < 400 &&
-	    st->resp.bytes_sent == 0)
+	http_guard_event(s->guard, conn, HTTP_GUARD_DONE);
+	if (http_guard_refusal(conn) && st->resp.bytes_sent == 0)
+		st->resp.status = http_guard_refusal(conn); /* we answer it when it closes */
+	else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && st->resp.status < 400 &&
+		 st->resp.bytes_sent == 0)
 		st->resp.status = 499; /* the client went away first (nginx's code) */
 	if (s->app.on_done)
 		s->app.on_done(r, &st->resp, s->app.app);
-	if (st->resp.fd >= 0)
-		close(st->resp.fd);
-	http_body_release(r);
-	buf_release(&st->resp.body);
-	arena_release(&r->arena);
-	free(st);
-	free(r);
+	req_free(s, r);
 	*con_cls = NULL;
-	atomic_fetch_sub(&s->inflight, 1);
+}
+
+/*
+ * A complete answer for `status`, for the connections the library refused or
+ * dropped (http_conn.c): the application's error page with its headers, sent
+ * by us with "Connection: close".
+ */
+static void
+render_refusal(void *srv, int status, const char *ip, bool log_it, struct buf *out)
+{
+	struct http_server *s = srv;
+	struct http_req *r = req_new(s, NULL);
+	struct http_resp *resp = &r->state->resp;
+	char date[64];
+	struct tm tm;
+	time_t now = time(NULL);
+
+	r->client_ip = arena_strdup(&r->arena, ip);
+	r->host = "";
+	resp->status = status;
+	s->app.on_error(r, resp, status, s->app.app);
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	buf_addf(out, "HTTP/1.1 %d %s\r\nDate: %s\r\nConnection: close\r\n", resp->status,
+		 http_status_text(resp->status), date);
+	if (resp->content_type)
+		buf_addf(out, "Content-Type: %s\r\n", resp->content_type);
+	for (size_t i = 0; i < resp->headers.n; i++)
+		buf_addf(out, "%s: %s\r\n", resp->headers.v[i].key.p, resp->headers.v[i].val.p);
+	buf_addf(out, "Content-Length: %zu\r\n\r\n", resp->body.len);
+	buf_add(out, resp->body.p, resp->body.len);
+	resp->bytes_sent = resp->body.len;
+	if (log_it && s->app.on_done)
+		s->app.on_done(r, resp, s->app.app);
+	req_free(s, r);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
@@ -348,6 +435,21 @@ resolve(const char *host, int port, struct sockaddr_storage *ss, struct err *e)
 	return 0;
 }
 
+/* Every connection is a descriptor: let the soft limit go up to the hard one if needed. */
+static void
+raise_fd_limit(int max_connections)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)max_connections + 256; /* database, files, logs */
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("http: cannot raise the descriptor limit to %llu",
+			 (unsigned long long)want);
+}
+
 static unsigned
 random_prefix(void)
 {
@@ -380,17 +482,41 @@ http_server_start(const struct http_server_opts *o, const struct http_app *app,
 	s->app = *app;
 	s->o = *o;
 	s->id_prefix = random_prefix();
+	raise_fd_limit(o->max_connections);
+	s->layout_known = strcmp(MHD_get_version(), HTTP_MHD_KNOWN) == 0;
+	if (!s->layout_known)
+		log_warn("http: libmicrohttpd %s, not %s: raw NUL bytes and the library's own "
+			 "error answers are left to it",
+			 MHD_get_version(), HTTP_MHD_KNOWN);
+	s->guard = http_guard_new(&(struct http_guard_opts){
+		.max_connections = o->max_connections,
+		.per_ip = o->per_ip_connections,
+		.header_timeout_s = o->header_timeout_s > 0 ? o->header_timeout_s : o->timeout_s,
+		.idle_timeout_s = o->timeout_s,
+		.exempt = o->trusted_proxy,
+		.app = app->app,
+		.render = render_refusal,
+		.srv = s,
+		.takeover = s->layout_known,
+	});
+	/*
+	 * The per-IP cap is the guard's accept policy (trusted proxies are
+	 * exempt), not MHD_OPTION_PER_IP_CONNECTION_LIMIT.  Strict mode makes the
+	 * library refuse HTTP/1.1 without Host and a space in the target itself.
+	 */
 	s->d = MHD_start_daemon(
-		flags, (uint16_t)o->port, NULL, NULL, on_access, s, MHD_OPTION_EXTERNAL_LOGGER,
-		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss, MHD_OPTION_THREAD_POOL_SIZE,
-		(unsigned)(o->threads > 0 ? o->threads : 4), MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)o->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-		(unsigned)o->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)HTTP_HEADERS_MAX, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
+		flags, (uint16_t)o->port, http_guard_accept, s->guard, on_access, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, &ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 4),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_HEADERS_MAX,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+		http_guard_notify, s->guard, MHD_OPTION_URI_LOG_CALLBACK, on_request_line, s,
+		MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_UNESCAPE_CALLBACK, unescape_none, NULL,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
 	if (!s->d) {
+		http_guard_free(s->guard);
 		free(s);
 		return err_set(e, ERR_IO, NULL, "cannot listen on %s:%d (in use or not permitted)",
 			       o->host, o->port);
@@ -429,6 +555,8 @@ http_server_stop(struct http_server *s, int grace_ms)
 
 		nanosleep(&ts, NULL);
 	}
+	http_guard_stopping(s->guard);
 	MHD_stop_daemon(s->d);
+	http_guard_free(s->guard);
 	free(s);
 }

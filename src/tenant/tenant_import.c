@@ -295,10 +295,7 @@ tenant_import_json(struct db *db, const char *path, int *saved, int *changed, st
 	if (rc)
 		goto out;
 	rc = save_in_order(db, list, saved, changed, e);
-	if (rc == 0)
-		rc = db_commit(db, e);
-	else
-		db_rollback(db);
+	rc = db_end(db, rc, e);
 out:
 	json_decref(doc);
 	return rc;

@@ -229,25 +229,32 @@ set_value(struct tenant_settings *s, const char *key, const char *value, struct 
 		s->v[id] = arena_strdup(a, canon);
 }
 
+struct load_ctx {
+	struct tenant_settings *s;
+	struct arena *a;
+};
+
+static int
+load_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct load_ctx *c = ctx;
+
+	(void)e;
+	set_value(c->s, db_col_text(st, 0), db_col_text(st, 1), c->a);
+	return 0;
+}
+
 int
 tenant_settings_load(struct db *db, const struct tenant *t, struct arena *a,
 		     const struct tenant_settings **out, struct err *e)
 {
 	static const char sql[] = "SELECT key, value FROM tenant_setting WHERE tenant_id = $1";
-	struct tenant_settings *s = arena_calloc(a, 1, sizeof(*s));
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct load_ctx c = {arena_calloc(a, 1, sizeof(*c.s)), a};
+	int rc = db_each(db, e, sql, load_row, &c, DB_INT(t->id));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	while ((rc = db_step(st, e)) == DB_ROW)
-		set_value(s, db_col_text(st, 0), db_col_text(st, 1), a);
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return rc;
-	*out = s;
-	return 0;
+	if (rc == 0)
+		*out = c.s;
+	return rc;
 }
 
 static struct tenant *
@@ -292,7 +299,6 @@ tenant_setting_save(struct db *db, const struct tenant *t, enum tenant_setting_i
 		"value = excluded.value, updated_at = excluded.updated_at, "
 		"updated_by = excluded.updated_by";
 	char canon[512];
-	struct db_stmt *st = NULL;
 	int rc = tenant_setting_parse(id, value, canon, sizeof(canon), e);
 
 	if (rc)
@@ -300,18 +306,6 @@ tenant_setting_save(struct db *db, const struct tenant *t, enum tenant_setting_i
 	if (strcmp(canon, value) != 0)
 		return err_set(e, ERR_INVALID, "error.400.text", "'%s' is not canonical",
 			       DEFS[id].key);
-	rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, DEFS[id].key);
-	db_bind_text(st, 3, canon);
-	db_bind_int64(st, 4, now);
-	if (user_id > 0)
-		db_bind_int64(st, 5, user_id);
-	else
-		db_bind_null(st, 5);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_INT(t->id), DB_TEXT(DEFS[id].key), DB_TEXT(canon), DB_INT(now),
+		      DB_ID(user_id > 0 ? user_id : 0));
 }

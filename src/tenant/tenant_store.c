@@ -54,54 +54,46 @@ tenant_slug_valid(const char *s)
 	"t.postal_code, t.city, t.phone, t.email, t.web "                                          \
 	"FROM tenant t LEFT JOIN tenant p ON p.id = t.parent_id "
 
-static const char *
-col(struct db_stmt *st, int i, struct arena *a)
-{
-	return arena_strdup(a, db_col_text(st, i));
-}
-
 static void
 read_row(struct db_stmt *st, struct arena *a, struct tenant *t)
 {
 	t->id = db_col_int64(st, 0);
-	t->slug = col(st, 1, a);
-	t->name = col(st, 2, a);
+	t->slug = db_col_dup(st, 1, a);
+	t->name = db_col_dup(st, 2, a);
 	if (tenant_kind_parse(db_col_text(st, 3), &t->kind))
 		t->kind = TENANT_GEMEINDE; /* the schema's CHECK makes this unreachable */
-	t->ars = col(st, 4, a);
+	t->ars = db_col_dup(st, 4, a);
 	t->parent_id = db_col_int64(st, 5);
-	t->parent_slug = col(st, 6, a);
-	t->host = col(st, 7, a);
-	t->languages = col(st, 8, a);
-	t->primary = col(st, 9, a);
-	t->logo_text = col(st, 10, a);
-	t->contact.street = col(st, 11, a);
-	t->contact.postal_code = col(st, 12, a);
-	t->contact.city = col(st, 13, a);
-	t->contact.phone = col(st, 14, a);
-	t->contact.email = col(st, 15, a);
-	t->contact.web = col(st, 16, a);
+	t->parent_slug = db_col_dup(st, 6, a);
+	t->host = db_col_dup(st, 7, a);
+	t->languages = db_col_dup(st, 8, a);
+	t->primary = db_col_dup(st, 9, a);
+	t->logo_text = db_col_dup(st, 10, a);
+	t->contact.street = db_col_dup(st, 11, a);
+	t->contact.postal_code = db_col_dup(st, 12, a);
+	t->contact.city = db_col_dup(st, 13, a);
+	t->contact.phone = db_col_dup(st, 14, a);
+	t->contact.email = db_col_dup(st, 15, a);
+	t->contact.web = db_col_dup(st, 16, a);
+}
+
+static void
+read_tenant(struct db_stmt *st, struct arena *a, void *row)
+{
+	read_row(st, a, row);
 }
 
 static int
 find_one(struct db *db, const char *sql, const char *key, struct arena *a, struct tenant **out,
 	 struct err *e)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	void *v = NULL;
+	size_t n = 0;
+	int rc = db_list(db, e, sql, a, sizeof(**out), read_tenant, &v, &n, DB_TEXT(key));
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, key);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*out = arena_calloc(a, 1, sizeof(**out));
-		read_row(st, a, *out);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_NOTFOUND, "error.not_found", "no tenant '%s'", key);
-	}
-	db_finalize(st);
+	if (rc == 0 && n == 0)
+		return err_set(e, ERR_NOTFOUND, "error.not_found", "no tenant '%s'", key);
+	*out = v;
 	return rc;
 }
 
@@ -129,19 +121,9 @@ tenant_list(struct db *db, int64_t parent_id, struct arena *a, struct tenant **o
 {
 	static const char sql[] =
 		"SELECT " TENANT_COLUMNS "WHERE $1 < 0 OR t.parent_id = $1 ORDER BY t.name, t.id";
-	struct db_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = db_prepare(db, sql, &st, e);
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(**out), read_tenant, &v, n, DB_INT(parent_id));
 
-	*n = 0;
-	*out = NULL;
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, parent_id);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
-		read_row(st, a, &(*out)[(*n)++]);
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	*out = v;
+	return rc;
 }

@@ -6,6 +6,8 @@
  */
 #include "features/editor/ed_int.h"
 
+#include "core/civil.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -27,12 +29,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						     size - first - 1)
 				     : "";
 	}
-	(void)ed_date_valid(s);
+	(void)civil_date_valid(s);
 	(void)ed_url_ok(s);
-	if (ed_local_to_utc(s, &t) == 0) {
+	if (civil_local_to_utc(s, &t) == 0) {
 		char back[17];
 
-		ed_utc_to_local(t, true, back);
+		civil_utc_to_local(t, true, back);
 		/* Every valid local time maps back to itself, except in the hour skipped in spring.
 		 */
 		if (strlen(back) != 16)

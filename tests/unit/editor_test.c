@@ -7,6 +7,7 @@
 #include "features/editor/editor.h"
 
 #include "auth/auth.h"
+#include "core/civil.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -162,28 +163,28 @@ test_dates_and_berlin_times_parse_strictly(void **state)
 	char out[17];
 
 	(void)state;
-	assert_true(ed_date_valid("2026-02-28"));
-	assert_true(ed_date_valid("2028-02-29"));
-	assert_false(ed_date_valid("2026-02-29"));
-	assert_false(ed_date_valid("2100-02-29"));
-	assert_false(ed_date_valid("2026-13-01"));
-	assert_false(ed_date_valid("2026-1-01"));
-	assert_false(ed_date_valid("2026-01-01x"));
-	assert_false(ed_date_valid("1999-12-31"));
-	assert_false(ed_date_valid(""));
+	assert_true(civil_date_valid("2026-02-28"));
+	assert_true(civil_date_valid("2028-02-29"));
+	assert_false(civil_date_valid("2026-02-29"));
+	assert_false(civil_date_valid("2100-02-29"));
+	assert_false(civil_date_valid("2026-13-01"));
+	assert_false(civil_date_valid("2026-1-01"));
+	assert_false(civil_date_valid("2026-01-01x"));
+	assert_false(civil_date_valid("1999-12-31"));
+	assert_false(civil_date_valid(""));
 	/* Winter: UTC+1; summer: UTC+2. */
-	assert_int_equal(ed_local_to_utc("2026-01-15T12:00", &t), 0);
+	assert_int_equal(civil_local_to_utc("2026-01-15T12:00", &t), 0);
 	assert_int_equal(t, 1768474800);
-	ed_utc_to_local(t, true, out);
+	civil_utc_to_local(t, true, out);
 	assert_string_equal(out, "2026-01-15T12:00");
-	assert_int_equal(ed_local_to_utc("2026-07-01T08:30", &t), 0);
+	assert_int_equal(civil_local_to_utc("2026-07-01T08:30", &t), 0);
 	assert_int_equal(t, 1782887400);
-	ed_utc_to_local(t, false, out);
+	civil_utc_to_local(t, false, out);
 	assert_string_equal(out, "2026-07-01 08:30");
-	assert_int_equal(ed_local_to_utc("2026-07-01T24:00", &t), ERR_INVALID);
-	assert_int_equal(ed_local_to_utc("2026-07-01 08:30", &t), ERR_INVALID);
-	assert_int_equal(ed_local_to_utc("2026-07-01T8:30", &t), ERR_INVALID);
-	assert_int_equal(ed_local_to_utc("2026-07-01T08:30:00", &t), ERR_INVALID);
+	assert_int_equal(civil_local_to_utc("2026-07-01T24:00", &t), ERR_INVALID);
+	assert_int_equal(civil_local_to_utc("2026-07-01 08:30", &t), ERR_INVALID);
+	assert_int_equal(civil_local_to_utc("2026-07-01T8:30", &t), ERR_INVALID);
+	assert_int_equal(civil_local_to_utc("2026-07-01T08:30:00", &t), ERR_INVALID);
 }
 
 int

@@ -47,19 +47,19 @@ utc(int y, int mo, int d, int h, int mi, int s)
 	return (int64_t)timegm(&tm);
 }
 
-/* A local date and time as office_local_at() would give it. */
-static struct office_local
+/* A local date and time as civil_local_at() would give it. */
+static struct civil_local
 at(int y, int mo, int d, int h, int mi)
 {
-	struct office_local l;
+	struct civil_local l;
 
-	office_local_day(utc(y, mo, d, 0, 0, 0) / 86400, &l);
+	civil_day(utc(y, mo, d, 0, 0, 0) / 86400, &l);
 	l.minute = HM(h, mi);
 	return l;
 }
 
 static struct office_status
-status(const struct office_hours *h, struct office_local l)
+status(const struct office_hours *h, struct civil_local l)
 {
 	struct office_status st;
 
@@ -144,7 +144,7 @@ test_holidays_close_and_the_next_opening_skips_them(void **state)
 	struct office_status st;
 	const char *note;
 	struct office_rule v[4];
-	struct office_local l = at(2026, 4, 6, 9, 0);
+	struct civil_local l = at(2026, 4, 6, 9, 0);
 
 	h.holidays = hol;
 	h.n_holidays = 2;
@@ -191,21 +191,21 @@ test_exception_overrides_the_weekday_and_a_holiday(void **state)
 static void
 test_summer_time_starts_and_ends_at_one_utc_on_the_last_sunday(void **state)
 {
-	struct office_local l;
+	struct civil_local l;
 
-	assert_false(office_berlin_dst(utc(2026, 3, 29, 0, 59, 59)));
-	assert_true(office_berlin_dst(utc(2026, 3, 29, 1, 0, 0)));
-	assert_true(office_berlin_dst(utc(2026, 10, 25, 0, 59, 59)));
-	assert_false(office_berlin_dst(utc(2026, 10, 25, 1, 0, 0)));
-	assert_false(office_berlin_dst(utc(2027, 1, 15, 12, 0, 0)));
-	assert_true(office_berlin_dst(utc(2027, 3, 28, 1, 0, 0))); /* last Sunday 2027 */
-	office_local_at(utc(2026, 3, 29, 0, 59, 0), &l);
+	assert_false(civil_berlin_dst(utc(2026, 3, 29, 0, 59, 59)));
+	assert_true(civil_berlin_dst(utc(2026, 3, 29, 1, 0, 0)));
+	assert_true(civil_berlin_dst(utc(2026, 10, 25, 0, 59, 59)));
+	assert_false(civil_berlin_dst(utc(2026, 10, 25, 1, 0, 0)));
+	assert_false(civil_berlin_dst(utc(2027, 1, 15, 12, 0, 0)));
+	assert_true(civil_berlin_dst(utc(2027, 3, 28, 1, 0, 0))); /* last Sunday 2027 */
+	civil_local_at(utc(2026, 3, 29, 0, 59, 0), &l);
 	assert_int_equal(l.minute, HM(1, 59));
-	office_local_at(utc(2026, 3, 29, 1, 0, 0), &l);
+	civil_local_at(utc(2026, 3, 29, 1, 0, 0), &l);
 	assert_int_equal(l.minute, HM(3, 0)); /* 02:00 local does not exist */
-	office_local_at(utc(2026, 10, 25, 0, 30, 0), &l);
+	civil_local_at(utc(2026, 10, 25, 0, 30, 0), &l);
 	assert_int_equal(l.minute, HM(2, 30));
-	office_local_at(utc(2026, 10, 25, 1, 30, 0), &l);
+	civil_local_at(utc(2026, 10, 25, 1, 30, 0), &l);
 	assert_int_equal(l.minute, HM(2, 30)); /* 02:30 local happens twice */
 	assert_int_equal(l.weekday, 7);
 }
@@ -214,18 +214,18 @@ static void
 test_status_follows_local_time_around_midnight_and_switch_days(void **state)
 {
 	struct office_hours h = hours();
-	struct office_local l;
+	struct civil_local l;
 	struct office_status st;
 
-	office_local_at(utc(2026, 3, 30, 6, 0, 0), &l); /* Monday 08:00 CEST */
+	civil_local_at(utc(2026, 3, 30, 6, 0, 0), &l); /* Monday 08:00 CEST */
 	assert_int_equal(l.weekday, 1);
 	office_status_at(&h, &l, &st);
 	assert_true(st.is_open);
-	office_local_at(utc(2026, 10, 26, 6, 59, 0), &l); /* Monday 07:59 CET */
+	civil_local_at(utc(2026, 10, 26, 6, 59, 0), &l); /* Monday 07:59 CET */
 	office_status_at(&h, &l, &st);
 	assert_false(st.is_open);
 	assert_int_equal(st.next_minute, HM(8, 0));
-	office_local_at(utc(2026, 11, 22, 23, 30, 0), &l); /* Monday 00:30 CET */
+	civil_local_at(utc(2026, 11, 22, 23, 30, 0), &l); /* Monday 00:30 CET */
 	assert_int_equal(l.weekday, 1);
 	assert_int_equal(l.day, 23);
 	assert_int_equal(l.minute, 30);
@@ -260,22 +260,22 @@ static void
 test_times_dates_and_lands_parse_strictly(void **state)
 {
 	char out[16];
-	struct office_local l;
+	struct civil_local l;
 
-	assert_int_equal(office_parse_time("08:30"), HM(8, 30));
-	assert_int_equal(office_parse_time("24:00"), HM(24, 0));
-	assert_int_equal(office_parse_time("24:01"), -1);
-	assert_int_equal(office_parse_time("8:30"), -1);
-	assert_int_equal(office_parse_time("08:60"), -1);
-	assert_int_equal(office_parse_time("08-30"), -1);
-	assert_int_equal(office_parse_time(""), -1);
-	office_format_time(HM(7, 5), out);
+	assert_int_equal(civil_parse_time("08:30"), HM(8, 30));
+	assert_int_equal(civil_parse_time("24:00"), HM(24, 0));
+	assert_int_equal(civil_parse_time("24:01"), -1);
+	assert_int_equal(civil_parse_time("8:30"), -1);
+	assert_int_equal(civil_parse_time("08:60"), -1);
+	assert_int_equal(civil_parse_time("08-30"), -1);
+	assert_int_equal(civil_parse_time(""), -1);
+	civil_format_time(HM(7, 5), out);
 	assert_string_equal(out, "07:05");
-	office_local_day(utc(2028, 2, 29, 0, 0, 0) / 86400, &l);
-	office_format_date(&l, out);
+	civil_day(utc(2028, 2, 29, 0, 0, 0) / 86400, &l);
+	civil_format_date(&l, out);
 	assert_string_equal(out, "2028-02-29");
 	assert_int_equal(l.weekday, 2);
-	office_local_day(0, &l);
+	civil_day(0, &l);
 	assert_int_equal(l.weekday, 4); /* 1970-01-01 was a Thursday */
 	assert_string_equal(office_land_of_ars("033550022022"), "NI");
 	assert_string_equal(office_land_of_ars("059780024024"), "NW");

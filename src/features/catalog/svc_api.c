@@ -19,6 +19,19 @@ service_url(struct rq *q, const char *slug, const char *leika)
 	return rq_url(q, arena_printf(q->a, "/leistungen/%s-%s", slug, leika));
 }
 
+#define API_Q_MAX 100 /* maxLength of q in docs/openapi.yaml */
+
+/* Characters, not bytes: the decoder already made sure the text is valid UTF-8. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 /* A query parameter as a number in [min, max]; *ok false when present and bad. */
 static int64_t
 num_param(struct rq *q, const char *name, int64_t def, int64_t min, int64_t max, bool *ok)
@@ -51,6 +64,10 @@ list(struct rq *q)
 	f.themenfeld = http_query(q->http, "themenfeld");
 	f.lage = http_query(q->http, "lage");
 	f.q = http_query(q->http, "q");
+	if (f.q && utf8_chars(f.q) > API_Q_MAX) {
+		rq_problem(q, 400, "q must be at most 100 characters");
+		return;
+	}
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;
 	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);

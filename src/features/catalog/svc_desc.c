@@ -59,148 +59,120 @@ svc_desc_authored(const struct svc_desc *d)
 	return false;
 }
 
+/* What the row readers fill: `d`, its strings in arena `a`. */
+struct desc_rows {
+	struct arena *a;
+	struct svc_desc *d;
+};
+
 static int
-load_service(struct db *db, const char *leika, struct arena *a, struct svc_desc *d, struct err *e)
+read_service(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct desc_rows *r = ctx;
+
+	r->d->leika = db_col_dup(st, 0, r->a);
+	r->d->leika_name = db_col_dup(st, 1, r->a);
+	r->d->title = db_col_dup(st, 2, r->a);
+	r->d->slug = db_col_dup(st, 3, r->a);
+	r->d->level = db_col_dup(st, 4, r->a);
+	r->d->reviewed = db_col_dup(st, 5, r->a);
+	return 0;
+}
+
+static int
+load_service(struct db *db, const char *leika, struct desc_rows *r, struct err *e)
 {
 	static const char sql[] = "SELECT leika, leika_name, title, slug, level, reviewed FROM "
 				  "service WHERE leika = $1";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = db_one(db, e, sql, read_service, r, DB_TEXT(leika));
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, leika);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		d->leika = arena_strdup(a, db_col_text(st, 0));
-		d->leika_name = arena_strdup(a, db_col_text(st, 1));
-		d->title = arena_strdup(a, db_col_text(st, 2));
-		d->slug = arena_strdup(a, db_col_text(st, 3));
-		d->level = arena_strdup(a, db_col_text(st, 4));
-		d->reviewed = arena_strdup(a, db_col_text(st, 5));
-		rc = 0;
-	} else if (rc == DB_DONE) {
+	if (rc == ERR_NOTFOUND)
 		rc = err_set(e, ERR_NOTFOUND, NULL, "no service '%s'", leika);
-	}
-	db_finalize(st);
 	return rc;
 }
 
 static int
-load_texts(struct db *db, const char *leika, struct arena *a, struct svc_desc *d, struct err *e)
+read_text(struct db_stmt *st, void *ctx, struct err *e)
 {
-	static const char sql[] = "SELECT module, body FROM service_text WHERE leika = $1";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct desc_rows *r = ctx;
+	enum svc_module m;
 
-	for (int m = 0; m < SVC_N_MODULES; m++)
-		d->text[m] = "";
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, leika);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		enum svc_module m;
-
-		/* A module this version does not know is left alone. */
-		if (svc_module_parse(db_col_text(st, 0), &m) == 0)
-			d->text[m] = arena_strdup(a, db_col_text(st, 1));
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	/* A module this version does not know is left alone. */
+	if (svc_module_parse(db_col_text(st, 0), &m) == 0)
+		r->d->text[m] = db_col_dup(st, 1, r->a);
+	return 0;
 }
 
-static int
-load_synonyms(struct db *db, const char *leika, struct arena *a, struct svc_desc *d, struct err *e)
+static void
+read_term(struct db_stmt *st, struct arena *a, void *row)
 {
-	static const char sql[] = "SELECT term FROM service_synonym WHERE leika = $1";
-	struct db_stmt *st = NULL;
-	size_t cap = 0, n = 0;
-	int rc = db_prepare(db, sql, &st, e);
-
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, leika);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		d->synonyms = arena_grow(a, d->synonyms, n, &cap, sizeof(*d->synonyms));
-		d->synonyms[n++] = arena_strdup(a, db_col_text(st, 0));
-	}
-	db_finalize(st);
-	d->n_synonyms = svc_sort_unique(d->synonyms, n);
-	return rc == DB_DONE ? 0 : rc;
+	*(const char **)row = db_col_dup(st, 0, a);
 }
 
-static int
-load_legal(struct db *db, const char *leika, struct arena *a, struct svc_desc *d, struct err *e)
+static void
+read_legal(struct db_stmt *st, struct arena *a, void *row)
 {
-	static const char sql[] =
+	struct svc_link *l = row;
+
+	l->title = db_col_dup(st, 0, a);
+	l->url = db_col_dup(st, 1, a);
+}
+
+static void
+read_source(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct svc_source *s = row;
+
+	s->url = db_col_dup(st, 0, a);
+	s->title = db_col_dup(st, 1, a);
+	s->checked = db_col_dup(st, 2, a);
+}
+
+/* The synonyms, legal basis and sources of `d`. */
+static int
+load_lists(struct db *db, const char *leika, struct arena *a, struct svc_desc *d, struct err *e)
+{
+	static const char synonyms_sql[] = "SELECT term FROM service_synonym WHERE leika = $1";
+	static const char legal_sql[] =
 		"SELECT title, url FROM service_legal WHERE leika = $1 ORDER BY pos";
-	struct db_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = db_prepare(db, sql, &st, e);
-
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, leika);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		d->legal = arena_grow(a, d->legal, d->n_legal, &cap, sizeof(*d->legal));
-		d->legal[d->n_legal].title = arena_strdup(a, db_col_text(st, 0));
-		d->legal[d->n_legal++].url = arena_strdup(a, db_col_text(st, 1));
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
-}
-
-static int
-load_sources(struct db *db, const char *leika, struct arena *a, struct svc_desc *d, struct err *e)
-{
-	static const char sql[] =
+	static const char sources_sql[] =
 		"SELECT url, title, checked FROM service_source WHERE leika = $1 ORDER BY pos";
-	struct db_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = db_prepare(db, sql, &st, e);
+	void *v = NULL;
+	int rc = db_list(db, e, synonyms_sql, a, sizeof(*d->synonyms), read_term, &v,
+			 &d->n_synonyms, DB_TEXT(leika));
 
+	d->synonyms = v;
+	d->n_synonyms = svc_sort_unique(d->synonyms, d->n_synonyms);
 	if (rc)
 		return rc;
-	db_bind_text(st, 1, leika);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct svc_source *s;
-
-		d->sources = arena_grow(a, d->sources, d->n_sources, &cap, sizeof(*d->sources));
-		s = &d->sources[d->n_sources++];
-		s->url = arena_strdup(a, db_col_text(st, 0));
-		s->title = arena_strdup(a, db_col_text(st, 1));
-		s->checked = arena_strdup(a, db_col_text(st, 2));
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	rc = db_list(db, e, legal_sql, a, sizeof(*d->legal), read_legal, &v, &d->n_legal,
+		     DB_TEXT(leika));
+	d->legal = v;
+	if (rc)
+		return rc;
+	rc = db_list(db, e, sources_sql, a, sizeof(*d->sources), read_source, &v, &d->n_sources,
+		     DB_TEXT(leika));
+	d->sources = v;
+	return rc;
 }
 
 int
 svc_desc_load(struct db *db, const char *leika, struct arena *a, struct svc_desc *out,
 	      struct err *e)
 {
+	static const char texts_sql[] = "SELECT module, body FROM service_text WHERE leika = $1";
+	struct desc_rows r = {.a = a, .d = out};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = load_service(db, leika, a, out, e);
+	for (int m = 0; m < SVC_N_MODULES; m++)
+		out->text[m] = "";
+	rc = load_service(db, leika, &r, e);
 	if (rc == 0)
-		rc = load_texts(db, leika, a, out, e);
+		rc = db_each(db, e, texts_sql, read_text, &r, DB_TEXT(leika));
 	if (rc == 0)
-		rc = load_synonyms(db, leika, a, out, e);
-	if (rc == 0)
-		rc = load_legal(db, leika, a, out, e);
-	if (rc == 0)
-		rc = load_sources(db, leika, a, out, e);
+		rc = load_lists(db, leika, a, out, e);
 	return rc;
-}
-
-static int
-step_done(struct db_stmt *st, struct err *e)
-{
-	int rc = db_step(st, e);
-
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
 }
 
 static int
@@ -211,20 +183,13 @@ save_texts(struct db *db, const struct svc_desc *d, const struct svc_desc *old, 
 	static const char upsert_sql[] =
 		"INSERT INTO service_text (leika, module, body) VALUES ($1, $2, $3) "
 		"ON CONFLICT (leika, module) DO UPDATE SET body = excluded.body";
-	struct db_stmt *st = NULL;
 	int rc = 0;
 
-	for (int m = 0; m < SVC_N_MODULES && rc == 0; m++) {
-		if (strcmp(d->text[m], old->text[m]) == 0)
-			continue;
-		rc = db_prepare(db, d->text[m][0] ? upsert_sql : delete_sql, &st, e);
-		if (rc)
-			break;
-		db_bind_text(st, 1, d->leika);
-		db_bind_text(st, 2, svc_module_name((enum svc_module)m));
-		db_bind_text(st, 3, d->text[m]);
-		rc = step_done(st, e);
-	}
+	for (int m = 0; m < SVC_N_MODULES && rc == 0; m++)
+		if (strcmp(d->text[m], old->text[m]) != 0)
+			rc = db_run(db, e, d->text[m][0] ? upsert_sql : delete_sql,
+				    DB_TEXT(d->leika), DB_TEXT(svc_module_name((enum svc_module)m)),
+				    DB_TEXT(d->text[m]));
 	return rc;
 }
 
@@ -234,21 +199,10 @@ save_synonyms(struct db *db, const struct svc_desc *d, struct err *e)
 	static const char delete_sql[] = "DELETE FROM service_synonym WHERE leika = $1";
 	static const char insert_sql[] =
 		"INSERT INTO service_synonym (leika, term) VALUES ($1, $2)";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, delete_sql, &st, e);
+	int rc = db_run(db, e, delete_sql, DB_TEXT(d->leika));
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, d->leika);
-	rc = step_done(st, e);
-	for (size_t i = 0; i < d->n_synonyms && rc == 0; i++) {
-		rc = db_prepare(db, insert_sql, &st, e);
-		if (rc)
-			break;
-		db_bind_text(st, 1, d->leika);
-		db_bind_text(st, 2, d->synonyms[i]);
-		rc = step_done(st, e);
-	}
+	for (size_t i = 0; i < d->n_synonyms && rc == 0; i++)
+		rc = db_run(db, e, insert_sql, DB_TEXT(d->leika), DB_TEXT(d->synonyms[i]));
 	return rc;
 }
 
@@ -259,24 +213,12 @@ save_sources(struct db *db, const struct svc_desc *d, struct err *e)
 	static const char insert_sql[] =
 		"INSERT INTO service_source (leika, pos, url, title, checked) "
 		"VALUES ($1, $2, $3, $4, $5)";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, delete_sql, &st, e);
+	int rc = db_run(db, e, delete_sql, DB_TEXT(d->leika));
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, d->leika);
-	rc = step_done(st, e);
-	for (size_t i = 0; i < d->n_sources && rc == 0; i++) {
-		rc = db_prepare(db, insert_sql, &st, e);
-		if (rc)
-			break;
-		db_bind_text(st, 1, d->leika);
-		db_bind_int64(st, 2, (int64_t)i);
-		db_bind_text(st, 3, d->sources[i].url);
-		db_bind_text(st, 4, d->sources[i].title);
-		db_bind_text(st, 5, d->sources[i].checked);
-		rc = step_done(st, e);
-	}
+	for (size_t i = 0; i < d->n_sources && rc == 0; i++)
+		rc = db_run(db, e, insert_sql, DB_TEXT(d->leika), DB_INT((int64_t)i),
+			    DB_TEXT(d->sources[i].url), DB_TEXT(d->sources[i].title),
+			    DB_TEXT(d->sources[i].checked));
 	return rc;
 }
 
@@ -285,18 +227,9 @@ save_row(struct db *db, const struct svc_desc *d, struct err *e)
 {
 	static const char sql[] = "UPDATE service SET title = $2, slug = $3, level = $4, "
 				  "reviewed = $5, updated_at = $6 WHERE leika = $1";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, d->leika);
-	db_bind_text(st, 2, d->title);
-	db_bind_text(st, 3, d->slug);
-	db_bind_text(st, 4, d->level);
-	db_bind_text(st, 5, d->reviewed);
-	db_bind_int64(st, 6, (int64_t)time(NULL));
-	return step_done(st, e);
+	return db_run(db, e, sql, DB_TEXT(d->leika), DB_TEXT(d->title), DB_TEXT(d->slug),
+		      DB_TEXT(d->level), DB_TEXT(d->reviewed), DB_INT((int64_t)time(NULL)));
 }
 
 static bool

@@ -20,25 +20,37 @@ svc_title(struct rq *q, const char *leika, const char **title)
 {
 	static const char sql[] = "SELECT s.title FROM tenant_service ts JOIN service s ON "
 				  "s.leika = ts.leika WHERE ts.tenant_id = $1 AND ts.leika = $2";
-	struct db_stmt *st = NULL;
 	int rc;
 
 	if (!svc_leika_valid(leika))
 		return err_set(&q->err, ERR_NOTFOUND, "error.404.text", "no LeiKa key");
-	rc = db_prepare(q->db, sql, &st, &q->err);
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, q->tenant->id);
-	db_bind_text(st, 2, leika);
-	rc = db_step(st, &q->err);
-	if (rc == DB_ROW) {
-		*title = arena_strdup(q->a, db_col_text(st, 0));
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(&q->err, ERR_NOTFOUND, "error.404.text", "tenant offers no %s", leika);
-	}
-	db_finalize(st);
+	rc = db_text(q->db, &q->err, q->a, title, sql, DB_INT(q->tenant->id), DB_TEXT(leika));
+	if (rc == ERR_NOTFOUND)
+		return err_set(&q->err, ERR_NOTFOUND, "error.404.text", "tenant offers no %s",
+			       leika);
 	return rc;
+}
+
+static int
+live_head(struct db_stmt *st, void *ctx, struct err *e)
+{
+	json_t *snap = ctx;
+
+	(void)e;
+	json_object_set_new(snap, "online_url", json_string(db_col_text(st, 0)));
+	json_object_set_new(snap, "review_due", json_string(db_col_text(st, 1)));
+	json_object_set_new(snap, "office", json_string(db_col_text(st, 2)));
+	return 0;
+}
+
+static int
+live_text(struct db_stmt *st, void *ctx, struct err *e)
+{
+	(void)e;
+	json_object_set_new(
+		ctx, db_col_text(st, 0),
+		json_pack("{s:s, s:s}", "mode", db_col_text(st, 1), "body", db_col_text(st, 2)));
+	return 0;
 }
 
 static int
@@ -52,35 +64,16 @@ svc_live(struct rq *q, const char *leika, json_t **out)
 	static const char text_sql[] = "SELECT module, mode, body FROM tenant_service_text "
 				       "WHERE tenant_id = $1 AND leika = $2 ORDER BY module";
 	json_t *snap = json_object(), *texts = json_object();
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(q->db, head_sql, &st, &q->err);
+	int rc;
 
 	json_object_set_new(snap, "texts", texts);
 	*out = snap;
-	if (rc)
+	rc = db_one(q->db, &q->err, head_sql, live_head, snap, DB_INT(q->tenant->id),
+		    DB_TEXT(leika));
+	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	db_bind_int64(st, 1, q->tenant->id);
-	db_bind_text(st, 2, leika);
-	rc = db_step(st, &q->err);
-	if (rc == DB_ROW) {
-		json_object_set_new(snap, "online_url", json_string(db_col_text(st, 0)));
-		json_object_set_new(snap, "review_due", json_string(db_col_text(st, 1)));
-		json_object_set_new(snap, "office", json_string(db_col_text(st, 2)));
-	}
-	db_finalize(st);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return rc;
-	rc = db_prepare(q->db, text_sql, &st, &q->err);
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, q->tenant->id);
-	db_bind_text(st, 2, leika);
-	while ((rc = db_step(st, &q->err)) == DB_ROW)
-		json_object_set_new(texts, db_col_text(st, 0),
-				    json_pack("{s:s, s:s}", "mode", db_col_text(st, 1), "body",
-					      db_col_text(st, 2)));
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_each(q->db, &q->err, text_sql, live_text, texts, DB_INT(q->tenant->id),
+		       DB_TEXT(leika));
 }
 
 /* `s` with CR LF and lone CR as LF, so stored texts and diffs have one kind of line end. */
@@ -146,21 +139,12 @@ svc_from_form(struct rq *q, const char *leika, struct ed_errors *errors)
 		ed_error(q, errors, "online_url", "ed.err.url");
 	if (office[0] && !office_exists(q, office))
 		ed_error(q, errors, "office", "ed.err.office");
-	if (due[0] && !ed_date_valid(due))
+	if (due[0] && !civil_date_valid(due))
 		ed_error(q, errors, "review_due", "ed.err.date");
 	json_object_set_new(snap, "online_url", json_string(url));
 	json_object_set_new(snap, "office", json_string(office));
 	json_object_set_new(snap, "review_due", json_string(due));
 	return snap;
-}
-
-static int
-step_done(struct db_stmt *st, struct err *e)
-{
-	int rc = db_step(st, e);
-
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
 }
 
 static int
@@ -170,31 +154,18 @@ write_texts(struct db *db, const struct tenant *t, const char *leika, json_t *te
 		"DELETE FROM tenant_service_text WHERE tenant_id = $1 AND leika = $2";
 	static const char ins_sql[] = "INSERT INTO tenant_service_text (tenant_id, leika, module, "
 				      "mode, body) VALUES ($1, $2, $3, $4, $5)";
-	struct db_stmt *st = NULL;
 	const char *module;
 	json_t *v;
-	int rc = db_prepare(db, del_sql, &st, e);
+	int rc = db_run(db, e, del_sql, DB_INT(t->id), DB_TEXT(leika));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, leika);
-	rc = step_done(st, e);
 	json_object_foreach(texts, module, v)
 	{
 		enum svc_module m;
 
 		if (rc || svc_module_parse(module, &m))
 			continue;
-		rc = db_prepare(db, ins_sql, &st, e);
-		if (rc)
-			break;
-		db_bind_int64(st, 1, t->id);
-		db_bind_text(st, 2, leika);
-		db_bind_text(st, 3, module);
-		db_bind_text(st, 4, ed_json_str(v, "mode"));
-		db_bind_text(st, 5, ed_json_str(v, "body"));
-		rc = step_done(st, e);
+		rc = db_run(db, e, ins_sql, DB_INT(t->id), DB_TEXT(leika), DB_TEXT(module),
+			    DB_TEXT(ed_json_str(v, "mode")), DB_TEXT(ed_json_str(v, "body")));
 	}
 	return rc;
 }
@@ -209,52 +180,31 @@ write_office(struct db *db, const struct tenant *t, const char *leika, const cha
 		"DO UPDATE SET office_id = excluded.office_id";
 	static const char del_sql[] = "DELETE FROM responsibility WHERE tenant_id = $1 AND "
 				      "leika = $2";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, slug[0] ? set_sql : del_sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, leika);
 	if (slug[0])
-		db_bind_text(st, 3, slug);
-	return step_done(st, e);
+		return db_run(db, e, set_sql, DB_INT(t->id), DB_TEXT(leika), DB_TEXT(slug));
+	return db_run(db, e, del_sql, DB_INT(t->id), DB_TEXT(leika));
 }
 
 static int
 svc_apply(struct db *db, const struct tenant *t, const char *leika, json_t *snap, int64_t now,
 	  struct err *e)
 {
-	static const char status_sql[] =
-		"SELECT status FROM tenant_service WHERE tenant_id = $1 AND leika = $2";
+	static const char public_sql[] = "SELECT count(*) FROM tenant_service WHERE tenant_id = $1 "
+					 "AND leika = $2 AND status = 'published'";
 	static const char head_sql[] =
 		"UPDATE tenant_service SET status = 'published', online_url = $3, review_due = $4, "
 		"updated_at = $5 WHERE tenant_id = $1 AND leika = $2";
-	struct db_stmt *st = NULL;
-	bool was_public = false;
-	int rc = db_prepare(db, status_sql, &st, e);
+	int64_t was_public = 0, changed = 0;
+	int rc = db_int64(db, e, &was_public, public_sql, DB_INT(t->id), DB_TEXT(leika));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, leika);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		was_public = strcmp(db_col_text(st, 0), "published") == 0;
-	db_finalize(st);
-	if (rc != DB_ROW)
-		return rc == DB_DONE ? err_set(e, ERR_NOTFOUND, "error.404.text",
-					       "tenant no longer offers %s", leika)
-				     : rc;
-	rc = db_prepare(db, head_sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, leika);
-	db_bind_text(st, 3, ed_json_str(snap, "online_url"));
-	db_bind_text(st, 4, ed_json_str(snap, "review_due"));
-	db_bind_int64(st, 5, now);
-	rc = step_done(st, e);
+	if (rc == 0)
+		rc = db_run_count(db, e, &changed, head_sql, DB_INT(t->id), DB_TEXT(leika),
+				  DB_TEXT(ed_json_str(snap, "online_url")),
+				  DB_TEXT(ed_json_str(snap, "review_due")), DB_INT(now));
+	if (rc == 0 && changed == 0)
+		return err_set(e, ERR_NOTFOUND, "error.404.text", "tenant no longer offers %s",
+			       leika);
 	if (rc == 0)
 		rc = write_texts(db, t, leika, json_object_get(snap, "texts"), e);
 	if (rc == 0)

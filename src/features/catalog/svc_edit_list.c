@@ -164,7 +164,6 @@ svc_edit_add(struct rq *q)
 		"SELECT $1, leika, 'draft', $3 FROM service WHERE leika = $2 "
 		"ON CONFLICT (tenant_id, leika) DO NOTHING";
 	const char *leika = ed_field(q, "leika"), *title;
-	struct db_stmt *st = NULL;
 	int64_t added = 0;
 	int rc;
 
@@ -174,18 +173,8 @@ svc_edit_add(struct rq *q)
 		rq_error(q, 422, "ed.err.leika");
 		return;
 	}
-	rc = db_prepare(q->db, sql, &st, &q->err);
-	if (rc == 0) {
-		db_bind_int64(st, 1, q->tenant->id);
-		db_bind_text(st, 2, leika);
-		db_bind_int64(st, 3, (int64_t)time(NULL));
-		rc = db_step(st, &q->err);
-		if (rc == DB_DONE) {
-			added = db_changes(st);
-			rc = 0;
-		}
-		db_finalize(st);
-	}
+	rc = db_run_count(q->db, &q->err, &added, sql, DB_INT(q->tenant->id), DB_TEXT(leika),
+			  DB_INT((int64_t)time(NULL)));
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -201,69 +190,59 @@ svc_edit_add(struct rq *q)
 }
 
 static int
-counts(struct rq *q)
+count_row(struct db_stmt *st, void *ctx, struct err *e)
 {
-	static const char sql[] = "SELECT state, count(*) FROM (SELECT " SERVICE_STATE
-				  " AS state FROM tenant_service ts WHERE ts.tenant_id = $1) x "
-				  "GROUP BY state ORDER BY state";
-	struct view_val *l = view_set(q->page, "counts", view_list(q->a));
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(q->db, sql, &st, &q->err);
+	struct rq *q = ctx;
+	struct view_val *m =
+		view_push((struct view_val *)view_get(q->page, "counts"), view_map(q->a));
+	const char *state = db_col_text(st, 0);
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, q->tenant->id);
-	while ((rc = db_step(st, &q->err)) == DB_ROW) {
-		struct view_val *m = view_push(l, view_map(q->a));
-		const char *state = db_col_text(st, 0);
-
-		view_set_text(m, "name", ed_state_name(q, state));
-		view_set_int(m, "count", db_col_int64(st, 1));
-		view_set_text(
-			m, "url",
-			rq_url(q, arena_printf(q->a, "/verwaltung/leistungen?status=%s", state)));
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	(void)e;
+	view_set_text(m, "name", ed_state_name(q, state));
+	view_set_int(m, "count", db_col_int64(st, 1));
+	view_set_text(m, "url",
+		      rq_url(q, arena_printf(q->a, "/verwaltung/leistungen?status=%s", state)));
+	return 0;
 }
 
 static int
-overdue(struct rq *q, const char *today)
+overdue_row(struct db_stmt *st, void *ctx, struct err *e)
 {
-	static const char sql[] =
-		"SELECT ts.leika, s.title, ts.review_due FROM tenant_service ts JOIN service s ON "
-		"s.leika = ts.leika WHERE ts.tenant_id = $1 AND ts.status = 'published' AND "
-		"ts.review_due <> '' AND ts.review_due < $2 ORDER BY ts.review_due, s.title LIMIT "
-		"$3";
-	struct view_val *l = view_set(q->page, "overdue", view_list(q->a));
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(q->db, sql, &st, &q->err);
+	struct rq *q = ctx;
+	struct view_val *m =
+		view_push((struct view_val *)view_get(q->page, "overdue"), view_map(q->a));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, q->tenant->id);
-	db_bind_text(st, 2, today);
-	db_bind_int64(st, 3, DASH_ROWS);
-	while ((rc = db_step(st, &q->err)) == DB_ROW) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "title", db_col_text(st, 1));
-		view_set_text(m, "when", db_col_text(st, 2));
-		view_set_text(m, "url", edit_url(q, db_col_text(st, 0)));
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	(void)e;
+	view_set_text(m, "title", db_col_text(st, 1));
+	view_set_text(m, "when", db_col_text(st, 2));
+	view_set_text(m, "url", edit_url(q, db_col_text(st, 0)));
+	return 0;
 }
 
 int
 svc_edit_dashboard(struct rq *q)
 {
-	struct office_local now;
-	char today[OFFICE_DATE_LEN + 1];
+	struct civil_local now;
+	char today[CIVIL_DATE_LEN + 1];
 	int rc;
 
-	office_local_at((int64_t)time(NULL), &now);
-	office_format_date(&now, today);
-	rc = counts(q);
-	return rc ? rc : overdue(q, today);
+	static const char counts_sql[] =
+		"SELECT state, count(*) FROM (SELECT " SERVICE_STATE
+		" AS state FROM tenant_service ts WHERE ts.tenant_id = $1) x "
+		"GROUP BY state ORDER BY state";
+	static const char overdue_sql[] =
+		"SELECT ts.leika, s.title, ts.review_due FROM tenant_service ts JOIN service s ON "
+		"s.leika = ts.leika WHERE ts.tenant_id = $1 AND ts.status = 'published' AND "
+		"ts.review_due <> '' AND ts.review_due < $2 ORDER BY ts.review_due, s.title LIMIT "
+		"$3";
+
+	civil_local_at((int64_t)time(NULL), &now);
+	civil_format_date(&now, today);
+	view_set(q->page, "counts", view_list(q->a));
+	view_set(q->page, "overdue", view_list(q->a));
+	rc = db_each(q->db, &q->err, counts_sql, count_row, q, DB_INT(q->tenant->id));
+	if (rc == 0)
+		rc = db_each(q->db, &q->err, overdue_sql, overdue_row, q, DB_INT(q->tenant->id),
+			     DB_TEXT(today), DB_INT(DASH_ROWS));
+	return rc;
 }

@@ -64,24 +64,21 @@ entry_json(const struct svc_desc *d)
 	return o;
 }
 
+static void
+read_key(struct db_stmt *st, struct arena *a, void *row)
+{
+	*(const char **)row = db_col_dup(st, 0, a);
+}
+
 /* The keys of all authored services, by key, into *out (*n of them). */
 static int
 list_authored(struct db *db, struct arena *a, const char ***out, size_t *n, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = db_prepare(db, list_sql, &st, e);
+	void *v = NULL;
+	int rc = db_list(db, e, list_sql, a, sizeof(**out), read_key, &v, n);
 
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
-		(*out)[(*n)++] = arena_strdup(a, db_col_text(st, 0));
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	*out = v;
+	return rc;
 }
 
 static int

@@ -342,23 +342,12 @@ svc_legal_add(struct db *db, const char *leika, const struct svc_link *links, si
 {
 	static const char sql[] =
 		"INSERT INTO service_legal (leika, pos, title, url) VALUES ($1, $2, $3, $4)";
-	struct db_stmt *st = NULL;
-	int rc;
+	int rc = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		rc = db_prepare(db, sql, &st, e);
-		if (rc)
-			return rc;
-		db_bind_text(st, 1, leika);
-		db_bind_int64(st, 2, (int64_t)i);
-		db_bind_text(st, 3, links[i].title);
-		db_bind_text(st, 4, links[i].url);
-		rc = db_step(st, e);
-		db_finalize(st);
-		if (rc != DB_DONE)
-			return rc;
-	}
-	return 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = db_run(db, e, sql, DB_TEXT(leika), DB_INT((int64_t)i), DB_TEXT(links[i].title),
+			    DB_TEXT(links[i].url));
+	return rc;
 }
 
 int
@@ -366,18 +355,9 @@ svc_legal_save(struct db *db, const char *leika, const struct svc_link *links, s
 	       struct err *e)
 {
 	static const char sql[] = "DELETE FROM service_legal WHERE leika = $1";
-	struct db_stmt *st = NULL;
-	int rc;
+	int rc = db_run(db, e, sql, DB_TEXT(leika));
 
-	rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, leika);
-	rc = db_step(st, e);
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return rc;
-	return svc_legal_add(db, leika, links, n, e);
+	return rc ? rc : svc_legal_add(db, leika, links, n, e);
 }
 
 /* ---- Offering services ---- */
@@ -394,7 +374,7 @@ svc_offer_levels(struct db *db, const struct tenant *t, const char *levels, int 
 		"ON CONFLICT DO NOTHING";
 	char level[OFFER_LEVELS_MAX][16];
 	struct str rest = str_c(levels), tok;
-	struct db_stmt *st = NULL;
+	int64_t changes = 0;
 	int k = 0, rc;
 
 	*n = 0;
@@ -416,18 +396,10 @@ svc_offer_levels(struct db *db, const struct tenant *t, const char *levels, int 
 	}
 	if (k == 0)
 		return err_set(e, ERR_INVALID, NULL, "no levels to offer");
-	rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_int64(st, 2, (int64_t)time(NULL));
-	for (int i = 0; i < OFFER_LEVELS_MAX; i++)
-		db_bind_text(st, 3 + i, level[i < k ? i : 0]);
-	rc = db_step(st, e);
-	if (rc == DB_DONE) {
-		*n = (int)db_changes(st);
-		rc = 0;
-	}
-	db_finalize(st);
+	static_assert(OFFER_LEVELS_MAX == 4, "the query names four levels");
+	rc = db_run_count(db, e, &changes, sql, DB_INT(t->id), DB_INT((int64_t)time(NULL)),
+			  DB_TEXT(level[0]), DB_TEXT(level[k > 1 ? 1 : 0]),
+			  DB_TEXT(level[k > 2 ? 2 : 0]), DB_TEXT(level[k > 3 ? 3 : 0]));
+	*n = (int)changes;
 	return rc ? rc : svc_refresh_topics(db, t, e);
 }

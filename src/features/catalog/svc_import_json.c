@@ -303,21 +303,28 @@ save_entry(struct db *db, struct svc_desc *d, struct svc_map *slugs, struct aren
 	return 0;
 }
 
+struct slug_rows {
+	struct arena *a;
+	struct svc_map *slugs;
+};
+
+static int
+read_slug(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct slug_rows *r = ctx;
+
+	svc_map_put(r->slugs, db_col_dup(st, 1, r->a), db_col_dup(st, 0, r->a));
+	return 0;
+}
+
 /* Every stored slug, for svc_slug_claim(). */
 static int
 load_slugs(struct db *db, struct arena *a, struct svc_map *slugs, struct err *e)
 {
 	static const char sql[] = "SELECT leika, slug FROM service";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct slug_rows r = {a, slugs};
 
-	if (rc)
-		return rc;
-	while ((rc = db_step(st, e)) == DB_ROW)
-		svc_map_put(slugs, arena_strdup(a, db_col_text(st, 1)),
-			    arena_strdup(a, db_col_text(st, 0)));
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_each(db, e, sql, read_slug, &r);
 }
 
 int
@@ -346,10 +353,7 @@ svc_import_descriptions(struct db *db, const char *path, struct svc_import_stats
 	rc = load_slugs(db, &a, &slugs, e);
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = save_entry(db, &v[i], &slugs, &a, st, e);
-	if (rc == 0)
-		rc = db_commit(db, e);
-	else
-		db_rollback(db);
+	rc = db_end(db, rc, e);
 out:
 	if (rc)
 		memset(st, 0, sizeof(*st));

@@ -168,6 +168,42 @@ read_services(struct svc_leika_import *l, const char *dir, struct svc_map *by_ke
 	return 0;
 }
 
+struct stored_rows {
+	struct arena *a;
+	struct svc_map *old, *slugs;
+};
+
+static int
+read_stored(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct stored_rows *r = ctx;
+	struct leika_svc *s = arena_calloc(r->a, 1, sizeof(*s));
+	const char **f[] = {&s->leika,	&s->name,	 &s->title, &s->slug,
+			    &s->objekt, &s->verrichtung, &s->typ,   &s->level};
+
+	for (int i = 0; i < 8; i++)
+		*f[i] = db_col_dup(st, i, r->a);
+	s->ozg = db_col_int64(st, 8);
+	s->is_described = db_col_int64(st, 9) != 0;
+	svc_map_put(r->old, s->leika, s);
+	svc_map_put(r->slugs, s->slug, (void *)s->leika);
+	return 0;
+}
+
+static int
+read_stored_legal(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct stored_rows *r = ctx;
+	struct leika_svc *s = svc_map_get(r->old, db_col_text(st, 0));
+
+	if (!s)
+		return 0;
+	s->legal = arena_grow(r->a, s->legal, s->n_legal, &s->cap_legal, sizeof(*s->legal));
+	s->legal[s->n_legal].title = db_col_dup(st, 1, r->a);
+	s->legal[s->n_legal++].url = db_col_dup(st, 2, r->a);
+	return 0;
+}
+
 /* Read the stored services into `old` (key -> struct leika_svc) and their slugs. */
 static int
 load_stored(struct db *db, struct arena *a, struct svc_map *old, struct svc_map *slugs,
@@ -179,39 +215,10 @@ load_stored(struct db *db, struct arena *a, struct svc_map *old, struct svc_map 
 		"service_text t WHERE t.leika = service.leika) THEN 1 ELSE 0 END FROM service";
 	static const char legal_sql[] =
 		"SELECT leika, title, url FROM service_legal ORDER BY leika, pos";
-	struct db_stmt *st = NULL;
-	int rc;
+	struct stored_rows r = {a, old, slugs};
+	int rc = db_each(db, e, svc_sql, read_stored, &r);
 
-	rc = db_prepare(db, svc_sql, &st, e);
-	while (rc == 0 && (rc = db_step(st, e)) == DB_ROW) {
-		struct leika_svc *s = arena_calloc(a, 1, sizeof(*s));
-		const char **f[] = {&s->leika,	&s->name,	 &s->title, &s->slug,
-				    &s->objekt, &s->verrichtung, &s->typ,   &s->level};
-
-		for (int i = 0; i < 8; i++)
-			*f[i] = arena_strdup(a, db_col_text(st, i));
-		s->ozg = db_col_int64(st, 8);
-		s->is_described = db_col_int64(st, 9) != 0;
-		svc_map_put(old, s->leika, s);
-		svc_map_put(slugs, s->slug, (void *)s->leika);
-		rc = 0;
-	}
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return rc;
-	rc = db_prepare(db, legal_sql, &st, e);
-	while (rc == 0 && (rc = db_step(st, e)) == DB_ROW) {
-		struct leika_svc *s = svc_map_get(old, db_col_text(st, 0));
-
-		rc = 0;
-		if (!s)
-			continue;
-		s->legal = arena_grow(a, s->legal, s->n_legal, &s->cap_legal, sizeof(*s->legal));
-		s->legal[s->n_legal].title = arena_strdup(a, db_col_text(st, 1));
-		s->legal[s->n_legal++].url = arena_strdup(a, db_col_text(st, 2));
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return rc ? rc : db_each(db, e, legal_sql, read_stored_legal, &r);
 }
 
 static int
@@ -225,27 +232,11 @@ write_service(struct db *db, const struct leika_svc *s, bool is_new, struct err 
 		"UPDATE service SET leika_name = $2, title = $3, slug = $4, objekt = $5, "
 		"verrichtung = $6, typisierung = $7, level = $8, ozg_leistung_id = $9, "
 		"updated_at = $10 WHERE leika = $1";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, is_new ? insert_sql : update_sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, s->leika);
-	db_bind_text(st, 2, s->name);
-	db_bind_text(st, 3, s->title);
-	db_bind_text(st, 4, s->slug);
-	db_bind_text(st, 5, s->objekt);
-	db_bind_text(st, 6, s->verrichtung);
-	db_bind_text(st, 7, s->typ);
-	db_bind_text(st, 8, s->level);
-	if (s->ozg)
-		db_bind_int64(st, 9, s->ozg);
-	else
-		db_bind_null(st, 9);
-	db_bind_int64(st, 10, (int64_t)time(NULL));
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, is_new ? insert_sql : update_sql, DB_TEXT(s->leika), DB_TEXT(s->name),
+		      DB_TEXT(s->title), DB_TEXT(s->slug), DB_TEXT(s->objekt),
+		      DB_TEXT(s->verrichtung), DB_TEXT(s->typ), DB_TEXT(s->level), DB_ID(s->ozg),
+		      DB_INT((int64_t)time(NULL)));
 }
 
 static bool
@@ -350,10 +341,7 @@ svc_import_leika(struct db *db, const char *dir, struct svc_import_stats *st, st
 	rc = svc_taxo_save(db, &l, e);
 	if (rc == 0)
 		rc = save_services(db, v, n, &a, st, e);
-	if (rc == 0)
-		rc = db_commit(db, e);
-	else
-		db_rollback(db);
+	rc = db_end(db, rc, e);
 out:
 	if (rc)
 		st->added = st->changed = st->unchanged = 0;

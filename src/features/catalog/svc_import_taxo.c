@@ -249,15 +249,6 @@ svc_taxo_read(struct svc_leika_import *l, const char *dir, struct err *e)
 	return rc;
 }
 
-static int
-step_done(struct db_stmt *st, struct err *e)
-{
-	int rc = db_step(st, e);
-
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
-}
-
 int
 svc_taxo_save(struct db *db, const struct svc_leika_import *l, struct err *e)
 {
@@ -278,41 +269,17 @@ svc_taxo_save(struct db *db, const struct svc_leika_import *l, struct err *e)
 		"lage_id = excluded.lage_id WHERE ozg_leistung.ozg_id <> excluded.ozg_id "
 		"OR ozg_leistung.name <> excluded.name "
 		"OR COALESCE(ozg_leistung.lage_id, 0) <> COALESCE(excluded.lage_id, 0)";
-	struct db_stmt *st = NULL;
 	int rc = 0;
 
-	for (size_t i = 0; i < l->n_tf && rc == 0; i++) {
-		rc = db_prepare(db, tf_sql, &st, e);
-		if (rc)
-			break;
-		db_bind_int64(st, 1, l->tf[i].id);
-		db_bind_text(st, 2, l->tf[i].name);
-		db_bind_text(st, 3, l->tf[i].slug);
-		rc = step_done(st, e);
-	}
-	for (size_t i = 0; i < l->n_lage && rc == 0; i++) {
-		rc = db_prepare(db, lage_sql, &st, e);
-		if (rc)
-			break;
-		db_bind_int64(st, 1, l->lage[i].id);
-		db_bind_int64(st, 2, l->lage[i].themenfeld_id);
-		db_bind_text(st, 3, l->lage[i].name);
-		db_bind_text(st, 4, l->lage[i].slug);
-		db_bind_text(st, 5, l->lage[i].kind);
-		rc = step_done(st, e);
-	}
-	for (size_t i = 0; i < l->n_ozg && rc == 0; i++) {
-		rc = db_prepare(db, ozg_sql, &st, e);
-		if (rc)
-			break;
-		db_bind_int64(st, 1, l->ozg[i].id);
-		db_bind_text(st, 2, l->ozg[i].ozg_id);
-		db_bind_text(st, 3, l->ozg[i].name);
-		if (l->ozg[i].lage_id)
-			db_bind_int64(st, 4, l->ozg[i].lage_id);
-		else
-			db_bind_null(st, 4);
-		rc = step_done(st, e);
-	}
+	for (size_t i = 0; i < l->n_tf && rc == 0; i++)
+		rc = db_run(db, e, tf_sql, DB_INT(l->tf[i].id), DB_TEXT(l->tf[i].name),
+			    DB_TEXT(l->tf[i].slug));
+	for (size_t i = 0; i < l->n_lage && rc == 0; i++)
+		rc = db_run(db, e, lage_sql, DB_INT(l->lage[i].id),
+			    DB_INT(l->lage[i].themenfeld_id), DB_TEXT(l->lage[i].name),
+			    DB_TEXT(l->lage[i].slug), DB_TEXT(l->lage[i].kind));
+	for (size_t i = 0; i < l->n_ozg && rc == 0; i++)
+		rc = db_run(db, e, ozg_sql, DB_INT(l->ozg[i].id), DB_TEXT(l->ozg[i].ozg_id),
+			    DB_TEXT(l->ozg[i].name), DB_ID(l->ozg[i].lage_id));
 	return rc;
 }

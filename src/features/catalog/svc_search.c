@@ -113,8 +113,6 @@ load(struct search_feed *f, struct err *e)
 		"SELECT leika, module, body FROM tenant_service_text WHERE tenant_id = $1";
 	static const char topics[] =
 		"SELECT kind, slug, name FROM tenant_topic WHERE tenant_id = $1 ORDER BY name";
-	const char *slug = search_feed_tenant(f)->slug;
-	uint32_t d;
 	int rc = search_feed_run(f, services, service_row, e);
 
 	if (rc == 0)
@@ -125,9 +123,7 @@ load(struct search_feed *f, struct err *e)
 		rc = search_feed_run(f, topics, topic_row, e);
 	if (rc)
 		return rc;
-	d = search_feed_doc(f, SEARCH_PAGE, "/leistungen", "Leistungen A–Z", "/leistungen", slug);
-	search_feed_text(f, d, SEARCH_F_TITLE, "Leistungen A–Z");
-	search_feed_text(f, d, SEARCH_F_KEYWORD,
+	search_feed_page(f, "/leistungen", "Leistungen A–Z",
 			 "alle Leistungen Übersicht Liste Dienstleistungen");
 	return 0;
 }

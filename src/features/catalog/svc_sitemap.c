@@ -2,8 +2,10 @@
 /*
  * The tenant's sitemap (sitemaps.org 0.9): home, the catalogue's index pages,
  * every Themenfeld and Lage, every service it offers and every office, as
- * absolute URLs on the host the request came to.  A sitemap holds at most
- * 50,000 URLs; a tenant offers a few thousand services.
+ * absolute URLs: on the tenant's own domain when it was asked there, else
+ * under the configured `public_url` (never the Host header, which the client
+ * chooses).  A sitemap holds at most 50,000 URLs; a tenant offers a few
+ * thousand services.
  */
 #include "features/catalog/svc_view.h"
 
@@ -33,6 +35,26 @@ add_url(struct buf *b, const char *origin, const char *path)
 	buf_adds(b, "</loc></url>\n");
 }
 
+/* "https://portal.example" without a trailing slash, in the request arena. */
+static const char *
+origin_of(struct rq *q)
+{
+	const struct config *cfg = &q->app->cfg;
+	const char *scheme =
+		q->http->https || strncmp(cfg->public_url, "https:", 6) == 0 ? "https" : "http";
+	size_t n = strlen(cfg->public_url);
+
+	if (q->tenant && q->tenant->host[0] && q->base[0] == '\0')
+		return arena_printf(q->a, "%s://%s", scheme, q->tenant->host);
+	if (n == 0) /* the port really bound: "listen = host:0" takes any free one */
+		return arena_printf(q->a, "http://%s:%d", cfg->listen_host,
+				    q->app->server ? http_server_port(q->app->server)
+						   : cfg->listen_port);
+	while (n > 0 && cfg->public_url[n - 1] == '/')
+		n--;
+	return arena_printf(q->a, "%.*s", (int)n, cfg->public_url);
+}
+
 static int
 add_topics(struct rq *q, struct buf *b, const char *origin, const char *kind, const char *prefix)
 {
@@ -54,10 +76,7 @@ sitemap(struct rq *q)
 	struct svc_item *items;
 	struct office *offices;
 	struct buf *b = &q->resp->body;
-	const char *host = http_header(q->http, "Host");
-	/* The Host header passed the server's check of its characters. */
-	const char *origin = arena_printf(q->a, "%s://%s", q->http->https ? "https" : "http",
-					  host ? host : "localhost");
+	const char *origin = origin_of(q);
 	size_t n, no;
 	int rc;
 
@@ -97,13 +116,11 @@ sitemap(struct rq *q)
 static void
 robots(struct rq *q)
 {
-	const char *host = http_header(q->http, "Host");
-
 	q->resp->content_type = "text/plain; charset=utf-8";
 	buf_adds(&q->resp->body, "User-agent: *\nDisallow: /verwaltung\nDisallow: /anmelden\n");
-	if (host && q->tenant)
-		buf_addf(&q->resp->body, "Sitemap: %s://%s%s\n", q->http->https ? "https" : "http",
-			 host, rq_url(q, "/sitemap.xml"));
+	if (q->tenant)
+		buf_addf(&q->resp->body, "Sitemap: %s%s\n", origin_of(q),
+			 rq_url(q, "/sitemap.xml"));
 }
 
 void

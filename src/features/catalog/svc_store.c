@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "db/db.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,12 +21,6 @@
 	"LEFT JOIN themenfeld tf ON tf.id = l.themenfeld_id "                                      \
 	"WHERE ts.tenant_id = $1 AND " SVC_VISIBLE " "
 
-static const char *
-dup(struct arena *a, struct db_stmt *st, int i)
-{
-	return arena_strdup(a, db_col_text(st, i));
-}
-
 /*
  * A list query for filter `f` with only the joins and conditions the filter
  * needs, so the common cases use the indexes.  PostgreSQL wants every
@@ -33,24 +28,27 @@ dup(struct arena *a, struct db_stmt *st, int i)
  */
 struct query {
 	struct buf sql;
-	const char *text[8]; /* parameter values by number - 1; [0] is the tenant id's place */
+	struct db_arg args[8]; /* parameter values by number - 1; [0] is the tenant id */
 	int n;
 };
 
 /* Record a parameter; returns its number. */
 static int
-param(struct query *qy, const char *value)
+param(struct query *qy, struct db_arg value)
 {
-	qy->text[qy->n++] = value;
+	assert(qy->n < (int)(sizeof(qy->args) / sizeof(qy->args[0])));
+	qy->args[qy->n++] = value;
 	return qy->n;
 }
 
 static void
-build(struct query *qy, const struct svc_filter *f, struct arena *a, bool for_count)
+build(struct query *qy, const struct tenant *t, const struct svc_filter *f, struct arena *a,
+      bool for_count)
 {
 	bool topic = f->themenfeld || f->lage;
 
-	qy->n = 1; /* $1 is the tenant */
+	qy->n = 0;
+	param(qy, DB_INT(t->id)); /* $1 */
 	buf_adds(&qy->sql, "FROM tenant_service ts ");
 	/* Counting every offered service needs no service row: the key references one. */
 	if (!for_count || topic || f->described_only || f->letter || (f->q && f->q[0]))
@@ -67,22 +65,22 @@ build(struct query *qy, const struct svc_filter *f, struct arena *a, bool for_co
 				   "st.module = 'short' ");
 	buf_adds(&qy->sql, "WHERE ts.tenant_id = $1 AND " SVC_VISIBLE " ");
 	if (f->themenfeld) {
-		int i = param(qy, f->themenfeld);
+		int i = param(qy, DB_TEXT(f->themenfeld));
 
 		buf_addf(&qy->sql, "AND tf.slug = $%d ", i);
 	}
 	if (f->lage) {
-		int i = param(qy, f->lage);
+		int i = param(qy, DB_TEXT(f->lage));
 
 		buf_addf(&qy->sql, "AND l.slug = $%d ", i);
 	}
 	if (f->letter) {
-		int i = param(qy, arena_printf(a, "%c", f->letter));
+		int i = param(qy, DB_TEXT(arena_printf(a, "%c", f->letter)));
 
 		buf_addf(&qy->sql, "AND upper(substr(s.title, 1, 1)) = $%d ", i);
 	}
 	if (f->q && f->q[0]) {
-		int i = param(qy, arena_printf(a, "%%%s%%", f->q));
+		int i = param(qy, DB_TEXT(arena_printf(a, "%%%s%%", f->q)));
 
 		buf_addf(&qy->sql,
 			 "AND (lower(s.title) LIKE $%d OR EXISTS (SELECT 1 FROM service_synonym sy "
@@ -91,37 +89,42 @@ build(struct query *qy, const struct svc_filter *f, struct arena *a, bool for_co
 	}
 }
 
-static void
-bind_query(struct db_stmt *st, const struct tenant *t, const struct query *qy)
-{
-	db_bind_int64(st, 1, t->id);
-	for (int i = 1; i < qy->n; i++)
-		db_bind_text(st, i + 1, qy->text[i]);
-}
-
 static int
 count(struct db *db, const struct tenant *t, const struct svc_filter *f, struct arena *a,
       int64_t *total, struct err *e)
 {
 	struct query qy = {0};
-	struct db_stmt *st = NULL;
 	int rc;
 
 	buf_init(&qy.sql, 4096);
 	buf_adds(&qy.sql, "SELECT count(*) ");
-	build(&qy, f, a, true);
-	rc = db_prepare(db, qy.sql.p, &st, e);
+	build(&qy, t, f, a, true);
+	rc = db_int64_args(db, e, total, qy.sql.p, qy.args, (size_t)qy.n);
 	buf_release(&qy.sql);
-	if (rc)
-		return rc;
-	bind_query(st, t, &qy);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*total = db_col_int64(st, 0);
-		rc = 0;
-	}
-	db_finalize(st);
 	return rc;
+}
+
+struct item_rows {
+	struct arena *a;
+	struct svc_item *v;
+	size_t n, max;
+};
+
+static int
+read_item(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct item_rows *r = ctx;
+	struct svc_item *it = &r->v[r->n];
+
+	if (r->n == r->max)
+		return 0;
+	it->leika = db_col_dup(st, 0, r->a);
+	it->title = db_col_dup(st, 1, r->a);
+	it->slug = db_col_dup(st, 2, r->a);
+	it->short_text = db_col_dup(st, 3, r->a);
+	it->level = db_col_dup(st, 4, r->a);
+	r->n++;
+	return 0;
 }
 
 int
@@ -129,35 +132,45 @@ svc_list(struct db *db, const struct tenant *t, const struct svc_filter *f, stru
 	 struct svc_item **out, size_t *n, int64_t *total, struct err *e)
 {
 	struct query qy = {0};
-	struct db_stmt *st = NULL;
+	struct item_rows r = {.a = a, .max = f->limit > 0 ? (size_t)f->limit : 0};
 	int rc = total ? count(db, t, f, a, total, e) : 0;
 
 	*n = 0;
 	if (rc)
 		return rc;
-	*out = arena_calloc(a, f->limit > 0 ? (size_t)f->limit : 1, sizeof(**out));
+	*out = r.v = arena_calloc(a, f->limit > 0 ? (size_t)f->limit : 1, sizeof(**out));
 	buf_init(&qy.sql, 4096);
 	buf_adds(&qy.sql, "SELECT s.leika, s.title, s.slug, COALESCE(st.body, ''), s.level ");
-	build(&qy, f, a, false);
+	build(&qy, t, f, a, false);
 	buf_addf(&qy.sql, "ORDER BY s.title, s.leika LIMIT $%d OFFSET $%d", qy.n + 1, qy.n + 2);
-	rc = db_prepare(db, qy.sql.p, &st, e);
+	param(&qy, DB_INT(f->limit));
+	param(&qy, DB_INT(f->offset));
+	rc = db_each_args(db, e, qy.sql.p, read_item, &r, qy.args, (size_t)qy.n);
 	buf_release(&qy.sql);
-	if (rc)
-		return rc;
-	bind_query(st, t, &qy);
-	db_bind_int64(st, qy.n + 1, f->limit);
-	db_bind_int64(st, qy.n + 2, f->offset);
-	while ((rc = db_step(st, e)) == DB_ROW && *n < (size_t)f->limit) {
-		struct svc_item *it = &(*out)[(*n)++];
+	*n = r.n;
+	return rc;
+}
 
-		it->leika = dup(a, st, 0);
-		it->title = dup(a, st, 1);
-		it->slug = dup(a, st, 2);
-		it->short_text = dup(a, st, 3);
-		it->level = dup(a, st, 4);
-	}
-	db_finalize(st);
-	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+struct svc_row {
+	struct arena *a;
+	struct svc *s;
+};
+
+static int
+read_head(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct svc_row *r = ctx;
+	struct svc *s = r->s;
+	const char **f[] = {&s->leika,		 &s->title,	     &s->slug,
+			    &s->leika_name,	 &s->objekt,	     &s->verrichtung,
+			    &s->typisierung,	 &s->level,	     &s->reviewed,
+			    &s->online_url,	 &s->ozg_id,	     &s->ozg_name,
+			    &s->lage_slug,	 &s->lage_name,	     &s->lage_kind,
+			    &s->themenfeld_slug, &s->themenfeld_name};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		*f[i] = db_col_dup(st, (int)i, r->a);
+	return 0;
 }
 
 static int
@@ -170,31 +183,29 @@ load_head(struct db *db, const struct tenant *t, const char *leika, struct arena
 		"COALESCE(o.name, ''), COALESCE(l.slug, ''), COALESCE(l.name, ''), "
 		"COALESCE(l.kind, ''), COALESCE(tf.slug, ''), COALESCE(tf.name, '') " OFFERED
 		"AND s.leika = $2";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct svc_row r = {a, s};
+	int rc = db_one(db, e, sql, read_head, &r, DB_INT(t->id), DB_TEXT(leika));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, leika);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		const char **f[] = {&s->leika,		 &s->title,	     &s->slug,
-				    &s->leika_name,	 &s->objekt,	     &s->verrichtung,
-				    &s->typisierung,	 &s->level,	     &s->reviewed,
-				    &s->online_url,	 &s->ozg_id,	     &s->ozg_name,
-				    &s->lage_slug,	 &s->lage_name,	     &s->lage_kind,
-				    &s->themenfeld_slug, &s->themenfeld_name};
-
-		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-			*f[i] = dup(a, st, (int)i);
-		rc = 0;
-	} else if (rc == DB_DONE) {
+	if (rc == ERR_NOTFOUND)
 		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "tenant '%s' offers no '%s'",
 			     t->slug, leika);
-	}
-	db_finalize(st);
 	return rc;
+}
+
+static int
+read_text(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct svc_row *r = ctx;
+	enum svc_module m;
+	const char *body = db_col_text(st, 1), *mode = db_col_text(st, 2);
+
+	if (svc_module_parse(db_col_text(st, 0), &m))
+		return 0;
+	if (strcmp(mode, "append") == 0 && r->s->text[m][0])
+		r->s->text[m] = arena_printf(r->a, "%s\n\n%s", r->s->text[m], body);
+	else
+		r->s->text[m] = arena_strdup(r->a, body);
+	return 0;
 }
 
 /* Shared texts, then the tenant's: 'append' adds a paragraph, 'replace' wins. */
@@ -204,50 +215,31 @@ load_texts(struct db *db, const struct tenant *t, struct arena *a, struct svc *s
 	static const char sql[] = "SELECT module, body, '' FROM service_text WHERE leika = $2 "
 				  "UNION ALL SELECT module, body, mode FROM tenant_service_text "
 				  "WHERE tenant_id = $1 AND leika = $2 ORDER BY 3";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct svc_row r = {a, s};
 
 	for (int i = 0; i < SVC_N_MODULES; i++)
 		s->text[i] = "";
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, s->leika);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		enum svc_module m;
-		const char *body = db_col_text(st, 1), *mode = db_col_text(st, 2);
+	return db_each(db, e, sql, read_text, &r, DB_INT(t->id), DB_TEXT(s->leika));
+}
 
-		if (svc_module_parse(db_col_text(st, 0), &m))
-			continue;
-		if (strcmp(mode, "append") == 0 && s->text[m][0])
-			s->text[m] = arena_printf(a, "%s\n\n%s", s->text[m], body);
-		else
-			s->text[m] = arena_strdup(a, body);
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+static void
+read_link(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct svc_link *l = row;
+
+	l->title = db_col_dup(st, 0, a);
+	l->url = db_col_dup(st, 1, a);
 }
 
 static int
 load_links(struct db *db, const char *sql, const char *leika, struct arena *a,
 	   struct svc_link **out, size_t *n, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = db_prepare(db, sql, &st, e);
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(**out), read_link, &v, n, DB_TEXT(leika));
 
-	*n = 0;
-	*out = NULL;
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, leika);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
-		(*out)[*n].title = dup(a, st, 0);
-		(*out)[(*n)++].url = dup(a, st, 1);
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	*out = v;
+	return rc;
 }
 
 int
@@ -285,33 +277,42 @@ svc_find(struct db *db, const struct tenant *t, const char *leika, struct arena 
 	return 0;
 }
 
+struct topic_rows {
+	struct arena *a;
+	struct svc_topic *v;
+	size_t n, max;
+};
+
+static int
+read_topic(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct topic_rows *r = ctx;
+	struct svc_topic *tp = &r->v[r->n];
+
+	if (r->n == r->max)
+		return 0;
+	tp->id = db_col_int64(st, 0);
+	tp->slug = db_col_dup(st, 1, r->a);
+	tp->name = db_col_dup(st, 2, r->a);
+	tp->kind = db_col_dup(st, 3, r->a);
+	tp->count = db_col_int64(st, 4);
+	r->n++;
+	return 0;
+}
+
 int
 svc_topics(struct db *db, const struct tenant *t, const char *kind, struct arena *a,
 	   struct svc_topic **out, size_t *n, struct err *e)
 {
 	static const char sql[] = "SELECT topic_id, slug, name, kind, services FROM tenant_topic "
 				  "WHERE tenant_id = $1 AND kind = $2 ORDER BY name";
-	struct db_stmt *st = NULL;
-	size_t cap = 64;
-	int rc = db_prepare(db, sql, &st, e);
+	struct topic_rows r = {.a = a, .max = 64};
+	int rc;
 
-	*n = 0;
-	if (rc)
-		return rc;
-	*out = arena_alloc(a, cap * sizeof(**out));
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, kind);
-	while ((rc = db_step(st, e)) == DB_ROW && *n < cap) {
-		struct svc_topic *tp = &(*out)[(*n)++];
-
-		tp->id = db_col_int64(st, 0);
-		tp->slug = dup(a, st, 1);
-		tp->name = dup(a, st, 2);
-		tp->kind = dup(a, st, 3);
-		tp->count = db_col_int64(st, 4);
-	}
-	db_finalize(st);
-	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+	*out = r.v = arena_alloc(a, r.max * sizeof(**out));
+	rc = db_each(db, e, sql, read_topic, &r, DB_INT(t->id), DB_TEXT(kind));
+	*n = rc ? 0 : r.n;
+	return rc;
 }
 
 int
@@ -328,17 +329,8 @@ svc_refresh_topics(struct db *db, const struct tenant *t, struct err *e)
 	};
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
-		struct db_stmt *st = NULL;
-
-		rc = db_prepare(db, sql[i], &st, e);
-		if (rc)
-			break;
-		db_bind_int64(st, 1, t->id);
-		rc = db_step(st, e);
-		db_finalize(st);
-		rc = rc == DB_DONE ? 0 : rc;
-	}
+	for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++)
+		rc = db_run(db, e, sql[i], DB_INT(t->id));
 	return rc;
 }
 

@@ -8,6 +8,7 @@
  */
 #include "features/editor/ed_int.h"
 
+#include "core/civil.h"
 #include "db/db.h"
 
 #include <stdlib.h>
@@ -108,8 +109,8 @@ load_subject(struct rq *q, const struct ed_kind *k, const char *subject, const c
 	return true;
 }
 
-static void
-edit_get(struct rq *q, const struct ed_kind *k)
+void
+ed_edit_get(struct rq *q, const struct ed_kind *k)
 {
 	const char *subject = http_param(q->http, "key"), *title = NULL;
 	struct ed_rev latest;
@@ -233,14 +234,14 @@ publish_time(struct rq *q, struct ed_errors *errors, int64_t now, int64_t *out)
 	*out = now;
 	if (!v[0])
 		return true;
-	if (ed_local_to_utc(v, out) == 0)
+	if (civil_local_to_utc(v, out) == 0)
 		return true;
 	ed_error(q, errors, "publish_at", "ed.err.publish_at");
 	return false;
 }
 
-static void
-edit_post(struct rq *q, const struct ed_kind *k)
+void
+ed_edit_post(struct rq *q, const struct ed_kind *k)
 {
 	const char *subject = http_param(q->http, "key"), *title = NULL, *aktion, *text;
 	struct ed_errors errors = {view_list(q->a), view_map(q->a), 0};
@@ -307,26 +308,4 @@ edit_post(struct rq *q, const struct ed_kind *k)
 		 arena_printf(q->a, "%s r%lld", subject, (long long)num));
 	rq_redirect(q,
 		    arena_printf(q->a, "/verwaltung%s/%s?erledigt=%s", k->path, subject, aktion));
-}
-
-void
-ed_edit_get(struct rq *q)
-{
-	const struct ed_kind *k = ed_kind_of_request(q);
-
-	if (k)
-		edit_get(q, k);
-	else
-		rq_error(q, 404, NULL);
-}
-
-void
-ed_edit_post(struct rq *q)
-{
-	const struct ed_kind *k = ed_kind_of_request(q);
-
-	if (k)
-		edit_post(q, k);
-	else
-		rq_error(q, 404, NULL);
 }

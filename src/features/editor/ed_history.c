@@ -49,8 +49,8 @@ diff_view(struct rq *q, const struct ed_kind *k, const struct ed_rev *rev,
 		view_set_int(q->page, "diff_prev", prev->num);
 }
 
-static void
-history(struct rq *q, const struct ed_kind *k)
+void
+ed_history_get(struct rq *q, const struct ed_kind *k)
 {
 	const char *subject = http_param(q->http, "key"), *title = NULL,
 		   *nr = http_query(q->http, "nr");
@@ -58,6 +58,8 @@ history(struct rq *q, const struct ed_kind *k)
 	struct ed_rev *v;
 	size_t n, sel = 0;
 	int64_t want = 0;
+	struct ed_rev old[2];
+	const struct ed_rev *cur = NULL, *prev = NULL;
 	int rc;
 
 	if (!ed_may_edit(q))
@@ -77,8 +79,19 @@ history(struct rq *q, const struct ed_kind *k)
 	while (want && sel < n && v[sel].num != want)
 		sel++;
 	if (want && sel == n) {
-		rq_error(q, 404, NULL);
-		return;
+		/* Older than the newest HISTORY_MAX: load it and the one before by number. */
+		rc = ed_rev_get(q->db, q->tenant, k->name, subject, want, q->a, &old[0], &q->err);
+		if (rc) {
+			rq_fail(q, rc);
+			return;
+		}
+		cur = &old[0];
+		if (ed_rev_get(q->db, q->tenant, k->name, subject, want - 1, q->a, &old[1],
+			       &q->err) == 0)
+			prev = &old[1];
+	} else if (n) {
+		cur = &v[sel];
+		prev = sel + 1 < n ? &v[sel + 1] : NULL;
 	}
 	ed_page_head(q, k, subject, title, n ? &v[0] : NULL);
 	view_set_text(q->page, "title",
@@ -100,13 +113,13 @@ history(struct rq *q, const struct ed_kind *k)
 		if (strcmp(v[i].state, "scheduled") == 0)
 			view_set_text(m, "publish_at", ed_when(q, v[i].publish_at));
 	}
-	if (n)
-		diff_view(q, k, &v[sel], sel + 1 < n ? &v[sel + 1] : NULL);
+	if (cur)
+		diff_view(q, k, cur, prev);
 	rq_render(q, "editor/history");
 }
 
-static void
-restore(struct rq *q, const struct ed_kind *k)
+void
+ed_history_post(struct rq *q, const struct ed_kind *k)
 {
 	const char *subject = http_param(q->http, "key"), *title = NULL,
 		   *nr = http_form(q->http, "nr");
@@ -138,26 +151,4 @@ restore(struct rq *q, const struct ed_kind *k)
 			      (long long)want));
 	rq_redirect(q, arena_printf(q->a, "/verwaltung%s/%s?erledigt=wiederherstellen", k->path,
 				    subject));
-}
-
-void
-ed_history_get(struct rq *q)
-{
-	const struct ed_kind *k = ed_kind_of_request(q);
-
-	if (k)
-		history(q, k);
-	else
-		rq_error(q, 404, NULL);
-}
-
-void
-ed_history_post(struct rq *q)
-{
-	const struct ed_kind *k = ed_kind_of_request(q);
-
-	if (k)
-		restore(q, k);
-	else
-		rq_error(q, 404, NULL);
 }

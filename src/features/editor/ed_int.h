@@ -71,11 +71,11 @@ void ed_page_head(struct rq *q, const struct ed_kind *k, const char *subject, co
 /* The kind whose path is the segment after /verwaltung of q->path, or NULL. */
 const struct ed_kind *ed_kind_of_request(struct rq *q);
 
-/* The edit form and the history of a subject of the request's kind (ed_edit.c, ed_history.c). */
-void ed_edit_get(struct rq *q);
-void ed_edit_post(struct rq *q);
-void ed_history_get(struct rq *q);
-void ed_history_post(struct rq *q);
+/* The edit form and the history of a subject of kind `k` (ed_edit.c, ed_history.c). */
+void ed_edit_get(struct rq *q, const struct ed_kind *k);
+void ed_edit_post(struct rq *q, const struct ed_kind *k);
+void ed_history_get(struct rq *q, const struct ed_kind *k);
+void ed_history_post(struct rq *q, const struct ed_kind *k);
 
 /* Every kind's dashboard sections; the SQL title of revision r's subject (ed_kind.c). */
 int ed_kinds_dashboard(struct rq *q);

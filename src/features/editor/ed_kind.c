@@ -43,6 +43,42 @@ ed_kind_of_request(struct rq *q)
 	return NULL;
 }
 
+/* Run page `fn` for the kind of the request's path. */
+static void
+with_kind(struct rq *q, void (*fn)(struct rq *q, const struct ed_kind *k))
+{
+	const struct ed_kind *k = ed_kind_of_request(q);
+
+	if (k)
+		fn(q, k);
+	else
+		rq_error(q, 404, NULL);
+}
+
+static void
+edit_get(struct rq *q)
+{
+	with_kind(q, ed_edit_get);
+}
+
+static void
+edit_post(struct rq *q)
+{
+	with_kind(q, ed_edit_post);
+}
+
+static void
+history_get(struct rq *q)
+{
+	with_kind(q, ed_history_get);
+}
+
+static void
+history_post(struct rq *q)
+{
+	with_kind(q, ed_history_post);
+}
+
 /* Add `k` to the process's kinds; a kind already there (a second app) is kept once. */
 static int
 remember(const struct ed_kind *k, struct err *e)
@@ -75,10 +111,10 @@ ed_kind_register(struct app *app, const struct ed_kind *k, struct err *e)
 	app_route(app, HTTP_GET, base, k->list, ROUTE_STAFF, 0);
 	if (k->list_post)
 		app_route(app, HTTP_POST, base, k->list_post, ROUTE_STAFF, 4096);
-	app_route(app, HTTP_GET, one, ed_edit_get, ROUTE_STAFF, 0);
-	app_route(app, HTTP_POST, one, ed_edit_post, ROUTE_STAFF, k->body_limit);
-	app_route(app, HTTP_GET, versions, ed_history_get, ROUTE_STAFF, 0);
-	app_route(app, HTTP_POST, versions, ed_history_post, ROUTE_STAFF, 4096);
+	app_route(app, HTTP_GET, one, edit_get, ROUTE_STAFF, 0);
+	app_route(app, HTTP_POST, one, edit_post, ROUTE_STAFF, k->body_limit);
+	app_route(app, HTTP_GET, versions, history_get, ROUTE_STAFF, 0);
+	app_route(app, HTTP_POST, versions, history_post, ROUTE_STAFF, 4096);
 	return 0;
 }
 

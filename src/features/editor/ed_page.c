@@ -2,6 +2,7 @@
 /* Small helpers the editor's pages share: messages, form fields, checks, audit. */
 #include "features/editor/ed_int.h"
 
+#include "core/civil.h"
 #include "core/log.h"
 
 #include <string.h>
@@ -92,7 +93,7 @@ ed_when(struct rq *q, int64_t utc)
 {
 	char buf[17];
 
-	ed_utc_to_local(utc, false, buf);
+	civil_utc_to_local(utc, false, buf);
 	return arena_strdup(q->a, buf);
 }
 

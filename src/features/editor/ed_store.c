@@ -17,18 +17,20 @@
 	"LEFT JOIN staff_user u ON u.id = r.author_id "
 
 static void
-read_rev(struct db_stmt *st, struct arena *a, struct ed_rev *r)
+read_rev(struct db_stmt *st, struct arena *a, void *row)
 {
+	struct ed_rev *r = row;
+
 	r->id = db_col_int64(st, 0);
 	r->num = db_col_int64(st, 1);
 	r->author_id = db_col_int64(st, 2);
 	r->created_at = db_col_int64(st, 3);
 	r->changed_at = db_col_int64(st, 4);
 	r->publish_at = db_col_int64(st, 5);
-	r->state = arena_strdup(a, db_col_text(st, 6));
-	r->snapshot = arena_strdup(a, db_col_text(st, 7));
-	r->comment = arena_strdup(a, db_col_text(st, 8));
-	r->author = arena_strdup(a, db_col_text(st, 9));
+	r->state = db_col_dup(st, 6, a);
+	r->snapshot = db_col_dup(st, 7, a);
+	r->comment = db_col_dup(st, 8, a);
+	r->author = db_col_dup(st, 9, a);
 }
 
 int
@@ -37,21 +39,12 @@ ed_rev_list(struct db *db, const struct tenant *t, const char *kind, const char 
 {
 	static const char sql[] = REV_COLS "WHERE r.tenant_id = $1 AND r.kind = $2 AND "
 					   "r.subject = $3 ORDER BY r.num DESC LIMIT $4";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(**out), read_rev, &v, n, DB_INT(t->id),
+			 DB_TEXT(kind), DB_TEXT(subject), DB_INT((int64_t)max));
 
-	*n = 0;
-	*out = arena_calloc(a, max ? max : 1, sizeof(**out));
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, subject);
-	db_bind_int64(st, 4, (int64_t)max);
-	while ((rc = db_step(st, e)) == DB_ROW && *n < max)
-		read_rev(st, a, &(*out)[(*n)++]);
-	db_finalize(st);
-	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+	*out = v;
+	return rc;
 }
 
 int
@@ -61,24 +54,16 @@ ed_rev_get(struct db *db, const struct tenant *t, const char *kind, const char *
 	static const char sql[] = REV_COLS "WHERE r.tenant_id = $1 AND r.kind = $2 AND "
 					   "r.subject = $3 AND ($4 = 0 OR r.num = $4) "
 					   "ORDER BY r.num DESC LIMIT 1";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct ed_rev *v = NULL;
+	size_t n = 0;
+	int rc = db_list(db, e, sql, a, sizeof(*v), read_rev, (void **)&v, &n, DB_INT(t->id),
+			 DB_TEXT(kind), DB_TEXT(subject), DB_INT(num));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, subject);
-	db_bind_int64(st, 4, num);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		read_rev(st, a, out);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "no revision %lld of %s %s",
-			     (long long)num, kind, subject);
-	}
-	db_finalize(st);
+	if (rc == 0 && n == 0)
+		return err_set(e, ERR_NOTFOUND, "error.404.text", "no revision %lld of %s %s",
+			       (long long)num, kind, subject);
+	if (rc == 0)
+		*out = v[0];
 	return rc;
 }
 
@@ -93,39 +78,13 @@ ed_rev_add(struct db *db, const struct tenant *t, const char *kind, const char *
 				  "author_id, created_at, "
 				  "changed_at, publish_at, snapshot, comment) "
 				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10)";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, next_sql, &st, e);
+	int rc = db_int64(db, e, num, next_sql, DB_INT(t->id), DB_TEXT(kind), DB_TEXT(subject));
 
 	if (rc)
 		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, subject);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		*num = db_col_int64(st, 0);
-	db_finalize(st);
-	if (rc != DB_ROW)
-		return rc;
-	rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, subject);
-	db_bind_int64(st, 4, *num);
-	db_bind_text(st, 5, state);
-	if (author_id)
-		db_bind_int64(st, 6, author_id);
-	else
-		db_bind_null(st, 6);
-	db_bind_int64(st, 7, now);
-	db_bind_int64(st, 8, publish_at);
-	db_bind_text(st, 9, snapshot);
-	db_bind_text(st, 10, comment);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_INT(t->id), DB_TEXT(kind), DB_TEXT(subject), DB_INT(*num),
+		      DB_TEXT(state), DB_ID(author_id), DB_INT(now), DB_INT(publish_at),
+		      DB_TEXT(snapshot), DB_TEXT(comment));
 }
 
 int
@@ -137,29 +96,12 @@ ed_rev_move(struct db *db, const struct tenant *t, const char *kind, const char 
 		"UPDATE revision SET state = $6, comment = COALESCE($7, comment), publish_at = $8, "
 		"changed_at = $9 WHERE tenant_id = $1 AND kind = $2 AND subject = $3 AND num = $4 "
 		"AND state = $5";
-	struct db_stmt *st = NULL;
 	int64_t changed = 0;
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = db_run_count(db, e, &changed, sql, DB_INT(t->id), DB_TEXT(kind), DB_TEXT(subject),
+			      DB_INT(num), DB_TEXT(from), DB_TEXT(to), DB_TEXT(comment),
+			      DB_INT(publish_at), DB_INT(now));
 
 	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, kind);
-	db_bind_text(st, 3, subject);
-	db_bind_int64(st, 4, num);
-	db_bind_text(st, 5, from);
-	db_bind_text(st, 6, to);
-	if (comment)
-		db_bind_text(st, 7, comment);
-	else
-		db_bind_null(st, 7);
-	db_bind_int64(st, 8, publish_at);
-	db_bind_int64(st, 9, now);
-	rc = db_step(st, e);
-	if (rc == DB_DONE)
-		changed = db_changes(st);
-	db_finalize(st);
-	if (rc != DB_DONE)
 		return rc;
 	return changed == 1 ? 0
 			    : err_set(e, ERR_CONFLICT, "ed.err.conflict",
@@ -173,6 +115,17 @@ struct due {
 	int64_t num;
 };
 
+static void
+read_due(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct due *d = row;
+
+	d->kind = db_col_dup(st, 0, a);
+	d->subject = db_col_dup(st, 1, a);
+	d->num = db_col_int64(st, 2);
+	d->snapshot = db_col_dup(st, 3, a);
+}
+
 static int
 find_due(struct db *db, const struct tenant *t, int64_t now, struct arena *a, struct due *out,
 	 struct err *e)
@@ -180,24 +133,15 @@ find_due(struct db *db, const struct tenant *t, int64_t now, struct arena *a, st
 	static const char sql[] =
 		"SELECT kind, subject, num, snapshot FROM revision WHERE tenant_id = $1 AND "
 		"state = 'scheduled' AND publish_at <= $2 ORDER BY publish_at, num LIMIT 1";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct due *v = NULL;
+	size_t n = 0;
+	int rc = db_list(db, e, sql, a, sizeof(*v), read_due, (void **)&v, &n, DB_INT(t->id),
+			 DB_INT(now));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_int64(st, 2, now);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		out->kind = arena_strdup(a, db_col_text(st, 0));
-		out->subject = arena_strdup(a, db_col_text(st, 1));
-		out->num = db_col_int64(st, 2);
-		out->snapshot = arena_strdup(a, db_col_text(st, 3));
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
-	}
-	db_finalize(st);
+	if (rc == 0 && n == 0)
+		return ERR_NOTFOUND;
+	if (rc == 0)
+		*out = v[0];
 	return rc;
 }
 
@@ -207,14 +151,11 @@ set_aside(struct db *db, const struct tenant *t, const struct due *d, int64_t no
 {
 	int rc = db_begin(db, e);
 
-	if (rc == 0)
-		rc = ed_rev_move(db, t, d->kind, d->subject, d->num, "scheduled", "replaced", NULL,
-				 now, now, e);
-	if (rc) {
-		db_rollback(db);
+	if (rc)
 		return rc;
-	}
-	return db_commit(db, e);
+	rc = ed_rev_move(db, t, d->kind, d->subject, d->num, "scheduled", "replaced", NULL, now,
+			 now, e);
+	return db_end(db, rc, e);
 }
 
 /*
@@ -273,50 +214,60 @@ editor_promote_due(struct db *db, const struct tenant *t, int64_t now, struct er
 	return rc == ERR_NOTFOUND ? 0 : rc;
 }
 
+static void
+read_item(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct ed_rev_item *r = row;
+
+	r->kind = db_col_dup(st, 0, a);
+	r->subject = db_col_dup(st, 1, a);
+	r->num = db_col_int64(st, 2);
+	r->state = db_col_dup(st, 3, a);
+	r->author = db_col_dup(st, 4, a);
+	r->when = db_col_int64(st, 5);
+	r->title = db_col_dup(st, 6, a);
+}
+
 int
 ed_rev_recent(struct db *db, const struct tenant *t, const char *state, size_t max, struct arena *a,
 	      struct ed_rev_item **out, size_t *n, struct err *e)
 {
+	static const char head[] =
+		"SELECT r.kind, r.subject, r.num, r.state, COALESCE(u.name, ''), "
+		"r.%s, COALESCE(%s, r.subject) FROM revision r LEFT JOIN "
+		"staff_user u ON u.id = r.author_id WHERE r.tenant_id = $1 ";
 	const char *title = ed_kinds_title_sql(a);
-	const char *sql =
-		state ? arena_printf(
-				a,
-				"SELECT r.kind, r.subject, r.num, r.state, COALESCE(u.name, ''), "
-				"r.publish_at, COALESCE(%s, r.subject) FROM revision r LEFT JOIN "
-				"staff_user u ON u.id = r.author_id WHERE r.tenant_id = $1 AND "
-				"r.state = $2 ORDER BY r.publish_at, r.changed_at LIMIT $3",
-				title)
-		      : arena_printf(
-				a,
-				"SELECT r.kind, r.subject, r.num, r.state, COALESCE(u.name, ''), "
-				"r.changed_at, COALESCE(%s, r.subject) FROM revision r LEFT JOIN "
-				"staff_user u ON u.id = r.author_id WHERE r.tenant_id = $1 "
-				"ORDER BY r.changed_at DESC, r.id DESC LIMIT $2",
-				title);
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	void *v = NULL;
+	int rc;
 
-	*out = arena_calloc(a, max ? max : 1, sizeof(**out));
-	*n = 0;
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
 	if (state)
-		db_bind_text(st, 2, state);
-	db_bind_int64(st, state ? 3 : 2, (int64_t)max);
-	while ((rc = db_step(st, e)) == DB_ROW && *n < max) {
-		struct ed_rev_item *r = &(*out)[(*n)++];
+		rc = db_list(db, e,
+			     arena_printf(a,
+					  "%s AND r.state = $2 ORDER BY r.publish_at, "
+					  "r.changed_at LIMIT $3",
+					  arena_printf(a, head, "publish_at", title)),
+			     a, sizeof(**out), read_item, &v, n, DB_INT(t->id), DB_TEXT(state),
+			     DB_INT((int64_t)max));
+	else
+		rc = db_list(db, e,
+			     arena_printf(a, "%s ORDER BY r.changed_at DESC, r.id DESC LIMIT $2",
+					  arena_printf(a, head, "changed_at", title)),
+			     a, sizeof(**out), read_item, &v, n, DB_INT(t->id),
+			     DB_INT((int64_t)max));
+	*out = v;
+	return rc;
+}
 
-		r->kind = arena_strdup(a, db_col_text(st, 0));
-		r->subject = arena_strdup(a, db_col_text(st, 1));
-		r->num = db_col_int64(st, 2);
-		r->state = arena_strdup(a, db_col_text(st, 3));
-		r->author = arena_strdup(a, db_col_text(st, 4));
-		r->when = db_col_int64(st, 5);
-		r->title = arena_strdup(a, db_col_text(st, 6));
-	}
-	db_finalize(st);
-	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+static void
+read_audit(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct ed_audit_item *r = row;
+
+	r->at = db_col_int64(st, 0);
+	r->who = db_col_dup(st, 1, a);
+	r->action = db_col_dup(st, 2, a);
+	r->detail = db_col_dup(st, 3, a);
+	r->ip = db_col_dup(st, 4, a);
 }
 
 int
@@ -327,24 +278,10 @@ ed_audit_list(struct db *db, const struct tenant *t, size_t max, struct arena *a
 		"SELECT a.at, COALESCE(u.name, ''), a.action, a.detail, a.ip FROM audit_log a "
 		"LEFT JOIN staff_user u ON u.id = a.user_id WHERE a.tenant_id = $1 "
 		"ORDER BY a.at DESC, a.id DESC LIMIT $2";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(**out), read_audit, &v, n, DB_INT(t->id),
+			 DB_INT((int64_t)max));
 
-	*out = arena_calloc(a, max ? max : 1, sizeof(**out));
-	*n = 0;
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_int64(st, 2, (int64_t)max);
-	while ((rc = db_step(st, e)) == DB_ROW && *n < max) {
-		struct ed_audit_item *r = &(*out)[(*n)++];
-
-		r->at = db_col_int64(st, 0);
-		r->who = arena_strdup(a, db_col_text(st, 1));
-		r->action = arena_strdup(a, db_col_text(st, 2));
-		r->detail = arena_strdup(a, db_col_text(st, 3));
-		r->ip = arena_strdup(a, db_col_text(st, 4));
-	}
-	db_finalize(st);
-	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+	*out = v;
+	return rc;
 }

@@ -71,20 +71,6 @@ int ed_flow_check(enum ed_action action, unsigned roles, const char *state, bool
 /* The action named by a form's "aktion" value, or -1. */
 int ed_action_parse(const char *s);
 
-/* ---- Dates (ed_flow.c) --------------------------------------------------- */
-
-/* True for a valid calendar date "YYYY-MM-DD" (years 2000..2199). */
-bool ed_date_valid(const char *s);
-
-/*
- * A local Berlin time "YYYY-MM-DDTHH:MM" (an <input type=datetime-local>)
- * as Unix seconds.  Returns 0 or ERR_INVALID.
- */
-int ed_local_to_utc(const char *s, int64_t *out);
-
-/* Unix seconds as local Berlin "YYYY-MM-DD HH:MM" (17 bytes) or "YYYY-MM-DDTHH:MM" when `iso`. */
-void ed_utc_to_local(int64_t utc, bool iso, char out[17]);
-
 /* ---- Storage and pages -------------------------------------------------- */
 
 /*

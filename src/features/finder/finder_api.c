@@ -7,6 +7,7 @@
  */
 #include "features/finder/finder_view.h"
 
+#include "core/civil.h"
 #include "features/offices/office.h"
 
 #include <jansson.h>
@@ -31,12 +32,12 @@ static json_t *
 office_json(struct rq *q, const struct finder_answer *ans)
 {
 	const struct office *o = ans->office;
-	struct office_local now;
+	struct civil_local now;
 	struct office_status st;
 
 	if (!o)
 		return json_null();
-	office_local_at((int64_t)time(NULL), &now);
+	civil_local_at((int64_t)time(NULL), &now);
 	office_status_at(&o->hours, &now, &st);
 	return json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "slug", o->slug, "name",
@@ -55,6 +56,18 @@ tenant_json(struct rq *q, const struct tenant *t)
 			 tenant_kind_name(t->kind), "url", finder_tenant_url(q, t, "/"));
 }
 
+/* Exactly `n` ASCII digits, as the API description's patterns say. */
+static bool
+digits(const char *s, size_t n)
+{
+	if (!s || strlen(s) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
 static void
 finder(struct rq *q)
 {
@@ -64,7 +77,7 @@ finder(struct rq *q)
 	json_t *doc;
 	int rc;
 
-	if (!leika || !ars) {
+	if (!digits(leika, 14) || !ars) {
 		rq_problem(q, 400, rq_msg(q, "finder.api_params"));
 		return;
 	}

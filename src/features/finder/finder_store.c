@@ -7,20 +7,33 @@
  */
 #include "features/finder/finder.h"
 
+#include "core/civil.h"
 #include "db/db.h"
 #include "features/catalog/svc.h"
 #include "features/offices/office.h"
 #include "tenant/tenant.h"
 
+#include <assert.h>
 #include <string.h>
 #include <time.h>
 
 #define CANDIDATES_MAX 8 /* tenants whose offer is read: the place's areas and rules */
 
-static const char *
-col(struct db_stmt *st, struct arena *a, int i)
+struct service_row {
+	struct arena *a;
+	struct finder_service *s;
+};
+
+static int
+read_service(struct db_stmt *st, void *ctx, struct err *e)
 {
-	return arena_strndup(a, db_col_text(st, i), db_col_len(st, i));
+	struct service_row *r = ctx;
+
+	r->s->leika = db_col_dup(st, 0, r->a);
+	r->s->title = db_col_dup(st, 1, r->a);
+	r->s->slug = db_col_dup(st, 2, r->a);
+	r->s->level = db_col_dup(st, 3, r->a);
+	return 0;
 }
 
 static int
@@ -28,26 +41,14 @@ load_service(struct db *db, const char *leika, struct arena *a, struct finder_se
 	     struct err *e)
 {
 	static const char sql[] = "SELECT leika, title, slug, level FROM service WHERE leika = $1";
-	struct db_stmt *st = NULL;
+	struct service_row r = {a, s};
 	int rc;
 
 	if (!svc_leika_valid(leika))
 		return err_set(e, ERR_NOTFOUND, "finder.unknown_service", "malformed leika");
-	rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, leika);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		s->leika = col(st, a, 0);
-		s->title = col(st, a, 1);
-		s->slug = col(st, a, 2);
-		s->level = col(st, a, 3);
-		rc = 0;
-	} else if (rc == DB_DONE) {
+	rc = db_one(db, e, sql, read_service, &r, DB_TEXT(leika));
+	if (rc == ERR_NOTFOUND)
 		rc = err_set(e, ERR_NOTFOUND, "finder.unknown_service", "no service %s", leika);
-	}
-	db_finalize(st);
 	return rc;
 }
 
@@ -66,6 +67,28 @@ above_or_at(const char *area, const char *ars)
 	return false;
 }
 
+/* Offers read for the candidate tenants: v[i] and urls[i] for tenant i. */
+struct offer_rows {
+	struct arena *a;
+	struct finder_tenant *v;
+	const char **urls;
+	size_t n;
+};
+
+static int
+read_offer(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct offer_rows *r = ctx;
+	int64_t id = db_col_int64(st, 0);
+
+	for (size_t i = 0; i < r->n; i++)
+		if (r->v[i].id == id) {
+			r->v[i].offers = true;
+			r->urls[i] = db_col_dup(st, 1, r->a);
+		}
+	return 0;
+}
+
 /*
  * All tenants from the cache; for those that could answer (an area of the
  * place, or named by a rule) whether they publish the service and its
@@ -79,51 +102,66 @@ load_tenants(struct db *db, struct tenant_cache *tc, const char *leika, const ch
 	static const char sql[] = "SELECT tenant_id, online_url FROM tenant_service "
 				  "WHERE leika = $1 AND status = 'published' "
 				  "AND tenant_id IN ($2, $3, $4, $5, $6, $7, $8, $9)";
+	static_assert(CANDIDATES_MAX == 8, "the query names eight candidates");
 	const struct tenant *ts = NULL;
-	struct finder_tenant *v;
-	struct db_stmt *st = NULL;
+	struct offer_rows r = {.a = a};
 	int64_t ids[CANDIDATES_MAX] = {0};
 	size_t n = 0, nc = 0;
 	int rc = tenant_cache_list(tc, db, -1, a, &ts, &n, e);
 
 	if (rc)
 		return rc;
-	v = arena_calloc(a, n + 1, sizeof(*v));
+	r.v = arena_calloc(a, n + 1, sizeof(*r.v));
+	r.urls = arena_calloc(a, n + 1, sizeof(*r.urls));
+	r.n = n;
 	*by = arena_calloc(a, n + 1, sizeof(**by));
-	*urls = arena_calloc(a, n + 1, sizeof(**urls));
+	*urls = r.urls;
 	for (size_t i = 0; i < n; i++) {
 		bool ruled = false;
 
-		v[i].id = ts[i].id;
-		v[i].ars = ts[i].ars;
+		r.v[i].id = ts[i].id;
+		r.v[i].ars = ts[i].ars;
 		(*by)[i] = &ts[i];
-		(*urls)[i] = "";
-		for (size_t r = 0; r < in->n_rules; r++)
-			ruled |= in->rules[r].tenant_id == ts[i].id;
+		r.urls[i] = "";
+		for (size_t k = 0; k < in->n_rules; k++)
+			ruled |= in->rules[k].tenant_id == ts[i].id;
 		if ((ruled || above_or_at(ts[i].ars, ars)) && nc < CANDIDATES_MAX)
 			ids[nc++] = ts[i].id;
 	}
-	in->tenants = v;
+	in->tenants = r.v;
 	in->n_tenants = n;
 	if (nc == 0)
 		return 0;
-	rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, leika);
-	for (int i = 0; i < CANDIDATES_MAX; i++)
-		db_bind_int64(st, i + 2, ids[i]);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		int64_t id = db_col_int64(st, 0);
+	return db_each(db, e, sql, read_offer, &r, DB_TEXT(leika), DB_INT(ids[0]), DB_INT(ids[1]),
+		       DB_INT(ids[2]), DB_INT(ids[3]), DB_INT(ids[4]), DB_INT(ids[5]),
+		       DB_INT(ids[6]), DB_INT(ids[7]));
+}
 
-		for (size_t i = 0; i < n; i++)
-			if (v[i].id == id) {
-				v[i].offers = true;
-				(*urls)[i] = col(st, a, 1);
-			}
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+/* At most RULES_MAX responsibilities are read for one place. */
+#define RULES_MAX 64
+
+struct rule_rows {
+	struct arena *a;
+	struct finder_rule *v;
+	size_t n;
+};
+
+static int
+read_rule(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct rule_rows *r = ctx;
+	struct finder_rule *x = &r->v[r->n];
+
+	if (r->n == RULES_MAX)
+		return 0;
+	x->area = db_col_dup(st, 0, r->a);
+	x->tenant_id = db_col_int64(st, 1);
+	x->office_slug = db_col_dup(st, 2, r->a);
+	x->online_url = db_col_dup(st, 3, r->a);
+	x->note = db_col_dup(st, 4, r->a);
+	x->for_service = db_col_len(st, 5) > 0;
+	r->n++;
+	return 0;
 }
 
 /* The responsibilities by area for this service or its level that cover the place. */
@@ -136,42 +174,26 @@ load_rules(struct db *db, const char *leika, const char *level, const char *ars,
 		"ra.leika FROM responsibility_area ra LEFT JOIN office o ON o.id = ra.office_id "
 		"WHERE (ra.leika = $1 OR (ra.leika = '' AND ra.level = $2)) "
 		"AND ra.area IN ($3, $4, $5, $6, $7)";
-	static const int lens[] = {2, 3, 5, 9, 12};
-	struct finder_rule *v = arena_calloc(a, 64, sizeof(*v));
-	struct db_stmt *st = NULL;
-	size_t n = 0;
-	int rc = db_prepare(db, sql, &st, e);
+	struct rule_rows r = {.a = a, .v = arena_calloc(a, RULES_MAX, sizeof(*r.v))};
+	int rc = db_each(db, e, sql, read_rule, &r, DB_TEXT(leika),
+			 DB_TEXT(level[0] ? level : "gemeinde"), DB_TEXT(arena_strndup(a, ars, 2)),
+			 DB_TEXT(arena_strndup(a, ars, 3)), DB_TEXT(arena_strndup(a, ars, 5)),
+			 DB_TEXT(arena_strndup(a, ars, 9)), DB_TEXT(arena_strndup(a, ars, 12)));
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, leika);
-	db_bind_text(st, 2, level[0] ? level : "gemeinde");
-	for (int i = 0; i < 5; i++)
-		db_bind_text(st, 3 + i, arena_strndup(a, ars, (size_t)lens[i]));
-	while ((rc = db_step(st, e)) == DB_ROW && n < 64) {
-		v[n].area = col(st, a, 0);
-		v[n].tenant_id = db_col_int64(st, 1);
-		v[n].office_slug = col(st, a, 2);
-		v[n].online_url = col(st, a, 3);
-		v[n].note = col(st, a, 4);
-		v[n].for_service = db_col_len(st, 5) > 0;
-		n++;
-	}
-	db_finalize(st);
-	in->rules = v;
-	in->n_rules = n;
-	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+	in->rules = r.v;
+	in->n_rules = r.n;
+	return rc;
 }
 
 static int
 load_office(struct db *db, struct finder_answer *out, struct arena *a, struct err *e)
 {
 	const struct finder_rule *r = out->result.rule;
-	struct office_local now;
+	struct civil_local now;
 	int rc;
 
 	if (r && r->office_slug[0]) {
-		office_local_at((int64_t)time(NULL), &now);
+		civil_local_at((int64_t)time(NULL), &now);
 		rc = office_find(db, out->tenant, r->office_slug, now.days, a, &out->office, e);
 	} else {
 		rc = office_for_service(db, out->tenant, out->service.leika, a, &out->office, e);

@@ -139,13 +139,8 @@ search_load(struct search_feed *f, struct err *e)
 	};
 
 	(void)e;
-	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
-		uint32_t d = search_feed_doc(f, SEARCH_PAGE, pages[i].path, pages[i].title,
-					     pages[i].path, search_feed_tenant(f)->slug);
-
-		search_feed_text(f, d, SEARCH_F_TITLE, pages[i].title);
-		search_feed_text(f, d, SEARCH_F_KEYWORD, pages[i].words);
-	}
+	for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		search_feed_page(f, pages[i].path, pages[i].title, pages[i].words);
 	return 0;
 }
 

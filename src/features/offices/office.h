@@ -7,19 +7,20 @@
  * The opening-hours logic (office_hours.c) is pure: it takes weekly rules,
  * exceptions, public holidays and a local time and touches no database, so
  * it is tested on its own.  Times of day are minutes since local midnight;
- * local time is Europe/Berlin, computed from UTC by the EU rule for summer
- * time, never from the process's TZ.
+ * dates and local time in Europe/Berlin come from core/civil.h.
  *
  * Storage functions take `const struct tenant *` and read only that
  * tenant's offices.  Public holidays are per Land (the first two ARS digits)
- * and shared by all tenants.  office knows nothing of templates; the page
- * side (office_view(), offices_register()) is declared at the end.
+ * and shared by all tenants; they are read from the imported holiday table,
+ * so an operator's list wins over civil_holidays()' rule.  office knows nothing of templates; the
+ * page side (office_view(), offices_register()) is declared at the end.
  */
 #ifndef RATHAUS_OFFICE_H
 #define RATHAUS_OFFICE_H
 
 #include "app/feature.h"
 #include "core/arena.h"
+#include "core/civil.h"
 #include "core/err.h"
 #include "tenant/tenant.h"
 
@@ -30,8 +31,6 @@
 struct db;
 
 /* ---- Opening hours (office_hours.c, no database) ------------------------ */
-
-#define OFFICE_DATE_LEN 10 /* "YYYY-MM-DD" */
 
 /* One opening interval of a weekday; several per day are allowed. */
 struct office_rule {
@@ -46,7 +45,7 @@ struct office_rule {
  * rules; one closed row closes the day).
  */
 struct office_exception {
-	char date[OFFICE_DATE_LEN + 1];
+	char date[CIVIL_DATE_LEN + 1];
 	bool is_closed;
 	int opens, closes; /* when open */
 	const char *note;  /* "" if none */
@@ -54,7 +53,7 @@ struct office_exception {
 
 /* A public holiday of the office's Land: closed unless an exception opens it. */
 struct office_holiday {
-	char date[OFFICE_DATE_LEN + 1];
+	char date[CIVIL_DATE_LEN + 1];
 	const char *name;
 };
 
@@ -68,14 +67,6 @@ struct office_hours {
 	bool appointment_only; /* no walk-in: the hours are appointment times */
 };
 
-/* A local date and time in Europe/Berlin. */
-struct office_local {
-	int year, month, day;
-	int weekday;  /* 1 = Monday .. 7 = Sunday */
-	int minute;   /* since local midnight */
-	int64_t days; /* days since 1970-01-01, for arithmetic */
-};
-
 /* What an office's door says at one moment. */
 struct office_status {
 	bool is_open;	       /* open now (never for appointment_only offices) */
@@ -85,35 +76,11 @@ struct office_status {
 	int next_days;	       /* days from today to the next opening, 0 = today */
 	int next_weekday;      /* 1..7 */
 	int next_minute;
-	char next_date[OFFICE_DATE_LEN + 1];
+	char next_date[CIVIL_DATE_LEN + 1];
 };
 
 /* How far ahead the next opening is searched: a closed month says "unknown". */
 #define OFFICE_LOOKAHEAD 31
-
-/* Whether Central European Summer Time is in force at `utc` (Unix seconds). */
-bool office_berlin_dst(int64_t utc);
-
-/* The local time in Europe/Berlin at `utc` (Unix seconds). */
-void office_local_at(int64_t utc, struct office_local *out);
-
-/* The local date `days` days after 1970-01-01 at midnight. */
-void office_local_day(int64_t days, struct office_local *out);
-
-/*
- * A real date "YYYY-MM-DD" (years 2000..2199) at the start of `s` into days
- * since 1970-01-01; false when malformed or not in the calendar.
- */
-bool office_parse_date(const char *s, int64_t *days);
-
-/* "HH:MM" (00:00..24:00) as minutes; -1 when malformed. */
-int office_parse_time(const char *s);
-
-/* Minutes 0..1440 as "HH:MM" into `out` (6 bytes). */
-void office_format_time(int minute, char *out);
-
-/* "YYYY-MM-DD" of `l` into `out` (OFFICE_DATE_LEN + 1 bytes). */
-void office_format_date(const struct office_local *l, char *out);
 
 /*
  * The intervals in force on the day `l` (its weekday and date): the
@@ -122,14 +89,14 @@ void office_format_date(const struct office_local *l, char *out);
  * and returns how many there are.  *note gets the exception note or the
  * holiday's name ("" if none; borrowed from `h`).
  */
-size_t office_day_intervals(const struct office_hours *h, const struct office_local *l,
+size_t office_day_intervals(const struct office_hours *h, const struct civil_local *l,
 			    struct office_rule *out, size_t max, const char **note);
 
 /* Whether `l`'s date is changed by an exception or a holiday (closed days too). */
-bool office_day_is_special(const struct office_hours *h, const struct office_local *l);
+bool office_day_is_special(const struct office_hours *h, const struct civil_local *l);
 
 /* The status at local time `now`. */
-void office_status_at(const struct office_hours *h, const struct office_local *now,
+void office_status_at(const struct office_hours *h, const struct civil_local *now,
 		      struct office_status *out);
 
 /* The two-letter Land code ("NI") of an ARS, or NULL when the prefix is unknown. */

@@ -7,6 +7,7 @@
 #include "features/offices/office.h"
 
 #include "app/app.h"
+#include "core/civil.h"
 
 #include <jansson.h>
 #include <time.h>
@@ -56,13 +57,13 @@ hhmm(struct rq *q, int minute)
 static void
 detail(struct rq *q)
 {
-	struct office_local now;
+	struct civil_local now;
 	struct office_status st;
 	struct office *o;
 	json_t *hours, *dates, *doc;
 	int rc;
 
-	office_local_at((int64_t)time(NULL), &now);
+	civil_local_at((int64_t)time(NULL), &now);
 	rc = office_find(q->db, q->tenant, http_param(q->http, "slug"), now.days, q->a, &o,
 			 &q->err);
 	if (rc) {

@@ -24,9 +24,9 @@ static const char *const FIELDS[] = {"name",  "street", "postal_code",	 "city",	
 static int
 load(struct rq *q, const char *slug, struct office **o)
 {
-	struct office_local now;
+	struct civil_local now;
 
-	office_local_at((int64_t)time(NULL), &now);
+	civil_local_at((int64_t)time(NULL), &now);
 	if (!tenant_slug_valid(slug))
 		return err_set(&q->err, ERR_NOTFOUND, "error.404.text", "bad office slug");
 	return office_find(q->db, q->tenant, slug, now.days, q->a, o, &q->err);
@@ -57,8 +57,8 @@ snapshot_of(const struct office *o)
 		const struct office_rule *r = &o->hours.rules[i];
 		char opens[8], closes[8];
 
-		office_format_time(r->opens, opens);
-		office_format_time(r->closes, closes);
+		civil_format_time(r->opens, opens);
+		civil_format_time(r->closes, closes);
 		json_array_append_new(hours,
 				      json_pack("{s:i, s:s, s:s, s:s}", "weekday", r->weekday,
 						"opens", opens, "closes", closes, "note", r->note));
@@ -135,7 +135,7 @@ off_from_form(struct rq *q, const char *slug, struct ed_errors *errors)
 		const char *opens = ed_field(q, arena_printf(q->a, "opens_%d", i));
 		const char *closes = ed_field(q, arena_printf(q->a, "closes_%d", i));
 		const char *note = ed_field(q, arena_printf(q->a, "note_%d", i));
-		int o = office_parse_time(opens), c = office_parse_time(closes);
+		int o = civil_parse_time(opens), c = civil_parse_time(closes);
 		int64_t wd = 0;
 
 		if (!opens[0] && !closes[0])
@@ -156,7 +156,7 @@ static int
 off_apply(struct db *db, const struct tenant *t, const char *slug, json_t *snap, int64_t now,
 	  struct err *e)
 {
-	struct office_local day;
+	struct civil_local day;
 	struct office *o;
 	struct arena a;
 	json_t *hours = json_object_get(snap, "hours"), *h;
@@ -164,7 +164,7 @@ off_apply(struct db *db, const struct tenant *t, const char *slug, json_t *snap,
 	bool changed;
 	int rc;
 
-	office_local_at(now, &day);
+	civil_local_at(now, &day);
 	arena_init(&a);
 	rc = office_find(db, t, slug, day.days, &a, &o, e);
 	if (rc) {
@@ -185,8 +185,8 @@ off_apply(struct db *db, const struct tenant *t, const char *slug, json_t *snap,
 	json_array_foreach(hours, i, h)
 	{
 		o->rules[i].weekday = (int)json_integer_value(json_object_get(h, "weekday"));
-		o->rules[i].opens = office_parse_time(ed_json_str(h, "opens"));
-		o->rules[i].closes = office_parse_time(ed_json_str(h, "closes"));
+		o->rules[i].opens = civil_parse_time(ed_json_str(h, "opens"));
+		o->rules[i].closes = civil_parse_time(ed_json_str(h, "closes"));
 		o->rules[i].note = ed_json_str(h, "note");
 	}
 	o->hours.rules = o->rules;

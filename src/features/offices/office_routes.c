@@ -34,11 +34,11 @@ office_hhmm(struct rq *q, int minute)
 }
 
 static int64_t
-office_now(struct office_local *out)
+office_now(struct civil_local *out)
 {
 	int64_t now = (int64_t)time(NULL);
 
-	office_local_at(now, out);
+	civil_local_at(now, out);
 	return now;
 }
 
@@ -123,7 +123,7 @@ office_view(struct rq *q, const struct office *o)
 {
 	struct view_val *m = view_map(q->a);
 	struct office_status st;
-	struct office_local now;
+	struct civil_local now;
 
 	office_now(&now);
 	office_status_at(&o->hours, &now, &st);
@@ -208,7 +208,7 @@ static void
 directory(struct rq *q)
 {
 	struct view_val *l = view_set(q->page, "offices", view_list(q->a));
-	struct office_local today;
+	struct civil_local today;
 	struct office *v = NULL;
 	size_t n = 0;
 	int rc = office_list(q->db, q->tenant, q->a, &v, &n, &q->err);
@@ -230,7 +230,7 @@ directory(struct rq *q)
 
 /* A day of the next two weeks with hours other than the weekly ones. */
 static struct view_val *
-special_day(struct rq *q, const struct office_hours *h, const struct office_local *day)
+special_day(struct rq *q, const struct office_hours *h, const struct civil_local *day)
 {
 	struct office_rule v[DAY_RULES_MAX];
 	struct view_val *m = view_map(q->a);
@@ -249,7 +249,7 @@ special_day(struct rq *q, const struct office_hours *h, const struct office_loca
 }
 
 static void
-office_page_data(struct rq *q, const struct office *o, const struct office_local *today)
+office_page_data(struct rq *q, const struct office *o, const struct civil_local *today)
 {
 	const char *url = rq_url(q, arena_printf(q->a, "/stellen/%s", o->slug));
 	struct view_val *special = view_list(q->a);
@@ -257,9 +257,9 @@ office_page_data(struct rq *q, const struct office *o, const struct office_local
 	int n = 0;
 
 	for (int d = 0; d < SPECIAL_DAYS; d++) {
-		struct office_local day;
+		struct civil_local day;
 
-		office_local_day(today->days + d, &day);
+		civil_day(today->days + d, &day);
 		if (office_day_is_special(&o->hours, &day)) {
 			view_push(special, special_day(q, &o->hours, &day));
 			n++;
@@ -278,7 +278,7 @@ static void
 office_page(struct rq *q)
 {
 	const char *slug = http_param(q->http, "slug");
-	struct office_local today;
+	struct civil_local today;
 	struct office *o = NULL;
 	int rc;
 

@@ -5,6 +5,7 @@
  */
 #include "features/offices/office.h"
 
+#include "core/civil.h"
 #include "core/csvfile.h"
 #include "db/db.h"
 
@@ -14,6 +15,8 @@ static const char OFFICE_GET_SQL[] =
 	"SELECT id, name, street, postal_code, city, phone, email, web, lat, lon, accessibility, "
 	"appointment_only, appointment_url, is_default FROM office "
 	"WHERE tenant_id = $1 AND slug = $2";
+
+static const char OFFICE_ID_SQL[] = "SELECT id FROM office WHERE tenant_id = $1 AND slug = $2";
 
 static const char OFFICE_INSERT_SQL[] =
 	"INSERT INTO office (tenant_id, slug, name, street, postal_code, city, phone, email, web, "
@@ -40,26 +43,6 @@ static const char HOURS_INSERT_SQL[] =
 	"INSERT INTO office_hours (office_id, weekday, opens, closes, note) VALUES ($1, $2, $3, "
 	"$4, $5)";
 
-static void
-bind_office(struct db_stmt *st, const struct tenant *t, const struct office *o)
-{
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, o->slug);
-	db_bind_text(st, 3, o->name);
-	db_bind_text(st, 4, o->street);
-	db_bind_text(st, 5, o->postal_code);
-	db_bind_text(st, 6, o->city);
-	db_bind_text(st, 7, o->phone);
-	db_bind_text(st, 8, o->email);
-	db_bind_text(st, 9, o->web);
-	db_bind_text(st, 10, o->lat);
-	db_bind_text(st, 11, o->lon);
-	db_bind_text(st, 12, o->accessibility);
-	db_bind_int64(st, 13, o->hours.appointment_only);
-	db_bind_text(st, 14, o->appointment_url);
-	db_bind_int64(st, 15, o->is_default);
-}
-
 /* Whether the stored row (current row of `st`) equals `o`. */
 static bool
 same_office(struct db_stmt *st, const struct office *o)
@@ -81,119 +64,106 @@ same_office(struct db_stmt *st, const struct office *o)
 	       (db_col_int64(st, 13) != 0) == o->is_default;
 }
 
+/* Run `sql` with the office's columns as $1..$15. */
 static int
 run(struct db *db, const char *sql, const struct tenant *t, const struct office *o, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	return db_run(db, e, sql, DB_INT(t->id), DB_TEXT(o->slug), DB_TEXT(o->name),
+		      DB_TEXT(o->street), DB_TEXT(o->postal_code), DB_TEXT(o->city),
+		      DB_TEXT(o->phone), DB_TEXT(o->email), DB_TEXT(o->web), DB_TEXT(o->lat),
+		      DB_TEXT(o->lon), DB_TEXT(o->accessibility), DB_INT(o->hours.appointment_only),
+		      DB_TEXT(o->appointment_url), DB_INT(o->is_default));
+}
 
-	if (rc)
-		return rc;
-	bind_office(st, t, o);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+struct stored_office {
+	const struct office *o;
+	int64_t id;
+	bool same;
+};
+
+static int
+read_stored(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct stored_office *r = ctx;
+
+	r->id = db_col_int64(st, 0);
+	r->same = same_office(st, r->o);
+	return 0;
 }
 
 /* Insert or update the office row; sets o->id and *changed. */
 static int
 upsert(struct db *db, const struct tenant *t, struct office *o, bool *changed, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	bool found = false, same = false;
-	int rc = db_prepare(db, OFFICE_GET_SQL, &st, e);
+	struct stored_office r = {.o = o};
+	int rc = db_one(db, e, OFFICE_GET_SQL, read_stored, &r, DB_INT(t->id), DB_TEXT(o->slug));
+	bool found = rc == 0;
 
+	if (rc == ERR_NOTFOUND) {
+		err_clear(e);
+		rc = 0;
+	}
 	if (rc)
 		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, o->slug);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		found = true;
-		o->id = db_col_int64(st, 0);
-		same = same_office(st, o);
-	}
-	db_finalize(st);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return rc;
-	if (o->is_default && !same)
+	o->id = r.id;
+	if (o->is_default && !r.same)
 		rc = run(db, OFFICE_UNDEFAULT_SQL, t, o, e);
-	else
-		rc = 0;
-	if (rc == 0 && !same)
+	if (rc == 0 && !r.same)
 		rc = run(db, found ? OFFICE_UPDATE_SQL : OFFICE_INSERT_SQL, t, o, e);
-	*changed |= !same;
+	*changed |= !r.same;
 	if (rc || found)
 		return rc;
-	rc = db_prepare(db, OFFICE_GET_SQL, &st, e);
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, o->slug);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		o->id = db_col_int64(st, 0);
-	db_finalize(st);
-	return rc == DB_ROW
-		       ? 0
-		       : err_set(e, ERR_DB, NULL, "office '%s' not found after insert", o->slug);
+	rc = db_int64(db, e, &o->id, OFFICE_ID_SQL, DB_INT(t->id), DB_TEXT(o->slug));
+	if (rc == ERR_NOTFOUND)
+		rc = err_set(e, ERR_DB, NULL, "office '%s' not found after insert", o->slug);
+	return rc;
+}
+
+/* Compares the stored weekly rules, in order, with those of `o`. */
+struct rules_cmp {
+	const struct office *o;
+	size_t n;
+	bool same;
+};
+
+static int
+cmp_rule(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct rules_cmp *c = ctx;
+	const struct office_rule *r = &c->o->hours.rules[c->n];
+
+	c->same = c->same && c->n < c->o->hours.n_rules && db_col_int64(st, 0) == r->weekday &&
+		  civil_parse_time(db_col_text(st, 1)) == r->opens &&
+		  civil_parse_time(db_col_text(st, 2)) == r->closes &&
+		  strcmp(db_col_text(st, 3), r->note) == 0;
+	c->n++;
+	return 0;
 }
 
 static bool
 same_rules(struct db *db, const struct tenant *t, const struct office *o, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	size_t n = 0;
-	bool same = true;
+	struct rules_cmp c = {.o = o, .same = true};
 
-	if (db_prepare(db, HOURS_GET_SQL, &st, e))
+	if (db_each(db, e, HOURS_GET_SQL, cmp_rule, &c, DB_INT(t->id), DB_INT(o->id)))
 		return false;
-	db_bind_int64(st, 1, t->id);
-	db_bind_int64(st, 2, o->id);
-	while (same && db_step(st, e) == DB_ROW) {
-		const struct office_rule *r = &o->hours.rules[n];
-
-		same = n < o->hours.n_rules && db_col_int64(st, 0) == r->weekday &&
-		       office_parse_time(db_col_text(st, 1)) == r->opens &&
-		       office_parse_time(db_col_text(st, 2)) == r->closes &&
-		       strcmp(db_col_text(st, 3), r->note) == 0;
-		n++;
-	}
-	db_finalize(st);
-	return same && n == o->hours.n_rules;
+	return c.same && c.n == o->hours.n_rules;
 }
 
 static int
 save_rules(struct db *db, const struct tenant *t, const struct office *o, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, HOURS_DELETE_SQL, &st, e);
+	int rc = db_run(db, e, HOURS_DELETE_SQL, DB_INT(t->id), DB_INT(o->id));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_int64(st, 2, o->id);
-	rc = db_step(st, e);
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return rc;
-	rc = db_prepare(db, HOURS_INSERT_SQL, &st, e);
 	for (size_t i = 0; rc == 0 && i < o->hours.n_rules; i++) {
 		const struct office_rule *r = &o->hours.rules[i];
 		char opens[8], closes[8];
 
-		office_format_time(r->opens, opens);
-		office_format_time(r->closes, closes);
-		db_reset(st);
-		db_bind_int64(st, 1, o->id);
-		db_bind_int64(st, 2, r->weekday);
-		db_bind_text(st, 3, opens);
-		db_bind_text(st, 4, closes);
-		db_bind_text(st, 5, r->note);
-		rc = db_step(st, e);
-		rc = rc == DB_DONE ? 0 : rc;
+		civil_format_time(r->opens, opens);
+		civil_format_time(r->closes, closes);
+		rc = db_run(db, e, HOURS_INSERT_SQL, DB_INT(o->id), DB_INT(r->weekday),
+			    DB_TEXT(opens), DB_TEXT(closes), DB_TEXT(r->note));
 	}
-	db_finalize(st);
 	return rc;
 }
 
@@ -230,26 +200,21 @@ int
 office_claim_services(struct db *db, const struct tenant *t, int64_t office_id,
 		      const char *const *prefixes, size_t n, int *added, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, CLAIM_SQL, &st, e);
+	int rc = 0;
 
 	*added = 0;
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		db_reset(st);
-		db_bind_int64(st, 1, t->id);
-		db_bind_int64(st, 2, office_id);
-		db_bind_text(st, 3, prefixes[i]);
-		rc = db_step(st, e);
-		if (rc == DB_DONE) {
-			*added += (int)db_changes(st);
-			rc = 0;
-		}
+		int64_t k = 0;
+
+		rc = db_run_count(db, e, &k, CLAIM_SQL, DB_INT(t->id), DB_INT(office_id),
+				  DB_TEXT(prefixes[i]));
+		*added += (int)k;
 	}
-	db_finalize(st);
 	return rc;
 }
 
-static const char HOLIDAY_GET_SQL[] = "SELECT name FROM holiday WHERE land = $1 AND date = $2";
+static const char HOLIDAY_SAME_SQL[] =
+	"SELECT count(*) FROM holiday WHERE land = $1 AND date = $2 AND name = $3";
 static const char HOLIDAY_UPSERT_SQL[] =
 	"INSERT INTO holiday (land, date, name) VALUES ($1, $2, $3) "
 	"ON CONFLICT (land, date) DO UPDATE SET name = excluded.name";
@@ -259,45 +224,16 @@ static int
 holiday_put(struct db *db, const char *land, const char *date, const char *name, int *added,
 	    struct err *e)
 {
-	struct db_stmt *st = NULL;
-	bool same = false;
-	int rc = db_prepare(db, HOLIDAY_GET_SQL, &st, e);
+	int64_t same = 0;
+	int rc = db_int64(db, e, &same, HOLIDAY_SAME_SQL, DB_TEXT(land), DB_TEXT(date),
+			  DB_TEXT(name));
 
-	if (rc)
+	if (rc || same)
 		return rc;
-	db_bind_text(st, 1, land);
-	db_bind_text(st, 2, date);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		same = strcmp(db_col_text(st, 0), name) == 0;
-	db_finalize(st);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return rc;
-	if (same)
-		return 0;
-	rc = db_prepare(db, HOLIDAY_UPSERT_SQL, &st, e);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, land);
-	db_bind_text(st, 2, date);
-	db_bind_text(st, 3, name);
-	rc = db_step(st, e);
-	db_finalize(st);
-	if (rc != DB_DONE)
-		return rc;
-	(*added)++;
-	return 0;
-}
-
-static bool
-is_date(const char *s)
-{
-	if (strlen(s) != OFFICE_DATE_LEN || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < OFFICE_DATE_LEN; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	return true;
+	rc = db_run(db, e, HOLIDAY_UPSERT_SQL, DB_TEXT(land), DB_TEXT(date), DB_TEXT(name));
+	if (rc == 0)
+		(*added)++;
+	return rc;
 }
 
 static int
@@ -318,7 +254,7 @@ holidays_write(struct db *db, const struct csvfile *csv, int *added, int *total,
 		const char *date = csvfile_cell(csv, i, c_date);
 		const char *land = csvfile_cell(csv, i, c_land);
 
-		if (!is_date(date) || strlen(land) != 2)
+		if (!civil_date_valid(date) || strlen(land) != 2)
 			return err_set(e, ERR_INVALID, NULL, "%s:%ld: bad date or Land", csv->path,
 				       csv->lines[i]);
 		(*total)++;
@@ -344,10 +280,7 @@ office_import_holidays(struct db *db, const char *path, int *added, int *total, 
 		rc = db_begin(db, e);
 	if (rc == 0) {
 		rc = holidays_write(db, &csv, added, total, e);
-		if (rc == 0)
-			rc = db_commit(db, e);
-		else
-			db_rollback(db);
+		rc = db_end(db, rc, e);
 	}
 	arena_release(&a);
 	return rc;

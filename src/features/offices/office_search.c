@@ -33,15 +33,11 @@ load(struct search_feed *f, struct err *e)
 			"o.tenant_id") " "
 				       "ORDER BY CASE WHEN o.tenant_id = $1 THEN 0 ELSE 1 END, "
 				       "tn.name, o.name";
-	uint32_t d;
 	int rc = search_feed_run(f, offices, office_row, e);
 
 	if (rc)
 		return rc;
-	d = search_feed_doc(f, SEARCH_PAGE, "/stellen", "Stellen und Ansprechpartner", "/stellen",
-			    search_feed_tenant(f)->slug);
-	search_feed_text(f, d, SEARCH_F_TITLE, "Stellen und Ansprechpartner");
-	search_feed_text(f, d, SEARCH_F_KEYWORD,
+	search_feed_page(f, "/stellen", "Stellen und Ansprechpartner",
 			 "Ämter Behörden Öffnungszeiten Kontakt Adresse Telefon");
 	return 0;
 }

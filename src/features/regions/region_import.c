@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "db/db.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,34 +72,18 @@ bind_region(struct db_stmt *st, int base, const struct region *g)
 	fold2[0] = fold[0];
 	fold2[1] = fold[0] ? fold[1] : '\0';
 	fold2[2] = '\0';
-	db_bind_text(st, base + 1, g->ars);
-	db_bind_text(st, base + 2, g->ags);
-	db_bind_text(st, base + 3, g->name);
-	db_bind_text(st, base + 4, g->display_name);
-	db_bind_text(st, base + 5, fold);
-	db_bind_text(st, base + 6, fold2);
-	db_bind_int64(st, base + 7, g->typ);
-	db_bind_text(st, base + 8, g->land);
-	db_bind_text(st, base + 9, g->land_name);
-	db_bind_text(st, base + 10, g->rb);
-	db_bind_text(st, base + 11, g->rb_name);
-	db_bind_text(st, base + 12, g->kreis);
-	db_bind_text(st, base + 13, g->kreis_name);
-	db_bind_int64(st, base + 14, g->kreis_typ);
-	db_bind_text(st, base + 15, g->verband);
-	db_bind_text(st, base + 16, g->verband_name);
-	db_bind_int64(st, base + 17, g->verband_typ);
-	db_bind_int64(st, base + 18, g->population);
-	db_bind_text(st, base + 19, g->plz);
-}
+	const struct db_arg args[] = {
+		DB_TEXT(g->ars),	  DB_TEXT(g->ags),	  DB_TEXT(g->name),
+		DB_TEXT(g->display_name), DB_TEXT(fold),	  DB_TEXT(fold2),
+		DB_INT(g->typ),		  DB_TEXT(g->land),	  DB_TEXT(g->land_name),
+		DB_TEXT(g->rb),		  DB_TEXT(g->rb_name),	  DB_TEXT(g->kreis),
+		DB_TEXT(g->kreis_name),	  DB_INT(g->kreis_typ),	  DB_TEXT(g->verband),
+		DB_TEXT(g->verband_name), DB_INT(g->verband_typ), DB_INT(g->population),
+		DB_TEXT(g->plz),
+	};
 
-static int
-step_done(struct db_stmt *st, struct err *e)
-{
-	int rc = db_step(st, e);
-
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	static_assert(sizeof(args) / sizeof(args[0]) == REGION_NCOLS, "one value per column");
+	db_bind_args(st, base + 1, args, REGION_NCOLS);
 }
 
 static int
@@ -118,7 +103,8 @@ write_regions(struct db *db, struct region *v, size_t n, struct arena *a, struct
 		for (size_t r = 0; rc == 0 && r < rows; r++)
 			bind_region(st, (int)r * REGION_NCOLS, &v[i + r]);
 		if (rc == 0)
-			rc = step_done(st, e);
+			rc = db_step_done(st, e);
+		db_finalize(st);
 	}
 	return rc;
 }
@@ -172,7 +158,8 @@ write_plz(struct db *db, const struct csvfile *p, const struct region *v, size_t
 		for (size_t r = 0; rc == 0 && r < rows * 2; r++)
 			db_bind_text(s, (int)r + 1, pairs[2 * i + r]);
 		if (rc == 0)
-			rc = step_done(s, e);
+			rc = db_step_done(s, e);
+		db_finalize(s);
 	}
 	st->plz = (int)np;
 	return rc;
@@ -228,10 +215,7 @@ region_import(struct db *db, const char *dir, struct region_import_stats *st, st
 			rc = write_regions(db, v, g.nrows, &a, e);
 		if (rc == 0)
 			rc = write_plz(db, &p, v, g.nrows, st, &a, e);
-		if (rc == 0)
-			rc = db_commit(db, e);
-		else
-			db_rollback(db);
+		rc = db_end(db, rc, e);
 	}
 	st->gemeinden = rc == 0 ? (int)g.nrows : 0;
 	st->kreise = rc == 0 ? (int)k.nrows : 0;

@@ -12,56 +12,60 @@
 	"r.kreis, r.kreis_name, r.kreis_typ, r.verband, r.verband_name, r.verband_typ, "           \
 	"r.population, "
 
-static const char *
-col(struct db_stmt *st, struct arena *a, int i)
-{
-	return arena_strndup(a, db_col_text(st, i), db_col_len(st, i));
-}
-
 static void
 of_row(struct db_stmt *st, struct arena *a, struct region *g)
 {
-	g->ars = col(st, a, 0);
-	g->ags = col(st, a, 1);
-	g->name = col(st, a, 2);
-	g->display_name = col(st, a, 3);
+	g->ars = db_col_dup(st, 0, a);
+	g->ags = db_col_dup(st, 1, a);
+	g->name = db_col_dup(st, 2, a);
+	g->display_name = db_col_dup(st, 3, a);
 	g->typ = (int)db_col_int64(st, 4);
-	g->land = col(st, a, 5);
-	g->land_name = col(st, a, 6);
-	g->rb = col(st, a, 7);
-	g->rb_name = col(st, a, 8);
-	g->kreis = col(st, a, 9);
-	g->kreis_name = col(st, a, 10);
+	g->land = db_col_dup(st, 5, a);
+	g->land_name = db_col_dup(st, 6, a);
+	g->rb = db_col_dup(st, 7, a);
+	g->rb_name = db_col_dup(st, 8, a);
+	g->kreis = db_col_dup(st, 9, a);
+	g->kreis_name = db_col_dup(st, 10, a);
 	g->kreis_typ = (int)db_col_int64(st, 11);
-	g->verband = col(st, a, 12);
-	g->verband_name = col(st, a, 13);
+	g->verband = db_col_dup(st, 12, a);
+	g->verband_name = db_col_dup(st, 13, a);
 	g->verband_typ = (int)db_col_int64(st, 14);
 	g->population = db_col_int64(st, 15);
-	g->plz = col(st, a, 16);
+	g->plz = db_col_dup(st, 16, a);
+}
+
+/* Rows read into v[0..max), living in arena `a`. */
+struct region_rows {
+	struct arena *a;
+	struct region *v;
+	size_t n, max;
+};
+
+static int
+add_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct region_rows *r = ctx;
+
+	if (r->n < r->max)
+		of_row(st, r->a, &r->v[r->n++]);
+	return 0;
 }
 
 int
 region_find(struct db *db, const char *ars, struct arena *a, struct region **out, struct err *e)
 {
 	static const char sql[] = "SELECT " COLS "r.plz FROM region r WHERE r.ars = $1";
-	struct db_stmt *st = NULL;
+	struct region_rows r = {.a = a, .max = 1};
 	int rc;
 
 	if (!region_ars_valid(ars))
 		return err_set(e, ERR_NOTFOUND, NULL, "malformed ars");
-	rc = db_prepare(db, sql, &st, e);
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, ars);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*out = arena_calloc(a, 1, sizeof(**out));
-		of_row(st, a, *out);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = err_set(e, ERR_NOTFOUND, NULL, "no region %s", ars);
-	}
-	db_finalize(st);
+	r.v = arena_calloc(a, 1, sizeof(*r.v));
+	rc = db_one(db, e, sql, add_row, &r, DB_TEXT(ars));
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, NULL, "no region %s", ars);
+	if (rc == 0)
+		*out = r.v;
 	return rc;
 }
 
@@ -99,11 +103,11 @@ region_suggest(struct db *db, const char *q, size_t max, struct arena *a, struct
 	size_t digits = strspn(s, "0123456789");
 	const char *rest = s + digits;
 	bool by_code = digits >= 2 && digits <= 5 && (!*rest || *rest == ' ');
-	struct db_stmt *st = NULL;
+	struct region_rows r = {.a = a, .max = max};
 	int rc;
 
 	*n = 0;
-	*out = arena_calloc(a, max + 1, sizeof(**out));
+	*out = r.v = arena_calloc(a, max + 1, sizeof(**out));
 	if (by_code) {
 		memcpy(lo, s, digits);
 		memcpy(hi, s, digits);
@@ -112,28 +116,18 @@ region_suggest(struct db *db, const char *q, size_t max, struct arena *a, struct
 			hi[i] = '9';
 		}
 		lo[5] = hi[5] = '\0';
-		rc = db_prepare(db, by_plz, &st, e);
-		if (rc)
-			return rc;
-		db_bind_text(st, 1, lo);
-		db_bind_text(st, 2, hi);
-		db_bind_int64(st, 3, (int64_t)max);
+		rc = db_each(db, e, by_plz, add_row, &r, DB_TEXT(lo), DB_TEXT(hi),
+			     DB_INT((int64_t)max));
 	} else {
 		region_fold(s, fold, sizeof(fold));
 		if (strlen(fold) < 2)
 			return 0;
-		rc = db_prepare(db, by_name, &st, e);
-		if (rc)
-			return rc;
-		db_bind_text(st, 1, arena_strndup(a, fold, 2));
-		db_bind_text(st, 2, arena_printf(a, "%s%%", fold));
-		db_bind_text(st, 3, fold);
-		db_bind_int64(st, 4, (int64_t)max);
+		rc = db_each(db, e, by_name, add_row, &r, DB_TEXT(arena_strndup(a, fold, 2)),
+			     DB_TEXT(arena_printf(a, "%s%%", fold)), DB_TEXT(fold),
+			     DB_INT((int64_t)max));
 	}
-	while ((rc = db_step(st, e)) == DB_ROW && *n < max)
-		of_row(st, a, &(*out)[(*n)++]);
-	db_finalize(st);
-	if (rc != DB_ROW && rc != DB_DONE)
+	*n = r.n;
+	if (rc)
 		return rc;
 	if (by_code && *rest)
 		keep_named(*out, n, rest); /* "21357 Barum" */

@@ -176,6 +176,9 @@ int search_feed_run(struct search_feed *f, const char *sql,
  */
 uint32_t search_feed_doc(struct search_feed *f, enum search_kind kind, const char *id,
 			 const char *title, const char *url, const char *tenant);
+/* Add a page of the tenant at `path` with its title and words people look for it by. */
+void search_feed_page(struct search_feed *f, const char *path, const char *title,
+		      const char *words);
 /* The number of the document `id` added before; false when there is none. */
 bool search_feed_find(const struct search_feed *f, const char *id, uint32_t *doc);
 /* Add `text` to field `field` of document `doc`. */

@@ -53,6 +53,15 @@ search_feed_doc(struct search_feed *f, enum search_kind kind, const char *id, co
 	return search_ix_doc(f->ix, kind, id, title, url, tenant);
 }
 
+void
+search_feed_page(struct search_feed *f, const char *path, const char *title, const char *words)
+{
+	uint32_t d = search_ix_doc(f->ix, SEARCH_PAGE, path, title, path, f->t->slug);
+
+	search_ix_text(f->ix, d, SEARCH_F_TITLE, title);
+	search_ix_text(f->ix, d, SEARCH_F_KEYWORD, words);
+}
+
 bool
 search_feed_find(const struct search_feed *f, const char *id, uint32_t *doc)
 {

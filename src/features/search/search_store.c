@@ -20,32 +20,15 @@ insert(struct db *db, const struct tenant *t, const char *term, const char *word
 		"INSERT INTO search_synonym (tenant_id, term, words, updated_at) "
 		"VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, term) DO UPDATE SET "
 		"words = excluded.words, updated_at = excluded.updated_at";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, term);
-	db_bind_text(st, 3, words);
-	db_bind_int64(st, 4, (int64_t)time(NULL));
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_INT(t->id), DB_TEXT(term), DB_TEXT(words),
+		      DB_INT((int64_t)time(NULL)));
 }
 
 static int
 clear(struct db *db, const struct tenant *t, struct err *e)
 {
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, "DELETE FROM search_synonym WHERE tenant_id = $1", &st, e);
-
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, "DELETE FROM search_synonym WHERE tenant_id = $1", DB_INT(t->id));
 }
 
 /* One line "term<TAB>word[,word...]" checked; 0 or ERR_INVALID. */
@@ -139,27 +122,27 @@ search_synonyms_import(struct db *db, const struct tenant *t, const char *path, 
 	return rc;
 }
 
+static int
+add_line(struct db_stmt *st, void *ctx, struct err *e)
+{
+	(void)e;
+	buf_addf(ctx, "%s\t%s\n", db_col_text(st, 0), db_col_text(st, 1));
+	return 0;
+}
+
 int
 search_synonyms_text(struct db *db, const struct tenant *t, struct arena *a, const char **out,
 		     struct err *e)
 {
-	struct db_stmt *st = NULL;
 	struct buf b;
-	int rc = db_prepare(db,
-			    "SELECT term, words FROM search_synonym WHERE tenant_id = $1 "
-			    "ORDER BY term",
-			    &st, e);
+	int rc;
 
-	*out = "";
-	if (rc)
-		return rc;
 	buf_init(&b, 4 * SYNONYMS_MAX);
-	db_bind_int64(st, 1, t->id);
-	while ((rc = db_step(st, e)) == DB_ROW)
-		buf_addf(&b, "%s\t%s\n", db_col_text(st, 0), db_col_text(st, 1));
-	db_finalize(st);
-	if (b.p)
-		*out = arena_strdup(a, b.p);
+	rc = db_each(db, e,
+		     "SELECT term, words FROM search_synonym WHERE tenant_id = $1 "
+		     "ORDER BY term",
+		     add_line, &b, DB_INT(t->id));
+	*out = b.p ? arena_strdup(a, b.p) : "";
 	buf_release(&b);
-	return rc == DB_DONE ? 0 : rc;
+	return rc;
 }

@@ -90,6 +90,7 @@ logout_post(struct rq *q)
 		audit_log(q->db, q->tenant, s->user_id, "logout", "", q->http->client_ip, NULL);
 		session_destroy(q->db, s, &q->err);
 	}
+	rq_session_clear_cookie(q);
 	rq_redirect(q, "/");
 }
 
