@@ -5,6 +5,7 @@ Public pages are checked where the server serves them.  Pages that need a
 session, a POST or an error status are saved with their stylesheets and served
 from a static copy, because the checkers load plain URLs and fail on 4xx.
 """
+import datetime
 import functools
 import http.server
 import os
@@ -102,12 +103,13 @@ def staff_pages(s, sid):
 def form_pages(s):
     """Every kind of step of the demo forms, with and without errors, and the pages after."""
     pages = {}
+    soon = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
     c = Citizen(s, "hundesteuer-anmeldung")
     pages["form-step"] = c.start().text
     pages["form-step-errors"] = c.step(1, {"email": "kaputt"}).text
     for i, fields in enumerate(DOG_STEPS, 1):
         if i == 2:
-            fields = dict(fields, haltung_seit="2026-12-01")
+            fields = dict(fields, haltung_seit=soon)
         r = c.step(i, fields)
         check(r.status == 303, (i, r.status))
         if i < 3:
@@ -124,7 +126,7 @@ def form_pages(s):
     c.start()
     addr = {"wg_anschrift.street": "Markt 1", "wg_anschrift.postcode": "44532"}
     c.step(1, dict(addr, wg_art="eigentuemer", wg_name="Max"))
-    c.step(2, {"vorgang": "einzug", "datum": "2026-12-01", "wohnung.street": "Markt 1",
+    c.step(2, {"vorgang": "einzug", "datum": soon, "wohnung.street": "Markt 1",
                "wohnung.postcode": "44532"})
     pages["form-group-errors"] = c.step(3, {"personen.count": "1", "personen[0].vorname": "A"}).text
     c = Citizen(s, "sperrmuell-abholung")
