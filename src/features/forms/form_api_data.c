@@ -38,7 +38,7 @@ store(struct rq *q, json_t *holder, size_t i, const char *key, json_t *v)
 	struct files_new in = {.use = "document", .owner = "form-upload"};
 	const char *url = json_string_value(v);
 	struct file_meta *m;
-	unsigned char *bin;
+	unsigned char *bin = NULL;
 	int rc;
 
 	if (!url || strncmp(url, "data:", 5) != 0)
