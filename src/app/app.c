@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /* Building the installation at start-up, registering routes, serving until a signal. */
 #include "app/app.h"
+#include "app/app_int.h"
 
 #include "app/feature.h"
 #include "app/metrics.h"
 #include "app/page_cache.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "jobs/jobs.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* In-flight requests get this long to finish after SIGTERM. */
@@ -21,8 +22,6 @@
 #define TENANT_CACHE_TTL_S 5
 /* Memory for reused anonymous pages. */
 #define PAGE_CACHE_BYTES (64u << 20)
-/* How often the signal thread looks for due feature jobs. */
-#define JOB_TICK_S 10
 
 int
 app_init(struct app *app, const struct config *cfg, bool with_views, struct err *e)
@@ -38,8 +37,11 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	rc = auth_init();
 	if (rc)
 		return err_set(e, rc, NULL, "libsodium failed to start");
-	/* One connection per worker thread, plus one for the signal thread's work. */
-	rc = db_pool_new(cfg->db, app->cfg.threads + 1, &app->pool, e);
+	/*
+	 * One connection per request thread, plus one each for the background
+	 * job worker and the search's change poll, so neither waits for a request.
+	 */
+	rc = db_pool_new(cfg->db, app->cfg.threads + 2, &app->pool, e);
 	if (rc)
 		return rc;
 	app->metrics = metrics_new();
@@ -58,6 +60,9 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 	}
 	if (features_n > APP_FEATURES_MAX)
 		return err_set(e, ERR_INVALID, NULL, "more than %d features", APP_FEATURES_MAX);
+	rc = app_jobs_init(app, e);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < features_n; i++) {
 		if (!features[i]->init)
 			continue;
@@ -71,6 +76,8 @@ app_init(struct app *app, const struct config *cfg, bool with_views, struct err 
 void
 app_release(struct app *app)
 {
+	/* The job worker stops first: its jobs use what the features keep. */
+	app_jobs_release(app);
 	for (size_t i = features_n; i-- > 0;)
 		if (features[i]->release)
 			features[i]->release(app);
@@ -106,48 +113,6 @@ trusted_proxy(const char *ip, void *cls)
 	return config_is_trusted_proxy(&app->cfg, ip);
 }
 
-/* Run the feature jobs whose time has come; any instance may, the work is idempotent. */
-static void
-run_jobs(struct app *app, int64_t now, int64_t *last)
-{
-	struct db *db = NULL;
-	struct err e = {0};
-
-	for (size_t i = 0; i < features_n; i++) {
-		const struct feature_job *j = features[i]->job;
-
-		if (!j || now - last[i] < j->every_s)
-			continue;
-		last[i] = now;
-		if (!db && db_pool_get(app->pool, &db, &e) != 0) {
-			log_warn("job %s: %s", j->name, e.detail);
-			return;
-		}
-		if (j->run(app, db, now, &e) != 0)
-			log_warn("job %s: %s", j->name, e.detail);
-	}
-	if (db)
-		db_pool_put(app->pool, db);
-}
-
-/* Wait for a stop signal, running the feature jobs now and then. */
-static int
-wait_for_signal(struct app *app, const sigset_t *set)
-{
-	struct timespec tick = {JOB_TICK_S, 0};
-	int64_t last[APP_FEATURES_MAX] = {0};
-
-	for (size_t i = 0; i < features_n; i++)
-		last[i] = (int64_t)time(NULL);
-	for (;;) {
-		int sig = sigtimedwait(set, NULL, &tick);
-
-		if (sig > 0)
-			return sig;
-		run_jobs(app, (int64_t)time(NULL), last);
-	}
-}
-
 int
 app_serve(struct app *app, struct err *e)
 {
@@ -179,11 +144,17 @@ app_serve(struct app *app, struct err *e)
 	log_info("serving on http://%s:%d/ (%d threads, %s)", app->cfg.listen_host,
 		 http_server_port(app->server), app->cfg.threads,
 		 strncmp(app->cfg.db, "sqlite:", 7) == 0 ? "SQLite" : "PostgreSQL");
-	sig = wait_for_signal(app, &set);
+	if (jobs_start(app->jobs, e) != 0) {
+		http_server_stop(app->server, 0);
+		app->server = NULL;
+		return e->code;
+	}
+	sigwait(&set, &sig);
 	log_info("signal %d: stopping, %d requests in flight", sig,
 		 http_server_inflight(app->server));
 	http_server_stop(app->server, SHUTDOWN_GRACE_MS);
 	app->server = NULL;
+	jobs_stop(app->jobs);
 	log_info("stopped");
 	return 0;
 }

@@ -25,6 +25,8 @@
 
 struct db;
 struct db_pool;
+struct jobs;
+struct mailer;
 struct metrics;
 struct rq;
 
@@ -42,7 +44,9 @@ struct app {
 	struct http_server *server; /* while serving */
 	/* Process state of each feature, by its index in features[] (feature.h). */
 	void *state[APP_FEATURES_MAX];
-	bool with_views; /* templates loaded: serving, not a command-line tool */
+	bool with_views;     /* templates loaded: serving, not a command-line tool */
+	struct jobs *jobs;   /* background jobs: kinds, worker (jobs.h) */
+	struct mailer *mail; /* outgoing mail (mail.h) */
 	char static_dir[CONFIG_STR_MAX + 16];
 };
 

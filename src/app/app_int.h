@@ -17,4 +17,8 @@ void rq_page_user(struct rq *q);
 /* Run every feature's hook before the handler of a tenant's request. */
 void rq_before_tenant(struct rq *q);
 
+/* The job registry with the installation-wide jobs, and mail (app_jobs.c). */
+int app_jobs_init(struct app *app, struct err *e) MUST_CHECK;
+void app_jobs_release(struct app *app);
+
 #endif

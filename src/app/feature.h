@@ -27,15 +27,8 @@
 struct app;
 struct db;
 struct rq;
+struct job_every;
 struct search_source;
-
-/* Installation-wide work done every `every_s` seconds by one instance. */
-struct feature_job {
-	const char *name; /* unique, e.g. "session.purge" */
-	int every_s;
-	/* Do the work on `db`; `now` is Unix seconds.  Returns 0 or an error in e. */
-	int (*run)(struct app *app, struct db *db, int64_t now, struct err *e);
-};
 
 /* An entry of the staff menu on /verwaltung. */
 struct feature_link {
@@ -55,8 +48,13 @@ struct feature {
 	void (*release)(struct app *app);
 	/* Run before the handler of every request of a tenant. */
 	void (*before_tenant)(struct rq *q);
-	/* Periodic installation-wide work, or NULL. */
-	const struct feature_job *job;
+	/*
+	 * Installation-wide work every few minutes, or NULL: a recurring job
+	 * (jobs.h) that exactly one instance runs each time; its run function
+	 * gets the struct app as r->ctx.  Other job kinds a feature adds in its
+	 * init with jobs_add_kind(app->jobs, ...).
+	 */
+	const struct job_every *job;
 	/* Documents this feature hands to the citizen search (search.h), or NULL. */
 	const struct search_source *search;
 	/* Add this feature's section to a tenant's home page (q->page).  Returns 0 or an error. */

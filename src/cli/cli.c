@@ -9,8 +9,8 @@
 #include <string.h>
 
 static const struct cli_cmd *const commands[] = {
-	&cli_serve, &cli_migrate, &cli_demo,	    &cli_import,
-	&cli_user,  &cli_backup,  &cli_search_eval, &cli_check_config,
+	&cli_serve,  &cli_migrate,     &cli_demo,	  &cli_import, &cli_user,
+	&cli_backup, &cli_search_eval, &cli_check_config, &cli_jobs,   &cli_mail,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

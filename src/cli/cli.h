@@ -25,7 +25,7 @@ int cli_wants_help(int argc, char **argv);
 
 /* Subcommands, one file each. */
 extern const struct cli_cmd cli_serve, cli_migrate, cli_check_config, cli_demo, cli_import,
-	cli_user, cli_backup, cli_search_eval;
+	cli_user, cli_backup, cli_search_eval, cli_jobs, cli_mail;
 
 /* Open the database and apply pending migrations (migrate, demo, import). */
 struct db;

@@ -61,6 +61,8 @@ static const struct key keys[] = {
 	{"trusted_proxies", K_PROXIES, 0, 0, 0, 0, "comma-separated proxy IPs"},
 	{"public_url", K_STR, S(public_url), 0, 0,
 	 "base URL for links outside a request (\"\": http://<listen>)"},
+	{"smtp_url", K_STR, S(smtp_url), 0, 0, "smtp://[USER:PASS@]HOST:PORT or smtps://..."},
+	{"mail_from", K_STR, S(mail_from), 0, 0, "sender address of outgoing mail"},
 };
 
 #undef S
@@ -87,6 +89,7 @@ defaults(struct config *c)
 	c->login_rate = 10;
 	c->api_write_rate = 600;
 	c->page_cache_ttl_s = 5;
+	snprintf(c->mail_from, sizeof(c->mail_from), "rathaus@localhost");
 }
 
 static int

@@ -39,6 +39,8 @@ struct config {
 	char trusted_proxies[CONFIG_PROXIES_MAX][64];
 	int n_trusted_proxies;
 	char public_url[CONFIG_STR_MAX]; /* "https://portal.example"; "": http://<listen> */
+	char smtp_url[CONFIG_STR_MAX];	 /* smtp:// or smtps:// relay; "": mails stay queued */
+	char mail_from[CONFIG_STR_MAX];	 /* sender address of outgoing mail */
 	char file[CONFIG_STR_MAX];	 /* the file read, or "" */
 };
 

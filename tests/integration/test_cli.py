@@ -7,7 +7,8 @@ import tempfile
 
 from harness import BIN, Suite, check, fresh_db, run_cli
 
-COMMANDS = ["serve", "migrate", "demo", "import", "user", "backup", "search-eval", "check-config"]
+COMMANDS = ["serve", "migrate", "demo", "import", "user", "backup", "search-eval", "check-config",
+            "jobs", "mail"]
 
 
 def test_help_lists_every_command():

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "files/files.h"
+#include "jobs/jobs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,21 +287,27 @@ settings_init(struct app *app, struct err *e)
 
 /* Delete uploaded and generated files whose retention has run out. */
 static int
-purge_files(struct app *app, struct db *db, int64_t now, struct err *e)
+purge_files(struct job_run *r, struct err *e)
 {
+	struct app *app = r->ctx;
 	int64_t n = 0;
-	int rc = files_purge_expired(db, &(struct files_store){app->cfg.data_dir}, now, &n, e);
+	int rc =
+		files_purge_expired(r->db, &(struct files_store){app->cfg.data_dir}, r->now, &n, e);
 
 	if (rc == 0 && n)
 		log_info("purge: %lld expired files removed", (long long)n);
 	return rc;
 }
 
-static const struct feature_job purge_job = {
+static const struct job_kind purge_kind = {
 	.name = "files.purge",
-	.every_s = 600,
 	.run = purge_files,
+	.max_attempts = 3,
+	.lease_s = 600,
+	.backoff_s = 60,
 };
+
+static const struct job_every purge_job = {&purge_kind, 600};
 
 static const struct feature_link staff_links[] = {
 	{"/verwaltung/einstellungen", "set.link", ROLE_ADMIN},

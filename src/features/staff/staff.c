@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "core/log.h"
+#include "jobs/jobs.h"
 
 #include <string.h>
 
@@ -104,25 +105,27 @@ staff_init(struct app *app, struct err *e)
 	return 0;
 }
 
-/* Delete expired sessions and old rate-limit windows. */
+/* Delete expired sessions and old rate-limit windows; idempotent, so a retry is harmless. */
 static int
-purge_sessions(struct app *app, struct db *db, int64_t now, struct err *e)
+purge_sessions(struct job_run *r, struct err *e)
 {
 	int64_t n = 0;
-	int rc = session_purge(db, &n, e);
+	int rc = session_purge(r->db, &n, e);
 
-	(void)app;
-	(void)now;
 	if (rc == 0 && n)
 		log_info("purge: %lld expired sessions removed", (long long)n);
 	return rc;
 }
 
-static const struct feature_job purge_job = {
+static const struct job_kind purge_kind = {
 	.name = "session.purge",
-	.every_s = 600,
 	.run = purge_sessions,
+	.max_attempts = 3,
+	.lease_s = 300,
+	.backoff_s = 60,
 };
+
+static const struct job_every purge_job = {&purge_kind, 600};
 
 const struct feature staff_feature = {
 	.name = "staff",

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* `rathaus jobs run`: one pass over the due background jobs, for cron. */
+#include "app/app.h"
+#include "cli/cli.h"
+#include "db/db.h"
+#include "jobs/jobs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int
+run_jobs(int argc, char **argv, const struct config *cfg)
+{
+	struct app app;
+	struct err e = {0};
+	struct db *db = NULL;
+	int ran = 0, rc;
+
+	if (argc != 2 || strcmp(argv[1], "run") != 0) {
+		fprintf(stderr, "rathaus jobs: expected 'run' (see --help)\n");
+		return CLI_USAGE;
+	}
+	if (app_init(&app, cfg, true, &e) || db_pool_get(app.pool, &db, &e)) {
+		fprintf(stderr, "rathaus jobs run: %s\n", e.detail);
+		app_release(&app);
+		return CLI_FAIL;
+	}
+	rc = jobs_run_due(app.jobs, db, &ran, &e);
+	db_pool_put(app.pool, db);
+	if (rc)
+		fprintf(stderr, "rathaus jobs run: %s\n", e.detail);
+	else
+		printf("%d job(s) run\n", ran);
+	app_release(&app);
+	return rc ? CLI_FAIL : CLI_OK;
+}
+
+const struct cli_cmd cli_jobs = {
+	"jobs",
+	"run the due background jobs once",
+	"Usage: rathaus jobs run\n\n"
+	"Claim and run the background jobs that are due (mail delivery, purges),\n"
+	"then exit.  'rathaus serve' runs them itself; this is for installations\n"
+	"that want a cron job as well or instead.  Safe beside running servers:\n"
+	"each job is claimed by one process only.\n",
+	run_jobs,
+};

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* `rathaus mail test ADDRESS`: queue a test mail to prove the mail set-up. */
+#include "app/app.h"
+#include "cli/cli.h"
+#include "core/arena.h"
+#include "db/db.h"
+#include "mail/mail.h"
+#include "tenant/tenant.h"
+#include "view/view.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+static int
+queue_test(struct app *app, struct db *db, const char *to, const char *slug, struct arena *a,
+	   struct err *e)
+{
+	struct tenant *t = NULL;
+	struct view_val *data = view_map(a);
+	struct mail m;
+	int64_t id = 0;
+	int rc = 0;
+
+	if (slug)
+		rc = tenant_find_by_slug(db, slug, a, &t, e);
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, rc, NULL, "no tenant '%s'", slug);
+	view_set_text(data, "address", to);
+	if (rc == 0)
+		rc = mail_compose(app->mail, t, "test", "de", data, to, a, &m, e);
+	if (rc == 0)
+		rc = db_begin(db, e);
+	if (rc)
+		return rc;
+	rc = mail_queue(app->mail, db, t, &m, &id, e);
+	if (rc == 0)
+		rc = db_commit(db, e);
+	db_rollback(db);
+	if (rc == 0)
+		printf("mail %lld to %s queued%s\n", (long long)id, to,
+		       app->cfg.smtp_url[0] ? "" : "; smtp_url is not set, so it stays queued");
+	return rc;
+}
+
+static int
+run_mail(int argc, char **argv, const struct config *cfg)
+{
+	const char *slug = NULL, *to = NULL;
+	struct app app;
+	struct arena a;
+	struct err e = {0};
+	struct db *db = NULL;
+	bool bad = argc < 3 || strcmp(argv[1], "test") != 0;
+	int rc;
+
+	for (int i = 2; i < argc && !bad; i++) {
+		if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc)
+			slug = argv[++i];
+		else if (!to && argv[i][0] != '-')
+			to = argv[i];
+		else
+			bad = true;
+	}
+	if (bad || !to) {
+		fprintf(stderr,
+			"rathaus mail: expected 'test ADDRESS [--tenant SLUG]' (see --help)\n");
+		return CLI_USAGE;
+	}
+	if (!mail_addr_valid(to)) {
+		fprintf(stderr, "rathaus mail test: '%s' is not a mail address we send to\n", to);
+		return CLI_USAGE;
+	}
+	if (app_init(&app, cfg, true, &e) || db_pool_get(app.pool, &db, &e)) {
+		fprintf(stderr, "rathaus mail test: %s\n", e.detail);
+		app_release(&app);
+		return CLI_FAIL;
+	}
+	arena_init(&a);
+	rc = queue_test(&app, db, to, slug, &a, &e);
+	if (rc)
+		fprintf(stderr, "rathaus mail test: %s\n", e.detail);
+	arena_release(&a);
+	db_pool_put(app.pool, db);
+	app_release(&app);
+	return rc ? CLI_FAIL : CLI_OK;
+}
+
+const struct cli_cmd cli_mail = {
+	"mail",
+	"queue a test mail",
+	"Usage: rathaus mail test ADDRESS [--tenant SLUG]\n\n"
+	"Put a test mail to ADDRESS into the outbox, sent from the tenant SLUG or\n"
+	"the installation.  A running 'rathaus serve' (or 'rathaus jobs run')\n"
+	"delivers it through smtp_url (RATHAUS_SMTP_URL) from mail_from\n"
+	"(RATHAUS_MAIL_FROM); without smtp_url it stays queued.  Links in it are\n"
+	"built from public_url (RATHAUS_PUBLIC_URL) or the tenant's own domain.\n",
+	run_mail,
+};
