@@ -9,6 +9,8 @@ markup, NUL, deep nesting, wrong types, reused keys) gets a clear status;
 uploads are typed by content; writes are rate-limited per IP."""
 import base64
 import datetime
+import email
+import email.policy
 import json
 import os
 import re
@@ -16,16 +18,19 @@ import struct
 import subprocess
 import tempfile
 import threading
+import time
 import uuid
 import zlib
 
 from harness import BIN, SHARE, Server, Suite, check, db_rows
+from smtp_sink import SmtpSink
 
 CITY = "/t/luenen"
 API = CITY + "/api/v1"
 DOG = "hundesteuer-anmeldung"
 IBAN = "DE89370400440532013000"
 DATA_DIR = tempfile.mkdtemp(prefix="rathaus-forms-")
+SINK = SmtpSink()
 
 
 class SecondServer(Server):
@@ -197,6 +202,28 @@ def test_concurrent_submissions_with_one_key_make_one_case(s, s2):
     check(a != b, (a, b))
 
 
+def mails_to(addr):
+    return [m for m in SINK.received() if m[1] == [f"<{addr}>"]]
+
+
+def test_a_case_sends_one_confirmation_mail_without_the_answers(s, s2):
+    to = f"erika-{uuid.uuid4().hex[:8]}@example.org"
+    body = dict(fill(definition(s, DOG)), email=to)
+    res = concurrent([s, s2], 20, body, str(uuid.uuid4()))
+    case = json.loads(res[0].body)["case"]
+    deadline = time.time() + 30
+    while not mails_to(to) and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)
+    mails = mails_to(to)
+    check(len(mails) == 1, (len(mails), s.output()[-1500:]))
+    msg = email.message_from_bytes(mails[0][2], policy=email.policy.default)
+    text = msg.get_body(("plain",)).get_content()
+    check(msg["Subject"] == "Ihr Antrag ist eingegangen" and case in text and
+          "Hund zur Hundesteuer anmelden" in text and IBAN not in text and "Bello" not in text,
+          (msg["Subject"], text))
+
+
 def test_a_key_reused_for_other_answers_is_refused(s, s2):
     body, key = fill(definition(s, DOG)), "reuse-" + uuid.uuid4().hex
     check(post(s, DOG, body, key=key).status == 201, "first")
@@ -306,7 +333,8 @@ def test_writes_are_rate_limited_per_ip():
 
 def main():
     suite = Suite()
-    s = Server(env={"RATHAUS_DATA_DIR": DATA_DIR})
+    s = Server(env={"RATHAUS_DATA_DIR": DATA_DIR, "RATHAUS_SMTP_URL": SINK.url,
+                    "RATHAUS_MAIL_FROM": "buergerservice@luenen.example"})
     s2 = SecondServer(s)
     tests = [v for k, v in sorted(globals().items())
              if k.startswith("test_") and v is not test_writes_are_rate_limited_per_ip]
@@ -320,6 +348,7 @@ def main():
                 print(f"FAIL server stop: {ex}")
                 suite.failed += 1
     suite.run([test_writes_are_rate_limited_per_ip])
+    SINK.stop()
     suite.finish()
 
 

@@ -261,7 +261,12 @@ test_cases_are_numbered_per_tenant_and_keys_replay(void **state)
 	ASSERT_OK(&fx->e, form_save(g.db, t, FORM, strlen(FORM), 2, &fx->errs, &changed, &fx->e));
 	assert_false(changed);
 	ASSERT_OK(&fx->e, form_load(g.db, t, "probe", &fx->a, &f, NULL, &fx->e));
-	s = (struct form_submission){f, ans, "api", "k1", "fp", 1798761600}; /* 2027-01-01 */
+	s = (struct form_submission){.form = f,
+				     .answers = ans,
+				     .channel = "api",
+				     .idem_key = "k1",
+				     .fingerprint = "fp",
+				     .now = 1798761600}; /* 2027-01-01 */
 	ASSERT_OK(&fx->e, form_submit(g.db, t, &s, &fx->a, &n1, &replayed, &fx->e));
 	assert_false(replayed);
 	ASSERT_OK(&fx->e, form_submit(g.db, t, &s, &fx->a, &n2, &replayed, &fx->e));

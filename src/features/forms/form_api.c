@@ -174,7 +174,12 @@ submit_checked(struct rq *q, const struct form *f, json_t *answers, const char *
 	struct form_req_env re;
 	struct form_env env;
 	struct form_check c;
-	struct form_submission s = {f, NULL, "api", key, fp, (int64_t)time(NULL)};
+	struct form_submission s = {.form = f,
+				    .channel = "api",
+				    .idem_key = key,
+				    .fingerprint = fp,
+				    .now = (int64_t)time(NULL)};
+	struct form_mail_ctx mc = {q, f, NULL, false};
 	const char *case_no = NULL;
 	bool replayed;
 	int rc;
@@ -189,8 +194,12 @@ submit_checked(struct rq *q, const struct form *f, json_t *answers, const char *
 	} else if (rc) {
 		rq_json_fail(q, rc);
 	} else {
-		s.answers = c.clean;
+		s.answers = mc.clean = c.clean;
+		s.with_case = form_mail_confirm;
+		s.cls = &mc;
 		rc = form_submit(q->db, q->tenant, &s, q->a, &case_no, &replayed, &q->err);
+		if (rc == 0)
+			form_mail_sent(&mc);
 		if (rc == 0 && !replayed)
 			rc = form_keep_uploads(q, f, c.clean);
 		if (rc)

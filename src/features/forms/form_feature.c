@@ -2,7 +2,7 @@
 /* The forms feature: its routes and the periodic clean-up of keys and drafts. */
 #include "features/forms/form_int.h"
 
-#include "core/log.h"
+#include "jobs/jobs.h"
 
 #define PURGE_EVERY_S 600
 
@@ -15,14 +15,22 @@ forms_init(struct app *app, struct err *e)
 	return 0;
 }
 
+/* Delete old idempotency keys and expired drafts; idempotent, so a retry is harmless. */
 static int
-purge(struct app *app, struct db *db, int64_t now, struct err *e)
+purge(struct job_run *r, struct err *e)
 {
-	(void)app;
-	return form_purge(db, now, e);
+	return form_purge(r->db, r->now, e);
 }
 
-static const struct feature_job purge_job = {"forms.purge", PURGE_EVERY_S, purge};
+static const struct job_kind purge_kind = {
+	.name = "forms.purge",
+	.run = purge,
+	.max_attempts = 3,
+	.lease_s = 300,
+	.backoff_s = 60,
+};
+
+static const struct job_every purge_job = {&purge_kind, PURGE_EVERY_S};
 
 const struct feature forms_feature = {
 	.name = "forms",

@@ -88,6 +88,17 @@ struct view_val *form_web_errors(struct rq *q, const struct form *f, const struc
 				 long step);
 struct view_val *form_web_summary(struct rq *q, const struct form *f, json_t *clean);
 
+/* The confirmation mail (form_mail.c): struct form_submission's with_case. */
+struct form_mail_ctx {
+	struct rq *q;
+	const struct form *f;
+	json_t *clean;
+	bool queued;
+};
+int form_mail_confirm(struct db *db, const char *case_no, void *cls, struct err *e) MUST_CHECK;
+/* After the commit: send the queued mail now. */
+void form_mail_sent(struct form_mail_ctx *c);
+
 /* The API routes (form_api.c) and the citizen pages (form_web.c). */
 void form_api_register(struct app *app);
 void form_web_register(struct app *app);

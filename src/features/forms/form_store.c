@@ -340,6 +340,8 @@ form_submit(struct db *db, const struct tenant *t, const struct form_submission 
 	rc = next_number(db, t, s->now, a, case_no, e);
 	if (rc == 0)
 		rc = insert_case(db, t, s, *case_no, e);
+	if (rc == 0 && s->with_case)
+		rc = s->with_case(db, *case_no, s->cls, e);
 	if (rc) {
 		db_rollback(db);
 		return rc;

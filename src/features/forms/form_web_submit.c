@@ -116,11 +116,13 @@ submit_post(struct rq *q)
 	struct form_check c;
 	struct form_submission s = {0};
 	const char *url, *case_no;
+	struct form_mail_ctx mc = {q, NULL, NULL, false};
 	bool replayed;
 	int rc;
 
 	if (!open_draft(q, &f, &d, &url))
 		return;
+	mc.f = f;
 	if (d.case_no[0]) { /* a reload or a second click */
 		rq_redirect(q, arena_printf(q->a, "%s/eingang", url));
 		return;
@@ -131,10 +133,18 @@ submit_post(struct rq *q)
 		render_summary(q, f, &c, url, true);
 		return;
 	}
-	s = (struct form_submission){f,	    c.clean,
-				     "web", arena_printf(q->a, "web:%s", d.token_hash),
-				     "web", (int64_t)time(NULL)};
+	mc.clean = c.clean;
+	s = (struct form_submission){.form = f,
+				     .answers = c.clean,
+				     .channel = "web",
+				     .idem_key = arena_printf(q->a, "web:%s", d.token_hash),
+				     .fingerprint = "web",
+				     .now = (int64_t)time(NULL),
+				     .with_case = form_mail_confirm,
+				     .cls = &mc};
 	rc = form_submit(q->db, q->tenant, &s, q->a, &case_no, &replayed, &q->err);
+	if (rc == 0)
+		form_mail_sent(&mc);
 	if (rc == 0 && !replayed)
 		rc = form_keep_uploads(q, f, c.clean);
 	if (rc == 0) {

@@ -253,6 +253,12 @@ struct form_submission {
 	const char *idem_key;	 /* NULL: no idempotency */
 	const char *fingerprint; /* hash of the request, to spot a reused key */
 	int64_t now;
+	/*
+	 * Called inside the transaction once the case is written, with its
+	 * number (the confirmation mail), or NULL.  An error rolls back.
+	 */
+	int (*with_case)(struct db *db, const char *case_no, void *cls, struct err *e);
+	void *cls;
 };
 
 /*
