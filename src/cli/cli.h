@@ -54,5 +54,7 @@ int cli_demo_regions(struct db *db, const char *dir);
 int cli_demo_responsibilities(struct db *db);
 /* The responsibility knowledge base from a directory (cli_regions.c). */
 int cli_import_responsibility(struct db *db, const char *dir);
+/* Save the demo forms, one folder of JSON files per tenant slug (cli_forms.c). */
+int cli_demo_forms(struct db *db, const char *dir);
 
 #endif

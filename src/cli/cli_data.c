@@ -254,6 +254,9 @@ run_demo(int argc, char **argv, const struct config *cfg)
 		rc = cli_import_responsibility(db, path);
 	if (rc == CLI_OK)
 		rc = cli_demo_responsibilities(db);
+	snprintf(path, sizeof(path), "%s/data/demo/forms", cfg->share_dir);
+	if (rc == CLI_OK)
+		rc = cli_demo_forms(db, path);
 	if (rc == CLI_OK)
 		rc = demo_user(db);
 	if (rc == CLI_OK)

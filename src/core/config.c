@@ -54,6 +54,8 @@ static const struct key keys[] = {
 	{"max_upload", K_INT64, I(max_upload), 1024, 1LL << 32, "upload body cap in bytes"},
 	{"session_ttl", K_INT, I(session_ttl_s), 60, 86400 * 30, "session idle lifetime in s"},
 	{"login_rate", K_INT, I(login_rate), 1, 100000, "login attempts per IP and minute"},
+	{"api_write_rate", K_INT, I(api_write_rate), 1, 1000000,
+	 "API submissions and uploads per IP and minute"},
 	{"page_cache_ttl", K_INT, I(page_cache_ttl_s), 0, 3600,
 	 "seconds anonymous pages are reused (0: off)"},
 	{"trusted_proxies", K_PROXIES, 0, 0, 0, 0, "comma-separated proxy IPs"},
@@ -85,6 +87,7 @@ defaults(struct config *c)
 	c->max_upload = 20 << 20;
 	c->session_ttl_s = 8 * 3600;
 	c->login_rate = 10;
+	c->api_write_rate = 600;
 	c->page_cache_ttl_s = 5;
 	snprintf(c->mail_from, sizeof(c->mail_from), "rathaus@localhost");
 }

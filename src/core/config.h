@@ -33,6 +33,7 @@ struct config {
 	int64_t max_upload;		/* cap for multipart bodies, bytes */
 	int session_ttl_s;		/* idle lifetime of a session */
 	int login_rate;			/* login attempts per IP per minute */
+	int api_write_rate;		/* API submissions and uploads per IP per minute */
 	int page_cache_ttl_s;		/* anonymous pages are reused this long; 0: off */
 	/* Peers whose X-Forwarded-For/-Proto are believed (exact IP addresses). */
 	char trusted_proxies[CONFIG_PROXIES_MAX][64];

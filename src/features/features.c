@@ -14,6 +14,7 @@
 #include "features/catalog/catalog.h"
 #include "features/editor/editor.h"
 #include "features/finder/finder.h"
+#include "features/forms/forms.h"
 #include "features/home/home.h"
 #include "features/offices/office.h"
 #include "features/ops/ops.h"
@@ -22,8 +23,9 @@
 #include "features/staff/staff.h"
 
 const struct feature *const features[] = {
-	&ops_feature,	 &catalog_feature, &offices_feature, &home_feature,	&search_feature,
-	&finder_feature, &staff_feature,   &editor_feature,  &settings_feature, &appt_feature,
+	&ops_feature,	   &catalog_feature, &offices_feature, &home_feature,
+	&search_feature,   &finder_feature,  &staff_feature,   &editor_feature,
+	&settings_feature, &appt_feature,    &forms_feature,
 };
 
 const size_t features_n = sizeof(features) / sizeof(features[0]);

@@ -98,7 +98,10 @@ const char *http_form(const struct http_req *r, const char *name);
 const char *http_param(const struct http_req *r, const char *name);
 const char *http_cookie(struct http_req *r, const char *name);
 const char *http_kvs_get(const struct http_kvs *kvs, const char *name);
-/* The body of a request that is neither a form nor multipart (JSON); empty otherwise. */
+/*
+ * The body of a request that was neither urlencoded nor multipart (JSON,
+ * a file), as received; valid until the request ends.  Empty otherwise.
+ */
 struct str http_body_raw(const struct http_req *r);
 void http_kvs_add(struct arena *a, struct http_kvs *kvs, struct str key, struct str val);
 

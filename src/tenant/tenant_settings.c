@@ -49,6 +49,9 @@ static const struct tenant_setting_def DEFS[TSET_COUNT] = {
 				  "set.group.features"},
 	[TSET_LOGO_FILE] = {"logo_file", TSET_FILE, "", 0, FILE_ID_LEN, "set.logo_file",
 			    "set.group.look"},
+	/* "" means derived from the slug (forms.h: form_case_prefix). */
+	[TSET_CASE_PREFIX] = {"case_prefix", TSET_STRING, "", 0, 12, "set.case_prefix",
+			      "set.group.forms"},
 };
 
 const struct tenant_setting_def *

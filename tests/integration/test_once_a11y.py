@@ -5,6 +5,7 @@ Public pages are checked where the server serves them.  Pages that need a
 session, a POST or an error status are saved with their stylesheets and served
 from a static copy, because the checkers load plain URLs and fail on 4xx.
 """
+import datetime
 import functools
 import http.server
 import os
@@ -14,6 +15,7 @@ import sys
 import tempfile
 import threading
 
+from forms_web import DOG_STEPS, Citizen, location
 from harness import SHARE, Server, Suite, check, cookies_of, hidden
 
 TOOLS = os.path.join(SHARE, "tests", "tools")
@@ -29,6 +31,7 @@ def public_urls(s):
               "/t/luenen/suche?q=ausweis", "/t/luenen/suche?q=f%C3%BCrerschein",
               "/t/luenen/suche?q=xqzvwkjh", "/t/luenen/suche", "/t/luenen/themen", "/t/luenen/lebenslagen",
               "/t/landkreis-lueneburg/unternehmenslagen"]
+    paths += ["/t/luenen/formulare", "/t/luenen/formulare/hundesteuer-anmeldung"]
     paths += ["/t/luenen/stellen", "/t/luenen/stellen/buergerbuero",
               "/t/landkreis-lueneburg/stellen/kreishaus"]
     paths += ["/t/landkreis-lueneburg/finder",
@@ -97,6 +100,43 @@ def staff_pages(s, sid):
     return pages
 
 
+def form_pages(s):
+    """Every kind of step of the demo forms, with and without errors, and the pages after."""
+    pages = {}
+    soon = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    c = Citizen(s, "hundesteuer-anmeldung")
+    pages["form-step"] = c.start().text
+    pages["form-step-errors"] = c.step(1, {"email": "kaputt"}).text
+    for i, fields in enumerate(DOG_STEPS, 1):
+        if i == 2:
+            fields = dict(fields, haltung_seit=soon)
+        r = c.step(i, fields)
+        check(r.status == 303, (i, r.status))
+        if i < 3:
+            pages[f"form-step-{i + 1}"] = c.get(location(r)).text
+    pages["form-summary"] = c.get("zusammenfassung").text
+    pages["form-consent-missing"] = c.post("absenden", {}).text
+    c.post("absenden", {"consent": "1"})
+    pages["form-done"] = c.get("eingang").text
+    c = Citizen(s, "sperrmuell-abholung")
+    c.start()
+    r = c.step(1, {"name": "Erika", "action": "save"})
+    pages["form-saved"] = r.text
+    c = Citizen(s, "wohnungsgeberbestaetigung")
+    c.start()
+    addr = {"wg_anschrift.street": "Markt 1", "wg_anschrift.postcode": "44532"}
+    c.step(1, dict(addr, wg_art="eigentuemer", wg_name="Max"))
+    c.step(2, {"vorgang": "einzug", "datum": soon, "wohnung.street": "Markt 1",
+               "wohnung.postcode": "44532"})
+    pages["form-group-errors"] = c.step(3, {"personen.count": "1", "personen[0].vorname": "A"}).text
+    c = Citizen(s, "sperrmuell-abholung")
+    c.start()
+    c.step(1, {"anschrift.street": "Markt 1", "anschrift.postcode": "44532", "name": "Erika",
+               "telefon": "02306 1040", "email": "erika@example.org"})
+    pages["form-choices-file-errors"] = c.step(2, {"menge": "9"}).text
+    return pages
+
+
 def saved_pages(s, www):
     """name -> HTML of pages the checkers cannot load themselves."""
     pages = {}
@@ -118,6 +158,7 @@ def saved_pages(s, www):
                                            "password": s.demo_password}, cookies=jar)
     sid = cookies_of(r)
     pages.update(staff_pages(s, sid))
+    pages.update(form_pages(s))
     os.makedirs(os.path.join(www, "t", "luenen"))
     with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
         f.write(s.get("/t/luenen/theme.css").body)

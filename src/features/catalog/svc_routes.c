@@ -11,6 +11,7 @@
 #include "features/catalog/catalog.h"
 #include "features/catalog/svc_view.h"
 #include "features/editor/editor.h"
+#include "features/forms/forms.h"
 #include "features/offices/office.h"
 
 #include <stdio.h>
@@ -36,7 +37,7 @@ service_page(struct rq *q)
 	const char *key = key_of(q, http_param(q->http, "key"));
 	struct svc *s = NULL;
 	struct office *o = NULL;
-	const char *canonical;
+	const char *canonical, *form_id = NULL;
 	int rc;
 
 	if (!key) {
@@ -54,6 +55,13 @@ service_page(struct rq *q)
 		http_redirect(q->http, q->resp, 301, canonical);
 		return;
 	}
+	rc = form_for_service(q->db, q->tenant, s->leika, q->a, &form_id, &q->err);
+	if (rc != 0 && rc != ERR_NOTFOUND) {
+		rq_fail(q, rc);
+		return;
+	}
+	if (rc == 0) /* the tenant's own form wins over an external online service */
+		s->online_url = rq_url(q, arena_printf(q->a, "/formulare/%s", form_id));
 	svc_view_service(q, s, canonical);
 	rc = office_for_service(q->db, q->tenant, s->leika, q->a, &o, &q->err);
 	if (rc != 0 && rc != ERR_NOTFOUND) {

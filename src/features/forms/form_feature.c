@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* The forms feature: its routes and the periodic clean-up of keys and drafts. */
+#include "features/forms/form_int.h"
+
+#include "jobs/jobs.h"
+
+#define PURGE_EVERY_S 600
+
+static int
+forms_init(struct app *app, struct err *e)
+{
+	(void)e;
+	form_api_register(app);
+	form_web_register(app);
+	return 0;
+}
+
+/* Delete old idempotency keys and expired drafts; idempotent, so a retry is harmless. */
+static int
+purge(struct job_run *r, struct err *e)
+{
+	return form_purge(r->db, r->now, e);
+}
+
+static const struct job_kind purge_kind = {
+	.name = "forms.purge",
+	.run = purge,
+	.max_attempts = 3,
+	.lease_s = 300,
+	.backoff_s = 60,
+};
+
+static const struct job_every purge_job = {&purge_kind, PURGE_EVERY_S};
+
+const struct feature forms_feature = {
+	.name = "forms",
+	.init = forms_init,
+	.job = &purge_job,
+};
