@@ -9,6 +9,7 @@
 #include "view/view_int.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define VIEW_FFFD "\xef\xbf\xbd"
@@ -94,6 +95,20 @@ ascii_rep(enum esc_mode m, unsigned char c, char tmp[8])
 	}
 }
 
+/* Whether ASCII byte c is copied as it is in mode m (what ascii_rep leaves alone). */
+static inline bool
+ascii_plain(enum esc_mode m, unsigned char c)
+{
+	switch (m) {
+	case ESC_RAW:
+		return c != 0;
+	case ESC_HTML:
+		return c != 0 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+	default:
+		return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+	}
+}
+
 static int
 esc(struct buf *out, struct str s, enum esc_mode m)
 {
@@ -105,6 +120,11 @@ esc(struct buf *out, struct str s, enum esc_mode m)
 		const char *rep = NULL;
 		size_t k = 1;
 
+		/* Runs of plain ASCII, the common case, cost one test a byte. */
+		while (i < s.len && p[i] < 0x80 && ascii_plain(m, p[i]))
+			i++;
+		if (i == s.len)
+			break;
 		if (p[i] < 0x80) {
 			rep = ascii_rep(m, p[i], tmp);
 		} else if ((k = utf8_len(p + i, s.len - i)) == 0) {

@@ -126,6 +126,7 @@ struct svc_filter {
 	const char *q;		/* words in the title or synonyms, or NULL */
 	char letter;		/* 'A'..'Z' for the A-Z index, or 0 */
 	bool described_only;	/* only services with an authored short text */
+	bool no_text;		/* leave short_text "" (lists that show no text) */
 	int64_t offset, limit;
 };
 

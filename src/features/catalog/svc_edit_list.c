@@ -18,8 +18,17 @@
 #define PAGE_SIZE 50
 #define DASH_ROWS 20
 
-/* SQL: the workflow state of tenant_service ts. */
-#define SERVICE_STATE ED_STATE_SQL("service", "ts.tenant_id", "ts.leika", "ts.status")
+/*
+ * SQL: the newest revision r of each tenant_service ts, joined once (a
+ * subquery per row costs the whole list on PostgreSQL), and the workflow
+ * state it gives: as ED_STATE_SQL, its state, else the public row's status.
+ */
+#define LATEST_REVISION                                                                            \
+	"LEFT JOIN revision r ON r.tenant_id = ts.tenant_id AND r.kind = 'service' AND "           \
+	"r.subject = ts.leika AND NOT EXISTS (SELECT 1 FROM revision r2 WHERE "                    \
+	"r2.tenant_id = r.tenant_id AND r2.kind = r.kind AND r2.subject = r.subject AND "          \
+	"r2.num > r.num) "
+#define SERVICE_STATE "COALESCE(r.state, ts.status)"
 
 static bool
 known_state(const char *s)
@@ -59,9 +68,10 @@ list_rows(struct rq *q, const char *state, const char *like, int64_t offset, boo
 	int n = 1, rc, rows = 0;
 
 	buf_init(&sql, 4096);
-	buf_adds(&sql, "SELECT ts.leika, s.title, " SERVICE_STATE ", ts.review_due, ts.status "
-		       "FROM tenant_service ts JOIN service s ON s.leika = ts.leika "
-		       "WHERE ts.tenant_id = $1 ");
+	buf_adds(&sql,
+		 "SELECT ts.leika, s.title, " SERVICE_STATE ", ts.review_due, ts.status "
+		 "FROM tenant_service ts JOIN service s ON s.leika = ts.leika " LATEST_REVISION
+		 "WHERE ts.tenant_id = $1 ");
 	if (state)
 		buf_addf(&sql, "AND " SERVICE_STATE " = $%d ", ++n);
 	if (like) {
@@ -225,11 +235,9 @@ svc_edit_dashboard(struct rq *q)
 	struct civil_local now;
 	char today[CIVIL_DATE_LEN + 1];
 	int rc;
-
-	static const char counts_sql[] =
-		"SELECT state, count(*) FROM (SELECT " SERVICE_STATE
-		" AS state FROM tenant_service ts WHERE ts.tenant_id = $1) x "
-		"GROUP BY state ORDER BY state";
+	static const char counts_sql[] = "SELECT state, count(*) FROM (SELECT " SERVICE_STATE
+					 " AS state FROM tenant_service ts " LATEST_REVISION
+					 "WHERE ts.tenant_id = $1) x GROUP BY state ORDER BY state";
 	static const char overdue_sql[] =
 		"SELECT ts.leika, s.title, ts.review_due FROM tenant_service ts JOIN service s ON "
 		"s.leika = ts.leika WHERE ts.tenant_id = $1 AND ts.status = 'published' AND "

@@ -123,7 +123,6 @@ topic_page(struct rq *q, const char *kind)
 	struct svc_topic *tp;
 	struct svc_item *items;
 	size_t n;
-	int64_t total;
 	int rc = svc_topic_find(q->db, q->tenant, kind, slug, q->a, &tp, &q->err);
 
 	if (rc == 0) {
@@ -131,7 +130,8 @@ topic_page(struct rq *q, const char *kind)
 			f.themenfeld = slug;
 		else
 			f.lage = slug;
-		rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);
+		/* The page shows what it lists: no count of its own. */
+		rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, NULL, &q->err);
 	}
 	if (rc) {
 		rq_fail(q, rc);

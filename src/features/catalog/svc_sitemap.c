@@ -15,24 +15,42 @@
 
 #define SITEMAP_MAX 50000
 
-/* Append one <url>, with the characters XML reserves escaped. */
+/* Append `s` with the characters XML reserves escaped, in runs. */
+static void
+add_escaped(struct buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s; s++) {
+		const char *rep = *s == '&'   ? "&amp;"
+				  : *s == '<' ? "&lt;"
+				  : *s == '>' ? "&gt;"
+					      : NULL;
+
+		if (rep) {
+			buf_add(b, run, (size_t)(s - run));
+			buf_adds(b, rep);
+			run = s + 1;
+		}
+	}
+	buf_add(b, run, (size_t)(s - run));
+}
+
+/* Append one <url>: the origin, then the parts of the path up to a NULL. */
+static void
+add_url_parts(struct buf *b, const char *origin, const char *const *parts)
+{
+	buf_adds(b, "<url><loc>");
+	buf_adds(b, origin);
+	for (; *parts; parts++)
+		add_escaped(b, *parts);
+	buf_adds(b, "</loc></url>\n");
+}
+
 static void
 add_url(struct buf *b, const char *origin, const char *path)
 {
-	buf_adds(b, "<url><loc>");
-	for (const char *s = origin; *s; s++)
-		buf_addc(b, *s);
-	for (const char *s = path; *s; s++) {
-		if (*s == '&')
-			buf_adds(b, "&amp;");
-		else if (*s == '<')
-			buf_adds(b, "&lt;");
-		else if (*s == '>')
-			buf_adds(b, "&gt;");
-		else
-			buf_addc(b, *s);
-	}
-	buf_adds(b, "</loc></url>\n");
+	add_url_parts(b, origin, (const char *const[]){path, NULL});
 }
 
 /* "https://portal.example" without a trailing slash, in the request arena. */
@@ -72,7 +90,7 @@ sitemap(struct rq *q)
 {
 	static const char *const pages[] = {
 		"/", "/leistungen", "/themen", "/lebenslagen", "/unternehmenslagen", "/stellen"};
-	struct svc_filter f = {.limit = SITEMAP_MAX};
+	struct svc_filter f = {.limit = SITEMAP_MAX, .no_text = true};
 	struct svc_item *items;
 	struct office *offices;
 	struct buf *b = &q->resp->body;
@@ -101,10 +119,11 @@ sitemap(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
+	/* rq_url(path) is the base and the path: the parts are appended as they are. */
 	for (size_t i = 0; i < n; i++)
-		add_url(b, origin,
-			rq_url(q, arena_printf(q->a, "/leistungen/%s-%s", items[i].slug,
-					       items[i].leika)));
+		add_url_parts(b, origin,
+			      (const char *const[]){q->base, "/leistungen/", items[i].slug, "-",
+						    items[i].leika, NULL});
 	for (size_t i = 0; i < no; i++)
 		add_url(b, origin, rq_url(q, arena_printf(q->a, "/stellen/%s", offices[i].slug)));
 	buf_adds(b, "</urlset>\n");

@@ -46,33 +46,51 @@ build(struct query *qy, const struct tenant *t, const struct svc_filter *f, stru
       bool for_count)
 {
 	bool topic = f->themenfeld || f->lage;
+	bool with_service =
+		!for_count || topic || f->described_only || f->letter || (f->q && f->q[0]);
 
 	qy->n = 0;
 	param(qy, DB_INT(t->id)); /* $1 */
-	buf_adds(&qy->sql, "FROM tenant_service ts ");
-	/* Counting every offered service needs no service row: the key references one. */
-	if (!for_count || topic || f->described_only || f->letter || (f->q && f->q[0]))
-		buf_adds(&qy->sql, "JOIN service s ON s.leika = ts.leika ");
-	if (topic)
-		buf_adds(&qy->sql, "JOIN ozg_leistung o ON o.id = s.ozg_leistung_id "
-				   "JOIN lage l ON l.id = o.lage_id "
-				   "JOIN themenfeld tf ON tf.id = l.themenfeld_id ");
+	/*
+	 * Counting every offered service needs no service row: the key
+	 * references one.  Lists walk the services (in title order, or a
+	 * topic's few) and look each up in the tenant's offer; CROSS JOIN keeps
+	 * SQLite from starting at the tenant's rows and sorting them all.
+	 */
+	if (with_service)
+		buf_adds(&qy->sql, "FROM service s CROSS JOIN tenant_service ts ");
+	else
+		buf_adds(&qy->sql, "FROM tenant_service ts ");
 	if (f->described_only)
 		buf_adds(&qy->sql, "JOIN service_text st ON st.leika = s.leika AND "
 				   "st.module = 'short' ");
-	else if (!for_count)
+	else if (!for_count && !f->no_text)
 		buf_adds(&qy->sql, "LEFT JOIN service_text st ON st.leika = s.leika AND "
 				   "st.module = 'short' ");
 	buf_adds(&qy->sql, "WHERE ts.tenant_id = $1 AND " SVC_VISIBLE " ");
+	if (with_service)
+		buf_adds(&qy->sql, "AND ts.leika = s.leika ");
+	/*
+	 * A topic is a set of OZG-Leistungen: the services are found by
+	 * service_ozg from that set and sorted afterwards, instead of walking
+	 * the whole catalogue in title order and testing each row.
+	 */
 	if (f->themenfeld) {
 		int i = param(qy, DB_TEXT(f->themenfeld));
 
-		buf_addf(&qy->sql, "AND tf.slug = $%d ", i);
+		buf_addf(&qy->sql,
+			 "AND s.ozg_leistung_id IN (SELECT o.id FROM themenfeld tf "
+			 "JOIN lage l ON l.themenfeld_id = tf.id JOIN ozg_leistung o "
+			 "ON o.lage_id = l.id WHERE tf.slug = $%d) ",
+			 i);
 	}
 	if (f->lage) {
 		int i = param(qy, DB_TEXT(f->lage));
 
-		buf_addf(&qy->sql, "AND l.slug = $%d ", i);
+		buf_addf(&qy->sql,
+			 "AND s.ozg_leistung_id IN (SELECT o.id FROM lage l JOIN ozg_leistung o "
+			 "ON o.lage_id = l.id WHERE l.slug = $%d) ",
+			 i);
 	}
 	if (f->letter) {
 		int i = param(qy, DB_TEXT(arena_printf(a, "%c", f->letter)));
@@ -107,17 +125,20 @@ count(struct db *db, const struct tenant *t, const struct svc_filter *f, struct 
 struct item_rows {
 	struct arena *a;
 	struct svc_item *v;
-	size_t n, max;
+	size_t n, cap, max;
 };
 
+/* The array grows with the rows: a large limit (the sitemap's) costs nothing in advance. */
 static int
 read_item(struct db_stmt *st, void *ctx, struct err *e)
 {
 	struct item_rows *r = ctx;
-	struct svc_item *it = &r->v[r->n];
+	struct svc_item *it;
 
 	if (r->n == r->max)
 		return 0;
+	r->v = arena_grow(r->a, r->v, r->n, &r->cap, sizeof(*r->v));
+	it = &r->v[r->n];
 	it->leika = db_col_dup(st, 0, r->a);
 	it->title = db_col_dup(st, 1, r->a);
 	it->slug = db_col_dup(st, 2, r->a);
@@ -138,15 +159,18 @@ svc_list(struct db *db, const struct tenant *t, const struct svc_filter *f, stru
 	*n = 0;
 	if (rc)
 		return rc;
-	*out = r.v = arena_calloc(a, f->limit > 0 ? (size_t)f->limit : 1, sizeof(**out));
 	buf_init(&qy.sql, 4096);
-	buf_adds(&qy.sql, "SELECT s.leika, s.title, s.slug, COALESCE(st.body, ''), s.level ");
+	buf_adds(&qy.sql,
+		 f->no_text && !f->described_only
+			 ? "SELECT s.leika, s.title, s.slug, '', s.level "
+			 : "SELECT s.leika, s.title, s.slug, COALESCE(st.body, ''), s.level ");
 	build(&qy, t, f, a, false);
 	buf_addf(&qy.sql, "ORDER BY s.title, s.leika LIMIT $%d OFFSET $%d", qy.n + 1, qy.n + 2);
 	param(&qy, DB_INT(f->limit));
 	param(&qy, DB_INT(f->offset));
 	rc = db_each_args(db, e, qy.sql.p, read_item, &r, qy.args, (size_t)qy.n);
 	buf_release(&qy.sql);
+	*out = r.v ? r.v : arena_calloc(a, 1, sizeof(**out));
 	*n = r.n;
 	return rc;
 }
@@ -222,39 +246,61 @@ load_texts(struct db *db, const struct tenant *t, struct arena *a, struct svc *s
 	return db_each(db, e, sql, read_text, &r, DB_INT(t->id), DB_TEXT(s->leika));
 }
 
-static void
-read_link(struct db_stmt *st, struct arena *a, void *row)
-{
-	struct svc_link *l = row;
-
-	l->title = db_col_dup(st, 0, a);
-	l->url = db_col_dup(st, 1, a);
-}
+/* The legal basis, the sources and the synonyms of one service, as they come. */
+struct link_rows {
+	struct arena *a;
+	struct svc_link *v[3];
+	size_t n[3], cap[3];
+};
 
 static int
-load_links(struct db *db, const char *sql, const char *leika, struct arena *a,
-	   struct svc_link **out, size_t *n, struct err *e)
+read_link(struct db_stmt *st, void *ctx, struct err *e)
 {
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(**out), read_link, &v, n, DB_TEXT(leika));
+	struct link_rows *r = ctx;
+	int64_t k = db_col_int64(st, 0);
+	struct svc_link *l;
 
-	*out = v;
-	return rc;
+	(void)e;
+	if (k < 0 || k > 2)
+		return 0;
+	r->v[k] = arena_grow(r->a, r->v[k], r->n[k], &r->cap[k], sizeof(*r->v[k]));
+	l = &r->v[k][r->n[k]++];
+	l->title = db_col_dup(st, 1, r->a);
+	l->url = db_col_dup(st, 2, r->a);
+	return 0;
+}
+
+/* One statement instead of three: each is a round trip to PostgreSQL. */
+static int
+load_links(struct db *db, struct arena *a, struct svc *s, struct err *e)
+{
+	static const char sql[] =
+		"SELECT 0, title, url, pos FROM service_legal WHERE leika = $1 "
+		"UNION ALL SELECT 1, CASE WHEN title = '' THEN url ELSE title END, url, pos "
+		"FROM service_source WHERE leika = $1 "
+		"UNION ALL SELECT 2, term, '', 0 FROM service_synonym WHERE leika = $1 "
+		"ORDER BY 1, 4, 2";
+	struct link_rows r = {.a = a};
+	int rc = db_each(db, e, sql, read_link, &r, DB_TEXT(s->leika));
+
+	if (rc)
+		return rc;
+	s->legal = r.v[0];
+	s->n_legal = r.n[0];
+	s->sources = r.v[1];
+	s->n_sources = r.n[1];
+	s->n_synonyms = r.n[2];
+	s->synonyms = arena_alloc(a, (s->n_synonyms + 1) * sizeof(*s->synonyms));
+	for (size_t i = 0; i < s->n_synonyms; i++)
+		s->synonyms[i] = r.v[2][i].title;
+	return 0;
 }
 
 int
 svc_find(struct db *db, const struct tenant *t, const char *leika, struct arena *a,
 	 struct svc **out, struct err *e)
 {
-	static const char legal_sql[] =
-		"SELECT title, url FROM service_legal WHERE leika = $1 ORDER BY pos";
-	static const char source_sql[] =
-		"SELECT CASE WHEN title = '' THEN url ELSE title END, url FROM service_source "
-		"WHERE leika = $1 ORDER BY pos";
-	static const char synonym_sql[] =
-		"SELECT term, '' FROM service_synonym WHERE leika = $1 ORDER BY term";
 	struct svc *s = arena_calloc(a, 1, sizeof(*s));
-	struct svc_link *syn = NULL;
 	int rc;
 
 	if (!svc_leika_valid(leika))
@@ -263,16 +309,9 @@ svc_find(struct db *db, const struct tenant *t, const char *leika, struct arena 
 	if (rc == 0)
 		rc = load_texts(db, t, a, s, e);
 	if (rc == 0)
-		rc = load_links(db, legal_sql, leika, a, &s->legal, &s->n_legal, e);
-	if (rc == 0)
-		rc = load_links(db, source_sql, leika, a, &s->sources, &s->n_sources, e);
-	if (rc == 0)
-		rc = load_links(db, synonym_sql, leika, a, &syn, &s->n_synonyms, e);
+		rc = load_links(db, a, s, e);
 	if (rc)
 		return rc;
-	s->synonyms = arena_alloc(a, (s->n_synonyms + 1) * sizeof(*s->synonyms));
-	for (size_t i = 0; i < s->n_synonyms; i++)
-		s->synonyms[i] = syn[i].title;
 	*out = s;
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "tenant/tenant.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -89,11 +90,62 @@ poll_once(struct search_cache *c)
 	pthread_mutex_unlock(&c->mu);
 }
 
+static struct snap *take(struct search_cache *c, int64_t tenant_id, const char *fp, bool *fresh);
+static int build(struct search_cache *c, struct db *db, const struct tenant *t, const char *fp,
+		 struct err *e);
+
+/* Scopes built at start-up: memory stays bounded on large installations. */
+#define WARM_MAX 64
+
+/*
+ * At start-up the poller builds the indexes of the first WARM_MAX tenants'
+ * scopes, one at a time, so that the first search of a scope finds it
+ * ready.  A request that comes first builds its scope itself, as without
+ * the warm-up, and does not wait for it.
+ */
+static void
+warm_up(struct search_cache *c)
+{
+	char fp[FP_MAX];
+	struct arena a;
+	struct tenant *ts = NULL;
+	struct db *db = NULL;
+	struct err e = {0};
+	size_t n = 0;
+	bool stop, fresh;
+
+	poll_once(c);
+	pthread_mutex_lock(&c->mu);
+	memcpy(fp, c->fp, FP_MAX);
+	stop = c->stop || !c->polled_at;
+	pthread_mutex_unlock(&c->mu);
+	if (stop || db_pool_get(c->pool, &db, &e))
+		return;
+	arena_init(&a);
+	if (tenant_list(db, -1, &a, &ts, &n, &e))
+		log_warn("search: no warm-up: %s", e.detail);
+	for (size_t i = 0; i < n && i < WARM_MAX && !stop; i++) {
+		struct snap *s;
+
+		/* Without build_mu: a request for another scope does not wait for this one. */
+		s = take(c, ts[i].id, fp, &fresh);
+		if (!s && build(c, db, &ts[i], fp, &e))
+			log_warn("search index of '%s' not built: %s", ts[i].slug, e.detail);
+		snap_unref(s);
+		pthread_mutex_lock(&c->mu);
+		stop = c->stop;
+		pthread_mutex_unlock(&c->mu);
+	}
+	arena_release(&a);
+	db_pool_put(c->pool, db);
+}
+
 static void *
 poll_loop(void *arg)
 {
 	struct search_cache *c = arg;
 
+	warm_up(c);
 	pthread_mutex_lock(&c->mu);
 	while (!c->stop) {
 		struct timespec until;
