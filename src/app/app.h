@@ -142,6 +142,11 @@ void rq_fail(struct rq *q, int code);
 /* JSON answers (app_json.c).  rq_json() sends `doc` (its reference is consumed). */
 struct json_t;
 void rq_json(struct rq *q, struct json_t *doc);
+/*
+ * An answer that is never cached, for writes and personal data: `doc`
+ * (consumed) as `type` with `status` and Cache-Control: no-store, no ETag.
+ */
+void rq_json_nostore(struct rq *q, int status, const char *type, struct json_t *doc);
 /* An application/problem+json error with `detail` for the reader. */
 void rq_problem(struct rq *q, int status, const char *detail);
 /* Log a failed call like rq_fail(), answer it as problem+json. */

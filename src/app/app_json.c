@@ -54,6 +54,22 @@ rq_json(struct rq *q, json_t *doc)
 }
 
 void
+rq_json_nostore(struct rq *q, int status, const char *type, json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	json_decref(doc);
+	q->resp->status = text ? status : 500;
+	q->resp->content_type = type;
+	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
+	if (text) {
+		buf_adds(&q->resp->body, text);
+		buf_addc(&q->resp->body, '\n');
+	}
+	free(text);
+}
+
+void
 rq_problem(struct rq *q, int status, const char *detail)
 {
 	json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",

@@ -32,8 +32,8 @@ auth_token(char *buf)
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-static void
-hash_token(const char *token, char out[65])
+void
+auth_token_hash(const char *token, char out[65])
 {
 	unsigned char h[32];
 
@@ -68,7 +68,7 @@ session_load(struct db *db, const struct tenant *t, const char *token, int ttl_s
 	memset(out, 0, sizeof(*out));
 	if (!token || !token_shape_ok(token))
 		return ERR_NOTFOUND;
-	hash_token(token, out->id_hash);
+	auth_token_hash(token, out->id_hash);
 	rc = db_prepare(db, sql, &st, e);
 	if (rc)
 		return rc;
@@ -106,7 +106,7 @@ session_create(struct db *db, const struct tenant *t, int64_t user_id, int ttl_s
 	memset(out, 0, sizeof(*out));
 	auth_token(out->token);
 	auth_token(out->csrf);
-	hash_token(out->token, out->id_hash);
+	auth_token_hash(out->token, out->id_hash);
 	out->tenant_id = t->id;
 	out->user_id = user_id;
 	out->expires_at = now + ttl_s;

@@ -20,22 +20,12 @@
 #define APPT_ALTERNATIVES 5
 #define APPT_ALTERNATIVE_DAYS 14
 
-/* Send `doc` (consumed) with `status`, uncacheable. */
+/* Send `doc` (consumed) with `status`, uncacheable, readable from any origin. */
 static void
 send(struct rq *q, int status, const char *type, json_t *doc)
 {
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-	json_decref(doc);
-	q->resp->status = text ? status : 500;
-	q->resp->content_type = type;
 	http_resp_header(q->http, q->resp, "Access-Control-Allow-Origin", "*");
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	if (text) {
-		buf_adds(&q->resp->body, text);
-		buf_addc(&q->resp->body, '\n');
-	}
-	free(text);
+	rq_json_nostore(q, status, type, doc);
 }
 
 /* A problem answer (RFC 9457) with the message `key` in the request's language. */

@@ -50,15 +50,6 @@ struct plan {
 	const char *public_id, *token_hash;
 };
 
-static void
-hash_hex(const char *token, char out[65])
-{
-	unsigned char h[32];
-
-	crypto_generichash(h, sizeof(h), (const unsigned char *)token, strlen(token), NULL, 0);
-	sodium_bin2hex(out, 65, h, sizeof(h));
-}
-
 static int
 take_units(struct db *db, const struct plan *p, struct err *e)
 {
@@ -163,7 +154,7 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 	sodium_bin2base64(id, APPT_PUBLIC_ID_LEN + 1, raw, sizeof(raw),
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	auth_token(token);
-	hash_hex(token, hash);
+	auth_token_hash(token, hash);
 	p->public_id = id;
 	p->token_hash = hash;
 	rc = book_once(db, p, e);
@@ -255,7 +246,7 @@ appt_view_load(struct db *db, const struct tenant *t, const char *public_id, con
 
 	if (!shape_ok(public_id, token))
 		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
-	hash_hex(token, hash);
+	auth_token_hash(token, hash);
 	rc = db_one(db, e, VIEW_SQL, read_view, &c, DB_INT(t->id), DB_TEXT(public_id),
 		    DB_TEXT(hash));
 	if (rc == ERR_NOTFOUND)
@@ -274,7 +265,7 @@ appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const 
 
 	if (!shape_ok(public_id, token))
 		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
-	hash_hex(token, hash);
+	auth_token_hash(token, hash);
 	rc = db_begin(db, e);
 	if (rc)
 		return rc;

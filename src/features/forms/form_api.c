@@ -60,30 +60,13 @@ detail(struct rq *q)
 	rq_json(q, doc);
 }
 
-/* A JSON answer to a write: never cached, never with an ETag. */
-static void
-send(struct rq *q, int status, const char *type, json_t *doc)
-{
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-
-	json_decref(doc);
-	q->resp->status = text ? status : 500;
-	q->resp->content_type = type;
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	if (text) {
-		buf_adds(&q->resp->body, text);
-		buf_addc(&q->resp->body, '\n');
-	}
-	free(text);
-}
-
 static void
 problem(struct rq *q, int status, const char *msg)
 {
-	send(q, status, "application/problem+json",
-	     json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
-		       http_status_text(status), "status", status, "detail",
-		       view_msg(q->app->view, q->lang, msg)));
+	rq_json_nostore(q, status, "application/problem+json",
+			json_pack("{s:s, s:s, s:i, s:s}", "type", "about:blank", "title",
+				  http_status_text(status), "status", status, "detail",
+				  view_msg(q->app->view, q->lang, msg)));
 }
 
 static void
@@ -95,10 +78,11 @@ invalid(struct rq *q, const struct form_check *c)
 		json_array_append_new(errs,
 				      json_pack("{s:s, s:s}", "key", c->issues[i].key, "detail",
 						view_msg(q->app->view, q->lang, c->issues[i].msg)));
-	send(q, 422, "application/problem+json",
-	     json_pack("{s:s, s:s, s:i, s:s, s:o}", "type", "about:blank", "title",
-		       http_status_text(422), "status", 422, "detail",
-		       view_msg(q->app->view, q->lang, "forms.err.invalid"), "errors", errs));
+	rq_json_nostore(q, 422, "application/problem+json",
+			json_pack("{s:s, s:s, s:i, s:s, s:o}", "type", "about:blank", "title",
+				  http_status_text(422), "status", 422, "detail",
+				  view_msg(q->app->view, q->lang, "forms.err.invalid"), "errors",
+				  errs));
 }
 
 /* Writes count against the per-IP limit; false when the request was answered. */
@@ -164,7 +148,8 @@ answer_case(struct rq *q, const char *case_no, bool replayed)
 {
 	if (replayed)
 		http_resp_header(q->http, q->resp, "Idempotent-Replayed", "true");
-	send(q, replayed ? 200 : 201, "application/json", json_pack("{s:s}", "case", case_no));
+	rq_json_nostore(q, replayed ? 200 : 201, "application/json",
+			json_pack("{s:s}", "case", case_no));
 }
 
 /* Validate and submit; answers the request. */
@@ -281,9 +266,10 @@ upload(struct rq *q)
 		rq_json_fail(q, rc);
 		return;
 	}
-	send(q, 201, "application/json",
-	     json_pack("{s:s, s:s, s:s, s:I, s:I}", "id", m->id, "name", m->name, "type", m->mime,
-		       "size", (json_int_t)m->size, "expires_at", (json_int_t)m->expires_at));
+	rq_json_nostore(q, 201, "application/json",
+			json_pack("{s:s, s:s, s:s, s:I, s:I}", "id", m->id, "name", m->name, "type",
+				  m->mime, "size", (json_int_t)m->size, "expires_at",
+				  (json_int_t)m->expires_at));
 }
 
 void

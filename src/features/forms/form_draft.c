@@ -7,6 +7,7 @@
  */
 #include "features/forms/form_int.h"
 
+#include "auth/auth.h"
 #include "db/db.h"
 
 #include <sodium.h>
@@ -33,14 +34,12 @@ form_token_new(char out[FORM_TOKEN_LEN + 1])
 bool
 form_token_hash(const char *token, char out[65])
 {
-	unsigned char h[32];
 	size_t n = token ? strlen(token) : 0;
 
 	if (n != FORM_TOKEN_LEN ||
 	    strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != n)
 		return false;
-	crypto_generichash(h, sizeof(h), (const unsigned char *)token, n, NULL, 0);
-	sodium_bin2hex(out, 65, h, sizeof(h));
+	auth_token_hash(token, out);
 	return true;
 }
 

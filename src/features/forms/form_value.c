@@ -5,6 +5,8 @@
  */
 #include "features/forms/forms.h"
 
+#include "core/civil.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -111,20 +113,6 @@ form_phone_ok(const char *s)
 	return digits >= PHONE_DIGITS_MIN && digits <= PHONE_DIGITS_MAX;
 }
 
-/* Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static bool
 digits_at(const char *s, size_t n, int64_t *out)
 {
@@ -157,7 +145,7 @@ form_date_parse(const char *s, int64_t *days)
 		return false;
 	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return false;
-	*days = days_from_civil(y, m, d);
+	*days = civil_days(y, (int)m, (int)d);
 	return true;
 }
 
