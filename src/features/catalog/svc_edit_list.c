@@ -18,16 +18,8 @@
 #define PAGE_SIZE 50
 #define DASH_ROWS 20
 
-/*
- * SQL: the newest revision r of each tenant_service ts, joined once (a
- * subquery per row costs the whole list on PostgreSQL), and the workflow
- * state it gives: as ED_STATE_SQL, its state, else the public row's status.
- */
-#define LATEST_REVISION                                                                            \
-	"LEFT JOIN revision r ON r.tenant_id = ts.tenant_id AND r.kind = 'service' AND "           \
-	"r.subject = ts.leika AND NOT EXISTS (SELECT 1 FROM revision r2 WHERE "                    \
-	"r2.tenant_id = r.tenant_id AND r2.kind = r.kind AND r2.subject = r.subject AND "          \
-	"r2.num > r.num) "
+/* SQL: the newest revision r of each tenant_service ts, and the workflow state it gives. */
+#define LATEST_REVISION ED_LATEST_REVISION("service", "ts.tenant_id", "ts.leika")
 #define SERVICE_STATE "COALESCE(r.state, ts.status)"
 
 static bool

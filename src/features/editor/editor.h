@@ -137,11 +137,17 @@ int ed_kind_register(struct app *app, const struct ed_kind *k, struct err *e);
 /* The registered kind named `name`, or NULL. */
 const struct ed_kind *ed_kind_of(const char *name);
 
-/* SQL: the workflow state of subject `subj` (a column) of tenant `tid` of kind `kind`
- * (a literal): its newest revision's, else `fallback`. */
-#define ED_STATE_SQL(kind, tid, subj, fallback)                                                    \
-	"COALESCE((SELECT r.state FROM revision r WHERE r.tenant_id = " tid " AND r.kind = '" kind \
-	"' AND r.subject = " subj " ORDER BY r.num DESC LIMIT 1), " fallback ")"
+/*
+ * SQL for a kind's list: join the newest revision `r` of each subject
+ * `subj` (a column) of tenant `tid` of kind `kind` (a literal), once per
+ * list rather than a subquery per row.  The subject's workflow state is then
+ * COALESCE(r.state, <the public row's status>).
+ */
+#define ED_LATEST_REVISION(kind, tid, subj)                                                        \
+	"LEFT JOIN revision r ON r.tenant_id = " tid " AND r.kind = '" kind                        \
+	"' AND r.subject = " subj                                                                  \
+	" AND NOT EXISTS (SELECT 1 FROM revision r2 WHERE r2.tenant_id = r.tenant_id AND "         \
+	"r2.kind = r.kind AND r2.subject = r.subject AND r2.num > r.num) "
 
 /* The workflow states a list may filter by, NULL-terminated. */
 extern const char *const ed_states[];
