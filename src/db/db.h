@@ -81,6 +81,15 @@ int db_col_count(struct db_stmt *st);
 /* Text column i copied into arena `a` (lives in `a`; "" for NULL). */
 struct arena;
 char *db_col_dup(struct db_stmt *st, int i, struct arena *a);
+/*
+ * Text columns first, first+1, ... copied into `a`, one for each pointer:
+ *	db_cols_dup(st, 0, a, &o->name, &o->street, &o->city);
+ */
+void db_cols_dup_n(struct db_stmt *st, int first, struct arena *a, const char **const *dst,
+		   size_t n);
+#define db_cols_dup(st, first, a, ...)                                                             \
+	db_cols_dup_n((st), (first), (a), (const char **const[]){__VA_ARGS__},                     \
+		      sizeof((const char **const[]){__VA_ARGS__}) / sizeof(const char **))
 /* Rows changed by the last INSERT/UPDATE/DELETE that ran to DB_DONE. */
 int64_t db_changes(struct db_stmt *st);
 
@@ -210,6 +219,19 @@ int db_one_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, vo
 		const struct db_arg *args, size_t n) MUST_CHECK;
 #define db_one(db, e, sql, fn, ctx, ...)                                                           \
 	db_one_args((db), (e), (sql), (fn), (ctx), DB_ARGS(__VA_ARGS__))
+
+/*
+ * Fill `row` by read(st, a, row) from the first row of `sql` (strings it
+ * keeps are copied into `a`): 0, ERR_NOTFOUND when there is no row (as
+ * db_one), or the error.  The single-row twin of db_list():
+ *
+ *	rc = db_get(db, e, "SELECT name, city FROM office WHERE id = $1", a, read_office, &o,
+ *		    DB_INT(id));
+ */
+int db_get_args(struct db *db, struct err *e, const char *sql, struct arena *a, db_read_fn *read,
+		void *row, const struct db_arg *args, size_t n) MUST_CHECK;
+#define db_get(db, e, sql, a, read, row, ...)                                                      \
+	db_get_args((db), (e), (sql), (a), (read), (row), DB_ARGS(__VA_ARGS__))
 
 /*
  * Transactions do not nest.  A statement that fails inside one dooms it, as

@@ -118,28 +118,24 @@ db_int64_args(struct db *db, struct err *e, int64_t *out, const char *sql,
 	return db_one_args(db, e, sql, read_int64, out, args, n);
 }
 
-struct text_out {
-	struct arena *a;
-	const char **out;
-};
-
-static int
-read_text(struct db_stmt *st, void *ctx, struct err *e)
+void
+db_cols_dup_n(struct db_stmt *st, int first, struct arena *a, const char **const *dst, size_t n)
 {
-	struct text_out *t = ctx;
+	for (size_t i = 0; i < n; i++)
+		*dst[i] = db_col_dup(st, first + (int)i, a);
+}
 
-	(void)e;
-	*t->out = db_col_dup(st, 0, t->a);
-	return 0;
+static void
+read_text(struct db_stmt *st, struct arena *a, void *row)
+{
+	*(const char **)row = db_col_dup(st, 0, a);
 }
 
 int
 db_text_args(struct db *db, struct err *e, struct arena *a, const char **out, const char *sql,
 	     const struct db_arg *args, size_t n)
 {
-	struct text_out t = {a, out};
-
-	return db_one_args(db, e, sql, read_text, &t, args, n);
+	return db_get_args(db, e, sql, a, read_text, out, args, n);
 }
 
 /*
@@ -185,6 +181,33 @@ db_one_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *
 	if (rc == 0 && rows == 0)
 		rc = err_set(e, ERR_NOTFOUND, NULL, "no row for a single-row query");
 	return rc;
+}
+
+/* What db_get() fills. */
+struct get {
+	struct arena *a;
+	db_read_fn *read;
+	void *row;
+};
+
+static int
+get_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct get *g = ctx;
+
+	(void)e;
+	g->read(st, g->a, g->row);
+	return 0;
+}
+
+int
+db_get_args(struct db *db, struct err *e, const char *sql, struct arena *a, db_read_fn *read,
+	    void *row, const struct db_arg *args, size_t n)
+{
+	struct get g = {a, read, row};
+
+	assert(read);
+	return db_one_args(db, e, sql, get_row, &g, args, n);
 }
 
 /* What db_list() grows while stepping. */

@@ -64,17 +64,9 @@ read_row(struct db_stmt *st, struct arena *a, struct tenant *t)
 		t->kind = TENANT_GEMEINDE; /* the schema's CHECK makes this unreachable */
 	t->ars = db_col_dup(st, 4, a);
 	t->parent_id = db_col_int64(st, 5);
-	t->parent_slug = db_col_dup(st, 6, a);
-	t->host = db_col_dup(st, 7, a);
-	t->languages = db_col_dup(st, 8, a);
-	t->primary = db_col_dup(st, 9, a);
-	t->logo_text = db_col_dup(st, 10, a);
-	t->contact.street = db_col_dup(st, 11, a);
-	t->contact.postal_code = db_col_dup(st, 12, a);
-	t->contact.city = db_col_dup(st, 13, a);
-	t->contact.phone = db_col_dup(st, 14, a);
-	t->contact.email = db_col_dup(st, 15, a);
-	t->contact.web = db_col_dup(st, 16, a);
+	db_cols_dup(st, 6, a, &t->parent_slug, &t->host, &t->languages, &t->primary, &t->logo_text,
+		    &t->contact.street, &t->contact.postal_code, &t->contact.city,
+		    &t->contact.phone, &t->contact.email, &t->contact.web);
 }
 
 static void

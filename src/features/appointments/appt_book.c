@@ -211,22 +211,16 @@ static const char VIEW_SQL[] =
 	"JOIN office o ON o.id = a.office_id WHERE a.tenant_id = $1 AND a.public_id = $2 "
 	"AND a.token_hash = $3 AND a.state = 'booked'";
 
-struct view_ctx {
-	struct appt_view *v;
-	struct arena *a;
-};
-
-static int
-read_view(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_view(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct view_ctx *c = ctx;
+	struct appt_view *v = row;
 
-	(void)e;
-	*c->v = (struct appt_view){db_col_int64(st, 0),	     db_col_int64(st, 1),
-				   (int)db_col_int64(st, 2), db_col_dup(st, 3, c->a),
-				   db_col_dup(st, 4, c->a),  db_col_dup(st, 5, c->a),
-				   db_col_dup(st, 6, c->a),  db_col_dup(st, 7, c->a)};
-	return 0;
+	v->starts_at = db_col_int64(st, 0);
+	v->ends_at = db_col_int64(st, 1);
+	v->persons = (int)db_col_int64(st, 2);
+	db_cols_dup(st, 3, a, &v->type_name, &v->office_name, &v->street, &v->postal_code,
+		    &v->city);
 }
 
 static bool
@@ -240,14 +234,13 @@ int
 appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
 	       struct arena *a, struct appt_view *out, struct err *e)
 {
-	struct view_ctx c = {out, a};
 	char hash[65];
 	int rc;
 
 	if (!shape_ok(public_id, token))
 		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
 	auth_token_hash(token, hash);
-	rc = db_one(db, e, VIEW_SQL, read_view, &c, DB_INT(t->id), DB_TEXT(public_id),
+	rc = db_get(db, e, VIEW_SQL, a, read_view, out, DB_INT(t->id), DB_TEXT(public_id),
 		    DB_TEXT(hash));
 	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "no open booking '%s'",

@@ -26,9 +26,7 @@ read_type(struct db_stmt *st, struct arena *a, void *row)
 	struct appt_type *t = row;
 
 	t->id = db_col_int64(st, 0);
-	t->slug = db_col_dup(st, 1, a);
-	t->name = db_col_dup(st, 2, a);
-	t->leika = db_col_dup(st, 3, a);
+	db_cols_dup(st, 1, a, &t->slug, &t->name, &t->leika);
 	t->minutes = (int)db_col_int64(st, 4);
 	t->buffer_minutes = (int)db_col_int64(st, 5);
 	t->persons_max = (int)db_col_int64(st, 6);
@@ -93,27 +91,22 @@ static const char HOURS_SQL[] =
 static const char EXCEPTIONS_SQL[] = "SELECT date, opens, closes, counters FROM appt_exception "
 				     "WHERE office_id = $1 ORDER BY date";
 
+/* What appt_find() reads: the type and its location. */
 struct found {
-	struct appt_type *type;
-	struct appt_location *loc;
-	struct arena *a;
+	struct appt_type type;
+	struct appt_location loc;
 };
 
-static int
-read_found(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_found(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct found *f = ctx;
+	struct found *f = row;
 
-	(void)e;
-	f->type = arena_calloc(f->a, 1, sizeof(*f->type));
-	f->loc = arena_calloc(f->a, 1, sizeof(*f->loc));
-	read_type(st, f->a, f->type);
-	f->loc->office_id = db_col_int64(st, 7);
-	f->loc->slug = db_col_dup(st, 8, f->a);
-	f->loc->name = db_col_dup(st, 9, f->a);
-	f->loc->schedule.slot_minutes = (int)db_col_int64(st, 10);
-	f->loc->lead_days = (int)db_col_int64(st, 11);
-	return 0;
+	read_type(st, a, &f->type);
+	f->loc.office_id = db_col_int64(st, 7);
+	db_cols_dup(st, 8, a, &f->loc.slug, &f->loc.name);
+	f->loc.schedule.slot_minutes = (int)db_col_int64(st, 10);
+	f->loc.lead_days = (int)db_col_int64(st, 11);
 }
 
 static void
@@ -159,8 +152,8 @@ int
 appt_find(struct db *db, const struct tenant *t, const char *type_slug, const char *office_slug,
 	  struct arena *a, struct appt_type **type, struct appt_location **loc, struct err *e)
 {
-	struct found f = {.a = a};
-	int rc = db_one(db, e, FIND_SQL, read_found, &f, DB_INT(t->id), DB_TEXT(type_slug),
+	struct found *f = arena_calloc(a, 1, sizeof(*f));
+	int rc = db_get(db, e, FIND_SQL, a, read_found, f, DB_INT(t->id), DB_TEXT(type_slug),
 			DB_TEXT(office_slug));
 
 	if (rc == ERR_NOTFOUND)
@@ -169,9 +162,9 @@ appt_find(struct db *db, const struct tenant *t, const char *type_slug, const ch
 			       office_slug, t->slug);
 	if (rc)
 		return rc;
-	rc = load_schedule(db, t, f.loc, a, e);
-	*type = f.type;
-	*loc = f.loc;
+	rc = load_schedule(db, t, &f->loc, a, e);
+	*type = &f->type;
+	*loc = &f->loc;
 	return rc;
 }
 

@@ -65,26 +65,21 @@ struct desc_rows {
 	struct svc_desc *d;
 };
 
-static int
-read_service(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_service(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct desc_rows *r = ctx;
+	struct svc_desc *d = row;
 
-	r->d->leika = db_col_dup(st, 0, r->a);
-	r->d->leika_name = db_col_dup(st, 1, r->a);
-	r->d->title = db_col_dup(st, 2, r->a);
-	r->d->slug = db_col_dup(st, 3, r->a);
-	r->d->level = db_col_dup(st, 4, r->a);
-	r->d->reviewed = db_col_dup(st, 5, r->a);
-	return 0;
+	db_cols_dup(st, 0, a, &d->leika, &d->leika_name, &d->title, &d->slug, &d->level,
+		    &d->reviewed);
 }
 
 static int
-load_service(struct db *db, const char *leika, struct desc_rows *r, struct err *e)
+load_service(struct db *db, const char *leika, struct arena *a, struct svc_desc *d, struct err *e)
 {
 	static const char sql[] = "SELECT leika, leika_name, title, slug, level, reviewed FROM "
 				  "service WHERE leika = $1";
-	int rc = db_one(db, e, sql, read_service, r, DB_TEXT(leika));
+	int rc = db_get(db, e, sql, a, read_service, d, DB_TEXT(leika));
 
 	if (rc == ERR_NOTFOUND)
 		rc = err_set(e, ERR_NOTFOUND, NULL, "no service '%s'", leika);
@@ -114,8 +109,7 @@ read_legal(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct svc_link *l = row;
 
-	l->title = db_col_dup(st, 0, a);
-	l->url = db_col_dup(st, 1, a);
+	db_cols_dup(st, 0, a, &l->title, &l->url);
 }
 
 static void
@@ -123,9 +117,7 @@ read_source(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct svc_source *s = row;
 
-	s->url = db_col_dup(st, 0, a);
-	s->title = db_col_dup(st, 1, a);
-	s->checked = db_col_dup(st, 2, a);
+	db_cols_dup(st, 0, a, &s->url, &s->title, &s->checked);
 }
 
 /* The synonyms, legal basis and sources of `d`. */
@@ -167,7 +159,7 @@ svc_desc_load(struct db *db, const char *leika, struct arena *a, struct svc_desc
 	memset(out, 0, sizeof(*out));
 	for (int m = 0; m < SVC_N_MODULES; m++)
 		out->text[m] = "";
-	rc = load_service(db, leika, &r, e);
+	rc = load_service(db, leika, a, out, e);
 	if (rc == 0)
 		rc = db_each(db, e, texts_sql, read_text, &r, DB_TEXT(leika));
 	if (rc == 0)

@@ -303,18 +303,16 @@ save_entry(struct db *db, struct svc_desc *d, struct svc_map *slugs, struct aren
 	return 0;
 }
 
-struct slug_rows {
-	struct arena *a;
-	struct svc_map *slugs;
+struct slug_row {
+	const char *leika, *slug;
 };
 
-static int
-read_slug(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_slug(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct slug_rows *r = ctx;
+	struct slug_row *r = row;
 
-	svc_map_put(r->slugs, db_col_dup(st, 1, r->a), db_col_dup(st, 0, r->a));
-	return 0;
+	db_cols_dup(st, 0, a, &r->leika, &r->slug);
 }
 
 /* Every stored slug, for svc_slug_claim(). */
@@ -322,9 +320,14 @@ static int
 load_slugs(struct db *db, struct arena *a, struct svc_map *slugs, struct err *e)
 {
 	static const char sql[] = "SELECT leika, slug FROM service";
-	struct slug_rows r = {a, slugs};
+	void *v = NULL;
+	size_t n = 0;
+	int rc = db_list(db, e, sql, a, sizeof(struct slug_row), read_slug, &v, &n);
+	const struct slug_row *r = v;
 
-	return db_each(db, e, sql, read_slug, &r);
+	for (size_t i = 0; i < n; i++)
+		svc_map_put(slugs, r[i].slug, (void *)r[i].leika);
+	return rc;
 }
 
 int

@@ -139,11 +139,7 @@ read_item(struct db_stmt *st, void *ctx, struct err *e)
 		return 0;
 	r->v = arena_grow(r->a, r->v, r->n, &r->cap, sizeof(*r->v));
 	it = &r->v[r->n];
-	it->leika = db_col_dup(st, 0, r->a);
-	it->title = db_col_dup(st, 1, r->a);
-	it->slug = db_col_dup(st, 2, r->a);
-	it->short_text = db_col_dup(st, 3, r->a);
-	it->level = db_col_dup(st, 4, r->a);
+	db_cols_dup(st, 0, r->a, &it->leika, &it->title, &it->slug, &it->short_text, &it->level);
 	r->n++;
 	return 0;
 }
@@ -180,21 +176,15 @@ struct svc_row {
 	struct svc *s;
 };
 
-static int
-read_head(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_head(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct svc_row *r = ctx;
-	struct svc *s = r->s;
-	const char **f[] = {&s->leika,		 &s->title,	     &s->slug,
-			    &s->leika_name,	 &s->objekt,	     &s->verrichtung,
-			    &s->typisierung,	 &s->level,	     &s->reviewed,
-			    &s->online_url,	 &s->ozg_id,	     &s->ozg_name,
-			    &s->lage_slug,	 &s->lage_name,	     &s->lage_kind,
-			    &s->themenfeld_slug, &s->themenfeld_name};
+	struct svc *s = row;
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		*f[i] = db_col_dup(st, (int)i, r->a);
-	return 0;
+	db_cols_dup(st, 0, a, &s->leika, &s->title, &s->slug, &s->leika_name, &s->objekt,
+		    &s->verrichtung, &s->typisierung, &s->level, &s->reviewed, &s->online_url,
+		    &s->ozg_id, &s->ozg_name, &s->lage_slug, &s->lage_name, &s->lage_kind,
+		    &s->themenfeld_slug, &s->themenfeld_name);
 }
 
 static int
@@ -207,8 +197,7 @@ load_head(struct db *db, const struct tenant *t, const char *leika, struct arena
 		"COALESCE(o.name, ''), COALESCE(l.slug, ''), COALESCE(l.name, ''), "
 		"COALESCE(l.kind, ''), COALESCE(tf.slug, ''), COALESCE(tf.name, '') " OFFERED
 		"AND s.leika = $2";
-	struct svc_row r = {a, s};
-	int rc = db_one(db, e, sql, read_head, &r, DB_INT(t->id), DB_TEXT(leika));
+	int rc = db_get(db, e, sql, a, read_head, s, DB_INT(t->id), DB_TEXT(leika));
 
 	if (rc == ERR_NOTFOUND)
 		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "tenant '%s' offers no '%s'",
@@ -331,9 +320,7 @@ read_topic(struct db_stmt *st, void *ctx, struct err *e)
 	if (r->n == r->max)
 		return 0;
 	tp->id = db_col_int64(st, 0);
-	tp->slug = db_col_dup(st, 1, r->a);
-	tp->name = db_col_dup(st, 2, r->a);
-	tp->kind = db_col_dup(st, 3, r->a);
+	db_cols_dup(st, 1, r->a, &tp->slug, &tp->name, &tp->kind);
 	tp->count = db_col_int64(st, 4);
 	r->n++;
 	return 0;

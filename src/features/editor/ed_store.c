@@ -27,10 +27,7 @@ read_rev(struct db_stmt *st, struct arena *a, void *row)
 	r->created_at = db_col_int64(st, 3);
 	r->changed_at = db_col_int64(st, 4);
 	r->publish_at = db_col_int64(st, 5);
-	r->state = db_col_dup(st, 6, a);
-	r->snapshot = db_col_dup(st, 7, a);
-	r->comment = db_col_dup(st, 8, a);
-	r->author = db_col_dup(st, 9, a);
+	db_cols_dup(st, 6, a, &r->state, &r->snapshot, &r->comment, &r->author);
 }
 
 int
@@ -264,10 +261,7 @@ read_audit(struct db_stmt *st, struct arena *a, void *row)
 	struct ed_audit_item *r = row;
 
 	r->at = db_col_int64(st, 0);
-	r->who = db_col_dup(st, 1, a);
-	r->action = db_col_dup(st, 2, a);
-	r->detail = db_col_dup(st, 3, a);
-	r->ip = db_col_dup(st, 4, a);
+	db_cols_dup(st, 1, a, &r->who, &r->action, &r->detail, &r->ip);
 }
 
 int

@@ -19,21 +19,12 @@
 
 #define CANDIDATES_MAX 8 /* tenants whose offer is read: the place's areas and rules */
 
-struct service_row {
-	struct arena *a;
-	struct finder_service *s;
-};
-
-static int
-read_service(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_service(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct service_row *r = ctx;
+	struct finder_service *s = row;
 
-	r->s->leika = db_col_dup(st, 0, r->a);
-	r->s->title = db_col_dup(st, 1, r->a);
-	r->s->slug = db_col_dup(st, 2, r->a);
-	r->s->level = db_col_dup(st, 3, r->a);
-	return 0;
+	db_cols_dup(st, 0, a, &s->leika, &s->title, &s->slug, &s->level);
 }
 
 static int
@@ -41,12 +32,11 @@ load_service(struct db *db, const char *leika, struct arena *a, struct finder_se
 	     struct err *e)
 {
 	static const char sql[] = "SELECT leika, title, slug, level FROM service WHERE leika = $1";
-	struct service_row r = {a, s};
 	int rc;
 
 	if (!svc_leika_valid(leika))
 		return err_set(e, ERR_NOTFOUND, "finder.unknown_service", "malformed leika");
-	rc = db_one(db, e, sql, read_service, &r, DB_TEXT(leika));
+	rc = db_get(db, e, sql, a, read_service, s, DB_TEXT(leika));
 	if (rc == ERR_NOTFOUND)
 		rc = err_set(e, ERR_NOTFOUND, "finder.unknown_service", "no service %s", leika);
 	return rc;
@@ -156,9 +146,7 @@ read_rule(struct db_stmt *st, void *ctx, struct err *e)
 		return 0;
 	x->area = db_col_dup(st, 0, r->a);
 	x->tenant_id = db_col_int64(st, 1);
-	x->office_slug = db_col_dup(st, 2, r->a);
-	x->online_url = db_col_dup(st, 3, r->a);
-	x->note = db_col_dup(st, 4, r->a);
+	db_cols_dup(st, 2, r->a, &x->office_slug, &x->online_url, &x->note);
 	x->for_service = db_col_len(st, 5) > 0;
 	r->n++;
 	return 0;

@@ -50,20 +50,25 @@ form_draft_create(struct db *db, const struct tenant *t, const struct form *f,
 	static const char sql[] =
 		"INSERT INTO form_draft (token_hash, tenant_id, form_id, form_version, answers, "
 		"step, updated_at, expires_at) VALUES ($1, $2, $3, $4, '{}', 0, $5, $6)";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, token_hash);
-	db_bind_int64(st, 2, t->id);
-	db_bind_text(st, 3, f->id);
-	db_bind_int64(st, 4, f->version);
-	db_bind_int64(st, 5, now);
-	db_bind_int64(st, 6, now + FORM_DRAFT_TTL_S);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, sql, DB_TEXT(token_hash), DB_INT(t->id), DB_TEXT(f->id),
+		      DB_INT(f->version), DB_INT(now), DB_INT(now + FORM_DRAFT_TTL_S));
+}
+
+static void
+read_draft(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct form_draft *d = row;
+
+	d->answers = json_loads(db_col_text(st, 0), 0, NULL);
+	if (!json_is_object(d->answers)) {
+		json_decref(d->answers);
+		d->answers = json_object();
+	}
+	arena_defer(a, form_json_free, d->answers);
+	d->step = db_col_int64(st, 1);
+	d->case_no = db_col_dup(st, 2, a);
+	d->expires_at = db_col_int64(st, 3);
 }
 
 int
@@ -73,32 +78,11 @@ form_draft_load(struct db *db, const struct tenant *t, const char *form_id, cons
 	static const char sql[] = "SELECT answers, step, case_no, expires_at FROM form_draft "
 				  "WHERE token_hash = $1 AND tenant_id = $2 AND form_id = $3 "
 				  "AND expires_at >= $4";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = db_get(db, e, sql, a, read_draft, out, DB_TEXT(token_hash), DB_INT(t->id),
+			DB_TEXT(form_id), DB_INT(now));
 
-	if (rc)
-		return rc;
-	db_bind_text(st, 1, token_hash);
-	db_bind_int64(st, 2, t->id);
-	db_bind_text(st, 3, form_id);
-	db_bind_int64(st, 4, now);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		out->answers = json_loads(db_col_text(st, 0), 0, NULL);
-		out->step = db_col_int64(st, 1);
-		out->case_no = arena_strdup(a, db_col_text(st, 2));
-		out->expires_at = db_col_int64(st, 3);
+	if (rc == 0)
 		snprintf(out->token_hash, sizeof(out->token_hash), "%s", token_hash);
-		if (!json_is_object(out->answers)) {
-			json_decref(out->answers);
-			out->answers = json_object();
-		}
-		arena_defer(a, form_json_free, out->answers);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
-	}
-	db_finalize(st);
 	return rc;
 }
 
@@ -110,21 +94,11 @@ form_draft_save(struct db *db, const struct tenant *t, const struct form_draft *
 				  "updated_at = $6, expires_at = $7 WHERE token_hash = $1 AND "
 				  "tenant_id = $2";
 	char *text = json_dumps(d->answers, JSON_COMPACT);
-	struct db_stmt *st = NULL;
-	int rc = text ? db_prepare(db, sql, &st, e) : ERR_INTERNAL;
+	int rc = text ? db_run(db, e, sql, DB_TEXT(d->token_hash), DB_INT(t->id), DB_TEXT(text),
+			       DB_INT(d->step), DB_TEXT(d->case_no ? d->case_no : ""), DB_INT(now),
+			       DB_INT(now + FORM_DRAFT_TTL_S))
+		      : ERR_INTERNAL;
 
-	if (rc == 0) {
-		db_bind_text(st, 1, d->token_hash);
-		db_bind_int64(st, 2, t->id);
-		db_bind_text(st, 3, text);
-		db_bind_int64(st, 4, d->step);
-		db_bind_text(st, 5, d->case_no ? d->case_no : "");
-		db_bind_int64(st, 6, now);
-		db_bind_int64(st, 7, now + FORM_DRAFT_TTL_S);
-		rc = db_step(st, e);
-		rc = rc == DB_DONE ? 0 : rc;
-	}
-	db_finalize(st);
 	free(text);
 	return rc;
 }

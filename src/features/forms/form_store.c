@@ -31,8 +31,8 @@ form_save(struct db *db, const struct tenant *t, const char *json, size_t len, i
 				  "AND version = $3";
 	struct arena a;
 	struct form *f;
-	struct db_stmt *st = NULL;
-	char *text = NULL;
+	const char *text, *stored = NULL;
+	int64_t n = 0;
 	int rc;
 
 	*changed = false;
@@ -41,41 +41,20 @@ form_save(struct db *db, const struct tenant *t, const char *json, size_t len, i
 	if (rc)
 		goto out;
 	text = arena_strndup(&a, json, len);
-	rc = db_prepare(db, ins, &st, e);
-	if (rc)
+	rc = db_run_count(db, e, &n, ins, DB_INT(t->id), DB_TEXT(f->id), DB_INT(f->version),
+			  DB_TEXT(f->title), DB_TEXT(f->leika), DB_TEXT(text), DB_INT(now));
+	*changed = rc == 0 && n > 0;
+	if (rc || *changed)
 		goto out;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, f->id);
-	db_bind_int64(st, 3, f->version);
-	db_bind_text(st, 4, f->title);
-	db_bind_text(st, 5, f->leika);
-	db_bind_text(st, 6, text);
-	db_bind_int64(st, 7, now);
-	rc = db_step(st, e);
-	*changed = rc == DB_DONE && db_changes(st) > 0;
-	db_finalize(st);
-	st = NULL;
-	if (rc != DB_DONE || *changed) {
-		rc = rc == DB_DONE ? 0 : rc;
-		goto out;
-	}
-	rc = db_prepare(db, old, &st, e);
-	if (rc)
-		goto out;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, f->id);
-	db_bind_int64(st, 3, f->version);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		rc = strcmp(db_col_text(st, 0), text) == 0
-			     ? 0
-			     : err_set(e, ERR_CONFLICT, "forms.err.version_exists",
-				       "form '%s' version %lld exists with another text", f->id,
-				       (long long)f->version);
+	/* The version exists: the same text is no change, another one a conflict. */
+	rc = db_text(db, e, &a, &stored, old, DB_INT(t->id), DB_TEXT(f->id), DB_INT(f->version));
+	if (rc == 0 && strcmp(stored, text) != 0)
+		rc = err_set(e, ERR_CONFLICT, "forms.err.version_exists",
+			     "form '%s' version %lld exists with another text", f->id,
+			     (long long)f->version);
 out:
-	db_finalize(st);
 	arena_release(&a);
-	return rc == DB_DONE ? 0 : rc;
+	return rc;
 }
 
 /* The newest published version of each form: no newer published row exists. */
@@ -84,6 +63,15 @@ out:
 	"WHERE g.tenant_id = f.tenant_id AND g.id = f.id AND g.status = 'published' "              \
 	"AND g.version > f.version)"
 
+static void
+read_item(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct form_item *it = row;
+
+	db_cols_dup(st, 0, a, &it->id, &it->title, &it->leika);
+	it->version = db_col_int64(st, 3);
+}
+
 int
 form_list(struct db *db, const struct tenant *t, struct arena *a, struct form_item **out, size_t *n,
 	  struct err *e)
@@ -91,27 +79,11 @@ form_list(struct db *db, const struct tenant *t, struct arena *a, struct form_it
 	static const char sql[] =
 		"SELECT f.id, f.title, f.leika, f.version FROM form f WHERE " NEWEST
 		" ORDER BY f.title, f.id";
-	struct db_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = db_prepare(db, sql, &st, e);
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(**out), read_item, &v, n, DB_INT(t->id));
 
-	*out = NULL;
-	*n = 0;
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	while ((rc = db_step(st, e)) == DB_ROW) {
-		struct form_item *it;
-
-		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
-		it = &(*out)[(*n)++];
-		it->id = arena_strdup(a, db_col_text(st, 0));
-		it->title = arena_strdup(a, db_col_text(st, 1));
-		it->leika = arena_strdup(a, db_col_text(st, 2));
-		it->version = db_col_int64(st, 3);
-	}
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	*out = v;
+	return rc;
 }
 
 int
@@ -120,21 +92,12 @@ form_load(struct db *db, const struct tenant *t, const char *id, struct arena *a
 {
 	static const char sql[] = "SELECT f.definition FROM form f WHERE " NEWEST " AND f.id = $2";
 	struct form_def_errors *errs = NULL;
-	struct db_stmt *st = NULL;
 	const char *text = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	int rc = db_text(db, e, a, &text, sql, DB_INT(t->id), DB_TEXT(id));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, id);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		text = arena_strdup(a, db_col_text(st, 0));
-	db_finalize(st);
-	if (rc == DB_DONE)
+	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "forms.err.not_found", "no form '%s'", id);
-	if (rc != DB_ROW)
+	if (rc)
 		return rc;
 	errs = arena_alloc(a, sizeof(*errs));
 	rc = form_def_parse(text, strlen(text), a, f, errs, e);
@@ -152,20 +115,8 @@ form_for_service(struct db *db, const struct tenant *t, const char *leika, struc
 {
 	static const char sql[] =
 		"SELECT f.id FROM form f WHERE " NEWEST " AND f.leika = $2 ORDER BY f.id LIMIT 1";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, leika);
-	rc = db_step(st, e);
-	if (rc == DB_ROW)
-		*id = arena_strdup(a, db_col_text(st, 0));
-	db_finalize(st);
-	if (rc == DB_DONE)
-		return ERR_NOTFOUND;
-	return rc == DB_ROW ? 0 : rc;
+	return db_text(db, e, a, id, sql, DB_INT(t->id), DB_TEXT(leika));
 }
 
 void
@@ -193,23 +144,24 @@ claim_key(struct db *db, const struct tenant *t, const struct form_submission *s
 	static const char sql[] =
 		"INSERT INTO form_idempotency (tenant_id, idem_key, form_id, fingerprint, "
 		"created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	int64_t n = 0;
+	int rc = db_run_count(db, e, &n, sql, DB_INT(t->id), DB_TEXT(s->idem_key),
+			      DB_TEXT(s->form->id), DB_TEXT(s->fingerprint), DB_INT(s->now));
 
-	if (rc)
-		return -rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, s->idem_key);
-	db_bind_text(st, 3, s->form->id);
-	db_bind_text(st, 4, s->fingerprint);
-	db_bind_int64(st, 5, s->now);
-	rc = db_step(st, e);
-	if (rc == DB_DONE)
-		rc = db_changes(st) > 0;
-	else
-		rc = -rc;
-	db_finalize(st);
-	return rc;
+	return rc ? -rc : n > 0;
+}
+
+/* A stored idempotency key: what it was used for, and its case once written. */
+struct idem {
+	const char *form_id, *fingerprint, *case_no;
+};
+
+static void
+read_idem(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct idem *k = row;
+
+	db_cols_dup(st, 0, a, &k->form_id, &k->fingerprint, &k->case_no);
 }
 
 int
@@ -218,30 +170,19 @@ form_idem_find(struct db *db, const struct tenant *t, const char *form_id, const
 {
 	static const char sql[] = "SELECT form_id, fingerprint, case_no FROM form_idempotency "
 				  "WHERE tenant_id = $1 AND idem_key = $2";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct idem k;
+	int rc = db_get(db, e, sql, a, read_idem, &k, DB_INT(t->id), DB_TEXT(key));
 
 	if (rc)
 		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, key);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		if (strcmp(db_col_text(st, 0), form_id) != 0 || strcmp(db_col_text(st, 1), fp) != 0)
-			rc = err_set(e, ERR_UNPROCESSABLE, "forms.err.idem_reuse",
-				     "idempotency key reused for another request");
-		else if (!db_col_text(st, 2)[0])
-			rc = err_set(e, ERR_CONFLICT, "forms.err.idem_busy",
-				     "idempotency key claimed but no case yet");
-		else
-			rc = 0;
-		if (rc == 0)
-			*case_no = arena_strdup(a, db_col_text(st, 2));
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
-	}
-	db_finalize(st);
-	return rc;
+	if (strcmp(k.form_id, form_id) != 0 || strcmp(k.fingerprint, fp) != 0)
+		return err_set(e, ERR_UNPROCESSABLE, "forms.err.idem_reuse",
+			       "idempotency key reused for another request");
+	if (!k.case_no[0])
+		return err_set(e, ERR_CONFLICT, "forms.err.idem_busy",
+			       "idempotency key claimed but no case yet");
+	*case_no = k.case_no;
+	return 0;
 }
 
 static int
@@ -254,24 +195,17 @@ next_number(struct db *db, const struct tenant *t, int64_t now, struct arena *a,
 		"RETURNING last";
 	time_t tt = (time_t)now;
 	struct tm tm;
-	struct db_stmt *st = NULL;
 	char prefix[PREFIX_MAX + 1];
-	int rc = db_prepare(db, sql, &st, e);
+	int64_t last = 0;
+	int rc;
 
+	gmtime_r(&tt, &tm);
+	rc = db_int64(db, e, &last, sql, DB_INT(t->id), DB_INT(tm.tm_year + 1900));
 	if (rc)
 		return rc;
-	gmtime_r(&tt, &tm);
-	db_bind_int64(st, 1, t->id);
-	db_bind_int64(st, 2, tm.tm_year + 1900);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		form_case_prefix(t, prefix, sizeof(prefix));
-		*case_no = arena_printf(a, "%s-%d-%06lld", prefix, tm.tm_year + 1900,
-					(long long)db_col_int64(st, 0));
-		rc = 0;
-	}
-	db_finalize(st);
-	return rc;
+	form_case_prefix(t, prefix, sizeof(prefix));
+	*case_no = arena_printf(a, "%s-%d-%06lld", prefix, tm.tm_year + 1900, (long long)last);
+	return 0;
 }
 
 static int
@@ -284,33 +218,15 @@ insert_case(struct db *db, const struct tenant *t, const struct form_submission 
 	static const char link[] = "UPDATE form_idempotency SET case_no = $3 WHERE tenant_id = $1 "
 				   "AND idem_key = $2";
 	char *answers = json_dumps(s->answers, JSON_COMPACT);
-	struct db_stmt *st = NULL;
-	int rc = answers ? db_prepare(db, sql, &st, e) : ERR_INTERNAL;
+	int rc = answers ? db_run(db, e, sql, DB_INT(t->id), DB_TEXT(case_no), DB_TEXT(s->form->id),
+				  DB_INT(s->form->version), DB_TEXT(s->channel), DB_TEXT(answers),
+				  DB_INT(s->now))
+			 : ERR_INTERNAL;
 
-	if (rc == 0) {
-		db_bind_int64(st, 1, t->id);
-		db_bind_text(st, 2, case_no);
-		db_bind_text(st, 3, s->form->id);
-		db_bind_int64(st, 4, s->form->version);
-		db_bind_text(st, 5, s->channel);
-		db_bind_text(st, 6, answers);
-		db_bind_int64(st, 7, s->now);
-		rc = db_step(st, e);
-		db_finalize(st);
-		rc = rc == DB_DONE ? 0 : rc;
-	}
 	free(answers);
 	if (rc || !s->idem_key)
 		return rc;
-	rc = db_prepare(db, link, &st, e);
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, t->id);
-	db_bind_text(st, 2, s->idem_key);
-	db_bind_text(st, 3, case_no);
-	rc = db_step(st, e);
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return db_run(db, e, link, DB_INT(t->id), DB_TEXT(s->idem_key), DB_TEXT(case_no));
 }
 
 int
@@ -352,23 +268,10 @@ form_submit(struct db *db, const struct tenant *t, const struct form_submission 
 int
 form_purge(struct db *db, int64_t now, struct err *e)
 {
-	static const char *const sql[] = {
-		"DELETE FROM form_idempotency WHERE created_at < $1",
-		"DELETE FROM form_draft WHERE expires_at < $2",
-	};
-	int rc = 0;
+	int rc = db_run(db, e, "DELETE FROM form_idempotency WHERE created_at < $1",
+			DB_INT(now - FORM_IDEM_KEEP_S));
 
-	for (size_t i = 0; rc == 0 && i < sizeof(sql) / sizeof(sql[0]); i++) {
-		struct db_stmt *st = NULL;
-
-		rc = db_prepare(db, sql[i], &st, e);
-		if (rc)
-			break;
-		db_bind_int64(st, 1, now - FORM_IDEM_KEEP_S);
-		db_bind_int64(st, 2, now);
-		rc = db_step(st, e);
-		db_finalize(st);
-		rc = rc == DB_DONE ? 0 : rc;
-	}
+	if (rc == 0)
+		rc = db_run(db, e, "DELETE FROM form_draft WHERE expires_at < $1", DB_INT(now));
 	return rc;
 }

@@ -25,17 +25,8 @@ office_of_row(struct db_stmt *st, struct arena *a, struct office *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->id = db_col_int64(st, 0);
-	o->slug = db_col_dup(st, 1, a);
-	o->name = db_col_dup(st, 2, a);
-	o->street = db_col_dup(st, 3, a);
-	o->postal_code = db_col_dup(st, 4, a);
-	o->city = db_col_dup(st, 5, a);
-	o->phone = db_col_dup(st, 6, a);
-	o->email = db_col_dup(st, 7, a);
-	o->web = db_col_dup(st, 8, a);
-	o->lat = db_col_dup(st, 9, a);
-	o->lon = db_col_dup(st, 10, a);
-	o->accessibility = db_col_dup(st, 11, a);
+	db_cols_dup(st, 1, a, &o->slug, &o->name, &o->street, &o->postal_code, &o->city, &o->phone,
+		    &o->email, &o->web, &o->lat, &o->lon, &o->accessibility);
 	o->hours.appointment_only = db_col_int64(st, 12) != 0;
 	o->appointment_url = db_col_dup(st, 13, a);
 	o->is_default = db_col_int64(st, 14) != 0;

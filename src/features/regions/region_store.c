@@ -15,17 +15,10 @@
 static void
 of_row(struct db_stmt *st, struct arena *a, struct region *g)
 {
-	g->ars = db_col_dup(st, 0, a);
-	g->ags = db_col_dup(st, 1, a);
-	g->name = db_col_dup(st, 2, a);
-	g->display_name = db_col_dup(st, 3, a);
+	db_cols_dup(st, 0, a, &g->ars, &g->ags, &g->name, &g->display_name);
 	g->typ = (int)db_col_int64(st, 4);
-	g->land = db_col_dup(st, 5, a);
-	g->land_name = db_col_dup(st, 6, a);
-	g->rb = db_col_dup(st, 7, a);
-	g->rb_name = db_col_dup(st, 8, a);
-	g->kreis = db_col_dup(st, 9, a);
-	g->kreis_name = db_col_dup(st, 10, a);
+	db_cols_dup(st, 5, a, &g->land, &g->land_name, &g->rb, &g->rb_name, &g->kreis,
+		    &g->kreis_name);
 	g->kreis_typ = (int)db_col_int64(st, 11);
 	g->verband = db_col_dup(st, 12, a);
 	g->verband_name = db_col_dup(st, 13, a);
