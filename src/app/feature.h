@@ -37,6 +37,13 @@ struct feature_link {
 	unsigned roles;	   /* enum auth_role bits of users who see it */
 };
 
+/*
+ * A staff menu of one entry, for a feature's .staff:
+ *	.staff = FEATURE_LINK("/verwaltung/stellen", "ed.office.list", ROLE_ADMIN | ROLE_EDITOR),
+ */
+#define FEATURE_LINK(path, label, roles)                                                           \
+	((const struct feature_link[]){{(path), (label), (roles)}, {NULL, NULL, 0}})
+
 struct feature {
 	const char *name;
 	/*

@@ -121,31 +121,28 @@ load_roles(struct db *db, const struct tenant *t, int64_t user_id, unsigned *rol
 	return db_each(db, e, sql, add_role, roles, DB_INT(user_id), DB_INT(t->id));
 }
 
+static void
+read_user(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct staff_user *u = row;
+
+	u->id = db_col_int64(st, 0);
+	db_cols_dup(st, 1, a, &u->email, &u->name);
+}
+
 int
 user_find(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
 	  struct staff_user **out, struct err *e)
 {
 	static const char sql[] =
 		"SELECT id, email, name FROM staff_user WHERE id = $1 AND disabled = 0";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	struct staff_user *u = arena_calloc(a, 1, sizeof(*u));
+	int rc = db_get(db, e, sql, a, read_user, u, DB_INT(id));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, id);
-	rc = db_step(st, e);
-	if (rc == DB_ROW) {
-		*out = arena_calloc(a, 1, sizeof(**out));
-		(*out)->id = db_col_int64(st, 0);
-		(*out)->email = db_col_dup(st, 1, a);
-		(*out)->name = db_col_dup(st, 2, a);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = ERR_NOTFOUND;
-	}
-	db_finalize(st);
 	if (rc == 0)
-		rc = load_roles(db, t, (*out)->id, &(*out)->roles, e);
+		rc = load_roles(db, t, u->id, &u->roles, e);
+	if (rc == 0)
+		*out = u;
 	return rc;
 }
 

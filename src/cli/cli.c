@@ -40,6 +40,15 @@ cli_wants_help(int argc, char **argv)
 }
 
 int
+cli_status(int rc, const char *what, const struct err *e)
+{
+	if (rc == 0)
+		return CLI_OK;
+	fprintf(stderr, "rathaus %s: %s\n", what, e->detail);
+	return CLI_FAIL;
+}
+
+int
 cli_open_db(const struct config *cfg, struct db **out, int migrate)
 {
 	struct err e = {0};

@@ -23,6 +23,10 @@ int cli_main(int argc, char **argv);
 /* True when argv holds -h or --help. */
 int cli_wants_help(int argc, char **argv);
 
+/* The exit status of a command: CLI_OK, or CLI_FAIL after "rathaus <what>: <detail>" on stderr. */
+struct err;
+int cli_status(int rc, const char *what, const struct err *e);
+
 /* Subcommands, one file each. */
 extern const struct cli_cmd cli_serve, cli_migrate, cli_check_config, cli_demo, cli_import,
 	cli_user, cli_backup, cli_search_eval, cli_jobs, cli_mail;

@@ -216,12 +216,35 @@ demo_appointments(struct db *db)
 	return CLI_OK;
 }
 
+/* One step of the demo: a loader of a file or folder below SHARE_DIR, or of nothing. */
+struct demo_step {
+	const char *path; /* NULL: `load` runs without one */
+	int (*load_path)(struct db *db, const char *path);
+	int (*load)(struct db *db);
+};
+
+static const struct demo_step demo_steps[] = {
+	{"data/demo/tenants.json", import_tenants, NULL},
+	{"data/leika", import_leika, NULL},
+	{"data/services/descriptions.json", import_descriptions, NULL},
+	{NULL, NULL, demo_offers},
+	{"data/feiertage/feiertage_de_laender.csv", cli_import_holidays, NULL},
+	{NULL, NULL, cli_demo_offices},
+	{NULL, NULL, demo_appointments},
+	{"data/regions", cli_demo_regions, NULL},
+	{"data/responsibility", cli_import_responsibility, NULL},
+	{NULL, NULL, cli_demo_responsibilities},
+	{"data/demo/forms", cli_demo_forms, NULL},
+	{NULL, NULL, demo_user},
+	{NULL, NULL, analyze},
+};
+
 static int
 run_demo(int argc, char **argv, const struct config *cfg)
 {
 	struct db *db = NULL;
 	char path[CONFIG_STR_MAX + 64];
-	int rc;
+	int rc = CLI_OK;
 
 	if (argc > 1) {
 		fprintf(stderr, "rathaus demo: unexpected argument '%s'\n", argv[1]);
@@ -229,38 +252,16 @@ run_demo(int argc, char **argv, const struct config *cfg)
 	}
 	if (cli_open_db(cfg, &db, 1))
 		return CLI_FAIL;
-	snprintf(path, sizeof(path), "%s/data/demo/tenants.json", cfg->share_dir);
-	rc = import_tenants(db, path);
-	snprintf(path, sizeof(path), "%s/data/leika", cfg->share_dir);
-	if (rc == CLI_OK)
-		rc = import_leika(db, path);
-	snprintf(path, sizeof(path), "%s/data/services/descriptions.json", cfg->share_dir);
-	if (rc == CLI_OK)
-		rc = import_descriptions(db, path);
-	if (rc == CLI_OK)
-		rc = demo_offers(db);
-	snprintf(path, sizeof(path), "%s/data/feiertage/feiertage_de_laender.csv", cfg->share_dir);
-	if (rc == CLI_OK)
-		rc = cli_import_holidays(db, path);
-	if (rc == CLI_OK)
-		rc = cli_demo_offices(db);
-	if (rc == CLI_OK)
-		rc = demo_appointments(db);
-	snprintf(path, sizeof(path), "%s/data/regions", cfg->share_dir);
-	if (rc == CLI_OK)
-		rc = cli_demo_regions(db, path);
-	snprintf(path, sizeof(path), "%s/data/responsibility", cfg->share_dir);
-	if (rc == CLI_OK)
-		rc = cli_import_responsibility(db, path);
-	if (rc == CLI_OK)
-		rc = cli_demo_responsibilities(db);
-	snprintf(path, sizeof(path), "%s/data/demo/forms", cfg->share_dir);
-	if (rc == CLI_OK)
-		rc = cli_demo_forms(db, path);
-	if (rc == CLI_OK)
-		rc = demo_user(db);
-	if (rc == CLI_OK)
-		rc = analyze(db);
+	for (size_t i = 0; rc == CLI_OK && i < sizeof(demo_steps) / sizeof(demo_steps[0]); i++) {
+		const struct demo_step *d = &demo_steps[i];
+
+		if (!d->path) {
+			rc = d->load(db);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", cfg->share_dir, d->path);
+		rc = d->load_path(db, path);
+	}
 	db_close(db);
 	return rc;
 }

@@ -6,6 +6,8 @@
  */
 #include "cli/cli.h"
 
+#include "core/file.h"
+
 #include "db/db.h"
 #include "features/forms/forms.h"
 #include "tenant/tenant.h"
@@ -24,17 +26,11 @@ save_file(struct db *db, const struct tenant *t, const char *path, int *saved)
 	bool changed = false;
 	char *text = NULL;
 	size_t n = 0;
-	FILE *f = fopen(path, "rb");
-	int rc;
+	int rc = file_read(path, FORM_DEF_MAX, &text, &n, &e);
 
-	if (!f) {
-		fprintf(stderr, "rathaus demo: cannot read %s\n", path);
-		return CLI_FAIL;
-	}
-	text = malloc(FORM_DEF_MAX + 1);
-	n = fread(text, 1, FORM_DEF_MAX + 1, f);
-	fclose(f);
-	rc = form_save(db, t, text, n, (int64_t)time(NULL), &errs, &changed, &e);
+	errs.n = 0;
+	if (rc == 0)
+		rc = form_save(db, t, text, n, (int64_t)time(NULL), &errs, &changed, &e);
 	free(text);
 	if (rc) {
 		fprintf(stderr, "rathaus demo: %s: %s\n", path, e.detail);

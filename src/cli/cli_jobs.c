@@ -27,12 +27,10 @@ run_jobs(int argc, char **argv, const struct config *cfg)
 	}
 	rc = jobs_run_due(app.jobs, db, &ran, &e);
 	db_pool_put(app.pool, db);
-	if (rc)
-		fprintf(stderr, "rathaus jobs run: %s\n", e.detail);
-	else
+	if (rc == 0)
 		printf("%d job(s) run\n", ran);
 	app_release(&app);
-	return rc ? CLI_FAIL : CLI_OK;
+	return cli_status(rc, "jobs run", &e);
 }
 
 const struct cli_cmd cli_jobs = {

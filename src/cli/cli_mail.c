@@ -78,12 +78,10 @@ run_mail(int argc, char **argv, const struct config *cfg)
 	}
 	arena_init(&a);
 	rc = queue_test(&app, db, to, slug, &a, &e);
-	if (rc)
-		fprintf(stderr, "rathaus mail test: %s\n", e.detail);
 	arena_release(&a);
 	db_pool_put(app.pool, db);
 	app_release(&app);
-	return rc ? CLI_FAIL : CLI_OK;
+	return cli_status(rc, "mail test", &e);
 }
 
 const struct cli_cmd cli_mail = {

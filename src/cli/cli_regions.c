@@ -142,8 +142,7 @@ read_town(struct db_stmt *st, void *ctx, struct err *e)
 	struct town_list *l = ctx;
 
 	if (l->n < sizeof(l->slug) / sizeof(l->slug[0])) {
-		l->slug[l->n] = db_col_dup(st, 0, l->a);
-		l->note[l->n++] = db_col_dup(st, 1, l->a);
+		db_cols_dup(st, 0, l->a, &l->slug[l->n], &l->note[l->n++]);
 	}
 	return 0;
 }

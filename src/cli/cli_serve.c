@@ -40,10 +40,8 @@ run_serve(int argc, char **argv, const struct config *cfg)
 		return CLI_FAIL;
 	}
 	rc = app_serve(&app, &e);
-	if (rc)
-		fprintf(stderr, "rathaus serve: %s\n", e.detail);
 	app_release(&app);
-	return rc ? CLI_FAIL : CLI_OK;
+	return cli_status(rc, "serve", &e);
 }
 
 const struct cli_cmd cli_serve = {

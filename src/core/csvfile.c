@@ -12,6 +12,8 @@
  */
 #include "core/csvfile.h"
 
+#include "core/file.h"
+
 #include "core/str.h"
 #include "core/xalloc.h"
 
@@ -111,40 +113,6 @@ no_space(unsigned char ch)
 	return 0;
 }
 
-static int
-read_whole(const char *path, char **out, size_t *len, struct err *e)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	char *p = NULL;
-	int rc = 0;
-
-	*out = NULL;
-	if (!f)
-		return err_set(e, ERR_IO, NULL, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		rc = err_set(e, ERR_IO, NULL, "'%s' is not a regular file", path);
-		goto out;
-	}
-	if ((unsigned long long)sb.st_size > CSVFILE_MAX) {
-		rc = err_set(e, ERR_TOOBIG, NULL, "'%s' is larger than %u bytes", path,
-			     CSVFILE_MAX);
-		goto out;
-	}
-	p = xmalloc((size_t)sb.st_size + 1);
-	*len = fread(p, 1, (size_t)sb.st_size, f);
-	if (ferror(f) || *len != (size_t)sb.st_size) {
-		rc = err_set(e, ERR_IO, NULL, "cannot read '%s'", path);
-		free(p);
-		goto out;
-	}
-	p[*len] = '\0';
-	*out = p;
-out:
-	fclose(f);
-	return rc;
-}
-
 /* Feed `data` to the parser line by line, keeping c->line and c->row_line. */
 static void
 feed(struct csv_parser *p, struct csv_state *c, const char *data, size_t len)
@@ -178,7 +146,7 @@ csvfile_load(const char *path, struct arena *a, struct csvfile *t, struct err *e
 
 	memset(t, 0, sizeof(*t));
 	t->path = path;
-	rc = read_whole(path, &data, &len, e);
+	rc = file_read(path, CSVFILE_MAX, &data, &len, e);
 	if (rc)
 		return rc;
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {

@@ -11,6 +11,7 @@
 #include "db/db_int.h"
 
 #include "core/buf.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "core/xalloc.h"
@@ -187,41 +188,21 @@ substitute(struct db *db, struct str s, struct buf *out)
 static int
 load_file(struct db *db, const char *dir, const char *name, struct buf *out, struct err *e)
 {
-	struct buf path, raw;
-	char chunk[8192];
-	FILE *f = NULL;
-	size_t n;
-	int rc = 0;
+	struct buf path;
+	char *raw = NULL;
+	size_t n = 0;
+	int rc;
 
 	buf_init(&path, BUF_MAX_DEFAULT);
-	buf_init(&raw, MIGRATION_FILE_MAX);
-	if (buf_addf(&path, "%s/%s", dir, name) == 0)
-		f = fopen(path.p, "rb");
-	if (!f) {
-		rc = err_set(e, ERR_IO, DB_USER_ERROR, "open migration '%s': %s", path.p,
-			     strerror(errno));
-		goto out;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (buf_add(&raw, chunk, n) != 0) {
-			rc = err_set(e, ERR_TOOBIG, DB_USER_ERROR,
-				     "migration '%s' is larger than %zu bytes", name,
-				     MIGRATION_FILE_MAX);
-			goto out;
-		}
-	}
-	if (ferror(f)) {
-		rc = err_set(e, ERR_IO, DB_USER_ERROR, "read migration '%s': %s", name,
-			     strerror(errno));
-		goto out;
-	}
-	if (substitute(db, buf_str(&raw), out) != 0)
+	rc = buf_addf(&path, "%s/%s", dir, name);
+	if (rc == 0)
+		rc = file_read(path.p, MIGRATION_FILE_MAX, &raw, &n, e);
+	if (rc)
+		e->user = DB_USER_ERROR;
+	else if (substitute(db, (struct str){raw, n}, out) != 0)
 		rc = err_set(e, ERR_TOOBIG, DB_USER_ERROR, "migration '%s' grows too large", name);
-out:
-	if (f)
-		fclose(f);
+	free(raw);
 	buf_release(&path);
-	buf_release(&raw);
 	return rc;
 }
 

@@ -272,30 +272,32 @@ files_expire(struct db *db, const struct tenant *t, const char *id, int64_t at, 
 }
 
 struct victim {
-	char id[FILES_ID_LEN + 1];
+	const char *id;
 	int64_t tenant_id;
 };
 
-/* Up to PURGE_BATCH expired files. */
+static void
+read_victim(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct victim *v = row;
+
+	v->id = db_col_dup(st, 0, a);
+	v->tenant_id = db_col_int64(st, 1);
+}
+
+/* Up to PURGE_BATCH expired files, in `a`. */
 static int
-find_expired(struct db *db, int64_t now, struct victim *v, size_t *n, struct err *e)
+find_expired(struct db *db, int64_t now, struct arena *a, struct victim **v, size_t *n,
+	     struct err *e)
 {
 	static const char sql[] = "SELECT id, tenant_id FROM file "
 				  "WHERE expires_at > 0 AND expires_at <= $1 LIMIT $2";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(db, sql, &st, e);
+	void *rows = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(**v), read_victim, &rows, n, DB_INT(now),
+			 DB_INT(PURGE_BATCH));
 
-	*n = 0;
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, now);
-	db_bind_int64(st, 2, PURGE_BATCH);
-	while ((rc = db_step(st, e)) == DB_ROW && *n < PURGE_BATCH) {
-		snprintf(v[*n].id, sizeof(v[*n].id), "%s", db_col_text(st, 0));
-		v[(*n)++].tenant_id = db_col_int64(st, 1);
-	}
-	db_finalize(st);
-	return rc == DB_DONE || rc == DB_ROW ? 0 : rc;
+	*v = rows;
+	return rc;
 }
 
 /* Delete one expired row; *gone tells whether this call removed it (another instance may). */
@@ -315,13 +317,16 @@ int
 files_purge_expired(struct db *db, const struct files_store *fs, int64_t now, int64_t *n,
 		    struct err *e)
 {
-	struct victim *v = xcalloc(PURGE_BATCH, sizeof(*v));
+	struct victim *v;
 	size_t k;
 	int64_t removed = 0;
 	int rc;
 
 	do {
-		rc = find_expired(db, now, v, &k, e);
+		struct arena a;
+
+		arena_init(&a);
+		rc = find_expired(db, now, &a, &v, &k, e);
 		for (size_t i = 0; rc == 0 && i < k; i++) {
 			bool gone = false;
 
@@ -331,8 +336,8 @@ files_purge_expired(struct db *db, const struct files_store *fs, int64_t now, in
 				rc = files_disk_remove(fs, v[i].tenant_id, v[i].id, e);
 			removed += gone;
 		}
+		arena_release(&a);
 	} while (rc == 0 && k == PURGE_BATCH);
-	free(v);
 	if (n)
 		*n = removed;
 	return rc;

@@ -298,3 +298,11 @@ jobs_nudge(struct jobs *j)
 	pthread_cond_signal(&j->wake);
 	pthread_mutex_unlock(&j->mu);
 }
+
+int
+job_purged(int rc, int64_t n, const char *what)
+{
+	if (rc == 0 && n)
+		log_info("purge: %lld %s removed", (long long)n, what);
+	return rc;
+}

@@ -58,6 +58,24 @@ struct job_every {
 	int interval_s;
 };
 
+/*
+ * A recurring job of its own kind with the default attempts, lease and
+ * backoff, for a feature's .job (file scope only: inside a function the
+ * compound literal would not outlive the call):
+ *	.job = JOB_EVERY("forms.purge", purge, 600),
+ */
+#define JOB_EVERY(kind_name, fn, every_s)                                                          \
+	(&(const struct job_every){&(const struct job_kind){.name = (kind_name), .run = (fn)},     \
+				   (every_s)})
+
+/*
+ * The end of a clean-up run: logs "purge: <n> <what> removed" when `rc` is
+ * 0 and `n` is not, and returns `rc`.
+ *	rc = session_purge(r->db, &n, e);
+ *	return job_purged(rc, n, "expired sessions");
+ */
+int job_purged(int rc, int64_t n, const char *what);
+
 #define JOBS_MAX_ATTEMPTS 10
 #define JOBS_LEASE_S 300
 #define JOBS_BACKOFF_S 30

@@ -171,32 +171,18 @@ static int
 purge_sent(struct job_run *r, struct err *e)
 {
 	static const char sql[] = "DELETE FROM mail_outbox WHERE state = 'sent' AND sent_at < $1";
-	struct db_stmt *st = NULL;
-	int rc = db_prepare(r->db, sql, &st, e);
+	int64_t n = 0;
+	int rc = db_run_count(r->db, e, &n, sql, DB_INT(r->now - MAIL_KEEP_S));
 
-	if (rc)
-		return rc;
-	db_bind_int64(st, 1, r->now - MAIL_KEEP_S);
-	rc = db_step(st, e);
-	if (rc == DB_DONE && db_changes(st) > 0)
-		log_info("mail: %lld sent mails older than 30 days removed",
-			 (long long)db_changes(st));
-	db_finalize(st);
-	return rc == DB_DONE ? 0 : rc;
+	return job_purged(rc, n, "sent mails older than 30 days");
 }
 
-static const struct job_kind purge_kind = {
-	.name = "mail.purge",
-	.run = purge_sent,
-	.max_attempts = 3,
-	.backoff_s = 300,
-};
-static const struct job_every purge_every = {&purge_kind, 86400};
+static const struct job_every *const purge_every = JOB_EVERY("mail.purge", purge_sent, 86400);
 
 void
 mail_register(struct mailer *m, struct jobs *j)
 {
-	jobs_add_every(j, &purge_every, m);
+	jobs_add_every(j, purge_every, m);
 	if (!m->cfg->smtp_url[0]) {
 		log_info("mail: smtp_url is not set; mails stay queued");
 		return;

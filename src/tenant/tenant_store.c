@@ -58,8 +58,7 @@ static void
 read_row(struct db_stmt *st, struct arena *a, struct tenant *t)
 {
 	t->id = db_col_int64(st, 0);
-	t->slug = db_col_dup(st, 1, a);
-	t->name = db_col_dup(st, 2, a);
+	db_cols_dup(st, 1, a, &t->slug, &t->name);
 	if (tenant_kind_parse(db_col_text(st, 3), &t->kind))
 		t->kind = TENANT_GEMEINDE; /* the schema's CHECK makes this unreachable */
 	t->ars = db_col_dup(st, 4, a);

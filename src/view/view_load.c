@@ -7,6 +7,7 @@
  */
 #include "view/view_int.h"
 
+#include "core/file.h"
 #include "core/xalloc.h"
 
 #include <dirent.h>
@@ -24,45 +25,13 @@
 static const char TPL_SUFFIX[] = ".html";
 
 static int
-read_file(const char *path, char **out, size_t *n, struct err *e)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat sb;
-	char *p = NULL;
-	int rc = 0;
-
-	if (!f || fstat(fileno(f), &sb) != 0) {
-		rc = err_set(e, ERR_INVALID, "error.internal", "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (sb.st_size > (off_t)VIEW_SRC_MAX) {
-		rc = err_set(e, ERR_INVALID, "error.internal",
-			     "%s:1: template larger than %u bytes", path, VIEW_SRC_MAX);
-		goto out;
-	}
-	p = xmalloc((size_t)sb.st_size + 1);
-	*n = fread(p, 1, (size_t)sb.st_size, f);
-	if (ferror(f))
-		rc = err_set(e, ERR_INVALID, "error.internal", "%s: read error", path);
-out:
-	if (f)
-		fclose(f);
-	if (rc) {
-		free(p);
-		p = NULL;
-	}
-	*out = p;
-	return rc;
-}
-
-static int
 load_template(struct view *v, const char *path, const char *rel, struct err *e)
 {
 	char *src = NULL, *name = xstrndup(rel, strlen(rel) - strlen(TPL_SUFFIX));
 	size_t n = 0;
 	int rc;
 
-	rc = read_file(path, &src, &n, e);
+	rc = file_read(path, VIEW_SRC_MAX, &src, &n, e);
 	if (rc == 0)
 		rc = view_add_file(v, name, path, src, n, e);
 	free(src);

@@ -108,23 +108,42 @@ parse_synonyms(json_t *v, const struct where *w, struct arena *a, struct svc_des
 	return 0;
 }
 
+/*
+ * Array `key` of objects with the string fields `names` into *rows: n
+ * values for each element, one element after the other, in `a`.
+ */
+static int
+want_records(json_t *v, const char *key, const char *const *names, size_t n, const struct where *w,
+	     struct arena *a, const char ***rows, struct err *e)
+{
+	size_t i;
+	json_t *o;
+	int rc = want_array(v, key, w, e);
+
+	if (rc)
+		return rc;
+	*rows = arena_calloc(a, json_array_size(v) * n + 1, sizeof(**rows));
+	json_array_foreach(v, i, o)
+	{
+		rc = want_fields(o, key, i, names, *rows + i * n, n, w, e);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int
 parse_legal(json_t *v, const struct where *w, struct arena *a, struct svc_desc *d, struct err *e)
 {
 	static const char *const names[] = {"title", "url"};
-	const char *f[2];
-	size_t i;
-	json_t *o;
-	int rc = want_array(v, "legal_basis", w, e);
+	const char **f = NULL;
+	int rc = want_records(v, "legal_basis", names, 2, w, a, &f, e);
 
 	if (rc)
 		return rc;
-	d->legal = arena_calloc(a, json_array_size(v) + 1, sizeof(*d->legal));
-	json_array_foreach(v, i, o)
-	{
-		rc = want_fields(o, "legal_basis", i, names, f, 2, w, e);
-		if (rc)
-			return rc;
+	d->n_legal = json_array_size(v);
+	d->legal = arena_calloc(a, d->n_legal + 1, sizeof(*d->legal));
+	for (size_t i = 0; i < d->n_legal; i++, f += 2) {
 		if (!f[0][0])
 			return err_set(e, ERR_INVALID, NULL,
 				       WHERE_FMT ": legal_basis[%zu] has no title", WHERE_ARGS(w),
@@ -135,7 +154,6 @@ parse_legal(json_t *v, const struct where *w, struct arena *a, struct svc_desc *
 				       WHERE_ARGS(w), i);
 		d->legal[i] = (struct svc_link){.title = f[0], .url = f[1]};
 	}
-	d->n_legal = json_array_size(v);
 	return 0;
 }
 
@@ -143,26 +161,20 @@ static int
 parse_sources(json_t *v, const struct where *w, struct arena *a, struct svc_desc *d, struct err *e)
 {
 	static const char *const names[] = {"url", "title", "checked"};
-	const char *f[3];
-	size_t i;
-	json_t *o;
-	int rc = want_array(v, "sources", w, e);
+	const char **f = NULL;
+	int rc = want_records(v, "sources", names, 3, w, a, &f, e);
 
 	if (rc)
 		return rc;
-	d->sources = arena_calloc(a, json_array_size(v) + 1, sizeof(*d->sources));
-	json_array_foreach(v, i, o)
-	{
-		rc = want_fields(o, "sources", i, names, f, 3, w, e);
-		if (rc)
-			return rc;
+	d->n_sources = json_array_size(v);
+	d->sources = arena_calloc(a, d->n_sources + 1, sizeof(*d->sources));
+	for (size_t i = 0; i < d->n_sources; i++, f += 3) {
 		if (!svc_url_is_http(f[0]))
 			return err_set(e, ERR_INVALID, NULL,
 				       WHERE_FMT ": sources[%zu].url is not http(s)", WHERE_ARGS(w),
 				       i);
 		d->sources[i] = (struct svc_source){.url = f[0], .title = f[1], .checked = f[2]};
 	}
-	d->n_sources = json_array_size(v);
 	return 0;
 }
 

@@ -199,8 +199,7 @@ read_stored_legal(struct db_stmt *st, void *ctx, struct err *e)
 	if (!s)
 		return 0;
 	s->legal = arena_grow(r->a, s->legal, s->n_legal, &s->cap_legal, sizeof(*s->legal));
-	s->legal[s->n_legal].title = db_col_dup(st, 1, r->a);
-	s->legal[s->n_legal++].url = db_col_dup(st, 2, r->a);
+	db_cols_dup(st, 1, r->a, &s->legal[s->n_legal].title, &s->legal[s->n_legal++].url);
 	return 0;
 }
 

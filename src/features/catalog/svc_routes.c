@@ -208,15 +208,11 @@ catalog_init(struct app *app, struct err *e)
 	return ed_kind_register(app, &svc_edit_kind, e);
 }
 
-static const struct feature_link staff_links[] = {
-	{"/verwaltung/leistungen", "ed.service.list", ROLE_ADMIN | ROLE_EDITOR},
-	{NULL, NULL, 0},
-};
-
 const struct feature catalog_feature = {
 	.name = "catalog",
 	.init = catalog_init,
 	.home = catalog_on_home,
 	.search = &svc_search_source,
-	.staff = staff_links,
+	.staff =
+		FEATURE_LINK("/verwaltung/leistungen", "ed.service.list", ROLE_ADMIN | ROLE_EDITOR),
 };

@@ -254,8 +254,7 @@ read_link(struct db_stmt *st, void *ctx, struct err *e)
 		return 0;
 	r->v[k] = arena_grow(r->a, r->v[k], r->n[k], &r->cap[k], sizeof(*r->v[k]));
 	l = &r->v[k][r->n[k]++];
-	l->title = db_col_dup(st, 1, r->a);
-	l->url = db_col_dup(st, 2, r->a);
+	db_cols_dup(st, 1, r->a, &l->title, &l->url);
 	return 0;
 }
 

@@ -117,8 +117,7 @@ read_due(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct due *d = row;
 
-	d->kind = db_col_dup(st, 0, a);
-	d->subject = db_col_dup(st, 1, a);
+	db_cols_dup(st, 0, a, &d->kind, &d->subject);
 	d->num = db_col_int64(st, 2);
 	d->snapshot = db_col_dup(st, 3, a);
 }
@@ -216,11 +215,9 @@ read_item(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct ed_rev_item *r = row;
 
-	r->kind = db_col_dup(st, 0, a);
-	r->subject = db_col_dup(st, 1, a);
+	db_cols_dup(st, 0, a, &r->kind, &r->subject);
 	r->num = db_col_int64(st, 2);
-	r->state = db_col_dup(st, 3, a);
-	r->author = db_col_dup(st, 4, a);
+	db_cols_dup(st, 3, a, &r->state, &r->author);
 	r->when = db_col_int64(st, 5);
 	r->title = db_col_dup(st, 6, a);
 }

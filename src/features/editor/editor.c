@@ -61,14 +61,9 @@ editor_init(struct app *app, struct err *e)
 	return 0;
 }
 
-static const struct feature_link staff_links[] = {
-	{"/verwaltung/protokoll", "ed.audit", ROLE_ADMIN | ROLE_EDITOR},
-	{NULL, NULL, 0},
-};
-
 const struct feature editor_feature = {
 	.name = "editor",
 	.init = editor_init,
 	.before_tenant = promote_hook,
-	.staff = staff_links,
+	.staff = FEATURE_LINK("/verwaltung/protokoll", "ed.audit", ROLE_ADMIN | ROLE_EDITOR),
 };

@@ -127,29 +127,18 @@ load_tenants(struct db *db, struct tenant_cache *tc, const char *leika, const ch
 		       DB_INT(ids[6]), DB_INT(ids[7]));
 }
 
-/* At most RULES_MAX responsibilities are read for one place. */
-#define RULES_MAX 64
+/* At most this many responsibilities are read for one place. */
+#define RULES_MAX "64"
 
-struct rule_rows {
-	struct arena *a;
-	struct finder_rule *v;
-	size_t n;
-};
-
-static int
-read_rule(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_rule(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct rule_rows *r = ctx;
-	struct finder_rule *x = &r->v[r->n];
+	struct finder_rule *x = row;
 
-	if (r->n == RULES_MAX)
-		return 0;
-	x->area = db_col_dup(st, 0, r->a);
+	x->area = db_col_dup(st, 0, a);
 	x->tenant_id = db_col_int64(st, 1);
-	db_cols_dup(st, 2, r->a, &x->office_slug, &x->online_url, &x->note);
+	db_cols_dup(st, 2, a, &x->office_slug, &x->online_url, &x->note);
 	x->for_service = db_col_len(st, 5) > 0;
-	r->n++;
-	return 0;
 }
 
 /* The responsibilities by area for this service or its level that cover the place. */
@@ -161,82 +150,43 @@ load_rules(struct db *db, const char *leika, const char *level, const char *ars,
 		"SELECT ra.area, ra.tenant_id, COALESCE(o.slug, ''), ra.online_url, ra.note, "
 		"ra.leika FROM responsibility_area ra LEFT JOIN office o ON o.id = ra.office_id "
 		"WHERE (ra.leika = $1 OR (ra.leika = '' AND ra.level = $2)) "
-		"AND ra.area IN ($3, $4, $5, $6, $7)";
-	struct rule_rows r = {.a = a, .v = arena_calloc(a, RULES_MAX, sizeof(*r.v))};
-	int rc = db_each(db, e, sql, read_rule, &r, DB_TEXT(leika),
-			 DB_TEXT(level[0] ? level : "gemeinde"), DB_TEXT(arena_strndup(a, ars, 2)),
-			 DB_TEXT(arena_strndup(a, ars, 3)), DB_TEXT(arena_strndup(a, ars, 5)),
-			 DB_TEXT(arena_strndup(a, ars, 9)), DB_TEXT(arena_strndup(a, ars, 12)));
+		"AND ra.area IN ($3, $4, $5, $6, $7) LIMIT " RULES_MAX;
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(struct finder_rule), read_rule, &v, &in->n_rules,
+			 DB_TEXT(leika), DB_TEXT(level[0] ? level : "gemeinde"),
+			 DB_TEXT(arena_strndup(a, ars, 2)), DB_TEXT(arena_strndup(a, ars, 3)),
+			 DB_TEXT(arena_strndup(a, ars, 5)), DB_TEXT(arena_strndup(a, ars, 9)),
+			 DB_TEXT(arena_strndup(a, ars, 12)));
 
-	in->rules = r.v;
-	in->n_rules = r.n;
+	in->rules = v;
 	return rc;
 }
 
-/* At most KB_MAX knowledge-base rules match one service (4 prefixes x 2 Länder). */
-#define KB_MAX 8
-#define TOWN_TASKS_MAX 16
+/* At most this many knowledge-base rules match one service (4 prefixes x 2 Länder). */
+#define KB_MAX "8"
+#define TOWN_TASKS_MAX "16"
 
-struct kb_rows {
-	struct arena *a;
-	struct finder_kb_rule *v;
-	size_t n;
-};
-
-static const char *
-col(struct db_stmt *st, int i, struct arena *a)
+static void
+read_kb(struct db_stmt *st, struct arena *a, void *row)
 {
-	const char *s = db_col_dup(st, i, a);
-
-	return s ? s : "";
-}
-
-static int
-read_kb(struct db_stmt *st, void *ctx, struct err *e)
-{
-	struct kb_rows *r = ctx;
-	struct finder_kb_rule *k = &r->v[r->n];
+	struct finder_kb_rule *k = row;
 	struct finder_authority *au;
 
-	if (r->n == KB_MAX)
-		return 0;
-	k->leika = col(st, 0, r->a);
-	k->land = col(st, 1, r->a);
-	k->level = col(st, 2, r->a);
-	k->town_task = col(st, 3, r->a);
-	k->online_url = col(st, 4, r->a);
-	k->note = col(st, 5, r->a);
-	k->source = col(st, 6, r->a);
+	db_cols_dup(st, 0, a, &k->leika, &k->land, &k->level, &k->town_task, &k->online_url,
+		    &k->note, &k->source);
 	k->certain = db_col_int64(st, 7) != 0;
 	if (db_col_len(st, 8) > 0) {
-		au = arena_calloc(r->a, 1, sizeof(*au));
-		au->key = col(st, 8, r->a);
-		au->name = col(st, 9, r->a);
-		au->street = col(st, 10, r->a);
-		au->postal_code = col(st, 11, r->a);
-		au->city = col(st, 12, r->a);
-		au->web = col(st, 13, r->a);
-		au->online_url = col(st, 14, r->a);
+		au = arena_calloc(a, 1, sizeof(*au));
+		db_cols_dup(st, 8, a, &au->key, &au->name, &au->street, &au->postal_code, &au->city,
+			    &au->web, &au->online_url);
 		k->authority = au;
 	}
-	r->n++;
-	return 0;
 }
 
-struct town_rows {
-	struct arena *a;
-	const char **v;
-	size_t n;
-};
-
-static int
-read_town(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_town(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct town_rows *r = ctx;
-
-	if (r->n < TOWN_TASKS_MAX)
-		r->v[r->n++] = col(st, 0, r->a);
-	return 0;
+	*(const char **)row = db_col_dup(st, 0, a);
 }
 
 /* The knowledge-base rules for the service's prefixes in the place's Land; the place's tasks. */
@@ -250,20 +200,19 @@ load_kb(struct db *db, const char *leika, const struct region *g, struct arena *
 		"COALESCE(au.postal_code, ''), COALESCE(au.city, ''), COALESCE(au.web, ''), "
 		"COALESCE(au.online_url, '') FROM responsibility_rule r "
 		"LEFT JOIN authority au ON au.key = r.authority "
-		"WHERE r.leika IN ($1, $2, $3, $4) AND r.land IN ('', $5)";
-	static const char towns[] = "SELECT task FROM responsibility_town WHERE ars = $1";
-	struct kb_rows r = {.a = a, .v = arena_calloc(a, KB_MAX, sizeof(*r.v))};
-	struct town_rows t = {.a = a, .v = arena_calloc(a, TOWN_TASKS_MAX, sizeof(*t.v))};
-	int rc = db_each(db, e, sql, read_kb, &r, DB_TEXT(arena_strndup(a, leika, 5)),
-			 DB_TEXT(arena_strndup(a, leika, 8)), DB_TEXT(arena_strndup(a, leika, 11)),
-			 DB_TEXT(leika), DB_TEXT(g->land));
+		"WHERE r.leika IN ($1, $2, $3, $4) AND r.land IN ('', $5) LIMIT " KB_MAX;
+	static const char towns[] =
+		"SELECT task FROM responsibility_town WHERE ars = $1 LIMIT " TOWN_TASKS_MAX;
+	void *kb = NULL, *tasks = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(struct finder_kb_rule), read_kb, &kb, &in->n_kb,
+			 DB_TEXT(arena_strndup(a, leika, 5)), DB_TEXT(arena_strndup(a, leika, 8)),
+			 DB_TEXT(arena_strndup(a, leika, 11)), DB_TEXT(leika), DB_TEXT(g->land));
 
 	if (rc == 0)
-		rc = db_each(db, e, towns, read_town, &t, DB_TEXT(g->ars));
-	in->kb = r.v;
-	in->n_kb = r.n;
-	in->town_tasks = t.v;
-	in->n_town_tasks = t.n;
+		rc = db_list(db, e, towns, a, sizeof(const char *), read_town, &tasks,
+			     &in->n_town_tasks, DB_TEXT(g->ars));
+	in->kb = kb;
+	in->town_tasks = tasks;
 	return rc;
 }
 

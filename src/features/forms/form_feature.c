@@ -22,18 +22,8 @@ purge(struct job_run *r, struct err *e)
 	return form_purge(r->db, r->now, e);
 }
 
-static const struct job_kind purge_kind = {
-	.name = "forms.purge",
-	.run = purge,
-	.max_attempts = 3,
-	.lease_s = 300,
-	.backoff_s = 60,
-};
-
-static const struct job_every purge_job = {&purge_kind, PURGE_EVERY_S};
-
 const struct feature forms_feature = {
 	.name = "forms",
 	.init = forms_init,
-	.job = &purge_job,
+	.job = JOB_EVERY("forms.purge", purge, PURGE_EVERY_S),
 };

@@ -305,14 +305,9 @@ offices_init(struct app *app, struct err *e)
 	return ed_kind_register(app, &office_edit_kind, e);
 }
 
-static const struct feature_link staff_links[] = {
-	{"/verwaltung/stellen", "ed.office.list", ROLE_ADMIN | ROLE_EDITOR},
-	{NULL, NULL, 0},
-};
-
 const struct feature offices_feature = {
 	.name = "offices",
 	.init = offices_init,
 	.search = &office_search_source,
-	.staff = staff_links,
+	.staff = FEATURE_LINK("/verwaltung/stellen", "ed.office.list", ROLE_ADMIN | ROLE_EDITOR),
 };

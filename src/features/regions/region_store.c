@@ -20,8 +20,7 @@ of_row(struct db_stmt *st, struct arena *a, struct region *g)
 	db_cols_dup(st, 5, a, &g->land, &g->land_name, &g->rb, &g->rb_name, &g->kreis,
 		    &g->kreis_name);
 	g->kreis_typ = (int)db_col_int64(st, 11);
-	g->verband = db_col_dup(st, 12, a);
-	g->verband_name = db_col_dup(st, 13, a);
+	db_cols_dup(st, 12, a, &g->verband, &g->verband_name);
 	g->verband_typ = (int)db_col_int64(st, 14);
 	g->population = db_col_int64(st, 15);
 	g->plz = db_col_dup(st, 16, a);

@@ -8,9 +8,11 @@
 
 #include "app/feature.h"
 #include "core/buf.h"
+#include "core/file.h"
 #include "db/db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SNIPPET_MAX 600 /* bytes of text kept per document for snippets */
@@ -121,24 +123,13 @@ tenant_synonym_row(struct search_feed *f, struct db_stmt *st)
 static int
 read_synonyms(struct search_index *ix, const char *path, struct err *e)
 {
-	FILE *fp = fopen(path, "rb");
-	struct buf b;
-	char chunk[4096];
-	size_t n;
-	int rc = 0;
+	char *text = NULL;
+	size_t n = 0;
+	int rc = file_read(path, 4u << 20, &text, &n, e);
 
-	if (!fp)
-		return err_set(e, ERR_IO, NULL, "cannot open synonyms '%s'", path);
-	buf_init(&b, 4u << 20);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (buf_add(&b, chunk, n)) {
-			rc = err_set(e, ERR_IO, NULL, "synonyms '%s' larger than 4 MiB", path);
-			break;
-		}
-	fclose(fp);
 	if (rc == 0)
-		search_ix_synonyms(ix, b.p ? b.p : "", b.len);
-	buf_release(&b);
+		search_ix_synonyms(ix, text, n);
+	free(text);
 	return rc;
 }
 

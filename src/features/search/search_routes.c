@@ -178,14 +178,10 @@ search_release(struct app *app)
 	app_set_state(app, &search_feature, NULL);
 }
 
-static const struct feature_link staff_links[] = {
-	{"/verwaltung/suchbegriffe", "staff.synonyms_link", ROLE_ADMIN | ROLE_EDITOR},
-	{NULL, NULL, 0},
-};
-
 const struct feature search_feature = {
 	.name = "search",
 	.init = search_init,
 	.release = search_release,
-	.staff = staff_links,
+	.staff = FEATURE_LINK("/verwaltung/suchbegriffe", "staff.synonyms_link",
+			      ROLE_ADMIN | ROLE_EDITOR),
 };

@@ -5,9 +5,11 @@
 #include "features/search/search_int.h"
 
 #include "core/buf.h"
+#include "core/file.h"
 #include "db/db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -96,29 +98,19 @@ int
 search_synonyms_import(struct db *db, const struct tenant *t, const char *path, int *n,
 		       struct err *e)
 {
-	FILE *f = fopen(path, "rb");
-	struct buf b;
-	char chunk[4096];
-	size_t got;
-	int rc = 0, line_no;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = file_read(path, SYNONYMS_MAX, &text, &len, e), line_no = 0;
 
 	*n = 0;
-	if (!f)
-		return err_set(e, ERR_IO, NULL, "cannot open '%s'", path);
-	buf_init(&b, SYNONYMS_MAX);
-	while (rc == 0 && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_add(&b, chunk, got))
-			rc = err_set(e, ERR_INVALID, NULL, "%s: larger than %d bytes", path,
-				     SYNONYMS_MAX);
-	fclose(f);
 	if (rc == 0)
-		rc = search_synonyms_save(db, t, b.p ? b.p : "", b.len, n, &line_no, e);
+		rc = search_synonyms_save(db, t, text, len, n, &line_no, e);
 	if (rc == ERR_INVALID && line_no)
 		err_set(e, ERR_INVALID, e->user, "%s:%d: %s", path, line_no,
 			e->user && strcmp(e->user, "search.synonyms_long_line") == 0
 				? "line too long"
 				: "expected term<TAB>word[,word...] in UTF-8");
-	buf_release(&b);
+	free(text);
 	return rc;
 }
 

@@ -290,33 +290,16 @@ static int
 purge_files(struct job_run *r, struct err *e)
 {
 	struct app *app = r->ctx;
+	struct files_store fs = {app->cfg.data_dir};
 	int64_t n = 0;
-	int rc =
-		files_purge_expired(r->db, &(struct files_store){app->cfg.data_dir}, r->now, &n, e);
+	int rc = files_purge_expired(r->db, &fs, r->now, &n, e);
 
-	if (rc == 0 && n)
-		log_info("purge: %lld expired files removed", (long long)n);
-	return rc;
+	return job_purged(rc, n, "expired files");
 }
-
-static const struct job_kind purge_kind = {
-	.name = "files.purge",
-	.run = purge_files,
-	.max_attempts = 3,
-	.lease_s = 600,
-	.backoff_s = 60,
-};
-
-static const struct job_every purge_job = {&purge_kind, 600};
-
-static const struct feature_link staff_links[] = {
-	{"/verwaltung/einstellungen", "set.link", ROLE_ADMIN},
-	{NULL, NULL, 0},
-};
 
 const struct feature settings_feature = {
 	.name = "settings",
 	.init = settings_init,
-	.job = &purge_job,
-	.staff = staff_links,
+	.job = JOB_EVERY("files.purge", purge_files, 600),
+	.staff = FEATURE_LINK("/verwaltung/einstellungen", "set.link", ROLE_ADMIN),
 };

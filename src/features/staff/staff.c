@@ -112,23 +112,11 @@ purge_sessions(struct job_run *r, struct err *e)
 	int64_t n = 0;
 	int rc = session_purge(r->db, &n, e);
 
-	if (rc == 0 && n)
-		log_info("purge: %lld expired sessions removed", (long long)n);
-	return rc;
+	return job_purged(rc, n, "expired sessions");
 }
-
-static const struct job_kind purge_kind = {
-	.name = "session.purge",
-	.run = purge_sessions,
-	.max_attempts = 3,
-	.lease_s = 300,
-	.backoff_s = 60,
-};
-
-static const struct job_every purge_job = {&purge_kind, 600};
 
 const struct feature staff_feature = {
 	.name = "staff",
 	.init = staff_init,
-	.job = &purge_job,
+	.job = JOB_EVERY("session.purge", purge_sessions, 600),
 };
