@@ -32,6 +32,7 @@ def public_urls(s):
               "/t/luenen/suche?q=xqzvwkjh", "/t/luenen/suche", "/t/luenen/themen", "/t/luenen/lebenslagen",
               "/t/landkreis-lueneburg/unternehmenslagen"]
     paths += ["/t/luenen/formulare", "/t/luenen/formulare/hundesteuer-anmeldung"]
+    paths += ["/t/luenen/termine", "/t/luenen/termine/personalausweis/buergerbuero"]
     paths += ["/t/luenen/stellen", "/t/luenen/stellen/buergerbuero",
               "/t/landkreis-lueneburg/stellen/kreishaus"]
     paths += ["/t/landkreis-lueneburg/finder",
@@ -137,6 +138,30 @@ def form_pages(s):
     return pages
 
 
+def appointment_pages(s):
+    """The booking form with errors, a booking's page and a cancelled one."""
+    week = s.get("/t/luenen/termine/personalausweis/buergerbuero?ab=" +
+                 (datetime.date.today() + datetime.timedelta(days=1)).isoformat()).text
+    link = week.split('href="/t/luenen/termine/personalausweis/buergerbuero/buchen?start=')[1]
+    start = link.split('"', 1)[0]
+    path = "/t/luenen/termine/personalausweis/buergerbuero/buchen"
+    r = s.get(f"{path}?start={start}")
+    jar = cookies_of(r)
+    fields = {"_csrf": hidden(r.text, "_csrf"), "start": start, "persons": "1"}
+    pages = {"appt-form": r.text,
+             "appt-form-errors": s.post_form(path, dict(fields, email="x"), cookies=jar).text}
+    r = s.post_form(path, dict(fields, name="Erika Mustermann", email="erika@example.org"),
+                    cookies=jar)
+    booking = s.get(r.header("Location"), headers={"Cookie": "; ".join(
+        f"{k}={v}" for k, v in jar.items())})
+    pages["appt-booking"] = booking.text
+    cancel = booking.text.split('action="', 1)[1].split('"', 1)[0]
+    pages["appt-cancelled"] = s.post_form(cancel, {"_csrf": fields["_csrf"],
+                                                   "token": hidden(booking.text, "token")},
+                                          cookies=jar).text
+    return pages
+
+
 def saved_pages(s, www):
     """name -> HTML of pages the checkers cannot load themselves."""
     pages = {}
@@ -159,6 +184,7 @@ def saved_pages(s, www):
     sid = cookies_of(r)
     pages.update(staff_pages(s, sid))
     pages.update(form_pages(s))
+    pages.update(appointment_pages(s))
     os.makedirs(os.path.join(www, "t", "luenen"))
     with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
         f.write(s.get("/t/luenen/theme.css").body)

@@ -106,13 +106,31 @@ int appt_parse_iso(const char *s, int64_t *out) MUST_CHECK;
 #define APPT_EMAIL_MAX 254
 #define APPT_SLUG_MAX 63
 
+struct db;
+struct appt_booking;
+
 /* A booking as the API receives it; strings live in the arena given to the parser. */
 struct appt_request {
 	const char *type, *location; /* slugs */
 	int64_t starts_at;
-	int persons; /* 1..10 */
+	int persons; /* 1..APPT_PERSONS_MAX */
 	const char *name, *email, *phone;
+	/*
+	 * Called inside the booking's transaction once its row is written (the
+	 * confirmation mail goes into the outbox there), or NULL; an error
+	 * rolls the booking back.
+	 */
+	int (*on_booked)(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
+	void *cls;
 };
+
+#define APPT_PERSONS_MAX 10
+#define APPT_PHONE_MAX 40
+
+/* Whether `s` is 1..max bytes without control characters (a name, a phone number). */
+bool appt_text_ok(const char *s, size_t max);
+/* Whether `s` looks like an e-mail address: one '@', a dot in the domain, no spaces. */
+bool appt_email_ok(const char *s);
 
 /*
  * Parse the JSON body of POST /api/v1/appointments (`len` bytes, need not
@@ -187,6 +205,8 @@ struct appt_booking {
 	const char *public_id; /* 22 characters, base64url */
 	const char *token;     /* the cancel token, shown once; only its hash is kept */
 	int64_t starts_at, ends_at;
+	const struct appt_type *type;
+	const struct appt_location *loc;
 };
 
 /*
@@ -231,5 +251,39 @@ int appt_demo_load(struct db *db, const struct tenant *t, struct err *e) MUST_CH
 
 /* /api/v1/appointments/types, /slots, POST and DELETE /api/v1/appointments. */
 extern const struct feature appt_feature;
+
+/* ---- Citizen pages (appt_web.c) and mail (appt_mail.c) ----------------- */
+
+/* /termine: types, a week of free slots, the booking form, the booking and its cancellation. */
+void appt_web_register(struct app *app);
+
+struct rq;
+
+/* Shared by the pages (appt_web.c, appt_web_book.c). */
+void appt_web_book_register(struct app *app);
+/* Whether the tenant books appointments; else a 404 page was answered. */
+bool appt_web_enabled(struct rq *q);
+/* The session's CSRF token on the page; the page is then private and not stored. */
+void appt_web_session(struct rq *q);
+/* "Mittwoch, 09.12.2026, 09:15 Uhr" of the instant `utc`, in the request arena. */
+const char *appt_web_when(struct rq *q, int64_t utc);
+/* "/termine/<type>/<location>", the week of free slots. */
+const char *appt_web_week_path(struct rq *q, const char *type, const char *loc);
+
+/* What the confirmation mail needs besides the booking. */
+struct appt_mail {
+	struct rq *q;
+	const char *to; /* the booking's e-mail address */
+	bool queued;	/* set when a mail went into the outbox */
+};
+
+/*
+ * The on_booked hook of a request whose cls is a struct appt_mail: queue
+ * the confirmation with the booking's link.  Without a mailer: nothing.
+ */
+int appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
+
+/* After the booking committed: wake the mail worker if a mail was queued. */
+void appt_mail_sent(const struct appt_mail *m);
 
 #endif

@@ -180,13 +180,20 @@ book(struct rq *q)
 	struct appt_booking b;
 	char start[APPT_ISO_LEN + 1], end[APPT_ISO_LEN + 1];
 	const char *self, *cancel, *ics;
+	struct appt_mail mail = {.q = q};
 	int rc;
 
 	if (!enabled(q))
 		return;
 	rc = appt_request_parse(body.p, body.len, q->a, &r, &q->err);
-	if (rc == 0)
+	if (rc == 0) {
+		mail.to = r.email;
+		r.on_booked = appt_mail_booked;
+		r.cls = &mail;
 		rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
+	}
+	if (rc == 0)
+		appt_mail_sent(&mail);
 	if (rc == ERR_CONFLICT) {
 		taken(q, &r);
 		return;
@@ -276,6 +283,7 @@ appt_init(struct app *app, struct err *e)
 	app_route(app, HTTP_POST, "/api/v1/appointments", book, ROUTE_NO_CSRF, 4096);
 	app_route(app, HTTP_DELETE, "/api/v1/appointments/:id", cancel, 0, 0);
 	app_route(app, HTTP_GET, "/api/v1/appointments/:id/calendar.ics", calendar, 0, 0);
+	appt_web_register(app);
 	return 0;
 }
 

@@ -47,7 +47,8 @@ struct plan {
 	int cap[APPT_DAY_UNITS_MAX]; /* of the start's day, indexed from `first` */
 	int first;		     /* the start's unit of its day */
 	int64_t now, ends_at;
-	const char *public_id, *token_hash;
+	struct appt_booking booking; /* what the on_booked hook sees */
+	const char *token_hash;
 };
 
 static int
@@ -82,11 +83,13 @@ book_once(struct db *db, const struct plan *p, struct err *e)
 	rc = take_units(db, p, e);
 	if (rc == 0)
 		rc = db_run(db, e, BOOKING_ADD_SQL, DB_INT(p->t->id), DB_INT(p->loc->office_id),
-			    DB_INT(p->type->id), DB_TEXT(p->public_id), DB_INT(r->starts_at),
-			    DB_INT(p->ends_at), DB_INT(p->units), DB_INT(p->unit_seconds),
-			    DB_INT(r->persons), DB_TEXT(r->name), DB_TEXT(r->email),
-			    DB_TEXT(r->phone ? r->phone : ""), DB_TEXT(p->token_hash),
-			    DB_INT(p->now));
+			    DB_INT(p->type->id), DB_TEXT(p->booking.public_id),
+			    DB_INT(r->starts_at), DB_INT(p->ends_at), DB_INT(p->units),
+			    DB_INT(p->unit_seconds), DB_INT(r->persons), DB_TEXT(r->name),
+			    DB_TEXT(r->email), DB_TEXT(r->phone ? r->phone : ""),
+			    DB_TEXT(p->token_hash), DB_INT(p->now));
+	if (rc == 0 && r->on_booked)
+		rc = r->on_booked(db, &p->booking, r->cls, e);
 	return db_end(db, rc, e);
 }
 
@@ -155,7 +158,7 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	auth_token(token);
 	auth_token_hash(token, hash);
-	p->public_id = id;
+	p->booking = (struct appt_booking){id, token, r->starts_at, p->ends_at, type, loc};
 	p->token_hash = hash;
 	rc = book_once(db, p, e);
 	for (int i = 0, ms = APPT_BUSY_PAUSE_MS; rc == ERR_DB && i < APPT_BUSY_RETRIES; i++) {
@@ -164,7 +167,7 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 		rc = book_once(db, p, e);
 	}
 	if (rc == 0)
-		*out = (struct appt_booking){id, token, r->starts_at, p->ends_at};
+		*out = p->booking;
 	return rc;
 }
 

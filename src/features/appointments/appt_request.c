@@ -12,8 +12,19 @@
 
 /* A JSON body larger than this is no booking (the route's limit is the same). */
 #define APPT_BODY_MAX 4096
-#define APPT_PHONE_MAX 40
-#define APPT_PERSONS_MAX 10
+
+bool
+appt_text_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
 
 /* The string member `key` within 1..max bytes and free of control characters, else NULL. */
 static const char *
@@ -27,12 +38,7 @@ text(json_t *doc, const char *key, size_t max, struct arena *a)
 		return NULL;
 	s = json_string_value(v);
 	n = json_string_length(v);
-	if (n == 0 || n > max || strlen(s) != n)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return NULL;
-	return arena_strdup(a, s);
+	return strlen(s) == n && appt_text_ok(s, max) ? arena_strdup(a, s) : NULL;
 }
 
 static bool
@@ -46,9 +52,8 @@ slug_ok(const char *s)
 	return true;
 }
 
-/* One '@' with text on both sides, a dot in the domain, no spaces. */
-static bool
-email_ok(const char *s)
+bool
+appt_email_ok(const char *s)
 {
 	const char *at;
 
@@ -76,14 +81,15 @@ fields(json_t *doc, struct arena *a, struct appt_request *out, struct err *e)
 	out->persons = 1;
 	if (persons && (!json_is_integer(persons) || json_integer_value(persons) < 1 ||
 			json_integer_value(persons) > APPT_PERSONS_MAX))
-		return err_set(e, ERR_INVALID, "appt.err.persons", "persons not 1..10");
+		return err_set(e, ERR_INVALID, "appt.err.persons", "persons not 1..%d",
+			       APPT_PERSONS_MAX);
 	if (persons)
 		out->persons = (int)json_integer_value(persons);
 	out->name = text(doc, "name", APPT_NAME_MAX, a);
 	if (!out->name)
 		return err_set(e, ERR_INVALID, "appt.err.name", "name missing or malformed");
 	out->email = text(doc, "email", APPT_EMAIL_MAX, a);
-	if (!email_ok(out->email))
+	if (!appt_email_ok(out->email))
 		return err_set(e, ERR_INVALID, "appt.err.email", "email missing or malformed");
 	out->phone = "";
 	if (json_object_get(doc, "phone") && !json_is_null(json_object_get(doc, "phone")) &&

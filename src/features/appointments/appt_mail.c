@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The confirmation of a booking: queued in the outbox inside the booking's
+ * transaction, so there is a mail exactly when there is a booking.  It names
+ * the type, the place and the time and links the booking's page, where the
+ * holder finds the calendar file and can cancel.  The link carries the
+ * cancel token: whoever has the mail holds the booking, as with the API's
+ * answer.
+ */
+#include "features/appointments/appt.h"
+
+#include "app/app.h"
+#include "core/log.h"
+#include "jobs/jobs.h"
+#include "mail/mail.h"
+
+int
+appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, struct err *e)
+{
+	struct appt_mail *c = cls;
+	struct rq *q = c->q;
+	struct view_val *data;
+	struct buf link;
+	struct mail m;
+	int rc;
+
+	if (!q->app->mail || !c->to || !mail_addr_valid(c->to))
+		return 0;
+	buf_init(&link, 4096);
+	rc = mail_link(q->app->mail, q->tenant,
+		       arena_printf(q->a, "/termin/%s?token=%s", b->public_id, b->token), &link);
+	data = view_map(q->a);
+	view_set_text(data, "type", b->type->name);
+	view_set_text(data, "location", b->loc->name);
+	view_set_text(data, "when", appt_web_when(q, b->starts_at));
+	view_set_text(data, "booking_link", arena_strdup(q->a, link.p));
+	buf_release(&link);
+	if (rc == 0)
+		rc = mail_compose(q->app->mail, q->tenant, "appt_booked", q->lang, data, c->to,
+				  q->a, &m, e);
+	if (rc == 0)
+		rc = mail_queue(q->app->mail, db, q->tenant, &m, NULL, e);
+	if (rc == ERR_INVALID) { /* an address our check took and the mailer does not */
+		log_warn("rid=%s booking mail not queued: %s", q->http->id, e->detail);
+		return 0;
+	}
+	c->queued = rc == 0;
+	return rc;
+}
+
+void
+appt_mail_sent(const struct appt_mail *m)
+{
+	if (m->queued && m->q->app->jobs)
+		jobs_nudge(m->q->app->jobs);
+}
