@@ -5,6 +5,7 @@
 #include "db/db.h"
 #include "features/appointments/appt.h"
 #include "features/catalog/svc.h"
+#include "features/news/news.h"
 #include "tenant/tenant.h"
 
 #include <stdbool.h>
@@ -216,6 +217,27 @@ demo_appointments(struct db *db)
 	return CLI_OK;
 }
 
+/* Lünen's news (news_demo_load()). */
+static int
+demo_news(struct db *db, const char *path)
+{
+	struct err e = {0};
+	struct arena a;
+	struct tenant *t = NULL;
+	int rc;
+
+	arena_init(&a);
+	rc = tenant_find_by_slug(db, "luenen", &a, &t, &e);
+	if (rc == 0)
+		rc = news_demo_load(db, t, path, &e);
+	arena_release(&a);
+	if (rc && rc != ERR_NOTFOUND) {
+		fprintf(stderr, "rathaus demo: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 static int
 run_demo(int argc, char **argv, const struct config *cfg)
 {
@@ -246,6 +268,9 @@ run_demo(int argc, char **argv, const struct config *cfg)
 		rc = cli_demo_offices(db);
 	if (rc == CLI_OK)
 		rc = demo_appointments(db);
+	snprintf(path, sizeof(path), "%s/data/demo/news/luenen.json", cfg->share_dir);
+	if (rc == CLI_OK)
+		rc = demo_news(db, path);
 	snprintf(path, sizeof(path), "%s/data/regions", cfg->share_dir);
 	if (rc == CLI_OK)
 		rc = cli_demo_regions(db, path);
