@@ -42,12 +42,16 @@ news_slugify(const char *text, size_t max, struct arena *a)
 
 		if (fold || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		    (c >= 'A' && c <= 'Z')) {
-			if (gap && n > 0 && n + 1 < max)
+			size_t need = (fold ? 2 : 1) + (gap && n > 0);
+
+			if (n + need > max)
+				break; /* end at a whole letter, never at a dash */
+			if (gap && n > 0)
 				out[n++] = '-';
 			gap = false;
 			if (fold) {
-				for (size_t i = 0; i < 2 && n < max; i++)
-					out[n++] = fold[i];
+				out[n++] = fold[0];
+				out[n++] = fold[1];
 				p++;
 			} else {
 				out[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
