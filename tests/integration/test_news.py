@@ -190,6 +190,13 @@ def test_home_page_shows_the_newest_three_articles(s):
     check(len(re.findall(r'href="/t/luenen/aktuelles/[a-z0-9-]+"', part)) == 3, part[:800])
 
 
+def test_search_finds_articles(s):
+    r = s.get(CITY + "/suche?q=Onleihe")
+    check(r.status == 200 and "/t/luenen/aktuelles/stadtbuecherei-onleihe" in r.text, r.status)
+    r = s.get("/t/adendorf/suche?q=Onleihe")
+    check("stadtbuecherei-onleihe" not in r.text, "another tenant's article found")
+
+
 def test_network_lists_its_members_articles(s):
     slug = published(s, "Meldung der Hansestadt", base=MEMBER)
     r = s.get(NETWORK + "/aktuelles")

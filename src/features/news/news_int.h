@@ -106,6 +106,8 @@ int news_image_ok(struct db *db, const struct tenant *t, const char *id, bool *o
 /* ---- Pages --------------------------------------------------------------- */
 
 extern const struct ed_kind news_edit_kind;
+/* The articles as documents of the citizen search (news_search.c). */
+extern const struct search_source news_search_source;
 
 /* The path below the article's own tenant: "/aktuelles/<slug>", in the arena. */
 const char *news_path(struct rq *q, const struct news_article *n);

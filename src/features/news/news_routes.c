@@ -334,5 +334,6 @@ const struct feature news_feature = {
 	.name = "news",
 	.init = news_init,
 	.home = news_on_home,
+	.search = &news_search_source,
 	.staff = staff_links,
 };
