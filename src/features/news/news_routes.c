@@ -46,9 +46,17 @@ news_date(struct rq *q, int64_t utc)
 const char *
 news_abs(struct rq *q, const struct tenant *t, const char *path)
 {
+	const struct config *cfg = &q->app->cfg;
 	struct buf b;
 	const char *s;
 
+	/* Without public_url, the port really bound ("listen = host:0" takes any free one). */
+	if (!cfg->public_url[0] && !(t->host && t->host[0]) && q->app->server)
+		return arena_printf(q->a,
+				    strchr(cfg->listen_host, ':') ? "http://[%s]:%d/t/%s%s"
+								  : "http://%s:%d/t/%s%s",
+				    cfg->listen_host, http_server_port(q->app->server), t->slug,
+				    path);
 	buf_init(&b, 4096);
 	if (q->app->mail)
 		(void)mail_link(q->app->mail, t, path, &b);
