@@ -5,6 +5,7 @@
 #include "db/db.h"
 #include "features/appointments/appt.h"
 #include "features/catalog/svc.h"
+#include "features/news/news.h"
 #include "tenant/tenant.h"
 
 #include <stdbool.h>
@@ -216,6 +217,27 @@ demo_appointments(struct db *db)
 	return CLI_OK;
 }
 
+/* Lünen's news (news_demo_load()). */
+static int
+demo_news(struct db *db, const char *path)
+{
+	struct err e = {0};
+	struct arena a;
+	struct tenant *t = NULL;
+	int rc;
+
+	arena_init(&a);
+	rc = tenant_find_by_slug(db, "luenen", &a, &t, &e);
+	if (rc == 0)
+		rc = news_demo_load(db, t, path, &e);
+	arena_release(&a);
+	if (rc && rc != ERR_NOTFOUND) {
+		fprintf(stderr, "rathaus demo: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 /* One step of the demo: a loader of a file or folder below SHARE_DIR, or of nothing. */
 struct demo_step {
 	const char *path; /* NULL: `load` runs without one */
@@ -231,6 +253,7 @@ static const struct demo_step demo_steps[] = {
 	{"data/feiertage/feiertage_de_laender.csv", cli_import_holidays, NULL},
 	{NULL, NULL, cli_demo_offices},
 	{NULL, NULL, demo_appointments},
+	{"data/demo/news/luenen.json", demo_news, NULL},
 	{"data/regions", cli_demo_regions, NULL},
 	{"data/responsibility", cli_import_responsibility, NULL},
 	{NULL, NULL, cli_demo_responsibilities},

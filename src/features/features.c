@@ -16,6 +16,7 @@
 #include "features/finder/finder.h"
 #include "features/forms/forms.h"
 #include "features/home/home.h"
+#include "features/news/news.h"
 #include "features/offices/office.h"
 #include "features/ops/ops.h"
 #include "features/search/search.h"
@@ -25,7 +26,7 @@
 const struct feature *const features[] = {
 	&ops_feature,	   &catalog_feature, &offices_feature, &home_feature,
 	&search_feature,   &finder_feature,  &staff_feature,   &editor_feature,
-	&settings_feature, &appt_feature,    &forms_feature,
+	&settings_feature, &appt_feature,    &forms_feature,   &news_feature,
 };
 
 const size_t features_n = sizeof(features) / sizeof(features[0]);

@@ -231,6 +231,7 @@ mail_queue(const struct mailer *m, struct db *db, const struct tenant *t, const 
 		.date = (int64_t)time(NULL),
 		.message_id = message_id,
 		.boundary = boundary,
+		.unsubscribe = mail->unsubscribe,
 	};
 	struct buf b;
 	int64_t row = 0;

@@ -39,6 +39,12 @@ struct mail {
 	const char *subject; /* one line */
 	const char *text;    /* the plain-text body */
 	const char *html;    /* the HTML alternative, or NULL */
+	/*
+	 * An absolute https (or http) URL that unsubscribes the recipient with
+	 * one POST, or NULL: sent as List-Unsubscribe with
+	 * List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058).
+	 */
+	const char *unsubscribe;
 };
 
 /* The installation's mail settings and templates.  Opaque. */
@@ -106,9 +112,10 @@ struct mail_msg {
 	const char *from_name; /* display name of the sender, UTF-8 */
 	const char *from, *to; /* addresses */
 	const char *subject, *text, *html;
-	int64_t date;		/* Unix seconds */
-	const char *message_id; /* "<...@domain>" */
-	const char *boundary;	/* [0-9a-z=_]{1,60}, not in the parts */
+	int64_t date;		 /* Unix seconds */
+	const char *message_id;	 /* "<...@domain>" */
+	const char *boundary;	 /* [0-9a-z=_]{1,60}, not in the parts */
+	const char *unsubscribe; /* one-click unsubscribe URL (RFC 8058), or NULL */
 };
 
 /*

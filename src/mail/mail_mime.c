@@ -201,6 +201,20 @@ token_valid(const char *s, size_t max)
 	return n > 0 && n <= max && strspn(s, "0123456789abcdefghijklmnopqrstuvwxyz=_") == n;
 }
 
+/* An http(s) URL of visible ASCII without '<', '>' or blanks, fit for List-Unsubscribe. */
+static bool
+unsubscribe_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 900 || (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '<' || *p == '>' || *p == '"')
+			return false;
+	return true;
+}
+
 static int
 check(const struct mail_msg *m, struct err *e)
 {
@@ -217,6 +231,8 @@ check(const struct mail_msg *m, struct err *e)
 	if (!m->message_id || !header_text_valid(m->message_id) || !plain_ascii(m->message_id) ||
 	    !m->boundary || !token_valid(m->boundary, 60))
 		return err_set(e, ERR_INVALID, "mail.invalid", "bad Message-ID or boundary");
+	if (m->unsubscribe && !unsubscribe_valid(m->unsubscribe))
+		return err_set(e, ERR_INVALID, "mail.invalid", "bad unsubscribe URL");
 	return 0;
 }
 
@@ -237,6 +253,11 @@ mail_mime_build(const struct mail_msg *m, struct buf *out, struct err *e)
 		       "Message-ID: %s\r\nMIME-Version: 1.0\r\n"
 		       "Auto-Submitted: auto-generated\r\n",
 		       m->message_id);
+	if (m->unsubscribe) /* RFC 2369 and RFC 8058 */
+		(void)buf_addf(out,
+			       "List-Unsubscribe: <%s>\r\n"
+			       "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+			       m->unsubscribe);
 	if (m->html) {
 		(void)buf_addf(out,
 			       "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n"

@@ -338,6 +338,39 @@ test_sender_comes_from_the_tenant_settings(void **state)
 	arena_release(&a);
 }
 
+/* RFC 8058: a one-click URL becomes two headers; one that could break out of them is refused. */
+static void
+test_unsubscribe_url_becomes_list_unsubscribe_headers(void **state)
+{
+	static const char *const bad[] = {
+		"https://x.example/a\r\nBcc: y@example.org",
+		"https://x.example/a>b",
+		"javascript:alert(1)",
+		"https://x.example/a b",
+		"https://x.example/\xc3\xa4",
+	};
+	struct mail_msg m = base_msg;
+	struct err e = {0};
+	struct buf b;
+
+	(void)state;
+	m.unsubscribe = "https://portal.example.de/t/luenen/newsletter/abmelden?token=abc";
+	assert_int_equal(build(&m, &b, &e), 0);
+	assert_non_null(strstr(b.p, "\r\nList-Unsubscribe: <https://portal.example.de/t/luenen/"
+				    "newsletter/abmelden?token=abc>\r\n"
+				    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
+	buf_release(&b);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m.unsubscribe = bad[i];
+		assert_int_equal(build(&m, &b, &e), ERR_INVALID);
+		buf_release(&b);
+	}
+	m.unsubscribe = NULL;
+	assert_int_equal(build(&m, &b, &e), 0);
+	assert_null(strstr(b.p, "List-Unsubscribe"));
+	buf_release(&b);
+}
+
 #define TEST(fn) cmocka_unit_test(fn)
 #define TEST_DB(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup_migrated, scratch_teardown)
 
@@ -347,6 +380,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		TEST(test_message_has_its_headers_and_two_base64_parts),
 		TEST(test_cr_or_lf_in_a_header_value_is_refused),
+		TEST(test_unsubscribe_url_becomes_list_unsubscribe_headers),
 		TEST(test_addresses_we_send_to),
 		TEST(test_long_subject_is_encoded_in_words_of_whole_characters),
 		TEST(test_links_are_absolute_and_come_from_configuration),
