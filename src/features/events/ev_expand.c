@@ -83,6 +83,9 @@ occ_at(const struct ev_when *w, int64_t day, int sm, int64_t span, int em, struc
 	} else {
 		o->starts_at = local_utc(day, sm);
 		o->ends_at = local_utc(day + span, em);
+		/* A start in the hour skipped in spring is read as winter time. */
+		if (o->ends_at <= o->starts_at)
+			o->ends_at = o->starts_at + 60;
 	}
 }
 
