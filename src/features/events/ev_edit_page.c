@@ -67,9 +67,9 @@ ev_edit_form(struct rq *q, const char *slug, json_t *snap, bool preview)
 	(void)slug;
 	for (size_t i = 0; i < sizeof(TEXT) / sizeof(TEXT[0]); i++)
 		view_set_text(m, TEXT[i], ed_json_str(snap, TEXT[i]));
-	view_set_text(m, "start_date", arena_strndup(q->a, starts, 10));
+	view_set_text(m, "start_date", strlen(starts) >= 10 ? arena_strndup(q->a, starts, 10) : "");
 	view_set_text(m, "start_time", strlen(starts) > 11 ? starts + 11 : "");
-	view_set_text(m, "end_date", arena_strndup(q->a, ends, 10));
+	view_set_text(m, "end_date", strlen(ends) >= 10 ? arena_strndup(q->a, ends, 10) : "");
 	view_set_text(m, "end_time", strlen(ends) > 11 ? ends + 11 : "");
 	view_set_bool(m, "all_day", json_is_true(json_object_get(snap, "all_day")));
 	view_set_bool(m, "is_free", json_is_true(json_object_get(snap, "is_free")));
@@ -116,7 +116,8 @@ ev_edit_list(struct rq *q)
 		struct view_val *m = view_push(l, view_map(q->a));
 
 		view_set_text(m, "title", r[1][0] ? r[1] : r[0]);
-		view_set_text(m, "starts", r[2][0] ? arena_strndup(q->a, r[2], 10) : "–");
+		view_set_text(m, "starts",
+			      strlen(r[2]) >= 10 ? arena_strndup(q->a, r[2], 10) : "–");
 		view_set_text(
 			m, "url",
 			rq_url(q, arena_printf(q->a, "/verwaltung/veranstaltungen/%s", r[0])));
