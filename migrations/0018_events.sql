@@ -79,4 +79,4 @@ CREATE TABLE event_occurrence (
 	end_day BIGINT NOT NULL,
 	PRIMARY KEY (event_id, starts_at)
 );
-CREATE INDEX event_occurrence_day ON event_occurrence (tenant_id, start_day, starts_at);
+CREATE INDEX event_occurrence_day ON event_occurrence (tenant_id, start_day, starts_at, event_id);

@@ -50,9 +50,9 @@ local_utc(int64_t day, int minute)
 int
 ev_when_check(const struct ev_when *w, struct err *e)
 {
-	int64_t sd, ed, ex[EV_EXDATES_MAX];
-	int sm, em;
-	size_t nex;
+	int64_t sd = 0, ed = 0, ex[EV_EXDATES_MAX];
+	int sm = 0, em = 0;
+	size_t nex = 0;
 	struct ev_rrule r;
 
 	if (!parse_local(w->starts, &sd, &sm))
@@ -103,9 +103,9 @@ iterate(const struct ev_when *w, const struct ev_rrule *r, int64_t horizon, stru
 	size_t *n, struct err *e)
 {
 	char rule[EV_RRULE_MAX + 64];
-	int64_t sd, ed, ex[EV_EXDATES_MAX];
-	int sm, em;
-	size_t nex, steps = 0;
+	int64_t sd = 0, ed = 0, ex[EV_EXDATES_MAX];
+	int sm = 0, em = 0;
+	size_t nex = 0, steps = 0;
 	struct civil_local l;
 	struct icalrecurrencetype rt;
 	struct icaltimetype start = icaltime_null_time(), t;
@@ -146,8 +146,8 @@ ev_expand(const struct ev_when *w, int64_t horizon, struct arena *a, struct ev_o
 	  struct err *e)
 {
 	struct ev_rrule r;
-	int64_t sd, ed;
-	int sm, em;
+	int64_t sd = 0, ed = 0;
+	int sm = 0, em = 0;
 
 	*out = NULL;
 	*n = 0;

@@ -192,8 +192,8 @@ ev_ics_event(struct rq *q, const struct ev_event *ev, const char *url, struct bu
 	size_t n = 0;
 	int rc = ev_expand(&ev->when, ev_today() + EV_HORIZON_DAYS, q->a, &o, &n, &q->err);
 
-	if (rc == 0 && n == 0)
-		return 0; /* every date excluded: an empty calendar */
+	if (rc == 0 && n == 0) /* every date excluded: nothing to put in a calendar */
+		return err_set(&q->err, ERR_NOTFOUND, "error.404.text", "event without dates");
 	rc = rc ? rc : begin(out, !ev->when.all_day);
 	rc = rc ? rc : add_line(out, "BEGIN:VEVENT");
 	rc = rc ? rc
@@ -210,7 +210,7 @@ ev_ics_event(struct rq *q, const struct ev_event *ev, const char *url, struct bu
 	rc = rc ? rc : add_line(out, arena_printf(q->a, "URL:%s", url));
 	rc = rc ? rc : add_line(out, "END:VEVENT");
 	rc = rc ? rc : add_line(out, "END:VCALENDAR");
-	return rc || out->toobig ? ERR_TOOBIG : 0;
+	return rc ? rc : out->toobig ? ERR_TOOBIG : 0;
 }
 
 int

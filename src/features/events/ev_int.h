@@ -161,7 +161,8 @@ struct ev_row {
 	bool all_day, is_free, accessible;
 };
 
-#define EV_ROWS_MAX 2000 /* occurrences on one calendar page */
+#define EV_ROWS_MAX 2000 /* occurrences in one iCalendar list */
+#define EV_PAGE_ROWS 300 /* occurrences on one HTML page; the rest is a link away */
 
 /*
  * The event `slug` of tenant `t`; with `published` only a published one.

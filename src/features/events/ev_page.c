@@ -178,8 +178,9 @@ ev_page(struct rq *q)
 		const char *url =
 			ev_abs_url(q, arena_printf(q->a, "/veranstaltungen/%s", ev->slug));
 
-		if (ev_ics_event(q, ev, url, &q->resp->body)) {
-			rq_error(q, 500, NULL);
+		rc = ev_ics_event(q, ev, url, &q->resp->body);
+		if (rc) {
+			rq_fail(q, rc);
 			return;
 		}
 		q->resp->content_type = "text/calendar; charset=utf-8";

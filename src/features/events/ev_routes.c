@@ -179,6 +179,25 @@ days(struct rq *q, const struct ev_query *f, const struct ev_row *v, size_t n)
 	view_set_int(q->page, "count", (int64_t)n);
 }
 
+/* A page holds EV_PAGE_ROWS occurrences; the rest is a list from the first day not shown. */
+static void
+more(struct rq *q, const struct ev_query *f, int64_t day)
+{
+	const char *s;
+
+	if (day <= f->first)
+		day = f->first + 1;
+	s = arena_printf(q->a, "/veranstaltungen?von=%s&bis=%s", ev_day_iso(q->a, day),
+			 ev_day_iso(q->a, f->last > day ? f->last : day));
+	if (f->category[0])
+		s = arena_printf(q->a, "%s&kategorie=%s", s, f->category);
+	if (f->free_only)
+		s = arena_printf(q->a, "%s&kostenlos=1", s);
+	if (f->accessible_only)
+		s = arena_printf(q->a, "%s&barrierefrei=1", s);
+	view_set_text(q->page, "more_url", rq_url(q, s));
+}
+
 static void
 list_page(struct rq *q)
 {
@@ -205,7 +224,8 @@ list_page(struct rq *q)
 		ev_atom(q);
 		return;
 	}
-	rc = ev_rows(q->db, q->tenant, &f, EV_ROWS_MAX, q->a, &v, &n, &q->err);
+	rc = ev_rows(q->db, q->tenant, &f, f.format == EV_ICS ? EV_ROWS_MAX : EV_PAGE_ROWS + 1,
+		     q->a, &v, &n, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -225,6 +245,10 @@ list_page(struct rq *q)
 	view_set_text(q->page, "feed_title", rq_msg(q, "ev.feed"));
 	nav(q, &f);
 	filters(q, &f);
+	if (n > EV_PAGE_ROWS) {
+		n = EV_PAGE_ROWS;
+		more(q, &f, v[n].start_day);
+	}
 	days(q, &f, v, n);
 	rq_render(q, "events/list");
 }

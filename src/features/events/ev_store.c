@@ -131,7 +131,7 @@ ev_rows(struct db *db, const struct tenant *t, const struct ev_query *q, size_t 
 		"AND e.tenant_id = $1 AND e.status = 'published' "
 		"AND ($5 = '' OR e.category = $5) AND ($6 = 0 OR e.is_free = 1) "
 		"AND ($7 = 0 OR e.accessible = 1) "
-		"ORDER BY x.starts_at, e.title LIMIT $8";
+		"ORDER BY x.start_day, x.starts_at, x.event_id LIMIT $8";
 	void *v = NULL;
 	int rc = db_list(db, e, sql, a, sizeof(struct ev_row), read_row, &v, n, DB_INT(t->id),
 			 DB_INT(q->first - EV_SPAN_DAYS), DB_INT(q->last), DB_INT(q->first),
