@@ -2,7 +2,7 @@
 -- The event calendar.  An event is edited through the editorial workflow
 -- (revision kind 'event', subject = slug); its row holds the published
 -- state, or status 'draft' before the first publication, which every public
--- read leaves out.  Start and end are local times in Europe/Berlin as text
+-- read leaves out; a club's submission waits as 'submitted'.  Start and end are local times in Europe/Berlin as text
 -- "YYYY-MM-DDTHH:MM" (all-day events: T00:00, end = the last day); a
 -- recurrence is an RRULE subset with exception dates "YYYY-MM-DD,...".
 --
@@ -43,7 +43,10 @@ CREATE TABLE event (
 	id @ID@,
 	tenant_id BIGINT NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
 	slug TEXT NOT NULL,
-	status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published')),
+	-- 'submitted' by a club through the public form and waiting for moderation,
+	-- 'rejected' by staff with a message; only 'published' is ever public.
+	status TEXT NOT NULL DEFAULT 'draft'
+		CHECK (status IN ('draft', 'submitted', 'published', 'rejected')),
 	title TEXT NOT NULL DEFAULT '',
 	summary TEXT NOT NULL DEFAULT '',
 	description TEXT NOT NULL DEFAULT '',
@@ -63,6 +66,9 @@ CREATE TABLE event (
 	category TEXT NOT NULL DEFAULT '',
 	image_file TEXT NOT NULL DEFAULT '',
 	image_alt TEXT NOT NULL DEFAULT '',
+	submitter_name TEXT NOT NULL DEFAULT '',
+	submitter_email TEXT NOT NULL DEFAULT '',
+	moderation_note TEXT NOT NULL DEFAULT '',
 	created_at BIGINT NOT NULL DEFAULT 0,
 	published_at BIGINT NOT NULL DEFAULT 0,
 	updated_at BIGINT NOT NULL DEFAULT 0,

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Accessibility (axe-core, WCAG 2.1 A/AA) and HTML validity of the event
 calendar's pages: the list, day, week and month views, a filtered list, an
-empty period, event pages, and the staff list and edit form (with errors),
+empty period, event pages, and the staff list and edit form (with errors), the club submission form
+(also with errors) and a submission waiting for moderation,
 which are saved and served from a static copy like in test_once_a11y.py."""
 import datetime
 import os
@@ -18,7 +19,7 @@ def public_urls(s):
     paths = ["", "?ansicht=monat", f"?ansicht=woche&datum={soon}", f"?ansicht=tag&datum={soon}",
              "?kategorie=politik&kostenlos=1&barrierefrei=1", "?von=2030-01-01&bis=2030-01-02",
              "?lang=en", "/wochenmarkt-luenen-mitte", "/buergersprechstunde-des-buergermeisters",
-             "/sitzung-des-rates-der-stadt"]
+             "/sitzung-des-rates-der-stadt", "/melden", "/melden?gesendet=1"]
     return [base + p for p in paths]
 
 
@@ -38,6 +39,22 @@ def staff_pages(s):
                            "start_date": "2026-02-30", "rrule": "FREQ=DAILY"}, cookies=sid)
     check(r.status == 422, r.status)
     pages["events-staff-errors"] = r.text
+    form = s.get("/t/luenen/veranstaltungen/melden", headers=cookie)
+    r = s.post_form("/t/luenen/veranstaltungen/melden",
+                    {"_csrf": hidden(form.text, "_csrf"), "title": "Chorkonzert",
+                     "start_date": "2030-05-04", "start_time": "19:00", "end_time": "18:00",
+                     "location_name": "Kirche", "submitter_name": "Chor",
+                     "submitter_email": "kein-at"}, cookies=sid)
+    check(r.status == 422, r.status)
+    pages["events-submit-errors"] = r.text
+    r = s.post_form("/t/luenen/veranstaltungen/melden",
+                    {"_csrf": hidden(form.text, "_csrf"), "title": "Chorkonzert",
+                     "start_date": "2030-05-04", "start_time": "19:00", "end_time": "21:00",
+                     "location_name": "Kirche", "submitter_name": "Chor",
+                     "submitter_email": "chor@example.org"}, cookies=sid)
+    check(r.status == 303, r.status)
+    pages["events-staff-submission"] = s.get("/t/luenen/verwaltung/veranstaltungen/chorkonzert",
+                                             headers=cookie).text
     r = s.get("/t/luenen/veranstaltungen?ansicht=jahr")
     check(r.status == 400, r.status)
     pages["events-bad-query"] = r.text

@@ -78,8 +78,8 @@ ev_live(struct rq *q, const char *slug, json_t **out)
 	return rc;
 }
 
-static void
-event_of(json_t *snap, const char *slug, struct ev_event *ev)
+void
+ev_of_snapshot(json_t *snap, const char *slug, struct ev_event *ev)
 {
 	const char **dst[] = {&ev->title,	  &ev->summary,		 &ev->description,
 			      &ev->when.rrule,	  &ev->when.exdates,	 &ev->office_slug,
@@ -165,7 +165,7 @@ check_fields(struct rq *q, json_t *snap, struct ed_errors *errors)
 		ed_error(q, errors, "title", "ed.err.required");
 	if (ed_json_str(snap, "category")[0] && !ev_category_valid(ed_json_str(snap, "category")))
 		ed_error(q, errors, "category", "ev.err.category");
-	event_of(snap, "x", &ev);
+	ev_of_snapshot(snap, "x", &ev);
 	if (ev_when_check(&ev.when, &e))
 		ed_error(q, errors, when_field(e.user ? e.user : ""),
 			 e.user ? e.user : "ev.err.starts");
@@ -203,13 +203,19 @@ ev_from_form(struct rq *q, const char *slug, struct ed_errors *errors)
 	return snap;
 }
 
+json_t *
+ev_form_snapshot(struct rq *q, struct ed_errors *errors)
+{
+	return ev_from_form(q, "", errors);
+}
+
 static int
 ev_apply(struct db *db, const struct tenant *t, const char *slug, json_t *snap, int64_t now,
 	 struct err *e)
 {
 	struct ev_event ev;
 
-	event_of(snap, slug, &ev);
+	ev_of_snapshot(snap, slug, &ev);
 	return ev_publish(db, t, &ev, now, e);
 }
 

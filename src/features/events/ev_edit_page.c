@@ -53,6 +53,32 @@ category_options(struct rq *q, struct view_val *m, const char *selected)
 	}
 }
 
+/* The workflow state, or for a club's submission without revisions its moderation state. */
+static const char *
+state_name(struct rq *q, const char *slug, const char *status)
+{
+	const char *st = ed_subject_state(q, &ev_edit_kind, slug, status);
+
+	if (strcmp(st, "submitted") == 0 || strcmp(st, "rejected") == 0)
+		return rq_msg(q, arena_printf(q->a, "ev.state.%s", st));
+	return ed_state_name(q, st);
+}
+
+static void
+submission(struct rq *q, struct view_val *m, const char *slug)
+{
+	struct ev_event *ev = NULL;
+
+	if (ev_find(q->db, q->tenant, slug, false, q->a, &ev, &q->err) || !ev->submitter_email[0])
+		return;
+	view_set_text(m, "submitter_name", ev->submitter_name);
+	view_set_text(m, "submitter_email", ev->submitter_email);
+	view_set_bool(m, "submitted", strcmp(ev->status, "submitted") == 0);
+	view_set_text(
+		m, "reject_url",
+		rq_url(q, arena_printf(q->a, "/verwaltung/veranstaltungen/%s/ablehnen", slug)));
+}
+
 void
 ev_edit_form(struct rq *q, const char *slug, json_t *snap, bool preview)
 {
@@ -77,6 +103,7 @@ ev_edit_form(struct rq *q, const char *slug, json_t *snap, bool preview)
 	office_options(q, m, ed_json_str(snap, "office"));
 	category_options(q, m, ed_json_str(snap, "category"));
 	view_set_text(m, "public_url", rq_url(q, arena_printf(q->a, "/veranstaltungen/%s", slug)));
+	submission(q, m, slug);
 	if (preview)
 		view_set(m, "preview", view_markdown(q->a, ed_json_str(snap, "description")));
 }
@@ -95,8 +122,11 @@ read_item(struct db_stmt *st, struct arena *a, void *row)
 void
 ev_edit_list(struct rq *q)
 {
-	static const char sql[] = "SELECT slug, title, starts_local, status FROM event "
-				  "WHERE tenant_id = $1 ORDER BY starts_local DESC, slug LIMIT $2";
+	static const char sql[] =
+		"SELECT slug, title, starts_local, status FROM event WHERE tenant_id = $1 "
+		"ORDER BY CASE WHEN status = 'submitted' THEN 0 ELSE 1 END, starts_local DESC, "
+		"slug "
+		"LIMIT $2";
 	struct view_val *l;
 	void *v = NULL;
 	size_t n = 0;
@@ -121,8 +151,7 @@ ev_edit_list(struct rq *q)
 		view_set_text(
 			m, "url",
 			rq_url(q, arena_printf(q->a, "/verwaltung/veranstaltungen/%s", r[0])));
-		view_set_text(m, "state",
-			      ed_state_name(q, ed_subject_state(q, &ev_edit_kind, r[0], r[3])));
+		view_set_text(m, "state", state_name(q, r[0], r[3]));
 	}
 	view_set_text(q->page, "title", rq_msg(q, "ev.staff"));
 	view_set_text(q->page, "add_url", rq_url(q, "/verwaltung/veranstaltungen"));
@@ -131,8 +160,8 @@ ev_edit_list(struct rq *q)
 }
 
 /* A slug from a title: lower case, umlauts spelt out, other runs of characters as '-'. */
-static const char *
-slug_of(struct rq *q, const char *title)
+const char *
+ev_slug_of(struct rq *q, const char *title)
 {
 	static const struct {
 		const char *from, *to;
@@ -181,7 +210,7 @@ ev_edit_add(struct rq *q)
 		rq_error(q, 422, "ed.err.required");
 		return;
 	}
-	base = slug = slug_of(q, title);
+	base = slug = ev_slug_of(q, title);
 	for (int i = 2; rc == 0 && !added && i < 100; i++) {
 		rc = ev_draft_add(q->db, q->tenant, slug, title, (int64_t)time(NULL), &added,
 				  &q->err);

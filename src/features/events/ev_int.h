@@ -15,10 +15,12 @@
 #include "features/events/events.h"
 #include "tenant/tenant.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+struct app;
 struct rq;
 
 /* ---- Recurrence (ev_recur.c, no database) -------------------------------- */
@@ -152,6 +154,7 @@ struct ev_event {
 	const char *image_file, *image_alt; /* a public image of the file store */
 	bool is_free, accessible;
 	int64_t created_at, published_at, updated_at;
+	const char *submitter_name, *submitter_email; /* of a club's submission, else "" */
 };
 
 /* One occurrence on a calendar page. */
@@ -198,6 +201,14 @@ int ev_draft_add(struct db *db, const struct tenant *t, const char *slug, const 
 int ev_publish(struct db *db, const struct tenant *t, const struct ev_event *ev, int64_t now,
 	       struct err *e) MUST_CHECK;
 
+/*
+ * A club's submission: a row of status 'submitted' with ev's fields and the
+ * submitter, under a slug made unique from ev->slug; *slug is the one used
+ * (in arena `a`).  Returns 0 or ERR_DB / ERR_CONFLICT (no free slug).
+ */
+int ev_submission_add(struct db *db, const struct tenant *t, const struct ev_event *ev, int64_t now,
+		      struct arena *a, const char **slug, struct err *e) MUST_CHECK;
+
 /* ---- Pages ----------------------------------------------------------------- */
 
 /* iCalendar (ev_ics.c): one event with its rule, or the occurrences of a list. */
@@ -212,6 +223,17 @@ const char *ev_day_iso(struct arena *a, int64_t days);
 
 /* The event page and its .ics (ev_page.c). */
 void ev_page(struct rq *q);
+
+/* The public submission form and the staff's rejection (ev_submit.c). */
+void ev_submit_register(struct app *app);
+
+/* The posted event form as a snapshot, checked (ev_edit.c); problems go to `errors`. */
+struct ed_errors;
+json_t *ev_form_snapshot(struct rq *q, struct ed_errors *errors);
+/* The event of snapshot `snap` under `slug`; strings borrowed from `snap`. */
+void ev_of_snapshot(json_t *snap, const char *slug, struct ev_event *ev);
+/* A slug from a title (umlauts spelt out), in the request arena. */
+const char *ev_slug_of(struct rq *q, const char *title);
 
 /* The editorial kind (ev_edit.c). */
 struct ed_kind;

@@ -33,8 +33,8 @@ ev_slug_valid(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	if (n == 0 || n > 80 || s[0] == '-' || s[n - 1] == '-')
-		return false;
+	if (n == 0 || n > 80 || s[0] == '-' || s[n - 1] == '-' || strcmp(s, "melden") == 0)
+		return false; /* "melden" is the submission form's path */
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 

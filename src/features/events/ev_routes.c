@@ -243,6 +243,7 @@ list_page(struct rq *q)
 	view_set_text(q->page, "canonical", rq_url(q, "/veranstaltungen"));
 	view_set_text(q->page, "feed_url", rq_url(q, "/veranstaltungen?format=atom"));
 	view_set_text(q->page, "feed_title", rq_msg(q, "ev.feed"));
+	view_set_text(q->page, "submit_url", rq_url(q, "/veranstaltungen/melden"));
 	nav(q, &f);
 	filters(q, &f);
 	if (n > EV_PAGE_ROWS) {
@@ -257,6 +258,7 @@ static int
 events_init(struct app *app, struct err *e)
 {
 	app_route(app, HTTP_GET, "/veranstaltungen", list_page, ROUTE_CACHE, 0);
+	ev_submit_register(app); /* /veranstaltungen/melden before the slugs */
 	app_route(app, HTTP_GET, "/veranstaltungen/:slug", ev_page, ROUTE_CACHE, 0);
 	return ed_kind_register(app, &ev_edit_kind, e);
 }

@@ -18,7 +18,7 @@
 	"COALESCE(o.name, ''), COALESCE(o.street, ''), COALESCE(o.postal_code, ''), "              \
 	"COALESCE(o.city, ''), e.location_name, e.location_address, e.organiser, e.price, "        \
 	"e.accessibility, e.category, e.image_file, e.image_alt, e.is_free, e.accessible, "        \
-	"e.created_at, e.published_at, e.updated_at "                                              \
+	"e.created_at, e.published_at, e.updated_at, e.submitter_name, e.submitter_email "         \
 	"FROM event e LEFT JOIN office o ON o.id = e.office_id AND o.tenant_id = e.tenant_id "
 
 static void
@@ -59,6 +59,8 @@ read_event(struct db_stmt *st, struct arena *a, void *row)
 	v->created_at = db_col_int64(st, 26);
 	v->published_at = db_col_int64(st, 27);
 	v->updated_at = db_col_int64(st, 28);
+	v->submitter_name = db_col_dup(st, 29, a);
+	v->submitter_email = db_col_dup(st, 30, a);
 }
 
 int
@@ -247,4 +249,38 @@ ev_publish(struct db *db, const struct tenant *t, const struct ev_event *v, int6
 			    DB_INT(occ[i].end_day));
 	arena_release(&a);
 	return rc;
+}
+
+int
+ev_submission_add(struct db *db, const struct tenant *t, const struct ev_event *v, int64_t now,
+		  struct arena *a, const char **slug, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO event (tenant_id, slug, status, title, summary, description, "
+		"starts_local, ends_local, all_day, rrule, exdates, location_name, "
+		"location_address, "
+		"organiser, price, is_free, accessible, accessibility, category, submitter_name, "
+		"submitter_email, created_at, updated_at) VALUES ($1, $2, 'submitted', $3, $4, $5, "
+		"$6, "
+		"$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) "
+		"ON CONFLICT (tenant_id, slug) DO NOTHING";
+	int64_t n = 0;
+	int rc = 0;
+
+	*slug = v->slug;
+	for (int i = 2; rc == 0 && i < 100; i++) {
+		rc = db_run_count(
+			db, e, &n, sql, DB_INT(t->id), DB_TEXT(*slug), DB_TEXT(v->title),
+			DB_TEXT(v->summary), DB_TEXT(v->description), DB_TEXT(v->when.starts),
+			DB_TEXT(v->when.ends), DB_INT(v->when.all_day ? 1 : 0),
+			DB_TEXT(v->when.rrule), DB_TEXT(v->when.exdates), DB_TEXT(v->location_name),
+			DB_TEXT(v->location_address), DB_TEXT(v->organiser), DB_TEXT(v->price),
+			DB_INT(v->is_free ? 1 : 0), DB_INT(v->accessible ? 1 : 0),
+			DB_TEXT(v->accessibility), DB_TEXT(v->category), DB_TEXT(v->submitter_name),
+			DB_TEXT(v->submitter_email), DB_INT(now));
+		if (rc == 0 && n > 0)
+			return 0;
+		*slug = arena_printf(a, "%s-%d", v->slug, i);
+	}
+	return rc ? rc : err_set(e, ERR_CONFLICT, "ev.err.slug", "no free slug for '%s'", v->slug);
 }
