@@ -5,12 +5,14 @@
 #include "db/db.h"
 #include "features/appointments/appt.h"
 #include "features/catalog/svc.h"
+#include "features/events/events.h"
 #include "features/news/news.h"
 #include "tenant/tenant.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define DEMO_EMAIL "demo@rathaus.example"
 
@@ -196,9 +198,12 @@ demo_user(struct db *db)
 	return CLI_OK;
 }
 
-/* Appointment booking at Lünen's Bürgerbüro (appt_demo_load()). */
+/* A demo loader for tenant Lünen, with a path below SHARE_DIR or NULL. */
+typedef int luenen_fn(struct db *db, const struct tenant *t, const char *path, struct err *e);
+
+/* Run `load` for Lünen; without that tenant there is nothing to do. */
 static int
-demo_appointments(struct db *db)
+for_luenen(struct db *db, luenen_fn *load, const char *path)
 {
 	struct err e = {0};
 	struct arena a;
@@ -208,7 +213,7 @@ demo_appointments(struct db *db)
 	arena_init(&a);
 	rc = tenant_find_by_slug(db, "luenen", &a, &t, &e);
 	if (rc == 0)
-		rc = appt_demo_load(db, t, &e);
+		rc = load(db, t, path, &e);
 	arena_release(&a);
 	if (rc && rc != ERR_NOTFOUND) {
 		fprintf(stderr, "rathaus demo: %s\n", e.detail);
@@ -217,56 +222,67 @@ demo_appointments(struct db *db)
 	return CLI_OK;
 }
 
-/* Lünen's news (news_demo_load()). */
+/* Appointment booking at Lünen's Bürgerbüro. */
 static int
-demo_news(struct db *db, const char *path)
+appointments(struct db *db, const struct tenant *t, const char *path, struct err *e)
 {
-	struct err e = {0};
-	struct arena a;
-	struct tenant *t = NULL;
-	int rc;
-
-	arena_init(&a);
-	rc = tenant_find_by_slug(db, "luenen", &a, &t, &e);
-	if (rc == 0)
-		rc = news_demo_load(db, t, path, &e);
-	arena_release(&a);
-	if (rc && rc != ERR_NOTFOUND) {
-		fprintf(stderr, "rathaus demo: %s\n", e.detail);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
+	(void)path;
+	return appt_demo_load(db, t, e);
 }
 
-/* One step of the demo: a loader of a file or folder below SHARE_DIR, or of nothing. */
+/* Lünen's event calendar, dated from now. */
+static int
+events(struct db *db, const struct tenant *t, const char *path, struct err *e)
+{
+	(void)path;
+	return ev_demo_load(db, t, (int64_t)time(NULL), e);
+}
+
+/*
+ * One step of the demo: a loader of a file or folder below SHARE_DIR (or of
+ * nothing when `path` is NULL), for the installation or for Lünen.
+ */
 struct demo_step {
-	const char *path; /* NULL: `load` runs without one */
+	const char *path;
 	int (*load_path)(struct db *db, const char *path);
 	int (*load)(struct db *db);
+	luenen_fn *luenen;
 };
 
 static const struct demo_step demo_steps[] = {
-	{"data/demo/tenants.json", import_tenants, NULL},
-	{"data/leika", import_leika, NULL},
-	{"data/services/descriptions.json", import_descriptions, NULL},
-	{NULL, NULL, demo_offers},
-	{"data/feiertage/feiertage_de_laender.csv", cli_import_holidays, NULL},
-	{NULL, NULL, cli_demo_offices},
-	{NULL, NULL, demo_appointments},
-	{"data/demo/news/luenen.json", demo_news, NULL},
-	{"data/regions", cli_demo_regions, NULL},
-	{"data/responsibility", cli_import_responsibility, NULL},
-	{NULL, NULL, cli_demo_responsibilities},
-	{"data/demo/forms", cli_demo_forms, NULL},
-	{NULL, NULL, demo_user},
-	{NULL, NULL, analyze},
+	{"data/demo/tenants.json", import_tenants, NULL, NULL},
+	{"data/leika", import_leika, NULL, NULL},
+	{"data/services/descriptions.json", import_descriptions, NULL, NULL},
+	{NULL, NULL, demo_offers, NULL},
+	{"data/feiertage/feiertage_de_laender.csv", cli_import_holidays, NULL, NULL},
+	{NULL, NULL, cli_demo_offices, NULL},
+	{NULL, NULL, NULL, appointments},
+	{"data/demo/news/luenen.json", NULL, NULL, news_demo_load},
+	{NULL, NULL, NULL, events},
+	{"data/regions", cli_demo_regions, NULL, NULL},
+	{"data/responsibility", cli_import_responsibility, NULL, NULL},
+	{NULL, NULL, cli_demo_responsibilities, NULL},
+	{"data/demo/forms", cli_demo_forms, NULL, NULL},
+	{NULL, NULL, demo_user, NULL},
+	{NULL, NULL, analyze, NULL},
 };
+
+static int
+run_step(struct db *db, const struct demo_step *d, const char *share_dir)
+{
+	char path[CONFIG_STR_MAX + 64];
+
+	if (d->path)
+		snprintf(path, sizeof(path), "%s/%s", share_dir, d->path);
+	if (d->luenen)
+		return for_luenen(db, d->luenen, d->path ? path : NULL);
+	return d->path ? d->load_path(db, path) : d->load(db);
+}
 
 static int
 run_demo(int argc, char **argv, const struct config *cfg)
 {
 	struct db *db = NULL;
-	char path[CONFIG_STR_MAX + 64];
 	int rc = CLI_OK;
 
 	if (argc > 1) {
@@ -275,16 +291,8 @@ run_demo(int argc, char **argv, const struct config *cfg)
 	}
 	if (cli_open_db(cfg, &db, 1))
 		return CLI_FAIL;
-	for (size_t i = 0; rc == CLI_OK && i < sizeof(demo_steps) / sizeof(demo_steps[0]); i++) {
-		const struct demo_step *d = &demo_steps[i];
-
-		if (!d->path) {
-			rc = d->load(db);
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/%s", cfg->share_dir, d->path);
-		rc = d->load_path(db, path);
-	}
+	for (size_t i = 0; rc == CLI_OK && i < sizeof(demo_steps) / sizeof(demo_steps[0]); i++)
+		rc = run_step(db, &demo_steps[i], cfg->share_dir);
 	db_close(db);
 	return rc;
 }

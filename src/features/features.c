@@ -13,6 +13,7 @@
 #include "features/appointments/appt.h"
 #include "features/catalog/catalog.h"
 #include "features/editor/editor.h"
+#include "features/events/events.h"
 #include "features/finder/finder.h"
 #include "features/forms/forms.h"
 #include "features/home/home.h"
@@ -24,9 +25,9 @@
 #include "features/staff/staff.h"
 
 const struct feature *const features[] = {
-	&ops_feature,	   &catalog_feature, &offices_feature, &home_feature,
-	&search_feature,   &finder_feature,  &staff_feature,   &editor_feature,
-	&settings_feature, &appt_feature,    &forms_feature,   &news_feature,
+	&ops_feature,	 &catalog_feature, &offices_feature, &home_feature,	&search_feature,
+	&finder_feature, &staff_feature,   &editor_feature,  &settings_feature, &appt_feature,
+	&forms_feature,	 &news_feature,	   &events_feature,
 };
 
 const size_t features_n = sizeof(features) / sizeof(features[0]);
