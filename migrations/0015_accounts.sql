@@ -49,3 +49,16 @@ CREATE TABLE citizen_throttle (
 	next_at BIGINT NOT NULL DEFAULT 0,
 	updated_at BIGINT NOT NULL
 );
+
+-- The logins the citizen sees on /konto/anmeldungen: each try with the right
+-- address, successful or not, kept 90 days.
+CREATE TABLE citizen_login (
+	id @ID@,
+	citizen_id BIGINT NOT NULL REFERENCES citizen (id) ON DELETE CASCADE,
+	tenant_id BIGINT REFERENCES tenant (id) ON DELETE SET NULL,
+	at BIGINT NOT NULL,
+	ok INTEGER NOT NULL,
+	ip TEXT NOT NULL DEFAULT '',
+	agent TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX citizen_login_citizen ON citizen_login (citizen_id, at);

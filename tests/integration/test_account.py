@@ -165,6 +165,24 @@ def test_login_gives_a_new_session_id(s, sink):
     check(r.status == 303 and b.jar["rh_konto_sid"] != "A" * 43, b.jar)
 
 
+def test_login_history_shows_own_tries_only(s, sink):
+    addr = "verlauf@example.org"
+    verified_account(s, sink, addr)
+    check(login(s, addr, "falsches Passwort")[1].status == 401, "wrong password")
+    b, r = login(s, addr)
+    check(r.status == 303, r.status)
+    r = b.get(BASE + "/konto/anmeldungen")
+    check(r.status == 200 and "no-store" in r.header("Cache-Control"), r.status)
+    check(r.text.count("Falsches Passwort") == 1 and r.text.count(">Angemeldet<") == 1, r.text)
+    check("Stadt Lünen" in r.text, "portal named")
+    other = "andere@example.org"
+    verified_account(s, sink, other)
+    b2, _ = login(s, other)
+    r = b2.get(BASE + "/konto/anmeldungen")
+    check("Falsches Passwort" not in r.text and r.text.count(">Angemeldet<") == 1, "own only")
+    check(s.get(BASE + "/konto/anmeldungen").status == 303, "login needed")
+
+
 def test_log_out_everywhere_ends_another_session(s, sink):
     addr = "ueberall@example.org"
     verified_account(s, sink, addr)
@@ -321,23 +339,23 @@ def test_same_answer_and_timing_for_known_and_unknown(s, sink):
 def test_throttling_per_address_with_backoff(s, sink):
     db_rows(s, "DELETE FROM citizen_throttle")
     verified_account(s, sink, "bremse@example.org")
-    if True:
-        # Per address: wrong passwords back off, known or unknown address alike.
-        for who in ("bremse@example.org", "unbekannt@example.org"):
-            statuses = []
-            b = Browser(s)
-            tok = hidden(b.get(BASE + "/konto/anmelden").text, "_csrf")
-            for _ in range(6):
-                r = s.post_form(BASE + "/konto/anmelden", {"_csrf": tok, "email": who,
-                                                           "password": "falsch falsch"},
-                                cookies=b.jar)
-                statuses.append(r.status)
-            check(statuses == [401] * 5 + [429], (who, statuses))
-            check(r.header("Retry-After"), "Retry-After")
-        # The right password waits too while the address backs off.
-        check(login(s, "bremse@example.org")[1].status == 429, "backoff holds")
-        db_rows(s, "UPDATE citizen_throttle SET next_at = 0")
-        check(login(s, "bremse@example.org")[1].status == 303, "after the wait")
+    # Per address: wrong passwords back off, known or unknown address alike.
+    for who in ("bremse@example.org", "unbekannt@example.org"):
+        statuses = []
+        b = Browser(s)
+        tok = hidden(b.get(BASE + "/konto/anmelden").text, "_csrf")
+        for _ in range(6):
+            r = s.post_form(BASE + "/konto/anmelden", {"_csrf": tok, "email": who,
+                                                       "password": "falsch falsch"},
+                            cookies=b.jar)
+            statuses.append(r.status)
+        check(statuses == [401] * 5 + [429], (who, statuses))
+        check(r.header("Retry-After"), "Retry-After")
+        if who.startswith("bremse"):
+            # The right password waits too while the address backs off (10 s).
+            check(login(s, who)[1].status == 429, "backoff holds")
+    db_rows(s, "UPDATE citizen_throttle SET next_at = 0")
+    check(login(s, "bremse@example.org")[1].status == 303, "after the wait")
 
 
 def personal_pages_never_come_from_the_page_cache(s, sink):

@@ -40,6 +40,7 @@ def saved_pages(s, sink):
     b, r = login(s, "a11y@example.org")
     check(r.status == 303, r.status)
     pages["account"] = b.get(BASE + "/konto").text
+    pages["account-logins"] = b.get(BASE + "/konto/anmeldungen").text
     r = b.form(BASE + "/konto", BASE + "/konto/email", {"email": "neu@example.org",
                                                         "password": "falsch"})
     check(r.status == 422, r.status)

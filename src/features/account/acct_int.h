@@ -30,6 +30,12 @@ struct acct_session_row {
 	int64_t created_at, seen_at;
 };
 
+struct acct_login_row {
+	int64_t at;
+	bool ok;
+	const char *ip, *agent, *portal;
+};
+
 /* acct_store.c: every statement of the feature. */
 int acct_find_login(struct db *db, const char *email, int64_t *id, char *hash, size_t n,
 		    int64_t *verified_at, struct err *e);
@@ -48,6 +54,10 @@ int acct_session_new(struct db *db, int64_t citizen_id, const struct tenant *t, 
 int acct_session_load(struct db *db, const char *token, int ttl_s, struct arena *a,
 		      struct citizen **out, struct err *e);
 int acct_session_end(struct db *db, const char *id_hash, struct err *e);
+int acct_login_log(struct db *db, int64_t citizen_id, bool ok, const struct tenant *t,
+		   const char *ip, const char *agent, struct err *e);
+int acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
+		size_t *n, struct err *e);
 int acct_sessions_end_all(struct db *db, int64_t citizen_id, struct err *e);
 int acct_sessions(struct db *db, int64_t citizen_id, struct arena *a, struct acct_session_row **out,
 		  size_t *n, struct err *e);

@@ -93,6 +93,37 @@ account_get(struct rq *q)
 		account_page(q, c, 200, NULL);
 }
 
+static void
+logins_get(struct rq *q)
+{
+	struct citizen *c = require(q);
+	struct acct_login_row *v = NULL;
+	struct view_val *l;
+	size_t n = 0;
+	int rc;
+
+	if (!c)
+		return;
+	rc = acct_logins(q->db, c->id, q->a, &v, &n, &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	l = view_set(q->page, "logins", view_list(q->a));
+	for (size_t i = 0; i < n; i++) {
+		struct view_val *m = view_push(l, view_map(q->a));
+
+		view_set_text(m, "when", when(q, v[i].at));
+		view_set_text(m, "result",
+			      rq_msg(q, v[i].ok ? "account.logins.ok" : "account.logins.failed"));
+		view_set_bool(m, "failed", !v[i].ok);
+		view_set_text(m, "portal", v[i].portal[0] ? v[i].portal : "–");
+		view_set_text(m, "ip", v[i].ip);
+		view_set_text(m, "agent", v[i].agent[0] ? v[i].agent : "–");
+	}
+	acct_page(q, 200, "account.logins.title", "logins");
+}
+
 /* The mails of a change of address: a link to the new one, a notice to the old one. */
 static int
 email_mails(struct rq *q, const struct citizen *c, const char *to)
@@ -174,6 +205,7 @@ void
 acct_register_self(struct app *app)
 {
 	app_route(app, HTTP_GET, "/konto", account_get, 0, 0);
+	app_route(app, HTTP_GET, "/konto/anmeldungen", logins_get, 0, 0);
 	app_route(app, HTTP_POST, "/konto/email", email_post, 0, 16 * 1024);
 	app_route(app, HTTP_POST, "/konto/ueberall-abmelden", everywhere_post, 0, 4096);
 }

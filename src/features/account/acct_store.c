@@ -17,6 +17,7 @@
 #define THROTTLE_BASE_S 10
 #define THROTTLE_MAX_S 900
 #define SESSION_TOUCH_S 60
+#define AGENT_MAX 200
 
 static int64_t
 now_s(void)
@@ -189,6 +190,63 @@ acct_set_password(struct db *db, int64_t id, const char *hash, struct err *e)
 	return rc ? rc : db_run(db, e, tok_sql, DB_INT(id), DB_INT(now_s()));
 }
 
+/* The User-Agent as text of at most AGENT_MAX bytes, cut at a character boundary. */
+static void
+clip_agent(const char *agent, char *out)
+{
+	size_t n;
+
+	snprintf(out, AGENT_MAX + 1, "%s", agent && str_valid_text(str_c(agent)) ? agent : "");
+	n = strlen(out);
+	if (n < AGENT_MAX)
+		return;
+	while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80)
+		out[--n] = '\0';
+	if (n > 0 && ((unsigned char)out[n - 1] & 0x80))
+		out[--n] = '\0';
+}
+
+int
+acct_login_log(struct db *db, int64_t citizen_id, bool ok, const struct tenant *t, const char *ip,
+	       const char *agent, struct err *e)
+{
+	static const char sql[] = "INSERT INTO citizen_login (citizen_id, tenant_id, at, ok, ip, "
+				  "agent) VALUES ($1, $2, $3, $4, $5, $6)";
+	char ag[AGENT_MAX + 1];
+
+	clip_agent(agent, ag);
+	return db_run(db, e, sql, DB_INT(citizen_id), DB_ID(t ? t->id : 0), DB_INT(now_s()),
+		      DB_INT(ok ? 1 : 0), DB_TEXT(ip ? ip : ""), DB_TEXT(ag));
+}
+
+static void
+read_login_row(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct acct_login_row *r = row;
+
+	r->at = db_col_int64(st, 0);
+	r->ok = db_col_int64(st, 1) != 0;
+	r->ip = db_col_dup(st, 2, a);
+	r->agent = db_col_dup(st, 3, a);
+	r->portal = db_col_dup(st, 4, a);
+}
+
+int
+acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
+	    size_t *n, struct err *e)
+{
+	static const char sql[] =
+		"SELECT l.at, l.ok, l.ip, l.agent, COALESCE(t.name, '') FROM citizen_login l "
+		"LEFT JOIN tenant t ON t.id = l.tenant_id WHERE l.citizen_id = $1 "
+		"ORDER BY l.at DESC, l.id DESC LIMIT 100";
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(struct acct_login_row), read_login_row, &v, n,
+			 DB_INT(citizen_id));
+
+	*out = v;
+	return rc;
+}
+
 int
 acct_session_new(struct db *db, int64_t citizen_id, const struct tenant *t, const char *ip,
 		 const char *agent, int ttl_s, char *token, struct err *e)
@@ -196,17 +254,12 @@ acct_session_new(struct db *db, int64_t citizen_id, const struct tenant *t, cons
 	static const char sql[] =
 		"INSERT INTO citizen_session (id_hash, citizen_id, tenant_id, ip, agent, "
 		"created_at, seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)";
-	char h[65], ag[201];
+	char h[65], ag[AGENT_MAX + 1];
 	int64_t now = now_s();
 
 	auth_token(token);
 	auth_token_hash(token, h);
-	snprintf(ag, sizeof(ag), "%s", agent && str_valid_text(str_c(agent)) ? agent : "");
-	/* Cut at a character boundary. */
-	for (size_t n = strlen(ag); n > 0 && ((unsigned char)ag[n - 1] & 0xc0) == 0x80;)
-		ag[--n] = '\0';
-	if (strlen(ag) && ((unsigned char)ag[strlen(ag) - 1] & 0x80))
-		ag[strlen(ag) - 1] = '\0';
+	clip_agent(agent, ag);
 	return db_run(db, e, sql, DB_TEXT(h), DB_INT(citizen_id), DB_ID(t ? t->id : 0),
 		      DB_TEXT(ip ? ip : ""), DB_TEXT(ag), DB_INT(now), DB_INT(now + ttl_s));
 }
@@ -353,6 +406,7 @@ acct_purge(struct db *db, int64_t now, struct err *e)
 		"DELETE FROM citizen_session WHERE expires_at <= $1",
 		"DELETE FROM citizen_token WHERE expires_at <= $1 - 86400",
 		"DELETE FROM citizen_throttle WHERE updated_at < $1 - 86400 AND next_at < $1",
+		"DELETE FROM citizen_login WHERE at < $1 - 90 * 86400",
 		/* Never confirmed: the address was not the registrant's, or it was lost. */
 		"DELETE FROM citizen WHERE verified_at = 0 AND created_at < $1 - 7 * 86400",
 	};

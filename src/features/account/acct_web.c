@@ -306,6 +306,20 @@ login_start(struct rq *q, int64_t id)
 	return rc;
 }
 
+/*
+ * Argon2id has run (against a dummy hash for an unknown address): note the
+ * try in the login history of a known account.
+ */
+static int
+login_record(struct rq *q, int64_t id, bool good, bool *ok)
+{
+	*ok = good && id;
+	if (!id)
+		return 0;
+	return acct_login_log(q->db, id, *ok, q->tenant, q->http->client_ip,
+			      http_header(q->http, "User-Agent"), &q->err);
+}
+
 static int
 resend_verify(struct rq *q, int64_t id, const char *email)
 {
@@ -325,6 +339,7 @@ login_post(struct rq *q)
 	char email[ACCT_EMAIL_MAX + 1] = "", hash[crypto_pwhash_STRBYTES] = "", eh[65], akey[70];
 	char ikey[80];
 	int64_t id = 0, verified = 0, wait = 0;
+	bool ok = false;
 	int rc;
 
 	if (!acct_begin(q) || !acct_ip_limit(q, "login"))
@@ -345,7 +360,9 @@ login_post(struct rq *q)
 	}
 	if (rc == 0 && email[0])
 		rc = acct_find_login(q->db, email, &id, hash, sizeof(hash), &verified, &q->err);
-	if (rc == 0 && !(acct_hash_ok(id ? hash : NULL, pw) && id)) {
+	if (rc == 0) /* Argon2id runs for every address, known or not */
+		rc = login_record(q, id, acct_hash_ok(id ? hash : NULL, pw), &ok);
+	if (rc == 0 && !ok) {
 		rc = acct_throttle_fail(q->db, akey, FREE_FAILS_ADDRESS, &q->err);
 		if (rc == 0)
 			rc = acct_throttle_fail(q->db, ikey, FREE_FAILS_IP, &q->err);
