@@ -10,6 +10,7 @@
  */
 #include "app/feature.h"
 
+#include "features/account/account.h"
 #include "features/appointments/appt.h"
 #include "features/catalog/catalog.h"
 #include "features/editor/editor.h"
@@ -27,7 +28,7 @@
 const struct feature *const features[] = {
 	&ops_feature,	 &catalog_feature, &offices_feature, &home_feature,	&search_feature,
 	&finder_feature, &staff_feature,   &editor_feature,  &settings_feature, &appt_feature,
-	&forms_feature,	 &news_feature,	   &events_feature,
+	&forms_feature,	 &news_feature,	   &events_feature,  &account_feature,
 };
 
 const size_t features_n = sizeof(features) / sizeof(features[0]);

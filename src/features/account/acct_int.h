@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* What the files of the account feature share. */
+#ifndef RATHAUS_ACCT_INT_H
+#define RATHAUS_ACCT_INT_H
+
+#include "app/app.h"
+#include "features/account/account.h"
+#include "jobs/jobs.h"
+
+#include <stdint.h>
+
+/* The citizen's session cookie: "rh_" keeps pages with it out of the page cache. */
+#define ACCT_COOKIE "rh_konto_sid"
+#define ACCT_VERIFY_TTL_S (48 * 3600)
+#define ACCT_RESET_TTL_S 3600
+#define ACCT_SESSION_MAX_S (7 * 86400) /* however active, a session ends after this */
+#define ACCT_MAILS_PER_HOUR 5	       /* mails to one address */
+
+struct citizen {
+	int64_t id;
+	const char *email;
+	int64_t verified_at;
+	int64_t created_at;
+	const char *sid_hash; /* the session of this request */
+};
+
+struct acct_session_row {
+	const char *id_hash;
+	const char *ip, *agent;
+	int64_t created_at, seen_at;
+};
+
+struct acct_login_row {
+	int64_t at;
+	bool ok;
+	const char *ip, *agent, *portal;
+};
+
+/* acct_store.c: every statement of the feature. */
+int acct_find_login(struct db *db, const char *email, int64_t *id, char *hash, size_t n,
+		    int64_t *verified_at, struct err *e);
+int acct_create(struct db *db, const char *email, const char *hash, int64_t *id, struct err *e);
+int acct_token_new(struct db *db, int64_t citizen_id, const char *purpose, const char *new_email,
+		   int ttl_s, char *token, struct err *e);
+/* Consume a token of `purpose` ("verify" also takes "email"): 0 or ERR_NOTFOUND. */
+int acct_token_use(struct db *db, const char *token, const char *purpose, int64_t *citizen_id,
+		   const char **purpose_out, const char **new_email, struct arena *a,
+		   struct err *e);
+int acct_token_peek(struct db *db, const char *token, const char *purpose, struct err *e);
+int acct_verify(struct db *db, int64_t id, const char *new_email, struct err *e);
+int acct_set_password(struct db *db, int64_t id, const char *hash, struct err *e);
+int acct_session_new(struct db *db, int64_t citizen_id, const struct tenant *t, const char *ip,
+		     const char *agent, int ttl_s, char *token, struct err *e);
+int acct_session_load(struct db *db, const char *token, int ttl_s, struct arena *a,
+		      struct citizen **out, struct err *e);
+int acct_session_end(struct db *db, const char *id_hash, struct err *e);
+int acct_login_log(struct db *db, int64_t citizen_id, bool ok, const struct tenant *t,
+		   const char *ip, const char *agent, struct err *e);
+int acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
+		size_t *n, struct err *e);
+int acct_sessions_end_all(struct db *db, int64_t citizen_id, struct err *e);
+int acct_sessions(struct db *db, int64_t citizen_id, struct arena *a, struct acct_session_row **out,
+		  size_t *n, struct err *e);
+/* Seconds until `key` may try again (0: now). */
+int acct_throttle_wait(struct db *db, const char *key, int64_t *wait_s, struct err *e);
+int acct_throttle_fail(struct db *db, const char *key, int free_fails, struct err *e);
+int acct_throttle_clear(struct db *db, const char *key, struct err *e);
+int acct_purge(struct db *db, int64_t now, struct err *e);
+
+/* acct_mail.c: compose and queue a mail of this feature, inside the caller's transaction. */
+struct acct_mail_env {
+	struct app *app;
+	struct db *db;
+	const struct tenant *t;
+	const char *lang;
+	struct arena *a;
+};
+int acct_mail_to(const struct acct_mail_env *env, const char *tpl, const char *to, const char *path,
+		 struct err *e);
+int acct_mail(struct rq *q, const char *tpl, const char *to, const char *path, struct err *e);
+/* False when `to` got ACCT_MAILS_PER_HOUR mails this hour (then none is sent). */
+bool acct_mail_quota(struct db *db, const char *to, struct arena *a);
+bool acct_mail_allowed(struct rq *q, const char *to);
+/* acct_reset.c: the job that sends the reset link, so every address answers alike. */
+extern const struct job_kind acct_reset_kind;
+
+/* acct_web.c and acct_self.c: the pages. */
+const struct acct_pwlist *acct_list(struct rq *q);
+/* The logged-in citizen or NULL; ERR_DB is answered (then *done is set). */
+struct citizen *acct_current(struct rq *q);
+/* Common start of every /konto page: the tenant session for the form token, no-store. */
+bool acct_begin(struct rq *q);
+void acct_page(struct rq *q, int status, const char *title_key, const char *tpl);
+/* Argon2id of `pw` into hash (crypto_pwhash_STRBYTES); 0 or ERR_INTERNAL. */
+int acct_hash(const char *pw, char *hash, struct err *e);
+bool acct_hash_ok(const char *hash, const char *pw);
+/* Per-IP requests of one kind per minute (login_rate); false after answering 429. */
+bool acct_ip_limit(struct rq *q, const char *kind);
+void acct_too_many(struct rq *q, int64_t wait_s);
+void acct_set_cookie(struct rq *q, const char *value, int64_t max_age);
+const char *acct_safe_next(const char *next);
+void acct_register_web(struct app *app);
+void acct_register_self(struct app *app);
+void acct_register_reset(struct app *app);
+
+#endif

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The statements of the account feature.  Accounts, their sessions and
+ * tokens belong to the installation, not to a tenant: these are the reads
+ * keyed by the citizen's own id that docs/account.md describes.  Tokens and
+ * session ids are looked up by their hash only.
+ */
+#include "features/account/acct_int.h"
+
+#include "db/db.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define THROTTLE_QUIET_S 3600 /* failures older than this are forgotten */
+#define THROTTLE_BASE_S 10
+#define THROTTLE_MAX_S 900
+#define SESSION_TOUCH_S 60
+#define AGENT_MAX 200
+
+static int64_t
+now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+struct login_row {
+	int64_t id, verified_at;
+	char *hash;
+	size_t n;
+};
+
+static int
+read_login(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct login_row *r = ctx;
+
+	r->id = db_col_int64(st, 0);
+	snprintf(r->hash, r->n, "%s", db_col_text(st, 1));
+	r->verified_at = db_col_int64(st, 2);
+	return 0;
+}
+
+int
+acct_find_login(struct db *db, const char *email, int64_t *id, char *hash, size_t n,
+		int64_t *verified_at, struct err *e)
+{
+	static const char sql[] =
+		"SELECT id, password_hash, verified_at FROM citizen WHERE email = $1";
+	struct login_row r = {0, 0, hash, n};
+	int rc = db_one(db, e, sql, read_login, &r, DB_TEXT(email));
+
+	*id = r.id;
+	*verified_at = r.verified_at;
+	return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+int
+acct_create(struct db *db, const char *email, const char *hash, int64_t *id, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO citizen (email, password_hash, created_at, updated_at) "
+		"VALUES ($1, $2, $3, $3) ON CONFLICT (email) DO NOTHING RETURNING id";
+	int rc = db_int64(db, e, id, sql, DB_TEXT(email), DB_TEXT(hash), DB_INT(now_s()));
+
+	if (rc == ERR_NOTFOUND)
+		*id = 0;
+	return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+int
+acct_token_new(struct db *db, int64_t citizen_id, const char *purpose, const char *new_email,
+	       int ttl_s, char *token, struct err *e)
+{
+	static const char old_sql[] = "UPDATE citizen_token SET used_at = $3 WHERE citizen_id = "
+				      "$1 AND purpose = $2 AND used_at = 0";
+	static const char sql[] = "INSERT INTO citizen_token (token_hash, citizen_id, purpose, "
+				  "new_email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, "
+				  "$6)";
+	char h[65];
+	int64_t now = now_s();
+	int rc;
+
+	auth_token(token);
+	auth_token_hash(token, h);
+	/* Only the newest link to reset or change works; any open link verifies. */
+	if (strcmp(purpose, "verify") != 0)
+		rc = db_run(db, e, old_sql, DB_INT(citizen_id), DB_TEXT(purpose), DB_INT(now));
+	else
+		rc = 0;
+	if (rc == 0)
+		rc = db_run(db, e, sql, DB_TEXT(h), DB_INT(citizen_id), DB_TEXT(purpose),
+			    DB_TEXT(new_email), DB_INT(now), DB_INT(now + ttl_s));
+	return rc;
+}
+
+static bool
+token_shape_ok(const char *t)
+{
+	if (!t || strlen(t) != AUTH_TOKEN_LEN)
+		return false;
+	for (; *t; t++)
+		if (!((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z') ||
+		      (*t >= '0' && *t <= '9') || *t == '-' || *t == '_'))
+			return false;
+	return true;
+}
+
+struct use_row {
+	int64_t id;
+	const char *purpose, *new_email;
+	struct arena *a;
+};
+
+static int
+read_use(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct use_row *r = ctx;
+
+	r->id = db_col_int64(st, 0);
+	r->purpose = db_col_dup(st, 1, r->a);
+	r->new_email = db_col_dup(st, 2, r->a);
+	return 0;
+}
+
+int
+acct_token_use(struct db *db, const char *token, const char *purpose, int64_t *citizen_id,
+	       const char **purpose_out, const char **new_email, struct arena *a, struct err *e)
+{
+	/* Conditional, so two clicks at once use it once. */
+	static const char sql[] =
+		"UPDATE citizen_token SET used_at = $2 WHERE token_hash = $1 AND used_at = 0 "
+		"AND expires_at > $2 AND (purpose = $3 OR ($3 = 'verify' AND purpose = "
+		"'email')) RETURNING citizen_id, purpose, new_email";
+	struct use_row r = {0, "", "", a};
+	char h[65];
+	int rc;
+
+	if (!token_shape_ok(token))
+		return ERR_NOTFOUND;
+	auth_token_hash(token, h);
+	rc = db_one(db, e, sql, read_use, &r, DB_TEXT(h), DB_INT(now_s()), DB_TEXT(purpose));
+	*citizen_id = r.id;
+	if (purpose_out)
+		*purpose_out = r.purpose;
+	if (new_email)
+		*new_email = r.new_email;
+	return rc;
+}
+
+int
+acct_token_peek(struct db *db, const char *token, const char *purpose, struct err *e)
+{
+	static const char sql[] = "SELECT citizen_id FROM citizen_token WHERE token_hash = $1 "
+				  "AND used_at = 0 AND expires_at > $2 AND purpose = $3";
+	char h[65];
+	int64_t id;
+
+	if (!token_shape_ok(token))
+		return ERR_NOTFOUND;
+	auth_token_hash(token, h);
+	return db_int64(db, e, &id, sql, DB_TEXT(h), DB_INT(now_s()), DB_TEXT(purpose));
+}
+
+int
+acct_verify(struct db *db, int64_t id, const char *new_email, struct err *e)
+{
+	static const char sql[] = "UPDATE citizen SET verified_at = $2, updated_at = $2 "
+				  "WHERE id = $1 AND verified_at = 0";
+	static const char email_sql[] = "UPDATE citizen SET email = $3, verified_at = $2, "
+					"updated_at = $2 WHERE id = $1";
+
+	if (new_email && new_email[0])
+		return db_run(db, e, email_sql, DB_INT(id), DB_INT(now_s()), DB_TEXT(new_email));
+	return db_run(db, e, sql, DB_INT(id), DB_INT(now_s()));
+}
+
+int
+acct_set_password(struct db *db, int64_t id, const char *hash, struct err *e)
+{
+	/* A reset proves the mailbox too, so it verifies the address. */
+	static const char sql[] =
+		"UPDATE citizen SET password_hash = $2, updated_at = $3, verified_at = CASE "
+		"WHEN verified_at = 0 THEN $3 ELSE verified_at END WHERE id = $1";
+	static const char tok_sql[] = "UPDATE citizen_token SET used_at = $2 WHERE citizen_id = "
+				      "$1 AND purpose = 'reset' AND used_at = 0";
+	int rc = db_run(db, e, sql, DB_INT(id), DB_TEXT(hash), DB_INT(now_s()));
+
+	return rc ? rc : db_run(db, e, tok_sql, DB_INT(id), DB_INT(now_s()));
+}
+
+/* The User-Agent as text of at most AGENT_MAX bytes, cut at a character boundary. */
+static void
+clip_agent(const char *agent, char *out)
+{
+	size_t n;
+
+	snprintf(out, AGENT_MAX + 1, "%s", agent && str_valid_text(str_c(agent)) ? agent : "");
+	n = strlen(out);
+	if (n < AGENT_MAX)
+		return;
+	while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80)
+		out[--n] = '\0';
+	if (n > 0 && ((unsigned char)out[n - 1] & 0x80))
+		out[--n] = '\0';
+}
+
+int
+acct_login_log(struct db *db, int64_t citizen_id, bool ok, const struct tenant *t, const char *ip,
+	       const char *agent, struct err *e)
+{
+	static const char sql[] = "INSERT INTO citizen_login (citizen_id, tenant_id, at, ok, ip, "
+				  "agent) VALUES ($1, $2, $3, $4, $5, $6)";
+	char ag[AGENT_MAX + 1];
+
+	clip_agent(agent, ag);
+	return db_run(db, e, sql, DB_INT(citizen_id), DB_ID(t ? t->id : 0), DB_INT(now_s()),
+		      DB_INT(ok ? 1 : 0), DB_TEXT(ip ? ip : ""), DB_TEXT(ag));
+}
+
+static void
+read_login_row(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct acct_login_row *r = row;
+
+	r->at = db_col_int64(st, 0);
+	r->ok = db_col_int64(st, 1) != 0;
+	r->ip = db_col_dup(st, 2, a);
+	r->agent = db_col_dup(st, 3, a);
+	r->portal = db_col_dup(st, 4, a);
+}
+
+int
+acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
+	    size_t *n, struct err *e)
+{
+	static const char sql[] =
+		"SELECT l.at, l.ok, l.ip, l.agent, COALESCE(t.name, '') FROM citizen_login l "
+		"LEFT JOIN tenant t ON t.id = l.tenant_id WHERE l.citizen_id = $1 "
+		"ORDER BY l.at DESC, l.id DESC LIMIT 100";
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(struct acct_login_row), read_login_row, &v, n,
+			 DB_INT(citizen_id));
+
+	*out = v;
+	return rc;
+}
+
+int
+acct_session_new(struct db *db, int64_t citizen_id, const struct tenant *t, const char *ip,
+		 const char *agent, int ttl_s, char *token, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO citizen_session (id_hash, citizen_id, tenant_id, ip, agent, "
+		"created_at, seen_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7)";
+	char h[65], ag[AGENT_MAX + 1];
+	int64_t now = now_s();
+
+	auth_token(token);
+	auth_token_hash(token, h);
+	clip_agent(agent, ag);
+	return db_run(db, e, sql, DB_TEXT(h), DB_INT(citizen_id), DB_ID(t ? t->id : 0),
+		      DB_TEXT(ip ? ip : ""), DB_TEXT(ag), DB_INT(now), DB_INT(now + ttl_s));
+}
+
+struct sess_load {
+	struct citizen *c;
+	int64_t seen_at, expires_at, created_at;
+	struct arena *a;
+};
+
+static int
+read_sess(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct sess_load *s = ctx;
+
+	s->c->id = db_col_int64(st, 0);
+	s->c->email = db_col_dup(st, 1, s->a);
+	s->c->verified_at = db_col_int64(st, 2);
+	s->c->created_at = db_col_int64(st, 3);
+	s->seen_at = db_col_int64(st, 4);
+	s->created_at = db_col_int64(st, 5);
+	return 0;
+}
+
+int
+acct_session_load(struct db *db, const char *token, int ttl_s, struct arena *a,
+		  struct citizen **out, struct err *e)
+{
+	static const char sql[] =
+		"SELECT c.id, c.email, c.verified_at, c.created_at, s.seen_at, s.created_at "
+		"FROM citizen_session s JOIN citizen c ON c.id = s.citizen_id "
+		"WHERE s.id_hash = $1 AND s.expires_at > $2";
+	static const char touch_sql[] =
+		"UPDATE citizen_session SET seen_at = $2, expires_at = $3 WHERE id_hash = $1";
+	struct citizen *c = arena_calloc(a, 1, sizeof(*c));
+	struct sess_load s = {c, 0, 0, 0, a};
+	char *h = arena_alloc(a, 65);
+	int64_t now = now_s(), until;
+	int rc;
+
+	*out = NULL;
+	if (!token_shape_ok(token))
+		return ERR_NOTFOUND;
+	auth_token_hash(token, h);
+	rc = db_one(db, e, sql, read_sess, &s, DB_TEXT(h), DB_INT(now));
+	if (rc)
+		return rc;
+	c->sid_hash = h;
+	*out = c;
+	if (now - s.seen_at < SESSION_TOUCH_S)
+		return 0;
+	until = now + ttl_s;
+	if (until > s.created_at + ACCT_SESSION_MAX_S)
+		until = s.created_at + ACCT_SESSION_MAX_S;
+	/* A failed touch only shortens the session. */
+	if (db_run(db, e, touch_sql, DB_TEXT(h), DB_INT(now), DB_INT(until)) != 0)
+		err_clear(e);
+	return 0;
+}
+
+int
+acct_session_end(struct db *db, const char *id_hash, struct err *e)
+{
+	return db_run(db, e, "DELETE FROM citizen_session WHERE id_hash = $1", DB_TEXT(id_hash));
+}
+
+int
+acct_sessions_end_all(struct db *db, int64_t citizen_id, struct err *e)
+{
+	return db_run(db, e, "DELETE FROM citizen_session WHERE citizen_id = $1",
+		      DB_INT(citizen_id));
+}
+
+static void
+read_session_row(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct acct_session_row *r = row;
+
+	r->id_hash = db_col_dup(st, 0, a);
+	r->ip = db_col_dup(st, 1, a);
+	r->agent = db_col_dup(st, 2, a);
+	r->created_at = db_col_int64(st, 3);
+	r->seen_at = db_col_int64(st, 4);
+}
+
+int
+acct_sessions(struct db *db, int64_t citizen_id, struct arena *a, struct acct_session_row **out,
+	      size_t *n, struct err *e)
+{
+	static const char sql[] =
+		"SELECT id_hash, ip, agent, created_at, seen_at FROM citizen_session "
+		"WHERE citizen_id = $1 AND expires_at > $2 ORDER BY seen_at DESC LIMIT 50";
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(struct acct_session_row), read_session_row, &v, n,
+			 DB_INT(citizen_id), DB_INT(now_s()));
+
+	*out = v;
+	return rc;
+}
+
+int
+acct_throttle_wait(struct db *db, const char *key, int64_t *wait_s, struct err *e)
+{
+	static const char sql[] = "SELECT next_at FROM citizen_throttle WHERE key = $1";
+	int64_t next = 0, now = now_s();
+	int rc = db_int64(db, e, &next, sql, DB_TEXT(key));
+
+	*wait_s = rc == 0 && next > now ? next - now : 0;
+	return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+int
+acct_throttle_fail(struct db *db, const char *key, int free_fails, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO citizen_throttle (key, fails, updated_at) VALUES ($1, 1, $2) "
+		"ON CONFLICT (key) DO UPDATE SET fails = CASE WHEN citizen_throttle.updated_at "
+		"< $3 THEN 1 ELSE citizen_throttle.fails + 1 END, updated_at = $2 RETURNING fails";
+	static const char next_sql[] = "UPDATE citizen_throttle SET next_at = $2 WHERE key = $1";
+	int64_t fails = 0, now = now_s(), wait = THROTTLE_BASE_S;
+	int rc = db_int64(db, e, &fails, sql, DB_TEXT(key), DB_INT(now),
+			  DB_INT(now - THROTTLE_QUIET_S));
+
+	if (rc || fails < free_fails)
+		return rc;
+	/* After the free ones, 10 s after each failure, doubling up to 15 min. */
+	for (int64_t i = free_fails; i < fails && wait < THROTTLE_MAX_S; i++)
+		wait *= 2;
+	if (wait > THROTTLE_MAX_S)
+		wait = THROTTLE_MAX_S;
+	return db_run(db, e, next_sql, DB_TEXT(key), DB_INT(now + wait));
+}
+
+int
+acct_throttle_clear(struct db *db, const char *key, struct err *e)
+{
+	return db_run(db, e, "DELETE FROM citizen_throttle WHERE key = $1", DB_TEXT(key));
+}
+
+int
+acct_purge(struct db *db, int64_t now, struct err *e)
+{
+	static const char *const sqls[] = {
+		"DELETE FROM citizen_session WHERE expires_at <= $1",
+		"DELETE FROM citizen_token WHERE expires_at <= $1 - 86400",
+		"DELETE FROM citizen_throttle WHERE updated_at < $1 - 86400 AND next_at < $1",
+		"DELETE FROM citizen_login WHERE at < $1 - 90 * 86400",
+		/* Never confirmed: the address was not the registrant's, or it was lost. */
+		"DELETE FROM citizen WHERE verified_at = 0 AND created_at < $1 - 7 * 86400",
+	};
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]) && rc == 0; i++)
+		rc = db_run(db, e, sqls[i], DB_INT(now));
+	return rc;
+}
