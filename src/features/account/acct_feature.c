@@ -50,19 +50,9 @@ purge(struct job_run *r, struct err *e)
 	return acct_purge(r->db, r->now, e);
 }
 
-static const struct job_kind purge_kind = {
-	.name = "account.purge",
-	.run = purge,
-	.max_attempts = 3,
-	.lease_s = 300,
-	.backoff_s = 60,
-};
-
-static const struct job_every purge_job = {&purge_kind, PURGE_EVERY_S};
-
 const struct feature account_feature = {
 	.name = "account",
 	.init = account_init,
 	.release = account_release,
-	.job = &purge_job,
+	.job = JOB_EVERY("account.purge", purge, PURGE_EVERY_S),
 };

@@ -263,13 +263,8 @@ events_init(struct app *app, struct err *e)
 	return ed_kind_register(app, &ev_edit_kind, e);
 }
 
-static const struct feature_link staff_links[] = {
-	{"/verwaltung/veranstaltungen", "ev.staff", ROLE_ADMIN | ROLE_EDITOR},
-	{NULL, NULL, 0},
-};
-
 const struct feature events_feature = {
 	.name = "events",
 	.init = events_init,
-	.staff = staff_links,
+	.staff = FEATURE_LINK("/verwaltung/veranstaltungen", "ev.staff", ROLE_ADMIN | ROLE_EDITOR),
 };
