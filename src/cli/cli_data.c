@@ -5,11 +5,13 @@
 #include "db/db.h"
 #include "features/appointments/appt.h"
 #include "features/catalog/svc.h"
+#include "features/reports/reports.h"
 #include "tenant/tenant.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define DEMO_EMAIL "demo@rathaus.example"
 
@@ -216,6 +218,27 @@ demo_appointments(struct db *db)
 	return CLI_OK;
 }
 
+/* Lünen's defect reports, dated back from now (rp_demo_load()). */
+static int
+demo_reports(struct db *db)
+{
+	struct err e = {0};
+	struct arena a;
+	struct tenant *t = NULL;
+	int rc;
+
+	arena_init(&a);
+	rc = tenant_find_by_slug(db, "luenen", &a, &t, &e);
+	if (rc == 0)
+		rc = rp_demo_load(db, t, (int64_t)time(NULL), &e);
+	arena_release(&a);
+	if (rc && rc != ERR_NOTFOUND) {
+		fprintf(stderr, "rathaus demo: %s\n", e.detail);
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
 static int
 run_demo(int argc, char **argv, const struct config *cfg)
 {
@@ -246,6 +269,8 @@ run_demo(int argc, char **argv, const struct config *cfg)
 		rc = cli_demo_offices(db);
 	if (rc == CLI_OK)
 		rc = demo_appointments(db);
+	if (rc == CLI_OK)
+		rc = demo_reports(db);
 	snprintf(path, sizeof(path), "%s/data/regions", cfg->share_dir);
 	if (rc == CLI_OK)
 		rc = cli_demo_regions(db, path);
