@@ -191,7 +191,7 @@ report_page(struct rq *q)
 	set_report(q, q->page, r);
 	if (r->has_pos)
 		view_set_text(q->page, "position",
-			      arena_printf(q->a, "%.5f° N, %.5f° O", (double)r->lat_e6 / 1e6,
+			      arena_printf(q->a, "%.5f, %.5f", (double)r->lat_e6 / 1e6,
 					   (double)r->lon_e6 / 1e6));
 	hl = view_set(q->page, "history", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
