@@ -77,3 +77,17 @@ CREATE TABLE report_photo (
 	is_approved INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (report_id, file_id)
 );
+
+-- Routing: which office of the tenant takes a report, by category and area
+-- (postal code or place as typed; the data has no street lists or
+-- boundaries).  NULL category and '' area match everything; the most
+-- specific row wins (category, then postal code, then place).
+CREATE TABLE report_route (
+	id @ID@,
+	tenant_id BIGINT NOT NULL REFERENCES tenant (id) ON DELETE CASCADE,
+	category_id BIGINT REFERENCES report_category (id) ON DELETE CASCADE,
+	postal_code TEXT NOT NULL DEFAULT '',
+	place TEXT NOT NULL DEFAULT '',
+	office_id BIGINT NOT NULL REFERENCES office (id) ON DELETE CASCADE
+);
+CREATE INDEX report_route_tenant ON report_route (tenant_id);

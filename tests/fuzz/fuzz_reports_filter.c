@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * Fuzz the Open311 query of GET requests and the W3C date-time parser, and
+ * Fuzz the Open311 query of GET requests, the W3C date-time and coordinate
+ * parsers, and
  * the XML writer with the same bytes: the input's lines are status,
  * service_code, start_date, end_date and service_request_id.  A query is
  * accepted within its limits or refused; escaped text never holds markup
@@ -63,6 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (rp_filter_open311(line[0], line[1], line[2], line[3], line[4], NOW, &f, &e) == 0)
 		check_filter(&f);
+	if (rp_coord_parse(text, -90, 90, &t) && (t < -90000000 || t > 90000000))
+		__builtin_trap();
 	if (rp_time_parse(text, &t)) {
 		rp_time_format(t, out);
 		if (strlen(out) != 20)

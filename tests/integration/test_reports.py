@@ -11,7 +11,7 @@ import subprocess
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from harness import SHARE, check, db_rows, run_module
+from harness import SHARE, check, cookies_of, db_rows, hidden, run_module
 
 TOOLS = os.path.join(SHARE, "tests", "tools")
 B = "/t/luenen"
@@ -275,6 +275,110 @@ def test_atom_feed_passes_feed_check(s):
                        capture_output=True, text=True, timeout=120)
     print(p.stdout[-2000:], p.stderr[-1000:])
     check(p.returncode == 0, p.stdout[-500:])
+
+
+GOOD = {"kategorie": "strassenschaden", "beschreibung": "Tiefes Loch im Radweg <script>x</script>",
+        "strasse": "Münsterstraße 5", "plz": "44534", "ort": "Lünen"}
+
+
+def submit(s, fields, csrf=True):
+    r = s.get(B + "/maengel/melden")
+    check(r.status == 200, r.status)
+    jar = cookies_of(r)
+    data = dict(fields)
+    if csrf:
+        data["_csrf"] = hidden(r.text, "_csrf")
+    return s.post_form(B + "/maengel/melden", data, cookies=jar)
+
+
+def track(s, r):
+    check(r.status == 303, (r.status, r.text[:1500]))
+    loc = r.header("Location")
+    check("/t/luenen/maengel/verfolgen/" in loc, loc)
+    return s.get(loc[loc.index("/t/"):])
+
+
+def newest_request(s):
+    return get_json(s, V2 + "/requests.json")[0]
+
+
+def test_submit_makes_a_report_with_tracking_link_and_hides_its_contact(s):
+    fields = dict(GOOD, name="Paula Privat", email="paula.privat@example.org",
+                  telefon="0231 99999", einwilligung="1")
+    page = track(s, submit(s, fields))
+    check(page.status == 200 and "Ihre Meldung ist eingegangen" in page.text, page.status)
+    check("Tiefes Loch im Radweg &lt;script&gt;" in page.text and "<script>x" not in page.text,
+          "own text escaped")
+    check(page.header("Cache-Control") == "no-store", page.header("Cache-Control"))
+    req = newest_request(s)
+    check(req["service_code"] == "strassenschaden" and req["description"] == "", req)
+    check(req["agency_responsible"] == "Bürgerbüro" and req["zipcode"] == "44534", req)
+    pub = s.get(B + "/maengel/" + req["service_request_id"])
+    check("wird noch geprüft" in pub.text and "Tiefes Loch" not in pub.text, "public text")
+    for text in (pub.text, s.get(V2 + "/requests.xml").text, s.get(B + "/maengel.atom").text):
+        check("Paula" not in text and "99999" not in text and "privat@" not in text, "contact")
+    rows = db_rows(s, "SELECT contact_email, consent_at IS NOT NULL FROM report "
+                      f"WHERE number = {req['service_request_id']}")
+    check(rows[0][0] == "paula.privat@example.org" and rows[0][1] in ("1", "t"), rows)
+
+
+def test_submit_with_coordinates_only(s):
+    page = track(s, submit(s, {"kategorie": "gruen", "beschreibung": "Ast hängt über dem Weg.",
+                               "breite": "51,6166", "laenge": "7.5237"}))
+    check(page.status == 200 and "51.61660, 7.52370" in page.text, page.text[:300])
+
+
+def test_submit_routes_by_category_and_postal_code(s):
+    db_rows(s, "INSERT INTO report_route (tenant_id, category_id, postal_code, office_id) "
+               "SELECT c.tenant_id, c.id, '44536', o.id FROM report_category c JOIN office o "
+               "ON o.tenant_id = c.tenant_id AND o.slug = 'standesamt' "
+               "JOIN tenant t ON t.id = c.tenant_id "
+               "WHERE t.slug = 'luenen' AND c.code = 'graffiti'")
+    base = {"kategorie": "graffiti", "beschreibung": "Schmiererei an der Mauer.",
+            "strasse": "Yorckstraße 3"}
+    track(s, submit(s, dict(base, plz="44536")))
+    check(newest_request(s)["agency_responsible"] == "Standesamt", newest_request(s))
+    track(s, submit(s, dict(base, plz="44532")))
+    check(newest_request(s)["agency_responsible"] == "Bürgerbüro", newest_request(s))
+    track(s, submit(s, dict(base, kategorie="spielplatz", plz="44536")))
+    check(newest_request(s)["agency_responsible"] == "Bürgerbüro", newest_request(s))
+
+
+def test_submit_outside_the_area_names_the_responsible_portal(s):
+    r = submit(s, dict(GOOD, plz="21335", ort="Lüneburg"))
+    check(r.status == 422 and "Hansestadt Lüneburg" in r.text, (r.status, r.text[:300]))
+    check("/t/hansestadt-lueneburg/maengel" in r.text, "link")
+    r = submit(s, dict(GOOD, plz="80331", ort="München"))
+    check(r.status == 422 and "München" in r.text and "nicht im Gebiet" in r.text, r.status)
+    r = submit(s, dict(GOOD, plz="00000"))
+    check(r.status == 422 and "kennen wir nicht" in r.text, r.status)
+
+
+def test_submit_refuses_bad_input_with_422_and_keeps_it(s):
+    before = len(get_json(s, V2 + "/requests.json"))
+    cases = [({}, "Bitte wählen Sie eine Kategorie"),
+             (dict(GOOD, beschreibung="kurz"), "10 bis 4000"),
+             (dict(GOOD, beschreibung="x" * 5000), "10 bis 4000"),
+             (dict(GOOD, plz="4453"), "fünfstellige"),
+             (dict(GOOD, strasse="", plz=""), "Postleitzahl an"),
+             (dict(GOOD, breite="91", laenge="7"), "Dezimalgrad"),
+             (dict(GOOD, breite="51.5", laenge="abc"), "Dezimalgrad"),
+             (dict(GOOD, email="paula"), "gültige E-Mail"),
+             (dict(GOOD, name="Paula"), "willigen Sie ein"),
+             (dict(GOOD, kategorie="<b>"), "Kategorie"),
+             (dict(GOOD, strasse="y" * 300), "zu lang")]
+    for fields, msg in cases:
+        r = submit(s, fields)
+        check(r.status == 422 and msg in r.text, (fields.get("plz"), r.status, msg))
+        check('aria-invalid="true"' in r.text, "marked")
+    r = submit(s, dict(GOOD, beschreibung="Noch ein Loch \"<i>\"", email="x"))
+    check("Noch ein Loch &quot;&lt;i&gt;&quot;" in r.text, "value kept and escaped")
+    r = submit(s, GOOD, csrf=False)
+    check(r.status == 403, r.status)
+    check(len(get_json(s, V2 + "/requests.json")) == before, "nothing stored")
+    for path in ("/maengel/verfolgen/abc", "/maengel/verfolgen/" + "A" * 43):
+        check(s.get(B + path).status == 404, path)
+    check(s.get("/t/hansestadt-lueneburg/maengel/melden").status == 404, "other tenant")
 
 
 if __name__ == "__main__":

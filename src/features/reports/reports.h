@@ -158,9 +158,57 @@ int rp_get(struct db *db, const struct tenant *t, int64_t number, struct arena *
 /* The status history of report id `id` (of `t`), oldest first. */
 int rp_history_list(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
 		    struct rp_history **out, size_t *n, struct err *e) MUST_CHECK;
+/*
+ * The number and the reporter's own description (in `a`) of the report whose
+ * tracking token hashes to `hash`: 0 or ERR_NOTFOUND.
+ */
+int rp_by_token(struct db *db, const struct tenant *t, const char *hash, struct arena *a,
+		int64_t *number, const char **description, struct err *e) MUST_CHECK;
 /* The number of the report whose tracking token hashes to `hash`: 0 or ERR_NOTFOUND. */
 int rp_number_by_token(struct db *db, const struct tenant *t, const char *hash, int64_t *number,
 		       struct err *e) MUST_CHECK;
+
+/* ---- New reports (rp_submit.c, rp_create.c) ------------------------------ */
+
+#define RP_TEXT_MIN 10
+#define RP_TEXT_MAX 4000 /* bytes of a description */
+#define RP_LINE_MAX 200	 /* bytes of a street, place, name, phone */
+
+/* A report as the citizen entered it; strings borrowed from the request. */
+struct rp_input {
+	const char *code, *description, *street, *postal_code, *place;
+	bool has_pos;
+	int64_t lat_e6, lon_e6;
+	const char *name, *email, *phone;
+	bool consent;
+};
+
+/*
+ * A coordinate "51.6166" or "51,6166" (decimal degrees, at most 7
+ * decimals) in [min, max] degrees as micro-degrees.  False otherwise.
+ */
+bool rp_coord_parse(const char *s, double min, double max, int64_t *e6);
+
+/*
+ * Store report `in` of `t` in category `category_id`, routed to office
+ * `office_id` (0: none), with tracking token hash `token_hash`, as
+ * received at `now`; its number into *number.  Returns 0 or ERR_DB.
+ */
+int rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
+	      int64_t office_id, const char *token_hash, int64_t now, int64_t *number,
+	      struct err *e) MUST_CHECK;
+
+/*
+ * The office of `t` for a report of `category_id` at postal code `plz`
+ * and `place`: the most specific row of report_route (category before
+ * postal code before place), *office 0 when none matches.
+ */
+int rp_route(struct db *db, const struct tenant *t, int64_t category_id, const char *plz,
+	     const char *place, int64_t *office, struct err *e) MUST_CHECK;
+
+/* The ARS of up to `max` municipalities of postal code `plz` into `out` (in `a`), by ARS. */
+int rp_plz_areas(struct db *db, const char *plz, struct arena *a, const char **out, size_t max,
+		 size_t *n, struct err *e) MUST_CHECK;
 
 /*
  * The demo: Lünen's eight categories and, when it has no reports yet, 30

@@ -198,6 +198,10 @@ static const char STATUS_SQL[] =
 	"INSERT INTO report_status (report_id, status, note, created_at) "
 	"SELECT id, $3, $4, $5 FROM report WHERE tenant_id = $1 AND number = $2";
 
+static const char ROUTE_SQL[] =
+	"INSERT INTO report_route (tenant_id, office_id) SELECT $1, id FROM office "
+	"WHERE tenant_id = $1 AND slug = 'buergerbuero'";
+
 static int
 load_report(struct db *db, const struct tenant *t, int64_t number, const struct demo_report *d,
 	    int64_t now, struct err *e)
@@ -248,6 +252,8 @@ load(struct db *db, const struct tenant *t, int64_t now, struct err *e)
 		return rc;
 	for (size_t i = 0; rc == 0 && i < N(reports); i++)
 		rc = load_report(db, t, (int64_t)i + 1, &reports[i], now, e);
+	if (rc == 0) /* new reports go to the Bürgerbüro until staff set up routes */
+		rc = db_run(db, e, ROUTE_SQL, DB_INT(t->id));
 	if (rc == 0)
 		rc = tenant_setting_save(db, t, TSET_FEATURE_DEFECTS, "1", 0, now, e);
 	return rc;

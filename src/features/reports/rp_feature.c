@@ -12,6 +12,7 @@ reports_init(struct app *app, struct err *e)
 {
 	(void)e;
 	rp_open311_register(app);
+	rp_submit_register(app);
 	rp_web_register(app);
 	return 0;
 }

@@ -219,3 +219,38 @@ rp_filter_open311(const char *status, const char *code, const char *start, const
 			       "start_date and end_date may span at most 90 days");
 	return 0;
 }
+
+bool
+rp_coord_parse(const char *s, double min, double max, int64_t *e6)
+{
+	int64_t whole = 0, frac = 0, scale = 1000000;
+	bool neg = false;
+	int ndig = 0;
+
+	if (!s || !*s || strlen(s) > 16)
+		return false;
+	if (*s == '-')
+		neg = true, s++;
+	for (; *s >= '0' && *s <= '9'; s++, ndig++)
+		whole = whole * 10 + (*s - '0');
+	if (ndig == 0 || ndig > 3)
+		return false;
+	if (*s == '.' || *s == ',') {
+		int nf = 0;
+
+		for (s++; *s >= '0' && *s <= '9'; s++, nf++) {
+			if (nf >= 7)
+				return false;
+			if (nf < 6) {
+				scale /= 10;
+				frac += (*s - '0') * scale;
+			}
+		}
+		if (nf == 0)
+			return false;
+	}
+	if (*s)
+		return false;
+	*e6 = (neg ? -1 : 1) * (whole * 1000000 + frac);
+	return *e6 >= (int64_t)(min * 1e6) && *e6 <= (int64_t)(max * 1e6);
+}

@@ -11,6 +11,8 @@
 /* The Open311 routes (rp_open311.c) and the public pages (rp_web.c). */
 void rp_open311_register(struct app *app);
 void rp_web_register(struct app *app);
+/* The report form (rp_submit.c); before rp_web_register(), whose /maengel/:nr would match. */
+void rp_submit_register(struct app *app);
 
 /* Whether the tenant offers defect reports; else answers 404 (HTML). */
 bool rp_enabled(const struct tenant *t);

@@ -2,8 +2,9 @@
 /*
  * Reading the reports of one tenant.  Every statement is bound to the
  * tenant; a report number of another tenant finds nothing.  The columns
- * read here are the public ones: the reporter's text as written and the
- * contact columns are never selected on this path.
+ * read here are the public ones: the contact columns are never selected,
+ * and the reporter's text as written only for the holder of the tracking
+ * token (rp_by_token()).
  */
 #include "features/reports/reports.h"
 
@@ -232,4 +233,65 @@ rp_number_by_token(struct db *db, const struct tenant *t, const char *hash, int6
 	return db_int64(db, e, number,
 			"SELECT number FROM report WHERE tenant_id = $1 AND token_hash = $2",
 			DB_INT(t->id), DB_TEXT(hash));
+}
+
+struct own {
+	struct arena *a;
+	int64_t *number;
+	const char **description;
+};
+
+static int
+read_own(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct own *o = ctx;
+
+	(void)e;
+	*o->number = db_col_int64(st, 0);
+	*o->description = db_col_dup(st, 1, o->a);
+	return 0;
+}
+
+int
+rp_by_token(struct db *db, const struct tenant *t, const char *hash, struct arena *a,
+	    int64_t *number, const char **description, struct err *e)
+{
+	struct own o = {a, number, description};
+	int rc = db_one(db, e,
+			"SELECT number, description FROM report WHERE tenant_id = $1 AND "
+			"token_hash = $2",
+			read_own, &o, DB_INT(t->id), DB_TEXT(hash));
+
+	if (rc == ERR_NOTFOUND)
+		err_set(e, ERR_NOTFOUND, "reports.err.token", "unknown tracking token");
+	return rc;
+}
+
+struct areas {
+	struct arena *a;
+	const char **v;
+	size_t n, max;
+};
+
+static int
+add_area(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct areas *r = ctx;
+
+	(void)e;
+	if (r->n < r->max)
+		r->v[r->n++] = db_col_dup(st, 0, r->a);
+	return 0;
+}
+
+int
+rp_plz_areas(struct db *db, const char *plz, struct arena *a, const char **out, size_t max,
+	     size_t *n, struct err *e)
+{
+	struct areas r = {a, out, 0, max};
+	int rc = db_each(db, e, "SELECT ars FROM region_plz WHERE plz = $1 ORDER BY ars", add_area,
+			 &r, DB_TEXT(plz));
+
+	*n = r.n;
+	return rc;
 }

@@ -8,6 +8,7 @@
  */
 #include "features/reports/rp_int.h"
 
+#include "auth/auth.h"
 #include "core/civil.h"
 
 #include <stdlib.h>
@@ -157,31 +158,22 @@ list_page(struct rq *q)
 			view_set_text(q->page, "next_url", page_url(q, &f, page + 1));
 	}
 	view_set_text(q->page, "feed_url", rq_url(q, "/maengel.atom"));
+	view_set_text(q->page, "new_url", rq_url(q, "/maengel/melden"));
 	view_set_text(q->page, "open311_url", rq_url(q, "/open311/discovery.json"));
 	view_set_text(q->page, "title", rq_msg(q, "reports.title"));
 	rq_render(q, "reports/list");
 }
 
+/* Report `number` with its history; `own` is the reporter's own text (tracking link) or NULL. */
 static void
-report_page(struct rq *q)
+show_report(struct rq *q, int64_t number, const char *own)
 {
-	const char *nr = http_param(q->http, "nr");
 	struct rp_report *r;
 	struct rp_history *h;
 	struct view_val *hl;
 	size_t n;
-	char *end;
-	long long number;
-	int rc;
+	int rc = rp_get(q->db, q->tenant, number, q->a, &r, &q->err);
 
-	if (!offered(q))
-		return;
-	number = strtoll(nr, &end, 10);
-	if (*nr < '1' || *nr > '9' || *end || number > 1000000000000LL) {
-		rq_error(q, 404, NULL);
-		return;
-	}
-	rc = rp_get(q->db, q->tenant, number, q->a, &r, &q->err);
 	if (rc == 0)
 		rc = rp_history_list(q->db, q->tenant, r->id, q->a, &h, &n, &q->err);
 	if (rc) {
@@ -189,6 +181,8 @@ report_page(struct rq *q)
 		return;
 	}
 	set_report(q, q->page, r);
+	if (own)
+		view_set_text(q->page, "own_text", own);
 	if (r->has_pos)
 		view_set_text(q->page, "position",
 			      arena_printf(q->a, "%.5f, %.5f", (double)r->lat_e6 / 1e6,
@@ -206,6 +200,47 @@ report_page(struct rq *q)
 		      arena_printf(q->a, "%s %lld: %s", rq_msg(q, "reports.number"),
 				   (long long)r->number, r->category));
 	rq_render(q, "reports/report");
+}
+
+static void
+report_page(struct rq *q)
+{
+	const char *nr = http_param(q->http, "nr");
+	char *end;
+	long long number;
+
+	if (!offered(q))
+		return;
+	number = strtoll(nr, &end, 10);
+	if (*nr < '1' || *nr > '9' || *end || number > 1000000000000LL) {
+		rq_error(q, 404, NULL);
+		return;
+	}
+	show_report(q, number, NULL);
+}
+
+/* The tracking link: the report with the reporter's own text, found by the token's hash. */
+static void
+track_page(struct rq *q)
+{
+	const char *token = http_param(q->http, "token");
+	const char *own = NULL;
+	char hash[65];
+	int64_t number = 0;
+	int rc = ERR_NOTFOUND;
+
+	if (!offered(q))
+		return;
+	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
+	if (strlen(token) == AUTH_TOKEN_LEN) {
+		auth_token_hash(token, hash);
+		rc = rp_by_token(q->db, q->tenant, hash, q->a, &number, &own, &q->err);
+	}
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	show_report(q, number, own);
 }
 
 /* One <entry> of the feed. */
@@ -288,5 +323,6 @@ rp_web_register(struct app *app)
 {
 	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel", list_page, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel.atom", feed, ROUTE_CACHE, 0);
+	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel/verfolgen/:token", track_page, 0, 0);
 	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel/:nr", report_page, ROUTE_CACHE, 0);
 }
