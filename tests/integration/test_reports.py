@@ -236,6 +236,12 @@ def test_hostile_text_stays_well_formed(s):
     check(r.status == 200 and "&lt;b&gt;&amp;amp;" in r.text, r.text[:200])
     r = s.get(B + "/maengel.atom")
     ET.fromstring(r.body)
+    deep = "[" * 20 + "1" + "]" * 20
+    db_rows(s, "UPDATE report_category SET attributes = '[{\"code\": \"a&b\", "
+               f"\"bad key<\": 1, \"values\": {deep}}}]' WHERE code = 'gruen'")
+    x = get_xml(s, V2 + "/services/gruen.xml")
+    check(x.findtext("attributes/attribute/code") == "a&b", ET.tostring(x)[:300])
+    check(get_json(s, V2 + "/services/gruen.json")["attributes"][0]["bad key<"] == 1, "json")
 
 
 def test_public_list_filters_and_hides_personal_data(s):

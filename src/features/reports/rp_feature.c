@@ -102,6 +102,19 @@ scalar(struct rp_xml *x, const char *name, json_t *v)
 	}
 }
 
+/* An XML name of ASCII letters, digits, '_', '-' and '.', as every Open311 field is. */
+static bool
+name_ok(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
 static void
 element(struct rp_xml *x, const char *name, json_t *v)
 {
@@ -109,6 +122,13 @@ element(struct rp_xml *x, const char *name, json_t *v)
 	json_t *child;
 	size_t i;
 
+	/* Stored attribute definitions may hold any JSON: keep the document well-formed. */
+	if (!name_ok(name))
+		return;
+	if (x->depth >= RP_XML_DEPTH - 1 && (json_is_object(v) || json_is_array(v))) {
+		rp_xml_text(x, name, NULL);
+		return;
+	}
 	if (json_is_object(v)) {
 		rp_xml_open(x, name, NULL);
 		json_object_foreach(v, key, child) element(x, key, child);

@@ -84,10 +84,11 @@ rp_time_parse(const char *s, int64_t *out)
 	int64_t days, off, t;
 	int hh = 0, mm = 0, ss = 0;
 	bool has_zone;
-	const char *p = s + 10;
+	const char *p;
 
 	if (!s || strlen(s) < 10 || !civil_parse_date(s, &days))
 		return false;
+	p = s + 10;
 	if (*p == 'T' || *p == ' ') {
 		hh = digits(p + 1, 2);
 		mm = p[3] == ':' ? digits(p + 4, 2) : -1;
