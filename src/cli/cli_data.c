@@ -7,6 +7,7 @@
 #include "features/catalog/svc.h"
 #include "features/events/events.h"
 #include "features/news/news.h"
+#include "features/reports/reports.h"
 #include "tenant/tenant.h"
 
 #include <stdbool.h>
@@ -238,6 +239,14 @@ events(struct db *db, const struct tenant *t, const char *path, struct err *e)
 	return ev_demo_load(db, t, (int64_t)time(NULL), e);
 }
 
+/* Lünen's defect reports, dated back from now. */
+static int
+reports(struct db *db, const struct tenant *t, const char *path, struct err *e)
+{
+	(void)path;
+	return rp_demo_load(db, t, (int64_t)time(NULL), e);
+}
+
 /*
  * One step of the demo: a loader of a file or folder below SHARE_DIR (or of
  * nothing when `path` is NULL), for the installation or for Lünen.
@@ -259,6 +268,7 @@ static const struct demo_step demo_steps[] = {
 	{NULL, NULL, NULL, appointments},
 	{"data/demo/news/luenen.json", NULL, NULL, news_demo_load},
 	{NULL, NULL, NULL, events},
+	{NULL, NULL, NULL, reports},
 	{"data/regions", cli_demo_regions, NULL, NULL},
 	{"data/responsibility", cli_import_responsibility, NULL, NULL},
 	{NULL, NULL, cli_demo_responsibilities, NULL},

@@ -21,6 +21,7 @@
 #include "features/news/news.h"
 #include "features/offices/office.h"
 #include "features/ops/ops.h"
+#include "features/reports/reports.h"
 #include "features/search/search.h"
 #include "features/settings/settings.h"
 #include "features/staff/staff.h"
@@ -28,7 +29,7 @@
 const struct feature *const features[] = {
 	&ops_feature,	 &catalog_feature, &offices_feature, &home_feature,	&search_feature,
 	&finder_feature, &staff_feature,   &editor_feature,  &settings_feature, &appt_feature,
-	&forms_feature,	 &news_feature,	   &events_feature,  &account_feature,
+	&forms_feature,	 &news_feature,	   &events_feature,  &account_feature,	&reports_feature,
 };
 
 const size_t features_n = sizeof(features) / sizeof(features[0]);

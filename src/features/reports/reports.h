@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * reports: defect reports (Mängelmelder) of a tenant.  Citizens report a
+ * broken street light, a pothole or illegal dumping in a category; staff
+ * move a report through an append-only status history; everyone follows it
+ * on public pages (/maengel, an Atom feed) and through Open311 GeoReport v2
+ * (/open311/discovery.json|xml, /open311/v2/...).
+ *
+ * The public side shows no personal data: not the reporter's contact, and
+ * not the text as written (it may hold names), only the text staff
+ * approved.  The filter parser (rp_filter.c) and the XML writer
+ * (rp_xml.c) are pure and fuzzed; storage (rp_store.c) takes the tenant
+ * in every call.
+ */
+#ifndef RATHAUS_REPORTS_H
+#define RATHAUS_REPORTS_H
+
+#include "app/feature.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "tenant/tenant.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+extern const struct feature reports_feature;
+
+/* Open311 asks that a request's date range span at most 90 days. */
+#define RP_RANGE_MAX_S (90 * 86400)
+/* Reports of one answer: Open311 lists, the public list's page, the feed. */
+#define RP_LIST_MAX 1000
+#define RP_PAGE_SIZE 20
+#define RP_FEED_SIZE 50
+/* Ids of one Open311 query (service_request_id=1,2,3). */
+#define RP_IDS_MAX 50
+#define RP_CODE_MAX 64
+
+enum rp_status {
+	RP_RECEIVED = 1 << 0,
+	RP_IN_PROGRESS = 1 << 1,
+	RP_DONE = 1 << 2,
+	RP_REJECTED = 1 << 3,
+	RP_FORWARDED = 1 << 4,
+};
+#define RP_OPEN (RP_RECEIVED | RP_IN_PROGRESS | RP_FORWARDED)
+#define RP_CLOSED (RP_DONE | RP_REJECTED)
+#define RP_ALL (RP_OPEN | RP_CLOSED)
+
+/* "received", ... for one status bit; NULL for anything else. */
+const char *rp_status_name(unsigned st);
+/* The bit of a stored name, or 0. */
+unsigned rp_status_parse(const char *name);
+
+/* What a list of reports is narrowed to; zeroed: everything. */
+struct rp_filter {
+	unsigned statuses;	    /* enum rp_status bits; 0: all */
+	char code[RP_CODE_MAX + 1]; /* category code; "": all */
+	int64_t since, until;	    /* created_at range, Unix seconds, inclusive */
+	int64_t ids[RP_IDS_MAX];    /* report numbers; none: all */
+	size_t n_ids;
+	int64_t offset, limit; /* limit 0: RP_LIST_MAX */
+};
+
+/*
+ * The Open311 query of GET requests: `status` ("open", "closed", comma
+ * separated), `service_code`, `start_date` and `end_date` (W3C date-times
+ * as time_parse() reads them) and `service_request_id` (comma separated
+ * numbers), each NULL when absent.  Without dates the range is the 90 days
+ * before `now`; a range over 90 days or backwards is refused.  Returns 0
+ * or ERR_INVALID with an English description in e->detail (Open311 errors
+ * are for developers).
+ */
+int rp_filter_open311(const char *status, const char *code, const char *start, const char *end,
+		      const char *ids, int64_t now, struct rp_filter *f, struct err *e) MUST_CHECK;
+
+/*
+ * A W3C date-time (ISO 8601 profile) as Unix seconds: "2026-11-05",
+ * "2026-11-05T09:15", "...:30", "...:30.123", each with "Z" or an offset
+ * "+01:00"/"+0100"; without one, the time is Europe/Berlin local.  False
+ * when `s` is anything else or no real date.
+ */
+bool rp_time_parse(const char *s, int64_t *out);
+/* Unix seconds as "2026-11-05T09:15:00Z" (21 bytes with the NUL). */
+void rp_time_format(int64_t t, char out[21]);
+
+/* ---- XML writer (rp_xml.c) ------------------------------------------------ */
+
+#define RP_XML_DEPTH 8
+
+/*
+ * Elements with text into a buf, escaped: & < > " ' become references and
+ * characters XML 1.0 forbids (C0 controls but TAB, LF, CR; U+FFFE/FFFF) are
+ * dropped, so any UTF-8 input yields well-formed XML.
+ */
+struct rp_xml {
+	struct buf *out;
+	const char *open[RP_XML_DEPTH];
+	int depth;
+};
+
+void rp_xml_begin(struct rp_xml *x, struct buf *out);
+/* <name attr="value"...>: `attrs` is NULL or pairs ended by NULL. */
+void rp_xml_open(struct rp_xml *x, const char *name, const char *const *attrs);
+void rp_xml_close(struct rp_xml *x);
+/* <name attr="value"/>. */
+void rp_xml_empty(struct rp_xml *x, const char *name, const char *const *attrs);
+/* <name>text</name>; NULL text writes <name/>. */
+void rp_xml_text(struct rp_xml *x, const char *name, const char *text);
+/* Append `s` escaped for text and attribute values. */
+void rp_xml_escape(struct buf *b, const char *s);
+
+/* ---- Storage (rp_store.c) --------------------------------------------------- */
+
+struct rp_category {
+	int64_t id;
+	const char *code, *name, *description, *group, *keywords;
+	const char *attributes; /* JSON array text */
+};
+
+struct rp_report {
+	int64_t id, number;
+	const char *code, *category; /* category code and name */
+	unsigned status;	     /* one enum rp_status bit */
+	const char *public_text;     /* "" until approved */
+	const char *note;	     /* newest public status note, "" if none */
+	const char *street, *postal_code, *place;
+	bool has_pos;
+	int64_t lat_e6, lon_e6;
+	const char *office; /* responsible office's name, "" if none */
+	int64_t created_at, updated_at;
+};
+
+struct rp_history {
+	unsigned status;
+	const char *note;
+	int64_t at;
+};
+
+/* The active categories of `t` by position, in arena `a`. */
+int rp_categories(struct db *db, const struct tenant *t, struct arena *a, struct rp_category **out,
+		  size_t *n, struct err *e) MUST_CHECK;
+/* One active category by code: 0 or ERR_NOTFOUND. */
+int rp_category_find(struct db *db, const struct tenant *t, const char *code, struct arena *a,
+		     struct rp_category **out, struct err *e) MUST_CHECK;
+/*
+ * The reports of `t` that pass `f`, newest first, in `a`.  *total (may be
+ * NULL) counts all that pass, ignoring offset and limit.
+ */
+int rp_list(struct db *db, const struct tenant *t, const struct rp_filter *f, struct arena *a,
+	    struct rp_report **out, size_t *n, int64_t *total, struct err *e) MUST_CHECK;
+/* Report `number` of `t`: 0 or ERR_NOTFOUND. */
+int rp_get(struct db *db, const struct tenant *t, int64_t number, struct arena *a,
+	   struct rp_report **out, struct err *e) MUST_CHECK;
+/* The status history of report id `id` (of `t`), oldest first. */
+int rp_history_list(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
+		    struct rp_history **out, size_t *n, struct err *e) MUST_CHECK;
+/*
+ * The number and the reporter's own description (in `a`) of the report whose
+ * tracking token hashes to `hash`: 0 or ERR_NOTFOUND.
+ */
+int rp_by_token(struct db *db, const struct tenant *t, const char *hash, struct arena *a,
+		int64_t *number, const char **description, struct err *e) MUST_CHECK;
+/* The number of the report whose tracking token hashes to `hash`: 0 or ERR_NOTFOUND. */
+int rp_number_by_token(struct db *db, const struct tenant *t, const char *hash, int64_t *number,
+		       struct err *e) MUST_CHECK;
+
+/* ---- New reports (rp_submit.c, rp_create.c) ------------------------------ */
+
+#define RP_TEXT_MIN 10
+#define RP_TEXT_MAX 4000 /* bytes of a description */
+#define RP_LINE_MAX 200	 /* bytes of a street, place, name, phone */
+
+/* A report as the citizen entered it; strings borrowed from the request. */
+struct rp_input {
+	const char *code, *description, *street, *postal_code, *place;
+	bool has_pos;
+	int64_t lat_e6, lon_e6;
+	const char *name, *email, *phone;
+	bool consent;
+};
+
+/*
+ * A coordinate "51.6166" or "51,6166" (decimal degrees, at most 7
+ * decimals) in [min, max] degrees as micro-degrees.  False otherwise.
+ */
+bool rp_coord_parse(const char *s, double min, double max, int64_t *e6);
+
+/*
+ * Store report `in` of `t` in category `category_id`, routed to office
+ * `office_id` (0: none), with tracking token hash `token_hash`, as
+ * received at `now`; its number into *number.  Returns 0 or ERR_DB.
+ */
+int rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
+	      int64_t office_id, const char *token_hash, int64_t now, int64_t *number,
+	      struct err *e) MUST_CHECK;
+
+/*
+ * The office of `t` for a report of `category_id` at postal code `plz`
+ * and `place`: the most specific row of report_route (category before
+ * postal code before place), *office 0 when none matches.
+ */
+int rp_route(struct db *db, const struct tenant *t, int64_t category_id, const char *plz,
+	     const char *place, int64_t *office, struct err *e) MUST_CHECK;
+
+/* The ARS of up to `max` municipalities of postal code `plz` into `out` (in `a`), by ARS. */
+int rp_plz_areas(struct db *db, const char *plz, struct arena *a, const char **out, size_t max,
+		 size_t *n, struct err *e) MUST_CHECK;
+
+/*
+ * The demo: Lünen's eight categories and, when it has no reports yet, 30
+ * reports of the last 90 days before `now` in varied states; switches the
+ * feature on for the tenant then.  Idempotent.
+ */
+int rp_demo_load(struct db *db, const struct tenant *t, int64_t now, struct err *e) MUST_CHECK;
+
+#endif

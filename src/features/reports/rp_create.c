@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Writing new reports: the number is the tenant's next one, taken inside
+ * the transaction that inserts the report and its first status; two
+ * instances that take the same number collide on UNIQUE (tenant_id,
+ * number) and the loser tries again.  Routing reads report_route.
+ */
+#include "features/reports/reports.h"
+
+#include "db/db.h"
+
+#define CREATE_TRIES 3
+
+static const char INSERT_SQL[] =
+	"INSERT INTO report (tenant_id, number, category_id, description, street, postal_code, "
+	"place, lat_e6, lon_e6, office_id, contact_name, contact_email, contact_phone, consent_at, "
+	"token_hash, created_at, updated_at) SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, "
+	"$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15 FROM report WHERE tenant_id = $1";
+static const char STATUS_SQL[] =
+	"INSERT INTO report_status (report_id, status, office_id, created_at) "
+	"SELECT id, 'received', office_id, created_at FROM report WHERE token_hash = $1";
+
+static int
+insert(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
+       int64_t office_id, const char *token_hash, int64_t now, struct err *e)
+{
+	bool contact = in->name[0] || in->email[0] || in->phone[0];
+	int rc = db_run(db, e, INSERT_SQL, DB_INT(t->id), DB_INT(category_id),
+			DB_TEXT(in->description), DB_TEXT(in->street), DB_TEXT(in->postal_code),
+			DB_TEXT(in->place), in->has_pos ? DB_INT(in->lat_e6) : DB_NULL,
+			in->has_pos ? DB_INT(in->lon_e6) : DB_NULL, DB_ID(office_id),
+			DB_TEXT(in->name), DB_TEXT(in->email), DB_TEXT(in->phone),
+			contact && in->consent ? DB_INT(now) : DB_NULL, DB_TEXT(token_hash),
+			DB_INT(now));
+
+	if (rc == 0)
+		rc = db_run(db, e, STATUS_SQL, DB_TEXT(token_hash));
+	return rc;
+}
+
+int
+rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
+	  int64_t office_id, const char *token_hash, int64_t now, int64_t *number, struct err *e)
+{
+	int rc = ERR_CONFLICT;
+
+	for (int i = 0; rc == ERR_CONFLICT && i < CREATE_TRIES; i++) {
+		rc = db_begin(db, e);
+		if (rc)
+			return rc;
+		rc = db_end(db, insert(db, t, in, category_id, office_id, token_hash, now, e), e);
+	}
+	if (rc == 0)
+		rc = db_int64(db, e, number,
+			      "SELECT number FROM report WHERE tenant_id = $1 AND token_hash = $2",
+			      DB_INT(t->id), DB_TEXT(token_hash));
+	return rc;
+}
+
+int
+rp_route(struct db *db, const struct tenant *t, int64_t category_id, const char *plz,
+	 const char *place, int64_t *office, struct err *e)
+{
+	static const char sql[] =
+		"SELECT office_id FROM report_route WHERE tenant_id = $1 AND "
+		"(category_id IS NULL OR category_id = $2) AND (postal_code = '' OR "
+		"postal_code = $3) AND (place = '' OR place = $4) ORDER BY "
+		"CASE WHEN category_id IS NULL THEN 1 ELSE 0 END, "
+		"CASE WHEN postal_code = '' THEN 1 ELSE 0 END, "
+		"CASE WHEN place = '' THEN 1 ELSE 0 END, id LIMIT 1";
+	int rc = db_int64(db, e, office, sql, DB_INT(t->id), DB_INT(category_id), DB_TEXT(plz),
+			  DB_TEXT(place));
+
+	if (rc == ERR_NOTFOUND) {
+		*office = 0;
+		return 0;
+	}
+	return rc;
+}

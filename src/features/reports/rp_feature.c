@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* The reports feature: its routes and the helpers its pages and Open311 answers share. */
+#include "features/reports/rp_int.h"
+
+#include "core/config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int
+reports_init(struct app *app, struct err *e)
+{
+	(void)e;
+	rp_open311_register(app);
+	rp_submit_register(app);
+	rp_web_register(app);
+	return 0;
+}
+
+const struct feature reports_feature = {
+	.name = "reports",
+	.init = reports_init,
+};
+
+bool
+rp_enabled(const struct tenant *t)
+{
+	return t && tenant_setting_bool(t, TSET_FEATURE_DEFECTS);
+}
+
+const char *
+rp_origin(struct rq *q)
+{
+	const struct config *cfg = &q->app->cfg;
+	size_t n = strlen(cfg->public_url);
+
+	if (q->tenant && q->tenant->host[0] && q->base[0] == '\0')
+		return arena_printf(q->a, "%s://%s",
+				    q->http->https || strncmp(cfg->public_url, "https:", 6) == 0
+					    ? "https"
+					    : "http",
+				    q->tenant->host);
+	while (n > 0 && cfg->public_url[n - 1] == '/')
+		n--;
+	if (n > 0)
+		return arena_printf(q->a, "%.*s", (int)n, cfg->public_url);
+	/* No public_url: the address really bound ("listen = host:0" takes any free port). */
+	return arena_printf(q->a, strchr(cfg->listen_host, ':') ? "http://[%s]:%d" : "http://%s:%d",
+			    cfg->listen_host,
+			    q->app->server ? http_server_port(q->app->server) : cfg->listen_port);
+}
+
+const char *
+rp_address(struct arena *a, const struct rp_report *r)
+{
+	const char *sep = r->street[0] && (r->postal_code[0] || r->place[0]) ? ", " : "";
+	const char *gap = r->postal_code[0] && r->place[0] ? " " : "";
+
+	return arena_printf(a, "%s%s%s%s%s", r->street, sep, r->postal_code, gap, r->place);
+}
+
+/* The element name of one item of array `key`. */
+static const char *
+singular(const char *key)
+{
+	static const char *const names[][2] = {
+		{"services", "service"},     {"service_requests", "request"},
+		{"attributes", "attribute"}, {"values", "value"},
+		{"endpoints", "endpoint"},   {"formats", "format"},
+		{"errors", "error"},
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i][0], key) == 0)
+			return names[i][1];
+	return "item";
+}
+
+static void
+scalar(struct rp_xml *x, const char *name, json_t *v)
+{
+	char num[64];
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		rp_xml_text(x, name, json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		rp_xml_text(x, name, num);
+		break;
+	case JSON_REAL:
+		snprintf(num, sizeof(num), "%.6f", json_real_value(v));
+		rp_xml_text(x, name, num);
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		rp_xml_text(x, name, json_is_true(v) ? "true" : "false");
+		break;
+	default:
+		rp_xml_text(x, name, NULL);
+	}
+}
+
+/* An XML name of ASCII letters, digits, '_', '-' and '.', as every Open311 field is. */
+static bool
+name_ok(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+static void
+element(struct rp_xml *x, const char *name, json_t *v)
+{
+	const char *key;
+	json_t *child;
+	size_t i;
+
+	/* Stored attribute definitions may hold any JSON: keep the document well-formed. */
+	if (!name_ok(name))
+		return;
+	if (x->depth >= RP_XML_DEPTH - 1 && (json_is_object(v) || json_is_array(v))) {
+		rp_xml_text(x, name, NULL);
+		return;
+	}
+	if (json_is_object(v)) {
+		rp_xml_open(x, name, NULL);
+		json_object_foreach(v, key, child) element(x, key, child);
+		rp_xml_close(x);
+	} else if (json_is_array(v)) {
+		rp_xml_open(x, name, NULL);
+		json_array_foreach(v, i, child) element(x, singular(name), child);
+		rp_xml_close(x);
+	} else {
+		scalar(x, name, v);
+	}
+}
+
+void
+rp_xml_json(struct rp_xml *x, const char *root, const char *item, json_t *doc)
+{
+	json_t *child;
+	size_t i;
+
+	if (!json_is_array(doc)) {
+		element(x, root, doc);
+		return;
+	}
+	rp_xml_open(x, root, NULL);
+	json_array_foreach(doc, i, child) element(x, item, child);
+	rp_xml_close(x);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/* What the files of the reports feature share: route registration and common helpers. */
+#ifndef RATHAUS_RP_INT_H
+#define RATHAUS_RP_INT_H
+
+#include "app/app.h"
+#include "features/reports/reports.h"
+
+#include <jansson.h>
+
+/* The Open311 routes (rp_open311.c) and the public pages (rp_web.c). */
+void rp_open311_register(struct app *app);
+void rp_web_register(struct app *app);
+/* The report form (rp_submit.c); before rp_web_register(), whose /maengel/:nr would match. */
+void rp_submit_register(struct app *app);
+
+/* Whether the tenant offers defect reports; else answers 404 (HTML). */
+bool rp_enabled(const struct tenant *t);
+
+/*
+ * The absolute origin of this tenant's URLs, "https://portal.example",
+ * without a trailing slash: the tenant's own domain when it was asked
+ * there, else the configured public_url (never the Host header).  In the
+ * request arena.
+ */
+const char *rp_origin(struct rq *q);
+
+/* "Lange Straße 12, 44532 Lünen" of a report; in `a`. */
+const char *rp_address(struct arena *a, const struct rp_report *r);
+
+/*
+ * `doc` (borrowed) as XML: objects become elements of their keys, arrays
+ * repeat the element named by their key's singular ("services" ->
+ * "service", "endpoints" -> "endpoint", ...), null an empty element.  The
+ * root element is `root`; a root array holds elements named `item`.
+ */
+void rp_xml_json(struct rp_xml *x, const char *root, const char *item, json_t *doc);
+
+#endif

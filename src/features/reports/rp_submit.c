@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Reporting a defect without JavaScript: one form (category, description,
+ * the place as an address or as coordinates, an optional contact with
+ * consent), checked on the server; errors come back on the same form with
+ * status 422.  A report at a postal code outside the tenant's area is
+ * refused with the portal that is responsible there, when one is known.
+ * The reporter gets a tracking link with a secret token; only its hash is
+ * stored.  Routing to an office reads report_route (rp_route()).
+ */
+#include "features/reports/rp_int.h"
+
+#include "auth/auth.h"
+#include "features/regions/region.h"
+#include "mail/mail.h"
+
+#include <string.h>
+#include <time.h>
+
+#define FORM_BODY_MAX (64u * 1024)
+#define PLZ_ARS_MAX 16
+
+/* Germany's bounding box, degrees: coordinates outside are mistakes. */
+#define LAT_MIN 47.2
+#define LAT_MAX 55.1
+#define LON_MIN 5.8
+#define LON_MAX 15.1
+
+struct form {
+	struct rp_input in;
+	const char *lat, *lon;
+	struct view_val *errors; /* field -> message */
+	int n_errors;
+	struct rp_category *cat;
+};
+
+static const char *
+field(struct rq *q, const char *name)
+{
+	const char *v = http_form(q->http, name);
+
+	return v ? v : "";
+}
+
+static void
+error(struct rq *q, struct form *f, const char *name, const char *key)
+{
+	if (!view_get(f->errors, name)) {
+		view_set_text(f->errors, name, rq_msg(q, key));
+		f->n_errors++;
+	}
+}
+
+static bool
+too_long(const char *s, size_t max)
+{
+	return strlen(s) > max;
+}
+
+/* The tenant's area as a prefix of the ARS: Gemeinde 12, Gemeindeverband 9, Kreis 5 digits. */
+static size_t
+area_prefix(const char *ars)
+{
+	if (strlen(ars) != REGION_ARS_LEN)
+		return 0;
+	if (strcmp(ars + 5, "0000000") == 0)
+		return 5;
+	if (strcmp(ars + 9, "000") == 0)
+		return 9;
+	return REGION_ARS_LEN;
+}
+
+struct plz_ars {
+	const char *v[PLZ_ARS_MAX];
+	size_t n;
+};
+
+/* Who is responsible for `p` when this tenant is not: a portal, else the place's name. */
+static void
+refuse_outside(struct rq *q, struct form *f, const struct plz_ars *p)
+{
+	const struct tenant *ts;
+	const struct tenant *best = NULL;
+	size_t n, best_len = 0;
+	struct region *r;
+
+	if (tenant_cache_list(q->app->tenants, q->db, -1, q->a, &ts, &n, &q->err) == 0)
+		for (size_t i = 0; i < n; i++) {
+			size_t len = area_prefix(ts[i].ars);
+
+			for (size_t k = 0; len > best_len && k < p->n; k++)
+				if (strncmp(p->v[k], ts[i].ars, len) == 0)
+					best = &ts[i], best_len = len;
+		}
+	if (best) {
+		view_set_text(q->page, "outside_portal", best->name);
+		view_set_text(q->page, "outside_url",
+			      arena_printf(q->a, "%s/t/%s/maengel", rp_origin(q), best->slug));
+	} else if (region_find(q->db, p->v[0], q->a, &r, &q->err) == 0) {
+		view_set_text(q->page, "outside_place", r->display_name);
+	}
+	error(q, f, "postal_code", "reports.err.outside");
+}
+
+/* Whether postal code `plz` lies in the tenant's area; adds the errors when not. */
+static int
+check_area(struct rq *q, struct form *f)
+{
+	struct plz_ars p = {.n = 0};
+	size_t len = area_prefix(q->tenant->ars);
+	int rc = rp_plz_areas(q->db, f->in.postal_code, q->a, p.v, PLZ_ARS_MAX, &p.n, &q->err);
+
+	if (rc)
+		return rc;
+	if (p.n == 0) {
+		error(q, f, "postal_code", "reports.err.plz_unknown");
+		return 0;
+	}
+	for (size_t k = 0; len && k < p.n; k++)
+		if (strncmp(p.v[k], q->tenant->ars, len) == 0)
+			return 0;
+	if (len)
+		refuse_outside(q, f, &p);
+	return 0;
+}
+
+static void
+check_location(struct rq *q, struct form *f)
+{
+	struct rp_input *in = &f->in;
+	bool lat = f->lat[0], lon = f->lon[0];
+
+	if (lat || lon) {
+		in->has_pos = rp_coord_parse(f->lat, LAT_MIN, LAT_MAX, &in->lat_e6) &&
+			      rp_coord_parse(f->lon, LON_MIN, LON_MAX, &in->lon_e6);
+		if (!in->has_pos)
+			error(q, f, "lat", "reports.err.coords");
+	}
+	if (in->postal_code[0] && !region_digits(in->postal_code, 5))
+		error(q, f, "postal_code", "reports.err.plz");
+	if (!in->has_pos && !in->postal_code[0])
+		error(q, f, "postal_code", "reports.err.where");
+	if (!in->has_pos && !in->street[0])
+		error(q, f, "street", "reports.err.street");
+	if (too_long(in->street, RP_LINE_MAX) || too_long(in->place, RP_LINE_MAX))
+		error(q, f, "street", "reports.err.too_long");
+}
+
+static void
+check_contact(struct rq *q, struct form *f)
+{
+	struct rp_input *in = &f->in;
+
+	if (too_long(in->name, RP_LINE_MAX) || too_long(in->phone, RP_LINE_MAX))
+		error(q, f, "name", "reports.err.too_long");
+	if (in->email[0] && (too_long(in->email, RP_LINE_MAX) || !mail_addr_valid(in->email)))
+		error(q, f, "email", "reports.err.email");
+	if ((in->name[0] || in->email[0] || in->phone[0]) && !in->consent)
+		error(q, f, "consent", "reports.err.consent");
+}
+
+/* Read and check the posted form: 0 (errors counted in f), or a server error. */
+static int
+read_form(struct rq *q, struct form *f)
+{
+	struct rp_input *in = &f->in;
+	size_t len;
+	int rc;
+
+	in->code = field(q, "kategorie");
+	in->description = field(q, "beschreibung");
+	in->street = field(q, "strasse");
+	in->postal_code = field(q, "plz");
+	in->place = field(q, "ort");
+	f->lat = field(q, "breite");
+	f->lon = field(q, "laenge");
+	in->name = field(q, "name");
+	in->email = field(q, "email");
+	in->phone = field(q, "telefon");
+	in->consent = strcmp(field(q, "einwilligung"), "1") == 0;
+	rc = rp_category_find(q->db, q->tenant, in->code, q->a, &f->cat, &q->err);
+	if (rc == ERR_NOTFOUND)
+		error(q, f, "category", "reports.err.category_choose");
+	else if (rc)
+		return rc;
+	len = strlen(in->description);
+	if (len < RP_TEXT_MIN || len > RP_TEXT_MAX)
+		error(q, f, "description", "reports.err.description");
+	check_location(q, f);
+	check_contact(q, f);
+	if (in->postal_code[0] && !view_get(f->errors, "postal_code"))
+		return check_area(q, f);
+	return 0;
+}
+
+static void
+render_form(struct rq *q, struct form *f)
+{
+	struct rp_category *cats;
+	static const char *const FIELDS[] = {"beschreibung", "strasse",	    "plz",  "ort",
+					     "breite",	     "laenge",	    "name", "email",
+					     "telefon",	     "einwilligung"};
+	struct view_val *cl = view_set(q->page, "categories", view_list(q->a));
+	struct view_val *values = view_map(q->a);
+	size_t n;
+	int rc = rp_categories(q->db, q->tenant, q->a, &cats, &n, &q->err);
+
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct view_val *m = view_push(cl, view_map(q->a));
+
+		view_set_text(m, "value", cats[i].code);
+		view_set_text(m, "name", cats[i].name);
+		view_set_text(m, "hint", cats[i].description);
+		view_set_bool(m, "selected",
+			      strcmp(f->in.code ? f->in.code : "", cats[i].code) == 0);
+	}
+	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++)
+		view_set_text(values, FIELDS[i], field(q, FIELDS[i]));
+	view_set(q->page, "v", values);
+	view_set(q->page, "errors", f->errors);
+	view_set_bool(q->page, "has_errors", f->n_errors > 0);
+	view_set_text(q->page, "action", rq_url(q, "/maengel/melden"));
+	view_set_text(q->page, "title", rq_msg(q, "reports.new_title"));
+	rq_render(q, "reports/new");
+}
+
+static bool
+open_form(struct rq *q, struct form *f)
+{
+	struct session *s;
+
+	memset(f, 0, sizeof(*f));
+	f->errors = view_map(q->a);
+	if (!rp_enabled(q->tenant)) {
+		rq_error(q, 404, NULL);
+		return false;
+	}
+	if (q->http->method != HTTP_POST && rq_session(q, true, &s) != 0) {
+		rq_fail(q, ERR_DB);
+		return false;
+	}
+	return true;
+}
+
+static void
+new_page(struct rq *q)
+{
+	struct form f;
+
+	if (open_form(q, &f))
+		render_form(q, &f);
+}
+
+static void
+new_post(struct rq *q)
+{
+	struct form f;
+	char token[AUTH_TOKEN_LEN + 1], hash[65];
+	int64_t office = 0, number = 0;
+	int rc;
+
+	if (!open_form(q, &f))
+		return;
+	rc = read_form(q, &f);
+	if (rc == 0 && f.n_errors) {
+		q->resp->status = 422;
+		render_form(q, &f);
+		return;
+	}
+	if (rc == 0)
+		rc = rp_route(q->db, q->tenant, f.cat->id, f.in.postal_code, f.in.place, &office,
+			      &q->err);
+	auth_token(token);
+	auth_token_hash(token, hash);
+	if (rc == 0)
+		rc = rp_create(q->db, q->tenant, &f.in, f.cat->id, office, hash,
+			       (int64_t)time(NULL), &number, &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	rq_redirect(q, arena_printf(q->a, "/maengel/verfolgen/%s", token));
+}
+
+void
+rp_submit_register(struct app *app)
+{
+	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel/melden", new_page, 0, 0);
+	app_route(app, HTTP_POST, "/maengel/melden", new_post, 0, FORM_BODY_MAX);
+}

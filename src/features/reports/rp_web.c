@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The public pages of the reports: the list at /maengel with filters by
+ * category and status, one report at /maengel/<number> with its status
+ * history, and an Atom feed of the newest reports at /maengel.atom.  They
+ * show what Open311 shows: no contact, the description only as staff
+ * approved it.
+ */
+#include "features/reports/rp_int.h"
+
+#include "auth/auth.h"
+#include "core/civil.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PAGE_MAX 1000
+
+static const char *
+status_label(struct rq *q, unsigned st)
+{
+	return rq_msg(q, arena_printf(q->a, "reports.status.%s", rp_status_name(st)));
+}
+
+static const char *
+date_of(struct rq *q, int64_t t)
+{
+	struct civil_local l;
+
+	civil_local_at(t, &l);
+	return arena_printf(q->a, "%02d.%02d.%d", l.day, l.month, l.year);
+}
+
+static bool
+offered(struct rq *q)
+{
+	if (rp_enabled(q->tenant))
+		return true;
+	rq_error(q, 404, NULL);
+	return false;
+}
+
+static void
+set_options(struct rq *q, const struct rp_category *cats, size_t nc, const char *code,
+	    unsigned status)
+{
+	struct view_val *cl = view_set(q->page, "categories", view_list(q->a));
+	struct view_val *sl = view_set(q->page, "states", view_list(q->a));
+
+	for (size_t i = 0; i < nc; i++) {
+		struct view_val *m = view_push(cl, view_map(q->a));
+
+		view_set_text(m, "value", cats[i].code);
+		view_set_text(m, "name", cats[i].name);
+		view_set_bool(m, "selected", strcmp(code, cats[i].code) == 0);
+	}
+	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1) {
+		struct view_val *m = view_push(sl, view_map(q->a));
+
+		view_set_text(m, "value", rp_status_name(bit));
+		view_set_text(m, "name", status_label(q, bit));
+		view_set_bool(m, "selected", status == bit);
+	}
+}
+
+/* The list's filters from the query; false when one is not understood. */
+static bool
+read_filter(struct rq *q, const struct rp_category *cats, size_t nc, struct rp_filter *f,
+	    int64_t *page)
+{
+	const char *code = http_query(q->http, "kategorie");
+	const char *status = http_query(q->http, "status");
+	const char *p = http_query(q->http, "seite");
+	char *end;
+	bool ok = true;
+
+	*page = 1;
+	if (p && *p) {
+		*page = strtoll(p, &end, 10);
+		if (*end || *page < 1 || *page > PAGE_MAX)
+			*page = 1, ok = false;
+	}
+	if (status && *status && !(f->statuses = rp_status_parse(status)))
+		ok = false;
+	if (code && *code) {
+		size_t i = 0;
+
+		while (i < nc && strcmp(cats[i].code, code) != 0)
+			i++;
+		if (i < nc)
+			memcpy(f->code, cats[i].code, strlen(cats[i].code) + 1);
+		else
+			ok = false;
+	}
+	f->limit = RP_PAGE_SIZE;
+	f->offset = (*page - 1) * RP_PAGE_SIZE;
+	return ok;
+}
+
+static const char *
+page_url(struct rq *q, const struct rp_filter *f, int64_t page)
+{
+	return rq_url(q, arena_printf(q->a, "/maengel?kategorie=%s&status=%s&seite=%lld",
+				      rq_urlencode(q, f->code),
+				      f->statuses ? rp_status_name(f->statuses) : "",
+				      (long long)page));
+}
+
+static void
+set_report(struct rq *q, struct view_val *m, const struct rp_report *r)
+{
+	view_set_int(m, "number", r->number);
+	view_set_text(m, "url",
+		      rq_url(q, arena_printf(q->a, "/maengel/%lld", (long long)r->number)));
+	view_set_text(m, "category", r->category);
+	view_set_text(m, "status", status_label(q, r->status));
+	view_set_text(m, "date", date_of(q, r->created_at));
+	view_set_text(m, "address", rp_address(q->a, r));
+	view_set_text(m, "text", r->public_text);
+	view_set_text(m, "office", r->office);
+}
+
+static void
+list_page(struct rq *q)
+{
+	struct rp_category *cats;
+	struct rp_report *v;
+	struct rp_filter f = {0};
+	struct view_val *items;
+	size_t nc, n;
+	int64_t page, total = 0, pages;
+	int rc;
+
+	if (!offered(q))
+		return;
+	rc = rp_categories(q->db, q->tenant, q->a, &cats, &nc, &q->err);
+	if (rc == 0) {
+		view_set_bool(q->page, "bad_filter", !read_filter(q, cats, nc, &f, &page));
+		rc = rp_list(q->db, q->tenant, &f, q->a, &v, &n, &total, &q->err);
+	}
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	set_options(q, cats, nc, f.code, f.statuses);
+	items = view_set(q->page, "reports", view_list(q->a));
+	for (size_t i = 0; i < n; i++)
+		set_report(q, view_push(items, view_map(q->a)), &v[i]);
+	pages = (total + RP_PAGE_SIZE - 1) / RP_PAGE_SIZE;
+	view_set_int(q->page, "total", total);
+	if (pages > 1) {
+		view_set_int(q->page, "pages", pages);
+		view_set_int(q->page, "page", page);
+		if (page > 1)
+			view_set_text(q->page, "prev_url", page_url(q, &f, page - 1));
+		if (page < pages)
+			view_set_text(q->page, "next_url", page_url(q, &f, page + 1));
+	}
+	view_set_text(q->page, "feed_url", rq_url(q, "/maengel.atom"));
+	view_set_text(q->page, "new_url", rq_url(q, "/maengel/melden"));
+	view_set_text(q->page, "open311_url", rq_url(q, "/open311/discovery.json"));
+	view_set_text(q->page, "title", rq_msg(q, "reports.title"));
+	rq_render(q, "reports/list");
+}
+
+/* Report `number` with its history; `own` is the reporter's own text (tracking link) or NULL. */
+static void
+show_report(struct rq *q, int64_t number, const char *own)
+{
+	struct rp_report *r;
+	struct rp_history *h;
+	struct view_val *hl;
+	size_t n;
+	int rc = rp_get(q->db, q->tenant, number, q->a, &r, &q->err);
+
+	if (rc == 0)
+		rc = rp_history_list(q->db, q->tenant, r->id, q->a, &h, &n, &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	set_report(q, q->page, r);
+	if (own)
+		view_set_text(q->page, "own_text", own);
+	if (r->has_pos)
+		view_set_text(q->page, "position",
+			      arena_printf(q->a, "%.5f, %.5f", (double)r->lat_e6 / 1e6,
+					   (double)r->lon_e6 / 1e6));
+	hl = view_set(q->page, "history", view_list(q->a));
+	for (size_t i = 0; i < n; i++) {
+		struct view_val *m = view_push(hl, view_map(q->a));
+
+		view_set_text(m, "status", status_label(q, h[i].status));
+		view_set_text(m, "date", date_of(q, h[i].at));
+		view_set_text(m, "note", h[i].note);
+	}
+	view_set_text(q->page, "list_url", rq_url(q, "/maengel"));
+	view_set_text(q->page, "title",
+		      arena_printf(q->a, "%s %lld: %s", rq_msg(q, "reports.number"),
+				   (long long)r->number, r->category));
+	rq_render(q, "reports/report");
+}
+
+static void
+report_page(struct rq *q)
+{
+	const char *nr = http_param(q->http, "nr");
+	char *end;
+	long long number;
+
+	if (!offered(q))
+		return;
+	number = strtoll(nr, &end, 10);
+	if (*nr < '1' || *nr > '9' || *end || number > 1000000000000LL) {
+		rq_error(q, 404, NULL);
+		return;
+	}
+	show_report(q, number, NULL);
+}
+
+/* The tracking link: the report with the reporter's own text, found by the token's hash. */
+static void
+track_page(struct rq *q)
+{
+	const char *token = http_param(q->http, "token");
+	const char *own = NULL;
+	char hash[65];
+	int64_t number = 0;
+	int rc = ERR_NOTFOUND;
+
+	if (!offered(q))
+		return;
+	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
+	if (strlen(token) == AUTH_TOKEN_LEN) {
+		auth_token_hash(token, hash);
+		rc = rp_by_token(q->db, q->tenant, hash, q->a, &number, &own, &q->err);
+	}
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	show_report(q, number, own);
+}
+
+/* One <entry> of the feed. */
+static void
+feed_entry(struct rq *q, struct rp_xml *x, const char *origin, const struct rp_report *r)
+{
+	const char *url =
+		arena_printf(q->a, "%s%s/maengel/%lld", origin, q->base, (long long)r->number);
+	char updated[21], published[21];
+
+	rp_time_format(r->updated_at, updated);
+	rp_time_format(r->created_at, published);
+	rp_xml_open(x, "entry", NULL);
+	rp_xml_text(x, "id", url);
+	rp_xml_text(x, "title",
+		    arena_printf(q->a, "%s %lld: %s, %s", rq_msg(q, "reports.number"),
+				 (long long)r->number, r->category, rp_address(q->a, r)));
+	rp_xml_text(x, "updated", updated);
+	rp_xml_text(x, "published", published);
+	rp_xml_empty(x, "link", (const char *const[]){"rel", "alternate", "href", url, NULL});
+	rp_xml_empty(x, "category",
+		     (const char *const[]){"term", r->code, "label", r->category, NULL});
+	rp_xml_open(x, "content", (const char *const[]){"type", "text", NULL});
+	rp_xml_escape(&q->resp->body,
+		      arena_printf(q->a, "%s. %s", status_label(q, r->status),
+				   r->public_text[0] ? r->public_text
+						     : rq_msg(q, "reports.text_pending")));
+	rp_xml_close(x);
+	rp_xml_close(x);
+}
+
+static void
+feed(struct rq *q)
+{
+	struct rp_filter f = {.limit = RP_FEED_SIZE};
+	struct rp_report *v;
+	struct rp_xml x;
+	const char *origin = rp_origin(q);
+	const char *list = arena_printf(q->a, "%s%s/maengel", origin, q->base);
+	char updated[21];
+	size_t n;
+	int rc;
+
+	if (!offered(q))
+		return;
+	rc = rp_list(q->db, q->tenant, &f, q->a, &v, &n, NULL, &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	rp_time_format(n ? v[0].created_at : 0, updated);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].updated_at > v[0].created_at)
+			rp_time_format(v[i].updated_at, updated);
+	q->resp->content_type = "application/atom+xml";
+	rp_xml_begin(&x, &q->resp->body);
+	rp_xml_open(&x, "feed",
+		    (const char *const[]){"xmlns", "http://www.w3.org/2005/Atom", "xml:lang",
+					  q->lang, NULL});
+	rp_xml_text(&x, "id", list);
+	rp_xml_text(&x, "title",
+		    arena_printf(q->a, "%s – %s", rq_msg(q, "reports.title"), q->tenant->name));
+	rp_xml_text(&x, "updated", updated);
+	rp_xml_empty(&x, "link",
+		     (const char *const[]){"rel", "self", "href",
+					   arena_printf(q->a, "%s.atom", list), NULL});
+	rp_xml_empty(
+		&x, "link",
+		(const char *const[]){"rel", "alternate", "type", "text/html", "href", list, NULL});
+	rp_xml_open(&x, "author", NULL);
+	rp_xml_text(&x, "name", q->tenant->name);
+	rp_xml_close(&x);
+	for (size_t i = 0; i < n; i++)
+		feed_entry(q, &x, origin, &v[i]);
+	rp_xml_close(&x);
+}
+
+void
+rp_web_register(struct app *app)
+{
+	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel", list_page, ROUTE_CACHE, 0);
+	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel.atom", feed, ROUTE_CACHE, 0);
+	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel/verfolgen/:token", track_page, 0, 0);
+	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel/:nr", report_page, ROUTE_CACHE, 0);
+}
