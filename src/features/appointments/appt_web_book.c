@@ -33,11 +33,20 @@ form_text(struct rq *q, const char *key)
 	return s ? s : "";
 }
 
+/* The number of persons typed, or 0 if it is not a plain number. */
+static int
+persons_of(const char *s)
+{
+	char *end = NULL;
+	long n = strtol(s, &end, 10);
+
+	return s[0] && !*end && n > 0 && n <= APPT_PERSONS_MAX ? (int)n : 0;
+}
+
 static void
 check(struct details *d, const struct appt_type *type)
 {
-	char *end = NULL;
-	long persons = strtol(d->persons, &end, 10);
+	int persons = persons_of(d->persons);
 
 	if (!appt_text_ok(d->name, APPT_NAME_MAX))
 		d->name_error = "appt.err.name";
@@ -45,7 +54,7 @@ check(struct details *d, const struct appt_type *type)
 		d->email_error = "appt.err.email";
 	if (d->phone[0] && !appt_text_ok(d->phone, APPT_PHONE_MAX))
 		d->phone_error = "appt.err.phone";
-	if (!d->persons[0] || *end || persons < 1 || persons > type->persons_max)
+	if (persons < 1 || persons > type->persons_max)
 		d->persons_error = "appt.err.persons_max";
 	d->n_errors = !!d->name_error + !!d->email_error + !!d->phone_error + !!d->persons_error;
 }
@@ -73,7 +82,7 @@ form_page(struct rq *q, const struct appt_type *type, const struct appt_location
 		struct view_val *o = view_push(persons, view_map(q->a));
 
 		view_set_int(o, "n", i);
-		view_set_bool(o, "selected", atoi(d->persons) == i);
+		view_set_bool(o, "selected", persons_of(d->persons) == i);
 	}
 	field(q, "name", d->name, d->name_error);
 	field(q, "email", d->email, d->email_error);
@@ -153,7 +162,7 @@ book_post(struct rq *q)
 		return;
 	}
 	r = (struct appt_request){type->slug,	   loc->slug,	     d.start,
-				  atoi(d.persons), d.name,	     d.email,
+				  persons_of(d.persons), d.name,	     d.email,
 				  d.phone,	   appt_mail_booked, &mail};
 	mail.to = d.email;
 	rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
