@@ -161,9 +161,9 @@ book_post(struct rq *q)
 		form_page(q, type, loc, &d);
 		return;
 	}
-	r = (struct appt_request){type->slug,	   loc->slug,	     d.start,
-				  persons_of(d.persons), d.name,	     d.email,
-				  d.phone,	   appt_mail_booked, &mail};
+	r = (struct appt_request){type->slug, loc->slug, d.start, persons_of(d.persons),
+				  d.name,     d.email,	 d.phone, appt_mail_booked,
+				  &mail};
 	mail.to = d.email;
 	rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
 	if (rc == ERR_CONFLICT || rc == ERR_UNPROCESSABLE) {
