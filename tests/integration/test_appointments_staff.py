@@ -190,7 +190,10 @@ def test_call_display_shows_numbers_never_names_and_reloads_itself(s, b):
     number = db_rows(s, f"SELECT number FROM appt_visit WHERE appointment_id = {booking}")[0][0]
     r = s.get(CITY + "/termine/aufruf/buergerbuero")
     check(r.status == 200 and "no-store" in ", ".join(r.headers_all("Cache-Control")), r.status)
-    check(re.search(r'<meta http-equiv="refresh" content="\d+">', r.text), "reloads itself")
+    check(re.fullmatch(r"\d+", r.header("Refresh") or ""), "reloads itself without a script")
+    check("<script" not in r.text.split("</head>")[1], "no script in the page")
+    paused = s.get(CITY + "/termine/aufruf/buergerbuero?anhalten=1")
+    check(paused.status == 200 and paused.header("Refresh") is None, "a reader can stop it")
     check(f'class="appt-call__number">{number}<' in r.text and "Schalter 7" in r.text, r.text)
     check('aria-live="polite"' in r.text and "Geheim Name" not in r.text, "no names")
     check(s.get(CITY + "/termine/aufruf/gibt-es-nicht").status == 404, "unknown location")

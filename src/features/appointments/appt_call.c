@@ -2,9 +2,14 @@
 /*
  * The public call display of a location, /termine/aufruf/:location, for a
  * screen in the waiting room: the call numbers called in the last minutes
- * and their desks, the newest first and large.  It never shows a name.  The
- * page reloads itself (<meta http-equiv="refresh">, no JavaScript) and is
- * sent with Cache-Control: no-store, outside the page cache.
+ * and their desks, the newest first and large.  It never shows a name.
+ *
+ * The page reloads itself without JavaScript by the HTTP header "Refresh:
+ * N", which browsers treat as <meta http-equiv="refresh" content="N"> (HTML
+ * "shared declarative refresh steps").  The header rather than the element:
+ * axe-core (meta-refresh) and html-validate refuse a delayed meta refresh,
+ * since a reader cannot stop it (WCAG 2.2.1); here the link "?anhalten=1"
+ * stops it.  Sent with Cache-Control: no-store, outside the page cache.
  */
 #include "features/appointments/appt_staff.h"
 
@@ -48,7 +53,14 @@ call_page(struct rq *q)
 		else
 			view_push(list, m);
 	}
-	view_set_int(q->page, "refresh", REFRESH_SECONDS);
+	if (http_query(q->http, "anhalten")) {
+		view_set_text(q->page, "resume", rq_url(q, q->path));
+	} else {
+		http_resp_header(q->http, q->resp, "Refresh",
+				 arena_printf(q->a, "%d", REFRESH_SECONDS));
+		view_set_text(q->page, "pause",
+			      rq_url(q, arena_printf(q->a, "%s?anhalten=1", q->path)));
+	}
 	view_set_text(q->page, "location", loc->name);
 	view_set_text(q->page, "title",
 		      arena_printf(q->a, "%s – %s", rq_msg(q, "appt.call.title"), loc->name));

@@ -211,6 +211,7 @@ week_page(struct rq *q)
 		int64_t end = appt_day_start(d + 1);
 
 		view_set_text(m, "label", appt_staff_day_label(q, d));
+		view_set_text(m, "date", appt_staff_date(q, d));
 		view_set_text(
 			m, "url",
 			loc_url(q, loc, arena_printf(q->a, "?datum=%s", appt_staff_date(q, d))));
