@@ -5,14 +5,9 @@ status (one of them a conflict with a blocked time), the day with a wrong
 block form, the week, the statistics, and the public call display empty and
 with calls.  Staff pages are saved and served from a static copy as in
 test_once_a11y_events.py; the call display is checked live."""
-import os
-import shutil
-import tempfile
-
 import test_appointments_staff as staff
-from harness import Server, Suite, check
-from test_once_a11y import TOOLS, run_tool, serve_dir
-from test_once_a11y_events import save
+from harness import Server, check
+from test_once_a11y import check_pages
 
 CITY = "/t/luenen"
 DAY = CITY + "/verwaltung/termine/buergerbuero"
@@ -51,30 +46,12 @@ def pages(s):
 
 
 def main():
-    suite = Suite()
     s = staff.SERVER = Server()
-    www = tempfile.mkdtemp(prefix="rathaus-a11y-appt-staff-")
-    httpd = None
+    suite = None
     try:
-        names = save(s, www, pages(s))
-        httpd = serve_dir(www)
-        urls = [f"http://127.0.0.1:{httpd.server_address[1]}/{n}/" for n in names]
-        urls.append(f"http://127.0.0.1:{s.port}{CITY}/termine/aufruf/buergerbuero")
-
-        def test_axe_finds_no_wcag_violations_on_staff_appointment_pages():
-            rc, last = run_tool(["node", os.path.join(TOOLS, "a11y.mjs")] + urls)
-            check(rc == 0 and ", 0 violations" in last, last)
-
-        def test_staff_appointment_pages_validate_without_errors():
-            rc, last = run_tool([os.path.join(TOOLS, "html_valid.sh")] + urls)
-            check(rc == 0 and ", 0 errors" in last, last)
-
-        suite.run([test_axe_finds_no_wcag_violations_on_staff_appointment_pages,
-                   test_staff_appointment_pages_validate_without_errors])
+        suite = check_pages(s, pages(s), [f"http://127.0.0.1:{s.port}{CITY}/termine/aufruf/buergerbuero"],
+                            "rathaus-a11y-appt-staff-")
     finally:
-        if httpd:
-            httpd.shutdown()
-        shutil.rmtree(www, ignore_errors=True)
         s.stop()
     suite.finish()
 

@@ -265,6 +265,10 @@ void appt_web_book_register(struct app *app);
 bool appt_web_enabled(struct rq *q);
 /* The session's CSRF token on the page; the page is then private and not stored. */
 void appt_web_session(struct rq *q);
+/* "Mittwoch, 09.12.2026" of local day `days`, in the request arena. */
+const char *appt_web_day_label(struct rq *q, int64_t days);
+/* "YYYY-MM-DD" of local day `days`, in the request arena. */
+const char *appt_web_date(struct rq *q, int64_t days);
 /* "Mittwoch, 09.12.2026, 09:15 Uhr" of the instant `utc`, in the request arena. */
 const char *appt_web_when(struct rq *q, int64_t utc);
 /* "/termine/<type>/<location>", the week of free slots. */

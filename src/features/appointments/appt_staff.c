@@ -64,28 +64,6 @@ appt_staff_day(struct rq *q, const char *name, int64_t *days)
 }
 
 const char *
-appt_staff_date(struct rq *q, int64_t days)
-{
-	struct civil_local l;
-	char *s = arena_alloc(q->a, CIVIL_DATE_LEN + 1);
-
-	civil_day(days, &l);
-	civil_format_date(&l, s);
-	return s;
-}
-
-const char *
-appt_staff_day_label(struct rq *q, int64_t days)
-{
-	struct civil_local l;
-
-	civil_day(days, &l);
-	return arena_printf(q->a, "%s, %02d.%02d.%04d",
-			    rq_msg(q, arena_printf(q->a, "appt.day.%d", l.weekday)), l.day, l.month,
-			    l.year);
-}
-
-const char *
 appt_staff_time(struct rq *q, int64_t utc)
 {
 	struct civil_local l;

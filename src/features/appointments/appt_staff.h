@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * appt_staff: what the staff pages of the appointments share, below appt.h.
- * Storage (appt_staff_store.c, appt_staff_block.c) takes `const struct
- * tenant *` and reads only that tenant's rows, so an id of another tenant
- * finds nothing; the pages (appt_staff_day.c, appt_staff_stats.c,
- * appt_staff_csv.c, appt_call.c) call nothing but these and appt.h.
+ * Storage (appt_staff_store.c: bookings, visits, calls, figures;
+ * appt_block.c: blocked times) takes `const struct tenant *` and reads only
+ * that tenant's rows, so an id of another tenant finds nothing; the pages
+ * (appt_staff.c, appt_staff_day.c, appt_staff_block.c, appt_staff_csv.c,
+ * appt_staff_stats.c, appt_call.c) call nothing but these and appt.h.
  */
 #ifndef RATHAUS_APPT_STAFF_H
 #define RATHAUS_APPT_STAFF_H
@@ -150,10 +151,6 @@ bool appt_staff_allowed(struct rq *q);
 struct appt_location *appt_staff_location(struct rq *q);
 /* The local day of ?datum=YYYY-MM-DD, today without it; false when 400 was answered. */
 bool appt_staff_day(struct rq *q, const char *name, int64_t *days);
-/* "YYYY-MM-DD" of local day `days`, in the request arena. */
-const char *appt_staff_date(struct rq *q, int64_t days);
-/* "Mittwoch, 09.12.2026" of local day `days`, in the request arena. */
-const char *appt_staff_day_label(struct rq *q, int64_t days);
 /* "HH:MM" of instant `utc`, in the request arena. */
 const char *appt_staff_time(struct rq *q, int64_t utc);
 /* The breadcrumbs Verwaltung › Termine [› `label`] on the page. */

@@ -79,7 +79,7 @@ block_post(struct rq *q)
 		  arena_printf(q->a, "%lld %s", (long long)b.id, loc->slug), q->http->client_ip,
 		  NULL);
 	rq_redirect(q, arena_printf(q->a, "/verwaltung/termine/%s?datum=%s", loc->slug,
-				    appt_staff_date(q, b.first)));
+				    appt_web_date(q, b.first)));
 }
 
 static void

@@ -59,7 +59,7 @@ row(struct rq *q, struct buf *out, const struct appt_entry *x)
 	const char *cells[sizeof(HEADINGS) / sizeof(HEADINGS[0])];
 
 	civil_local_at(x->starts_at, &l);
-	cells[0] = appt_staff_date(q, l.days);
+	cells[0] = appt_web_date(q, l.days);
 	cells[1] = appt_staff_time(q, x->starts_at);
 	cells[2] = appt_staff_time(q, x->ends_at);
 	cells[3] = x->type_name;
@@ -126,8 +126,7 @@ csv_export(struct rq *q)
 	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
 	http_resp_header(q->http, q->resp, "Content-Disposition",
 			 arena_printf(q->a, "attachment; filename=\"termine-%s-%s%s.csv\"",
-				      loc->slug, appt_staff_date(q, day),
-				      days > 1 ? "-woche" : ""));
+				      loc->slug, appt_web_date(q, day), days > 1 ? "-woche" : ""));
 }
 
 void

@@ -92,8 +92,8 @@ blocks_view(struct rq *q, const struct appt_location *loc, const struct appt_blo
 			      v[i].first == v[i].last
 				      ? arena_printf(q->a, "%s–%s", opens, closes)
 				      : arena_printf(q->a, "%s–%s (%s – %s)", opens, closes,
-						     appt_staff_day_label(q, v[i].first),
-						     appt_staff_day_label(q, v[i].last)));
+						     appt_web_day_label(q, v[i].first),
+						     appt_web_day_label(q, v[i].last)));
 		view_set_text(m, "note", v[i].note);
 		view_set_text(m, "delete",
 			      loc_url(q, loc,
@@ -112,13 +112,13 @@ nav_links(struct rq *q, const struct appt_location *loc, const char *rest, int64
 	view_set_text(
 		q->page, "prev",
 		loc_url(q, loc,
-			arena_printf(q->a, "%s?datum=%s", rest, appt_staff_date(q, day - span))));
+			arena_printf(q->a, "%s?datum=%s", rest, appt_web_date(q, day - span))));
 	view_set_text(
 		q->page, "next",
 		loc_url(q, loc,
-			arena_printf(q->a, "%s?datum=%s", rest, appt_staff_date(q, day + span))));
+			arena_printf(q->a, "%s?datum=%s", rest, appt_web_date(q, day + span))));
 	view_set_text(q->page, "today", loc_url(q, loc, rest));
-	view_set_text(q->page, "date", appt_staff_date(q, day));
+	view_set_text(q->page, "date", appt_web_date(q, day));
 	view_set_text(q->page, "location", loc->name);
 	view_set_text(q->page, "display",
 		      rq_url(q, arena_printf(q->a, "/termine/aufruf/%s", loc->slug)));
@@ -158,15 +158,15 @@ appt_staff_day_render(struct rq *q, const struct appt_location *loc, int64_t day
 	nav_links(q, loc, "", day, 1);
 	view_set_text(
 		q->page, "week",
-		loc_url(q, loc, arena_printf(q->a, "/woche?datum=%s", appt_staff_date(q, day))));
-	view_set_text(q->page, "csv",
-		      loc_url(q, loc,
-			      arena_printf(q->a, "/export.csv?datum=%s", appt_staff_date(q, day))));
+		loc_url(q, loc, arena_printf(q->a, "/woche?datum=%s", appt_web_date(q, day))));
+	view_set_text(
+		q->page, "csv",
+		loc_url(q, loc, arena_printf(q->a, "/export.csv?datum=%s", appt_web_date(q, day))));
 	view_set_text(q->page, "status_url", loc_url(q, loc, "/status"));
 	view_set_text(q->page, "block_url", loc_url(q, loc, "/sperrzeiten"));
-	view_set_text(q->page, "day_label", appt_staff_day_label(q, day));
+	view_set_text(q->page, "day_label", appt_web_day_label(q, day));
 	view_set_text(q->page, "title",
-		      arena_printf(q->a, "%s – %s", loc->name, appt_staff_day_label(q, day)));
+		      arena_printf(q->a, "%s – %s", loc->name, appt_web_day_label(q, day)));
 	appt_staff_crumbs(q, loc->name);
 	rq_render(q, "appointments/staff_day");
 }
@@ -210,11 +210,11 @@ week_page(struct rq *q)
 		struct view_val *list = view_set(m, "entries", view_list(q->a));
 		int64_t end = appt_day_start(d + 1);
 
-		view_set_text(m, "label", appt_staff_day_label(q, d));
-		view_set_text(m, "date", appt_staff_date(q, d));
+		view_set_text(m, "label", appt_web_day_label(q, d));
+		view_set_text(m, "date", appt_web_date(q, d));
 		view_set_text(
 			m, "url",
-			loc_url(q, loc, arena_printf(q->a, "?datum=%s", appt_staff_date(q, d))));
+			loc_url(q, loc, arena_printf(q->a, "?datum=%s", appt_web_date(q, d))));
 		for (; k < n && v[k].starts_at < end; k++)
 			entry_view(q, list, &v[k]);
 	}
@@ -222,12 +222,12 @@ week_page(struct rq *q)
 	view_set_text(q->page, "csv",
 		      loc_url(q, loc,
 			      arena_printf(q->a, "/export.csv?zeitraum=woche&datum=%s",
-					   appt_staff_date(q, day))));
+					   appt_web_date(q, day))));
 	view_set_text(q->page, "title",
 		      arena_printf(q->a, "%s – %s", loc->name, rq_msg(q, "appt.staff.week_of")));
 	view_set_text(q->page, "week_label",
-		      arena_printf(q->a, "%s – %s", appt_staff_day_label(q, day),
-				   appt_staff_day_label(q, day + WEEK_DAYS - 1)));
+		      arena_printf(q->a, "%s – %s", appt_web_day_label(q, day),
+				   appt_web_day_label(q, day + WEEK_DAYS - 1)));
 	appt_staff_crumbs(q, loc->name);
 	rq_render(q, "appointments/staff_week");
 }

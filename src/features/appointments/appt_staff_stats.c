@@ -109,11 +109,11 @@ stats_page(struct rq *q)
 		stat_view(q, m, &v[i]);
 	}
 	stat_view(q, view_set(q->page, "total", view_map(q->a)), &total);
-	view_set_text(q->page, "von", appt_staff_date(q, first));
-	view_set_text(q->page, "bis", appt_staff_date(q, last));
+	view_set_text(q->page, "von", appt_web_date(q, first));
+	view_set_text(q->page, "bis", appt_web_date(q, last));
 	view_set_text(q->page, "range",
-		      arena_printf(q->a, "%s – %s", appt_staff_day_label(q, first),
-				   appt_staff_day_label(q, last)));
+		      arena_printf(q->a, "%s – %s", appt_web_day_label(q, first),
+				   appt_web_day_label(q, last)));
 	view_set_text(q->page, "action", rq_url(q, "/verwaltung/termine/statistik"));
 	view_set_text(q->page, "title", rq_msg(q, "appt.staff.stats"));
 	appt_staff_crumbs(q, rq_msg(q, "appt.staff.stats"));
