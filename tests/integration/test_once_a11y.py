@@ -162,7 +162,7 @@ def appointment_pages(s):
     return pages
 
 
-def saved_pages(s, www):
+def saved_pages(s):
     """name -> HTML of pages the checkers cannot load themselves."""
     pages = {}
     r = s.get("/t/nirgendwo/seite")
@@ -185,15 +185,7 @@ def saved_pages(s, www):
     pages.update(staff_pages(s, sid))
     pages.update(form_pages(s))
     pages.update(appointment_pages(s))
-    os.makedirs(os.path.join(www, "t", "luenen"))
-    with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
-        f.write(s.get("/t/luenen/theme.css").body)
-    shutil.copytree(os.path.join(SHARE, "static"), os.path.join(www, "static"))
-    for name, html in pages.items():
-        os.makedirs(os.path.join(www, name))
-        with open(os.path.join(www, name, "index.html"), "w", encoding="utf-8") as f:
-            f.write(html)
-    return list(pages)
+    return pages
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -214,16 +206,23 @@ def run_tool(args):
     return p.returncode, (p.stdout.strip().splitlines() or [""])[-1]
 
 
-def main():
+def check_pages(s, pages, live=(), prefix="rathaus-a11y-"):
+    """Run axe-core and html-validate over `pages` (name -> HTML of server `s`, served from a
+    static copy with Lünen's theme and the static files) and the `live` URLs; a Suite."""
     suite = Suite()
-    s = Server()
-    www = tempfile.mkdtemp(prefix="rathaus-a11y-")
+    www = tempfile.mkdtemp(prefix=prefix)
     httpd = None
     try:
-        names = saved_pages(s, www)
+        os.makedirs(os.path.join(www, "t", "luenen"))
+        with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
+            f.write(s.get("/t/luenen/theme.css").body)
+        shutil.copytree(os.path.join(SHARE, "static"), os.path.join(www, "static"))
+        for name, html in pages.items():
+            os.makedirs(os.path.join(www, name))
+            with open(os.path.join(www, name, "index.html"), "w", encoding="utf-8") as f:
+                f.write(html)
         httpd = serve_dir(www)
-        copies = [f"http://127.0.0.1:{httpd.server_address[1]}/{n}/" for n in names]
-        urls = public_urls(s) + copies
+        urls = [f"http://127.0.0.1:{httpd.server_address[1]}/{n}/" for n in pages] + list(live)
 
         def test_axe_finds_no_wcag_violations():
             args = ["node", os.path.join(TOOLS, "a11y.mjs")]
@@ -241,6 +240,15 @@ def main():
         if httpd:
             httpd.shutdown()
         shutil.rmtree(www, ignore_errors=True)
+    return suite
+
+
+def main():
+    s = Server()
+    suite = None
+    try:
+        suite = check_pages(s, saved_pages(s), public_urls(s))
+    finally:
         s.stop()
     suite.finish()
 

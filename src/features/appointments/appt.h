@@ -265,6 +265,10 @@ void appt_web_book_register(struct app *app);
 bool appt_web_enabled(struct rq *q);
 /* The session's CSRF token on the page; the page is then private and not stored. */
 void appt_web_session(struct rq *q);
+/* "Mittwoch, 09.12.2026" of local day `days`, in the request arena. */
+const char *appt_web_day_label(struct rq *q, int64_t days);
+/* "YYYY-MM-DD" of local day `days`, in the request arena. */
+const char *appt_web_date(struct rq *q, int64_t days);
 /* "Mittwoch, 09.12.2026, 09:15 Uhr" of the instant `utc`, in the request arena. */
 const char *appt_web_when(struct rq *q, int64_t utc);
 /* "/termine/<type>/<location>", the week of free slots. */
@@ -285,5 +289,25 @@ int appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, str
 
 /* After the booking committed: wake the mail worker if a mail was queued. */
 void appt_mail_sent(const struct appt_mail *m);
+
+/* ---- Staff (appt_staff*.c) and the call display (appt_call.c) ----------- */
+
+/*
+ * The location `office_slug` of tenant `t` with its schedule, whatever types
+ * it offers.  In arena `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
+ */
+int appt_location_find(struct db *db, const struct tenant *t, const char *office_slug,
+		       struct arena *a, struct appt_location **out, struct err *e) MUST_CHECK;
+
+/* The tenant's locations by name, without schedules.  *out lives in `a`. */
+int appt_locations_list(struct db *db, const struct tenant *t, struct arena *a,
+			struct appt_location **out, size_t *n, struct err *e) MUST_CHECK;
+
+/*
+ * /verwaltung/termine: day and week views, visit status, blocked times, CSV
+ * export and statistics; and the public call display /termine/aufruf/:location.
+ * Registered before /termine/:type/:location, which would take that path.
+ */
+void appt_staff_register(struct app *app);
 
 #endif

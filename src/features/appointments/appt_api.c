@@ -278,6 +278,7 @@ static int
 appt_init(struct app *app, struct err *e)
 {
 	(void)e;
+	appt_staff_register(app);
 	app_route(app, HTTP_GET, "/api/v1/appointments/types", types, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET, "/api/v1/appointments/slots", slots, 0, 0);
 	app_route(app, HTTP_POST, "/api/v1/appointments", book, ROUTE_NO_CSRF, 4096);
@@ -290,4 +291,6 @@ appt_init(struct app *app, struct err *e)
 const struct feature appt_feature = {
 	.name = "appointments",
 	.init = appt_init,
+	.staff = FEATURE_LINK("/verwaltung/termine", "appt.staff.title",
+			      ROLE_ADMIN | ROLE_CASEWORKER),
 };

@@ -168,6 +168,53 @@ appt_find(struct db *db, const struct tenant *t, const char *type_slug, const ch
 	return rc;
 }
 
+#define LOCATION_COLS                                                                              \
+	"SELECT o.id, o.slug, o.name, l.slot_minutes, l.lead_days FROM appt_location l "           \
+	"JOIN office o ON o.id = l.office_id WHERE l.tenant_id = $1 AND o.tenant_id = $1 "
+
+static const char LOCATION_SQL[] = LOCATION_COLS "AND o.slug = $2";
+static const char LOCATIONS_SQL[] = LOCATION_COLS "ORDER BY o.name";
+
+static void
+read_location(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct appt_location *l = row;
+
+	l->office_id = db_col_int64(st, 0);
+	db_cols_dup(st, 1, a, &l->slug, &l->name);
+	l->schedule.slot_minutes = (int)db_col_int64(st, 3);
+	l->lead_days = (int)db_col_int64(st, 4);
+}
+
+int
+appt_location_find(struct db *db, const struct tenant *t, const char *office_slug, struct arena *a,
+		   struct appt_location **out, struct err *e)
+{
+	struct appt_location *l = arena_calloc(a, 1, sizeof(*l));
+	int rc = db_get(db, e, LOCATION_SQL, a, read_location, l, DB_INT(t->id),
+			DB_TEXT(office_slug));
+
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, "appt.staff.err.location",
+			       "no location '%s' of tenant '%s'", office_slug, t->slug);
+	if (rc == 0)
+		rc = load_schedule(db, t, l, a, e);
+	*out = l;
+	return rc;
+}
+
+int
+appt_locations_list(struct db *db, const struct tenant *t, struct arena *a,
+		    struct appt_location **out, size_t *n, struct err *e)
+{
+	void *v = NULL;
+	int rc = db_list(db, e, LOCATIONS_SQL, a, sizeof(struct appt_location), read_location, &v,
+			 n, DB_INT(t->id));
+
+	*out = v;
+	return rc;
+}
+
 static const char UNITS_SQL[] = "SELECT starts_at, capacity, booked FROM appt_unit "
 				"WHERE office_id = $1 AND starts_at >= $2 AND starts_at < $3 "
 				"ORDER BY starts_at";

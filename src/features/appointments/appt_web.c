@@ -43,9 +43,8 @@ appt_web_session(struct rq *q)
 		log_warn("rid=%s no session for an appointment form", q->http->id);
 }
 
-/* "Mittwoch, 09.12.2026" of local day `days`. */
-static const char *
-day_label(struct rq *q, int64_t days)
+const char *
+appt_web_day_label(struct rq *q, int64_t days)
 {
 	struct civil_local l;
 
@@ -63,12 +62,12 @@ appt_web_when(struct rq *q, int64_t utc)
 
 	civil_local_at(utc, &l);
 	civil_format_time(l.minute, hm);
-	return arena_printf(q->a, "%s, %s %s", day_label(q, l.days), hm, rq_msg(q, "appt.oclock"));
+	return arena_printf(q->a, "%s, %s %s", appt_web_day_label(q, l.days), hm,
+			    rq_msg(q, "appt.oclock"));
 }
 
-/* "YYYY-MM-DD" of local day `days`. */
-static const char *
-date_text(struct rq *q, int64_t days)
+const char *
+appt_web_date(struct rq *q, int64_t days)
 {
 	struct civil_local l;
 	char *s = arena_alloc(q->a, CIVIL_DATE_LEN + 1);
@@ -170,7 +169,7 @@ week_days(struct rq *q, const struct appt_type *type, const struct appt_location
 		struct view_val *slots = view_set(m, "slots", view_list(q->a));
 		struct civil_local l;
 
-		view_set_text(m, "label", day_label(q, d));
+		view_set_text(m, "label", appt_web_day_label(q, d));
 		for (; k < n; k++) {
 			struct view_val *s;
 			char hm[6];
@@ -213,10 +212,10 @@ week_page(struct rq *q)
 	week_days(q, type, loc, first, v, n);
 	if (first > now.days)
 		view_set_text(q->page, "prev",
-			      arena_printf(q->a, "?ab=%s", date_text(q, first - WEEK_DAYS)));
+			      arena_printf(q->a, "?ab=%s", appt_web_date(q, first - WEEK_DAYS)));
 	if (first + WEEK_DAYS <= now.days + tenant_setting_int(q->tenant, TSET_APPT_WINDOW_DAYS))
 		view_set_text(q->page, "next",
-			      arena_printf(q->a, "?ab=%s", date_text(q, first + WEEK_DAYS)));
+			      arena_printf(q->a, "?ab=%s", appt_web_date(q, first + WEEK_DAYS)));
 	view_set_text(q->page, "type", type->name);
 	view_set_text(q->page, "location", loc->name);
 	view_set_text(q->page, "back", rq_url(q, "/termine"));
