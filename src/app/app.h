@@ -126,6 +126,14 @@ const char *rq_msg(struct rq *q, const char *key);
 /* A URL of this tenant: base + path. */
 const char *rq_url(struct rq *q, const char *path);
 
+/* Append a breadcrumb `label`, linked to this tenant's `path` unless NULL. */
+void rq_crumb(struct rq *q, const char *label, const char *path);
+/*
+ * Breadcrumbs "Home > section" on a section's own page, or, with `here`,
+ * "Home > section (linked to section_path) > here" on a page inside it.
+ */
+void rq_crumbs(struct rq *q, const char *section_key, const char *section_path, const char *here);
+
 /* Let every feature add its section to a tenant's home page.  Returns 0 or an error. */
 int rq_home_sections(struct rq *q);
 /* The staff menu for q->user: a list of {url, label} from the features' entries. */

@@ -178,6 +178,29 @@ rq_url(struct rq *q, const char *path)
 	return arena_printf(q->a, "%s%s", q->base, path);
 }
 
+void
+rq_crumb(struct rq *q, const char *label, const char *path)
+{
+	struct view_val *l = (struct view_val *)view_get(q->page, "breadcrumbs");
+	struct view_val *c;
+
+	if (!l)
+		l = view_set(q->page, "breadcrumbs", view_list(q->a));
+	c = view_push(l, view_map(q->a));
+	view_set_text(c, "label", label);
+	if (path)
+		view_set_text(c, "url", rq_url(q, path));
+}
+
+void
+rq_crumbs(struct rq *q, const char *section_key, const char *section_path, const char *here)
+{
+	rq_crumb(q, rq_msg(q, "nav.home"), "/");
+	rq_crumb(q, rq_msg(q, section_key), here ? section_path : NULL);
+	if (here)
+		rq_crumb(q, here, NULL);
+}
+
 const char *
 rq_tel(struct rq *q, const char *phone)
 {

@@ -6,24 +6,13 @@ session, a POST or an error status are saved with their stylesheets and served
 from a static copy, because the checkers load plain URLs and fail on 4xx.
 """
 import datetime
-import functools
-import http.server
-import os
-import shutil
-import subprocess
-import sys
-import tempfile
-import threading
 
 from forms_web import DOG_STEPS, Citizen, location
-from harness import SHARE, Server, Suite, check, cookies_of, hidden
-
-TOOLS = os.path.join(SHARE, "tests", "tools")
-SHOTS = os.environ.get("RATHAUS_SCREENSHOTS")  # a directory to keep PNGs of every page
+from harness import Server, Suite, check, cookies_of, hidden, staff_login
+from page_checks import check_pages, demo_staff
 
 
-def public_urls(s):
-    base = f"http://127.0.0.1:{s.port}"
+def public_paths(s):
     paths = ["/", "/t/landkreis-lueneburg/", "/t/hansestadt-lueneburg/", "/t/luenen/",
              "/t/luenen/impressum", "/t/luenen/datenschutz", "/t/luenen/barrierefreiheit",
              "/t/samtgemeinde-bardowick/anmelden", "/t/landkreis-lueneburg/?lang=en"]
@@ -48,12 +37,12 @@ def public_urls(s):
     topics = s.get("/t/luenen/themen").text
     first = topics.split('href="/t/luenen/themen/', 1)[1].split('"', 1)[0]
     paths.append("/t/luenen/themen/" + first)
-    return [base + p for p in paths]
+    return paths
 
 
-def staff_pages(s, sid):
+def staff_pages(s):
     """name -> HTML of every staff page type, after a few edits so that lists are not empty."""
-    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())}
+    sid, cookie = demo_staff(s)
     svc = "/t/luenen/verwaltung/leistungen/99008001012000"
     office = "/t/luenen/verwaltung/stellen/buergerbuero"
     csrf = hidden(s.get("/t/luenen/verwaltung", headers=cookie).text, "_csrf")
@@ -171,83 +160,20 @@ def saved_pages(s):
     pages["bad-request"] = r.text
     r = s.get("/t/luenen/finder?leistung=99115005104000&ars=999999999999")
     pages["finder-unknown-place"] = r.text
-    form = s.get("/t/luenen/anmelden")
-    jar = cookies_of(form)
-    r = s.post_form("/t/luenen/anmelden", {"_csrf": hidden(form.text, "_csrf"),
-                                           "email": "a@b.example", "password": "falsch"},
-                    cookies=jar)
+    r, _ = staff_login(s, "/t/luenen", "a@b.example", "falsch")
     check(r.status == 401, r.status)
     pages["login-failed"] = r.text
-    r = s.post_form("/t/luenen/anmelden", {"_csrf": hidden(form.text, "_csrf"),
-                                           "email": "demo@rathaus.example",
-                                           "password": s.demo_password}, cookies=jar)
-    sid = cookies_of(r)
-    pages.update(staff_pages(s, sid))
+    pages.update(staff_pages(s))
     pages.update(form_pages(s))
     pages.update(appointment_pages(s))
     return pages
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve_dir(www):
-    handler = functools.partial(QuietHandler, directory=www)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd
-
-
-def run_tool(args):
-    p = subprocess.run(args, capture_output=True, text=True)
-    print(p.stdout[-8000:], p.stderr[-3000:], sep="\n")
-    return p.returncode, (p.stdout.strip().splitlines() or [""])[-1]
-
-
-def check_pages(s, pages, live=(), prefix="rathaus-a11y-"):
-    """Run axe-core and html-validate over `pages` (name -> HTML of server `s`, served from a
-    static copy with Lünen's theme and the static files) and the `live` URLs; a Suite."""
-    suite = Suite()
-    www = tempfile.mkdtemp(prefix=prefix)
-    httpd = None
-    try:
-        os.makedirs(os.path.join(www, "t", "luenen"))
-        with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
-            f.write(s.get("/t/luenen/theme.css").body)
-        shutil.copytree(os.path.join(SHARE, "static"), os.path.join(www, "static"))
-        for name, html in pages.items():
-            os.makedirs(os.path.join(www, name))
-            with open(os.path.join(www, name, "index.html"), "w", encoding="utf-8") as f:
-                f.write(html)
-        httpd = serve_dir(www)
-        urls = [f"http://127.0.0.1:{httpd.server_address[1]}/{n}/" for n in pages] + list(live)
-
-        def test_axe_finds_no_wcag_violations():
-            args = ["node", os.path.join(TOOLS, "a11y.mjs")]
-            if SHOTS:
-                args += ["--screenshot", SHOTS]
-            rc, last = run_tool(args + urls)
-            check(rc == 0 and ", 0 violations" in last, last)
-
-        def test_html_validates_without_errors():
-            rc, last = run_tool([os.path.join(TOOLS, "html_valid.sh")] + urls)
-            check(rc == 0 and ", 0 errors" in last, last)
-
-        suite.run([test_axe_finds_no_wcag_violations, test_html_validates_without_errors])
-    finally:
-        if httpd:
-            httpd.shutdown()
-        shutil.rmtree(www, ignore_errors=True)
-    return suite
-
-
 def main():
+    suite = Suite()
     s = Server()
-    suite = None
     try:
-        suite = check_pages(s, saved_pages(s), public_urls(s))
+        check_pages(suite, s, public_paths(s), saved_pages(s), "every_page_type")
     finally:
         s.stop()
     suite.finish()

@@ -5,14 +5,10 @@ The forms are checked where the server serves them; pages behind a login, a
 POST, a mailed link or an error status are saved with their stylesheets and
 served from a static copy, as test_once_a11y.py does.
 """
-import os
-import shutil
-import tempfile
-
-from harness import SHARE, Server, Suite, check
+from harness import Server, Suite, check
+from page_checks import check_pages
 from smtp_sink import SmtpSink
 from test_account import BASE, PASSWORD, PUBLIC, Browser, link_of, local, login, register, wait_mail
-from test_once_a11y import SHOTS, TOOLS, run_tool, serve_dir
 
 
 def saved_pages(s, sink):
@@ -62,51 +58,16 @@ def saved_pages(s, sink):
     return pages
 
 
-def write_pages(s, www, pages):
-    os.makedirs(os.path.join(www, "t", "luenen"))
-    with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
-        f.write(s.get("/t/luenen/theme.css").body)
-    shutil.copytree(os.path.join(SHARE, "static"), os.path.join(www, "static"))
-    for name, html in pages.items():
-        os.makedirs(os.path.join(www, name))
-        with open(os.path.join(www, name, "index.html"), "w", encoding="utf-8") as f:
-            f.write(html)
-
-
 def main():
     suite = Suite()
     sink = SmtpSink()
     s = Server(env={"RATHAUS_SMTP_URL": sink.url, "RATHAUS_PUBLIC_URL": PUBLIC,
                     "RATHAUS_LOGIN_RATE": "1000"})
-    www = tempfile.mkdtemp(prefix="rathaus-a11y-account-")
-    httpd = None
     try:
-        pages = saved_pages(s, sink)
-        write_pages(s, www, pages)
-        httpd = serve_dir(www)
-        base = f"http://127.0.0.1:{s.port}"
-        urls = [base + BASE + p for p in ("/konto/registrieren", "/konto/anmelden",
-                                          "/konto/passwort-vergessen",
-                                          "/konto/anmelden?lang=en")]
-        urls += [f"http://127.0.0.1:{httpd.server_address[1]}/{n}/" for n in pages]
-
-        def test_axe_finds_no_wcag_violations_on_account_pages():
-            args = ["node", os.path.join(TOOLS, "a11y.mjs")]
-            if SHOTS:
-                args += ["--screenshot", SHOTS]
-            rc, last = run_tool(args + urls)
-            check(rc == 0 and ", 0 violations" in last, last)
-
-        def test_account_pages_are_valid_html():
-            rc, last = run_tool([os.path.join(TOOLS, "html_valid.sh")] + urls)
-            check(rc == 0 and ", 0 errors" in last, last)
-
-        suite.run([test_axe_finds_no_wcag_violations_on_account_pages,
-                   test_account_pages_are_valid_html])
+        paths = [BASE + p for p in ("/konto/registrieren", "/konto/anmelden",
+                                    "/konto/passwort-vergessen", "/konto/anmelden?lang=en")]
+        check_pages(suite, s, paths, saved_pages(s, sink), "account_pages")
     finally:
-        if httpd:
-            httpd.shutdown()
-        shutil.rmtree(www, ignore_errors=True)
         s.stop()
         sink.stop()
     suite.finish()

@@ -4,10 +4,10 @@ pages of the appointments: the locations, a day with bookings in every
 status (one of them a conflict with a blocked time), the day with a wrong
 block form, the week, the statistics, and the public call display empty and
 with calls.  Staff pages are saved and served from a static copy as in
-test_once_a11y_events.py; the call display is checked live."""
+page_checks.py; the call display is checked live."""
 import test_appointments_staff as staff
-from harness import Server, check
-from test_once_a11y import check_pages
+from harness import Server, Suite, check
+from page_checks import check_pages
 
 CITY = "/t/luenen"
 DAY = CITY + "/verwaltung/termine/buergerbuero"
@@ -47,10 +47,10 @@ def pages(s):
 
 def main():
     s = staff.SERVER = Server()
-    suite = None
+    suite = Suite()
     try:
-        suite = check_pages(s, pages(s), [f"http://127.0.0.1:{s.port}{CITY}/termine/aufruf/buergerbuero"],
-                            "rathaus-a11y-appt-staff-")
+        check_pages(suite, s, [CITY + "/termine/aufruf/buergerbuero"], pages(s),
+                    "appointment_staff_pages")
     finally:
         s.stop()
     suite.finish()

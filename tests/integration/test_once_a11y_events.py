@@ -5,16 +5,13 @@ empty period, event pages, and the staff list and edit form (with errors), the c
 (also with errors) and a submission waiting for moderation,
 which are saved and served from a static copy like in test_once_a11y.py."""
 import datetime
-import os
-import shutil
-import tempfile
 
-from harness import SHARE, Server, Suite, check, cookies_of, hidden
-from test_once_a11y import TOOLS, run_tool, serve_dir
+from harness import Server, Suite, check, hidden
+from page_checks import check_pages, demo_staff
 
 
-def public_urls(s):
-    base = f"http://127.0.0.1:{s.port}/t/luenen/veranstaltungen"
+def public_paths():
+    base = "/t/luenen/veranstaltungen"
     soon = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
     paths = ["", "?ansicht=monat", f"?ansicht=woche&datum={soon}", f"?ansicht=tag&datum={soon}",
              "?kategorie=politik&kostenlos=1&barrierefrei=1", "?von=2030-01-01&bis=2030-01-02",
@@ -24,13 +21,7 @@ def public_urls(s):
 
 
 def staff_pages(s):
-    form = s.get("/t/luenen/anmelden")
-    jar = cookies_of(form)
-    r = s.post_form("/t/luenen/anmelden", {"_csrf": hidden(form.text, "_csrf"),
-                                           "email": "demo@rathaus.example",
-                                           "password": s.demo_password}, cookies=jar)
-    sid = cookies_of(r)
-    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in sid.items())}
+    sid, cookie = demo_staff(s)
     csrf = hidden(s.get("/t/luenen/verwaltung", headers=cookie).text, "_csrf")
     pages = {"events-staff-list": s.get("/t/luenen/verwaltung/veranstaltungen", headers=cookie).text}
     path = "/t/luenen/verwaltung/veranstaltungen/wochenmarkt-luenen-mitte"
@@ -61,43 +52,12 @@ def staff_pages(s):
     return pages
 
 
-def save(s, www, pages):
-    os.makedirs(os.path.join(www, "t", "luenen"))
-    with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
-        f.write(s.get("/t/luenen/theme.css").body)
-    shutil.copytree(os.path.join(SHARE, "static"), os.path.join(www, "static"))
-    for name, html in pages.items():
-        os.makedirs(os.path.join(www, name))
-        with open(os.path.join(www, name, "index.html"), "w", encoding="utf-8") as f:
-            f.write(html)
-    return list(pages)
-
-
 def main():
     suite = Suite()
     s = Server()
-    www = tempfile.mkdtemp(prefix="rathaus-a11y-events-")
-    httpd = None
     try:
-        names = save(s, www, staff_pages(s))
-        httpd = serve_dir(www)
-        copies = [f"http://127.0.0.1:{httpd.server_address[1]}/{n}/" for n in names]
-        urls = public_urls(s) + copies
-
-        def test_axe_finds_no_wcag_violations_on_calendar_pages():
-            rc, last = run_tool(["node", os.path.join(TOOLS, "a11y.mjs")] + urls)
-            check(rc == 0 and ", 0 violations" in last, last)
-
-        def test_calendar_pages_validate_without_errors():
-            rc, last = run_tool([os.path.join(TOOLS, "html_valid.sh")] + urls)
-            check(rc == 0 and ", 0 errors" in last, last)
-
-        suite.run([test_axe_finds_no_wcag_violations_on_calendar_pages,
-                   test_calendar_pages_validate_without_errors])
+        check_pages(suite, s, public_paths(), staff_pages(s), "calendar_pages")
     finally:
-        if httpd:
-            httpd.shutdown()
-        shutil.rmtree(www, ignore_errors=True)
         s.stop()
     suite.finish()
 

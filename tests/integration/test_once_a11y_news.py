@@ -4,26 +4,22 @@ the list, its filter and paging, an article, a network's list, the newsletter's
 pages and the staff pages, as test_once_a11y.py checks every other page type."""
 import email
 import email.policy
-import os
 import re
-import shutil
-import tempfile
 import time
 
-from harness import SHARE, Server, Suite, check, cookies_of, hidden
+from harness import Server, Suite, check, cookies_of, hidden
+from page_checks import check_pages, demo_staff
 from smtp_sink import SmtpSink
-from test_once_a11y import TOOLS, run_tool, serve_dir
 
 CITY = "/t/luenen"
 
 
-def public_urls(s):
-    base = f"http://127.0.0.1:{s.port}"
-    return [base + p for p in (
+def public_paths():
+    return list((
         CITY + "/", CITY + "/aktuelles", CITY + "/aktuelles?seite=2",
         CITY + "/aktuelles?kategorie=verkehr", CITY + "/aktuelles/buergerbuero-neue-oeffnungszeiten",
         CITY + "/aktuelles/sanierung-lippebruecke-kurt-schumacher-strasse",
-        "/t/landkreis-lueneburg/aktuelles", CITY + "/newsletter")]
+        "/t/landkreis-lueneburg/aktuelles", CITY + "/newsletter"))
 
 
 def mail_link(sink, addr, path):
@@ -69,12 +65,7 @@ def newsletter_pages(s, sink):
 
 def staff_pages(s):
     pages = {}
-    form = s.get(CITY + "/anmelden")
-    r = s.post_form(CITY + "/anmelden", {"_csrf": hidden(form.text, "_csrf"),
-                                        "email": "demo@rathaus.example",
-                                        "password": s.demo_password}, cookies=cookies_of(form))
-    jar = cookies_of(r)
-    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+    jar, cookie = demo_staff(s)
     r = s.get(CITY + "/verwaltung/aktuelles", headers=cookie)
     check(r.status == 200, r.status)
     csrf = hidden(r.text, "_csrf")
@@ -96,46 +87,15 @@ def staff_pages(s):
     return pages
 
 
-def saved_pages(s, sink, www):
-    pages = newsletter_pages(s, sink)
-    pages.update(staff_pages(s))
-    os.makedirs(os.path.join(www, "t", "luenen"))
-    with open(os.path.join(www, "t", "luenen", "theme.css"), "wb") as f:
-        f.write(s.get("/t/luenen/theme.css").body)
-    shutil.copytree(os.path.join(SHARE, "static"), os.path.join(www, "static"))
-    for name, html in pages.items():
-        os.makedirs(os.path.join(www, name))
-        with open(os.path.join(www, name, "index.html"), "w", encoding="utf-8") as f:
-            f.write(html)
-    return list(pages)
-
-
 def main():
     suite = Suite()
     sink = SmtpSink()
     s = Server(env={"RATHAUS_SMTP_URL": sink.url, "RATHAUS_PUBLIC_URL": "https://portal.example.de/"})
-    www = tempfile.mkdtemp(prefix="rathaus-a11y-news-")
-    httpd = None
     try:
-        names = saved_pages(s, sink, www)
-        httpd = serve_dir(www)
-        urls = public_urls(s) + [f"http://127.0.0.1:{httpd.server_address[1]}/{n}/"
-                                 for n in names]
-
-        def test_axe_finds_no_wcag_violations_on_news_pages():
-            rc, last = run_tool(["node", os.path.join(TOOLS, "a11y.mjs")] + urls)
-            check(rc == 0 and ", 0 violations" in last, last)
-
-        def test_news_pages_validate_without_errors():
-            rc, last = run_tool([os.path.join(TOOLS, "html_valid.sh")] + urls)
-            check(rc == 0 and ", 0 errors" in last, last)
-
-        suite.run([test_axe_finds_no_wcag_violations_on_news_pages,
-                   test_news_pages_validate_without_errors])
+        pages = newsletter_pages(s, sink)
+        pages.update(staff_pages(s))
+        check_pages(suite, s, public_paths(), pages, "news_pages")
     finally:
-        if httpd:
-            httpd.shutdown()
-        shutil.rmtree(www, ignore_errors=True)
         s.stop()
         sink.stop()
     suite.finish()

@@ -77,18 +77,10 @@ appt_staff_time(struct rq *q, int64_t utc)
 void
 appt_staff_crumbs(struct rq *q, const char *label)
 {
-	struct view_val *crumbs = view_set(q->page, "breadcrumbs", view_list(q->a)), *c;
-
-	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, "staff.title"));
-	view_set_text(c, "url", rq_url(q, "/verwaltung"));
-	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, "appt.staff.title"));
-	if (!label)
-		return;
-	view_set_text(c, "url", rq_url(q, "/verwaltung/termine"));
-	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", label);
+	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
+	rq_crumb(q, rq_msg(q, "appt.staff.title"), label ? "/verwaltung/termine" : NULL);
+	if (label)
+		rq_crumb(q, label, NULL);
 }
 
 static void

@@ -18,23 +18,6 @@ static const struct {
 	{SVC_NOTES, "svc.notes"},
 };
 
-static void
-crumbs(struct rq *q, const char *label_key, const char *url, const char *here)
-{
-	struct view_val *l = view_set(q->page, "breadcrumbs", view_list(q->a));
-	struct view_val *c = view_push(l, view_map(q->a));
-
-	view_set_text(c, "label", rq_msg(q, "nav.home"));
-	view_set_text(c, "url", rq_url(q, "/"));
-	c = view_push(l, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, label_key));
-	if (here) {
-		view_set_text(c, "url", rq_url(q, url));
-		c = view_push(l, view_map(q->a));
-		view_set_text(c, "label", here);
-	}
-}
-
 static struct view_val *
 links(struct rq *q, const struct svc_link *v, size_t n)
 {
@@ -93,7 +76,7 @@ svc_view_service(struct rq *q, const struct svc *s, const char *canonical)
 
 	view_set_text(p, "title", s->title);
 	view_set_text(p, "canonical", canonical);
-	crumbs(q, "svc.az", "/leistungen", s->title);
+	rq_crumbs(q, "svc.az", "/leistungen", s->title);
 	view_set_text(m, "title", s->title);
 	view_set_text(m, "leika", s->leika);
 	view_set_text(m, "leika_name", s->leika_name);
@@ -178,7 +161,7 @@ svc_view_list(struct rq *q, const struct svc_item *items, size_t n, int64_t tota
 				     : "";
 
 	view_set_text(p, "title", rq_msg(q, "svc.az"));
-	crumbs(q, "svc.az", NULL, NULL);
+	rq_crumbs(q, "svc.az", NULL, NULL);
 	view_set(p, "items", svc_view_items(q, items, n));
 	view_set(p, "letters", letters(q, letter));
 	view_set_int(p, "total", total);
@@ -209,7 +192,7 @@ void
 svc_view_topic(struct rq *q, const struct svc_topic *tp, const struct svc_item *items, size_t n)
 {
 	view_set_text(q->page, "title", tp->name);
-	crumbs(q, topic_label(tp->kind), topic_base(tp->kind), tp->name);
+	rq_crumbs(q, topic_label(tp->kind), topic_base(tp->kind), tp->name);
 	view_set(q->page, "items", svc_view_items(q, items, n));
 	view_set_int(q->page, "total", (int64_t)n);
 }
@@ -220,7 +203,7 @@ svc_view_topics(struct rq *q, const char *kind, const struct svc_topic *tps, siz
 	struct view_val *l = view_set(q->page, "topics", view_list(q->a));
 
 	view_set_text(q->page, "title", rq_msg(q, topic_label(kind)));
-	crumbs(q, topic_label(kind), NULL, NULL);
+	rq_crumbs(q, topic_label(kind), NULL, NULL);
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));
 

@@ -26,18 +26,10 @@ edit_url(struct rq *q, const struct ed_kind *k, const char *subject)
 static void
 crumbs(struct rq *q, const struct ed_kind *k, const char *title)
 {
-	struct view_val *l = (struct view_val *)view_get(q->page, "breadcrumbs"), *m;
-
-	if (!l)
-		return;
-	m = view_push(l, view_map(q->a));
-	view_set_text(m, "label", rq_msg(q, "staff.title"));
-	view_set_text(m, "url", rq_url(q, "/verwaltung"));
-	m = view_push(l, view_map(q->a));
-	view_set_text(m, "label", rq_msg(q, arena_printf(q->a, "ed.%s.list", k->name)));
-	view_set_text(m, "url", rq_url(q, arena_printf(q->a, "/verwaltung%s", k->path)));
-	m = view_push(l, view_map(q->a));
-	view_set_text(m, "label", title);
+	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
+	rq_crumb(q, rq_msg(q, arena_printf(q->a, "ed.%s.list", k->name)),
+		 arena_printf(q->a, "/verwaltung%s", k->path));
+	rq_crumb(q, title, NULL);
 }
 
 void

@@ -110,13 +110,8 @@ ed_audit(struct rq *q, const char *action, const char *detail)
 void
 ed_crumb(struct rq *q, const char *label)
 {
-	struct view_val *l = (struct view_val *)view_get(q->page, "breadcrumbs"), *m;
-
-	m = view_push(l, view_map(q->a));
-	view_set_text(m, "label", rq_msg(q, "staff.title"));
-	view_set_text(m, "url", rq_url(q, "/verwaltung"));
-	m = view_push(l, view_map(q->a));
-	view_set_text(m, "label", label);
+	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
+	rq_crumb(q, label, NULL);
 }
 
 const char *

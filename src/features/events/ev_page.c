@@ -106,16 +106,8 @@ page_data(struct rq *q, const struct ev_event *ev, const struct ev_occ *o, size_
 	const char *url = rq_url(q, arena_printf(q->a, "/veranstaltungen/%s", ev->slug));
 	struct view_val *m = view_set(q->page, "event", view_map(q->a));
 	struct view_val *dates = view_set(m, "dates", view_list(q->a));
-	struct view_val *crumbs = view_set(q->page, "breadcrumbs", view_list(q->a));
-	struct view_val *c = view_push(crumbs, view_map(q->a));
 
-	view_set_text(c, "label", rq_msg(q, "nav.home"));
-	view_set_text(c, "url", rq_url(q, "/"));
-	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, "ev.title"));
-	view_set_text(c, "url", rq_url(q, "/veranstaltungen"));
-	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", ev->title);
+	rq_crumbs(q, "ev.title", "/veranstaltungen", ev->title);
 	view_set_text(m, "title", ev->title);
 	view_set_text(m, "summary", ev->summary);
 	view_set(m, "description", view_markdown(q->a, ev->description));

@@ -28,18 +28,6 @@ tenant_list_val(struct rq *q, const struct tenant *ts, size_t n, bool by_path)
 }
 
 static void
-breadcrumb(struct rq *q, const char *label_key)
-{
-	struct view_val *l = view_set(q->page, "breadcrumbs", view_list(q->a));
-	struct view_val *home = view_push(l, view_map(q->a));
-	struct view_val *here = view_push(l, view_map(q->a));
-
-	view_set_text(home, "label", rq_msg(q, "nav.home"));
-	view_set_text(home, "url", rq_url(q, "/"));
-	view_set_text(here, "label", rq_msg(q, label_key));
-}
-
-static void
 index_page(struct rq *q)
 {
 	const struct tenant *ts;
@@ -91,7 +79,7 @@ static void
 legal_page(struct rq *q, const char *tpl, const char *title_key)
 {
 	view_set_text(q->page, "title", rq_msg(q, title_key));
-	breadcrumb(q, title_key);
+	rq_crumbs(q, title_key, NULL, NULL);
 	rq_render(q, tpl);
 }
 

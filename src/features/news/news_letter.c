@@ -66,13 +66,7 @@ news_unsub_link(struct db *db, const struct mailer *m, const struct tenant *t, i
 static void
 page(struct rq *q, const char *title_key, const char *tpl)
 {
-	struct view_val *l = view_set(q->page, "breadcrumbs", view_list(q->a));
-	struct view_val *c = view_push(l, view_map(q->a));
-
-	view_set_text(c, "label", rq_msg(q, "nav.home"));
-	view_set_text(c, "url", rq_url(q, "/"));
-	c = view_push(l, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, title_key));
+	rq_crumbs(q, title_key, NULL, NULL);
 	view_set_text(q->page, "title", rq_msg(q, title_key));
 	view_set_text(q->page, "consent_version", NEWS_CONSENT_VERSION);
 	rq_render(q, tpl);

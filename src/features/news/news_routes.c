@@ -113,23 +113,6 @@ news_item(struct rq *q, const struct news_article *n)
 	return m;
 }
 
-static void
-crumbs(struct rq *q, const char *here)
-{
-	struct view_val *l = view_set(q->page, "breadcrumbs", view_list(q->a));
-	struct view_val *c = view_push(l, view_map(q->a));
-
-	view_set_text(c, "label", rq_msg(q, "nav.home"));
-	view_set_text(c, "url", rq_url(q, "/"));
-	c = view_push(l, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, "news.title"));
-	if (here) {
-		view_set_text(c, "url", rq_url(q, "/aktuelles"));
-		c = view_push(l, view_map(q->a));
-		view_set_text(c, "label", here);
-	}
-}
-
 /* The filter's options; false after a 400 for a malformed category. */
 static bool
 filter(struct rq *q, const char *cat, int64_t now)
@@ -224,7 +207,7 @@ news_list_page(struct rq *q)
 	view_set_text(q->page, "canonical", page_url(q, cat, page));
 	view_set_text(q->page, "newsletter_url", rq_url(q, "/newsletter"));
 	news_advertise(q);
-	crumbs(q, NULL);
+	rq_crumbs(q, "news.title", "/aktuelles", NULL);
 	rq_render(q, "news/list");
 }
 
@@ -294,7 +277,7 @@ news_article_page(struct rq *q)
 	view_set_text(q->page, "canonical", rq_url(q, news_path(q, n)));
 	view_set_text(q->page, "newsletter_url", rq_url(q, "/newsletter"));
 	news_advertise(q);
-	crumbs(q, n->title);
+	rq_crumbs(q, "news.title", "/aktuelles", n->title);
 	rq_render(q, "news/article");
 }
 

@@ -188,23 +188,6 @@ office_jsonld(struct rq *q, const struct office *o, const char *url)
 }
 
 static void
-crumbs(struct rq *q, const char *here)
-{
-	struct view_val *l = view_set(q->page, "breadcrumbs", view_list(q->a));
-	struct view_val *c = view_push(l, view_map(q->a));
-
-	view_set_text(c, "label", rq_msg(q, "nav.home"));
-	view_set_text(c, "url", rq_url(q, "/"));
-	c = view_push(l, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, "office.directory"));
-	if (here) {
-		view_set_text(c, "url", rq_url(q, "/stellen"));
-		c = view_push(l, view_map(q->a));
-		view_set_text(c, "label", here);
-	}
-}
-
-static void
 directory(struct rq *q)
 {
 	struct view_val *l = view_set(q->page, "offices", view_list(q->a));
@@ -222,7 +205,7 @@ directory(struct rq *q)
 	}
 	view_set_text(q->page, "title", rq_msg(q, "office.directory"));
 	view_set_text(q->page, "canonical", rq_url(q, "/stellen"));
-	crumbs(q, NULL);
+	rq_crumbs(q, "office.directory", "/stellen", NULL);
 	for (size_t i = 0; i < n; i++)
 		view_push(l, office_view(q, &v[i]));
 	rq_render(q, "offices/list");
@@ -269,7 +252,7 @@ office_page_data(struct rq *q, const struct office *o, const struct civil_local 
 	view_set_bool(m, "has_special", n > 0);
 	view_set_text(q->page, "title", o->name);
 	view_set_text(q->page, "canonical", url);
-	crumbs(q, o->name);
+	rq_crumbs(q, "office.directory", "/stellen", o->name);
 	view_set(q->page, "office", m);
 	view_set(q->page, "jsonld", office_jsonld(q, o, url));
 }

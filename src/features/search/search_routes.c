@@ -99,16 +99,10 @@ search_page(struct rq *q)
 	const char *query = http_query(q->http, "q");
 	struct search_opts o = {.limit = PAGE_HITS, .snippets = true};
 	struct search_result r;
-	struct view_val *crumbs = view_list(q->a), *c;
 	int rc;
 
 	view_set_text(q->page, "title", rq_msg(q, "search.title"));
-	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, "nav.home"));
-	view_set_text(c, "url", rq_url(q, "/"));
-	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, "search.title"));
-	view_set(q->page, "breadcrumbs", crumbs);
+	rq_crumbs(q, "search.title", NULL, NULL);
 	view_set_text(q->page, "query", query ? query : "");
 	if (!query || !query[strspn(query, " \t")]) {
 		view_set_bool(q->page, "empty", true);

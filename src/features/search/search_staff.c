@@ -23,14 +23,8 @@ may_edit(struct rq *q)
 static void
 form(struct rq *q, const char *text)
 {
-	struct view_val *crumbs = view_list(q->a), *c;
-
-	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, "staff.title"));
-	view_set_text(c, "url", rq_url(q, "/verwaltung"));
-	c = view_push(crumbs, view_map(q->a));
-	view_set_text(c, "label", rq_msg(q, "search.synonyms_title"));
-	view_set(q->page, "breadcrumbs", crumbs);
+	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
+	rq_crumb(q, rq_msg(q, "search.synonyms_title"), NULL);
 	view_set_text(q->page, "title", rq_msg(q, "search.synonyms_title"));
 	view_set_text(q->page, "synonyms", text);
 	rq_render(q, "search/synonyms");
