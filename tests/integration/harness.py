@@ -250,3 +250,14 @@ def run_module(namespace, env=None, last=None):
 def check(cond, msg):
     if not cond:
         raise AssertionError(msg)
+
+
+def eventually(probe, msg, timeout=60):
+    """Call probe() until it returns a true value (returned) or timeout seconds pass."""
+    deadline = time.time() + timeout
+    while True:
+        got = probe()
+        if got or time.time() > deadline:
+            check(got, msg)
+            return got
+        time.sleep(0.2)

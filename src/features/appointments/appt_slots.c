@@ -98,24 +98,42 @@ unit_find(const struct appt_unit *v, size_t n, int64_t at)
 	return NULL;
 }
 
+/*
+ * The Unix seconds of every grid unit's start on local `date` (`days`), -1
+ * where that local time does not exist.  On the 363 days without a clock
+ * change the units are evenly spaced from local midnight; only the two days
+ * with one are converted unit by unit.
+ */
+static void
+unit_instants(const char *date, int g, int n_units, int64_t *at)
+{
+	int64_t first = local_utc(date, 0), last = local_utc(date, (n_units - 1) * g);
+
+	if (first >= 0 && last == first + (int64_t)(n_units - 1) * g * 60) {
+		for (int u = 0; u < n_units; u++)
+			at[u] = first + (int64_t)u * g * 60;
+		return;
+	}
+	for (int u = 0; u < n_units; u++)
+		at[u] = local_utc(date, u * g);
+}
+
 /* Free places of the `units` units from unit `u`, or -1 when one is closed or not evenly spaced. */
 static int
-free_at(const int *cap, int g, const char *date, int u, int units, const struct appt_unit *booked,
-	size_t n_booked, int64_t *start)
+free_at(const int *cap, int g, const int64_t *at, int u, int units, const struct appt_unit *booked,
+	size_t n_booked)
 {
 	int free = 1 << 30;
 
-	*start = local_utc(date, u * g);
-	if (*start < 0)
+	if (at[u] < 0)
 		return -1;
 	for (int i = 0; i < units; i++) {
-		int64_t at = local_utc(date, (u + i) * g);
 		const struct appt_unit *b;
 		int f;
 
-		if (cap[u + i] <= 0 || at != *start + (int64_t)i * g * 60)
+		if (cap[u + i] <= 0 || at[u + i] != at[u] + (int64_t)i * g * 60)
 			return -1;
-		b = unit_find(booked, n_booked, at);
+		b = unit_find(booked, n_booked, at[u + i]);
 		f = b ? b->capacity - b->booked : cap[u + i];
 		if (f < free)
 			free = f;
@@ -129,6 +147,7 @@ appt_day_slots(const struct appt_schedule *s, int64_t days, int units, int minut
 	       struct appt_slot *out, size_t max)
 {
 	int cap[APPT_DAY_UNITS_MAX];
+	int64_t at[APPT_DAY_UNITS_MAX];
 	int g = s->slot_minutes, n_units = 1440 / g;
 	struct civil_local l;
 	char date[CIVIL_DATE_LEN + 1];
@@ -138,13 +157,13 @@ appt_day_slots(const struct appt_schedule *s, int64_t days, int units, int minut
 	appt_day_capacity(s, days, cap);
 	civil_day(days, &l);
 	civil_format_date(&l, date);
+	unit_instants(date, g, n_units, at);
 	for (int u = 0; u + units <= n_units && k < max; u++) {
-		int64_t start;
-		int f = free_at(cap, g, date, u, units, booked, n_booked, &start);
+		int f = free_at(cap, g, at, u, units, booked, n_booked);
 
 		if (f < 0 || (f == 0 && !with_full))
 			continue;
-		out[k++] = (struct appt_slot){start, start + (int64_t)minutes * 60, f};
+		out[k++] = (struct appt_slot){at[u], at[u] + (int64_t)minutes * 60, f};
 	}
 	return k;
 }
