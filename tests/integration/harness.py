@@ -101,12 +101,22 @@ class Server:
             out = run_cli(["demo"], self.db, env=self.env).stdout
             m = re.search(r"password (\S+)", out)
             self.demo_password = m.group(1) if m else None
+        self._serve()
+
+    def _serve(self):
         self.log = tempfile.NamedTemporaryFile(prefix="rathaus-server-", suffix=".log", delete=False)
         e = dict(os.environ, RATHAUS_DB=self.db, RATHAUS_SHARE_DIR=SHARE,
                  RATHAUS_LISTEN="127.0.0.1:0")
         e.update(self.env)
         self.proc = subprocess.Popen([BIN, "serve"], stdout=self.log, stderr=self.log, env=e)
         self.port = self._wait_port()
+
+    def second(self):
+        """Another instance of the same installation: this database and settings, its own port."""
+        other = Server.__new__(Server)
+        other.db, other.env, other.demo_password = self.db, dict(self.env), self.demo_password
+        other._serve()
+        return other
 
     def _wait_port(self):
         deadline = time.time() + 60

@@ -12,28 +12,12 @@ import tempfile
 import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN, SHARE, Server, Suite, check  # noqa: E402
+from harness import SHARE, Server, Suite, check  # noqa: E402
 
 CITY = "/t/luenen"
 API = CITY + "/api/v1/appointments"
 TYPE, LOC = "personalausweis", "buergerbuero"
 ENV = {"RATHAUS_MAX_CONNECTIONS_PER_IP": "1024", "RATHAUS_THREADS": "8"}
-
-
-class SecondServer(Server):
-    """Another instance on the database of `first`, with the same settings."""
-
-    def __init__(self, first):  # noqa: super().__init__ would make a fresh database
-        self.db = first.db
-        self.env = dict(first.env)
-        self.demo_password = first.demo_password
-        self.log = tempfile.NamedTemporaryFile(prefix="rathaus-server2-", suffix=".log",
-                                               delete=False)
-        e = dict(os.environ, RATHAUS_DB=self.db, RATHAUS_SHARE_DIR=SHARE,
-                 RATHAUS_LISTEN="127.0.0.1:0")
-        e.update(self.env)
-        self.proc = subprocess.Popen([BIN, "serve"], stdout=self.log, stderr=self.log, env=e)
-        self.port = self._wait_port()
 
 
 def day(n):
@@ -197,7 +181,7 @@ def test_a_booking_survives_kill_9(s, s2):
     check(r.status == 201, r.status)
     s2.proc.send_signal(signal.SIGKILL)
     s2.proc.wait()
-    s3 = SecondServer(s)
+    s3 = s.second()
     try:
         b = json.loads(r.body)
         after = {x["start"]: x["free"] for x in slots(s3, it["start"][:10], it["start"][:10])}
@@ -210,7 +194,7 @@ def test_a_booking_survives_kill_9(s, s2):
 def main():
     suite = Suite()
     s = Server(env=ENV)
-    s2 = SecondServer(s)
+    s2 = s.second()
     tests = [v for k, v in sorted(globals().items())
              if k.startswith("test_") and v is not test_a_booking_survives_kill_9]
     try:

@@ -10,13 +10,12 @@ forged fields, are audited, and are closed to editors."""
 import os
 import re
 import struct
-import subprocess
 import tempfile
 import time
 import uuid
 import zlib
 
-from harness import (BIN, SHARE, Server, Suite, check, cookies_of, db_rows, hidden, run_cli,
+from harness import (Server, Suite, check, cookies_of, db_rows, hidden, run_cli,
                      staff_login)
 
 CITY = "/t/luenen"
@@ -34,22 +33,6 @@ def png(w=2, h=2, rgb=(0, 90, 160)):
     rows = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
             chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
-class SecondServer(Server):
-    """Another instance on the database of `first`, with the same settings."""
-
-    def __init__(self, first):  # noqa: super().__init__ would make a fresh database
-        self.db = first.db
-        self.env = dict(first.env)
-        self.demo_password = first.demo_password
-        self.log = tempfile.NamedTemporaryFile(prefix="rathaus-server2-", suffix=".log",
-                                               delete=False)
-        e = dict(os.environ, RATHAUS_DB=self.db, RATHAUS_SHARE_DIR=SHARE,
-                 RATHAUS_LISTEN="127.0.0.1:0")
-        e.update(self.env)
-        self.proc = subprocess.Popen([BIN, "serve"], stdout=self.log, stderr=self.log, env=e)
-        self.port = self._wait_port()
 
 
 class Staff:
@@ -286,7 +269,7 @@ def main():
     suite = Suite()
     env = {"RATHAUS_DATA_DIR": DATA_DIR}
     s = Server(env=env)
-    s2 = SecondServer(s)
+    s2 = s.second()
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
     try:
         suite.run(tests, s, s2)

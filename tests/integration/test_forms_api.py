@@ -22,7 +22,7 @@ import time
 import uuid
 import zlib
 
-from harness import BIN, SHARE, Server, Suite, check, db_rows
+from harness import SHARE, Server, Suite, check, db_rows
 from smtp_sink import SmtpSink
 
 CITY = "/t/luenen"
@@ -31,22 +31,6 @@ DOG = "hundesteuer-anmeldung"
 IBAN = "DE89370400440532013000"
 DATA_DIR = tempfile.mkdtemp(prefix="rathaus-forms-")
 SINK = SmtpSink()
-
-
-class SecondServer(Server):
-    """Another instance on the database of `first`."""
-
-    def __init__(self, first):  # noqa: super().__init__ would make a fresh database
-        self.db = first.db
-        self.env = dict(first.env)
-        self.demo_password = first.demo_password
-        self.log = tempfile.NamedTemporaryFile(prefix="rathaus-server2-", suffix=".log",
-                                               delete=False)
-        e = dict(os.environ, RATHAUS_DB=self.db, RATHAUS_SHARE_DIR=SHARE,
-                 RATHAUS_LISTEN="127.0.0.1:0")
-        e.update(self.env)
-        self.proc = subprocess.Popen([BIN, "serve"], stdout=self.log, stderr=self.log, env=e)
-        self.port = self._wait_port()
 
 
 def png(w=2, h=2):
@@ -335,7 +319,7 @@ def main():
     suite = Suite()
     s = Server(env={"RATHAUS_DATA_DIR": DATA_DIR, "RATHAUS_SMTP_URL": SINK.url,
                     "RATHAUS_MAIL_FROM": "buergerservice@luenen.example"})
-    s2 = SecondServer(s)
+    s2 = s.second()
     tests = [v for k, v in sorted(globals().items())
              if k.startswith("test_") and v is not test_writes_are_rate_limited_per_ip]
     try:

@@ -1,31 +1,12 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Background jobs with two `rathaus serve` instances on one database: each job runs once."""
-import os
 import re
-import subprocess
-import tempfile
 import time
 
-from harness import BIN, SHARE, Server, Suite, check, db_rows, run_cli
+from harness import Server, Suite, check, db_rows, run_cli
 from smtp_sink import SmtpSink
 
 N_MAILS = 30
-
-
-class SecondServer(Server):
-    """Another instance of the same installation: same database, its own port."""
-
-    def __init__(self, first):
-        self.db = first.db
-        self.env = dict(first.env)
-        self.demo_password = None
-        self.log = tempfile.NamedTemporaryFile(prefix="rathaus-server-", suffix=".log",
-                                               delete=False)
-        e = dict(os.environ, RATHAUS_DB=self.db, RATHAUS_SHARE_DIR=SHARE,
-                 RATHAUS_LISTEN="127.0.0.1:0")
-        e.update(self.env)
-        self.proc = subprocess.Popen([BIN, "serve"], stdout=self.log, stderr=self.log, env=e)
-        self.port = self._wait_port()
 
 
 def message_ids(sink):
@@ -82,7 +63,7 @@ if __name__ == "__main__":
     suite = Suite()
     a = Server(env={"RATHAUS_SMTP_URL": sink.url, "RATHAUS_PUBLIC_URL": "https://portal.example.de",
                     "RATHAUS_MAIL_FROM": "rathaus@portal.example.de"})
-    b = SecondServer(a)
+    b = a.second()
     try:
         suite.run([test_each_mail_is_delivered_exactly_once_by_two_instances,
                    test_recurring_purge_is_one_job_for_the_installation], a, b, sink)
