@@ -123,6 +123,13 @@ const char *rq_tel(struct rq *q, const char *phone);
 /* Message `key` of the catalogue in the request's language. */
 const char *rq_msg(struct rq *q, const char *key);
 
+/*
+ * `next` when it is a path of this site ("/x": never "//host", no
+ * backslash, no control character that a browser would drop), else
+ * `fallback`: where a login may send the browser afterwards.
+ */
+const char *rq_safe_next(const char *next, const char *fallback);
+
 /* A URL of this tenant: base + path. */
 const char *rq_url(struct rq *q, const char *path);
 

@@ -273,6 +273,36 @@ on_error(struct http_req *r, struct http_resp *resp, int status, void *cls)
 	rq_error(q, status, NULL);
 }
 
+/*
+ * The path for the access log: a segment matched by a route parameter
+ * named ":token" (reset, verification and tracking links) is logged as
+ * ":token", so that whoever reads the logs cannot use the link.
+ */
+static const char *
+log_path(const struct http_req *r, const struct rq *q)
+{
+	const char *pat, *path, *mark;
+	struct buf b;
+	const char *out;
+
+	if (!r->path.p || !q || !q->route || !q->path || !strstr(q->route->pattern, "/:token"))
+		return r->path.p ? r->path.p : "-";
+	buf_init(&b, 4096);
+	(void)buf_adds(&b, q->base ? q->base : "");
+	for (pat = q->route->pattern, path = q->path; *pat == '/' && *path == '/';) {
+		size_t np = strcspn(pat + 1, "/"), nv = strcspn(path + 1, "/");
+
+		mark = strncmp(pat + 1, ":token", np) == 0 && np == 6 ? ":token" : NULL;
+		(void)buf_addc(&b, '/');
+		(void)buf_add(&b, mark ? mark : path + 1, mark ? strlen(mark) : nv);
+		pat += np + 1;
+		path += nv + 1;
+	}
+	out = b.toobig ? "-" : arena_strdup(q->a, b.p);
+	buf_release(&b);
+	return out;
+}
+
 static void
 on_done(struct http_req *r, const struct http_resp *resp, void *cls)
 {
@@ -294,7 +324,7 @@ on_done(struct http_req *r, const struct http_resp *resp, void *cls)
 		const char *kv[] = {"rid",    r->id,
 				    "tenant", q && q->tenant ? q->tenant->slug : "-",
 				    "method", r->method_name ? r->method_name : "-",
-				    "path",   r->path.p ? r->path.p : "-",
+				    "path",   log_path(r, q),
 				    "status", status,
 				    "bytes",  bytes,
 				    "dur_us", durs,

@@ -173,6 +173,17 @@ rq_urlencode(struct rq *q, const char *s)
 }
 
 const char *
+rq_safe_next(const char *next, const char *fallback)
+{
+	if (!next || next[0] != '/' || next[1] == '/')
+		return fallback;
+	for (const char *s = next; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '\\')
+			return fallback;
+	return next;
+}
+
+const char *
 rq_url(struct rq *q, const char *path)
 {
 	return arena_printf(q->a, "%s%s", q->base, path);

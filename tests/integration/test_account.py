@@ -12,7 +12,7 @@ import statistics
 import time
 import urllib.parse
 
-from harness import Server, Suite, check, cookies_of, db_rows, hidden
+from harness import Server, Suite, check, cookies_of, db_rows, eventually, hidden
 from smtp_sink import SmtpSink
 
 PUBLIC = "https://portal.example.de"
@@ -218,6 +218,22 @@ def test_reset_flow_and_token_reuse(s, sink):
     check(r.status in (403, 410), r.status)
     check(login(s, addr)[1].status == 401, "old password refused")
     check(login(s, addr, new)[1].status == 303, "new password works")
+    token = url.rsplit("/", 1)[1]
+    eventually(lambda: "/konto/passwort-neu/:token status=410" in s.output(), "logged")
+    check(token not in s.output(), "the access log never holds the reset token")
+
+
+def test_login_sends_only_to_paths_of_this_site(s, sink):
+    addr = "weiter@example.org"
+    verified_account(s, sink, addr)
+    for nxt, where in (("/konto/anmeldungen", "/konto/anmeldungen"), ("//evil.example", "/konto"),
+                       ("/\\evil.example", "/konto"), ("/\t/evil.example", "/konto"),
+                       ("https://evil.example", "/konto")):
+        b = Browser(s)
+        r = b.form(BASE + "/konto/anmelden", BASE + "/konto/anmelden",
+                   {"email": addr, "password": PASSWORD, "next": nxt})
+        check(r.status == 303 and r.header("Location").endswith(where),
+              (nxt, r.status, r.header("Location")))
 
 
 def test_verification_link_reuse_and_expiry_are_refused(s, sink):

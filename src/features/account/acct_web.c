@@ -52,9 +52,7 @@ acct_hash_ok(const char *hash, const char *pw)
 const char *
 acct_safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-		return "/konto";
-	return next;
+	return rq_safe_next(next, "/konto");
 }
 
 void
@@ -393,9 +391,12 @@ static void
 logout_post(struct rq *q)
 {
 	struct citizen *c = acct_current(q);
+	int rc = c ? acct_session_end(q->db, c->sid_hash, &q->err) : 0;
 
-	if (c)
-		(void)acct_session_end(q->db, c->sid_hash, &q->err);
+	if (rc) { /* the session lives on: do not say that it ended */
+		rq_fail(q, rc);
+		return;
+	}
 	acct_set_cookie(q, "", 0);
 	redirect(q, "/konto/anmelden?abgemeldet=1");
 }

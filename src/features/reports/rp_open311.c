@@ -308,7 +308,7 @@ static void
 token(struct rq *q)
 {
 	const char *tok = "";
-	enum fmt fmt = split(q, http_param(q->http, "file"), &tok);
+	enum fmt fmt = split(q, http_param(q->http, "token"), &tok);
 	char hash[65];
 	int64_t number = 0;
 	int rc = ERR_NOTFOUND;
@@ -337,6 +337,6 @@ rp_open311_register(struct app *app)
 		  0);
 	app_route(app, HTTP_GET | HTTP_HEAD, "/open311/v2/requests/:file", one_request, ROUTE_CACHE,
 		  0);
-	app_route(app, HTTP_GET | HTTP_HEAD, "/open311/v2/tokens/:file", token, 0, 0);
+	app_route(app, HTTP_GET | HTTP_HEAD, "/open311/v2/tokens/:token", token, 0, 0);
 	app_route(app, HTTP_GET | HTTP_HEAD, "/open311/v2/:file", v2_list, ROUTE_CACHE, 0);
 }

@@ -19,15 +19,6 @@ first_of(const char *a, const char *b)
 	return a ? a : b;
 }
 
-/* Only paths of this tenant: "/x", never "//host" or "/\host". */
-static const char *
-safe_next(const char *next)
-{
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-		return "/verwaltung";
-	return next;
-}
-
 static void
 login_form(struct rq *q, int status, const char *error_key)
 {
@@ -39,8 +30,10 @@ login_form(struct rq *q, int status, const char *error_key)
 		return;
 	}
 	view_set_text(q->page, "title", rq_msg(q, "login.title"));
-	view_set_text(q->page, "next",
-		      safe_next(first_of(http_query(q->http, "next"), http_form(q->http, "next"))));
+	view_set_text(
+		q->page, "next",
+		rq_safe_next(first_of(http_query(q->http, "next"), http_form(q->http, "next")),
+			     "/verwaltung"));
 	if (error_key)
 		view_set_text(q->page, "error", rq_msg(q, error_key));
 	view_set_text(q->page, "email", first_of(http_form(q->http, "email"), ""));
@@ -79,7 +72,7 @@ login_post(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	rq_redirect(q, safe_next(http_form(q->http, "next")));
+	rq_redirect(q, rq_safe_next(http_form(q->http, "next"), "/verwaltung"));
 }
 
 static void
