@@ -146,9 +146,9 @@ read_title(struct db_stmt *st, struct arena *a, void *row)
 }
 
 /* Move up the first waiting bookings of course `id` while their places fit. */
-static int
-move_up(struct db *db, int64_t id, int64_t now, crs_hook *hook, void *cls, struct arena *a,
-	struct err *e)
+int
+crs_move_up(struct db *db, int64_t id, int64_t now, crs_hook *hook, void *cls, struct arena *a,
+	    struct err *e)
 {
 	static const char first[] =
 		"SELECT id, public_id, name, email, places FROM course_booking "
@@ -222,7 +222,7 @@ cancel_once(struct db *db, const struct tenant *t, const char *public_id, const 
 	if (rc == 0 && !h.waiting)
 		rc = db_run(db, e, free_sql, DB_INT(h.course_id), DB_INT(h.places));
 	if (rc == 0)
-		rc = move_up(db, h.course_id, now, hook, cls, a, e);
+		rc = crs_move_up(db, h.course_id, now, hook, cls, a, e);
 	if (rc == ERR_NOTFOUND)
 		rc = err_set(e, ERR_NOTFOUND, "crs.err.cancel", "no open booking '%s'", public_id);
 	return db_end(db, rc, e);

@@ -45,6 +45,7 @@ struct crs_course {
 	const char *slug, *title, *summary, *description, *provider, *category;
 	const char *location_name, *location_address;
 	int fee_cents, capacity, booked;
+	int waiting; /* bookings on the waiting list (staff list only) */
 	int64_t registration_opens, registration_closes;
 	int64_t first_starts_at, last_ends_at, updated_at;
 	struct crs_session *sessions;
@@ -53,6 +54,45 @@ struct crs_course {
 
 /* Whether registration for `c` is open at `now` (its period; full or not). */
 bool crs_open_at(const struct crs_course *c, int64_t now);
+
+/* ---- The staff's course form (crs_form.c, no database) ------------------ */
+
+enum crs_field {
+	CRS_F_TITLE,
+	CRS_F_SLUG,
+	CRS_F_SUMMARY,
+	CRS_F_DESCRIPTION,
+	CRS_F_PROVIDER,
+	CRS_F_CATEGORY,
+	CRS_F_FEE,
+	CRS_F_CAPACITY,
+	CRS_F_OPENS,
+	CRS_F_CLOSES,
+	CRS_F_PLACE,
+	CRS_F_ADDRESS,
+	CRS_F_SESSIONS,
+	CRS_F_COUNT
+};
+
+/* The fields as typed (never NULL) and the message keys of their problems. */
+struct crs_form {
+	const char *value[CRS_F_COUNT];
+	const char *error[CRS_F_COUNT];
+	int n_errors;
+};
+
+/* Cents of "45", "45,5", "45,50" or "45.50"; -1 when malformed or above 100000 euros. */
+int crs_fee_parse(const char *s);
+/*
+ * Sessions, one a line "YYYY-MM-DD HH:MM-HH:MM" in ascending order, into
+ * `out` (CRS_SESSIONS_MAX); blank lines are skipped.  0, or -1 when a line
+ * is malformed, ends before it starts, is out of order or there is none.
+ */
+int crs_sessions_parse(const char *s, struct crs_session *out, size_t *n);
+/* Check f's values into *c (strings borrowed, sessions in `a`); problems go to f->error. */
+void crs_form_check(struct crs_form *f, struct arena *a, struct crs_course *c);
+/* The form of course `c` (with its sessions), strings in `a`. */
+void crs_form_of(const struct crs_course *c, struct arena *a, struct crs_form *f);
 
 /* ---- Storage (crs_store.c) ------------------------------------------------ */
 
@@ -83,6 +123,43 @@ int crs_find(struct db *db, const struct tenant *t, const char *slug, struct are
 int crs_add(struct db *db, const struct tenant *t, const struct crs_course *c, int64_t now,
 	    bool *added, struct err *e) MUST_CHECK;
 
+struct crs_booking;
+/*
+ * Called inside the transaction that booked, put on the waiting list or
+ * moved up booking b of course c (the mail goes into the outbox there); an
+ * error rolls it back.  `promoted` when a waiting booking got its places.
+ */
+typedef int crs_hook_fn(struct db *db, const struct crs_course *c, const struct crs_booking *b,
+			bool promoted, void *cls, struct err *e);
+
+/* ---- Staff storage (crs_staff_store.c) ----------------------------------- */
+
+/* All courses of `t`, the newest first date first, with waiting counts.  In `a`. */
+int crs_staff_list(struct db *db, const struct tenant *t, struct arena *a, struct crs_course **out,
+		   size_t *n, struct err *e) MUST_CHECK;
+
+/*
+ * Write c's fields and sessions to the existing course c->slug of `t` and,
+ * when places became free, move up the waiting list (`hook` per booking).
+ * Runs its own transaction.  ERR_NOTFOUND, or ERR_CONFLICT
+ * ("crs.staff.err.capacity_booked") when the capacity is below the places
+ * booked.
+ */
+int crs_update(struct db *db, const struct tenant *t, const struct crs_course *c, int64_t now,
+	       crs_hook_fn *hook, void *cls, struct arena *a, struct err *e) MUST_CHECK;
+
+/* A booked or waiting booking for the staff. */
+struct crs_entry {
+	const char *name, *email;
+	int places;
+	bool waiting;
+	int64_t created_at, promoted_at; /* promoted_at 0: booked at once */
+};
+
+/* The open bookings of course `id` of `t`: booked ones, then the waiting list in order. */
+int crs_entries(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
+		struct crs_entry **out, size_t *n, struct err *e) MUST_CHECK;
+
 /* ---- Booking (crs_book.c) ------------------------------------------------- */
 
 struct crs_booking {
@@ -93,14 +170,9 @@ struct crs_booking {
 	bool waiting; /* on the waiting list, not booked */
 };
 
-/*
- * Called inside the transaction that booked, put on the waiting list or
- * moved up `b` of course `c` (the mail goes into the outbox there); an
- * error rolls it back.  `promoted` when a waiting booking got its places
- * (b->token is NULL then: the holder has the link from the first mail).
+/* The hook of crs_hook_fn; on a booking moved up b->token is NULL (the holder has the first mail).
  */
-typedef int crs_hook(struct db *db, const struct crs_course *c, const struct crs_booking *b,
-		     bool promoted, void *cls, struct err *e);
+typedef crs_hook_fn crs_hook;
 
 /*
  * Book `places` of course `c` for name and email at `now`: inside the
@@ -118,6 +190,10 @@ int crs_book(struct db *db, const struct tenant *t, const struct crs_course *c, 
  * cancellation frees its places and moves up the waiting list, first come
  * first served, calling `hook` for each booking moved up.  ERR_NOTFOUND.
  */
+/* Move up the waiting list of course `id` while the first in line fits (in a transaction). */
+int crs_move_up(struct db *db, int64_t id, int64_t now, crs_hook *hook, void *cls, struct arena *a,
+		struct err *e) MUST_CHECK;
+
 int crs_cancel(struct db *db, const struct tenant *t, const char *public_id, const char *token,
 	       int64_t now, crs_hook *hook, void *cls, struct arena *a, struct err *e) MUST_CHECK;
 

@@ -4,7 +4,7 @@
  * filtered by category and by "open for registration" through a GET form
  * and plain links (no JavaScript).  Bad filters answer 400.
  */
-#include "features/courses/crs_int.h"
+#include "features/courses/crs_staff.h"
 
 #include "app/app.h"
 #include "core/civil.h"
@@ -164,10 +164,12 @@ courses_init(struct app *app, struct err *e)
 	app_route(app, HTTP_GET, "/kurse", list_page, 0, 0);
 	crs_web_register(app); /* /kurse/:slug/buchen and the booking's pages */
 	app_route(app, HTTP_GET, "/kurse/:slug", crs_page, 0, 0);
+	crs_staff_register(app);
 	return 0;
 }
 
 const struct feature courses_feature = {
 	.name = "courses",
 	.init = courses_init,
+	.staff = FEATURE_LINK("/verwaltung/kurse", "crs.staff.title", ROLE_ADMIN | ROLE_EDITOR),
 };
