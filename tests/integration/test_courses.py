@@ -114,6 +114,10 @@ def test_list_filters_and_pages(s, s2):
     for bad in ("kategorie=x", "seite=0", "seite=abc", "offen=ja", "seite=99999999999"):
         check(s.get(CITY + "/kurse?" + bad).status == 400, bad)
     check(s.get(CITY + "/kurse?seite=5").status == 200, "an empty page past the end")
+    home = s.get(CITY + "/")
+    section = home.text[home.text.index('id="courses"'):]
+    check(section.count("/kurse/") == 3 and f'href="{CITY}/kurse"' in section, section[:800])
+    check("Fotografie" not in section, "only courses open for registration")
 
 
 def test_course_page_jsonld_and_ics(s, s2):

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#define CRS_HOME_ITEMS 3 /* courses on the home page */
+
 const char *
 crs_when(struct rq *q, int64_t utc)
 {
@@ -157,6 +159,26 @@ list_page(struct rq *q)
 	rq_render(q, "courses/list");
 }
 
+/* The next courses open for registration on the tenant's home page. */
+static int
+courses_on_home(struct rq *q)
+{
+	struct crs_filter f = {.category = "", .open_only = true, .page = 1};
+	struct crs_course *v = NULL;
+	struct view_val *l;
+	int64_t now = (int64_t)time(NULL), total = 0;
+	size_t n = 0;
+	int rc = crs_list(q->db, q->tenant, &f, now, q->a, &v, &n, &total, &q->err);
+
+	if (rc || n == 0)
+		return rc;
+	l = view_set(q->page, "crs_home", view_list(q->a));
+	for (size_t i = 0; i < n && i < CRS_HOME_ITEMS; i++)
+		view_push(l, row_view(q, &v[i], now));
+	view_set_text(q->page, "crs_url", rq_url(q, "/kurse"));
+	return 0;
+}
+
 static int
 courses_init(struct app *app, struct err *e)
 {
@@ -171,5 +193,6 @@ courses_init(struct app *app, struct err *e)
 const struct feature courses_feature = {
 	.name = "courses",
 	.init = courses_init,
+	.home = courses_on_home,
 	.staff = FEATURE_LINK("/verwaltung/kurse", "crs.staff.title", ROLE_ADMIN | ROLE_EDITOR),
 };
