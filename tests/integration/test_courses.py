@@ -178,6 +178,14 @@ def test_booking_checks_csrf_and_input(s, s2):
     check(r.status == 200 and "abgesagt" in r.text, r.status)
     check(cancel(s, slug, pid, token, jar, csrf).status == 404, "the token works once")
     check(s.get(path).status == 404, "no page after cancelling")
+    for bad in (f"/kurse/{slug}/buchung/kurz?token=abc", f"/kurse/{slug}/buchung/{pid}",
+                f"/kurse/{slug}/buchung/{pid}?token=%00%ff", f"/kurse/{'a' * 81}/buchen",
+                f"/kurse/andere/buchung/{pid}?token={token}"):
+        check(s.get(CITY + bad).status == (400 if "%00" in bad else 404), bad)
+    check(cancel(s, slug, "x" * 5000, token, jar, csrf).status in (404, 414), "long id")
+    big = s.post_form(f"{CITY}/kurse/{slug}/buchen", {"_csrf": csrf, "name": "x" * 9000},
+                      cookies=jar)
+    check(big.status == 413, big.status)
     check(course_row(s, slug) == ("10", "0"), course_row(s, slug))
 
 
