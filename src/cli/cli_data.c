@@ -5,6 +5,7 @@
 #include "db/db.h"
 #include "features/appointments/appt.h"
 #include "features/catalog/svc.h"
+#include "features/courses/courses.h"
 #include "features/events/events.h"
 #include "features/news/news.h"
 #include "features/reports/reports.h"
@@ -239,6 +240,14 @@ events(struct db *db, const struct tenant *t, const char *path, struct err *e)
 	return ev_demo_load(db, t, (int64_t)time(NULL), e);
 }
 
+/* Lünen's courses, dated from now. */
+static int
+courses(struct db *db, const struct tenant *t, const char *path, struct err *e)
+{
+	(void)path;
+	return crs_demo_load(db, t, (int64_t)time(NULL), e);
+}
+
 /* Lünen's defect reports, dated back from now. */
 static int
 reports(struct db *db, const struct tenant *t, const char *path, struct err *e)
@@ -268,6 +277,7 @@ static const struct demo_step demo_steps[] = {
 	{NULL, NULL, NULL, appointments},
 	{"data/demo/news/luenen.json", NULL, NULL, news_demo_load},
 	{NULL, NULL, NULL, events},
+	{NULL, NULL, NULL, courses},
 	{NULL, NULL, NULL, reports},
 	{"data/regions", cli_demo_regions, NULL, NULL},
 	{"data/responsibility", cli_import_responsibility, NULL, NULL},

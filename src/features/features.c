@@ -13,6 +13,7 @@
 #include "features/account/account.h"
 #include "features/appointments/appt.h"
 #include "features/catalog/catalog.h"
+#include "features/courses/courses.h"
 #include "features/editor/editor.h"
 #include "features/events/events.h"
 #include "features/finder/finder.h"
@@ -27,9 +28,10 @@
 #include "features/staff/staff.h"
 
 const struct feature *const features[] = {
-	&ops_feature,	 &catalog_feature, &offices_feature, &home_feature,	&search_feature,
-	&finder_feature, &staff_feature,   &editor_feature,  &settings_feature, &appt_feature,
-	&forms_feature,	 &news_feature,	   &events_feature,  &account_feature,	&reports_feature,
+	&ops_feature,	   &catalog_feature, &offices_feature, &home_feature,
+	&search_feature,   &finder_feature,  &staff_feature,   &editor_feature,
+	&settings_feature, &appt_feature,    &forms_feature,   &news_feature,
+	&events_feature,   &account_feature, &reports_feature, &courses_feature,
 };
 
 const size_t features_n = sizeof(features) / sizeof(features[0]);
