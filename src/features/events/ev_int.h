@@ -226,6 +226,14 @@ void ev_page(struct rq *q);
 
 /* The public submission form and the staff's rejection (ev_submit.c). */
 void ev_submit_register(struct app *app);
+/*
+ * When event ev->slug of `t` is a club's submission, queue the mail that
+ * tells the submitter it is published, with the link to its page (German,
+ * the portal's first language: the submitter's is not known).  Inside the
+ * publishing transaction, before the row changes.  Returns 0 or an error.
+ */
+int ev_approval_mail(struct db *db, const struct tenant *t, const struct ev_event *ev,
+		     struct err *e) MUST_CHECK;
 
 /* The posted event form as a snapshot, checked (ev_edit.c); problems go to `errors`. */
 struct ed_errors;

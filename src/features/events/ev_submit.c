@@ -6,7 +6,10 @@
  * it waits on the staff's list under /verwaltung/veranstaltungen, where
  * staff open it like any event, edit it and publish it through the
  * editorial workflow, or reject it with a message that is mailed to the
- * submitter (POST /verwaltung/veranstaltungen/:key/ablehnen).
+ * submitter (POST /verwaltung/veranstaltungen/:key/ablehnen).  When staff
+ * publish a submission, the submitter gets a mail with the link to the
+ * public event page, queued in the publishing transaction
+ * (ev_approval_mail(), called by the editorial kind's apply).
  */
 #include "features/events/ev_int.h"
 
@@ -24,6 +27,9 @@
 #define SUBMIT_LIMIT 5
 #define MESSAGE_MAX 2000
 #define NAME_MAX_BYTES 200
+
+/* The installation's mailer, for mails sent where no request is at hand. */
+static const struct mailer *ev_mailer;
 
 static const char *const FIELDS[] = {
 	"title",    "summary",	     "description",    "start_date",	   "start_time",
@@ -168,9 +174,43 @@ reject_post(struct rq *q)
 	rq_redirect(q, "/verwaltung/veranstaltungen?erledigt=abgelehnt");
 }
 
+int
+ev_approval_mail(struct db *db, const struct tenant *t, const struct ev_event *ev, struct err *e)
+{
+	struct ev_event *cur = NULL;
+	struct view_val *data;
+	struct arena a;
+	struct mail m;
+	struct buf b;
+	int rc;
+
+	if (!ev_mailer)
+		return 0;
+	arena_init(&a);
+	rc = ev_find(db, t, ev->slug, false, &a, &cur, e);
+	if (rc || strcmp(cur->status, "submitted") != 0 || !mail_addr_valid(cur->submitter_email)) {
+		arena_release(&a);
+		return rc == ERR_NOTFOUND ? 0 : rc;
+	}
+	buf_init(&b, 1024);
+	rc = mail_link(ev_mailer, t, arena_printf(&a, "/veranstaltungen/%s", ev->slug), &b);
+	data = view_map(&a);
+	view_set_text(data, "event", ev->title);
+	view_set_text(data, "name", cur->submitter_name);
+	view_set_text(data, "event_url", rc ? "" : b.p);
+	buf_release(&b);
+	rc = mail_compose(ev_mailer, t, "event_approved", "de", data, cur->submitter_email, &a, &m,
+			  e);
+	if (rc == 0)
+		rc = mail_queue(ev_mailer, db, t, &m, NULL, e);
+	arena_release(&a);
+	return rc;
+}
+
 void
 ev_submit_register(struct app *app)
 {
+	ev_mailer = app->mail;
 	app_route(app, HTTP_GET, "/veranstaltungen/melden", submit_get, 0, 0);
 	app_route(app, HTTP_POST, "/veranstaltungen/melden", submit_post, 0, 64 * 1024);
 	app_route(app, HTTP_POST, "/verwaltung/veranstaltungen/:key/ablehnen", reject_post,
