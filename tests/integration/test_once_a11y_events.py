@@ -2,11 +2,15 @@
 """Accessibility (axe-core, WCAG 2.1 A/AA) and HTML validity of the event
 calendar's pages: the list, day, week and month views, a filtered list, an
 empty period, event pages, and the staff list and edit form (with errors), the club submission form
-(also with errors) and a submission waiting for moderation,
+(also with errors) and a submission waiting for moderation, the staff's list
+of trusted organisers, and the confirmation page of a trusted organiser's
+submission (its button, and its answer when the address is no longer trusted),
 which are saved and served from a static copy like in test_once_a11y.py."""
 import datetime
+import email
+import re
 
-from harness import Server, Suite, check, hidden
+from harness import Server, Suite, check, cookies_of, db_rows, hidden
 from page_checks import check_pages, demo_staff
 
 
@@ -16,7 +20,8 @@ def public_paths():
     paths = ["", "?ansicht=monat", f"?ansicht=woche&datum={soon}", f"?ansicht=tag&datum={soon}",
              "?kategorie=politik&kostenlos=1&barrierefrei=1", "?von=2030-01-01&bis=2030-01-02",
              "?lang=en", "/wochenmarkt-luenen-mitte", "/buergersprechstunde-des-buergermeisters",
-             "/sitzung-des-rates-der-stadt", "/melden", "/melden?gesendet=1"]
+             "/sitzung-des-rates-der-stadt", "/melden", "/melden?gesendet=1",
+             "/bestaetigen?token=" + "A" * 43]
     return [base + p for p in paths]
 
 
@@ -46,6 +51,32 @@ def staff_pages(s):
     check(r.status == 303, r.status)
     pages["events-staff-submission"] = s.get("/t/luenen/verwaltung/veranstaltungen/chorkonzert",
                                              headers=cookie).text
+    r = s.post_form("/t/luenen/verwaltung/veranstalter",
+                    {"_csrf": csrf, "email": "orga@example.org", "name": "Orga <e.V.>"}, cookies=sid)
+    check(r.status == 303, r.status)
+    pages["events-organisers"] = s.get("/t/luenen/verwaltung/veranstalter?erledigt=1",
+                                       headers=cookie).text
+    r = s.post_form("/t/luenen/veranstaltungen/melden",
+                    {"_csrf": hidden(form.text, "_csrf"), "title": "Orgelnacht",
+                     "start_date": "2030-05-05", "start_time": "19:00", "end_time": "21:00",
+                     "location_name": "Kirche", "submitter_name": "Orga",
+                     "submitter_email": "orga@example.org"}, cookies=sid)
+    check(r.status == 303, r.status)
+    (raw,), = db_rows(s, "SELECT message FROM mail_outbox WHERE to_addr = 'orga@example.org'")
+    text = "".join(p.get_payload(decode=True).decode("utf-8")
+                   for p in email.message_from_string(raw).walk()
+                   if p.get_content_type() == "text/plain")
+    token = re.search(r"token=([A-Za-z0-9_-]{43})", text).group(1)
+    (oid,), = db_rows(s, "SELECT id FROM event_organiser WHERE email = 'orga@example.org'")
+    r = s.post_form(f"/t/luenen/verwaltung/veranstalter/{oid}/entfernen", {"_csrf": csrf},
+                    cookies=sid)
+    check(r.status == 303, r.status)
+    page = s.get("/t/luenen/veranstaltungen/bestaetigen?token=" + token)
+    r = s.post_form("/t/luenen/veranstaltungen/bestaetigen",
+                    {"_csrf": hidden(page.text, "_csrf"), "token": token},
+                    cookies=cookies_of(page))
+    check(r.status == 200, r.status)
+    pages["events-confirm-queued"] = r.text
     r = s.get("/t/luenen/veranstaltungen?ansicht=jahr")
     check(r.status == 400, r.status)
     pages["events-bad-query"] = r.text

@@ -235,6 +235,19 @@ void ev_submit_register(struct app *app);
 int ev_approval_mail(struct db *db, const struct tenant *t, const struct ev_event *ev,
 		     struct err *e) MUST_CHECK;
 
+/* Trusted organisers and the confirmation link of their submissions (ev_trust.c). */
+void ev_trust_register(struct app *app);
+/* Whether `email` (any case) is a trusted organiser of `t`. */
+int ev_trusted(struct db *db, const struct tenant *t, const char *email, struct arena *a, bool *out,
+	       struct err *e) MUST_CHECK;
+/*
+ * Give submission `slug` of q->tenant a fresh single-use confirmation token
+ * and queue the mail with its link to `email`, inside the caller's
+ * transaction.  Returns 0 or an error.
+ */
+int ev_confirm_request(struct rq *q, const char *slug, const char *name, const char *email,
+		       int64_t now) MUST_CHECK;
+
 /* The posted event form as a snapshot, checked (ev_edit.c); problems go to `errors`. */
 struct ed_errors;
 json_t *ev_form_snapshot(struct rq *q, struct ed_errors *errors);

@@ -9,7 +9,8 @@
  * submitter (POST /verwaltung/veranstaltungen/:key/ablehnen).  When staff
  * publish a submission, the submitter gets a mail with the link to the
  * public event page, queued in the publishing transaction
- * (ev_approval_mail(), called by the editorial kind's apply).
+ * (ev_approval_mail(), called by the editorial kind's apply).  A trusted
+ * organiser's submission gets a confirmation link instead (ev_trust.c).
  */
 #include "features/events/ev_int.h"
 
@@ -88,6 +89,8 @@ submit_post(struct rq *q)
 	struct ed_errors errors = {view_list(q->a), view_map(q->a), 0};
 	const char *name = ed_field(q, "submitter_name"), *email = ed_field(q, "submitter_email");
 	const char *slug = NULL;
+	int64_t now = (int64_t)time(NULL);
+	bool trusted = false;
 	struct ev_event ev;
 	json_t *snap;
 	int rc = ratelimit_hit(q->db, arena_printf(q->a, "events.submit:%s", q->http->client_ip),
@@ -111,12 +114,22 @@ submit_post(struct rq *q)
 	ev_of_snapshot(snap, ev_slug_of(q, ed_json_str(snap, "title")), &ev);
 	ev.submitter_name = name;
 	ev.submitter_email = email;
-	rc = ev_submission_add(q->db, q->tenant, &ev, (int64_t)time(NULL), q->a, &slug, &q->err);
+	rc = ev_trusted(q->db, q->tenant, email, q->a, &trusted, &q->err);
+	rc = rc ? rc : db_begin(q->db, &q->err);
+	if (rc == 0) {
+		rc = ev_submission_add(q->db, q->tenant, &ev, now, q->a, &slug, &q->err);
+		if (rc == 0 && trusted)
+			rc = ev_confirm_request(q, slug, name, email, now);
+		rc = db_end(q->db, rc, &q->err);
+	}
 	json_decref(snap);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
 	}
+	if (trusted && q->app->jobs)
+		jobs_nudge(q->app->jobs);
+	/* The same answer either way: the form does not tell who is trusted. */
 	rq_redirect(q, "/veranstaltungen/melden?gesendet=1");
 }
 
