@@ -19,3 +19,8 @@ CREATE TABLE event_organiser (
 ALTER TABLE event ADD COLUMN confirm_hash TEXT;
 ALTER TABLE event ADD COLUMN confirm_expires BIGINT NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX event_confirm ON event (confirm_hash);
+
+-- A submission made while logged in with a citizen account belongs to it
+-- and is listed under /konto/veranstaltungen with its moderation state.
+ALTER TABLE event ADD COLUMN citizen_id BIGINT REFERENCES citizen (id) ON DELETE SET NULL;
+CREATE INDEX event_citizen ON event (citizen_id) WHERE citizen_id IS NOT NULL;

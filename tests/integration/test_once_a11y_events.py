@@ -5,13 +5,15 @@ empty period, event pages, and the staff list and edit form (with errors), the c
 (also with errors) and a submission waiting for moderation, the staff's list
 of trusted organisers, and the confirmation page of a trusted organiser's
 submission (its button, and its answer when the address is no longer trusted),
+a citizen's prefilled submission form and list "Meine Veranstaltungen",
 which are saved and served from a static copy like in test_once_a11y.py."""
 import datetime
-import email
 import re
 
 from harness import Server, Suite, check, cookies_of, db_rows, hidden
 from page_checks import check_pages, demo_staff
+from smtp_sink import SmtpSink
+from test_account import PUBLIC, login, verified_account, wait_mail
 
 
 def public_paths():
@@ -25,7 +27,7 @@ def public_paths():
     return [base + p for p in paths]
 
 
-def staff_pages(s):
+def staff_pages(s, sink):
     sid, cookie = demo_staff(s)
     csrf = hidden(s.get("/t/luenen/verwaltung", headers=cookie).text, "_csrf")
     pages = {"events-staff-list": s.get("/t/luenen/verwaltung/veranstaltungen", headers=cookie).text}
@@ -62,10 +64,7 @@ def staff_pages(s):
                      "location_name": "Kirche", "submitter_name": "Orga",
                      "submitter_email": "orga@example.org"}, cookies=sid)
     check(r.status == 303, r.status)
-    (raw,), = db_rows(s, "SELECT message FROM mail_outbox WHERE to_addr = 'orga@example.org'")
-    text = "".join(p.get_payload(decode=True).decode("utf-8")
-                   for p in email.message_from_string(raw).walk()
-                   if p.get_content_type() == "text/plain")
+    text = wait_mail(sink, "orga@example.org").get_body(("plain",)).get_content()
     token = re.search(r"token=([A-Za-z0-9_-]{43})", text).group(1)
     (oid,), = db_rows(s, "SELECT id FROM event_organiser WHERE email = 'orga@example.org'")
     r = s.post_form(f"/t/luenen/verwaltung/veranstalter/{oid}/entfernen", {"_csrf": csrf},
@@ -77,6 +76,23 @@ def staff_pages(s):
                     cookies=cookies_of(page))
     check(r.status == 200, r.status)
     pages["events-confirm-queued"] = r.text
+    verified_account(s, sink, "buergerin@example.org")
+    b, r = login(s, "buergerin@example.org")
+    check(r.status == 303, r.status)
+    pages["events-mine-empty"] = b.get("/t/luenen/konto/veranstaltungen").text
+    form = b.get("/t/luenen/veranstaltungen/melden")
+    check("buergerin@example.org" in form.text, "prefilled")
+    pages["events-submit-account"] = form.text
+    r = b.keep(s.post_form("/t/luenen/veranstaltungen/melden",
+                           {"_csrf": hidden(form.text, "_csrf"), "title": "Lesung",
+                            "start_date": "2030-05-06", "start_time": "19:00",
+                            "end_time": "21:00", "location_name": "Bücherei",
+                            "submitter_name": "Bürgerin",
+                            "submitter_email": "buergerin@example.org"}, cookies=b.jar))
+    check(r.status == 303, r.status)
+    page = b.get("/t/luenen/konto/veranstaltungen")
+    check("Lesung" in page.text, "listed")
+    pages["events-mine"] = page.text
     r = s.get("/t/luenen/veranstaltungen?ansicht=jahr")
     check(r.status == 400, r.status)
     pages["events-bad-query"] = r.text
@@ -85,11 +101,14 @@ def staff_pages(s):
 
 def main():
     suite = Suite()
-    s = Server()
+    sink = SmtpSink()
+    s = Server(env={"RATHAUS_SMTP_URL": sink.url, "RATHAUS_PUBLIC_URL": PUBLIC,
+                    "RATHAUS_LOGIN_RATE": "1000"})
     try:
-        check_pages(suite, s, public_paths(), staff_pages(s), "calendar_pages")
+        check_pages(suite, s, public_paths(), staff_pages(s, sink), "calendar_pages")
     finally:
         s.stop()
+        sink.stop()
     suite.finish()
 
 

@@ -155,6 +155,7 @@ struct ev_event {
 	bool is_free, accessible;
 	int64_t created_at, published_at, updated_at;
 	const char *submitter_name, *submitter_email; /* of a club's submission, else "" */
+	int64_t citizen_id; /* the citizen account a submission was made with, 0: none */
 };
 
 /* One occurrence on a calendar page. */
@@ -247,6 +248,9 @@ int ev_trusted(struct db *db, const struct tenant *t, const char *email, struct 
  */
 int ev_confirm_request(struct rq *q, const char *slug, const char *name, const char *email,
 		       int64_t now) MUST_CHECK;
+
+/* The citizen's own submissions at /konto/veranstaltungen (ev_mine.c). */
+void ev_mine_register(struct app *app);
 
 /* The posted event form as a snapshot, checked (ev_edit.c); problems go to `errors`. */
 struct ed_errors;

@@ -11,12 +11,15 @@
  * public event page, queued in the publishing transaction
  * (ev_approval_mail(), called by the editorial kind's apply).  A trusted
  * organiser's submission gets a confirmation link instead (ev_trust.c).
+ * A citizen logged in with an account finds the form prefilled, and the
+ * submission belongs to the account (listed by ev_mine.c).
  */
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
 #include "auth/auth.h"
 #include "db/db.h"
+#include "features/account/account.h"
 #include "features/editor/editor.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
@@ -43,15 +46,32 @@ form_page(struct rq *q, struct ed_errors *errors)
 {
 	struct view_val *m = view_set(q->page, "event", view_map(q->a));
 	struct view_val *cats = view_set(m, "categories", view_list(q->a));
-	const char *cat = ed_field(q, "category");
+	const char *cat = ed_field(q, "category"), *email = NULL, *name = "";
+	int64_t citizen = 0;
 	struct session *s;
 
 	if (rq_session(q, true, &s)) { /* the form's token */
 		rq_fail(q, ERR_DB);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++)
-		view_set_text(m, FIELDS[i], ed_field(q, FIELDS[i]));
+	if (account_citizen(q, &citizen, &email)) {
+		view_set_text(q->page, "mine_url", rq_url(q, "/konto/veranstaltungen"));
+		/* Prefilled from the account: its address, the name of its last submission. */
+		if (!errors && db_text(q->db, &q->err, q->a, &name,
+				       "SELECT submitter_name FROM event WHERE citizen_id = $1 "
+				       "ORDER BY created_at DESC, id DESC LIMIT 1",
+				       DB_INT(citizen)))
+			name = "";
+	}
+	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++) {
+		const char *v = ed_field(q, FIELDS[i]);
+
+		if (!errors && email && strcmp(FIELDS[i], "submitter_email") == 0)
+			v = email;
+		else if (!errors && email && strcmp(FIELDS[i], "submitter_name") == 0)
+			v = name;
+		view_set_text(m, FIELDS[i], v);
+	}
 	view_set_bool(m, "all_day", strcmp(ed_field(q, "all_day"), "1") == 0);
 	view_set_bool(m, "is_free", strcmp(ed_field(q, "is_free"), "1") == 0);
 	view_set_bool(m, "accessible", strcmp(ed_field(q, "accessible"), "1") == 0);
@@ -88,7 +108,7 @@ submit_post(struct rq *q)
 {
 	struct ed_errors errors = {view_list(q->a), view_map(q->a), 0};
 	const char *name = ed_field(q, "submitter_name"), *email = ed_field(q, "submitter_email");
-	const char *slug = NULL;
+	const char *slug = NULL, *account_email = NULL;
 	int64_t now = (int64_t)time(NULL);
 	bool trusted = false;
 	struct ev_event ev;
@@ -114,6 +134,8 @@ submit_post(struct rq *q)
 	ev_of_snapshot(snap, ev_slug_of(q, ed_json_str(snap, "title")), &ev);
 	ev.submitter_name = name;
 	ev.submitter_email = email;
+	if (!account_citizen(q, &ev.citizen_id, &account_email))
+		ev.citizen_id = 0;
 	rc = ev_trusted(q->db, q->tenant, email, q->a, &trusted, &q->err);
 	rc = rc ? rc : db_begin(q->db, &q->err);
 	if (rc == 0) {
