@@ -1,17 +1,41 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Club submissions over HTTP: the public form (no account) with a rate
 limit per address, the moderation queue under /verwaltung, publishing a
-submission through the editorial workflow, rejecting one with a message
-mailed to the submitter, and that nothing unmoderated is ever public, also
-by forged slugs, forged fields and forged staff requests."""
+submission through the editorial workflow with a mail to the submitter
+that links the public page (through the outbox to the SMTP sink), rejecting
+one with a message mailed to the submitter, and that nothing unmoderated is
+ever public, also by forged slugs, forged fields and forged staff requests."""
 import datetime
 import email
+import email.policy
+import time
 
 from harness import check, cookies_of, db_rows, hidden, run_module
+from smtp_sink import SmtpSink
 from test_editor import admin, form_fields
 
 CITY = "/t/luenen"
 DISTRICT = "/t/landkreis-lueneburg"
+PUBLIC = "https://portal.example.de"
+SINK = SmtpSink()
+
+
+def wait_for(cond, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if cond():
+            return True
+        time.sleep(0.2)
+    return cond()
+
+
+def mails_to(addr):
+    return [email.message_from_bytes(raw, policy=email.policy.default)
+            for _, rcpts, raw in SINK.received() if rcpts == [f"<{addr}>"]]
+
+
+def text_of(msg):
+    return msg.get_body(preferencelist=("plain",)).get_content()
 
 
 def submit(s, event_title, ip=None, **extra):
@@ -45,7 +69,7 @@ def slug_of(s, title):
 
 def test_a_submission_waits_invisible_until_staff_publish_it(s):
     r = submit(s, "Sommerfest der Kleingärtner", ip="192.0.2.1", status="published",
-               slug="wochenmarkt")
+               slug="wochenmarkt", submitter_email="sommerfest@example.org")
     check(r.status == 303 and "gesendet=1" in r.header("Location"), r.status)
     slug, status = slug_of(s, "Sommerfest der Kleingärtner")
     check(status == "submitted" and slug == "sommerfest-der-kleingaertner", (slug, status))
@@ -54,7 +78,7 @@ def test_a_submission_waits_invisible_until_staff_publish_it(s):
     lst = adm.get("/verwaltung/veranstaltungen")
     check("Sommerfest der Kleingärtner" in lst.text and "Eingereicht" in lst.text, "queue")
     page = adm.get(f"/verwaltung/veranstaltungen/{slug}")
-    check(page.status == 200 and "verein@example.org" in page.text and "ablehnen" in page.text,
+    check(page.status == 200 and "sommerfest@example.org" in page.text and "ablehnen" in page.text,
           page.status)
     f = {k: v for k, v in form_fields(page.text).items()
          if k not in ("all_day", "is_free", "accessible", "kommentar", "publish_at", "nachricht")}
@@ -62,8 +86,27 @@ def test_a_submission_waits_invisible_until_staff_publish_it(s):
     r = adm.post(f"/verwaltung/veranstaltungen/{slug}", dict(f, aktion="veroeffentlichen"))
     check(r.status == 303, (r.status, r.text[-1500:]))
     check(s.get(f"{CITY}/veranstaltungen/{slug}").status == 200, "published after moderation")
-    check("verein@example.org" not in s.get(f"{CITY}/veranstaltungen/{slug}").text,
+    check("sommerfest@example.org" not in s.get(f"{CITY}/veranstaltungen/{slug}").text,
           "the submitter's address stays private")
+    # The approval mail: one, to the submitter, with the absolute link to the page.
+    check(wait_for(lambda: len(mails_to("sommerfest@example.org")) >= 1), "no approval mail")
+    (mail,) = mails_to("sommerfest@example.org")
+    body = text_of(mail)
+    check(f"{PUBLIC}/t/luenen/veranstaltungen/{slug}" in body.split() and
+          "Sommerfest der Kleingärtner" in body and "veröffentlicht" in mail["Subject"],
+          (mail["Subject"], body))
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    check(f'href="{PUBLIC}/t/luenen/veranstaltungen/{slug}"' in html, html)
+    check(s.get(f"/t/luenen/veranstaltungen/{slug}").status == 200, "the link opens the page")
+    # Publishing it again (an edit of a published event) mails nobody.
+    page = adm.get(f"/verwaltung/veranstaltungen/{slug}")
+    f = {k: v for k, v in form_fields(page.text).items()
+         if k not in ("all_day", "is_free", "accessible", "kommentar", "publish_at", "nachricht")}
+    r = adm.post(f"/verwaltung/veranstaltungen/{slug}",
+                 dict(f, summary="Geändert.", aktion="veroeffentlichen"))
+    check(r.status == 303, r.status)
+    time.sleep(2)
+    check(len(mails_to("sommerfest@example.org")) == 1, "a second approval mail")
 
 
 def test_staff_reject_with_a_message_that_is_mailed(s):
@@ -120,4 +163,10 @@ def test_another_tenants_staff_cannot_moderate_here(s):
 
 
 if __name__ == "__main__":
-    run_module(globals(), env={"RATHAUS_TRUSTED_PROXIES": "127.0.0.1"})
+    try:
+        run_module(globals(), env={"RATHAUS_TRUSTED_PROXIES": "127.0.0.1",
+                                   "RATHAUS_SMTP_URL": SINK.url,
+                                   "RATHAUS_PUBLIC_URL": PUBLIC + "/",
+                                   "RATHAUS_MAIL_FROM": "post@luenen.example"})
+    finally:
+        SINK.stop()

@@ -274,6 +274,21 @@ test_query_refuses_what_it_does_not_know(void **state)
 			fail_msg("accepted query %zu", i);
 }
 
+/* The paths beside the event pages are never event slugs. */
+static void
+test_slugs_leave_out_the_form_paths(void **state)
+{
+	(void)state;
+	assert_true(ev_slug_valid("wochenmarkt"));
+	assert_true(ev_slug_valid("melden-2"));
+	assert_false(ev_slug_valid("melden"));
+	assert_false(ev_slug_valid("bestaetigen"));
+	assert_false(ev_slug_valid("-a"));
+	assert_false(ev_slug_valid("a-"));
+	assert_false(ev_slug_valid("A"));
+	assert_false(ev_slug_valid(""));
+}
+
 int
 main(void)
 {
@@ -287,6 +302,7 @@ main(void)
 		cmocka_unit_test(test_bad_times_are_refused_with_the_field),
 		cmocka_unit_test(test_query_views_cover_their_days),
 		cmocka_unit_test(test_query_refuses_what_it_does_not_know),
+		cmocka_unit_test(test_slugs_leave_out_the_form_paths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

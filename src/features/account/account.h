@@ -15,8 +15,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 extern const struct feature account_feature;
+
+struct rq;
+
+/*
+ * The citizen logged in on request `q` with a confirmed address: true with
+ * *id and *email (in the request arena); false when there is none (a
+ * database error is logged, not answered).  For other features that link
+ * what a citizen does to the account.
+ */
+bool account_citizen(struct rq *q, int64_t *id, const char **email);
 
 #define ACCT_PW_MIN 8	/* characters (code points) */
 #define ACCT_PW_MAX 128 /* characters */

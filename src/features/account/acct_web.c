@@ -122,6 +122,18 @@ acct_current(struct rq *q)
 	return rc ? NULL : c;
 }
 
+bool
+account_citizen(struct rq *q, int64_t *id, const char **email)
+{
+	struct citizen *c = acct_current(q);
+
+	if (!c || !c->verified_at)
+		return false;
+	*id = c->id;
+	*email = c->email;
+	return true;
+}
+
 static void
 redirect(struct rq *q, const char *path)
 {

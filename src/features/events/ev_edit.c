@@ -215,8 +215,11 @@ ev_apply(struct db *db, const struct tenant *t, const char *slug, json_t *snap, 
 {
 	struct ev_event ev;
 
+	int rc;
+
 	ev_of_snapshot(snap, slug, &ev);
-	return ev_publish(db, t, &ev, now, e);
+	rc = ev_approval_mail(db, t, &ev, e);
+	return rc ? rc : ev_publish(db, t, &ev, now, e);
 }
 
 static const char *

@@ -155,6 +155,7 @@ ev_edit_list(struct rq *q)
 	}
 	view_set_text(q->page, "title", rq_msg(q, "ev.staff"));
 	view_set_text(q->page, "add_url", rq_url(q, "/verwaltung/veranstaltungen"));
+	view_set_text(q->page, "organisers_url", rq_url(q, "/verwaltung/veranstalter"));
 	ed_crumb(q, rq_msg(q, "ev.staff"));
 	rq_render(q, "editor/events");
 }

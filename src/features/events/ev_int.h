@@ -155,6 +155,7 @@ struct ev_event {
 	bool is_free, accessible;
 	int64_t created_at, published_at, updated_at;
 	const char *submitter_name, *submitter_email; /* of a club's submission, else "" */
+	int64_t citizen_id; /* the citizen account a submission was made with, 0: none */
 };
 
 /* One occurrence on a calendar page. */
@@ -226,6 +227,30 @@ void ev_page(struct rq *q);
 
 /* The public submission form and the staff's rejection (ev_submit.c). */
 void ev_submit_register(struct app *app);
+/*
+ * When event ev->slug of `t` is a club's submission, queue the mail that
+ * tells the submitter it is published, with the link to its page (German,
+ * the portal's first language: the submitter's is not known).  Inside the
+ * publishing transaction, before the row changes.  Returns 0 or an error.
+ */
+int ev_approval_mail(struct db *db, const struct tenant *t, const struct ev_event *ev,
+		     struct err *e) MUST_CHECK;
+
+/* Trusted organisers and the confirmation link of their submissions (ev_trust.c). */
+void ev_trust_register(struct app *app);
+/* Whether `email` (any case) is a trusted organiser of `t`. */
+int ev_trusted(struct db *db, const struct tenant *t, const char *email, struct arena *a, bool *out,
+	       struct err *e) MUST_CHECK;
+/*
+ * Give submission `slug` of q->tenant a fresh single-use confirmation token
+ * and queue the mail with its link to `email`, inside the caller's
+ * transaction.  Returns 0 or an error.
+ */
+int ev_confirm_request(struct rq *q, const char *slug, const char *name, const char *email,
+		       int64_t now) MUST_CHECK;
+
+/* The citizen's own submissions at /konto/veranstaltungen (ev_mine.c). */
+void ev_mine_register(struct app *app);
 
 /* The posted event form as a snapshot, checked (ev_edit.c); problems go to `errors`. */
 struct ed_errors;

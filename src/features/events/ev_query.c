@@ -33,8 +33,9 @@ ev_slug_valid(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	if (n == 0 || n > 80 || s[0] == '-' || s[n - 1] == '-' || strcmp(s, "melden") == 0)
-		return false; /* "melden" is the submission form's path */
+	if (n == 0 || n > 80 || s[0] == '-' || s[n - 1] == '-' || strcmp(s, "melden") == 0 ||
+	    strcmp(s, "bestaetigen") == 0)
+		return false; /* the paths of the submission form and its confirmation */
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 

@@ -259,6 +259,8 @@ events_init(struct app *app, struct err *e)
 {
 	app_route(app, HTTP_GET, "/veranstaltungen", list_page, ROUTE_CACHE, 0);
 	ev_submit_register(app); /* /veranstaltungen/melden before the slugs */
+	ev_trust_register(app);	 /* /veranstaltungen/bestaetigen too */
+	ev_mine_register(app);
 	app_route(app, HTTP_GET, "/veranstaltungen/:slug", ev_page, ROUTE_CACHE, 0);
 	return ed_kind_register(app, &ev_edit_kind, e);
 }

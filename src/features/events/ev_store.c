@@ -260,9 +260,10 @@ ev_submission_add(struct db *db, const struct tenant *t, const struct ev_event *
 		"starts_local, ends_local, all_day, rrule, exdates, location_name, "
 		"location_address, "
 		"organiser, price, is_free, accessible, accessibility, category, submitter_name, "
-		"submitter_email, created_at, updated_at) VALUES ($1, $2, 'submitted', $3, $4, $5, "
-		"$6, "
-		"$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21) "
+		"submitter_email, created_at, updated_at, citizen_id) VALUES ($1, $2, 'submitted', "
+		"$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, "
+		"$20, "
+		"$21, $21, NULLIF($22, 0)) "
 		"ON CONFLICT (tenant_id, slug) DO NOTHING";
 	int64_t n = 0;
 	int rc = 0;
@@ -277,7 +278,7 @@ ev_submission_add(struct db *db, const struct tenant *t, const struct ev_event *
 			DB_TEXT(v->location_address), DB_TEXT(v->organiser), DB_TEXT(v->price),
 			DB_INT(v->is_free ? 1 : 0), DB_INT(v->accessible ? 1 : 0),
 			DB_TEXT(v->accessibility), DB_TEXT(v->category), DB_TEXT(v->submitter_name),
-			DB_TEXT(v->submitter_email), DB_INT(now));
+			DB_TEXT(v->submitter_email), DB_INT(now), DB_INT(v->citizen_id));
 		if (rc == 0 && n > 0)
 			return 0;
 		*slug = arena_printf(a, "%s-%d", v->slug, i);

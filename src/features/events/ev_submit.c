@@ -6,13 +6,20 @@
  * it waits on the staff's list under /verwaltung/veranstaltungen, where
  * staff open it like any event, edit it and publish it through the
  * editorial workflow, or reject it with a message that is mailed to the
- * submitter (POST /verwaltung/veranstaltungen/:key/ablehnen).
+ * submitter (POST /verwaltung/veranstaltungen/:key/ablehnen).  When staff
+ * publish a submission, the submitter gets a mail with the link to the
+ * public event page, queued in the publishing transaction
+ * (ev_approval_mail(), called by the editorial kind's apply).  A trusted
+ * organiser's submission gets a confirmation link instead (ev_trust.c).
+ * A citizen logged in with an account finds the form prefilled, and the
+ * submission belongs to the account (listed by ev_mine.c).
  */
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
 #include "auth/auth.h"
 #include "db/db.h"
+#include "features/account/account.h"
 #include "features/editor/editor.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
@@ -25,6 +32,9 @@
 #define MESSAGE_MAX 2000
 #define NAME_MAX_BYTES 200
 
+/* The installation's mailer, for mails sent where no request is at hand. */
+static const struct mailer *ev_mailer;
+
 static const char *const FIELDS[] = {
 	"title",    "summary",	     "description",    "start_date",	   "start_time",
 	"end_date", "end_time",	     "location_name",  "location_address", "organiser",
@@ -36,15 +46,32 @@ form_page(struct rq *q, struct ed_errors *errors)
 {
 	struct view_val *m = view_set(q->page, "event", view_map(q->a));
 	struct view_val *cats = view_set(m, "categories", view_list(q->a));
-	const char *cat = ed_field(q, "category");
+	const char *cat = ed_field(q, "category"), *email = NULL, *name = "";
+	int64_t citizen = 0;
 	struct session *s;
 
 	if (rq_session(q, true, &s)) { /* the form's token */
 		rq_fail(q, ERR_DB);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++)
-		view_set_text(m, FIELDS[i], ed_field(q, FIELDS[i]));
+	if (account_citizen(q, &citizen, &email)) {
+		view_set_text(q->page, "mine_url", rq_url(q, "/konto/veranstaltungen"));
+		/* Prefilled from the account: its address, the name of its last submission. */
+		if (!errors && db_text(q->db, &q->err, q->a, &name,
+				       "SELECT submitter_name FROM event WHERE citizen_id = $1 "
+				       "ORDER BY created_at DESC, id DESC LIMIT 1",
+				       DB_INT(citizen)))
+			name = "";
+	}
+	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++) {
+		const char *v = ed_field(q, FIELDS[i]);
+
+		if (!errors && email && strcmp(FIELDS[i], "submitter_email") == 0)
+			v = email;
+		else if (!errors && email && strcmp(FIELDS[i], "submitter_name") == 0)
+			v = name;
+		view_set_text(m, FIELDS[i], v);
+	}
 	view_set_bool(m, "all_day", strcmp(ed_field(q, "all_day"), "1") == 0);
 	view_set_bool(m, "is_free", strcmp(ed_field(q, "is_free"), "1") == 0);
 	view_set_bool(m, "accessible", strcmp(ed_field(q, "accessible"), "1") == 0);
@@ -81,7 +108,9 @@ submit_post(struct rq *q)
 {
 	struct ed_errors errors = {view_list(q->a), view_map(q->a), 0};
 	const char *name = ed_field(q, "submitter_name"), *email = ed_field(q, "submitter_email");
-	const char *slug = NULL;
+	const char *slug = NULL, *account_email = NULL;
+	int64_t now = (int64_t)time(NULL);
+	bool trusted = false;
 	struct ev_event ev;
 	json_t *snap;
 	int rc = ratelimit_hit(q->db, arena_printf(q->a, "events.submit:%s", q->http->client_ip),
@@ -105,12 +134,24 @@ submit_post(struct rq *q)
 	ev_of_snapshot(snap, ev_slug_of(q, ed_json_str(snap, "title")), &ev);
 	ev.submitter_name = name;
 	ev.submitter_email = email;
-	rc = ev_submission_add(q->db, q->tenant, &ev, (int64_t)time(NULL), q->a, &slug, &q->err);
+	if (!account_citizen(q, &ev.citizen_id, &account_email))
+		ev.citizen_id = 0;
+	rc = ev_trusted(q->db, q->tenant, email, q->a, &trusted, &q->err);
+	rc = rc ? rc : db_begin(q->db, &q->err);
+	if (rc == 0) {
+		rc = ev_submission_add(q->db, q->tenant, &ev, now, q->a, &slug, &q->err);
+		if (rc == 0 && trusted)
+			rc = ev_confirm_request(q, slug, name, email, now);
+		rc = db_end(q->db, rc, &q->err);
+	}
 	json_decref(snap);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
 	}
+	if (trusted && q->app->jobs)
+		jobs_nudge(q->app->jobs);
+	/* The same answer either way: the form does not tell who is trusted. */
 	rq_redirect(q, "/veranstaltungen/melden?gesendet=1");
 }
 
@@ -168,9 +209,43 @@ reject_post(struct rq *q)
 	rq_redirect(q, "/verwaltung/veranstaltungen?erledigt=abgelehnt");
 }
 
+int
+ev_approval_mail(struct db *db, const struct tenant *t, const struct ev_event *ev, struct err *e)
+{
+	struct ev_event *cur = NULL;
+	struct view_val *data;
+	struct arena a;
+	struct mail m;
+	struct buf b;
+	int rc;
+
+	if (!ev_mailer)
+		return 0;
+	arena_init(&a);
+	rc = ev_find(db, t, ev->slug, false, &a, &cur, e);
+	if (rc || strcmp(cur->status, "submitted") != 0 || !mail_addr_valid(cur->submitter_email)) {
+		arena_release(&a);
+		return rc == ERR_NOTFOUND ? 0 : rc;
+	}
+	buf_init(&b, 1024);
+	rc = mail_link(ev_mailer, t, arena_printf(&a, "/veranstaltungen/%s", ev->slug), &b);
+	data = view_map(&a);
+	view_set_text(data, "event", ev->title);
+	view_set_text(data, "name", cur->submitter_name);
+	view_set_text(data, "event_url", rc ? "" : b.p);
+	buf_release(&b);
+	rc = mail_compose(ev_mailer, t, "event_approved", "de", data, cur->submitter_email, &a, &m,
+			  e);
+	if (rc == 0)
+		rc = mail_queue(ev_mailer, db, t, &m, NULL, e);
+	arena_release(&a);
+	return rc;
+}
+
 void
 ev_submit_register(struct app *app)
 {
+	ev_mailer = app->mail;
 	app_route(app, HTTP_GET, "/veranstaltungen/melden", submit_get, 0, 0);
 	app_route(app, HTTP_POST, "/veranstaltungen/melden", submit_post, 0, 64 * 1024);
 	app_route(app, HTTP_POST, "/verwaltung/veranstaltungen/:key/ablehnen", reject_post,

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * "Meine Veranstaltungen" at /konto/veranstaltungen: the events a citizen
+ * submitted on this tenant while logged in with the account, newest first,
+ * with their moderation state (waiting, published with its link, not
+ * published with the editors' message).  Only the account's own rows are
+ * read (citizen_id of the session), so no id in the URL can show another
+ * citizen's; without a login the page sends to the login form.
+ */
+#include "features/events/ev_int.h"
+
+#include "app/app.h"
+#include "db/db.h"
+#include "features/account/account.h"
+
+#include <string.h>
+
+#define MINE_MAX 200
+
+static void
+mine_page(struct rq *q)
+{
+	static const char sql[] =
+		"SELECT slug, title, starts_local, status, moderation_note, "
+		"CASE WHEN confirm_hash IS NULL THEN 0 ELSE 1 END FROM event "
+		"WHERE tenant_id = $1 AND citizen_id = $2 ORDER BY created_at DESC, id DESC "
+		"LIMIT $3";
+	const char *email = NULL;
+	struct view_val *l;
+	struct db_stmt *st = NULL;
+	int64_t citizen = 0;
+	int rc;
+
+	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
+	if (!account_citizen(q, &citizen, &email)) {
+		rq_redirect(q, arena_printf(q->a, "/konto/anmelden?next=%s",
+					    rq_urlencode(q, "/konto/veranstaltungen")));
+		return;
+	}
+	rc = db_prepare(q->db, sql, &st, &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	db_bind_int64(st, 1, q->tenant->id);
+	db_bind_int64(st, 2, citizen);
+	db_bind_int64(st, 3, MINE_MAX);
+	l = view_set(q->page, "events", view_list(q->a));
+	while ((rc = db_step(st, &q->err)) == DB_ROW) {
+		struct view_val *m = view_push(l, view_map(q->a));
+		const char *slug = db_col_text(st, 0), *starts = db_col_text(st, 2);
+		const char *status = db_col_text(st, 3);
+		bool published = strcmp(status, "published") == 0;
+
+		view_set_text(m, "title", db_col_text(st, 1));
+		view_set_text(m, "starts",
+			      strlen(starts) >= 10 ? arena_strndup(q->a, starts, 10) : "–");
+		view_set_text(m, "state",
+			      rq_msg(q, published			  ? "ev.mine.published"
+					: strcmp(status, "rejected") == 0 ? "ev.mine.rejected"
+					: db_col_int64(st, 5)		  ? "ev.mine.confirm"
+									  : "ev.mine.waiting"));
+		view_set_text(m, "note", strcmp(status, "rejected") == 0 ? db_col_text(st, 4) : "");
+		if (published)
+			view_set_text(m, "url",
+				      rq_url(q, arena_printf(q->a, "/veranstaltungen/%s", slug)));
+	}
+	db_finalize(st);
+	if (rc != DB_DONE) {
+		rq_fail(q, rc);
+		return;
+	}
+	rq_crumbs(q, "account.title", "/konto", rq_msg(q, "ev.mine.title"));
+	view_set_text(q->page, "title", rq_msg(q, "ev.mine.title"));
+	view_set_text(q->page, "submit_url", rq_url(q, "/veranstaltungen/melden"));
+	rq_render(q, "events/mine");
+}
+
+void
+ev_mine_register(struct app *app)
+{
+	app_route(app, HTTP_GET, "/konto/veranstaltungen", mine_page, 0, 0);
+}
