@@ -134,6 +134,15 @@ def test_staff_reject_with_a_message_that_is_mailed(s):
     check(not public_everywhere(s, slug, "Werbeveranstaltung XY"), "a rejected one stays private")
 
 
+def test_a_title_that_is_a_reserved_word_gets_a_slug_staff_can_open(s):
+    r = submit(s, "Melden", ip="192.0.2.7", submitter_email="melden@example.org")
+    check(r.status == 303, r.status)
+    slug, state = slug_of(s, "Melden")
+    check(slug == "melden-2" and state == "submitted", (slug, state))
+    check(admin(s).post(f"/verwaltung/veranstaltungen/{slug}/ablehnen",
+                        {"nachricht": "Bitte mit Datum und Ort."}).status == 303, "rejected")
+
+
 def test_bad_submissions_get_clear_messages_and_nothing_is_stored(s):
     before = db_rows(s, "SELECT count(*) FROM event")[0][0]
     for extra, says in (({"submitter_email": "kein-at"}, "E-Mail-Adresse"),

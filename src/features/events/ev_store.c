@@ -270,6 +270,10 @@ ev_submission_add(struct db *db, const struct tenant *t, const struct ev_event *
 
 	*slug = v->slug;
 	for (int i = 2; rc == 0 && i < 100; i++) {
+		if (!ev_slug_valid(*slug)) { /* a reserved word such as "melden" */
+			*slug = arena_printf(a, "%s-%d", v->slug, i);
+			continue;
+		}
 		rc = db_run_count(
 			db, e, &n, sql, DB_INT(t->id), DB_TEXT(*slug), DB_TEXT(v->title),
 			DB_TEXT(v->summary), DB_TEXT(v->description), DB_TEXT(v->when.starts),
