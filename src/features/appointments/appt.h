@@ -221,8 +221,9 @@ int appt_book(struct db *db, const struct tenant *t, const struct appt_request *
 	      struct arena *a, struct appt_booking *out, struct err *e) MUST_CHECK;
 
 /*
- * Cancel booking `public_id` of `t` with its cancel token: the token works
- * once.  Returns 0, ERR_NOTFOUND (unknown, cancelled or wrong token) or ERR_DB.
+ * Cancel booking `public_id` of `t` with its cancel token or the reminder's
+ * (appt_remind.c): cancelling voids both.  Returns 0, ERR_NOTFOUND (unknown, cancelled or wrong
+ * token) or ERR_DB.
  */
 int appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const char *token,
 		int64_t now, struct err *e) MUST_CHECK;
@@ -235,8 +236,8 @@ struct appt_view {
 };
 
 /*
- * The open booking `public_id` of `t` whose cancel token is `token` (the
- * token is not used up).  *out lives in `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
+ * The open booking `public_id` of `t` whose cancel token (or the reminder's)
+ * is `token` (the token is not used up).  *out lives in `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
  */
 int appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
 		   struct arena *a, struct appt_view *out, struct err *e) MUST_CHECK;
@@ -271,6 +272,10 @@ const char *appt_web_day_label(struct rq *q, int64_t days);
 const char *appt_web_date(struct rq *q, int64_t days);
 /* "Mittwoch, 09.12.2026, 09:15 Uhr" of the instant `utc`, in the request arena. */
 const char *appt_web_when(struct rq *q, int64_t utc);
+/* As appt_web_day_label() and appt_web_when() outside a request (mails of a job). */
+struct view;
+const char *appt_day_label(const struct view *v, const char *lang, struct arena *a, int64_t days);
+const char *appt_when_label(const struct view *v, const char *lang, struct arena *a, int64_t utc);
 /* "/termine/<type>/<location>", the week of free slots. */
 const char *appt_web_week_path(struct rq *q, const char *type, const char *loc);
 
@@ -289,6 +294,26 @@ int appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, str
 
 /* After the booking committed: wake the mail worker if a mail was queued. */
 void appt_mail_sent(const struct appt_mail *m);
+
+/* ---- Reminders (appt_remind.c) ------------------------------------------ */
+
+/* How often the 'appt.remind' job looks for bookings of the next day. */
+#define APPT_REMIND_EVERY_S 900
+
+/*
+ * Queue the reminder of every open booking (of any tenant) that starts on
+ * the local day after `now` and has none yet: each booking is claimed by
+ * UPDATE ... WHERE reminded_at IS NULL in the transaction that puts its
+ * mail (with a second cancel token) into the outbox, so it is mailed once
+ * whatever runs this at the same time.  *queued counts the mails.  Returns
+ * 0 or ERR_DB.
+ */
+int appt_remind_due(struct app *app, struct db *db, int64_t now, int64_t *queued,
+		    struct err *e) MUST_CHECK;
+
+/* The recurring reminder job, the feature's .job. */
+struct job_every;
+extern const struct job_every appt_remind_every;
 
 /* ---- Staff (appt_staff*.c) and the call display (appt_call.c) ----------- */
 

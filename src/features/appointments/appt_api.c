@@ -291,6 +291,7 @@ appt_init(struct app *app, struct err *e)
 const struct feature appt_feature = {
 	.name = "appointments",
 	.init = appt_init,
+	.job = &appt_remind_every,
 	.staff = FEATURE_LINK("/verwaltung/termine", "appt.staff.title",
 			      ROLE_ADMIN | ROLE_CASEWORKER),
 };

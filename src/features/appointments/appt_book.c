@@ -172,8 +172,9 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 }
 
 static const char CANCEL_SQL[] =
-	"UPDATE appointment SET state = 'cancelled', token_hash = NULL, cancelled_at = $4 "
-	"WHERE tenant_id = $1 AND public_id = $2 AND token_hash = $3 AND state = 'booked'";
+	"UPDATE appointment SET state = 'cancelled', token_hash = NULL, "
+	"reminder_token_hash = NULL, cancelled_at = $4 WHERE tenant_id = $1 AND public_id = $2 "
+	"AND (token_hash = $3 OR reminder_token_hash = $3) AND state = 'booked'";
 
 static const char HELD_SQL[] = "SELECT office_id, starts_at, units, unit_seconds "
 			       "FROM appointment WHERE tenant_id = $1 AND public_id = $2";
@@ -212,7 +213,7 @@ static const char VIEW_SQL[] =
 	"SELECT a.starts_at, a.ends_at, a.persons, t.name, o.name, o.street, o.postal_code, "
 	"o.city FROM appointment a JOIN appt_type t ON t.id = a.type_id "
 	"JOIN office o ON o.id = a.office_id WHERE a.tenant_id = $1 AND a.public_id = $2 "
-	"AND a.token_hash = $3 AND a.state = 'booked'";
+	"AND (a.token_hash = $3 OR a.reminder_token_hash = $3) AND a.state = 'booked'";
 
 static void
 read_view(struct db_stmt *st, struct arena *a, void *row)

@@ -44,26 +44,38 @@ appt_web_session(struct rq *q)
 }
 
 const char *
-appt_web_day_label(struct rq *q, int64_t days)
+appt_day_label(const struct view *v, const char *lang, struct arena *a, int64_t days)
 {
 	struct civil_local l;
 
 	civil_day(days, &l);
-	return arena_printf(q->a, "%s, %02d.%02d.%04d",
-			    rq_msg(q, arena_printf(q->a, "appt.day.%d", l.weekday)), l.day, l.month,
-			    l.year);
+	return arena_printf(a, "%s, %02d.%02d.%04d",
+			    view_msg(v, lang, arena_printf(a, "appt.day.%d", l.weekday)), l.day,
+			    l.month, l.year);
 }
 
 const char *
-appt_web_when(struct rq *q, int64_t utc)
+appt_when_label(const struct view *v, const char *lang, struct arena *a, int64_t utc)
 {
 	struct civil_local l;
 	char hm[6];
 
 	civil_local_at(utc, &l);
 	civil_format_time(l.minute, hm);
-	return arena_printf(q->a, "%s, %s %s", appt_web_day_label(q, l.days), hm,
-			    rq_msg(q, "appt.oclock"));
+	return arena_printf(a, "%s, %s %s", appt_day_label(v, lang, a, l.days), hm,
+			    view_msg(v, lang, "appt.oclock"));
+}
+
+const char *
+appt_web_day_label(struct rq *q, int64_t days)
+{
+	return appt_day_label(q->app->view, q->lang, q->a, days);
+}
+
+const char *
+appt_web_when(struct rq *q, int64_t utc)
+{
+	return appt_when_label(q->app->view, q->lang, q->a, utc);
 }
 
 const char *
