@@ -122,6 +122,13 @@ struct appt_request {
 	 */
 	int (*on_booked)(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
 	void *cls;
+	/*
+	 * With `limits`, the booking counts against the tenant's daily limits
+	 * per e-mail address and per `client_ip` (may be NULL: not counted);
+	 * off by the installation's booking_limits = off (load tests).
+	 */
+	bool limits;
+	const char *client_ip;
 };
 
 #define APPT_PERSONS_MAX 10
@@ -129,6 +136,15 @@ struct appt_request {
 
 /* Whether `s` is 1..max bytes without control characters (a name, a phone number). */
 bool appt_text_ok(const char *s, size_t max);
+/*
+ * The key a booking counts against in appt_limit: the hex BLAKE2b (65
+ * bytes with the NUL) of tenant, local day "YYYY-MM-DD", kind ("email" or
+ * "ip") and the value, an e-mail address in lower case or an IP address
+ * (IPv6 cut to its /64 network, where one connection gets its addresses).
+ */
+void appt_limit_key(int64_t tenant_id, const char *day, const char *kind, const char *value,
+		    char *out);
+
 /* Whether `s` looks like an e-mail address: one '@', a dot in the domain, no spaces. */
 bool appt_email_ok(const char *s);
 
@@ -213,9 +229,12 @@ struct appt_booking {
  * Book `r` for tenant `t` at `now`: the start must be a slot of the type at
  * the location inside the booking window.  Each grid unit's counter is
  * raised by a conditional UPDATE in one transaction; a busy SQLite is
- * retried.  Returns 0 with *out in `a`, ERR_CONFLICT ("appt.slot_taken")
- * when a unit is full, ERR_NOTFOUND, ERR_UNPROCESSABLE (not a slot, too
- * many persons) or ERR_DB.
+ * retried.  With r->limits the daily counters of the e-mail address and the
+ * client IP (appt_limit) are raised the same way first.  Returns 0 with *out
+ * in `a`, ERR_CONFLICT ("appt.slot_taken") when a unit is full,
+ * ERR_RATELIMIT ("appt.err.limit_email" / "appt.err.limit_ip") when a daily
+ * limit is reached, ERR_NOTFOUND, ERR_UNPROCESSABLE (not a slot, too many
+ * persons) or ERR_DB.
  */
 int appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, int64_t now,
 	      struct arena *a, struct appt_booking *out, struct err *e) MUST_CHECK;

@@ -190,6 +190,8 @@ book(struct rq *q)
 		mail.to = r.email;
 		r.on_booked = appt_mail_booked;
 		r.cls = &mail;
+		r.limits = q->app->cfg.booking_limits;
+		r.client_ip = q->http->client_ip;
 		rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
 	}
 	if (rc == 0)
@@ -197,6 +199,13 @@ book(struct rq *q)
 	if (rc == ERR_CONFLICT) {
 		taken(q, &r);
 		return;
+	}
+	if (rc == ERR_RATELIMIT) { /* the daily limits start again at local midnight */
+		struct civil_local l;
+
+		civil_local_at((int64_t)time(NULL), &l);
+		http_resp_header(q->http, q->resp, "Retry-After",
+				 arena_printf(q->a, "%d", (1440 - l.minute) * 60));
 	}
 	if (rc) {
 		fail(q, rc);

@@ -15,7 +15,9 @@
 #include "core/civil.h"
 #include "db/db.h"
 
+#include <arpa/inet.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,6 +33,14 @@ static const char UNIT_ADD_SQL[] =
 
 static const char UNIT_TAKE_SQL[] = "UPDATE appt_unit SET booked = booked + 1 "
 				    "WHERE office_id = $1 AND starts_at = $2 AND booked < capacity";
+
+static const char LIMIT_ADD_SQL[] = "INSERT INTO appt_limit (tenant_id, day, kind, key_hash, "
+				    "booked) VALUES ($1, $2, $3, $4, 0) "
+				    "ON CONFLICT (tenant_id, day, kind, key_hash) DO NOTHING";
+
+static const char LIMIT_TAKE_SQL[] =
+	"UPDATE appt_limit SET booked = booked + 1 WHERE tenant_id = $1 AND day = $2 AND kind = $3 "
+	"AND key_hash = $4 AND booked < $5";
 
 static const char BOOKING_ADD_SQL[] =
 	"INSERT INTO appointment (tenant_id, office_id, type_id, public_id, starts_at, ends_at, "
@@ -49,7 +59,30 @@ struct plan {
 	int64_t now, ends_at;
 	struct appt_booking booking; /* what the on_booked hook sees */
 	const char *token_hash;
+	char day[CIVIL_DATE_LEN + 1];	/* the local date of `now`, of the limits */
+	char email_key[65], ip_key[65]; /* appt_limit_key(); "" when not counted */
 };
+
+/* Raise the day's counter `key` of `kind` unless it reached `max`. */
+static int
+take_limit(struct db *db, const struct plan *p, const char *kind, const char *key, int64_t max,
+	   const char *msg, struct err *e)
+{
+	int64_t changed = 0;
+	int rc;
+
+	if (!key[0])
+		return 0;
+	rc = db_run(db, e, LIMIT_ADD_SQL, DB_INT(p->t->id), DB_TEXT(p->day), DB_TEXT(kind),
+		    DB_TEXT(key));
+	if (rc == 0)
+		rc = db_run_count(db, e, &changed, LIMIT_TAKE_SQL, DB_INT(p->t->id),
+				  DB_TEXT(p->day), DB_TEXT(kind), DB_TEXT(key), DB_INT(max));
+	if (rc == 0 && changed == 0)
+		rc = err_set(e, ERR_RATELIMIT, msg, "daily %s limit of %lld reached", kind,
+			     (long long)max);
+	return rc;
+}
 
 static int
 take_units(struct db *db, const struct plan *p, struct err *e)
@@ -80,7 +113,14 @@ book_once(struct db *db, const struct plan *p, struct err *e)
 
 	if (rc)
 		return rc;
-	rc = take_units(db, p, e);
+	rc = take_limit(db, p, "email", p->email_key,
+			tenant_setting_int(p->t, TSET_APPT_LIMIT_EMAIL), "appt.err.limit_email", e);
+	if (rc == 0)
+		rc = take_limit(db, p, "ip", p->ip_key,
+				tenant_setting_int(p->t, TSET_APPT_LIMIT_IP), "appt.err.limit_ip",
+				e);
+	if (rc == 0)
+		rc = take_units(db, p, e);
 	if (rc == 0)
 		rc = db_run(db, e, BOOKING_ADD_SQL, DB_INT(p->t->id), DB_INT(p->loc->office_id),
 			    DB_INT(p->type->id), DB_TEXT(p->booking.public_id),
@@ -119,6 +159,25 @@ check_slot(const struct tenant *t, struct plan *p, struct err *e)
 		}
 	return err_set(e, ERR_UNPROCESSABLE, "appt.err.not_a_slot", "start %lld is no slot",
 		       (long long)p->r->starts_at);
+}
+
+void
+appt_limit_key(int64_t tenant_id, const char *day, const char *kind, const char *value, char *out)
+{
+	unsigned char ip6[16];
+	char norm[APPT_EMAIL_MAX + 64], k[sizeof(norm) + 96];
+	size_t i;
+
+	snprintf(norm, sizeof(norm), "%s", value ? value : "");
+	if (strcmp(kind, "ip") == 0 && inet_pton(AF_INET6, norm, ip6) == 1) {
+		memset(ip6 + 8, 0, 8); /* the /64 network */
+		inet_ntop(AF_INET6, ip6, norm, sizeof(norm));
+	}
+	for (i = 0; norm[i]; i++)
+		if (norm[i] >= 'A' && norm[i] <= 'Z')
+			norm[i] = (char)(norm[i] - 'A' + 'a');
+	snprintf(k, sizeof(k), "%lld|%s|%s|%s", (long long)tenant_id, day, kind, norm);
+	auth_token_hash(k, out);
 }
 
 static void
@@ -160,6 +219,15 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 	auth_token_hash(token, hash);
 	p->booking = (struct appt_booking){id, token, r->starts_at, p->ends_at, type, loc};
 	p->token_hash = hash;
+	if (r->limits) {
+		struct civil_local today;
+
+		civil_local_at(now, &today);
+		civil_format_date(&today, p->day);
+		appt_limit_key(t->id, p->day, "email", r->email, p->email_key);
+		if (r->client_ip && r->client_ip[0])
+			appt_limit_key(t->id, p->day, "ip", r->client_ip, p->ip_key);
+	}
 	rc = book_once(db, p, e);
 	for (int i = 0, ms = APPT_BUSY_PAUSE_MS; rc == ERR_DB && i < APPT_BUSY_RETRIES; i++) {
 		pause_ms(ms);

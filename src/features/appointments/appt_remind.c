@@ -13,6 +13,8 @@
  * cancel token of the confirmation is stored only as its hash, so the
  * reminder carries a second token, stored hashed as well; either opens the
  * page and cancels, and cancelling voids both.
+ *
+ * The same job deletes the daily booking counters (appt_limit) of past days.
  */
 #include "features/appointments/appt.h"
 
@@ -159,6 +161,21 @@ appt_remind_due(struct app *app, struct db *db, int64_t now, int64_t *queued, st
 	return rc;
 }
 
+/* The booking counters of past days (appt_limit) are of no use any more. */
+static int
+purge_limits(struct db *db, int64_t now, struct err *e)
+{
+	struct civil_local today;
+	char day[CIVIL_DATE_LEN + 1];
+	int64_t n = 0;
+	int rc;
+
+	civil_local_at(now, &today);
+	civil_format_date(&today, day);
+	rc = db_run_count(db, e, &n, "DELETE FROM appt_limit WHERE day < $1", DB_TEXT(day));
+	return job_purged(rc, n, "booking counters of past days");
+}
+
 static int
 remind_run(struct job_run *r, struct err *e)
 {
@@ -169,6 +186,8 @@ remind_run(struct job_run *r, struct err *e)
 	if (!app->mail)
 		return 0;
 	rc = appt_remind_due(app, r->db, r->now, &queued, e);
+	if (rc == 0)
+		rc = purge_limits(r->db, r->now, e);
 	if (queued)
 		jobs_nudge(app->jobs);
 	return rc;

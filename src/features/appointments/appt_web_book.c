@@ -171,6 +171,8 @@ book_post(struct rq *q)
 		.phone = d.phone,
 		.on_booked = appt_mail_booked,
 		.cls = &mail,
+		.limits = q->app->cfg.booking_limits,
+		.client_ip = q->http->client_ip,
 	};
 	mail.to = d.email;
 	rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
