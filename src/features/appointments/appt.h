@@ -166,6 +166,7 @@ struct appt_ics {
 	int64_t stamp;	 /* when the object was made, Unix seconds */
 	int64_t starts_at, ends_at;
 	const char *summary, *location, *description;
+	int sequence; /* SEQUENCE: raised with each move of the booking (same UID) */
 };
 
 /*
@@ -223,6 +224,7 @@ struct appt_booking {
 	int64_t starts_at, ends_at;
 	const struct appt_type *type;
 	const struct appt_location *loc;
+	int revision; /* 0 when booked, raised by each move */
 };
 
 /*
@@ -252,6 +254,8 @@ struct appt_view {
 	int64_t starts_at, ends_at;
 	int persons;
 	const char *type_name, *office_name, *street, *postal_code, *city;
+	int revision;			     /* moves so far: the calendar event's SEQUENCE */
+	const char *type_slug, *office_slug; /* to offer other times of the same kind */
 };
 
 /*
@@ -260,6 +264,27 @@ struct appt_view {
  */
 int appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
 		   struct arena *a, struct appt_view *out, struct err *e) MUST_CHECK;
+
+/*
+ * Move the open booking `public_id` of `t` (found by `token` as in
+ * appt_cancel()) to `starts_at`, a slot of the same type at the same
+ * location inside the booking window, at `now`.  In one transaction the old
+ * grid units are given back and the new ones taken by the conditional
+ * UPDATE of appt_book(), the booking row gets the new times, its revision
+ * raised and its reminder reset, and `on_moved` (may be NULL) is called
+ * with the moved booking (b->token is `token`) to queue its mail; when a
+ * new unit is full everything rolls back and the booking keeps its time.
+ * *out (in `a`) is the moved booking, *old_start its former start.  Returns
+ * 0, ERR_NOTFOUND ("appt.err.cancel"), ERR_CONFLICT ("appt.slot_taken"),
+ * ERR_UNPROCESSABLE (not a slot, outside the window, the same time) or
+ * ERR_DB.
+ */
+int appt_reschedule(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+		    int64_t starts_at, int64_t now,
+		    int (*on_moved)(struct db *db, const struct appt_booking *b, void *cls,
+				    struct err *e),
+		    void *cls, struct arena *a, struct appt_booking *out, int64_t *old_start,
+		    struct err *e) MUST_CHECK;
 
 /*
  * The demo: Lünen's Bürgerbüro (office "buergerbuero" of tenant "luenen")
@@ -295,14 +320,24 @@ const char *appt_web_when(struct rq *q, int64_t utc);
 struct view;
 const char *appt_day_label(const struct view *v, const char *lang, struct arena *a, int64_t days);
 const char *appt_when_label(const struct view *v, const char *lang, struct arena *a, int64_t utc);
+/*
+ * The week of free slots of `type` at `loc` from ?ab=DATE (default today)
+ * into the page: "days" with slot links "<base>?<keep>start=N", "prev" and
+ * "next" as "?<keep>ab=DATE", "type" and "location".  `keep` is "" or query
+ * parameters ending in '&'; the start `skip` (a booking's own, or 0) is
+ * left out.  Returns 0, or an error the caller answers.
+ */
+int appt_web_week_fill(struct rq *q, const struct appt_type *type, const struct appt_location *loc,
+		       const char *base, const char *keep, int64_t skip) MUST_CHECK;
 /* "/termine/<type>/<location>", the week of free slots. */
 const char *appt_web_week_path(struct rq *q, const char *type, const char *loc);
 
 /* What the confirmation mail needs besides the booking. */
 struct appt_mail {
 	struct rq *q;
-	const char *to; /* the booking's e-mail address */
-	bool queued;	/* set when a mail went into the outbox */
+	const char *to;	   /* the booking's e-mail address */
+	bool queued;	   /* set when a mail went into the outbox */
+	int64_t old_start; /* a moved booking's former start (appt_mail_moved) */
 };
 
 /*
@@ -310,6 +345,9 @@ struct appt_mail {
  * the confirmation with the booking's link.  Without a mailer: nothing.
  */
 int appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
+
+/* The on_moved hook of appt_reschedule(): the mail with the former and the new time. */
+int appt_mail_moved(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
 
 /* After the booking committed: wake the mail worker if a mail was queued. */
 void appt_mail_sent(const struct appt_mail *m);

@@ -271,6 +271,7 @@ calendar(struct rq *q)
 		.location = arena_printf(q->a, "%s, %s, %s %s", v.office_name, v.street,
 					 v.postal_code, v.city),
 		.description = arena_printf(q->a, "%s: %d", rq_msg(q, "appt.persons"), v.persons),
+		.sequence = v.revision,
 	};
 	rc = appt_ics_render(&ev, &q->resp->body);
 	if (rc) {

@@ -217,7 +217,7 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	auth_token(token);
 	auth_token_hash(token, hash);
-	p->booking = (struct appt_booking){id, token, r->starts_at, p->ends_at, type, loc};
+	p->booking = (struct appt_booking){id, token, r->starts_at, p->ends_at, type, loc, 0};
 	p->token_hash = hash;
 	if (r->limits) {
 		struct civil_local today;
@@ -279,7 +279,8 @@ release_units(struct db *db, const struct tenant *t, const char *public_id, stru
 
 static const char VIEW_SQL[] =
 	"SELECT a.starts_at, a.ends_at, a.persons, t.name, o.name, o.street, o.postal_code, "
-	"o.city FROM appointment a JOIN appt_type t ON t.id = a.type_id "
+	"o.city, a.revision, t.slug, o.slug FROM appointment a JOIN appt_type t ON t.id = "
+	"a.type_id "
 	"JOIN office o ON o.id = a.office_id WHERE a.tenant_id = $1 AND a.public_id = $2 "
 	"AND (a.token_hash = $3 OR a.reminder_token_hash = $3) AND a.state = 'booked'";
 
@@ -293,6 +294,8 @@ read_view(struct db_stmt *st, struct arena *a, void *row)
 	v->persons = (int)db_col_int64(st, 2);
 	db_cols_dup(st, 3, a, &v->type_name, &v->office_name, &v->street, &v->postal_code,
 		    &v->city);
+	v->revision = (int)db_col_int64(st, 8);
+	db_cols_dup(st, 9, a, &v->type_slug, &v->office_slug);
 }
 
 static bool
@@ -342,4 +345,142 @@ appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const 
 	if (rc == 0)
 		rc = release_units(db, t, public_id, e);
 	return db_end(db, rc, e);
+}
+
+/* ---- Moving a booking ----------------------------------------------------- */
+
+static const char MOVE_SQL[] =
+	"UPDATE appointment SET starts_at = $3, ends_at = $4, units = $5, unit_seconds = $6, "
+	"revision = revision + 1, reminded_at = NULL WHERE tenant_id = $1 AND public_id = $2 "
+	"AND starts_at = $7 AND state = 'booked'";
+
+struct move {
+	struct plan p;
+	struct held old;
+	int64_t persons;
+	const char *public_id;
+	int (*on_moved)(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
+	void *cls;
+};
+
+static int
+move_once(struct db *db, struct move *m, struct err *e)
+{
+	const struct plan *p = &m->p;
+	int64_t changed = 0;
+	int rc = db_begin(db, e);
+
+	if (rc)
+		return rc;
+	for (int64_t i = 0; rc == 0 && i < m->old.units; i++)
+		rc = db_run(db, e, UNIT_FREE_SQL, DB_INT(m->old.office),
+			    DB_INT(m->old.start + i * m->old.step));
+	if (rc == 0)
+		rc = take_units(db, p, e);
+	if (rc == 0)
+		rc = db_run_count(db, e, &changed, MOVE_SQL, DB_INT(p->t->id),
+				  DB_TEXT(m->public_id), DB_INT(p->r->starts_at),
+				  DB_INT(p->ends_at), DB_INT(p->units), DB_INT(p->unit_seconds),
+				  DB_INT(m->old.start));
+	if (rc == 0 && changed == 0) /* moved or cancelled meanwhile */
+		rc = err_set(e, ERR_CONFLICT, "appt.err.moved", "booking '%s' changed meanwhile",
+			     m->public_id);
+	if (rc == 0 && m->on_moved)
+		rc = m->on_moved(db, &p->booking, m->cls, e);
+	return db_end(db, rc, e);
+}
+
+static const char MOVING_SQL[] =
+	"SELECT a.office_id, a.starts_at, a.units, a.unit_seconds, a.persons, a.revision, t.slug, "
+	"o.slug FROM appointment a JOIN appt_type t ON t.id = a.type_id JOIN office o ON "
+	"o.id = a.office_id WHERE a.tenant_id = $1 AND a.public_id = $2 AND "
+	"(a.token_hash = $3 OR a.reminder_token_hash = $3) AND a.state = 'booked'";
+
+struct moving {
+	struct held h;
+	int64_t persons, revision;
+	const char *type, *office;
+	struct arena *a;
+};
+
+static int
+read_moving(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct moving *m = ctx;
+
+	(void)e;
+	m->h = (struct held){db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2),
+			     db_col_int64(st, 3)};
+	m->persons = db_col_int64(st, 4);
+	m->revision = db_col_int64(st, 5);
+	m->type = db_col_dup(st, 6, m->a);
+	m->office = db_col_dup(st, 7, m->a);
+	return 0;
+}
+
+int
+appt_reschedule(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+		int64_t starts_at, int64_t now,
+		int (*on_moved)(struct db *db, const struct appt_booking *b, void *cls,
+				struct err *e),
+		void *cls, struct arena *a, struct appt_booking *out, int64_t *old_start,
+		struct err *e)
+{
+	struct move *m = arena_calloc(a, 1, sizeof(*m));
+	struct appt_request *r = arena_calloc(a, 1, sizeof(*r));
+	struct moving cur = {.a = a};
+	struct appt_type *type;
+	struct appt_location *loc;
+	char hash[65];
+	int rc;
+
+	if (!shape_ok(public_id, token))
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
+	auth_token_hash(token, hash);
+	rc = db_one(db, e, MOVING_SQL, read_moving, &cur, DB_INT(t->id), DB_TEXT(public_id),
+		    DB_TEXT(hash));
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "no open booking '%s'",
+			       public_id);
+	if (rc == 0)
+		rc = appt_find(db, t, cur.type, cur.office, a, &type, &loc, e);
+	if (rc)
+		return rc;
+	if (starts_at == cur.h.start)
+		return err_set(e, ERR_UNPROCESSABLE, "appt.err.same_time",
+			       "booking '%s' is at %lld", public_id, (long long)starts_at);
+	*r = (struct appt_request){.type = type->slug,
+				   .location = loc->slug,
+				   .starts_at = starts_at,
+				   .persons = (int)cur.persons};
+	m->p = (struct plan){.t = t, .r = r, .type = type, .loc = loc, .now = now};
+	m->p.units = appt_units_needed(loc->schedule.slot_minutes, type->minutes, r->persons,
+				       type->buffer_minutes);
+	m->p.unit_seconds = loc->schedule.slot_minutes * 60;
+	rc = check_slot(t, &m->p, e);
+	if (rc)
+		return rc;
+	m->p.booking = (struct appt_booking){arena_strdup(a, public_id),
+					     arena_strdup(a, token),
+					     starts_at,
+					     m->p.ends_at,
+					     type,
+					     loc,
+					     (int)cur.revision + 1};
+	m->old = cur.h;
+	m->persons = cur.persons;
+	m->public_id = m->p.booking.public_id;
+	m->on_moved = on_moved;
+	m->cls = cls;
+	rc = move_once(db, m, e);
+	for (int i = 0, ms = APPT_BUSY_PAUSE_MS; rc == ERR_DB && i < APPT_BUSY_RETRIES; i++) {
+		pause_ms(ms);
+		ms *= 2;
+		rc = move_once(db, m, e);
+	}
+	if (rc == 0) {
+		*out = m->p.booking;
+		*old_start = cur.h.start;
+	}
+	return rc;
 }

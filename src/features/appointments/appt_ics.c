@@ -101,6 +101,12 @@ appt_ics_render(const struct appt_ics *ev, struct buf *out)
 	rc = rc ? rc : add_line(out, "BEGIN:VEVENT");
 	rc = rc ? rc : prop_text(out, "UID", ev->uid);
 	rc = rc ? rc : prop_time(out, "DTSTAMP", ev->stamp);
+	if (rc == 0) {
+		char seq[32];
+
+		snprintf(seq, sizeof(seq), "SEQUENCE:%d", ev->sequence > 0 ? ev->sequence : 0);
+		rc = add_line(out, seq);
+	}
 	rc = rc ? rc : prop_time(out, "DTSTART", ev->starts_at);
 	rc = rc ? rc : prop_time(out, "DTEND", ev->ends_at);
 	rc = rc ? rc : prop_text(out, "SUMMARY", ev->summary);
