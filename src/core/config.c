@@ -23,7 +23,7 @@
 
 #define CONFIG_LINE_MAX 4096
 
-enum kind { K_STR, K_INT, K_INT64, K_LISTEN, K_PROXIES, K_LOGLEVEL };
+enum kind { K_STR, K_INT, K_INT64, K_LISTEN, K_PROXIES, K_LOGLEVEL, K_ONOFF };
 
 struct key {
 	const char *name;
@@ -63,6 +63,8 @@ static const struct key keys[] = {
 	 "base URL for links outside a request (\"\": http://<listen>)"},
 	{"smtp_url", K_STR, S(smtp_url), 0, 0, "smtp://[USER:PASS@]HOST:PORT or smtps://..."},
 	{"mail_from", K_STR, S(mail_from), 0, 0, "sender address of outgoing mail"},
+	{"booking_limits", K_ONOFF, I(booking_limits), 0, 0,
+	 "on or off: the tenants' daily appointment limits per e-mail and IP (off: load tests)"},
 };
 
 #undef S
@@ -89,6 +91,7 @@ defaults(struct config *c)
 	c->login_rate = 10;
 	c->api_write_rate = 600;
 	c->page_cache_ttl_s = 5;
+	c->booking_limits = true;
 	snprintf(c->mail_from, sizeof(c->mail_from), "rathaus@localhost");
 }
 
@@ -162,6 +165,12 @@ config_set(struct config *c, const char *key, const char *value, struct err *e)
 			if (strlen(value) >= k->size)
 				return err_set(e, ERR_INVALID, NULL, "%s is too long", key);
 			snprintf(field, k->size, "%s", value);
+			return 0;
+		case K_ONOFF:
+			if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0)
+				return err_set(e, ERR_INVALID, NULL, "%s '%s' is not on or off",
+					       key, value);
+			*(bool *)field = strcmp(value, "on") == 0;
 			return 0;
 		case K_INT:
 		case K_INT64:
@@ -338,6 +347,9 @@ config_print(const struct config *c, int fd)
 			break;
 		case K_INT:
 			buf_addf(&b, "%d", *(const int *)field);
+			break;
+		case K_ONOFF:
+			(void)buf_adds(&b, *(const bool *)field ? "on" : "off");
 			break;
 		case K_INT64:
 			buf_addf(&b, "%lld", (long long)*(const int64_t *)field);

@@ -37,6 +37,11 @@ static const struct tenant_setting_def DEFS[TSET_COUNT] = {
 				  "set.group.appointments"},
 	[TSET_APPT_WINDOW_DAYS] = {"appt_window_days", TSET_INT, "60", 1, 365,
 				   "set.appt_window_days", "set.group.appointments"},
+	/* Bookings a day per e-mail address and per client IP (appt_limit, hashed keys). */
+	[TSET_APPT_LIMIT_EMAIL] = {"appt_limit_email", TSET_INT, "5", 1, 1000,
+				   "set.appt_limit_email", "set.group.appointments"},
+	[TSET_APPT_LIMIT_IP] = {"appt_limit_ip", TSET_INT, "30", 1, 100000, "set.appt_limit_ip",
+				"set.group.appointments"},
 	[TSET_FEATURE_FORMS] = {"feature_forms", TSET_BOOL, "1", 0, 1, "set.feature_forms",
 				"set.group.features"},
 	[TSET_FEATURE_APPOINTMENTS] = {"feature_appointments", TSET_BOOL, "1", 0, 1,

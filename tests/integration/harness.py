@@ -111,10 +111,12 @@ class Server:
         self.proc = subprocess.Popen([BIN, "serve"], stdout=self.log, stderr=self.log, env=e)
         self.port = self._wait_port()
 
-    def second(self):
-        """Another instance of the same installation: this database and settings, its own port."""
+    def second(self, env=None):
+        """Another instance of the same installation: this database and settings (with `env`
+        on top), its own port."""
         other = Server.__new__(Server)
-        other.db, other.env, other.demo_password = self.db, dict(self.env), self.demo_password
+        other.db, other.demo_password = self.db, self.demo_password
+        other.env = dict(self.env, **(env or {}))
         other._serve()
         return other
 

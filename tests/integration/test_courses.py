@@ -12,31 +12,14 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import BIN, SHARE, Server, Suite, check, cookies_of, db_rows, hidden  # noqa: E402
+from harness import SHARE, Server, Suite, check, cookies_of, db_rows, hidden  # noqa: E402
 
 CITY = "/t/luenen"
 ENV = {"RATHAUS_MAX_CONNECTIONS_PER_IP": "1024", "RATHAUS_THREADS": "8"}
-
-
-class SecondServer(Server):
-    """Another instance on the database of `first`, with the same settings."""
-
-    def __init__(self, first):  # noqa: super().__init__ would make a fresh database
-        self.db = first.db
-        self.env = dict(first.env)
-        self.demo_password = first.demo_password
-        self.log = tempfile.NamedTemporaryFile(prefix="rathaus-server2-", suffix=".log",
-                                               delete=False)
-        e = dict(os.environ, RATHAUS_DB=self.db, RATHAUS_SHARE_DIR=SHARE,
-                 RATHAUS_LISTEN="127.0.0.1:0")
-        e.update(self.env)
-        self.proc = subprocess.Popen([BIN, "serve"], stdout=self.log, stderr=self.log, env=e)
-        self.port = self._wait_port()
 
 
 def form(s, slug):
@@ -293,7 +276,7 @@ def test_concurrent_cancellations_move_each_up_exactly_once(s, s2):
 def main():
     suite = Suite()
     s = Server(env=ENV)
-    s2 = SecondServer(s)
+    s2 = s.second()
     try:
         suite.run([v for k, v in sorted(globals().items()) if k.startswith("test_")], s, s2)
     finally:

@@ -6,6 +6,7 @@ session, a POST or an error status are saved with their stylesheets and served
 from a static copy, because the checkers load plain URLs and fail on 4xx.
 """
 import datetime
+import re
 
 from forms_web import DOG_STEPS, Citizen, location
 from harness import Server, Suite, check, cookies_of, hidden, staff_login
@@ -128,7 +129,7 @@ def form_pages(s):
 
 
 def appointment_pages(s):
-    """The booking form with errors, a booking's page and a cancelled one."""
+    """The booking form with errors, a booking's page, moving it and a cancelled one."""
     week = s.get("/t/luenen/termine/personalausweis/buergerbuero?ab=" +
                  (datetime.date.today() + datetime.timedelta(days=1)).isoformat()).text
     link = week.split('href="/t/luenen/termine/personalausweis/buergerbuero/buchen?start=')[1]
@@ -144,7 +145,21 @@ def appointment_pages(s):
     booking = s.get(r.header("Location"), headers={"Cookie": "; ".join(
         f"{k}={v}" for k, v in jar.items())})
     pages["appt-booking"] = booking.text
-    cancel = booking.text.split('action="', 1)[1].split('"', 1)[0]
+    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+    move = re.search(
+        r'href="([^"]*/verschieben\?token=[^"]+)"', booking.text).group(1).replace("&amp;", "&")
+    week = s.get(move, headers=cookie).text
+    pages["appt-move-week"] = week
+    to = re.search(r'href="([^"]*/verschieben\?token=[^"]+start=\d+)"', week).group(1)
+    confirm = s.get(to.replace("&amp;", "&"), headers=cookie)
+    pages["appt-move-confirm"] = confirm.text
+    r = s.post_form(confirm.text.split('<form method="post" action="', 1)[1].split('"', 1)[0],
+                    {"_csrf": fields["_csrf"], "token": hidden(confirm.text, "token"),
+                     "start": hidden(confirm.text, "start")}, cookies=jar)
+    check(r.status == 303, r.status)
+    booking = s.get(r.header("Location"), headers=cookie)
+    pages["appt-moved"] = booking.text
+    cancel = booking.text.split('<form method="post" action="', 1)[1].split('"', 1)[0]
     pages["appt-cancelled"] = s.post_form(cancel, {"_csrf": fields["_csrf"],
                                                    "token": hidden(booking.text, "token")},
                                           cookies=jar).text

@@ -248,7 +248,8 @@ test_calendar_lines_are_escaped_folded_and_in_utc(void **state)
 			      start + 900,
 			      "Führungszeugnis; Anmeldung, Ausweis\\neu",
 			      "Bürgerbüro üüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüüü",
-			      "Zeile 1\nZeile 2"};
+			      "Zeile 1\nZeile 2",
+			      2};
 	struct buf b;
 	const char *line, *end;
 
@@ -258,6 +259,7 @@ test_calendar_lines_are_escaped_folded_and_in_utc(void **state)
 	assert_non_null(strstr(b.p, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
 	assert_non_null(strstr(b.p, "DTSTART:20260329T070000Z\r\n"));
 	assert_non_null(strstr(b.p, "DTEND:20260329T071500Z\r\n"));
+	assert_non_null(strstr(b.p, "SEQUENCE:2\r\n"));
 	assert_non_null(strstr(b.p, "SUMMARY:Führungszeugnis\\; Anmeldung\\, Ausweis\\\\neu"));
 	assert_non_null(strstr(b.p, "DESCRIPTION:Zeile 1\\nZeile 2\r\n"));
 	assert_non_null(strstr(b.p, "\r\n "));

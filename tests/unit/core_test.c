@@ -502,6 +502,7 @@ test_config_without_file_or_environment_has_the_defaults(void **state)
 	assert_true(f->c.max_upload == 20 << 20);
 	assert_int_equal(f->c.session_ttl_s, 8 * 3600);
 	assert_int_equal(f->c.login_rate, 10);
+	assert_true(f->c.booking_limits);
 	assert_int_equal(f->c.n_trusted_proxies, 0);
 	assert_string_equal(f->c.file, "");
 }
@@ -616,6 +617,13 @@ test_numbers_outside_their_range_and_too_long_text_are_invalid(void **state)
 	assert_int_equal(config_set(&f->c, "max_body", "1023", &f->e), ERR_INVALID);
 	assert_int_equal(config_set(&f->c, "timeout", "", &f->e), ERR_INVALID);
 	assert_int_equal(config_set(&f->c, "log_level", "verbose", &f->e), ERR_INVALID);
+	assert_int_equal(config_set(&f->c, "booking_limits", "aus", &f->e), ERR_INVALID);
+	assert_int_equal(config_set(&f->c, "booking_limits", "", &f->e), ERR_INVALID);
+	assert_true(f->c.booking_limits);
+	assert_int_equal(config_set(&f->c, "booking_limits", "off", &f->e), 0);
+	assert_false(f->c.booking_limits);
+	assert_int_equal(config_set(&f->c, "booking_limits", "on", &f->e), 0);
+	assert_true(f->c.booking_limits);
 	assert_int_equal(f->c.threads, 0);
 	assert_int_equal(f->c.max_connections, 1024);
 	assert_int_equal(f->c.session_ttl_s, 8 * 3600);

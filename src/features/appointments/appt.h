@@ -122,6 +122,13 @@ struct appt_request {
 	 */
 	int (*on_booked)(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
 	void *cls;
+	/*
+	 * With `limits`, the booking counts against the tenant's daily limits
+	 * per e-mail address and per `client_ip` (may be NULL: not counted);
+	 * off by the installation's booking_limits = off (load tests).
+	 */
+	bool limits;
+	const char *client_ip;
 };
 
 #define APPT_PERSONS_MAX 10
@@ -129,6 +136,15 @@ struct appt_request {
 
 /* Whether `s` is 1..max bytes without control characters (a name, a phone number). */
 bool appt_text_ok(const char *s, size_t max);
+/*
+ * The key a booking counts against in appt_limit: the hex BLAKE2b (65
+ * bytes with the NUL) of tenant, local day "YYYY-MM-DD", kind ("email" or
+ * "ip") and the value, an e-mail address in lower case or an IP address
+ * (IPv6 cut to its /64 network, where one connection gets its addresses).
+ */
+void appt_limit_key(int64_t tenant_id, const char *day, const char *kind, const char *value,
+		    char *out);
+
 /* Whether `s` looks like an e-mail address: one '@', a dot in the domain, no spaces. */
 bool appt_email_ok(const char *s);
 
@@ -150,6 +166,7 @@ struct appt_ics {
 	int64_t stamp;	 /* when the object was made, Unix seconds */
 	int64_t starts_at, ends_at;
 	const char *summary, *location, *description;
+	int sequence; /* SEQUENCE: raised with each move of the booking (same UID) */
 };
 
 /*
@@ -207,22 +224,27 @@ struct appt_booking {
 	int64_t starts_at, ends_at;
 	const struct appt_type *type;
 	const struct appt_location *loc;
+	int revision; /* 0 when booked, raised by each move */
 };
 
 /*
  * Book `r` for tenant `t` at `now`: the start must be a slot of the type at
  * the location inside the booking window.  Each grid unit's counter is
  * raised by a conditional UPDATE in one transaction; a busy SQLite is
- * retried.  Returns 0 with *out in `a`, ERR_CONFLICT ("appt.slot_taken")
- * when a unit is full, ERR_NOTFOUND, ERR_UNPROCESSABLE (not a slot, too
- * many persons) or ERR_DB.
+ * retried.  With r->limits the daily counters of the e-mail address and the
+ * client IP (appt_limit) are raised the same way first.  Returns 0 with *out
+ * in `a`, ERR_CONFLICT ("appt.slot_taken") when a unit is full,
+ * ERR_RATELIMIT ("appt.err.limit_email" / "appt.err.limit_ip") when a daily
+ * limit is reached, ERR_NOTFOUND, ERR_UNPROCESSABLE (not a slot, too many
+ * persons) or ERR_DB.
  */
 int appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, int64_t now,
 	      struct arena *a, struct appt_booking *out, struct err *e) MUST_CHECK;
 
 /*
- * Cancel booking `public_id` of `t` with its cancel token: the token works
- * once.  Returns 0, ERR_NOTFOUND (unknown, cancelled or wrong token) or ERR_DB.
+ * Cancel booking `public_id` of `t` with its cancel token or the reminder's
+ * (appt_remind.c): cancelling voids both.  Returns 0, ERR_NOTFOUND (unknown, cancelled or wrong
+ * token) or ERR_DB.
  */
 int appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const char *token,
 		int64_t now, struct err *e) MUST_CHECK;
@@ -232,14 +254,37 @@ struct appt_view {
 	int64_t starts_at, ends_at;
 	int persons;
 	const char *type_name, *office_name, *street, *postal_code, *city;
+	int revision;			     /* moves so far: the calendar event's SEQUENCE */
+	const char *type_slug, *office_slug; /* to offer other times of the same kind */
 };
 
 /*
- * The open booking `public_id` of `t` whose cancel token is `token` (the
- * token is not used up).  *out lives in `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
+ * The open booking `public_id` of `t` whose cancel token (or the reminder's)
+ * is `token` (the token is not used up).  *out lives in `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
  */
 int appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
 		   struct arena *a, struct appt_view *out, struct err *e) MUST_CHECK;
+
+/*
+ * Move the open booking `public_id` of `t` (found by `token` as in
+ * appt_cancel()) to `starts_at`, a slot of the same type at the same
+ * location inside the booking window, at `now`.  In one transaction the old
+ * grid units are given back and the new ones taken by the conditional
+ * UPDATE of appt_book(), the booking row gets the new times, its revision
+ * raised and its reminder reset, and `on_moved` (may be NULL) is called
+ * with the moved booking (b->token is `token`) to queue its mail; when a
+ * new unit is full everything rolls back and the booking keeps its time.
+ * *out (in `a`) is the moved booking, *old_start its former start.  Returns
+ * 0, ERR_NOTFOUND ("appt.err.cancel"), ERR_CONFLICT ("appt.slot_taken"),
+ * ERR_UNPROCESSABLE (not a slot, outside the window, the same time) or
+ * ERR_DB.
+ */
+int appt_reschedule(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+		    int64_t starts_at, int64_t now,
+		    int (*on_moved)(struct db *db, const struct appt_booking *b, void *cls,
+				    struct err *e),
+		    void *cls, struct arena *a, struct appt_booking *out, int64_t *old_start,
+		    struct err *e) MUST_CHECK;
 
 /*
  * The demo: Lünen's Bürgerbüro (office "buergerbuero" of tenant "luenen")
@@ -271,14 +316,28 @@ const char *appt_web_day_label(struct rq *q, int64_t days);
 const char *appt_web_date(struct rq *q, int64_t days);
 /* "Mittwoch, 09.12.2026, 09:15 Uhr" of the instant `utc`, in the request arena. */
 const char *appt_web_when(struct rq *q, int64_t utc);
+/* As appt_web_day_label() and appt_web_when() outside a request (mails of a job). */
+struct view;
+const char *appt_day_label(const struct view *v, const char *lang, struct arena *a, int64_t days);
+const char *appt_when_label(const struct view *v, const char *lang, struct arena *a, int64_t utc);
+/*
+ * The week of free slots of `type` at `loc` from ?ab=DATE (default today)
+ * into the page: "days" with slot links "<base>?<keep>start=N", "prev" and
+ * "next" as "?<keep>ab=DATE", "type" and "location".  `keep` is "" or query
+ * parameters ending in '&'; the start `skip` (a booking's own, or 0) is
+ * left out.  Returns 0, or an error the caller answers.
+ */
+int appt_web_week_fill(struct rq *q, const struct appt_type *type, const struct appt_location *loc,
+		       const char *base, const char *keep, int64_t skip) MUST_CHECK;
 /* "/termine/<type>/<location>", the week of free slots. */
 const char *appt_web_week_path(struct rq *q, const char *type, const char *loc);
 
 /* What the confirmation mail needs besides the booking. */
 struct appt_mail {
 	struct rq *q;
-	const char *to; /* the booking's e-mail address */
-	bool queued;	/* set when a mail went into the outbox */
+	const char *to;	   /* the booking's e-mail address */
+	bool queued;	   /* set when a mail went into the outbox */
+	int64_t old_start; /* a moved booking's former start (appt_mail_moved) */
 };
 
 /*
@@ -287,8 +346,31 @@ struct appt_mail {
  */
 int appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
 
+/* The on_moved hook of appt_reschedule(): the mail with the former and the new time. */
+int appt_mail_moved(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
+
 /* After the booking committed: wake the mail worker if a mail was queued. */
 void appt_mail_sent(const struct appt_mail *m);
+
+/* ---- Reminders (appt_remind.c) ------------------------------------------ */
+
+/* How often the 'appt.remind' job looks for bookings of the next day. */
+#define APPT_REMIND_EVERY_S 900
+
+/*
+ * Queue the reminder of every open booking (of any tenant) that starts on
+ * the local day after `now` and has none yet: each booking is claimed by
+ * UPDATE ... WHERE reminded_at IS NULL in the transaction that puts its
+ * mail (with a second cancel token) into the outbox, so it is mailed once
+ * whatever runs this at the same time.  *queued counts the mails.  Returns
+ * 0 or ERR_DB.
+ */
+int appt_remind_due(struct app *app, struct db *db, int64_t now, int64_t *queued,
+		    struct err *e) MUST_CHECK;
+
+/* The recurring reminder job, the feature's .job. */
+struct job_every;
+extern const struct job_every appt_remind_every;
 
 /* ---- Staff (appt_staff*.c) and the call display (appt_call.c) ----------- */
 

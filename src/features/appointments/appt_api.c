@@ -190,6 +190,8 @@ book(struct rq *q)
 		mail.to = r.email;
 		r.on_booked = appt_mail_booked;
 		r.cls = &mail;
+		r.limits = q->app->cfg.booking_limits;
+		r.client_ip = q->http->client_ip;
 		rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
 	}
 	if (rc == 0)
@@ -197,6 +199,13 @@ book(struct rq *q)
 	if (rc == ERR_CONFLICT) {
 		taken(q, &r);
 		return;
+	}
+	if (rc == ERR_RATELIMIT) { /* the daily limits start again at local midnight */
+		struct civil_local l;
+
+		civil_local_at((int64_t)time(NULL), &l);
+		http_resp_header(q->http, q->resp, "Retry-After",
+				 arena_printf(q->a, "%d", (1440 - l.minute) * 60));
 	}
 	if (rc) {
 		fail(q, rc);
@@ -262,6 +271,7 @@ calendar(struct rq *q)
 		.location = arena_printf(q->a, "%s, %s, %s %s", v.office_name, v.street,
 					 v.postal_code, v.city),
 		.description = arena_printf(q->a, "%s: %d", rq_msg(q, "appt.persons"), v.persons),
+		.sequence = v.revision,
 	};
 	rc = appt_ics_render(&ev, &q->resp->body);
 	if (rc) {
@@ -291,6 +301,7 @@ appt_init(struct app *app, struct err *e)
 const struct feature appt_feature = {
 	.name = "appointments",
 	.init = appt_init,
+	.job = &appt_remind_every,
 	.staff = FEATURE_LINK("/verwaltung/termine", "appt.staff.title",
 			      ROLE_ADMIN | ROLE_CASEWORKER),
 };

@@ -15,7 +15,9 @@
 #include "core/civil.h"
 #include "db/db.h"
 
+#include <arpa/inet.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,6 +33,14 @@ static const char UNIT_ADD_SQL[] =
 
 static const char UNIT_TAKE_SQL[] = "UPDATE appt_unit SET booked = booked + 1 "
 				    "WHERE office_id = $1 AND starts_at = $2 AND booked < capacity";
+
+static const char LIMIT_ADD_SQL[] = "INSERT INTO appt_limit (tenant_id, day, kind, key_hash, "
+				    "booked) VALUES ($1, $2, $3, $4, 0) "
+				    "ON CONFLICT (tenant_id, day, kind, key_hash) DO NOTHING";
+
+static const char LIMIT_TAKE_SQL[] =
+	"UPDATE appt_limit SET booked = booked + 1 WHERE tenant_id = $1 AND day = $2 AND kind = $3 "
+	"AND key_hash = $4 AND booked < $5";
 
 static const char BOOKING_ADD_SQL[] =
 	"INSERT INTO appointment (tenant_id, office_id, type_id, public_id, starts_at, ends_at, "
@@ -49,7 +59,30 @@ struct plan {
 	int64_t now, ends_at;
 	struct appt_booking booking; /* what the on_booked hook sees */
 	const char *token_hash;
+	char day[CIVIL_DATE_LEN + 1];	/* the local date of `now`, of the limits */
+	char email_key[65], ip_key[65]; /* appt_limit_key(); "" when not counted */
 };
+
+/* Raise the day's counter `key` of `kind` unless it reached `max`. */
+static int
+take_limit(struct db *db, const struct plan *p, const char *kind, const char *key, int64_t max,
+	   const char *msg, struct err *e)
+{
+	int64_t changed = 0;
+	int rc;
+
+	if (!key[0])
+		return 0;
+	rc = db_run(db, e, LIMIT_ADD_SQL, DB_INT(p->t->id), DB_TEXT(p->day), DB_TEXT(kind),
+		    DB_TEXT(key));
+	if (rc == 0)
+		rc = db_run_count(db, e, &changed, LIMIT_TAKE_SQL, DB_INT(p->t->id),
+				  DB_TEXT(p->day), DB_TEXT(kind), DB_TEXT(key), DB_INT(max));
+	if (rc == 0 && changed == 0)
+		rc = err_set(e, ERR_RATELIMIT, msg, "daily %s limit of %lld reached", kind,
+			     (long long)max);
+	return rc;
+}
 
 static int
 take_units(struct db *db, const struct plan *p, struct err *e)
@@ -80,7 +113,14 @@ book_once(struct db *db, const struct plan *p, struct err *e)
 
 	if (rc)
 		return rc;
-	rc = take_units(db, p, e);
+	rc = take_limit(db, p, "email", p->email_key,
+			tenant_setting_int(p->t, TSET_APPT_LIMIT_EMAIL), "appt.err.limit_email", e);
+	if (rc == 0)
+		rc = take_limit(db, p, "ip", p->ip_key,
+				tenant_setting_int(p->t, TSET_APPT_LIMIT_IP), "appt.err.limit_ip",
+				e);
+	if (rc == 0)
+		rc = take_units(db, p, e);
 	if (rc == 0)
 		rc = db_run(db, e, BOOKING_ADD_SQL, DB_INT(p->t->id), DB_INT(p->loc->office_id),
 			    DB_INT(p->type->id), DB_TEXT(p->booking.public_id),
@@ -121,6 +161,25 @@ check_slot(const struct tenant *t, struct plan *p, struct err *e)
 		       (long long)p->r->starts_at);
 }
 
+void
+appt_limit_key(int64_t tenant_id, const char *day, const char *kind, const char *value, char *out)
+{
+	unsigned char ip6[16];
+	char norm[APPT_EMAIL_MAX + 64], k[sizeof(norm) + 96];
+	size_t i;
+
+	snprintf(norm, sizeof(norm), "%s", value ? value : "");
+	if (strcmp(kind, "ip") == 0 && inet_pton(AF_INET6, norm, ip6) == 1) {
+		memset(ip6 + 8, 0, 8); /* the /64 network */
+		inet_ntop(AF_INET6, ip6, norm, sizeof(norm));
+	}
+	for (i = 0; norm[i]; i++)
+		if (norm[i] >= 'A' && norm[i] <= 'Z')
+			norm[i] = (char)(norm[i] - 'A' + 'a');
+	snprintf(k, sizeof(k), "%lld|%s|%s|%s", (long long)tenant_id, day, kind, norm);
+	auth_token_hash(k, out);
+}
+
 static void
 pause_ms(int ms)
 {
@@ -158,8 +217,17 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	auth_token(token);
 	auth_token_hash(token, hash);
-	p->booking = (struct appt_booking){id, token, r->starts_at, p->ends_at, type, loc};
+	p->booking = (struct appt_booking){id, token, r->starts_at, p->ends_at, type, loc, 0};
 	p->token_hash = hash;
+	if (r->limits) {
+		struct civil_local today;
+
+		civil_local_at(now, &today);
+		civil_format_date(&today, p->day);
+		appt_limit_key(t->id, p->day, "email", r->email, p->email_key);
+		if (r->client_ip && r->client_ip[0])
+			appt_limit_key(t->id, p->day, "ip", r->client_ip, p->ip_key);
+	}
 	rc = book_once(db, p, e);
 	for (int i = 0, ms = APPT_BUSY_PAUSE_MS; rc == ERR_DB && i < APPT_BUSY_RETRIES; i++) {
 		pause_ms(ms);
@@ -172,8 +240,9 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 }
 
 static const char CANCEL_SQL[] =
-	"UPDATE appointment SET state = 'cancelled', token_hash = NULL, cancelled_at = $4 "
-	"WHERE tenant_id = $1 AND public_id = $2 AND token_hash = $3 AND state = 'booked'";
+	"UPDATE appointment SET state = 'cancelled', token_hash = NULL, "
+	"reminder_token_hash = NULL, cancelled_at = $4 WHERE tenant_id = $1 AND public_id = $2 "
+	"AND (token_hash = $3 OR reminder_token_hash = $3) AND state = 'booked'";
 
 static const char HELD_SQL[] = "SELECT office_id, starts_at, units, unit_seconds "
 			       "FROM appointment WHERE tenant_id = $1 AND public_id = $2";
@@ -210,9 +279,10 @@ release_units(struct db *db, const struct tenant *t, const char *public_id, stru
 
 static const char VIEW_SQL[] =
 	"SELECT a.starts_at, a.ends_at, a.persons, t.name, o.name, o.street, o.postal_code, "
-	"o.city FROM appointment a JOIN appt_type t ON t.id = a.type_id "
+	"o.city, a.revision, t.slug, o.slug FROM appointment a JOIN appt_type t ON t.id = "
+	"a.type_id "
 	"JOIN office o ON o.id = a.office_id WHERE a.tenant_id = $1 AND a.public_id = $2 "
-	"AND a.token_hash = $3 AND a.state = 'booked'";
+	"AND (a.token_hash = $3 OR a.reminder_token_hash = $3) AND a.state = 'booked'";
 
 static void
 read_view(struct db_stmt *st, struct arena *a, void *row)
@@ -224,6 +294,8 @@ read_view(struct db_stmt *st, struct arena *a, void *row)
 	v->persons = (int)db_col_int64(st, 2);
 	db_cols_dup(st, 3, a, &v->type_name, &v->office_name, &v->street, &v->postal_code,
 		    &v->city);
+	v->revision = (int)db_col_int64(st, 8);
+	db_cols_dup(st, 9, a, &v->type_slug, &v->office_slug);
 }
 
 static bool
@@ -273,4 +345,142 @@ appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const 
 	if (rc == 0)
 		rc = release_units(db, t, public_id, e);
 	return db_end(db, rc, e);
+}
+
+/* ---- Moving a booking ----------------------------------------------------- */
+
+static const char MOVE_SQL[] =
+	"UPDATE appointment SET starts_at = $3, ends_at = $4, units = $5, unit_seconds = $6, "
+	"revision = revision + 1, reminded_at = NULL WHERE tenant_id = $1 AND public_id = $2 "
+	"AND starts_at = $7 AND state = 'booked'";
+
+struct move {
+	struct plan p;
+	struct held old;
+	int64_t persons;
+	const char *public_id;
+	int (*on_moved)(struct db *db, const struct appt_booking *b, void *cls, struct err *e);
+	void *cls;
+};
+
+static int
+move_once(struct db *db, struct move *m, struct err *e)
+{
+	const struct plan *p = &m->p;
+	int64_t changed = 0;
+	int rc = db_begin(db, e);
+
+	if (rc)
+		return rc;
+	for (int64_t i = 0; rc == 0 && i < m->old.units; i++)
+		rc = db_run(db, e, UNIT_FREE_SQL, DB_INT(m->old.office),
+			    DB_INT(m->old.start + i * m->old.step));
+	if (rc == 0)
+		rc = take_units(db, p, e);
+	if (rc == 0)
+		rc = db_run_count(db, e, &changed, MOVE_SQL, DB_INT(p->t->id),
+				  DB_TEXT(m->public_id), DB_INT(p->r->starts_at),
+				  DB_INT(p->ends_at), DB_INT(p->units), DB_INT(p->unit_seconds),
+				  DB_INT(m->old.start));
+	if (rc == 0 && changed == 0) /* moved or cancelled meanwhile */
+		rc = err_set(e, ERR_CONFLICT, "appt.err.moved", "booking '%s' changed meanwhile",
+			     m->public_id);
+	if (rc == 0 && m->on_moved)
+		rc = m->on_moved(db, &p->booking, m->cls, e);
+	return db_end(db, rc, e);
+}
+
+static const char MOVING_SQL[] =
+	"SELECT a.office_id, a.starts_at, a.units, a.unit_seconds, a.persons, a.revision, t.slug, "
+	"o.slug FROM appointment a JOIN appt_type t ON t.id = a.type_id JOIN office o ON "
+	"o.id = a.office_id WHERE a.tenant_id = $1 AND a.public_id = $2 AND "
+	"(a.token_hash = $3 OR a.reminder_token_hash = $3) AND a.state = 'booked'";
+
+struct moving {
+	struct held h;
+	int64_t persons, revision;
+	const char *type, *office;
+	struct arena *a;
+};
+
+static int
+read_moving(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct moving *m = ctx;
+
+	(void)e;
+	m->h = (struct held){db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2),
+			     db_col_int64(st, 3)};
+	m->persons = db_col_int64(st, 4);
+	m->revision = db_col_int64(st, 5);
+	m->type = db_col_dup(st, 6, m->a);
+	m->office = db_col_dup(st, 7, m->a);
+	return 0;
+}
+
+int
+appt_reschedule(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+		int64_t starts_at, int64_t now,
+		int (*on_moved)(struct db *db, const struct appt_booking *b, void *cls,
+				struct err *e),
+		void *cls, struct arena *a, struct appt_booking *out, int64_t *old_start,
+		struct err *e)
+{
+	struct move *m = arena_calloc(a, 1, sizeof(*m));
+	struct appt_request *r = arena_calloc(a, 1, sizeof(*r));
+	struct moving cur = {.a = a};
+	struct appt_type *type;
+	struct appt_location *loc;
+	char hash[65];
+	int rc;
+
+	if (!shape_ok(public_id, token))
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
+	auth_token_hash(token, hash);
+	rc = db_one(db, e, MOVING_SQL, read_moving, &cur, DB_INT(t->id), DB_TEXT(public_id),
+		    DB_TEXT(hash));
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "no open booking '%s'",
+			       public_id);
+	if (rc == 0)
+		rc = appt_find(db, t, cur.type, cur.office, a, &type, &loc, e);
+	if (rc)
+		return rc;
+	if (starts_at == cur.h.start)
+		return err_set(e, ERR_UNPROCESSABLE, "appt.err.same_time",
+			       "booking '%s' is at %lld", public_id, (long long)starts_at);
+	*r = (struct appt_request){.type = type->slug,
+				   .location = loc->slug,
+				   .starts_at = starts_at,
+				   .persons = (int)cur.persons};
+	m->p = (struct plan){.t = t, .r = r, .type = type, .loc = loc, .now = now};
+	m->p.units = appt_units_needed(loc->schedule.slot_minutes, type->minutes, r->persons,
+				       type->buffer_minutes);
+	m->p.unit_seconds = loc->schedule.slot_minutes * 60;
+	rc = check_slot(t, &m->p, e);
+	if (rc)
+		return rc;
+	m->p.booking = (struct appt_booking){arena_strdup(a, public_id),
+					     arena_strdup(a, token),
+					     starts_at,
+					     m->p.ends_at,
+					     type,
+					     loc,
+					     (int)cur.revision + 1};
+	m->old = cur.h;
+	m->persons = cur.persons;
+	m->public_id = m->p.booking.public_id;
+	m->on_moved = on_moved;
+	m->cls = cls;
+	rc = move_once(db, m, e);
+	for (int i = 0, ms = APPT_BUSY_PAUSE_MS; rc == ERR_DB && i < APPT_BUSY_RETRIES; i++) {
+		pause_ms(ms);
+		ms *= 2;
+		rc = move_once(db, m, e);
+	}
+	if (rc == 0) {
+		*out = m->p.booking;
+		*old_start = cur.h.start;
+	}
+	return rc;
 }

@@ -8,6 +8,8 @@
 
 #include "core/ical.h"
 
+#include <stdio.h>
+
 int
 appt_ics_render(const struct appt_ics *ev, struct buf *out)
 {
@@ -16,6 +18,12 @@ appt_ics_render(const struct appt_ics *ev, struct buf *out)
 	rc = rc ? rc : ical_line(out, "BEGIN:VEVENT");
 	rc = rc ? rc : ical_text(out, "UID", ev->uid);
 	rc = rc ? rc : ical_utc(out, "DTSTAMP", ev->stamp);
+	if (rc == 0) { /* a moved booking updates the entry already in the calendar */
+		char seq[32];
+
+		snprintf(seq, sizeof(seq), "SEQUENCE:%d", ev->sequence > 0 ? ev->sequence : 0);
+		rc = ical_line(out, seq);
+	}
 	rc = rc ? rc : ical_utc(out, "DTSTART", ev->starts_at);
 	rc = rc ? rc : ical_utc(out, "DTEND", ev->ends_at);
 	rc = rc ? rc : ical_text(out, "SUMMARY", ev->summary);

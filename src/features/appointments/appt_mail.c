@@ -5,7 +5,10 @@
  * the type, the place and the time and links the booking's page, where the
  * holder finds the calendar file and can cancel.  The link carries the
  * cancel token: whoever has the mail holds the booking, as with the API's
- * answer.
+ * answer.  A booking that is moved gets the same mail with the former and
+ * the new time (appt_moved); both link the calendar file, whose UID stays
+ * and whose SEQUENCE is the booking's revision, so calendars update the
+ * event they have.
  */
 #include "features/appointments/appt.h"
 
@@ -14,30 +17,40 @@
 #include "jobs/jobs.h"
 #include "mail/mail.h"
 
-int
-appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, struct err *e)
+/* Queue mail `tpl` for booking `b`; `old_start` is its former time when it was moved. */
+static int
+queue(struct db *db, const struct appt_booking *b, struct appt_mail *c, const char *tpl,
+      int64_t old_start, struct err *e)
 {
-	struct appt_mail *c = cls;
 	struct rq *q = c->q;
 	struct view_val *data;
-	struct buf link;
+	struct buf link, ics;
 	struct mail m;
 	int rc;
 
 	if (!q->app->mail || !c->to || !mail_addr_valid(c->to))
 		return 0;
 	buf_init(&link, 4096);
+	buf_init(&ics, 4096);
 	rc = mail_link(q->app->mail, q->tenant,
 		       arena_printf(q->a, "/termin/%s?token=%s", b->public_id, b->token), &link);
+	if (rc == 0)
+		rc = mail_link(q->app->mail, q->tenant,
+			       arena_printf(q->a, "/api/v1/appointments/%s/calendar.ics?token=%s",
+					    b->public_id, b->token),
+			       &ics);
 	data = view_map(q->a);
 	view_set_text(data, "type", b->type->name);
 	view_set_text(data, "location", b->loc->name);
 	view_set_text(data, "when", appt_web_when(q, b->starts_at));
+	if (old_start)
+		view_set_text(data, "old_when", appt_web_when(q, old_start));
 	view_set_text(data, "booking_link", arena_strdup(q->a, link.p));
+	view_set_text(data, "calendar_link", arena_strdup(q->a, ics.p));
 	buf_release(&link);
+	buf_release(&ics);
 	if (rc == 0)
-		rc = mail_compose(q->app->mail, q->tenant, "appt_booked", q->lang, data, c->to,
-				  q->a, &m, e);
+		rc = mail_compose(q->app->mail, q->tenant, tpl, q->lang, data, c->to, q->a, &m, e);
 	if (rc == 0)
 		rc = mail_queue(q->app->mail, db, q->tenant, &m, NULL, e);
 	if (rc == ERR_INVALID) { /* an address our check took and the mailer does not */
@@ -46,6 +59,20 @@ appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, struct 
 	}
 	c->queued = rc == 0;
 	return rc;
+}
+
+int
+appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, struct err *e)
+{
+	return queue(db, b, cls, "appt_booked", 0, e);
+}
+
+int
+appt_mail_moved(struct db *db, const struct appt_booking *b, void *cls, struct err *e)
+{
+	struct appt_mail *c = cls;
+
+	return queue(db, b, c, "appt_moved", c->old_start, e);
 }
 
 void

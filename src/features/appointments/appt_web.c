@@ -7,6 +7,7 @@
  *	/termine/:type/:location/buchen   the details form for one slot (GET, POST)
  *	/termin/:id?token=T               the booking: calendar file, cancel button
  *	/termin/:id/absagen               cancelling it (POST)
+ *	/termin/:id/verschieben?token=T   another time: a week, &start=N confirms (GET, POST)
  *
  * Slots change with every booking: no page here goes through the page
  * cache.  The booking's page is found by its cancel token, as the API's
@@ -44,26 +45,38 @@ appt_web_session(struct rq *q)
 }
 
 const char *
-appt_web_day_label(struct rq *q, int64_t days)
+appt_day_label(const struct view *v, const char *lang, struct arena *a, int64_t days)
 {
 	struct civil_local l;
 
 	civil_day(days, &l);
-	return arena_printf(q->a, "%s, %02d.%02d.%04d",
-			    rq_msg(q, arena_printf(q->a, "appt.day.%d", l.weekday)), l.day, l.month,
-			    l.year);
+	return arena_printf(a, "%s, %02d.%02d.%04d",
+			    view_msg(v, lang, arena_printf(a, "appt.day.%d", l.weekday)), l.day,
+			    l.month, l.year);
 }
 
 const char *
-appt_web_when(struct rq *q, int64_t utc)
+appt_when_label(const struct view *v, const char *lang, struct arena *a, int64_t utc)
 {
 	struct civil_local l;
 	char hm[6];
 
 	civil_local_at(utc, &l);
 	civil_format_time(l.minute, hm);
-	return arena_printf(q->a, "%s, %s %s", appt_web_day_label(q, l.days), hm,
-			    rq_msg(q, "appt.oclock"));
+	return arena_printf(a, "%s, %s %s", appt_day_label(v, lang, a, l.days), hm,
+			    view_msg(v, lang, "appt.oclock"));
+}
+
+const char *
+appt_web_day_label(struct rq *q, int64_t days)
+{
+	return appt_day_label(q->app->view, q->lang, q->a, days);
+}
+
+const char *
+appt_web_when(struct rq *q, int64_t utc)
+{
+	return appt_when_label(q->app->view, q->lang, q->a, utc);
 }
 
 const char *
@@ -156,12 +169,10 @@ first_day(struct rq *q, int64_t today, int64_t *first)
 }
 
 static void
-week_days(struct rq *q, const struct appt_type *type, const struct appt_location *loc,
-	  int64_t first, const struct appt_slot *v, size_t n)
+week_days(struct rq *q, int64_t first, const char *base, const char *keep, int64_t skip,
+	  const struct appt_slot *v, size_t n)
 {
 	struct view_val *days = view_set(q->page, "days", view_list(q->a));
-	const char *book = rq_url(
-		q, arena_printf(q->a, "%s/buchen", appt_web_week_path(q, type->slug, loc->slug)));
 	size_t k = 0;
 
 	for (int64_t d = first; d < first + WEEK_DAYS; d++) {
@@ -177,14 +188,47 @@ week_days(struct rq *q, const struct appt_type *type, const struct appt_location
 			civil_local_at(v[k].starts_at, &l);
 			if (l.days != d)
 				break;
+			if (v[k].starts_at == skip)
+				continue;
 			civil_format_time(l.minute, hm);
 			s = view_push(slots, view_map(q->a));
 			view_set_text(s, "time", arena_strdup(q->a, hm));
 			view_set_text(s, "url",
-				      arena_printf(q->a, "%s?start=%lld", book,
+				      arena_printf(q->a, "%s?%sstart=%lld", base, keep,
 						   (long long)v[k].starts_at));
 		}
 	}
+}
+
+int
+appt_web_week_fill(struct rq *q, const struct appt_type *type, const struct appt_location *loc,
+		   const char *base, const char *keep, int64_t skip)
+{
+	struct appt_slot *v;
+	struct civil_local now;
+	int64_t first;
+	size_t n;
+	int rc;
+
+	civil_local_at((int64_t)time(NULL), &now);
+	rc = first_day(q, now.days, &first);
+	if (rc == 0)
+		rc = appt_slots_range(q->db, q->tenant, type, loc, first, first + WEEK_DAYS - 1,
+				      (int64_t)time(NULL), q->a, &v, &n, &q->err);
+	if (rc)
+		return rc;
+	week_days(q, first, base, keep, skip, v, n);
+	if (first > now.days)
+		view_set_text(
+			q->page, "prev",
+			arena_printf(q->a, "?%sab=%s", keep, appt_web_date(q, first - WEEK_DAYS)));
+	if (first + WEEK_DAYS <= now.days + tenant_setting_int(q->tenant, TSET_APPT_WINDOW_DAYS))
+		view_set_text(
+			q->page, "next",
+			arena_printf(q->a, "?%sab=%s", keep, appt_web_date(q, first + WEEK_DAYS)));
+	view_set_text(q->page, "type", type->name);
+	view_set_text(q->page, "location", loc->name);
+	return 0;
 }
 
 static void
@@ -192,33 +236,21 @@ week_page(struct rq *q)
 {
 	struct appt_type *type;
 	struct appt_location *loc;
-	struct appt_slot *v;
-	struct civil_local now;
-	int64_t first;
-	size_t n;
 	int rc;
 
 	if (!appt_web_enabled(q) || find(q, &type, &loc))
 		return;
-	civil_local_at((int64_t)time(NULL), &now);
-	rc = first_day(q, now.days, &first);
-	if (rc == 0)
-		rc = appt_slots_range(q->db, q->tenant, type, loc, first, first + WEEK_DAYS - 1,
-				      (int64_t)time(NULL), q->a, &v, &n, &q->err);
+	rc = appt_web_week_fill(
+		q, type, loc,
+		rq_url(q, arena_printf(q->a, "%s/buchen",
+				       appt_web_week_path(q, type->slug, loc->slug))),
+		"", 0);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
 	}
-	week_days(q, type, loc, first, v, n);
-	if (first > now.days)
-		view_set_text(q->page, "prev",
-			      arena_printf(q->a, "?ab=%s", appt_web_date(q, first - WEEK_DAYS)));
-	if (first + WEEK_DAYS <= now.days + tenant_setting_int(q->tenant, TSET_APPT_WINDOW_DAYS))
-		view_set_text(q->page, "next",
-			      arena_printf(q->a, "?ab=%s", appt_web_date(q, first + WEEK_DAYS)));
-	view_set_text(q->page, "type", type->name);
-	view_set_text(q->page, "location", loc->name);
 	view_set_text(q->page, "back", rq_url(q, "/termine"));
+	view_set_text(q->page, "back_label", rq_msg(q, "appt.web.all_types"));
 	view_set_text(q->page, "title",
 		      arena_printf(q->a, "%s – %s", type->name, rq_msg(q, "appt.web.title")));
 	rq_render(q, "appointments/week");

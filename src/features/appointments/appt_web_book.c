@@ -3,13 +3,16 @@
  * Booking one slot from the web: the details form, its check (the same
  * limits as the API's request, appt_request.c), the booking with its
  * confirmation mail in one transaction, the booking's page and its
- * cancellation.  A slot taken meanwhile answers 409 with a link back to
- * its week.
+ * cancellation, and moving it to another time of the same type and
+ * location (from the booking's page: a week of free times, a confirmation,
+ * appt_reschedule()).  A slot taken meanwhile answers 409 with a link back
+ * to its week; a move that finds its slot taken keeps the old time.
  */
 #include "features/appointments/appt.h"
 
 #include "app/app.h"
 #include "core/civil.h"
+#include "db/db.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +174,8 @@ book_post(struct rq *q)
 		.phone = d.phone,
 		.on_booked = appt_mail_booked,
 		.cls = &mail,
+		.limits = q->app->cfg.booking_limits,
+		.client_ip = q->http->client_ip,
 	};
 	mail.to = d.email;
 	rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
@@ -212,6 +217,9 @@ booking_page(struct rq *q)
 		      rq_url(q, arena_printf(q->a, "/api/v1/appointments/%s/calendar.ics?token=%s",
 					     id, token)));
 	view_set_text(q->page, "cancel", rq_url(q, arena_printf(q->a, "/termin/%s/absagen", id)));
+	view_set_text(q->page, "move",
+		      rq_url(q, arena_printf(q->a, "/termin/%s/verschieben?token=%s", id, token)));
+	view_set_bool(q->page, "moved", http_query(q->http, "verschoben") != NULL);
 	view_set_text(q->page, "title", rq_msg(q, "appt.web.booked"));
 	rq_render(q, "appointments/booking");
 }
@@ -234,6 +242,139 @@ cancel_post(struct rq *q)
 	rq_render(q, "appointments/cancelled");
 }
 
+/* ---- Moving a booking ("Termin verschieben") ------------------------------ */
+
+/* The booking of the path and its token (query or form); 0, or the failure was answered. */
+static int
+moving_of(struct rq *q, const char *token, struct appt_view *v, struct appt_type **type,
+	  struct appt_location **loc)
+{
+	int rc = appt_view_load(q->db, q->tenant, http_param(q->http, "id"), token, q->a, v,
+				&q->err);
+
+	if (rc == 0)
+		rc = appt_find(q->db, q->tenant, v->type_slug, v->office_slug, q->a, type, loc,
+			       &q->err);
+	if (rc)
+		rq_fail(q, rc);
+	return rc;
+}
+
+static const char *
+move_path(struct rq *q)
+{
+	return rq_url(q, arena_printf(q->a, "/termin/%s/verschieben", http_param(q->http, "id")));
+}
+
+/* The page that confirms the move to `start`, with `refused` (a message key) when it failed. */
+static void
+move_confirm(struct rq *q, const struct appt_view *v, const char *token, int64_t start,
+	     const char *refused)
+{
+	appt_web_session(q);
+	if (refused)
+		view_set_text(q->page, "refused", rq_msg(q, refused));
+	view_set_text(q->page, "type", v->type_name);
+	view_set_text(q->page, "location", v->office_name);
+	view_set_text(q->page, "old_when", appt_web_when(q, v->starts_at));
+	view_set_text(q->page, "when", appt_web_when(q, start));
+	view_set_int(q->page, "start", start);
+	view_set_text(q->page, "token", token);
+	view_set_text(q->page, "action", move_path(q));
+	view_set_text(q->page, "back", arena_printf(q->a, "%s?token=%s", move_path(q), token));
+	view_set_text(q->page, "title", rq_msg(q, "appt.web.move_title"));
+	rq_render(q, "appointments/move");
+}
+
+/* The start of the query or form: a positive number, else 0 (and a 400 was answered). */
+static int64_t
+start_of(struct rq *q, const char *s)
+{
+	char *end = NULL;
+	long long n = s ? strtoll(s, &end, 10) : 0;
+
+	if (!s || !s[0] || *end || n <= 0) {
+		err_set(&q->err, ERR_INVALID, "appt.err.start", "start '%s'", s ? s : "");
+		rq_fail(q, ERR_INVALID);
+		return 0;
+	}
+	return n;
+}
+
+/* GET /termin/:id/verschieben?token=T[&ab=DATE]: the week of other times; with &start=N the
+ * confirmation. */
+static void
+move_page(struct rq *q)
+{
+	const char *token = http_query(q->http, "token"), *start = http_query(q->http, "start");
+	struct appt_view v;
+	struct appt_type *type;
+	struct appt_location *loc;
+	int64_t at;
+	int rc;
+
+	if (!appt_web_enabled(q) || moving_of(q, token, &v, &type, &loc))
+		return;
+	appt_web_session(q); /* private and not stored: the token is in the links */
+	if (start) {
+		if ((at = start_of(q, start)) > 0)
+			move_confirm(q, &v, token, at, NULL);
+		return;
+	}
+	rc = appt_web_week_fill(q, type, loc, move_path(q), arena_printf(q->a, "token=%s&", token),
+				v.starts_at);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	view_set_text(q->page, "moving", appt_web_when(q, v.starts_at));
+	view_set_text(q->page, "back",
+		      rq_url(q, arena_printf(q->a, "/termin/%s?token=%s", http_param(q->http, "id"),
+					     token)));
+	view_set_text(q->page, "back_label", rq_msg(q, "appt.web.move_back"));
+	view_set_text(q->page, "title",
+		      arena_printf(q->a, "%s – %s", type->name, rq_msg(q, "appt.web.move_title")));
+	rq_render(q, "appointments/week");
+}
+
+static void
+move_post(struct rq *q)
+{
+	const char *token = http_form(q->http, "token");
+	struct appt_view v;
+	struct appt_type *type;
+	struct appt_location *loc;
+	struct appt_booking b;
+	struct appt_mail mail = {.q = q};
+	int64_t at, old = 0;
+	int rc;
+
+	if (!appt_web_enabled(q) || moving_of(q, token, &v, &type, &loc))
+		return;
+	if ((at = start_of(q, http_form(q->http, "start"))) <= 0)
+		return;
+	rc = db_text(q->db, &q->err, q->a, &mail.to,
+		     "SELECT email FROM appointment WHERE tenant_id = $1 AND public_id = $2",
+		     DB_INT(q->tenant->id), DB_TEXT(http_param(q->http, "id")));
+	if (rc == 0) {
+		mail.old_start = v.starts_at;
+		rc = appt_reschedule(q->db, q->tenant, http_param(q->http, "id"), token, at,
+				     (int64_t)time(NULL), appt_mail_moved, &mail, q->a, &b, &old,
+				     &q->err);
+	}
+	if (rc == ERR_CONFLICT || rc == ERR_UNPROCESSABLE) {
+		q->resp->status = http_status_of(rc);
+		move_confirm(q, &v, token, at, q->err.user ? q->err.user : "appt.slot_taken");
+		return;
+	}
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	appt_mail_sent(&mail);
+	rq_redirect(q, arena_printf(q->a, "/termin/%s?token=%s&verschoben=1", b.public_id, token));
+}
+
 void
 appt_web_book_register(struct app *app)
 {
@@ -241,4 +382,6 @@ appt_web_book_register(struct app *app)
 	app_route(app, HTTP_POST, "/termine/:type/:location/buchen", book_post, 0, FORM_BODY_MAX);
 	app_route(app, HTTP_GET, "/termin/:id", booking_page, 0, 0);
 	app_route(app, HTTP_POST, "/termin/:id/absagen", cancel_post, 0, FORM_BODY_MAX);
+	app_route(app, HTTP_GET, "/termin/:id/verschieben", move_page, 0, 0);
+	app_route(app, HTTP_POST, "/termin/:id/verschieben", move_post, 0, FORM_BODY_MAX);
 }
