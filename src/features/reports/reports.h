@@ -62,6 +62,7 @@ struct rp_filter {
 	int64_t since, until;	    /* created_at range, Unix seconds, inclusive */
 	int64_t ids[RP_IDS_MAX];    /* report numbers; none: all */
 	size_t n_ids;
+	int64_t office_id;     /* responsible office; 0: any (staff list) */
 	int64_t offset, limit; /* limit 0: RP_LIST_MAX */
 };
 
@@ -209,6 +210,55 @@ int rp_route(struct db *db, const struct tenant *t, int64_t category_id, const c
 /* The ARS of up to `max` municipalities of postal code `plz` into `out` (in `a`), by ARS. */
 int rp_plz_areas(struct db *db, const char *plz, struct arena *a, const char **out, size_t max,
 		 size_t *n, struct err *e) MUST_CHECK;
+
+/* ---- Staff workflow (rp_staff_store.c) ---------------------------------- */
+
+#define RP_NOTE_MAX 2000 /* bytes of a status note, internal note or message */
+
+/* A report with what only staff see: the text as written and the contact. */
+struct rp_detail {
+	struct rp_report r;
+	const char *description;
+	const char *contact_name, *contact_email, *contact_phone;
+	int64_t consent_at; /* 0: no contact given */
+	int64_t office_id;  /* 0: none */
+	bool approved;	    /* public_text was set by staff */
+};
+
+/* An internal note or a message sent to the reporter. */
+struct rp_note {
+	bool message; /* kind 'message': mailed to the reporter */
+	const char *body, *author;
+	int64_t at;
+};
+
+/* Report `number` of `t` with its internal columns: 0 or ERR_NOTFOUND. */
+int rp_detail_get(struct db *db, const struct tenant *t, int64_t number, struct arena *a,
+		  struct rp_detail **out, struct err *e) MUST_CHECK;
+
+/*
+ * Append status `status` (one enum rp_status bit) with public note `note`
+ * to report id `id` of `t`, by staff user `staff_id` at `now`; with
+ * `office_id` > 0 the report moves to that office of `t` (rerouting; the
+ * history row names it).  The report's status column follows.  Call inside
+ * a transaction.  Returns 0, ERR_NOTFOUND (no such report or office of
+ * `t`) or ERR_DB.
+ */
+int rp_status_append(struct db *db, const struct tenant *t, int64_t id, unsigned status,
+		     const char *note, int64_t office_id, int64_t staff_id, int64_t now,
+		     struct err *e) MUST_CHECK;
+
+/* Set the approved public text of report id `id` of `t` (NULL: withdraw it). */
+int rp_public_text_set(struct db *db, const struct tenant *t, int64_t id, const char *text,
+		       int64_t now, struct err *e) MUST_CHECK;
+
+/* Add an internal note (`message` false) or the record of a message to report id `id` of `t`. */
+int rp_note_add(struct db *db, const struct tenant *t, int64_t id, bool message, const char *body,
+		int64_t staff_id, int64_t now, struct err *e) MUST_CHECK;
+
+/* The notes and messages of report id `id` of `t`, oldest first, in `a`. */
+int rp_notes(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
+	     struct rp_note **out, size_t *n, struct err *e) MUST_CHECK;
 
 /*
  * The demo: Lünen's eight categories and, when it has no reports yet, 30

@@ -14,6 +14,9 @@ void rp_web_register(struct app *app);
 /* The report form (rp_submit.c); before rp_web_register(), whose /maengel/:nr would match. */
 void rp_submit_register(struct app *app);
 
+/* The staff pages under /verwaltung/maengel (rp_staff.c). */
+void rp_staff_register(struct app *app);
+
 /* Whether the tenant offers defect reports; else answers 404 (HTML). */
 bool rp_enabled(const struct tenant *t);
 

@@ -107,6 +107,8 @@ build_where(struct query *qy, const struct tenant *t, const struct rp_filter *f)
 	}
 	if (f->code[0])
 		buf_addf(&qy->sql, "AND c.code = $%d ", param(qy, DB_TEXT(f->code)));
+	if (f->office_id > 0)
+		buf_addf(&qy->sql, "AND r.office_id = $%d ", param(qy, DB_INT(f->office_id)));
 	if (f->until > 0) {
 		buf_addf(&qy->sql, "AND r.created_at >= $%d ", param(qy, DB_INT(f->since)));
 		buf_addf(&qy->sql, "AND r.created_at <= $%d ", param(qy, DB_INT(f->until)));
