@@ -7,6 +7,7 @@ import re
 import test_appointments_staff as appt
 from harness import Server, Suite, check, cookies_of, hidden
 from page_checks import check_pages
+from test_reports import confirm_link
 
 STAFF = "/t/luenen/verwaltung/maengel"
 
@@ -49,8 +50,14 @@ def staff_pages(s):
                      "name": "Paula Prüf", "email": "paula.pruef@example.org",
                      "einwilligung": "1"}, cookies=cookies_of(form))
     check(r.status == 303, r.status)
+    loc = r.header("Location")
+    pages = {"report-tracking-unconfirmed": s.get(loc[loc.index("/t/"):]).text}
     number = re.findall(r'data-report="(\d+)"', b.get(STAFF).text)[0]
     report = f"{STAFF}/{number}"
+    pages["report-staff-unconfirmed"] = b.get(report).text
+    r = s.get(confirm_link(s, "paula.pruef@example.org"))
+    check(r.status == 200, r.status)
+    pages["report-confirmed"] = r.text
     for tail, fields in (("/status", {"status": "in_progress", "notiz": "Wird geprüft."}),
                          ("/text", {"text": "Schmiererei an der Brücke."}),
                          ("/notiz", {"notiz": "Bauhof fragen."}),
@@ -58,13 +65,13 @@ def staff_pages(s):
                          ("/nachricht", {"nachricht": "Danke für die Meldung."})):
         r = b.post(report + tail, fields)
         check(r.status == 303, (tail, r.status))
-    pages = {"report-staff-list": b.get(STAFF).text,
+    pages.update({"report-staff-list": b.get(STAFF).text,
              "report-staff-list-filtered": b.get(STAFF + "?status=done&kategorie=graffiti"
                                                  "&stelle=unbekannt").text,
              "report-staff-list-en": b.get(STAFF + "?lang=en").text,
              "report-staff-report": b.get(report + "?erledigt=status").text,
              "report-staff-report-en": b.get(report + "?lang=en").text,
-             "report-staff-demo": b.get(STAFF + "/2").text}
+             "report-staff-demo": b.get(STAFF + "/2").text})
     r = b.post(report + "/text", {"text": "kurz"})
     check(r.status == 422, r.status)
     pages["report-staff-error"] = r.text

@@ -5,8 +5,6 @@ appended to the history with a public note and a mail to the reporter, moderatio
 the public text, internal notes that never leave the staff pages, rerouting to another
 office, messages to the reporter, hostile input, another tenant's staff (who find
 nothing, by list, number or forged form) and roles."""
-import email
-import email.policy
 import json
 import re
 import time
@@ -14,7 +12,7 @@ import time
 import test_appointments_staff as appt
 from harness import Server, Suite, check, db_rows, run_cli
 from test_files_settings import settings_form
-from test_reports import submit
+from test_reports import confirm_link, newest_number, outbox, submit
 
 CITY = "/t/luenen"
 OTHER = "/t/adendorf"
@@ -31,11 +29,15 @@ def new_report(s, **extra):
     fields.update(extra)
     r = submit(s, fields)
     check(r.status == 303, (r.status, r.text[:500]))
-    return int(json.loads(s.get(V2 + "/requests.json").body)[0]["service_request_id"])
+    return newest_number(s)
 
 
-def with_contact(s):
-    return new_report(s, name="Rita Rückmeldung", email=EMAIL, einwilligung="1")
+def with_contact(s, confirm=True):
+    """A report with Rita's contact, confirmed through the link mailed to her unless not `confirm`."""
+    number = new_report(s, name="Rita Rückmeldung", email=EMAIL, einwilligung="1")
+    if confirm:
+        check(s.get(confirm_link(s, EMAIL)).status == 200, "confirmed")
+    return number
 
 
 def rid(s, number):
@@ -49,15 +51,8 @@ def history(s, number):
 
 
 def mails(s, to=EMAIL):
-    """(subject, plain text) of the mails queued for `to`, oldest first."""
-    out = []
-    # Line breaks as a token: psql answers one row per line.
-    for subject, raw in db_rows(s, "SELECT subject, replace(message, '\r\n', '~NL~') "
-                                   f"FROM mail_outbox WHERE to_addr = '{to}' ORDER BY id"):
-        msg = email.message_from_string(raw.replace("~NL~", "\r\n"),
-                                        policy=email.policy.default)
-        out.append((subject, msg.get_body(("plain",)).get_content()))
-    return out
+    """(subject, plain text) of the mails to `to` but the confirmation links."""
+    return [m for m in outbox(s, to) if "bestätigen" not in m[0]]
 
 
 def request_of(s, number):
@@ -127,7 +122,7 @@ def test_status_is_appended_to_the_history_and_mailed_to_the_reporter(s, b):
     check(req["status"] == "closed" and req["status_notes"] == "Loch verfüllt.", req)
     check("Loch verfüllt." in s.get(f"{CITY}/maengel/{number}").text, "public history")
     m = mails(s)
-    check(len(m) == 2, len(m))
+    check(len(m) == 2 and all("Neuer Stand" in x[0] for x in m), m)
     check("Erledigt" in m[1][1] and "Loch verf" in m[1][1] and f"/maengel/{number}" in m[1][1],
           m[1][1][-900:])
     # A report without an address gets no mail, the status is kept all the same.
@@ -136,6 +131,22 @@ def test_status_is_appended_to_the_history_and_mailed_to_the_reporter(s, b):
     check(b.post(f"{STAFF}/{quiet}/status", {"status": "rejected"}).status == 303, "no mail")
     check(db_rows(s, "SELECT count(*) FROM mail_outbox") == before, "nothing queued")
     check(history(s, quiet)[-1][1] == "rejected", history(s, quiet))
+
+
+def test_an_unconfirmed_report_is_handled_but_gets_no_mail(s, b):
+    before = len(mails(s))
+    number = with_contact(s, confirm=False)
+    page = b.get(f"{STAFF}/{number}").text
+    check("Bestätigungslink noch nicht geöffnet" in page and 'id="nachricht"' not in page, "page")
+    check("nicht bestätigt" in b.get(STAFF).text, "marked on the list")
+    check(b.post(f"{STAFF}/{number}/status", {"status": "in_progress"}).status == 303, "status")
+    check(len(mails(s)) == before, "no mail to an unconfirmed address")
+    check(b.post(f"{STAFF}/{number}/nachricht", {"nachricht": "Hallo"}).status == 422, "message")
+    check(s.get(f"{CITY}/maengel/{number}").status == 404, "not public")
+    check(s.get(confirm_link(s, EMAIL)).status == 200, "confirmed")
+    check(s.get(f"{CITY}/maengel/{number}").status == 200, "public now")
+    check(b.post(f"{STAFF}/{number}/status", {"status": "done"}).status == 303, "status")
+    check(len(mails(s)) == before + 1, "mailed once confirmed")
 
 
 def test_public_text_is_shown_only_once_approved(s, b):
@@ -277,6 +288,7 @@ def test_roles_keep_citizens_and_editors_out(s, b):
 TESTS = [test_list_filters_by_status_category_and_office,
          test_report_page_shows_contact_and_text_as_written_only_to_staff,
          test_status_is_appended_to_the_history_and_mailed_to_the_reporter,
+         test_an_unconfirmed_report_is_handled_but_gets_no_mail,
          test_public_text_is_shown_only_once_approved,
          test_internal_notes_never_leave_the_staff_pages,
          test_rerouting_moves_the_report_and_keeps_the_history,

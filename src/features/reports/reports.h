@@ -63,6 +63,7 @@ struct rp_filter {
 	int64_t ids[RP_IDS_MAX];    /* report numbers; none: all */
 	size_t n_ids;
 	int64_t office_id;     /* responsible office; 0: any (staff list) */
+	bool any;	       /* also reports waiting for confirmation (staff) */
 	int64_t offset, limit; /* limit 0: RP_LIST_MAX */
 };
 
@@ -133,6 +134,7 @@ struct rp_report {
 	int64_t lat_e6, lon_e6;
 	const char *office; /* responsible office's name, "" if none */
 	int64_t created_at, updated_at;
+	bool unconfirmed; /* made with an email address whose link was not yet opened */
 };
 
 struct rp_history {
@@ -153,8 +155,11 @@ int rp_category_find(struct db *db, const struct tenant *t, const char *code, st
  */
 int rp_list(struct db *db, const struct tenant *t, const struct rp_filter *f, struct arena *a,
 	    struct rp_report **out, size_t *n, int64_t *total, struct err *e) MUST_CHECK;
-/* Report `number` of `t`: 0 or ERR_NOTFOUND. */
-int rp_get(struct db *db, const struct tenant *t, int64_t number, struct arena *a,
+/*
+ * Report `number` of `t`: 0 or ERR_NOTFOUND.  A report waiting for its
+ * confirmation is found only with `any`.
+ */
+int rp_get(struct db *db, const struct tenant *t, int64_t number, bool any, struct arena *a,
 	   struct rp_report **out, struct err *e) MUST_CHECK;
 /* The status history of report id `id` (of `t`), oldest first. */
 int rp_history_list(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
@@ -165,7 +170,10 @@ int rp_history_list(struct db *db, const struct tenant *t, int64_t id, struct ar
  */
 int rp_by_token(struct db *db, const struct tenant *t, const char *hash, struct arena *a,
 		int64_t *number, const char **description, struct err *e) MUST_CHECK;
-/* The number of the report whose tracking token hashes to `hash`: 0 or ERR_NOTFOUND. */
+/*
+ * The number of the published report whose tracking token hashes to
+ * `hash`: 0 or ERR_NOTFOUND (also while it waits for its confirmation).
+ */
 int rp_number_by_token(struct db *db, const struct tenant *t, const char *hash, int64_t *number,
 		       struct err *e) MUST_CHECK;
 
@@ -190,14 +198,29 @@ struct rp_input {
  */
 bool rp_coord_parse(const char *s, double min, double max, int64_t *e6);
 
+/* Called inside the transaction that stores report `number` (rp_create()). */
+typedef int (*rp_created_fn)(void *ctx, int64_t number, struct err *e);
+
 /*
  * Store report `in` of `t` in category `category_id`, routed to office
  * `office_id` (0: none), with tracking token hash `token_hash`, as
- * received at `now`; its number into *number.  Returns 0 or ERR_DB.
+ * received at `now`; its number into *number.  With `confirm_hash` (the
+ * hash of a confirmation token; NULL: none) the report stays unpublished
+ * until rp_confirm().  `created` (may be NULL) runs inside the
+ * transaction, which it fails by returning an error.  Returns 0, ERR_DB
+ * or the error of `created`.
  */
 int rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
-	      int64_t office_id, const char *token_hash, int64_t now, int64_t *number,
-	      struct err *e) MUST_CHECK;
+	      int64_t office_id, const char *token_hash, const char *confirm_hash, int64_t now,
+	      rp_created_fn created, void *ctx, int64_t *number, struct err *e) MUST_CHECK;
+
+/*
+ * Publish the report of `t` whose confirmation token hashes to `hash`, as
+ * confirmed at `now` (once; opening the link again changes nothing); its
+ * number into *number.  Returns 0 or ERR_NOTFOUND.
+ */
+int rp_confirm(struct db *db, const struct tenant *t, const char *hash, int64_t now,
+	       int64_t *number, struct err *e) MUST_CHECK;
 
 /*
  * The office of `t` for a report of `category_id` at postal code `plz`
@@ -223,6 +246,7 @@ struct rp_detail {
 	int64_t consent_at; /* 0: no contact given */
 	int64_t office_id;  /* 0: none */
 	bool approved;	    /* public_text was set by staff */
+	bool confirmed;	    /* needs no confirmation or its link was opened */
 };
 
 /* An internal note or a message sent to the reporter. */

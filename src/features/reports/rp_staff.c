@@ -185,7 +185,7 @@ office_slug(const struct office *v, size_t n, int64_t id)
 static void
 list_page(struct rq *q)
 {
-	struct rp_filter f = {.limit = STAFF_PAGE};
+	struct rp_filter f = {.limit = STAFF_PAGE, .any = true};
 	struct rp_category *cats;
 	struct office *offices;
 	struct rp_report *v;
@@ -221,6 +221,7 @@ list_page(struct rq *q)
 		view_set_text(m, "address", rp_address(q->a, &v[i]));
 		view_set_text(m, "office", v[i].office);
 		view_set_bool(m, "pending", !v[i].public_text[0]);
+		view_set_bool(m, "unconfirmed", v[i].unconfirmed);
 	}
 	view_set_int(q->page, "total", total);
 	if (total > page * STAFF_PAGE)
@@ -328,7 +329,9 @@ report_page(struct rq *q)
 	view_set_text(q->page, "contact_name", d->contact_name);
 	view_set_text(q->page, "contact_email", d->contact_email);
 	view_set_text(q->page, "contact_phone", d->contact_phone);
-	view_set_bool(q->page, "may_mail", d->consent_at && mail_addr_valid(d->contact_email));
+	view_set_bool(q->page, "may_mail",
+		      d->consent_at && d->confirmed && mail_addr_valid(d->contact_email));
+	view_set_bool(q->page, "unconfirmed", !d->confirmed);
 	l = view_set(q->page, "states", view_list(q->a));
 	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1) {
 		struct view_val *m = view_push(l, view_map(q->a));
@@ -367,7 +370,8 @@ reporter_mail(struct rq *q, const struct rp_detail *d, const char *tpl, const ch
 	struct buf link;
 	int rc;
 
-	if (!q->app->mail || !d->consent_at || !mail_addr_valid(d->contact_email))
+	/* An address nobody confirmed may be anyone's: no mail to it. */
+	if (!q->app->mail || !d->consent_at || !d->confirmed || !mail_addr_valid(d->contact_email))
 		return 0;
 	data = view_map(q->a);
 	buf_init(&link, 256);
@@ -525,7 +529,7 @@ message_post(struct rq *q)
 
 	if (!allowed(q) || !(d = param_report(q)))
 		return;
-	if (!d->consent_at || !mail_addr_valid(d->contact_email)) {
+	if (!d->consent_at || !d->confirmed || !mail_addr_valid(d->contact_email)) {
 		rq_error(q, 422, "reports.staff.err.no_email");
 		return;
 	}

@@ -17,7 +17,8 @@ static const char DETAIL_SQL[] =
 	"r.street, r.postal_code, r.place, r.lat_e6, r.lon_e6, COALESCE(o.name, ''), "
 	"r.created_at, r.updated_at, r.description, r.contact_name, r.contact_email, "
 	"r.contact_phone, COALESCE(r.consent_at, 0), COALESCE(r.office_id, 0), "
-	"CASE WHEN r.public_text IS NULL THEN 0 ELSE 1 END "
+	"CASE WHEN r.public_text IS NULL THEN 0 ELSE 1 END, "
+	"CASE WHEN r.confirm_hash IS NULL OR r.confirmed_at IS NOT NULL THEN 1 ELSE 0 END "
 	"FROM report r JOIN report_category c ON c.id = r.category_id "
 	"LEFT JOIN office o ON o.id = r.office_id AND o.tenant_id = r.tenant_id "
 	"WHERE r.tenant_id = $1 AND r.number = $2";
@@ -58,6 +59,8 @@ read_detail(struct db_stmt *st, void *ctx, struct err *e)
 	d->consent_at = db_col_int64(st, 18);
 	d->office_id = db_col_int64(st, 19);
 	d->approved = db_col_int64(st, 20) != 0;
+	d->confirmed = db_col_int64(st, 21) != 0;
+	d->r.unconfirmed = !d->confirmed;
 	return 0;
 }
 
