@@ -72,6 +72,19 @@ def staff_pages(s):
              "report-staff-report": b.get(report + "?erledigt=status").text,
              "report-staff-report-en": b.get(report + "?lang=en").text,
              "report-staff-demo": b.get(STAFF + "/2").text})
+    # A second report on the same street: offered as a duplicate, then merged.
+    form = s.get("/t/luenen/maengel/melden")
+    r = s.post_form("/t/luenen/maengel/melden",
+                    {"_csrf": hidden(form.text, "_csrf"), "kategorie": "graffiti", "plz": "44532",
+                     "strasse": "Lange Straße 4", "beschreibung": "Noch mehr an der Brücke."},
+                    cookies=cookies_of(form))
+    check(r.status == 303, r.status)
+    second = re.findall(r'data-report="(\d+)"', b.get(STAFF).text)[0]
+    pages["report-staff-nearby"] = b.get(f"{STAFF}/{second}").text
+    check(f'data-nearby="{number}"' in pages["report-staff-nearby"], "offered")
+    check(b.post(f"{STAFF}/{second}/zusammenfuehren", {"original": number}).status == 303, "merged")
+    pages["report-staff-duplicate"] = b.get(f"{STAFF}/{second}").text
+    pages["report-staff-original"] = b.get(report).text
     r = b.post(report + "/text", {"text": "kurz"})
     check(r.status == 422, r.status)
     pages["report-staff-error"] = r.text

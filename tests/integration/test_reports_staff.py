@@ -32,9 +32,9 @@ def new_report(s, **extra):
     return newest_number(s)
 
 
-def with_contact(s, confirm=True):
+def with_contact(s, confirm=True, **extra):
     """A report with Rita's contact, confirmed through the link mailed to her unless not `confirm`."""
-    number = new_report(s, name="Rita Rückmeldung", email=EMAIL, einwilligung="1")
+    number = new_report(s, name="Rita Rückmeldung", email=EMAIL, einwilligung="1", **extra)
     if confirm:
         check(s.get(confirm_link(s, EMAIL)).status == 200, "confirmed")
     return number
@@ -217,6 +217,50 @@ def test_message_to_the_reporter_goes_to_the_outbox_and_stays_on_record(s, b):
           "no address, no message")
 
 
+def nearby(page):
+    return [int(n) for n in re.findall(r'data-nearby="(\d+)"', page)]
+
+
+def test_nearby_reports_are_offered_and_merged_reports_follow_the_original(s, b):
+    otto = "otto.doppelt@example.org"
+    street = {"strasse": "Am Dublettenweg 7", "plz": "44534"}
+    first = with_contact(s, **street)
+    second = new_report(s, name="Otto Doppelt", email=otto, einwilligung="1",
+                        **dict(street, strasse="am dublettenweg 9"))
+    check(s.get(confirm_link(s, otto)).status == 200, "Otto confirmed")
+    check(first in nearby(b.get(f"{STAFF}/{second}").text), "same street and postal code")
+    by_pos = {"strasse": "", "plz": ""}
+    here = new_report(s, breite="51.6166", laenge="7.5237", **by_pos)
+    near = new_report(s, breite="51.6169", laenge="7.5237", **by_pos)          # about 33 m
+    far = new_report(s, breite="51.6180", laenge="7.5237", **by_pos)           # about 156 m
+    other = new_report(s, kategorie="gruen", breite="51.6166", laenge="7.5237", **by_pos)
+    page = b.get(f"{STAFF}/{near}").text
+    check(here in nearby(page) and far not in nearby(page) and other not in nearby(page),
+          nearby(page))
+    check("33 m entfernt" in page, "distance shown")
+    # Merge: the second report repeats the first.
+    r = b.post(f"{STAFF}/{second}/zusammenfuehren", {"original": str(first)})
+    check(r.status == 303, (r.status, r.text[:300]))
+    h = history(s, second)
+    check(h[-1][1] == "received" and f"Meldung {first}." in h[-1][2], h)
+    check(f"Dublette von" in b.get(f"{STAFF}/{second}").text, "the duplicate names it")
+    check(f'>Meldung {second}</a>' in b.get(f"{STAFF}/{first}").text, "the original lists it")
+    r = b.post(f"{STAFF}/{first}/status", {"status": "done", "notiz": "Beide Löcher zu."})
+    check(r.status == 303, r.status)
+    check(history(s, second)[-1][1:3] == ("done", "Beide Löcher zu."), history(s, second))
+    check(request_of(s, second)["status"] == "closed", "in Open311 too")
+    for to in (EMAIL, otto):
+        check("Erledigt" in mails(s, to)[-1][1] and "Beide Löcher zu." in mails(s, to)[-1][1],
+              (to, mails(s, to)[-1:]))
+    # Refused: chains, twice, itself, unknown numbers.
+    n = len(history(s, first))
+    for src, orig, status in ((first, second, 409), (second, first, 409), (here, here, 409),
+                              (here, "abc", 422), (here, "999999", 422), (here, "", 422)):
+        r = b.post(f"{STAFF}/{src}/zusammenfuehren", {"original": str(orig)})
+        check(r.status == status, (src, orig, r.status))
+    check(len(history(s, first)) == n, "nothing appended")
+
+
 def test_hostile_input_gets_clear_errors(s, b):
     number = with_contact(s)
     n = len(history(s, number))
@@ -255,7 +299,8 @@ def test_another_tenant_finds_nothing(s, b):
               db_rows(s, f"SELECT public_text, office_id FROM report WHERE id = {rid(s, number)}"))
     for tail, f in (("/status", {"status": "done"}), ("/text", {"text": "Fremder Text hier."}),
                     ("/notiz", {"notiz": "fremd"}), ("/weiterleiten", {"stelle": "buergerbuero"}),
-                    ("/nachricht", {"nachricht": "fremd"})):
+                    ("/nachricht", {"nachricht": "fremd"}),
+                    ("/zusammenfuehren", {"original": "1"})):
         r = other.post(f"{theirs}/{number}{tail}", f)
         check(r.status == 404, (tail, r.status))
     after = (history(s, number), db_rows(s, "SELECT count(*) FROM report_note"),
@@ -293,6 +338,7 @@ TESTS = [test_list_filters_by_status_category_and_office,
          test_internal_notes_never_leave_the_staff_pages,
          test_rerouting_moves_the_report_and_keeps_the_history,
          test_message_to_the_reporter_goes_to_the_outbox_and_stays_on_record,
+         test_nearby_reports_are_offered_and_merged_reports_follow_the_original,
          test_hostile_input_gets_clear_errors,
          test_another_tenant_finds_nothing,
          test_roles_keep_citizens_and_editors_out]

@@ -62,8 +62,13 @@ struct rp_filter {
 	int64_t since, until;	    /* created_at range, Unix seconds, inclusive */
 	int64_t ids[RP_IDS_MAX];    /* report numbers; none: all */
 	size_t n_ids;
-	int64_t office_id;     /* responsible office; 0: any (staff list) */
-	bool any;	       /* also reports waiting for confirmation (staff) */
+	int64_t office_id; /* responsible office; 0: any (staff list) */
+	bool any;	   /* also reports waiting for confirmation (staff) */
+	/* Possible duplicates of report id near_of (rp_nearby()); 0: no such narrowing. */
+	int64_t near_of;
+	const char *near_plz; /* the same postal code, or */
+	bool near_has_pos;    /* within near_box micro-degrees of near_lat, near_lon */
+	int64_t near_lat, near_lon, near_box;
 	int64_t offset, limit; /* limit 0: RP_LIST_MAX */
 };
 
@@ -243,10 +248,11 @@ struct rp_detail {
 	struct rp_report r;
 	const char *description;
 	const char *contact_name, *contact_email, *contact_phone;
-	int64_t consent_at; /* 0: no contact given */
-	int64_t office_id;  /* 0: none */
-	bool approved;	    /* public_text was set by staff */
-	bool confirmed;	    /* needs no confirmation or its link was opened */
+	int64_t consent_at;   /* 0: no contact given */
+	int64_t office_id;    /* 0: none */
+	bool approved;	      /* public_text was set by staff */
+	bool confirmed;	      /* needs no confirmation or its link was opened */
+	int64_t duplicate_of; /* number of the report it repeats; 0: none */
 };
 
 /* An internal note or a message sent to the reporter. */
@@ -271,6 +277,37 @@ int rp_detail_get(struct db *db, const struct tenant *t, int64_t number, struct 
 int rp_status_append(struct db *db, const struct tenant *t, int64_t id, unsigned status,
 		     const char *note, int64_t office_id, int64_t staff_id, int64_t now,
 		     struct err *e) MUST_CHECK;
+
+/* Reports nearer than this (metres, by coordinates) are offered as possible duplicates. */
+#define RP_NEAR_M 50
+#define RP_NEAR_MAX 10
+
+/*
+ * Open reports of `t` that may repeat `d`: same category, not `d` and no
+ * duplicate themselves, within RP_NEAR_M metres by coordinates or at the
+ * same postal code and street (house number ignored); at most
+ * RP_NEAR_MAX, nearest first.  In `a`.
+ */
+int rp_nearby(struct db *db, const struct tenant *t, const struct rp_detail *d, struct arena *a,
+	      struct rp_report **out, size_t *n, struct err *e) MUST_CHECK;
+
+/* Metres between two positions in micro-degrees (haversine). */
+double rp_distance_m(int64_t lat1, int64_t lon1, int64_t lat2, int64_t lon2);
+/* Whether two streets as typed name the same street ("Lange Str. 3", "lange str. 5"). */
+bool rp_same_street(const char *a, const char *b);
+
+/*
+ * Mark report id `id` of `t` as a duplicate of report id `original` (of
+ * `t`).  Call inside a transaction.  Returns 0, ERR_NOTFOUND or
+ * ERR_CONFLICT ("reports.staff.err.merge": the same report, one that is a
+ * duplicate already, or one that has duplicates itself).
+ */
+int rp_merge(struct db *db, const struct tenant *t, int64_t id, int64_t original,
+	     struct err *e) MUST_CHECK;
+
+/* The numbers of the duplicates of report id `id` of `t`, by number, in `a`. */
+int rp_duplicates(struct db *db, const struct tenant *t, int64_t id, struct arena *a, int64_t **out,
+		  size_t *n, struct err *e) MUST_CHECK;
 
 /* Set the approved public text of report id `id` of `t` (NULL: withdraw it). */
 int rp_public_text_set(struct db *db, const struct tenant *t, int64_t id, const char *text,

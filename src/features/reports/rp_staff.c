@@ -12,7 +12,11 @@
  *	POST /verwaltung/maengel/:nr/notiz         an internal note
  *	POST /verwaltung/maengel/:nr/weiterleiten  reroute to another office
  *	POST /verwaltung/maengel/:nr/nachricht     a message to the reporter by mail
+ *	POST /verwaltung/maengel/:nr/zusammenfuehren  mark as duplicate of `original`
  *
+ * The report page offers open reports nearby (rp_nearby()) as possible
+ * duplicates.  A duplicate takes the original's later states, and its
+ * reporter gets their mails too.
  * Reports are addressed by the tenant's number only: a number of another
  * tenant is not found (404), and no form carries a row id.  A status
  * change is mailed to a reporter who gave an email address and consented.
@@ -295,6 +299,52 @@ history_view(struct rq *q, const struct rp_detail *d)
 	return 0;
 }
 
+/* Possible duplicates, the original of a duplicate and the duplicates of an original. */
+static int
+duplicates_view(struct rq *q, const struct rp_detail *d)
+{
+	struct rp_report *v;
+	struct view_val *l;
+	int64_t *dups;
+	size_t n = 0, nd;
+	int rc = d->duplicate_of ? 0 : rp_nearby(q->db, q->tenant, d, q->a, &v, &n, &q->err);
+
+	rc = rc ? rc : rp_duplicates(q->db, q->tenant, d->r.id, q->a, &dups, &nd, &q->err);
+	if (rc)
+		return rc;
+	l = view_set(q->page, "nearby", view_list(q->a));
+	for (size_t i = 0; i < n && nd == 0; i++) {
+		struct view_val *m = view_push(l, view_map(q->a));
+
+		view_set_int(m, "number", v[i].number);
+		view_set_text(m, "url", rq_url(q, report_path(q, v[i].number, "")));
+		view_set_text(m, "status", status_label(q, v[i].status));
+		view_set_text(m, "date", when(q, v[i].created_at));
+		view_set_text(m, "address", rp_address(q->a, &v[i]));
+		if (d->r.has_pos && v[i].has_pos)
+			view_set_int(m, "metres",
+				     (int64_t)(rp_distance_m(d->r.lat_e6, d->r.lon_e6, v[i].lat_e6,
+							     v[i].lon_e6) +
+					       0.5));
+	}
+	l = view_set(q->page, "duplicates", view_list(q->a));
+	for (size_t i = 0; i < nd; i++) {
+		struct view_val *m = view_push(l, view_map(q->a));
+
+		view_set_int(m, "number", dups[i]);
+		view_set_text(m, "url", rq_url(q, report_path(q, dups[i], "")));
+	}
+	if (d->duplicate_of) {
+		view_set_int(q->page, "duplicate_of", d->duplicate_of);
+		view_set_text(q->page, "original_url",
+			      rq_url(q, report_path(q, d->duplicate_of, "")));
+	}
+	view_set_bool(q->page, "may_merge", !d->duplicate_of && nd == 0);
+	view_set_text(q->page, "merge_url",
+		      rq_url(q, report_path(q, d->r.number, "/zusammenfuehren")));
+	return 0;
+}
+
 static void
 report_page(struct rq *q)
 {
@@ -307,6 +357,7 @@ report_page(struct rq *q)
 	if (!allowed(q) || !(d = param_report(q)))
 		return;
 	rc = history_view(q, d);
+	rc = rc ? rc : duplicates_view(q, d);
 	rc = rc ? rc : office_list(q->db, q->tenant, q->a, &offices, &no, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
@@ -400,6 +451,26 @@ done(struct rq *q, const struct rp_detail *d, const char *action, bool mailed)
 				    strchr(action, '.') + 1));
 }
 
+/* Give the duplicates of `d` status `st` with `note` too, and mail their reporters. */
+static int
+follow(struct rq *q, const struct rp_detail *d, unsigned st, const char *note)
+{
+	int64_t *dups;
+	size_t n;
+	int rc = rp_duplicates(q->db, q->tenant, d->r.id, q->a, &dups, &n, &q->err);
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct rp_detail *dup;
+
+		rc = rp_detail_get(q->db, q->tenant, dups[i], q->a, &dup, &q->err);
+		rc = rc ? rc
+			: rp_status_append(q->db, q->tenant, dup->r.id, st, note, 0, q->user->id,
+					   (int64_t)time(NULL), &q->err);
+		rc = rc ? rc : reporter_mail(q, dup, "report_status", status_label(q, st), note);
+	}
+	return rc;
+}
+
 static void
 status_post(struct rq *q)
 {
@@ -423,6 +494,7 @@ status_post(struct rq *q)
 		rc = rp_status_append(q->db, q->tenant, d->r.id, st, note, 0, q->user->id,
 				      (int64_t)time(NULL), &q->err);
 		rc = rc ? rc : reporter_mail(q, d, "report_status", status_label(q, st), note);
+		rc = rc ? rc : follow(q, d, st, note);
 		rc = db_end(q->db, rc, &q->err);
 	}
 	if (rc) {
@@ -551,6 +623,47 @@ message_post(struct rq *q)
 	done(q, d, "report.message", true);
 }
 
+static void
+merge_post(struct rq *q)
+{
+	const char *nr = form(q, "original");
+	struct rp_detail *d, *orig = NULL;
+	const char *note;
+	char *end;
+	long long number = strtoll(nr, &end, 10);
+	int rc;
+
+	if (!allowed(q) || !(d = param_report(q)))
+		return;
+	if (*nr < '1' || *nr > '9' || *end || number > 1000000000000LL ||
+	    rp_detail_get(q->db, q->tenant, number, q->a, &orig, &q->err) != 0) {
+		rq_error(q, 422, "reports.staff.err.merge_target");
+		return;
+	}
+	note = arena_printf(q->a, "%s %lld.", rq_msg(q, "reports.staff.merged_into"),
+			    (long long)orig->r.number);
+	rc = db_begin(q->db, &q->err);
+	if (rc == 0) {
+		rc = rp_merge(q->db, q->tenant, d->r.id, orig->r.id, &q->err);
+		rc = rc ? rc
+			: rp_status_append(q->db, q->tenant, d->r.id, orig->r.status, note, 0,
+					   q->user->id, (int64_t)time(NULL), &q->err);
+		rc = rc ? rc
+			: reporter_mail(q, d, "report_status", status_label(q, orig->r.status),
+					note);
+		rc = db_end(q->db, rc, &q->err);
+	}
+	if (rc == ERR_CONFLICT) {
+		rq_error(q, 409, "reports.staff.err.merge");
+		return;
+	}
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	done(q, d, "report.merge", true);
+}
+
 void
 rp_staff_register(struct app *app)
 {
@@ -562,5 +675,7 @@ rp_staff_register(struct app *app)
 	app_route(app, HTTP_POST, STAFF "/:nr/weiterleiten", route_post, ROUTE_STAFF,
 		  STAFF_FORM_MAX);
 	app_route(app, HTTP_POST, STAFF "/:nr/nachricht", message_post, ROUTE_STAFF,
+		  STAFF_FORM_MAX);
+	app_route(app, HTTP_POST, STAFF "/:nr/zusammenfuehren", merge_post, ROUTE_STAFF,
 		  STAFF_FORM_MAX);
 }

@@ -10,6 +10,8 @@
 
 #include "db/db.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <string.h>
 
 static const char DETAIL_SQL[] =
@@ -18,9 +20,11 @@ static const char DETAIL_SQL[] =
 	"r.created_at, r.updated_at, r.description, r.contact_name, r.contact_email, "
 	"r.contact_phone, COALESCE(r.consent_at, 0), COALESCE(r.office_id, 0), "
 	"CASE WHEN r.public_text IS NULL THEN 0 ELSE 1 END, "
-	"CASE WHEN r.confirm_hash IS NULL OR r.confirmed_at IS NOT NULL THEN 1 ELSE 0 END "
+	"CASE WHEN r.confirm_hash IS NULL OR r.confirmed_at IS NOT NULL THEN 1 ELSE 0 END, "
+	"COALESCE(d.number, 0) "
 	"FROM report r JOIN report_category c ON c.id = r.category_id "
 	"LEFT JOIN office o ON o.id = r.office_id AND o.tenant_id = r.tenant_id "
+	"LEFT JOIN report d ON d.id = r.duplicate_of AND d.tenant_id = r.tenant_id "
 	"WHERE r.tenant_id = $1 AND r.number = $2";
 
 struct detail_ctx {
@@ -61,6 +65,7 @@ read_detail(struct db_stmt *st, void *ctx, struct err *e)
 	d->approved = db_col_int64(st, 20) != 0;
 	d->confirmed = db_col_int64(st, 21) != 0;
 	d->r.unconfirmed = !d->confirmed;
+	d->duplicate_of = db_col_int64(st, 22);
 	return 0;
 }
 
@@ -175,6 +180,142 @@ rp_notes(struct db *db, const struct tenant *t, int64_t id, struct arena *a, str
 	void *v = NULL;
 	int rc = db_list(db, e, sql, a, sizeof(struct rp_note), read_note, &v, n, DB_INT(t->id),
 			 DB_INT(id));
+
+	*out = v;
+	return rc;
+}
+
+double
+rp_distance_m(int64_t lat1, int64_t lon1, int64_t lat2, int64_t lon2)
+{
+	const double rad = 3.14159265358979323846 / 180e6, earth = 6371008.8;
+	double p1 = (double)lat1 * rad, p2 = (double)lat2 * rad;
+	double dp = p2 - p1, dl = (double)(lon2 - lon1) * rad;
+	double h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2);
+
+	return 2 * earth * asin(sqrt(h < 1 ? h : 1));
+}
+
+/* The length of the street's name: up to a trailing house number ("Lange Str. 3a" -> 11). */
+static size_t
+street_name_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	for (size_t i = n; i > 0; i--) {
+		if (s[i - 1] == ' ') {
+			if (isdigit((unsigned char)s[i]))
+				n = i - 1;
+			break;
+		}
+	}
+	while (n > 0 && (isspace((unsigned char)s[n - 1]) || s[n - 1] == ','))
+		n--;
+	return n;
+}
+
+bool
+rp_same_street(const char *a, const char *b)
+{
+	size_t na = street_name_len(a), nb = street_name_len(b);
+
+	if (na == 0 || na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+/* About 110 m in micro-degrees of latitude; the box is narrowed by rp_distance_m(). */
+#define BOX_E6 1000
+
+int
+rp_nearby(struct db *db, const struct tenant *t, const struct rp_detail *d, struct arena *a,
+	  struct rp_report **out, size_t *n, struct err *e)
+{
+	struct rp_filter f = {.any = true, .statuses = RP_OPEN, .limit = 200};
+	struct rp_report *v;
+	size_t nv, k = 0;
+	double dist[RP_NEAR_MAX];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	memcpy(f.code, d->r.code, strlen(d->r.code) + 1);
+	f.near_of = d->r.id;
+	f.near_plz = d->r.postal_code;
+	f.near_has_pos = d->r.has_pos;
+	f.near_lat = d->r.lat_e6;
+	f.near_lon = d->r.lon_e6;
+	f.near_box = BOX_E6;
+	rc = rp_list(db, t, &f, a, &v, &nv, NULL, e);
+	if (rc)
+		return rc;
+	*out = arena_alloc(a, RP_NEAR_MAX * sizeof(struct rp_report));
+	for (size_t i = 0; i < nv; i++) {
+		double m = 1e9;
+		size_t j;
+
+		if (d->r.has_pos && v[i].has_pos)
+			m = rp_distance_m(d->r.lat_e6, d->r.lon_e6, v[i].lat_e6, v[i].lon_e6);
+		if (m > RP_NEAR_M &&
+		    !(d->r.postal_code[0] && strcmp(d->r.postal_code, v[i].postal_code) == 0 &&
+		      rp_same_street(d->r.street, v[i].street)))
+			continue;
+		/* Insert by distance, keeping the RP_NEAR_MAX nearest. */
+		for (j = k; j > 0 && dist[j - 1] > m; j--)
+			if (j < RP_NEAR_MAX) {
+				dist[j] = dist[j - 1];
+				(*out)[j] = (*out)[j - 1];
+			}
+		if (j < RP_NEAR_MAX) {
+			dist[j] = m;
+			(*out)[j] = v[i];
+			if (k < RP_NEAR_MAX)
+				k++;
+		}
+	}
+	*n = k;
+	return 0;
+}
+
+int
+rp_merge(struct db *db, const struct tenant *t, int64_t id, int64_t original, struct err *e)
+{
+	static const char sql[] =
+		"UPDATE report SET duplicate_of = $3 WHERE tenant_id = $1 AND id = $2 AND "
+		"duplicate_of IS NULL AND $2 <> $3 AND NOT EXISTS (SELECT 1 FROM report x "
+		"WHERE x.duplicate_of = $2) AND EXISTS (SELECT 1 FROM report o WHERE "
+		"o.tenant_id = $1 AND o.id = $3 AND o.duplicate_of IS NULL)";
+	int64_t n = 0;
+	int rc = db_run_count(db, e, &n, sql, DB_INT(t->id), DB_INT(id), DB_INT(original));
+
+	if (rc == 0 && n == 0)
+		return err_set(e, ERR_CONFLICT, "reports.staff.err.merge",
+			       "report %lld cannot become a duplicate of %lld", (long long)id,
+			       (long long)original);
+	return rc;
+}
+
+static void
+read_number(struct db_stmt *st, struct arena *a, void *row)
+{
+	(void)a;
+	*(int64_t *)row = db_col_int64(st, 0);
+}
+
+int
+rp_duplicates(struct db *db, const struct tenant *t, int64_t id, struct arena *a, int64_t **out,
+	      size_t *n, struct err *e)
+{
+	void *v = NULL;
+	int rc = db_list(db, e,
+			 "SELECT number FROM report WHERE tenant_id = $1 AND duplicate_of = $2 "
+			 "ORDER BY number",
+			 a, sizeof(int64_t), read_number, &v, n, DB_INT(t->id), DB_INT(id));
 
 	*out = v;
 	return rc;

@@ -111,6 +111,26 @@ build_where(struct query *qy, const struct tenant *t, const struct rp_filter *f)
 		buf_addf(&qy->sql, "AND c.code = $%d ", param(qy, DB_TEXT(f->code)));
 	if (f->office_id > 0)
 		buf_addf(&qy->sql, "AND r.office_id = $%d ", param(qy, DB_INT(f->office_id)));
+	if (f->near_of > 0) {
+		bool plz = f->near_plz && f->near_plz[0];
+
+		buf_addf(&qy->sql, "AND r.id <> $%d AND r.duplicate_of IS NULL AND (1 = 0 ",
+			 param(qy, DB_INT(f->near_of)));
+		if (plz)
+			buf_addf(&qy->sql, "OR r.postal_code = $%d ",
+				 param(qy, DB_TEXT(f->near_plz)));
+		if (f->near_has_pos) {
+			buf_addf(&qy->sql, "OR (r.lat_e6 BETWEEN $%d ",
+				 param(qy, DB_INT(f->near_lat - f->near_box)));
+			buf_addf(&qy->sql, "AND $%d ",
+				 param(qy, DB_INT(f->near_lat + f->near_box)));
+			buf_addf(&qy->sql, "AND r.lon_e6 BETWEEN $%d ",
+				 param(qy, DB_INT(f->near_lon - f->near_box)));
+			buf_addf(&qy->sql, "AND $%d) ",
+				 param(qy, DB_INT(f->near_lon + f->near_box)));
+		}
+		buf_adds(&qy->sql, ") ");
+	}
 	if (f->until > 0) {
 		buf_addf(&qy->sql, "AND r.created_at >= $%d ", param(qy, DB_INT(f->since)));
 		buf_addf(&qy->sql, "AND r.created_at <= $%d ", param(qy, DB_INT(f->until)));
