@@ -220,13 +220,16 @@ bool
 rp_same_street(const char *a, const char *b)
 {
 	size_t na = street_name_len(a), nb = street_name_len(b);
+	bool letter = false; /* a bare house number names no street */
 
 	if (na == 0 || na != nb)
 		return false;
-	for (size_t i = 0; i < na; i++)
+	for (size_t i = 0; i < na; i++) {
 		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
 			return false;
-	return true;
+		letter = letter || isalpha((unsigned char)a[i]) || (unsigned char)a[i] >= 0x80;
+	}
+	return letter;
 }
 
 /* About 110 m in micro-degrees of latitude; the box is narrowed by rp_distance_m(). */
