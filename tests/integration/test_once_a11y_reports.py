@@ -85,6 +85,10 @@ def staff_pages(s):
     check(b.post(f"{STAFF}/{second}/zusammenfuehren", {"original": number}).status == 303, "merged")
     pages["report-staff-duplicate"] = b.get(f"{STAFF}/{second}").text
     pages["report-staff-original"] = b.get(report).text
+    r = b.post(STAFF + "/schluessel", {"name": "Beispiel-App"})
+    check(r.status == 200 and 'id="api-key"' in r.text, r.status)
+    pages["report-staff-key-issued"] = r.text
+    pages["report-staff-keys"] = b.get(STAFF + "/schluessel?lang=en").text
     r = b.post(report + "/text", {"text": "kurz"})
     check(r.status == 422, r.status)
     pages["report-staff-error"] = r.text

@@ -12,6 +12,7 @@ static int
 reports_init(struct app *app, struct err *e)
 {
 	(void)e;
+	rp_post_register(app); /* before the routes with :file and :nr */
 	rp_open311_register(app);
 	rp_submit_register(app);
 	rp_web_register(app);

@@ -238,6 +238,8 @@ list_page(struct rq *q)
 					       office_slug(offices, no, f.office_id),
 					       (long long)page + 1)));
 	view_set_text(q->page, "action", rq_url(q, STAFF));
+	if (q->user->roles & ROLE_ADMIN)
+		view_set_text(q->page, "keys_url", rq_url(q, STAFF "/schluessel"));
 	view_set_text(q->page, "title", rq_msg(q, "reports.staff.title"));
 	crumbs(q, NULL);
 	rq_render(q, "reports/staff_list");

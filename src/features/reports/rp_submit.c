@@ -125,6 +125,20 @@ check_area(struct rq *q, struct form *f)
 	return 0;
 }
 
+int
+rp_area_verdict(struct rq *q, const char *plz, int *verdict)
+{
+	struct plz_ars p = {.n = 0};
+	size_t len = area_prefix(q->tenant->ars);
+	int rc = rp_plz_areas(q->db, plz, q->a, p.v, PLZ_ARS_MAX, &p.n, &q->err);
+
+	*verdict = p.n == 0 ? 1 : len ? 2 : 0;
+	for (size_t k = 0; rc == 0 && len && k < p.n; k++)
+		if (strncmp(p.v[k], q->tenant->ars, len) == 0)
+			*verdict = 0;
+	return rc;
+}
+
 static void
 check_location(struct rq *q, struct form *f)
 {
