@@ -1,7 +1,15 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Accessibility (axe-core, WCAG 2.1 A/AA) and HTML validity of the defect reports' public pages."""
+"""Accessibility (axe-core, WCAG 2.1 A/AA) and HTML validity of the defect reports' public
+pages and of the staff pages under /verwaltung/maengel (list, filtered list, a report with
+contact, history, notes and a message, in German and English, and a form error)."""
+import re
+
+import test_appointments_staff as appt
 from harness import Server, Suite, check, cookies_of, hidden
 from page_checks import check_pages
+from test_reports import confirm_link
+
+STAFF = "/t/luenen/verwaltung/maengel"
 
 PATHS = ["/t/luenen/maengel", "/t/luenen/maengel?seite=2",
          "/t/luenen/maengel?kategorie=graffiti&status=received",
@@ -31,11 +39,68 @@ def saved_pages(s):
     return pages
 
 
+def staff_pages(s):
+    """The staff pages, saved: a report with a contact moved through status, text, note,
+    rerouting and a message."""
+    b = appt.Browser(s, "/t/luenen", "demo@rathaus.example", s.demo_password)
+    form = s.get("/t/luenen/maengel/melden")
+    r = s.post_form("/t/luenen/maengel/melden",
+                    {"_csrf": hidden(form.text, "_csrf"), "kategorie": "graffiti", "plz": "44532",
+                     "strasse": "Lange Straße 2", "beschreibung": "Schmiererei an der Brücke.",
+                     "name": "Paula Prüf", "email": "paula.pruef@example.org",
+                     "einwilligung": "1"}, cookies=cookies_of(form))
+    check(r.status == 303, r.status)
+    loc = r.header("Location")
+    pages = {"report-tracking-unconfirmed": s.get(loc[loc.index("/t/"):]).text}
+    number = re.findall(r'data-report="(\d+)"', b.get(STAFF).text)[0]
+    report = f"{STAFF}/{number}"
+    pages["report-staff-unconfirmed"] = b.get(report).text
+    r = s.get(confirm_link(s, "paula.pruef@example.org"))
+    check(r.status == 200, r.status)
+    pages["report-confirmed"] = r.text
+    for tail, fields in (("/status", {"status": "in_progress", "notiz": "Wird geprüft."}),
+                         ("/text", {"text": "Schmiererei an der Brücke."}),
+                         ("/notiz", {"notiz": "Bauhof fragen."}),
+                         ("/weiterleiten", {"stelle": "standesamt"}),
+                         ("/nachricht", {"nachricht": "Danke für die Meldung."})):
+        r = b.post(report + tail, fields)
+        check(r.status == 303, (tail, r.status))
+    pages.update({"report-staff-list": b.get(STAFF).text,
+             "report-staff-list-filtered": b.get(STAFF + "?status=done&kategorie=graffiti"
+                                                 "&stelle=unbekannt").text,
+             "report-staff-list-en": b.get(STAFF + "?lang=en").text,
+             "report-staff-report": b.get(report + "?erledigt=status").text,
+             "report-staff-report-en": b.get(report + "?lang=en").text,
+             "report-staff-demo": b.get(STAFF + "/2").text})
+    # A second report on the same street: offered as a duplicate, then merged.
+    form = s.get("/t/luenen/maengel/melden")
+    r = s.post_form("/t/luenen/maengel/melden",
+                    {"_csrf": hidden(form.text, "_csrf"), "kategorie": "graffiti", "plz": "44532",
+                     "strasse": "Lange Straße 4", "beschreibung": "Noch mehr an der Brücke."},
+                    cookies=cookies_of(form))
+    check(r.status == 303, r.status)
+    second = re.findall(r'data-report="(\d+)"', b.get(STAFF).text)[0]
+    pages["report-staff-nearby"] = b.get(f"{STAFF}/{second}").text
+    check(f'data-nearby="{number}"' in pages["report-staff-nearby"], "offered")
+    check(b.post(f"{STAFF}/{second}/zusammenfuehren", {"original": number}).status == 303, "merged")
+    pages["report-staff-duplicate"] = b.get(f"{STAFF}/{second}").text
+    pages["report-staff-original"] = b.get(report).text
+    r = b.post(STAFF + "/schluessel", {"name": "Beispiel-App"})
+    check(r.status == 200 and 'id="api-key"' in r.text, r.status)
+    pages["report-staff-key-issued"] = r.text
+    pages["report-staff-keys"] = b.get(STAFF + "/schluessel?lang=en").text
+    r = b.post(report + "/text", {"text": "kurz"})
+    check(r.status == 422, r.status)
+    pages["report-staff-error"] = r.text
+    return pages
+
+
 def main():
     suite = Suite()
     s = Server()
     try:
-        check_pages(suite, s, PATHS, saved_pages(s), "report_pages")
+        appt.SERVER = s
+        check_pages(suite, s, PATHS, dict(saved_pages(s), **staff_pages(s)), "report_pages")
     finally:
         s.stop()
     suite.finish()

@@ -3,9 +3,12 @@
 open311-validator, the public list, report pages and Atom feed, and that no personal
 data leaves through any of them."""
 import datetime
+import email
+import email.policy
 import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 import urllib.parse
@@ -308,15 +311,61 @@ def newest_request(s):
     return get_json(s, V2 + "/requests.json")[0]
 
 
+def outbox(s, to):
+    """(subject, plain text) of the mails queued for `to`, oldest first."""
+    out = []
+    # Line breaks as a token: psql answers one row per line.
+    for subject, raw in db_rows(s, "SELECT subject, replace(message, '\r\n', '~NL~') "
+                                   f"FROM mail_outbox WHERE to_addr = '{to}' ORDER BY id"):
+        msg = email.message_from_string(raw.replace("~NL~", "\r\n"),
+                                        policy=email.policy.default)
+        out.append((subject, msg.get_body(("plain",)).get_content()))
+    return out
+
+
+def confirm_link(s, to):
+    """The path of the confirmation link in the newest mail to `to`."""
+    m = re.search(r"https?://[^/\s]+(/t/luenen/maengel/bestaetigen/[A-Za-z0-9_-]+)",
+                  outbox(s, to)[-1][1])
+    check(m, outbox(s, to)[-1])
+    return m.group(1)
+
+
+def newest_number(s):
+    return int(db_rows(s, "SELECT max(r.number) FROM report r JOIN tenant t ON "
+                          "t.id = r.tenant_id WHERE t.slug = 'luenen'")[0][0])
+
+
 def test_submit_makes_a_report_with_tracking_link_and_hides_its_contact(s):
     fields = dict(GOOD, name="Paula Privat", email="paula.privat@example.org",
                   telefon="0231 99999", einwilligung="1")
     page = track(s, submit(s, fields))
     check(page.status == 200 and "Ihre Meldung ist eingegangen" in page.text, page.status)
+    check("Bestätigungslink" in page.text, "the tracking page says a link was mailed")
     check("Tiefes Loch im Radweg &lt;script&gt;" in page.text and "<script>x" not in page.text,
           "own text escaped")
     check(page.header("Cache-Control") == "no-store", page.header("Cache-Control"))
+    # With an email address the report waits for the link mailed to it.
+    number = newest_number(s)
+    check(s.get(f"{B}/maengel/{number}").status == 404, "not public before confirmation")
+    check(s.get(f"{V2}/requests/{number}.json").status == 404, "not in Open311 either")
+    check(str(number) not in [r["service_request_id"] for r in
+                              get_json(s, V2 + "/requests.json")], "not listed")
+    check(f"/maengel/{number}<" not in s.get(B + "/maengel.atom").text, "not in the feed")
+    mails = outbox(s, "paula.privat@example.org")
+    check(len(mails) == 1 and "bestätigen" in mails[0][0], mails)
+    link = confirm_link(s, "paula.privat@example.org")
+    check(s.get(link[:-4] + "AAAA").status == 404, "a wrong token confirms nothing")
+    check(s.get(f"{B}/maengel/{number}").status == 404, "still unpublished")
+    r = s.get(link)
+    check(r.status == 200 and "ist bestätigt" in r.text, (r.status, r.text[:300]))
+    confirmed = db_rows(s, f"SELECT confirmed_at FROM report r JOIN tenant t ON "
+                           f"t.id = r.tenant_id WHERE t.slug = 'luenen' AND number = {number}")
+    check(s.get(link).status == 200, "the link may be opened again")
+    check(db_rows(s, f"SELECT confirmed_at FROM report r JOIN tenant t ON t.id = r.tenant_id "
+                     f"WHERE t.slug = 'luenen' AND number = {number}") == confirmed, "once")
     req = newest_request(s)
+    check(req["service_request_id"] == str(number), req)
     check(req["service_code"] == "strassenschaden" and req["description"] == "", req)
     check(req["agency_responsible"] == "Bürgerbüro" and req["zipcode"] == "44534", req)
     pub = s.get(B + "/maengel/" + req["service_request_id"])
@@ -326,6 +375,15 @@ def test_submit_makes_a_report_with_tracking_link_and_hides_its_contact(s):
     rows = db_rows(s, "SELECT contact_email, consent_at IS NOT NULL FROM report "
                       f"WHERE number = {req['service_request_id']}")
     check(rows[0][0] == "paula.privat@example.org" and rows[0][1] in ("1", "t"), rows)
+
+
+def test_submit_without_email_is_listed_at_once(s):
+    track(s, submit(s, dict(GOOD, beschreibung="Gully verstopft am Markt.")))
+    number = newest_number(s)
+    check(newest_request(s)["service_request_id"] == str(number), "listed without confirmation")
+    check(s.get(f"{B}/maengel/{number}").status == 200, "public page")
+    check(db_rows(s, f"SELECT confirm_hash IS NULL FROM report WHERE number = {number}")[0][0]
+          in ("1", "t"), "no confirmation pending")
 
 
 def test_submit_with_coordinates_only(s):

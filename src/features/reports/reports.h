@@ -62,6 +62,13 @@ struct rp_filter {
 	int64_t since, until;	    /* created_at range, Unix seconds, inclusive */
 	int64_t ids[RP_IDS_MAX];    /* report numbers; none: all */
 	size_t n_ids;
+	int64_t office_id; /* responsible office; 0: any (staff list) */
+	bool any;	   /* also reports waiting for confirmation (staff) */
+	/* Possible duplicates of report id near_of (rp_nearby()); 0: no such narrowing. */
+	int64_t near_of;
+	const char *near_plz; /* the same postal code, or */
+	bool near_has_pos;    /* within near_box micro-degrees of near_lat, near_lon */
+	int64_t near_lat, near_lon, near_box;
 	int64_t offset, limit; /* limit 0: RP_LIST_MAX */
 };
 
@@ -132,6 +139,7 @@ struct rp_report {
 	int64_t lat_e6, lon_e6;
 	const char *office; /* responsible office's name, "" if none */
 	int64_t created_at, updated_at;
+	bool unconfirmed; /* made with an email address whose link was not yet opened */
 };
 
 struct rp_history {
@@ -152,8 +160,11 @@ int rp_category_find(struct db *db, const struct tenant *t, const char *code, st
  */
 int rp_list(struct db *db, const struct tenant *t, const struct rp_filter *f, struct arena *a,
 	    struct rp_report **out, size_t *n, int64_t *total, struct err *e) MUST_CHECK;
-/* Report `number` of `t`: 0 or ERR_NOTFOUND. */
-int rp_get(struct db *db, const struct tenant *t, int64_t number, struct arena *a,
+/*
+ * Report `number` of `t`: 0 or ERR_NOTFOUND.  A report waiting for its
+ * confirmation is found only with `any`.
+ */
+int rp_get(struct db *db, const struct tenant *t, int64_t number, bool any, struct arena *a,
 	   struct rp_report **out, struct err *e) MUST_CHECK;
 /* The status history of report id `id` (of `t`), oldest first. */
 int rp_history_list(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
@@ -164,7 +175,10 @@ int rp_history_list(struct db *db, const struct tenant *t, int64_t id, struct ar
  */
 int rp_by_token(struct db *db, const struct tenant *t, const char *hash, struct arena *a,
 		int64_t *number, const char **description, struct err *e) MUST_CHECK;
-/* The number of the report whose tracking token hashes to `hash`: 0 or ERR_NOTFOUND. */
+/*
+ * The number of the published report whose tracking token hashes to
+ * `hash`: 0 or ERR_NOTFOUND (also while it waits for its confirmation).
+ */
 int rp_number_by_token(struct db *db, const struct tenant *t, const char *hash, int64_t *number,
 		       struct err *e) MUST_CHECK;
 
@@ -189,14 +203,29 @@ struct rp_input {
  */
 bool rp_coord_parse(const char *s, double min, double max, int64_t *e6);
 
+/* Called inside the transaction that stores report `number` (rp_create()). */
+typedef int (*rp_created_fn)(void *ctx, int64_t number, struct err *e);
+
 /*
  * Store report `in` of `t` in category `category_id`, routed to office
  * `office_id` (0: none), with tracking token hash `token_hash`, as
- * received at `now`; its number into *number.  Returns 0 or ERR_DB.
+ * received at `now`; its number into *number.  With `confirm_hash` (the
+ * hash of a confirmation token; NULL: none) the report stays unpublished
+ * until rp_confirm().  `created` (may be NULL) runs inside the
+ * transaction, which it fails by returning an error.  Returns 0, ERR_DB
+ * or the error of `created`.
  */
 int rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
-	      int64_t office_id, const char *token_hash, int64_t now, int64_t *number,
-	      struct err *e) MUST_CHECK;
+	      int64_t office_id, const char *token_hash, const char *confirm_hash, int64_t now,
+	      rp_created_fn created, void *ctx, int64_t *number, struct err *e) MUST_CHECK;
+
+/*
+ * Publish the report of `t` whose confirmation token hashes to `hash`, as
+ * confirmed at `now` (once; opening the link again changes nothing); its
+ * number into *number.  Returns 0 or ERR_NOTFOUND.
+ */
+int rp_confirm(struct db *db, const struct tenant *t, const char *hash, int64_t now,
+	       int64_t *number, struct err *e) MUST_CHECK;
 
 /*
  * The office of `t` for a report of `category_id` at postal code `plz`
@@ -209,6 +238,88 @@ int rp_route(struct db *db, const struct tenant *t, int64_t category_id, const c
 /* The ARS of up to `max` municipalities of postal code `plz` into `out` (in `a`), by ARS. */
 int rp_plz_areas(struct db *db, const char *plz, struct arena *a, const char **out, size_t max,
 		 size_t *n, struct err *e) MUST_CHECK;
+
+/* ---- Staff workflow (rp_staff_store.c) ---------------------------------- */
+
+#define RP_NOTE_MAX 2000 /* bytes of a status note, internal note or message */
+
+/* A report with what only staff see: the text as written and the contact. */
+struct rp_detail {
+	struct rp_report r;
+	const char *description;
+	const char *contact_name, *contact_email, *contact_phone;
+	int64_t consent_at;   /* 0: no contact given */
+	int64_t office_id;    /* 0: none */
+	bool approved;	      /* public_text was set by staff */
+	bool confirmed;	      /* needs no confirmation or its link was opened */
+	int64_t duplicate_of; /* number of the report it repeats; 0: none */
+};
+
+/* An internal note or a message sent to the reporter. */
+struct rp_note {
+	bool message; /* kind 'message': mailed to the reporter */
+	const char *body, *author;
+	int64_t at;
+};
+
+/* Report `number` of `t` with its internal columns: 0 or ERR_NOTFOUND. */
+int rp_detail_get(struct db *db, const struct tenant *t, int64_t number, struct arena *a,
+		  struct rp_detail **out, struct err *e) MUST_CHECK;
+
+/*
+ * Append status `status` (one enum rp_status bit) with public note `note`
+ * to report id `id` of `t`, by staff user `staff_id` at `now`; with
+ * `office_id` > 0 the report moves to that office of `t` (rerouting; the
+ * history row names it).  The report's status column follows.  Call inside
+ * a transaction.  Returns 0, ERR_NOTFOUND (no such report or office of
+ * `t`) or ERR_DB.
+ */
+int rp_status_append(struct db *db, const struct tenant *t, int64_t id, unsigned status,
+		     const char *note, int64_t office_id, int64_t staff_id, int64_t now,
+		     struct err *e) MUST_CHECK;
+
+/* Reports nearer than this (metres, by coordinates) are offered as possible duplicates. */
+#define RP_NEAR_M 50
+#define RP_NEAR_MAX 10
+
+/*
+ * Open reports of `t` that may repeat `d`: same category, not `d` and no
+ * duplicate themselves, within RP_NEAR_M metres by coordinates or at the
+ * same postal code and street (house number ignored); at most
+ * RP_NEAR_MAX, nearest first.  In `a`.
+ */
+int rp_nearby(struct db *db, const struct tenant *t, const struct rp_detail *d, struct arena *a,
+	      struct rp_report **out, size_t *n, struct err *e) MUST_CHECK;
+
+/* Metres between two positions in micro-degrees (haversine). */
+double rp_distance_m(int64_t lat1, int64_t lon1, int64_t lat2, int64_t lon2);
+/* Whether two streets as typed name the same street ("Lange Str. 3", "lange str. 5"). */
+bool rp_same_street(const char *a, const char *b);
+
+/*
+ * Mark report id `id` of `t` as a duplicate of report id `original` (of
+ * `t`).  Call inside a transaction.  Returns 0, ERR_NOTFOUND or
+ * ERR_CONFLICT ("reports.staff.err.merge": the same report, one that is a
+ * duplicate already, or one that has duplicates itself).
+ */
+int rp_merge(struct db *db, const struct tenant *t, int64_t id, int64_t original,
+	     struct err *e) MUST_CHECK;
+
+/* The numbers of the duplicates of report id `id` of `t`, by number, in `a`. */
+int rp_duplicates(struct db *db, const struct tenant *t, int64_t id, struct arena *a, int64_t **out,
+		  size_t *n, struct err *e) MUST_CHECK;
+
+/* Set the approved public text of report id `id` of `t` (NULL: withdraw it). */
+int rp_public_text_set(struct db *db, const struct tenant *t, int64_t id, const char *text,
+		       int64_t now, struct err *e) MUST_CHECK;
+
+/* Add an internal note (`message` false) or the record of a message to report id `id` of `t`. */
+int rp_note_add(struct db *db, const struct tenant *t, int64_t id, bool message, const char *body,
+		int64_t staff_id, int64_t now, struct err *e) MUST_CHECK;
+
+/* The notes and messages of report id `id` of `t`, oldest first, in `a`. */
+int rp_notes(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
+	     struct rp_note **out, size_t *n, struct err *e) MUST_CHECK;
 
 /*
  * The demo: Lünen's eight categories and, when it has no reports yet, 30

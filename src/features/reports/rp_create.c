@@ -14,16 +14,29 @@
 static const char INSERT_SQL[] =
 	"INSERT INTO report (tenant_id, number, category_id, description, street, postal_code, "
 	"place, lat_e6, lon_e6, office_id, contact_name, contact_email, contact_phone, consent_at, "
-	"token_hash, created_at, updated_at) SELECT $1, COALESCE(MAX(number), 0) + 1, $2, $3, $4, "
-	"$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15 FROM report WHERE tenant_id = $1";
+	"token_hash, created_at, updated_at, confirm_hash) SELECT $1, COALESCE(MAX(number), 0) + "
+	"1, "
+	"$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16 FROM report "
+	"WHERE tenant_id = $1";
 static const char STATUS_SQL[] =
 	"INSERT INTO report_status (report_id, status, office_id, created_at) "
 	"SELECT id, 'received', office_id, created_at FROM report WHERE token_hash = $1";
 
+struct create {
+	const struct rp_input *in;
+	int64_t category_id, office_id;
+	const char *token_hash, *confirm_hash;
+	int64_t now;
+	rp_created_fn created;
+	void *ctx;
+};
+
 static int
-insert(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
-       int64_t office_id, const char *token_hash, int64_t now, struct err *e)
+insert(struct db *db, const struct tenant *t, const struct create *c, struct err *e)
 {
+	const struct rp_input *in = c->in;
+	int64_t category_id = c->category_id, office_id = c->office_id, now = c->now, number = 0;
+	const char *token_hash = c->token_hash;
 	bool contact = in->name[0] || in->email[0] || in->phone[0];
 	int rc = db_run(db, e, INSERT_SQL, DB_INT(t->id), DB_INT(category_id),
 			DB_TEXT(in->description), DB_TEXT(in->street), DB_TEXT(in->postal_code),
@@ -31,29 +44,54 @@ insert(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t
 			in->has_pos ? DB_INT(in->lon_e6) : DB_NULL, DB_ID(office_id),
 			DB_TEXT(in->name), DB_TEXT(in->email), DB_TEXT(in->phone),
 			contact && in->consent ? DB_INT(now) : DB_NULL, DB_TEXT(token_hash),
-			DB_INT(now));
+			DB_INT(now), c->confirm_hash ? DB_TEXT(c->confirm_hash) : DB_NULL);
 
 	if (rc == 0)
 		rc = db_run(db, e, STATUS_SQL, DB_TEXT(token_hash));
+	if (rc == 0 && c->created) {
+		rc = db_int64(db, e, &number, "SELECT number FROM report WHERE token_hash = $1",
+			      DB_TEXT(token_hash));
+		rc = rc ? rc : c->created(c->ctx, number, e);
+	}
 	return rc;
 }
 
 int
 rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
-	  int64_t office_id, const char *token_hash, int64_t now, int64_t *number, struct err *e)
+	  int64_t office_id, const char *token_hash, const char *confirm_hash, int64_t now,
+	  rp_created_fn created, void *ctx, int64_t *number, struct err *e)
 {
+	struct create c = {in, category_id, office_id, token_hash, confirm_hash, now, created, ctx};
 	int rc = ERR_CONFLICT;
 
 	for (int i = 0; rc == ERR_CONFLICT && i < CREATE_TRIES; i++) {
 		rc = db_begin(db, e);
 		if (rc)
 			return rc;
-		rc = db_end(db, insert(db, t, in, category_id, office_id, token_hash, now, e), e);
+		rc = db_end(db, insert(db, t, &c, e), e);
 	}
 	if (rc == 0)
 		rc = db_int64(db, e, number,
 			      "SELECT number FROM report WHERE tenant_id = $1 AND token_hash = $2",
 			      DB_INT(t->id), DB_TEXT(token_hash));
+	return rc;
+}
+
+int
+rp_confirm(struct db *db, const struct tenant *t, const char *hash, int64_t now, int64_t *number,
+	   struct err *e)
+{
+	int rc = db_run(db, e,
+			"UPDATE report SET confirmed_at = $3, updated_at = $3 WHERE tenant_id = $1 "
+			"AND confirm_hash = $2 AND confirmed_at IS NULL",
+			DB_INT(t->id), DB_TEXT(hash), DB_INT(now));
+
+	rc = rc ? rc
+		: db_int64(db, e, number,
+			   "SELECT number FROM report WHERE tenant_id = $1 AND confirm_hash = $2",
+			   DB_INT(t->id), DB_TEXT(hash));
+	if (rc == ERR_NOTFOUND)
+		err_set(e, ERR_NOTFOUND, "reports.err.confirm", "unknown confirmation token");
 	return rc;
 }
 

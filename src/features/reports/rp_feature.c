@@ -2,6 +2,7 @@
 /* The reports feature: its routes and the helpers its pages and Open311 answers share. */
 #include "features/reports/rp_int.h"
 
+#include "auth/auth.h"
 #include "core/config.h"
 
 #include <stdio.h>
@@ -11,15 +12,19 @@ static int
 reports_init(struct app *app, struct err *e)
 {
 	(void)e;
+	rp_post_register(app); /* before the routes with :file and :nr */
 	rp_open311_register(app);
 	rp_submit_register(app);
 	rp_web_register(app);
+	rp_staff_register(app);
 	return 0;
 }
 
 const struct feature reports_feature = {
 	.name = "reports",
 	.init = reports_init,
+	.staff = FEATURE_LINK("/verwaltung/maengel", "reports.staff.title",
+			      ROLE_ADMIN | ROLE_CASEWORKER),
 };
 
 bool

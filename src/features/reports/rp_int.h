@@ -14,6 +14,18 @@ void rp_web_register(struct app *app);
 /* The report form (rp_submit.c); before rp_web_register(), whose /maengel/:nr would match. */
 void rp_submit_register(struct app *app);
 
+/*
+ * Whether postal code `plz` lies in the tenant's area: *verdict 0 inside,
+ * 1 an unknown postal code, 2 outside.  Returns 0 or ERR_DB.
+ */
+int rp_area_verdict(struct rq *q, const char *plz, int *verdict) MUST_CHECK;
+
+/* Open311 POST requests and the API keys under /verwaltung/maengel/schluessel (rp_post.c). */
+void rp_post_register(struct app *app);
+
+/* The staff pages under /verwaltung/maengel (rp_staff.c). */
+void rp_staff_register(struct app *app);
+
 /* Whether the tenant offers defect reports; else answers 404 (HTML). */
 bool rp_enabled(const struct tenant *t);
 

@@ -295,7 +295,7 @@ one_request(struct rq *q)
 		fail(q, fmt, 404, "unknown service_request_id");
 		return;
 	}
-	rc = rp_get(q->db, q->tenant, number, q->a, &r, &q->err);
+	rc = rp_get(q->db, q->tenant, number, false, q->a, &r, &q->err);
 	if (rc == ERR_NOTFOUND)
 		fail(q, fmt, 404, "unknown service_request_id");
 	else if (rc)

@@ -85,6 +85,8 @@ static void
 build_where(struct query *qy, const struct tenant *t, const struct rp_filter *f)
 {
 	buf_addf(&qy->sql, "WHERE r.tenant_id = $%d ", param(qy, DB_INT(t->id)));
+	if (!f->any) /* waiting for the reporter's confirmation: staff only */
+		buf_adds(&qy->sql, "AND (r.confirm_hash IS NULL OR r.confirmed_at IS NOT NULL) ");
 	if (f->n_ids) { /* Open311: ids override every other argument */
 		buf_adds(&qy->sql, "AND r.number IN (");
 		for (size_t i = 0; i < f->n_ids; i++)
@@ -107,6 +109,28 @@ build_where(struct query *qy, const struct tenant *t, const struct rp_filter *f)
 	}
 	if (f->code[0])
 		buf_addf(&qy->sql, "AND c.code = $%d ", param(qy, DB_TEXT(f->code)));
+	if (f->office_id > 0)
+		buf_addf(&qy->sql, "AND r.office_id = $%d ", param(qy, DB_INT(f->office_id)));
+	if (f->near_of > 0) {
+		bool plz = f->near_plz && f->near_plz[0];
+
+		buf_addf(&qy->sql, "AND r.id <> $%d AND r.duplicate_of IS NULL AND (1 = 0 ",
+			 param(qy, DB_INT(f->near_of)));
+		if (plz)
+			buf_addf(&qy->sql, "OR r.postal_code = $%d ",
+				 param(qy, DB_TEXT(f->near_plz)));
+		if (f->near_has_pos) {
+			buf_addf(&qy->sql, "OR (r.lat_e6 BETWEEN $%d ",
+				 param(qy, DB_INT(f->near_lat - f->near_box)));
+			buf_addf(&qy->sql, "AND $%d ",
+				 param(qy, DB_INT(f->near_lat + f->near_box)));
+			buf_addf(&qy->sql, "AND r.lon_e6 BETWEEN $%d ",
+				 param(qy, DB_INT(f->near_lon - f->near_box)));
+			buf_addf(&qy->sql, "AND $%d) ",
+				 param(qy, DB_INT(f->near_lon + f->near_box)));
+		}
+		buf_adds(&qy->sql, ") ");
+	}
 	if (f->until > 0) {
 		buf_addf(&qy->sql, "AND r.created_at >= $%d ", param(qy, DB_INT(f->since)));
 		buf_addf(&qy->sql, "AND r.created_at <= $%d ", param(qy, DB_INT(f->until)));
@@ -117,7 +141,8 @@ static const char REPORT_COLS[] =
 	"SELECT r.id, r.number, c.code, c.name, r.status, COALESCE(r.public_text, ''), "
 	"COALESCE((SELECT s.note FROM report_status s WHERE s.report_id = r.id AND s.note <> '' "
 	"ORDER BY s.created_at DESC, s.id DESC LIMIT 1), ''), r.street, r.postal_code, r.place, "
-	"r.lat_e6, r.lon_e6, COALESCE(o.name, ''), r.created_at, r.updated_at "
+	"r.lat_e6, r.lon_e6, COALESCE(o.name, ''), r.created_at, r.updated_at, "
+	"CASE WHEN r.confirm_hash IS NOT NULL AND r.confirmed_at IS NULL THEN 1 ELSE 0 END "
 	"FROM report r JOIN report_category c ON c.id = r.category_id "
 	"LEFT JOIN office o ON o.id = r.office_id AND o.tenant_id = r.tenant_id ";
 
@@ -142,6 +167,7 @@ read_report(struct db_stmt *st, struct arena *a, void *row)
 	r->office = db_col_dup(st, 12, a);
 	r->created_at = db_col_int64(st, 13);
 	r->updated_at = db_col_int64(st, 14);
+	r->unconfirmed = db_col_int64(st, 15) != 0;
 }
 
 static int
@@ -187,10 +213,10 @@ rp_list(struct db *db, const struct tenant *t, const struct rp_filter *f, struct
 }
 
 int
-rp_get(struct db *db, const struct tenant *t, int64_t number, struct arena *a,
+rp_get(struct db *db, const struct tenant *t, int64_t number, bool any, struct arena *a,
        struct rp_report **out, struct err *e)
 {
-	struct rp_filter f = {.n_ids = 1, .ids = {number}, .limit = 1};
+	struct rp_filter f = {.n_ids = 1, .ids = {number}, .limit = 1, .any = any};
 	size_t n;
 	int rc = rp_list(db, t, &f, a, out, &n, NULL, e);
 
@@ -231,7 +257,8 @@ rp_number_by_token(struct db *db, const struct tenant *t, const char *hash, int6
 		   struct err *e)
 {
 	return db_int64(db, e, number,
-			"SELECT number FROM report WHERE tenant_id = $1 AND token_hash = $2",
+			"SELECT number FROM report WHERE tenant_id = $1 AND token_hash = $2 "
+			"AND (confirm_hash IS NULL OR confirmed_at IS NOT NULL)",
 			DB_INT(t->id), DB_TEXT(hash));
 }
 

@@ -12,6 +12,7 @@
 
 #include "auth/auth.h"
 #include "features/regions/region.h"
+#include "jobs/jobs.h"
 #include "mail/mail.h"
 
 #include <string.h>
@@ -122,6 +123,20 @@ check_area(struct rq *q, struct form *f)
 	if (len)
 		refuse_outside(q, f, &p);
 	return 0;
+}
+
+int
+rp_area_verdict(struct rq *q, const char *plz, int *verdict)
+{
+	struct plz_ars p = {.n = 0};
+	size_t len = area_prefix(q->tenant->ars);
+	int rc = rp_plz_areas(q->db, plz, q->a, p.v, PLZ_ARS_MAX, &p.n, &q->err);
+
+	*verdict = p.n == 0 ? 1 : len ? 2 : 0;
+	for (size_t k = 0; rc == 0 && len && k < p.n; k++)
+		if (strncmp(p.v[k], q->tenant->ars, len) == 0)
+			*verdict = 0;
+	return rc;
 }
 
 static void
@@ -255,11 +270,48 @@ new_page(struct rq *q)
 		render_form(q, &f);
 }
 
+/* What the confirmation mail needs inside the transaction of the new report. */
+struct confirm {
+	struct rq *q;
+	const struct form *f;
+	const char *token;
+};
+
+/* Queue the mail with the confirmation link /maengel/bestaetigen/<token>. */
+static int
+confirm_mail(void *ctx, int64_t number, struct err *e)
+{
+	struct confirm *c = ctx;
+	struct rq *q = c->q;
+	struct view_val *data = view_map(q->a);
+	struct mail m;
+	struct buf link;
+	int rc;
+
+	buf_init(&link, 256);
+	rc = mail_link(q->app->mail, q->tenant,
+		       arena_printf(q->a, "/maengel/bestaetigen/%s", c->token), &link);
+	if (rc == 0)
+		view_set_text(data, "confirm_url", link.p);
+	buf_release(&link);
+	if (rc)
+		return err_set(e, rc, NULL, "confirmation link too long");
+	view_set_int(data, "number", number);
+	view_set_text(data, "category", c->f->cat->name);
+	view_set_text(data, "name", c->f->in.name);
+	rc = mail_compose(q->app->mail, q->tenant, "report_confirm", q->lang, data, c->f->in.email,
+			  q->a, &m, e);
+	return rc ? rc : mail_queue(q->app->mail, q->db, q->tenant, &m, NULL, e);
+}
+
 static void
 new_post(struct rq *q)
 {
 	struct form f;
 	char token[AUTH_TOKEN_LEN + 1], hash[65];
+	char ctoken[AUTH_TOKEN_LEN + 1], chash[65];
+	struct confirm c = {q, &f, ctoken};
+	bool confirm;
 	int64_t office = 0, number = 0;
 	int rc;
 
@@ -276,13 +328,22 @@ new_post(struct rq *q)
 			      &q->err);
 	auth_token(token);
 	auth_token_hash(token, hash);
+	/* With an address the report waits until the link mailed to it is opened. */
+	confirm = f.in.email[0] && q->app->mail;
+	if (confirm) {
+		auth_token(ctoken);
+		auth_token_hash(ctoken, chash);
+	}
 	if (rc == 0)
 		rc = rp_create(q->db, q->tenant, &f.in, f.cat->id, office, hash,
-			       (int64_t)time(NULL), &number, &q->err);
+			       confirm ? chash : NULL, (int64_t)time(NULL),
+			       confirm ? confirm_mail : NULL, &c, &number, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
 	}
+	if (confirm && q->app->jobs)
+		jobs_nudge(q->app->jobs);
 	rq_redirect(q, arena_printf(q->a, "/maengel/verfolgen/%s", token));
 }
 

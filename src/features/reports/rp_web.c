@@ -164,7 +164,11 @@ list_page(struct rq *q)
 	rq_render(q, "reports/list");
 }
 
-/* Report `number` with its history; `own` is the reporter's own text (tracking link) or NULL. */
+/*
+ * Report `number` with its history; `own` is the reporter's own text
+ * (tracking link, which shows a report waiting for its confirmation too)
+ * or NULL.
+ */
 static void
 show_report(struct rq *q, int64_t number, const char *own)
 {
@@ -172,7 +176,7 @@ show_report(struct rq *q, int64_t number, const char *own)
 	struct rp_history *h;
 	struct view_val *hl;
 	size_t n;
-	int rc = rp_get(q->db, q->tenant, number, q->a, &r, &q->err);
+	int rc = rp_get(q->db, q->tenant, number, own != NULL, q->a, &r, &q->err);
 
 	if (rc == 0)
 		rc = rp_history_list(q->db, q->tenant, r->id, q->a, &h, &n, &q->err);
@@ -181,6 +185,7 @@ show_report(struct rq *q, int64_t number, const char *own)
 		return;
 	}
 	set_report(q, q->page, r);
+	view_set_bool(q->page, "unconfirmed", r->unconfirmed);
 	if (own)
 		view_set_text(q->page, "own_text", own);
 	if (r->has_pos)
@@ -241,6 +246,30 @@ track_page(struct rq *q)
 		return;
 	}
 	show_report(q, number, own);
+}
+
+/* The link of the confirmation mail: publishes the report, then shows it. */
+static void
+confirm_page(struct rq *q)
+{
+	const char *token = http_param(q->http, "token");
+	char hash[65];
+	int64_t number = 0;
+	int rc = ERR_NOTFOUND;
+
+	if (!offered(q))
+		return;
+	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
+	if (strlen(token) == AUTH_TOKEN_LEN) {
+		auth_token_hash(token, hash);
+		rc = rp_confirm(q->db, q->tenant, hash, (int64_t)time(NULL), &number, &q->err);
+	}
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	view_set_bool(q->page, "confirmed", true);
+	show_report(q, number, NULL);
 }
 
 /* One <entry> of the feed. */
@@ -324,5 +353,6 @@ rp_web_register(struct app *app)
 	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel", list_page, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel.atom", feed, ROUTE_CACHE, 0);
 	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel/verfolgen/:token", track_page, 0, 0);
+	app_route(app, HTTP_GET, "/maengel/bestaetigen/:token", confirm_page, 0, 0);
 	app_route(app, HTTP_GET | HTTP_HEAD, "/maengel/:nr", report_page, ROUTE_CACHE, 0);
 }
