@@ -39,6 +39,10 @@ def saved_pages(s, sink):
     check(r.status == 303, r.status)
     pages["account"] = b.get(BASE + "/konto").text
     pages["account-logins"] = b.get(BASE + "/konto/anmeldungen").text
+    pages["account-data"] = b.get(BASE + "/konto/daten").text
+    r = b.form(BASE + "/konto/daten", BASE + "/konto/loeschen", {"password": "falsch"})
+    check(r.status == 422, r.status)
+    pages["account-data-error"] = r.text
     r = b.form(BASE + "/konto", BASE + "/konto/email", {"email": "neu@example.org",
                                                         "password": "falsch"})
     check(r.status == 422, r.status)
@@ -98,7 +102,8 @@ def main():
                     "RATHAUS_LOGIN_RATE": "1000"})
     try:
         paths = [BASE + p for p in ("/konto/registrieren", "/konto/anmelden",
-                                    "/konto/passwort-vergessen", "/konto/anmelden?lang=en")]
+                                    "/konto/passwort-vergessen", "/konto/anmelden?lang=en",
+                                    "/konto/datenschutz", "/konto/datenschutz?lang=en")]
         check_pages(suite, s, paths, saved_pages(s, sink), "account_pages")
     finally:
         s.stop()

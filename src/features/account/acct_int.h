@@ -68,6 +68,11 @@ int acct_login_log(struct db *db, int64_t citizen_id, bool ok, const struct tena
 		   const char *ip, const char *agent, struct err *e);
 int acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
 		size_t *n, struct err *e);
+/* Every row of the login history (acct_logins: the newest 100). */
+int acct_logins_all(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
+		    size_t *n, struct err *e);
+/* Delete the account and, by cascade, everything that belongs to it. */
+int acct_delete(struct db *db, int64_t id, struct err *e);
 int acct_sessions_end_all(struct db *db, int64_t citizen_id, struct err *e);
 int acct_sessions(struct db *db, int64_t citizen_id, struct arena *a, struct acct_session_row **out,
 		  size_t *n, struct err *e);
@@ -136,6 +141,7 @@ int acct_login_start(struct rq *q, int64_t id);
 /* After the password of an account with two-factor: the code step, no session yet. */
 void acct_mfa_begin(struct rq *q, int64_t id, const char *next);
 void acct_register_2fa(struct app *app);
+void acct_register_privacy(struct app *app);
 const char *acct_safe_next(const char *next);
 void acct_register_web(struct app *app);
 void acct_register_self(struct app *app);

@@ -249,6 +249,29 @@ acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_logi
 }
 
 int
+acct_logins_all(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
+		size_t *n, struct err *e)
+{
+	static const char sql[] =
+		"SELECT l.at, l.ok, l.ip, l.agent, COALESCE(t.name, '') FROM citizen_login l "
+		"LEFT JOIN tenant t ON t.id = l.tenant_id WHERE l.citizen_id = $1 "
+		"ORDER BY l.at DESC, l.id DESC";
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(struct acct_login_row), read_login_row, &v, n,
+			 DB_INT(citizen_id));
+
+	*out = v;
+	return rc;
+}
+
+int
+acct_delete(struct db *db, int64_t id, struct err *e)
+{
+	/* Sessions, tokens, history, recovery codes and pending logins go by ON DELETE CASCADE. */
+	return db_run(db, e, "DELETE FROM citizen WHERE id = $1", DB_INT(id));
+}
+
+int
 acct_session_new(struct db *db, int64_t citizen_id, const struct tenant *t, const char *ip,
 		 const char *agent, int ttl_s, char *token, struct err *e)
 {

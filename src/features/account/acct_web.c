@@ -146,7 +146,8 @@ form_page(struct rq *q, int status, const char *error_key, const char *title, co
 	view_set_text(q->page, "next",
 		      acct_safe_next(http_form(q->http, "next") ? http_form(q->http, "next")
 								: http_query(q->http, "next")));
-	for (const char *const *k = (const char *const[]){"abgemeldet", "neu", "gesendet", NULL};
+	for (const char *const *k =
+		     (const char *const[]){"abgemeldet", "neu", "gesendet", "geloescht", NULL};
 	     *k; k++)
 		if (http_query(q->http, *k))
 			view_set_text(q->page, "notice",
