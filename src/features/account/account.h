@@ -3,7 +3,9 @@
  * account: citizen accounts under /konto of every tenant, one account per
  * installation (docs/account.md): registration with a verified address,
  * login and logout, password reset, change of address, sessions with "log
- * out everywhere", throttling with backoff.
+ * out everywhere", throttling with backoff, optional two-factor login with
+ * one-time codes (RFC 6238), the download of one's data, deletion of the
+ * account and the privacy page.
  *
  * The password rules follow NIST SP 800-63B and are exposed for the unit
  * tests and the fuzzer.
