@@ -16,8 +16,11 @@
 
 enum esc_mode { ESC_RAW, ESC_HTML, ESC_JSON };
 
-/* Schemes a URL attribute may carry; anything else becomes "#". */
-static const char *const url_schemes[] = {"http", "https", "mailto", "tel"};
+/*
+ * Schemes a URL attribute may carry; anything else becomes "#".  otpauth
+ * (Key URI Format) opens the authenticator app with a two-factor secret.
+ */
+static const char *const url_schemes[] = {"http", "https", "mailto", "tel", "otpauth"};
 
 static const char hex[] = "0123456789abcdef";
 

@@ -8,7 +8,9 @@ served from a static copy, as test_once_a11y.py does.
 from harness import Server, Suite, check
 from page_checks import check_pages
 from smtp_sink import SmtpSink
-from test_account import BASE, PASSWORD, PUBLIC, Browser, link_of, local, login, register, wait_mail
+from test_account import (BASE, PASSWORD, PUBLIC, Browser, link_of, local, login, register,
+                          verified_account, wait_mail)
+from test_account_totp import code_step, hotp, now_step, post, setup_page, wrong_code
 
 
 def saved_pages(s, sink):
@@ -37,6 +39,10 @@ def saved_pages(s, sink):
     check(r.status == 303, r.status)
     pages["account"] = b.get(BASE + "/konto").text
     pages["account-logins"] = b.get(BASE + "/konto/anmeldungen").text
+    pages["account-data"] = b.get(BASE + "/konto/daten").text
+    r = b.form(BASE + "/konto/daten", BASE + "/konto/loeschen", {"password": "falsch"})
+    check(r.status == 422, r.status)
+    pages["account-data-error"] = r.text
     r = b.form(BASE + "/konto", BASE + "/konto/email", {"email": "neu@example.org",
                                                         "password": "falsch"})
     check(r.status == 422, r.status)
@@ -55,6 +61,37 @@ def saved_pages(s, sink):
     r = b.form(url, url, {"password": "password1", "password2": "password1"})
     check(r.status == 422, r.status)
     pages["account-reset-error"] = r.text
+    pages.update(two_factor_pages(s, sink))
+    return pages
+
+
+def two_factor_pages(s, sink):
+    """The pages of two-factor login: setup, recovery codes, code step, switch off."""
+    pages = {}
+    verified_account(s, sink, "a11y-2fa@example.org")
+    b, r = login(s, "a11y-2fa@example.org")
+    check(r.status == 303, r.status)
+    secret, page = setup_page(b)
+    pages["account-totp-setup"] = page.text
+    r = post(s, b, page, BASE + "/konto/zwei-faktor", {"code": wrong_code(secret)})
+    check(r.status == 422, r.status)
+    pages["account-totp-setup-error"] = r.text
+    step = now_step()
+    r = post(s, b, page, BASE + "/konto/zwei-faktor", {"code": hotp(secret, step)})
+    check(r.status == 200, r.status)
+    pages["account-totp-codes"] = r.text
+    pages["account-with-totp"] = b.get(BASE + "/konto").text
+    r = b.get(BASE + "/konto/zwei-faktor")
+    pages["account-totp-manage"] = r.text
+    r = post(s, b, r, BASE + "/konto/zwei-faktor/aus", {"password": PASSWORD, "code": "x"})
+    check(r.status == 422, r.status)
+    pages["account-totp-off-error"] = r.text
+    b2, r = login(s, "a11y-2fa@example.org")
+    check(r.status == 303, r.status)
+    pages["account-code"] = b2.get(r.header("Location")).text
+    r = code_step(b2, wrong_code(secret))
+    check(r.status == 401, r.status)
+    pages["account-code-error"] = r.text
     return pages
 
 
@@ -65,7 +102,8 @@ def main():
                     "RATHAUS_LOGIN_RATE": "1000"})
     try:
         paths = [BASE + p for p in ("/konto/registrieren", "/konto/anmelden",
-                                    "/konto/passwort-vergessen", "/konto/anmelden?lang=en")]
+                                    "/konto/passwort-vergessen", "/konto/anmelden?lang=en",
+                                    "/konto/datenschutz", "/konto/datenschutz?lang=en")]
         check_pages(suite, s, paths, saved_pages(s, sink), "account_pages")
     finally:
         s.stop()

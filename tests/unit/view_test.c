@@ -140,6 +140,8 @@ test_allowed_and_relative_urls_are_kept(void **state)
 		{"HTTP://example.org", "HTTP://example.org"},
 		{"mailto:amt@example.org", "mailto:amt@example.org"},
 		{"tel:+49301234", "tel:+49301234"},
+		{"otpauth://totp/A:b?secret=AB&issuer=A",
+		 "otpauth://totp/A:b?secret=AB&amp;issuer=A"},
 		{"/path/a:b", "/path/a:b"},
 		{"?q=a:b", "?q=a:b"},
 		{"#top:x", "#top:x"},

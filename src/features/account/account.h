@@ -3,7 +3,9 @@
  * account: citizen accounts under /konto of every tenant, one account per
  * installation (docs/account.md): registration with a verified address,
  * login and logout, password reset, change of address, sessions with "log
- * out everywhere", throttling with backoff.
+ * out everywhere", throttling with backoff, optional two-factor login with
+ * one-time codes (RFC 6238), the download of one's data, deletion of the
+ * account and the privacy page.
  *
  * The password rules follow NIST SP 800-63B and are exposed for the unit
  * tests and the fuzzer.
@@ -60,5 +62,46 @@ const char *acct_password_check(const struct acct_pwlist *l, const char *pw, con
  * ACCT_EMAIL_MAX bytes.
  */
 bool acct_email_norm(const char *in, char *out, size_t n);
+
+/*
+ * Two-factor login with one-time codes (RFC 6238): 30-second steps, six
+ * digits, HMAC-SHA-1 as every authenticator app expects, a secret of 20
+ * random bytes shown in base32, a window of one step either side.
+ */
+#define ACCT_TOTP_STEP_S 30
+#define ACCT_TOTP_DIGITS 6
+#define ACCT_TOTP_WINDOW 1
+#define ACCT_TOTP_KEY_LEN 20
+#define ACCT_TOTP_SECRET_LEN 32 /* base32 characters of ACCT_TOTP_KEY_LEN bytes */
+#define ACCT_RECOVERY_CODES 10
+
+enum acct_otp_alg { ACCT_OTP_SHA1, ACCT_OTP_SHA256, ACCT_OTP_SHA512 };
+
+/* HOTP (RFC 4226) of `counter` with `digits` digits (at most 9). */
+uint32_t acct_hotp(enum acct_otp_alg alg, const unsigned char *key, size_t keylen, uint64_t counter,
+		   int digits);
+/* TOTP (RFC 6238) at `unix_time` with steps of ACCT_TOTP_STEP_S. */
+uint32_t acct_totp(enum acct_otp_alg alg, const unsigned char *key, size_t keylen,
+		   int64_t unix_time, int digits);
+/*
+ * Base32 (RFC 4648) without padding into `out` (outn bytes with the NUL);
+ * returns the length it needs without the NUL.
+ */
+size_t acct_base32_encode(const unsigned char *p, size_t n, char *out, size_t outn);
+/* Bytes decoded (case, spaces and dashes ignored), or -1 for a bad character or too long. */
+int acct_base32_decode(const char *s, unsigned char *out, size_t outn);
+/*
+ * 1 when `code` (six digits) is the code of `secret_b32` for a step within
+ * ACCT_TOTP_WINDOW of `now` and later than `after_step` (the last one used:
+ * a code counts once); *step is then that step.  0 otherwise.
+ */
+int acct_totp_match(const char *secret_b32, const char *code, int64_t now, int64_t after_step,
+		    int64_t *step);
+/*
+ * The QR code of `text` as the `d` of one SVG path of unit squares, with a
+ * quiet zone of 4 modules; *size is the side in modules.  free() it; NULL
+ * when the text does not fit.
+ */
+char *acct_qr_svg_path(const char *text, int *size);
 
 #endif

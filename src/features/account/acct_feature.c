@@ -33,6 +33,8 @@ account_init(struct app *app, struct err *e)
 	acct_register_web(app);
 	acct_register_self(app);
 	acct_register_reset(app);
+	acct_register_2fa(app);
+	acct_register_privacy(app);
 	return 0;
 }
 

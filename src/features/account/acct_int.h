@@ -15,6 +15,10 @@
 #define ACCT_RESET_TTL_S 3600
 #define ACCT_SESSION_MAX_S (7 * 86400) /* however active, a session ends after this */
 #define ACCT_MAILS_PER_HOUR 5	       /* mails to one address */
+/* Between password and code: a row of citizen_mfa behind this cookie, no session. */
+#define ACCT_MFA_COOKIE "rh_konto_mfa"
+#define ACCT_MFA_TTL_S 300
+#define ACCT_RECOVERY_LEN 19 /* XXXX-XXXX-XXXX-XXXX: 80 random bits in base32 */
 
 struct citizen {
 	int64_t id;
@@ -28,6 +32,12 @@ struct acct_session_row {
 	const char *id_hash;
 	const char *ip, *agent;
 	int64_t created_at, seen_at;
+};
+
+struct acct_totp {
+	char secret[ACCT_TOTP_SECRET_LEN + 1]; /* "" when switched off */
+	char pending[ACCT_TOTP_SECRET_LEN + 1];
+	int64_t step; /* the last step whose code was used */
 };
 
 struct acct_login_row {
@@ -58,6 +68,11 @@ int acct_login_log(struct db *db, int64_t citizen_id, bool ok, const struct tena
 		   const char *ip, const char *agent, struct err *e);
 int acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
 		size_t *n, struct err *e);
+/* Every row of the login history (acct_logins: the newest 100). */
+int acct_logins_all(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
+		    size_t *n, struct err *e);
+/* Delete the account and, by cascade, everything that belongs to it. */
+int acct_delete(struct db *db, int64_t id, struct err *e);
 int acct_sessions_end_all(struct db *db, int64_t citizen_id, struct err *e);
 int acct_sessions(struct db *db, int64_t citizen_id, struct arena *a, struct acct_session_row **out,
 		  size_t *n, struct err *e);
@@ -66,6 +81,26 @@ int acct_throttle_wait(struct db *db, const char *key, int64_t *wait_s, struct e
 int acct_throttle_fail(struct db *db, const char *key, int free_fails, struct err *e);
 int acct_throttle_clear(struct db *db, const char *key, struct err *e);
 int acct_purge(struct db *db, int64_t now, struct err *e);
+/* Two-factor login (acct_2fa.c). */
+int acct_totp_get(struct db *db, int64_t id, struct acct_totp *t, struct err *e);
+int acct_totp_set_pending(struct db *db, int64_t id, const char *secret, struct err *e);
+/*
+ * Switch on with the pending `secret` (ERR_NOTFOUND when it is no longer the
+ * pending one or two-factor is on), the step of the confirming code used;
+ * ten new recovery codes into `codes`, stored hashed.
+ */
+int acct_totp_enable(struct db *db, int64_t id, const char *secret, int64_t step,
+		     char codes[][ACCT_RECOVERY_LEN + 1], struct err *e);
+int acct_totp_disable(struct db *db, int64_t id, struct err *e);
+/* Mark `step` used: 0, or ERR_NOTFOUND when it or a later one was used (replay). */
+int acct_totp_use_step(struct db *db, int64_t id, int64_t step, struct err *e);
+/* Use a recovery code once: 0 or ERR_NOTFOUND. */
+int acct_recovery_use(struct db *db, int64_t id, const char *code, struct err *e);
+int acct_recovery_left(struct db *db, int64_t id, int64_t *n, struct err *e);
+int acct_mfa_new(struct db *db, int64_t id, const char *next, char *token, struct err *e);
+/* The pending login of `token`; `consume` deletes it (once). 0 or ERR_NOTFOUND. */
+int acct_mfa_load(struct db *db, const char *token, bool consume, int64_t *id, const char **next,
+		  struct arena *a, struct err *e);
 
 /* acct_mail.c: compose and queue a mail of this feature, inside the caller's transaction. */
 struct acct_mail_env {
@@ -88,6 +123,8 @@ extern const struct job_kind acct_reset_kind;
 const struct acct_pwlist *acct_list(struct rq *q);
 /* The logged-in citizen or NULL; ERR_DB is answered (then *done is set). */
 struct citizen *acct_current(struct rq *q);
+/* The logged-in citizen with a confirmed address, or NULL after redirecting to the login. */
+struct citizen *acct_require(struct rq *q);
 /* Common start of every /konto page: the tenant session for the form token, no-store. */
 bool acct_begin(struct rq *q);
 void acct_page(struct rq *q, int status, const char *title_key, const char *tpl);
@@ -98,6 +135,13 @@ bool acct_hash_ok(const char *hash, const char *pw);
 bool acct_ip_limit(struct rq *q, const char *kind);
 void acct_too_many(struct rq *q, int64_t wait_s);
 void acct_set_cookie(struct rq *q, const char *value, int64_t max_age);
+void acct_cookie(struct rq *q, const char *name, const char *value, int64_t max_age);
+/* The citizen's session after the last step of a login (new ids, no fixation). */
+int acct_login_start(struct rq *q, int64_t id);
+/* After the password of an account with two-factor: the code step, no session yet. */
+void acct_mfa_begin(struct rq *q, int64_t id, const char *next);
+void acct_register_2fa(struct app *app);
+void acct_register_privacy(struct app *app);
 const char *acct_safe_next(const char *next);
 void acct_register_web(struct app *app);
 void acct_register_self(struct app *app);

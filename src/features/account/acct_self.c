@@ -24,8 +24,8 @@ when(struct rq *q, int64_t utc)
 }
 
 /* The logged-in citizen, or NULL after sending the visitor to the login. */
-static struct citizen *
-require(struct rq *q)
+struct citizen *
+acct_require(struct rq *q)
 {
 	struct citizen *c;
 
@@ -68,7 +68,11 @@ sessions_val(struct rq *q, const struct citizen *c)
 static void
 account_page(struct rq *q, const struct citizen *c, int status, const char *error_key)
 {
+	struct acct_totp t;
 	int rc = sessions_val(q, c);
+
+	if (rc == 0)
+		rc = acct_totp_get(q->db, c->id, &t, &q->err);
 
 	if (rc) {
 		rq_fail(q, rc);
@@ -78,8 +82,11 @@ account_page(struct rq *q, const struct citizen *c, int status, const char *erro
 	view_set_text(q->page, "since", when(q, c->created_at));
 	if (error_key)
 		view_set_text(q->page, "error", rq_msg(q, error_key));
+	view_set_bool(q->page, "totp_on", t.secret[0] != '\0');
 	if (http_query(q->http, "email"))
 		view_set_text(q->page, "notice", rq_msg(q, "account.notice.email"));
+	if (http_query(q->http, "zwei-faktor"))
+		view_set_text(q->page, "notice", rq_msg(q, "account.totp.off_done"));
 	view_set_text(q->page, "new_email", http_form(q->http, "email"));
 	acct_page(q, status, "account.title", "account");
 }
@@ -87,7 +94,7 @@ account_page(struct rq *q, const struct citizen *c, int status, const char *erro
 static void
 account_get(struct rq *q)
 {
-	struct citizen *c = require(q);
+	struct citizen *c = acct_require(q);
 
 	if (c)
 		account_page(q, c, 200, NULL);
@@ -96,7 +103,7 @@ account_get(struct rq *q)
 static void
 logins_get(struct rq *q)
 {
-	struct citizen *c = require(q);
+	struct citizen *c = acct_require(q);
 	struct acct_login_row *v = NULL;
 	struct view_val *l;
 	size_t n = 0;
@@ -151,7 +158,7 @@ email_post(struct rq *q)
 {
 	char to[ACCT_EMAIL_MAX + 1], hash[crypto_pwhash_STRBYTES] = "";
 	const char *pw = http_form(q->http, "password");
-	struct citizen *c = require(q);
+	struct citizen *c = acct_require(q);
 	int64_t id = 0, verified = 0;
 	int rc;
 
@@ -186,7 +193,7 @@ email_post(struct rq *q)
 static void
 everywhere_post(struct rq *q)
 {
-	struct citizen *c = require(q);
+	struct citizen *c = acct_require(q);
 	int rc;
 
 	if (!c)

@@ -9,6 +9,7 @@
 
 #include "db/db.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -248,6 +249,29 @@ acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_logi
 }
 
 int
+acct_logins_all(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
+		size_t *n, struct err *e)
+{
+	static const char sql[] =
+		"SELECT l.at, l.ok, l.ip, l.agent, COALESCE(t.name, '') FROM citizen_login l "
+		"LEFT JOIN tenant t ON t.id = l.tenant_id WHERE l.citizen_id = $1 "
+		"ORDER BY l.at DESC, l.id DESC";
+	void *v = NULL;
+	int rc = db_list(db, e, sql, a, sizeof(struct acct_login_row), read_login_row, &v, n,
+			 DB_INT(citizen_id));
+
+	*out = v;
+	return rc;
+}
+
+int
+acct_delete(struct db *db, int64_t id, struct err *e)
+{
+	/* Sessions, tokens, history, recovery codes and pending logins go by ON DELETE CASCADE. */
+	return db_run(db, e, "DELETE FROM citizen WHERE id = $1", DB_INT(id));
+}
+
+int
 acct_session_new(struct db *db, int64_t citizen_id, const struct tenant *t, const char *ip,
 		 const char *agent, int ttl_s, char *token, struct err *e)
 {
@@ -407,6 +431,7 @@ acct_purge(struct db *db, int64_t now, struct err *e)
 		"DELETE FROM citizen_token WHERE expires_at <= $1 - 86400",
 		"DELETE FROM citizen_throttle WHERE updated_at < $1 - 86400 AND next_at < $1",
 		"DELETE FROM citizen_login WHERE at < $1 - 90 * 86400",
+		"DELETE FROM citizen_mfa WHERE expires_at <= $1",
 		/* Never confirmed: the address was not the registrant's, or it was lost. */
 		"DELETE FROM citizen WHERE verified_at = 0 AND created_at < $1 - 7 * 86400",
 	};
@@ -414,5 +439,179 @@ acct_purge(struct db *db, int64_t now, struct err *e)
 
 	for (size_t i = 0; i < sizeof(sqls) / sizeof(sqls[0]) && rc == 0; i++)
 		rc = db_run(db, e, sqls[i], DB_INT(now));
+	return rc;
+}
+
+static int
+read_totp(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct acct_totp *t = ctx;
+
+	snprintf(t->secret, sizeof(t->secret), "%s", db_col_text(st, 0));
+	snprintf(t->pending, sizeof(t->pending), "%s", db_col_text(st, 1));
+	t->step = db_col_int64(st, 2);
+	return 0;
+}
+
+int
+acct_totp_get(struct db *db, int64_t id, struct acct_totp *t, struct err *e)
+{
+	static const char sql[] =
+		"SELECT totp_secret, totp_pending, totp_step FROM citizen WHERE id = $1";
+
+	memset(t, 0, sizeof(*t));
+	return db_one(db, e, sql, read_totp, t, DB_INT(id));
+}
+
+int
+acct_totp_set_pending(struct db *db, int64_t id, const char *secret, struct err *e)
+{
+	return db_run(db, e, "UPDATE citizen SET totp_pending = $2 WHERE id = $1", DB_INT(id),
+		      DB_TEXT(secret));
+}
+
+int
+acct_totp_enable(struct db *db, int64_t id, const char *secret, int64_t step,
+		 char codes[][ACCT_RECOVERY_LEN + 1], struct err *e)
+{
+	static const char sql[] = "UPDATE citizen SET totp_secret = $2, totp_pending = '', "
+				  "totp_step = $3, updated_at = $4 WHERE id = $1 AND "
+				  "totp_pending = $2 AND totp_secret = '' RETURNING id";
+	static const char ins[] = "INSERT INTO citizen_recovery (code_hash, citizen_id, "
+				  "created_at) VALUES ($1, $2, $3)";
+	int64_t now = now_s(), got = 0;
+	int rc = db_int64(db, e, &got, sql, DB_INT(id), DB_TEXT(secret), DB_INT(step), DB_INT(now));
+
+	if (rc == 0)
+		rc = db_run(db, e, "DELETE FROM citizen_recovery WHERE citizen_id = $1",
+			    DB_INT(id));
+	for (int i = 0; i < ACCT_RECOVERY_CODES && rc == 0; i++) {
+		unsigned char raw[10];
+		char plain[17], h[65];
+
+		randombytes_buf(raw, sizeof(raw));
+		acct_base32_encode(raw, sizeof(raw), plain, sizeof(plain));
+		snprintf(codes[i], ACCT_RECOVERY_LEN + 1, "%.4s-%.4s-%.4s-%.4s", plain, plain + 4,
+			 plain + 8, plain + 12);
+		auth_token_hash(plain, h);
+		rc = db_run(db, e, ins, DB_TEXT(h), DB_INT(id), DB_INT(now));
+	}
+	return rc;
+}
+
+int
+acct_totp_disable(struct db *db, int64_t id, struct err *e)
+{
+	static const char sql[] = "UPDATE citizen SET totp_secret = '', totp_pending = '', "
+				  "totp_step = 0, updated_at = $2 WHERE id = $1";
+	int rc = db_run(db, e, sql, DB_INT(id), DB_INT(now_s()));
+
+	return rc ? rc
+		  : db_run(db, e, "DELETE FROM citizen_recovery WHERE citizen_id = $1", DB_INT(id));
+}
+
+int
+acct_totp_use_step(struct db *db, int64_t id, int64_t step, struct err *e)
+{
+	/* Conditional, so two posts of one code at once use it once. */
+	static const char sql[] = "UPDATE citizen SET totp_step = $2 WHERE id = $1 AND "
+				  "totp_step < $2 AND totp_secret <> '' RETURNING id";
+	int64_t got = 0;
+
+	return db_int64(db, e, &got, sql, DB_INT(id), DB_INT(step));
+}
+
+/* The recovery code in upper case without dashes and spaces; false when it cannot be one. */
+static bool
+recovery_norm(const char *in, char *out)
+{
+	size_t n = 0;
+
+	for (; in && *in; in++) {
+		char ch = *in >= 'a' && *in <= 'z' ? (char)(*in - 32) : *in;
+
+		if (ch == '-' || ch == ' ')
+			continue;
+		if (n >= 16 || !((ch >= 'A' && ch <= 'Z') || (ch >= '2' && ch <= '7')))
+			return false;
+		out[n++] = ch;
+	}
+	out[n] = '\0';
+	return n == 16;
+}
+
+int
+acct_recovery_use(struct db *db, int64_t id, const char *code, struct err *e)
+{
+	static const char sql[] = "UPDATE citizen_recovery SET used_at = $3 WHERE citizen_id = $1 "
+				  "AND code_hash = $2 AND used_at = 0 RETURNING citizen_id";
+	char plain[17], h[65];
+	int64_t got = 0;
+
+	if (!recovery_norm(code, plain))
+		return ERR_NOTFOUND;
+	auth_token_hash(plain, h);
+	return db_int64(db, e, &got, sql, DB_INT(id), DB_TEXT(h), DB_INT(now_s()));
+}
+
+int
+acct_recovery_left(struct db *db, int64_t id, int64_t *n, struct err *e)
+{
+	return db_int64(
+		db, e, n,
+		"SELECT count(*) FROM citizen_recovery WHERE citizen_id = $1 AND used_at = 0",
+		DB_INT(id));
+}
+
+int
+acct_mfa_new(struct db *db, int64_t id, const char *next, char *token, struct err *e)
+{
+	static const char sql[] = "INSERT INTO citizen_mfa (id_hash, citizen_id, next, "
+				  "created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+	char h[65];
+	int64_t now = now_s();
+
+	auth_token(token);
+	auth_token_hash(token, h);
+	return db_run(db, e, sql, DB_TEXT(h), DB_INT(id), DB_TEXT(next), DB_INT(now),
+		      DB_INT(now + ACCT_MFA_TTL_S));
+}
+
+struct mfa_row {
+	int64_t id;
+	const char *next;
+	struct arena *a;
+};
+
+static int
+read_mfa(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct mfa_row *r = ctx;
+
+	r->id = db_col_int64(st, 0);
+	r->next = db_col_dup(st, 1, r->a);
+	return 0;
+}
+
+int
+acct_mfa_load(struct db *db, const char *token, bool consume, int64_t *id, const char **next,
+	      struct arena *a, struct err *e)
+{
+	static const char sql[] =
+		"SELECT citizen_id, next FROM citizen_mfa WHERE id_hash = $1 AND expires_at > $2";
+	static const char del[] = "DELETE FROM citizen_mfa WHERE id_hash = $1 AND expires_at > $2 "
+				  "RETURNING citizen_id, next";
+	struct mfa_row r = {0, "/konto", a};
+	char h[65];
+	int rc;
+
+	*id = 0;
+	if (!token_shape_ok(token))
+		return ERR_NOTFOUND;
+	auth_token_hash(token, h);
+	rc = db_one(db, e, consume ? del : sql, read_mfa, &r, DB_TEXT(h), DB_INT(now_s()));
+	*id = r.id;
+	if (next)
+		*next = r.next;
 	return rc;
 }

@@ -56,13 +56,19 @@ acct_safe_next(const char *next)
 }
 
 void
-acct_set_cookie(struct rq *q, const char *value, int64_t max_age)
+acct_cookie(struct rq *q, const char *name, const char *value, int64_t max_age)
 {
 	unsigned flags = HTTP_COOKIE_HTTPONLY | HTTP_COOKIE_LAX;
 
 	if (q->http->https || strncmp(q->app->cfg.public_url, "https:", 6) == 0)
 		flags |= HTTP_COOKIE_SECURE;
-	http_set_cookie(q->http, q->resp, ACCT_COOKIE, value, max_age, flags);
+	http_set_cookie(q->http, q->resp, name, value, max_age, flags);
+}
+
+void
+acct_set_cookie(struct rq *q, const char *value, int64_t max_age)
+{
+	acct_cookie(q, ACCT_COOKIE, value, max_age);
 }
 
 bool
@@ -150,7 +156,8 @@ form_page(struct rq *q, int status, const char *error_key, const char *title, co
 	view_set_text(q->page, "next",
 		      acct_safe_next(http_form(q->http, "next") ? http_form(q->http, "next")
 								: http_query(q->http, "next")));
-	for (const char *const *k = (const char *const[]){"abgemeldet", "neu", "gesendet", NULL};
+	for (const char *const *k =
+		     (const char *const[]){"abgemeldet", "neu", "gesendet", "geloescht", NULL};
 	     *k; k++)
 		if (http_query(q->http, *k))
 			view_set_text(q->page, "notice",
@@ -293,8 +300,8 @@ login_wait(struct rq *q, const char *akey, const char *ikey, int64_t *wait)
 }
 
 /* A new session id at every login (no fixation), and a new form token. */
-static int
-login_start(struct rq *q, int64_t id)
+int
+acct_login_start(struct rq *q, int64_t id)
 {
 	char token[AUTH_TOKEN_LEN + 1];
 	struct citizen *old = acct_current(q);
@@ -349,7 +356,8 @@ login_post(struct rq *q)
 	char email[ACCT_EMAIL_MAX + 1] = "", hash[crypto_pwhash_STRBYTES] = "", eh[65], akey[70];
 	char ikey[80];
 	int64_t id = 0, verified = 0, wait = 0;
-	bool ok = false;
+	struct acct_totp totp = {0};
+	bool ok = false, good = false;
 	int rc;
 
 	if (!acct_begin(q) || !acct_ip_limit(q, "login"))
@@ -371,7 +379,14 @@ login_post(struct rq *q)
 	if (rc == 0 && email[0])
 		rc = acct_find_login(q->db, email, &id, hash, sizeof(hash), &verified, &q->err);
 	if (rc == 0) /* Argon2id runs for every address, known or not */
-		rc = login_record(q, id, acct_hash_ok(id ? hash : NULL, pw), &ok);
+		good = acct_hash_ok(id ? hash : NULL, pw);
+	if (rc == 0 && good && id && verified)
+		rc = acct_totp_get(q->db, id, &totp, &q->err);
+	/* With two-factor on, the history notes the try at the code step. */
+	if (rc == 0 && good && totp.secret[0])
+		ok = true;
+	else if (rc == 0)
+		rc = login_record(q, id, good, &ok);
 	if (rc == 0 && !ok) {
 		rc = acct_throttle_fail(q->db, akey, FREE_FAILS_ADDRESS, &q->err);
 		if (rc == 0)
@@ -390,8 +405,12 @@ login_post(struct rq *q)
 			return;
 		}
 	}
+	if (rc == 0 && totp.secret[0]) {
+		acct_mfa_begin(q, id, acct_safe_next(http_form(q->http, "next")));
+		return;
+	}
 	if (rc == 0)
-		rc = login_start(q, id);
+		rc = acct_login_start(q, id);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
