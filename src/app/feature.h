@@ -29,6 +29,7 @@ struct db;
 struct rq;
 struct job_every;
 struct search_source;
+struct json_t;
 
 /* An entry of the staff menu on /verwaltung. */
 struct feature_link {
@@ -68,6 +69,12 @@ struct feature {
 	int (*home)(struct rq *q);
 	/* Staff menu entries, ended by one with path NULL; or NULL. */
 	const struct feature_link *staff;
+	/*
+	 * Add what this feature keeps about citizen `citizen_id`, on every
+	 * tenant, to the citizen's data export `doc` (a JSON object: one member
+	 * named after the feature).  Returns 0 or an error; NULL: it keeps none.
+	 */
+	int (*citizen_data)(struct rq *q, int64_t citizen_id, struct json_t *doc);
 };
 
 /* The features, in the order they are initialised (features.c). */

@@ -11,6 +11,7 @@ import datetime
 
 from harness import check, db_rows, hidden, run_module
 from test_account import Browser, login, verified_account
+from test_account_privacy import export
 from test_editor import admin, form_fields
 from test_events_submit import CITY, PUBLIC, SINK, slug_of
 
@@ -122,6 +123,16 @@ def test_3_the_list_is_the_owners_only(s):
     # The same account on another tenant lists nothing of this one.
     r = citizen(s, ANNA).get("/t/adendorf/konto/veranstaltungen")
     check(r.status == 200 and "Seniorennachmittag" not in r.text, r.status)
+
+
+def test_3b_the_data_export_holds_the_own_submissions(s):
+    doc, _ = export(citizen(s, ANNA))
+    titles = sorted(e["title"] for e in doc["events_submitted"])
+    check("Seniorennachmittag" in titles and "Flohmarkt im Hof" in titles, titles)
+    check(all(e["portal"] == "luenen" and e["submitter_email"] == ANNA
+              for e in doc["events_submitted"]), doc["events_submitted"])
+    doc, _ = export(citizen(s, BERT))
+    check(doc["events_submitted"] == [], doc["events_submitted"])
 
 
 def test_4_an_anonymous_submission_belongs_to_nobody(s):

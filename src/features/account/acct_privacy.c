@@ -3,11 +3,13 @@
  * Privacy self-service (docs/account.md): /konto/daten with the download of
  * everything stored about the account (JSON in a zip made by libzip) and the
  * deletion of the account; /konto/datenschutz says what is stored and for
- * how long.  Only the account's own tables hold citizen data; a feature that
- * adds a table with a citizen id adds its rows to the export here.
+ * how long.  Other features that keep rows of the citizen (events submitted
+ * with the account) add them to the export through their struct feature's
+ * citizen_data.
  */
 #include "features/account/acct_int.h"
 
+#include "app/feature.h"
 #include "core/civil.h"
 #include "db/db.h"
 
@@ -65,9 +67,14 @@ export_json(struct rq *q, const struct citizen *c, char **out)
 			 iso(c->verified_at), "two_factor", "on", t.secret[0] != '\0',
 			 "recovery_codes_unused", (json_int_t)left, "sessions", sess,
 			 "login_history", logins);
-	*out = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+	for (size_t i = 0; root && rc == 0 && i < features_n; i++)
+		if (features[i]->citizen_data)
+			rc = features[i]->citizen_data(q, c->id, root);
+	*out = root && rc == 0 ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	json_decref(root);
 	sodium_memzero(&t, sizeof(t));
+	if (rc)
+		return rc;
 	return *out ? 0 : err_set(&q->err, ERR_INTERNAL, NULL, "export: json failed");
 }
 

@@ -13,6 +13,7 @@
 #include "db/db.h"
 #include "features/account/account.h"
 
+#include <jansson.h>
 #include <string.h>
 
 #define MINE_MAX 200
@@ -74,6 +75,37 @@ mine_page(struct rq *q)
 	view_set_text(q->page, "title", rq_msg(q, "ev.mine.title"));
 	view_set_text(q->page, "submit_url", rq_url(q, "/veranstaltungen/melden"));
 	rq_render(q, "events/mine");
+}
+
+int
+ev_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc)
+{
+	static const char sql[] =
+		"SELECT t.slug, e.slug, e.title, e.starts_local, e.status, e.submitter_name, "
+		"e.submitter_email, e.created_at FROM event e JOIN tenant t ON t.id = e.tenant_id "
+		"WHERE e.citizen_id = $1 ORDER BY e.created_at, e.id";
+	struct db_stmt *st = NULL;
+	json_t *list = json_array();
+	int rc = db_prepare(q->db, sql, &st, &q->err);
+
+	if (rc == 0) {
+		db_bind_int64(st, 1, citizen_id);
+		while ((rc = db_step(st, &q->err)) == DB_ROW)
+			json_array_append_new(
+				list,
+				json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "portal",
+					  db_col_text(st, 0), "slug", db_col_text(st, 1), "title",
+					  db_col_text(st, 2), "starts", db_col_text(st, 3), "state",
+					  db_col_text(st, 4), "submitter_name", db_col_text(st, 5),
+					  "submitter_email", db_col_text(st, 6), "submitted",
+					  (json_int_t)db_col_int64(st, 7)));
+		db_finalize(st);
+		rc = rc == DB_DONE ? 0 : rc;
+	}
+	if (rc == 0)
+		json_object_set(doc, "events_submitted", list);
+	json_decref(list);
+	return rc;
 }
 
 void

@@ -269,4 +269,5 @@ const struct feature events_feature = {
 	.name = "events",
 	.init = events_init,
 	.staff = FEATURE_LINK("/verwaltung/veranstaltungen", "ev.staff", ROLE_ADMIN | ROLE_EDITOR),
+	.citizen_data = ev_citizen_data,
 };
