@@ -12,7 +12,7 @@ import tempfile
 import threading
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SHARE, Server, Suite, check  # noqa: E402
+from harness import SHARE, Server, Suite, check, db_rows  # noqa: E402
 
 CITY = "/t/luenen"
 API = CITY + "/api/v1/appointments"
@@ -147,6 +147,14 @@ def test_cancel_token_works_once_and_frees_the_place(s, s2):
     check(s.get(b["calendar_url"]).status == 404, "no calendar file after cancelling")
     again = {x["start"]: x["free"] for x in slots(s, it["start"][:10], it["start"][:10])}
     check(again[it["start"]] == it["free"], (again, it))
+    # Once its time has begun, a booking is the staff's record: the link cannot cancel it.
+    b = json.loads(book(s, it["start"]).body)
+    db_rows(s, "UPDATE appointment SET starts_at = starts_at - 86400 * 60 "
+               "WHERE public_id = '%s'" % b["id"])
+    check(s.request("DELETE", b["cancel_url"]).status == 404, "a past booking stays")
+    db_rows(s, "UPDATE appointment SET starts_at = starts_at + 86400 * 60 "
+               "WHERE public_id = '%s'" % b["id"])
+    check(s.request("DELETE", b["cancel_url"]).status == 204, "until its time it can go")
 
 
 def test_200_concurrent_bookings_at_the_last_5_places(s, s2):

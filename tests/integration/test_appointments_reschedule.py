@@ -215,6 +215,7 @@ def test_hostile_input_gets_clear_4xx(s, sink):
     path, query = booking.split("?")
     c = Citizen(s)
     for q, status in ((f"{query}&start=abc", 400), (f"{query}&start=-5", 400),
+                      (f"{query}&start=9223372036854775807", 400),
                       ("token=" + "x" * 43, 404), ("", 404), ("token=%00&start=1", 400)):
         r = c.get(f"{path}/verschieben?{q}")
         check(r.status == status, (q, r.status))

@@ -84,6 +84,9 @@ def test_form_errors_name_the_fields_and_keep_the_input(s, sink):
     r = s.post_form(link.split("?")[0], {"start": start, "name": "X", "email": "x@example.org",
                                          "persons": "1"})
     check(r.status == 403, ("no CSRF token", r.status))
+    for bad in ("9223372036854775807", "7258118401", "0", "1e9"):
+        r = c.get(link.split("?")[0] + "?start=" + bad)
+        check(r.status == 400, (bad, r.status))
 
 
 def test_booking_mails_its_page_which_cancels_it(s, sink):

@@ -34,6 +34,8 @@ struct db;
 #define APPT_DAY_UNITS_MAX 288
 /* Days one slot query may span: more is refused (400). */
 #define APPT_QUERY_DAYS_MAX 62
+/* No start lies later than 2200-01-01 (Unix seconds): keeps local-time arithmetic in range. */
+#define APPT_START_MAX INT64_C(7258118400)
 /* The ISO 8601 instant with offset "2026-03-29T09:15:00+02:00". */
 #define APPT_ISO_LEN 25
 

@@ -242,7 +242,7 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 static const char CANCEL_SQL[] =
 	"UPDATE appointment SET state = 'cancelled', token_hash = NULL, "
 	"reminder_token_hash = NULL, cancelled_at = $4 WHERE tenant_id = $1 AND public_id = $2 "
-	"AND (token_hash = $3 OR reminder_token_hash = $3) AND state = 'booked'";
+	"AND (token_hash = $3 OR reminder_token_hash = $3) AND state = 'booked' AND starts_at > $4";
 
 static const char HELD_SQL[] = "SELECT office_id, starts_at, units, unit_seconds "
 			       "FROM appointment WHERE tenant_id = $1 AND public_id = $2";

@@ -112,7 +112,7 @@ slot_of(struct rq *q, const char *start, struct appt_type **type, struct appt_lo
 			   http_param(q->http, "location"), q->a, type, loc, &q->err);
 
 	*at = start ? strtoll(start, &end, 10) : 0;
-	if (rc == 0 && (!start || !start[0] || *end || *at <= 0))
+	if (rc == 0 && (!start || !start[0] || *end || *at <= 0 || *at > APPT_START_MAX))
 		rc = err_set(&q->err, ERR_INVALID, "appt.err.start", "start '%s'",
 			     start ? start : "");
 	if (rc)
@@ -293,7 +293,7 @@ start_of(struct rq *q, const char *s)
 	char *end = NULL;
 	long long n = s ? strtoll(s, &end, 10) : 0;
 
-	if (!s || !s[0] || *end || n <= 0) {
+	if (!s || !s[0] || *end || n <= 0 || n > APPT_START_MAX) {
 		err_set(&q->err, ERR_INVALID, "appt.err.start", "start '%s'", s ? s : "");
 		rq_fail(q, ERR_INVALID);
 		return 0;
