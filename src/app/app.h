@@ -132,6 +132,12 @@ const char *rq_safe_next(const char *next, const char *fallback);
 
 /* A URL of this tenant: base + path. */
 const char *rq_url(struct rq *q, const char *path);
+/*
+ * An absolute URL of `path` ("/...") of this tenant, for feeds, calendar
+ * files and mails: from the configured base URL (the tenant's domain, else
+ * public_url), never the Host header; rq_url() when mail is not set up.
+ */
+const char *rq_abs_url(struct rq *q, const char *path);
 
 /* Append a breadcrumb `label`, linked to this tenant's `path` unless NULL. */
 void rq_crumb(struct rq *q, const char *label, const char *path);

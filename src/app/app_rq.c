@@ -9,6 +9,7 @@
 #include "app/metrics.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "mail/mail.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,22 @@ rq_safe_next(const char *next, const char *fallback)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f || *s == '\\')
 			return fallback;
 	return next;
+}
+
+const char *
+rq_abs_url(struct rq *q, const char *path)
+{
+	struct buf b;
+	const char *s;
+
+	if (!q->app->mail)
+		return rq_url(q, path);
+	buf_init(&b, 4096);
+	if (mail_link(q->app->mail, q->tenant, path, &b))
+		buf_reset(&b);
+	s = arena_strdup(q->a, b.p);
+	buf_release(&b);
+	return s;
 }
 
 const char *

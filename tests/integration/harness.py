@@ -241,21 +241,28 @@ class Suite:
         sys.exit(1 if self.failed else 0)
 
 
-def run_module(namespace, env=None, last=None):
-    """Run every test_* function of a module against one demo server, `last` at the end."""
+def run_module(namespace, env=None, last=None, mail=False):
+    """Run every test_* function of a module against one demo server, `last` at the end.
+    With `mail`, the server's mail goes to a fresh SMTP sink and each test gets (s, sink)."""
+    from smtp_sink import SmtpSink  # noqa: only the tests of mail start one
+
     suite = Suite()
-    s = Server(env=env)
+    sink = SmtpSink() if mail else None
+    s = Server(env=dict(env or {}, **({"RATHAUS_SMTP_URL": sink.url} if sink else {})))
+    args = (s, sink) if sink else (s,)
     tests = [v for k, v in sorted(namespace.items()) if k.startswith("test_") and v is not last]
     try:
-        suite.run(tests, s)
+        suite.run(tests, *args)
         if last:
-            suite.run([last], s)
+            suite.run([last], *args)
     finally:
         try:
             s.stop()
         except Exception as ex:  # a sanitizer report or a hanging stop fails the run
             print(f"FAIL server stop: {ex}")
             suite.failed += 1
+        if sink:
+            sink.stop()
     suite.finish()
 
 

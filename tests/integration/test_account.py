@@ -10,10 +10,8 @@ import email.policy
 import re
 import statistics
 import time
-import urllib.parse
 
-from harness import Server, Suite, check, cookies_of, db_rows, eventually, hidden
-from smtp_sink import SmtpSink
+from harness import Server, check, cookies_of, db_rows, eventually, hidden, run_module
 
 PUBLIC = "https://portal.example.de"
 BASE = "/t/luenen"
@@ -423,19 +421,5 @@ def test_page_cache_and_per_ip_limits_with_the_defaults(_s, sink):
 
 
 if __name__ == "__main__":
-    sink = SmtpSink()
-    suite = Suite()
-    env = {"RATHAUS_SMTP_URL": sink.url, "RATHAUS_PUBLIC_URL": PUBLIC + "/",
-           "RATHAUS_LOGIN_RATE": "1000"}
-    s = Server(env=env)
-    try:
-        tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-        suite.run(tests, s, sink)
-    finally:
-        try:
-            s.stop()
-        except Exception as ex:
-            print(f"FAIL server stop: {ex}")
-            suite.failed += 1
-        sink.stop()
-    suite.finish()
+    run_module(globals(), {"RATHAUS_PUBLIC_URL": PUBLIC + "/", "RATHAUS_LOGIN_RATE": "1000"},
+               mail=True)

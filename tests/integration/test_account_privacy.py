@@ -10,9 +10,8 @@ import json
 import time
 import zipfile
 
-from harness import Server, Suite, check, db_rows, hidden
-from smtp_sink import SmtpSink
-from test_account import (BASE, PASSWORD, PUBLIC, Browser, link_of, local, login, mails_to,
+from harness import check, db_rows, run_module
+from test_account import (BASE, PASSWORD, PUBLIC, link_of, local, login, mails_to,
                           register, verified_account, wait_mail)
 
 
@@ -97,19 +96,5 @@ def test_privacy_page_is_public_and_lists_retention(s, sink):
 
 
 if __name__ == "__main__":
-    sink = SmtpSink()
-    suite = Suite()
-    env = {"RATHAUS_SMTP_URL": sink.url, "RATHAUS_PUBLIC_URL": PUBLIC + "/",
-           "RATHAUS_LOGIN_RATE": "1000"}
-    s = Server(env=env)
-    try:
-        tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-        suite.run(tests, s, sink)
-    finally:
-        try:
-            s.stop()
-        except Exception as ex:
-            print(f"FAIL server stop: {ex}")
-            suite.failed += 1
-        sink.stop()
-    suite.finish()
+    run_module(globals(), {"RATHAUS_PUBLIC_URL": PUBLIC + "/", "RATHAUS_LOGIN_RATE": "1000"},
+               mail=True)

@@ -15,8 +15,7 @@ import struct
 import time
 import urllib.parse
 
-from harness import Server, Suite, check, db_rows, hidden
-from smtp_sink import SmtpSink
+from harness import check, db_rows, hidden, run_module
 from test_account import BASE, PASSWORD, PUBLIC, Browser, login, verified_account
 
 STEP = 30
@@ -231,19 +230,5 @@ def test_code_page_without_pending_login_and_setup_without_login(s, sink):
 
 
 if __name__ == "__main__":
-    sink = SmtpSink()
-    suite = Suite()
-    env = {"RATHAUS_SMTP_URL": sink.url, "RATHAUS_PUBLIC_URL": PUBLIC + "/",
-           "RATHAUS_LOGIN_RATE": "1000"}
-    s = Server(env=env)
-    try:
-        tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
-        suite.run(tests, s, sink)
-    finally:
-        try:
-            s.stop()
-        except Exception as ex:
-            print(f"FAIL server stop: {ex}")
-            suite.failed += 1
-        sink.stop()
-    suite.finish()
+    run_module(globals(), {"RATHAUS_PUBLIC_URL": PUBLIC + "/", "RATHAUS_LOGIN_RATE": "1000"},
+               mail=True)

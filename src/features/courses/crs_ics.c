@@ -8,7 +8,6 @@
 
 #include "app/app.h"
 #include "core/ical.h"
-#include "mail/mail.h"
 
 int
 crs_ics(struct rq *q, const struct crs_course *c, const char *url, struct buf *out)
@@ -40,20 +39,4 @@ crs_ics(struct rq *q, const struct crs_course *c, const char *url, struct buf *o
 	}
 	rc = rc ? rc : ical_end(out);
 	return rc || out->toobig ? ERR_TOOBIG : 0;
-}
-
-const char *
-crs_abs_url(struct rq *q, const char *path)
-{
-	struct buf b;
-	const char *s;
-
-	if (!q->app->mail)
-		return rq_url(q, path);
-	buf_init(&b, 4096);
-	if (mail_link(q->app->mail, q->tenant, path, &b))
-		buf_reset(&b);
-	s = arena_strdup(q->a, b.p);
-	buf_release(&b);
-	return s;
 }

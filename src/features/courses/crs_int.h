@@ -232,8 +232,6 @@ const char *crs_fee_text(struct rq *q, int fee_cents);
 /* The course page and its .ics (crs_page.c). */
 void crs_page(struct rq *q);
 /* All sessions of `c` as iCalendar (crs_ics.c). */
-/* An absolute URL of path "/..." of the request's tenant, in the arena. */
-const char *crs_abs_url(struct rq *q, const char *path);
 int crs_ics(struct rq *q, const struct crs_course *c, const char *url, struct buf *out);
 /* The booking form, the booking's page and its cancellation (crs_web.c). */
 void crs_web_register(struct app *app);

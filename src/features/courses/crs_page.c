@@ -129,7 +129,7 @@ page_data(struct rq *q, const struct crs_course *c, int64_t now)
 	view_set_text(m, "ics_url", arena_printf(q->a, "%s.ics", url));
 	view_set_text(q->page, "title", c->title);
 	view_set_text(q->page, "canonical", url);
-	view_set(q->page, "jsonld", jsonld(q, c, crs_abs_url(q, path), now));
+	view_set(q->page, "jsonld", jsonld(q, c, rq_abs_url(q, path), now));
 }
 
 void
@@ -145,7 +145,7 @@ crs_page(struct rq *q)
 		slug = arena_strndup(q->a, param, len - 4);
 	rc = crs_find(q->db, q->tenant, slug, q->a, &c, &q->err);
 	if (rc == 0 && ics) {
-		rc = crs_ics(q, c, crs_abs_url(q, arena_printf(q->a, "/kurse/%s", c->slug)),
+		rc = crs_ics(q, c, rq_abs_url(q, arena_printf(q->a, "/kurse/%s", c->slug)),
 			     &q->resp->body);
 		if (rc == 0)
 			q->resp->content_type = "text/calendar; charset=utf-8";

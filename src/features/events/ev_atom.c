@@ -59,7 +59,7 @@ element(struct buf *b, const char *name, const char *text)
 static void
 entry(struct rq *q, struct buf *b, const struct ev_event *ev)
 {
-	const char *url = ev_abs_url(q, arena_printf(q->a, "/veranstaltungen/%s", ev->slug));
+	const char *url = rq_abs_url(q, arena_printf(q->a, "/veranstaltungen/%s", ev->slug));
 
 	(void)buf_adds(b, "<entry>\n");
 	element(b, "id", url);
@@ -80,7 +80,7 @@ ev_atom(struct rq *q)
 {
 	struct buf *b = &q->resp->body;
 	struct ev_event *v = NULL;
-	const char *list = ev_abs_url(q, "/veranstaltungen");
+	const char *list = rq_abs_url(q, "/veranstaltungen");
 	int64_t updated = 0;
 	size_t n = 0;
 	int rc = ev_newest(q->db, q->tenant, FEED_ENTRIES, q->a, &v, &n, &q->err);

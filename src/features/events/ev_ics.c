@@ -11,7 +11,6 @@
 #include "app/app.h"
 #include "core/civil.h"
 #include "core/ical.h"
-#include "mail/mail.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -121,26 +120,10 @@ ev_ics_list(struct rq *q, const struct ev_row *v, size_t n, struct buf *out)
 			: ical_line(out,
 				    arena_printf(
 					    q->a, "URL:%s",
-					    ev_abs_url(q, arena_printf(q->a, "/veranstaltungen/%s",
+					    rq_abs_url(q, arena_printf(q->a, "/veranstaltungen/%s",
 								       v[i].slug))));
 		rc = rc ? rc : ical_line(out, "END:VEVENT");
 	}
 	rc = rc ? rc : ical_end(out);
 	return rc || out->toobig ? ERR_TOOBIG : 0;
-}
-
-const char *
-ev_abs_url(struct rq *q, const char *path)
-{
-	struct buf b;
-	const char *s;
-
-	if (!q->app->mail)
-		return rq_url(q, path);
-	buf_init(&b, 4096);
-	if (mail_link(q->app->mail, q->tenant, path, &b))
-		buf_reset(&b);
-	s = arena_strdup(q->a, b.p);
-	buf_release(&b);
-	return s;
 }

@@ -217,8 +217,6 @@ int ev_ics_event(struct rq *q, const struct ev_event *ev, const char *url, struc
 int ev_ics_list(struct rq *q, const struct ev_row *v, size_t n, struct buf *out);
 /* The Atom feed of newly published events (ev_atom.c). */
 void ev_atom(struct rq *q);
-/* An absolute URL of path "/..." of the request's tenant, in the arena. */
-const char *ev_abs_url(struct rq *q, const char *path);
 /* Local "YYYY-MM-DD" of day `days`, in arena `a`. */
 const char *ev_day_iso(struct arena *a, int64_t days);
 

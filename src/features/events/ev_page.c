@@ -96,7 +96,7 @@ jsonld(struct rq *q, const struct ev_event *ev, const struct ev_occ *o, const ch
 	}
 	if (ev->image_file[0])
 		view_set_text(d, "image",
-			      ev_abs_url(q, arena_printf(q->a, "/dateien/%s", ev->image_file)));
+			      rq_abs_url(q, arena_printf(q->a, "/dateien/%s", ev->image_file)));
 	return d;
 }
 
@@ -145,7 +145,7 @@ page_data(struct rq *q, const struct ev_event *ev, const struct ev_occ *o, size_
 	view_set_text(q->page, "canonical", url);
 	if (n)
 		view_set(q->page, "jsonld",
-			 jsonld(q, ev, &o[0], ev_abs_url(q, url + strlen(q->base))));
+			 jsonld(q, ev, &o[0], rq_abs_url(q, url + strlen(q->base))));
 }
 
 void
@@ -168,7 +168,7 @@ ev_page(struct rq *q)
 	rc = ev_find(q->db, q->tenant, slug, true, q->a, &ev, &q->err);
 	if (rc == 0 && ics) {
 		const char *url =
-			ev_abs_url(q, arena_printf(q->a, "/veranstaltungen/%s", ev->slug));
+			rq_abs_url(q, arena_printf(q->a, "/veranstaltungen/%s", ev->slug));
 
 		rc = ev_ics_event(q, ev, url, &q->resp->body);
 		if (rc) {
