@@ -7,6 +7,7 @@
  * accepted within its limits or refused; escaped text never holds markup
  * or a control character.
  */
+#include "core/xml.h"
 #include "features/reports/reports.h"
 
 #include <stdint.h>
@@ -32,7 +33,7 @@ check_escaped(const char *s)
 	struct buf b;
 
 	buf_init(&b, 1u << 20);
-	rp_xml_escape(&b, s);
+	xml_escape(&b, s);
 	for (size_t i = 0; i < b.len; i++) {
 		unsigned char c = (unsigned char)b.p[i];
 
@@ -49,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = malloc(size + 1), *line[5] = {NULL}, *p;
 	struct rp_filter f;
 	struct err e = {0};
-	char out[21];
+	char out[XML_TIME_LEN + 1];
 	int64_t t;
 
 	memcpy(text, data, size);
@@ -67,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rp_coord_parse(text, -90, 90, &t) && (t < -90000000 || t > 90000000))
 		__builtin_trap();
 	if (rp_time_parse(text, &t)) {
-		rp_time_format(t, out);
+		xml_time_format(t, out);
 		if (strlen(out) != 20)
 			__builtin_trap();
 	}

@@ -2,57 +2,29 @@
 /*
  * The Atom feed (RFC 4287) of the tenant's newly published events:
  * /veranstaltungen?format=atom, newest publication first.  Links are
- * absolute and come from configuration (mail_link()), not the Host header.
+ * absolute and come from configuration (rq_abs_url()), not the Host header.
  */
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
-#include "core/civil.h"
-
-#include <string.h>
+#include "core/xml.h"
 
 #define FEED_ENTRIES 30
 
 static void
-xml_text(struct buf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&':
-			(void)buf_adds(b, "&amp;");
-			break;
-		case '<':
-			(void)buf_adds(b, "&lt;");
-			break;
-		case '>':
-			(void)buf_adds(b, "&gt;");
-			break;
-		case '"':
-			(void)buf_adds(b, "&quot;");
-			break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
-				(void)buf_addc(b, *s);
-		}
-	}
-}
-
-static void
 rfc3339(struct buf *b, int64_t t)
 {
-	struct civil_local d;
-	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400, sec = t - days * 86400;
+	char s[XML_TIME_LEN + 1];
 
-	civil_day(days, &d);
-	(void)buf_addf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year % 10000, d.month % 100,
-		       d.day % 100, (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+	xml_time_format(t, s);
+	(void)buf_adds(b, s);
 }
 
 static void
 element(struct buf *b, const char *name, const char *text)
 {
 	(void)buf_addf(b, "<%s>", name);
-	xml_text(b, text);
+	xml_escape(b, text);
 	(void)buf_addf(b, "</%s>\n", name);
 }
 
@@ -69,7 +41,7 @@ entry(struct rq *q, struct buf *b, const struct ev_event *ev)
 	(void)buf_adds(b, "</updated>\n<published>");
 	rfc3339(b, ev->published_at);
 	(void)buf_adds(b, "</published>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-	xml_text(b, url);
+	xml_escape(b, url);
 	(void)buf_adds(b, "\"/>\n");
 	element(b, "summary", ev->summary[0] ? ev->summary : ev->title);
 	(void)buf_adds(b, "</entry>\n");
@@ -99,11 +71,11 @@ ev_atom(struct rq *q)
 	(void)buf_adds(b, "<updated>");
 	rfc3339(b, updated);
 	(void)buf_adds(b, "</updated>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-	xml_text(b, arena_printf(q->a, "%s?format=atom", list));
+	xml_escape(b, arena_printf(q->a, "%s?format=atom", list));
 	(void)buf_adds(b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-	xml_text(b, list);
+	xml_escape(b, list);
 	(void)buf_adds(b, "\"/>\n<author><name>");
-	xml_text(b, q->tenant->name);
+	xml_escape(b, q->tenant->name);
 	(void)buf_adds(b, "</name></author>\n");
 	for (size_t i = 0; i < n; i++)
 		entry(q, b, &v[i]);

@@ -9,38 +9,17 @@
 #include "features/news/news_int.h"
 
 #include "core/buf.h"
+#include "core/xml.h"
 
 #include <string.h>
 #include <time.h>
-
-/* XML text or attribute: the five escapes, and no character XML 1.0 forbids. */
-static void
-xml_text(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '&')
-			(void)buf_adds(b, "&amp;");
-		else if (c == '<')
-			(void)buf_adds(b, "&lt;");
-		else if (c == '>')
-			(void)buf_adds(b, "&gt;");
-		else if (c == '"')
-			(void)buf_adds(b, "&quot;");
-		else if (c == '\'')
-			(void)buf_adds(b, "&#39;");
-		else if (c >= 0x20 || c == '\t' || c == '\n')
-			(void)buf_addc(b, (char)c);
-	}
-}
 
 /* An element with escaped text content. */
 static void
 element(struct buf *b, const char *name, const char *text)
 {
 	(void)buf_addf(b, "<%s>", name);
-	xml_text(b, text);
+	xml_escape(b, text);
 	(void)buf_addf(b, "</%s>\n", name);
 }
 
@@ -48,12 +27,9 @@ element(struct buf *b, const char *name, const char *text)
 static void
 when(struct buf *b, const char *name, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char s[32];
+	char s[XML_TIME_LEN + 1];
 
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	xml_time_format(t, s);
 	element(b, name, s);
 }
 
@@ -61,7 +37,7 @@ static void
 feed_link(struct buf *b, const char *rel, const char *type, const char *href)
 {
 	(void)buf_addf(b, "<link rel=\"%s\" type=\"%s\" href=\"", rel, type);
-	xml_text(b, href);
+	xml_escape(b, href);
 	(void)buf_adds(b, "\"/>\n");
 }
 
@@ -99,9 +75,9 @@ entry(struct rq *q, struct buf *b, const struct news_article *n)
 	if (news_categories_of(q->db, n->id, q->a, &c, &nc, &q->err) == 0)
 		for (size_t i = 0; i < nc; i++) {
 			(void)buf_adds(b, "<category term=\"");
-			xml_text(b, c[i].slug);
+			xml_escape(b, c[i].slug);
 			(void)buf_adds(b, "\" label=\"");
-			xml_text(b, c[i].name);
+			xml_escape(b, c[i].name);
 			(void)buf_adds(b, "\"/>\n");
 		}
 	if (n->teaser[0])

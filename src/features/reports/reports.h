@@ -8,9 +8,9 @@
  *
  * The public side shows no personal data: not the reporter's contact, and
  * not the text as written (it may hold names), only the text staff
- * approved.  The filter parser (rp_filter.c) and the XML writer
- * (rp_xml.c) are pure and fuzzed; storage (rp_store.c) takes the tenant
- * in every call.
+ * approved.  The filter parser (rp_filter.c) is pure and fuzzed; XML is
+ * written with core/xml.h; storage (rp_store.c) takes the tenant in every
+ * call.
  */
 #ifndef RATHAUS_REPORTS_H
 #define RATHAUS_REPORTS_H
@@ -92,33 +92,6 @@ int rp_filter_open311(const char *status, const char *code, const char *start, c
  */
 bool rp_time_parse(const char *s, int64_t *out);
 /* Unix seconds as "2026-11-05T09:15:00Z" (21 bytes with the NUL). */
-void rp_time_format(int64_t t, char out[21]);
-
-/* ---- XML writer (rp_xml.c) ------------------------------------------------ */
-
-#define RP_XML_DEPTH 8
-
-/*
- * Elements with text into a buf, escaped: & < > " ' become references and
- * characters XML 1.0 forbids (C0 controls but TAB, LF, CR; U+FFFE/FFFF) are
- * dropped, so any UTF-8 input yields well-formed XML.
- */
-struct rp_xml {
-	struct buf *out;
-	const char *open[RP_XML_DEPTH];
-	int depth;
-};
-
-void rp_xml_begin(struct rp_xml *x, struct buf *out);
-/* <name attr="value"...>: `attrs` is NULL or pairs ended by NULL. */
-void rp_xml_open(struct rp_xml *x, const char *name, const char *const *attrs);
-void rp_xml_close(struct rp_xml *x);
-/* <name attr="value"/>. */
-void rp_xml_empty(struct rp_xml *x, const char *name, const char *const *attrs);
-/* <name>text</name>; NULL text writes <name/>. */
-void rp_xml_text(struct rp_xml *x, const char *name, const char *text);
-/* Append `s` escaped for text and attribute values. */
-void rp_xml_escape(struct buf *b, const char *s);
 
 /* ---- Storage (rp_store.c) --------------------------------------------------- */
 

@@ -82,28 +82,28 @@ singular(const char *key)
 }
 
 static void
-scalar(struct rp_xml *x, const char *name, json_t *v)
+scalar(struct xml_writer *x, const char *name, json_t *v)
 {
 	char num[64];
 
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		rp_xml_text(x, name, json_string_value(v));
+		xml_text(x, name, json_string_value(v));
 		break;
 	case JSON_INTEGER:
 		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		rp_xml_text(x, name, num);
+		xml_text(x, name, num);
 		break;
 	case JSON_REAL:
 		snprintf(num, sizeof(num), "%.6f", json_real_value(v));
-		rp_xml_text(x, name, num);
+		xml_text(x, name, num);
 		break;
 	case JSON_TRUE:
 	case JSON_FALSE:
-		rp_xml_text(x, name, json_is_true(v) ? "true" : "false");
+		xml_text(x, name, json_is_true(v) ? "true" : "false");
 		break;
 	default:
-		rp_xml_text(x, name, NULL);
+		xml_text(x, name, NULL);
 	}
 }
 
@@ -121,7 +121,7 @@ name_ok(const char *s)
 }
 
 static void
-element(struct rp_xml *x, const char *name, json_t *v)
+element(struct xml_writer *x, const char *name, json_t *v)
 {
 	const char *key;
 	json_t *child;
@@ -130,25 +130,25 @@ element(struct rp_xml *x, const char *name, json_t *v)
 	/* Stored attribute definitions may hold any JSON: keep the document well-formed. */
 	if (!name_ok(name))
 		return;
-	if (x->depth >= RP_XML_DEPTH - 1 && (json_is_object(v) || json_is_array(v))) {
-		rp_xml_text(x, name, NULL);
+	if (x->depth >= XML_DEPTH - 1 && (json_is_object(v) || json_is_array(v))) {
+		xml_text(x, name, NULL);
 		return;
 	}
 	if (json_is_object(v)) {
-		rp_xml_open(x, name, NULL);
+		xml_open(x, name, NULL);
 		json_object_foreach(v, key, child) element(x, key, child);
-		rp_xml_close(x);
+		xml_close(x);
 	} else if (json_is_array(v)) {
-		rp_xml_open(x, name, NULL);
+		xml_open(x, name, NULL);
 		json_array_foreach(v, i, child) element(x, singular(name), child);
-		rp_xml_close(x);
+		xml_close(x);
 	} else {
 		scalar(x, name, v);
 	}
 }
 
 void
-rp_xml_json(struct rp_xml *x, const char *root, const char *item, json_t *doc)
+rp_xml_json(struct xml_writer *x, const char *root, const char *item, json_t *doc)
 {
 	json_t *child;
 	size_t i;
@@ -157,7 +157,7 @@ rp_xml_json(struct rp_xml *x, const char *root, const char *item, json_t *doc)
 		element(x, root, doc);
 		return;
 	}
-	rp_xml_open(x, root, NULL);
+	xml_open(x, root, NULL);
 	json_array_foreach(doc, i, child) element(x, item, child);
-	rp_xml_close(x);
+	xml_close(x);
 }

@@ -121,16 +121,6 @@ rp_time_parse(const char *s, int64_t *out)
 	return true;
 }
 
-void
-rp_time_format(int64_t t, char out[21])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-		snprintf(out, 21, "1970-01-01T00:00:00Z");
-}
-
 /* "open,closed" into status bits. */
 static int
 parse_status(const char *s, unsigned *out, struct err *e)

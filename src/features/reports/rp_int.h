@@ -4,6 +4,7 @@
 #define RATHAUS_RP_INT_H
 
 #include "app/app.h"
+#include "core/xml.h"
 #include "features/reports/reports.h"
 
 #include <jansson.h>
@@ -46,6 +47,6 @@ const char *rp_address(struct arena *a, const struct rp_report *r);
  * "service", "endpoints" -> "endpoint", ...), null an empty element.  The
  * root element is `root`; a root array holds elements named `item`.
  */
-void rp_xml_json(struct rp_xml *x, const char *root, const char *item, json_t *doc);
+void rp_xml_json(struct xml_writer *x, const char *root, const char *item, json_t *doc);
 
 #endif

@@ -50,10 +50,10 @@ send(struct rq *q, enum fmt fmt, int status, const char *root, const char *item,
 			 status == 200 ? "public, max-age=60" : "no-store");
 	q->resp->status = status;
 	if (fmt == FMT_XML) {
-		struct rp_xml x;
+		struct xml_writer x;
 
 		q->resp->content_type = "text/xml";
-		rp_xml_begin(&x, &q->resp->body);
+		xml_begin(&x, &q->resp->body);
 		rp_xml_json(&x, root, item, doc);
 	} else {
 		char *text =
@@ -210,11 +210,11 @@ definition(struct rq *q)
 static json_t *
 request_json(struct rq *q, const struct rp_report *r)
 {
-	char req[21], upd[21];
+	char req[XML_TIME_LEN + 1], upd[XML_TIME_LEN + 1];
 	json_t *o;
 
-	rp_time_format(r->created_at, req);
-	rp_time_format(r->updated_at, upd);
+	xml_time_format(r->created_at, req);
+	xml_time_format(r->updated_at, upd);
 	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:n, s:s, s:s}",
 		      "service_request_id", arena_printf(q->a, "%lld", (long long)r->number),
 		      "status", r->status & RP_CLOSED ? "closed" : "open", "status_notes", r->note,

@@ -41,10 +41,10 @@ answer(struct rq *q, bool xml, int status, json_t *doc)
 	http_resp_header(q->http, q->resp, "Access-Control-Allow-Origin", "*");
 	q->resp->status = status;
 	if (xml) {
-		struct rp_xml x;
+		struct xml_writer x;
 
 		q->resp->content_type = "text/xml";
-		rp_xml_begin(&x, &q->resp->body);
+		xml_begin(&x, &q->resp->body);
 		rp_xml_json(&x, status < 300 ? "service_requests" : "errors",
 			    status < 300 ? "request" : "error", doc);
 	} else {
@@ -382,9 +382,9 @@ keys_render(struct rq *q, const char *fresh)
 	for (size_t i = 0; i < n; i++) {
 		const char **r = (const char **)v + 4 * i;
 		struct view_val *m = view_push(l, view_map(q->a));
-		char at[21];
+		char at[XML_TIME_LEN + 1];
 
-		rp_time_format(strtoll(r[2], NULL, 10), at);
+		xml_time_format(strtoll(r[2], NULL, 10), at);
 		view_set_text(m, "id", r[0]);
 		view_set_text(m, "name", r[1]);
 		view_set_text(m, "created", arena_strndup(q->a, at, 10));

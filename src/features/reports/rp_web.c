@@ -274,31 +274,31 @@ confirm_page(struct rq *q)
 
 /* One <entry> of the feed. */
 static void
-feed_entry(struct rq *q, struct rp_xml *x, const char *origin, const struct rp_report *r)
+feed_entry(struct rq *q, struct xml_writer *x, const char *origin, const struct rp_report *r)
 {
 	const char *url =
 		arena_printf(q->a, "%s%s/maengel/%lld", origin, q->base, (long long)r->number);
-	char updated[21], published[21];
+	char updated[XML_TIME_LEN + 1], published[XML_TIME_LEN + 1];
 
-	rp_time_format(r->updated_at, updated);
-	rp_time_format(r->created_at, published);
-	rp_xml_open(x, "entry", NULL);
-	rp_xml_text(x, "id", url);
-	rp_xml_text(x, "title",
-		    arena_printf(q->a, "%s %lld: %s, %s", rq_msg(q, "reports.number"),
-				 (long long)r->number, r->category, rp_address(q->a, r)));
-	rp_xml_text(x, "updated", updated);
-	rp_xml_text(x, "published", published);
-	rp_xml_empty(x, "link", (const char *const[]){"rel", "alternate", "href", url, NULL});
-	rp_xml_empty(x, "category",
-		     (const char *const[]){"term", r->code, "label", r->category, NULL});
-	rp_xml_open(x, "content", (const char *const[]){"type", "text", NULL});
-	rp_xml_escape(&q->resp->body,
-		      arena_printf(q->a, "%s. %s", status_label(q, r->status),
-				   r->public_text[0] ? r->public_text
-						     : rq_msg(q, "reports.text_pending")));
-	rp_xml_close(x);
-	rp_xml_close(x);
+	xml_time_format(r->updated_at, updated);
+	xml_time_format(r->created_at, published);
+	xml_open(x, "entry", NULL);
+	xml_text(x, "id", url);
+	xml_text(x, "title",
+		 arena_printf(q->a, "%s %lld: %s, %s", rq_msg(q, "reports.number"),
+			      (long long)r->number, r->category, rp_address(q->a, r)));
+	xml_text(x, "updated", updated);
+	xml_text(x, "published", published);
+	xml_empty(x, "link", (const char *const[]){"rel", "alternate", "href", url, NULL});
+	xml_empty(x, "category",
+		  (const char *const[]){"term", r->code, "label", r->category, NULL});
+	xml_open(x, "content", (const char *const[]){"type", "text", NULL});
+	xml_escape(&q->resp->body,
+		   arena_printf(q->a, "%s. %s", status_label(q, r->status),
+				r->public_text[0] ? r->public_text
+						  : rq_msg(q, "reports.text_pending")));
+	xml_close(x);
+	xml_close(x);
 }
 
 static void
@@ -306,10 +306,10 @@ feed(struct rq *q)
 {
 	struct rp_filter f = {.limit = RP_FEED_SIZE};
 	struct rp_report *v;
-	struct rp_xml x;
+	struct xml_writer x;
 	const char *origin = rp_origin(q);
 	const char *list = arena_printf(q->a, "%s%s/maengel", origin, q->base);
-	char updated[21];
+	char updated[XML_TIME_LEN + 1];
 	size_t n;
 	int rc;
 
@@ -320,31 +320,31 @@ feed(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	rp_time_format(n ? v[0].created_at : 0, updated);
+	xml_time_format(n ? v[0].created_at : 0, updated);
 	for (size_t i = 0; i < n; i++)
 		if (v[i].updated_at > v[0].created_at)
-			rp_time_format(v[i].updated_at, updated);
+			xml_time_format(v[i].updated_at, updated);
 	q->resp->content_type = "application/atom+xml";
-	rp_xml_begin(&x, &q->resp->body);
-	rp_xml_open(&x, "feed",
-		    (const char *const[]){"xmlns", "http://www.w3.org/2005/Atom", "xml:lang",
-					  q->lang, NULL});
-	rp_xml_text(&x, "id", list);
-	rp_xml_text(&x, "title",
-		    arena_printf(q->a, "%s – %s", rq_msg(q, "reports.title"), q->tenant->name));
-	rp_xml_text(&x, "updated", updated);
-	rp_xml_empty(&x, "link",
-		     (const char *const[]){"rel", "self", "href",
-					   arena_printf(q->a, "%s.atom", list), NULL});
-	rp_xml_empty(
+	xml_begin(&x, &q->resp->body);
+	xml_open(&x, "feed",
+		 (const char *const[]){"xmlns", "http://www.w3.org/2005/Atom", "xml:lang", q->lang,
+				       NULL});
+	xml_text(&x, "id", list);
+	xml_text(&x, "title",
+		 arena_printf(q->a, "%s – %s", rq_msg(q, "reports.title"), q->tenant->name));
+	xml_text(&x, "updated", updated);
+	xml_empty(&x, "link",
+		  (const char *const[]){"rel", "self", "href", arena_printf(q->a, "%s.atom", list),
+					NULL});
+	xml_empty(
 		&x, "link",
 		(const char *const[]){"rel", "alternate", "type", "text/html", "href", list, NULL});
-	rp_xml_open(&x, "author", NULL);
-	rp_xml_text(&x, "name", q->tenant->name);
-	rp_xml_close(&x);
+	xml_open(&x, "author", NULL);
+	xml_text(&x, "name", q->tenant->name);
+	xml_close(&x);
 	for (size_t i = 0; i < n; i++)
 		feed_entry(q, &x, origin, &v[i]);
-	rp_xml_close(&x);
+	xml_close(&x);
 }
 
 void

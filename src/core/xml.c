@@ -1,17 +1,14 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
-/*
- * A small XML writer for the Open311 answers and the Atom feed: elements
- * are closed in order from a stack, text and attribute values are escaped,
- * and characters XML 1.0 forbids are dropped (a C0 control is not allowed
- * even as a reference).  Input is UTF-8, as everything from the database.
- */
-#include "features/reports/reports.h"
+/* The XML writer: see xml.h. */
+#include "core/xml.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 void
-rp_xml_escape(struct buf *b, const char *s)
+xml_escape(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *run = p;
 
@@ -52,7 +49,7 @@ rp_xml_escape(struct buf *b, const char *s)
 }
 
 void
-rp_xml_begin(struct rp_xml *x, struct buf *out)
+xml_begin(struct xml_writer *x, struct buf *out)
 {
 	memset(x, 0, sizeof(*x));
 	x->out = out;
@@ -61,35 +58,35 @@ rp_xml_begin(struct rp_xml *x, struct buf *out)
 
 /* "<name a="v"" without the end of the tag. */
 static void
-start_tag(struct rp_xml *x, const char *name, const char *const *attrs)
+start_tag(struct xml_writer *x, const char *name, const char *const *attrs)
 {
 	buf_addc(x->out, '<');
 	buf_adds(x->out, name);
 	for (; attrs && attrs[0]; attrs += 2) {
 		buf_addf(x->out, " %s=\"", attrs[0]);
-		rp_xml_escape(x->out, attrs[1] ? attrs[1] : "");
+		xml_escape(x->out, attrs[1] ? attrs[1] : "");
 		buf_addc(x->out, '"');
 	}
 }
 
 void
-rp_xml_open(struct rp_xml *x, const char *name, const char *const *attrs)
+xml_open(struct xml_writer *x, const char *name, const char *const *attrs)
 {
-	assert(x->depth < RP_XML_DEPTH);
+	assert(x->depth < XML_DEPTH);
 	start_tag(x, name, attrs);
 	buf_addc(x->out, '>');
 	x->open[x->depth++] = name;
 }
 
 void
-rp_xml_empty(struct rp_xml *x, const char *name, const char *const *attrs)
+xml_empty(struct xml_writer *x, const char *name, const char *const *attrs)
 {
 	start_tag(x, name, attrs);
 	buf_adds(x->out, "/>");
 }
 
 void
-rp_xml_close(struct rp_xml *x)
+xml_close(struct xml_writer *x)
 {
 	assert(x->depth > 0);
 	x->depth--;
@@ -99,13 +96,23 @@ rp_xml_close(struct rp_xml *x)
 }
 
 void
-rp_xml_text(struct rp_xml *x, const char *name, const char *text)
+xml_text(struct xml_writer *x, const char *name, const char *text)
 {
 	if (!text) {
 		buf_addf(x->out, "<%s/>", name);
 		return;
 	}
 	buf_addf(x->out, "<%s>", name);
-	rp_xml_escape(x->out, text);
+	xml_escape(x->out, text);
 	buf_addf(x->out, "</%s>", name);
+}
+
+void
+xml_time_format(int64_t t, char out[XML_TIME_LEN + 1])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || strftime(out, XML_TIME_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		snprintf(out, XML_TIME_LEN + 1, "1970-01-01T00:00:00Z");
 }
