@@ -10,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/civil.h"
+#include "core/csv_out.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,7 +28,7 @@ assert_cell(const char *in, const char *want)
 	struct buf b;
 
 	buf_init(&b, 1024);
-	assert_int_equal(appt_csv_cell(&b, in), 0);
+	assert_int_equal(csv_cell(&b, in), 0);
 	assert_string_equal(b.p, want);
 	buf_release(&b);
 }
@@ -55,7 +56,7 @@ test_a_full_buffer_refuses_the_cell(void **state)
 
 	(void)state;
 	buf_init(&b, 8);
-	assert_int_equal(appt_csv_cell(&b, "a long name"), ERR_TOOBIG);
+	assert_int_equal(csv_cell(&b, "a long name"), ERR_TOOBIG);
 	buf_release(&b);
 }
 

@@ -133,13 +133,6 @@ int appt_calls_load(struct db *db, const struct tenant *t, const struct appt_loc
 /* Unix seconds of local midnight starting day `days`. */
 int64_t appt_day_start(int64_t days);
 
-/*
- * Append `s` to `out` as one CSV cell: always quoted, quotes doubled, and a
- * cell that a spreadsheet would read as a formula (starting with = + - @,
- * tab or CR) prefixed with an apostrophe.  Returns 0 or ERR_TOOBIG.
- */
-int appt_csv_cell(struct buf *out, const char *s) MUST_CHECK;
-
 /* ---- Pages ------------------------------------------------------------ */
 
 /* The body limit of the staff forms. */

@@ -12,22 +12,11 @@
 #include "app/app.h"
 #include "core/buf.h"
 #include "core/civil.h"
+#include "core/csv_out.h"
 
 #include <string.h>
 
 #define WEEK_DAYS 7
-
-int
-appt_csv_cell(struct buf *out, const char *s)
-{
-	int rc = buf_addc(out, '"');
-
-	if (rc == 0 && s[0] && strchr("=+-@\t\r", s[0]))
-		rc = buf_addc(out, '\'');
-	for (const char *p = s; rc == 0 && *p; p++)
-		rc = *p == '"' ? buf_adds(out, "\"\"") : buf_addc(out, *p);
-	return rc ? rc : buf_addc(out, '"');
-}
 
 /* Column headings (message keys), in the order of row(). */
 static const char *const HEADINGS[] = {
@@ -36,21 +25,6 @@ static const char *const HEADINGS[] = {
 	"appt.staff.col.email",	 "appt.staff.col.phone",    "appt.staff.col.status",
 	"appt.staff.col.number", "appt.staff.col.conflict",
 };
-
-/* Append the cells of `v` (n of them) as one line. */
-static int
-line(struct buf *out, const char *const *v, size_t n)
-{
-	int rc = 0;
-
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (i)
-			rc = buf_addc(out, ';');
-		if (rc == 0)
-			rc = appt_csv_cell(out, v[i]);
-	}
-	return rc ? rc : buf_adds(out, "\r\n");
-}
 
 static int
 row(struct rq *q, struct buf *out, const struct appt_entry *x)
@@ -71,7 +45,7 @@ row(struct rq *q, struct buf *out, const struct appt_entry *x)
 		rq_msg(q, arena_printf(q->a, "appt.staff.status.%s", appt_status_name(x->status)));
 	cells[9] = x->number ? arena_printf(q->a, "%d", x->number) : "";
 	cells[10] = x->conflict ? rq_msg(q, "appt.staff.conflict") : "";
-	return line(out, cells, sizeof(cells) / sizeof(cells[0]));
+	return csv_line(out, cells, sizeof(cells) / sizeof(cells[0]));
 }
 
 static int
@@ -84,7 +58,7 @@ render(struct rq *q, const struct appt_entry *v, size_t n)
 		head[i] = rq_msg(q, HEADINGS[i]);
 	rc = buf_adds(&q->resp->body, "\xEF\xBB\xBF");
 	if (rc == 0)
-		rc = line(&q->resp->body, head, sizeof(head) / sizeof(head[0]));
+		rc = csv_line(&q->resp->body, head, sizeof(head) / sizeof(head[0]));
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		rc = row(q, &q->resp->body, &v[i]);
 	return rc;

@@ -17,7 +17,7 @@
 
 #include "app/app.h"
 #include "core/civil.h"
-#include "features/appointments/appt_staff.h"
+#include "core/csv_out.h"
 
 #include <time.h>
 
@@ -135,21 +135,6 @@ course_page(struct rq *q)
 	rq_render(q, "courses/staff_course");
 }
 
-/* Append the cells of `v` (n of them) as one CSV line. */
-static int
-line(struct buf *out, const char *const *v, size_t n)
-{
-	int rc = 0;
-
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		if (i)
-			rc = buf_addc(out, ';');
-		if (rc == 0)
-			rc = appt_csv_cell(out, v[i]);
-	}
-	return rc ? rc : buf_adds(out, "\r\n");
-}
-
 static int
 render_csv(struct rq *q, const struct crs_entry *v, size_t n)
 {
@@ -160,7 +145,7 @@ render_csv(struct rq *q, const struct crs_entry *v, size_t n)
 		rq_msg(q, "crs.staff.col.promoted")};
 	int rc = buf_adds(&q->resp->body, "\xEF\xBB\xBF");
 
-	rc = rc ? rc : line(&q->resp->body, head, 7);
+	rc = rc ? rc : csv_line(&q->resp->body, head, 7);
 	for (size_t i = 0, pos = 0; rc == 0 && i < n; i++) {
 		const char *cells[] = {rq_msg(q, v[i].waiting ? "crs.staff.state.waiting"
 							      : "crs.staff.state.booked"),
@@ -171,7 +156,7 @@ render_csv(struct rq *q, const struct crs_entry *v, size_t n)
 				       date_of(q, v[i].created_at),
 				       date_of(q, v[i].promoted_at)};
 
-		rc = line(&q->resp->body, cells, 7);
+		rc = csv_line(&q->resp->body, cells, 7);
 	}
 	return rc;
 }
