@@ -49,4 +49,17 @@ const char *rp_address(struct arena *a, const struct rp_report *r);
  */
 void rp_xml_json(struct xml_writer *x, const char *root, const char *item, json_t *doc);
 
+/*
+ * The mail with the confirmation link of a new report (an rp_created_fn for
+ * rp_create()), for the report form and Open311 POST: `ctx` is a struct
+ * rp_confirm with the report's category, input and raw confirmation token.
+ */
+struct rp_confirm {
+	struct rq *q;
+	const struct rp_category *cat;
+	const struct rp_input *in;
+	const char *token;
+};
+int rp_confirm_mail(void *ctx, int64_t number, struct err *e);
+
 #endif

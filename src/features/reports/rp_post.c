@@ -228,39 +228,6 @@ read_request(struct rq *q, struct rp_input *in, const struct rp_category *cat, j
 	return check_attributes(q, cat, answers);
 }
 
-struct created {
-	struct rq *q;
-	const struct rp_category *cat;
-	const struct rp_input *in;
-	const char *token;
-};
-
-static int
-confirm_mail(void *ctx, int64_t number, struct err *e)
-{
-	struct created *c = ctx;
-	struct rq *q = c->q;
-	struct view_val *data = view_map(q->a);
-	struct mail m;
-	struct buf link;
-	int rc;
-
-	buf_init(&link, 256);
-	rc = mail_link(q->app->mail, q->tenant,
-		       arena_printf(q->a, "/maengel/bestaetigen/%s", c->token), &link);
-	if (rc == 0)
-		view_set_text(data, "confirm_url", link.p);
-	buf_release(&link);
-	if (rc)
-		return err_set(e, rc, NULL, "confirmation link too long");
-	view_set_int(data, "number", number);
-	view_set_text(data, "category", c->cat->name);
-	view_set_text(data, "name", c->in->name);
-	rc = mail_compose(q->app->mail, q->tenant, "report_confirm", q->lang, data, c->in->email,
-			  q->a, &m, e);
-	return rc ? rc : mail_queue(q->app->mail, q->db, q->tenant, &m, NULL, e);
-}
-
 static void
 post_request(struct rq *q)
 {
@@ -269,7 +236,7 @@ post_request(struct rq *q)
 	struct rp_category *cat;
 	struct rp_input in;
 	char token[AUTH_TOKEN_LEN + 1], hash[65], ctoken[AUTH_TOKEN_LEN + 1], chash[65];
-	struct created c = {q, NULL, &in, ctoken};
+	struct rp_confirm c = {q, NULL, &in, ctoken};
 	json_t *answers;
 	int64_t key = 0, office = 0, number = 0;
 	bool confirm;
@@ -315,7 +282,7 @@ post_request(struct rq *q)
 	}
 	rc = rc ? rc
 		: rp_create(q->db, q->tenant, &in, cat->id, office, hash, confirm ? chash : NULL,
-			    (int64_t)time(NULL), confirm ? confirm_mail : NULL, &c, &number,
+			    (int64_t)time(NULL), confirm ? rp_confirm_mail : NULL, &c, &number,
 			    &q->err);
 	if (rc) {
 		rq_log_failure(q, rc);

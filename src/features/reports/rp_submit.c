@@ -270,18 +270,11 @@ new_page(struct rq *q)
 		render_form(q, &f);
 }
 
-/* What the confirmation mail needs inside the transaction of the new report. */
-struct confirm {
-	struct rq *q;
-	const struct form *f;
-	const char *token;
-};
-
 /* Queue the mail with the confirmation link /maengel/bestaetigen/<token>. */
-static int
-confirm_mail(void *ctx, int64_t number, struct err *e)
+int
+rp_confirm_mail(void *ctx, int64_t number, struct err *e)
 {
-	struct confirm *c = ctx;
+	struct rp_confirm *c = ctx;
 	struct rq *q = c->q;
 	struct view_val *data = view_map(q->a);
 	struct mail m;
@@ -297,9 +290,9 @@ confirm_mail(void *ctx, int64_t number, struct err *e)
 	if (rc)
 		return err_set(e, rc, NULL, "confirmation link too long");
 	view_set_int(data, "number", number);
-	view_set_text(data, "category", c->f->cat->name);
-	view_set_text(data, "name", c->f->in.name);
-	rc = mail_compose(q->app->mail, q->tenant, "report_confirm", q->lang, data, c->f->in.email,
+	view_set_text(data, "category", c->cat->name);
+	view_set_text(data, "name", c->in->name);
+	rc = mail_compose(q->app->mail, q->tenant, "report_confirm", q->lang, data, c->in->email,
 			  q->a, &m, e);
 	return rc ? rc : mail_queue(q->app->mail, q->db, q->tenant, &m, NULL, e);
 }
@@ -310,7 +303,7 @@ new_post(struct rq *q)
 	struct form f;
 	char token[AUTH_TOKEN_LEN + 1], hash[65];
 	char ctoken[AUTH_TOKEN_LEN + 1], chash[65];
-	struct confirm c = {q, &f, ctoken};
+	struct rp_confirm c = {q, NULL, &f.in, ctoken};
 	bool confirm;
 	int64_t office = 0, number = 0;
 	int rc;
@@ -334,10 +327,11 @@ new_post(struct rq *q)
 		auth_token(ctoken);
 		auth_token_hash(ctoken, chash);
 	}
+	c.cat = f.cat;
 	if (rc == 0)
 		rc = rp_create(q->db, q->tenant, &f.in, f.cat->id, office, hash,
 			       confirm ? chash : NULL, (int64_t)time(NULL),
-			       confirm ? confirm_mail : NULL, &c, &number, &q->err);
+			       confirm ? rp_confirm_mail : NULL, &c, &number, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
