@@ -122,6 +122,8 @@ const char *rq_tel(struct rq *q, const char *phone);
 
 /* Message `key` of the catalogue in the request's language. */
 const char *rq_msg(struct rq *q, const char *key);
+/* The form field `key` as sent (untrimmed), "" when absent. */
+const char *rq_form_text(struct rq *q, const char *key);
 
 /*
  * `next` when it is a path of this site ("/x": never "//host", no

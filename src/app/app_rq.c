@@ -272,6 +272,14 @@ rq_msg(struct rq *q, const char *key)
 	return view_msg(q->app->view, q->lang, key);
 }
 
+const char *
+rq_form_text(struct rq *q, const char *key)
+{
+	const char *s = http_form(q->http, key);
+
+	return s ? s : "";
+}
+
 void
 rq_page_init(struct rq *q)
 {

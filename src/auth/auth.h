@@ -50,6 +50,8 @@ int auth_init(void) MUST_CHECK;
 
 /* Fill `buf` (AUTH_TOKEN_LEN + 1 bytes) with a fresh random token. */
 void auth_token(char *buf);
+/* True when `token` has the shape auth_token() gives: AUTH_TOKEN_LEN base64url characters. */
+bool auth_token_ok(const char *token);
 /* The hex BLAKE2b-256 of `token` (64 digits and a NUL): how secret tokens are stored. */
 void auth_token_hash(const char *token, char out[65]);
 

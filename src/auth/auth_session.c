@@ -41,16 +41,14 @@ auth_token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
-static bool
-token_shape_ok(const char *token)
+bool
+auth_token_ok(const char *token)
 {
-	if (strlen(token) != AUTH_TOKEN_LEN)
-		return false;
-	for (const char *p = token; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			return false;
-	return true;
+	size_t n = token ? strlen(token) : 0;
+
+	return n == AUTH_TOKEN_LEN &&
+	       strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+		       n;
 }
 
 int
@@ -66,7 +64,7 @@ session_load(struct db *db, const struct tenant *t, const char *token, int ttl_s
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!token || !token_shape_ok(token))
+	if (!auth_token_ok(token))
 		return ERR_NOTFOUND;
 	auth_token_hash(token, out->id_hash);
 	rc = db_prepare(db, sql, &st, e);

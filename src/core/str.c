@@ -181,3 +181,20 @@ str_valid_text(struct str s)
 	}
 	return str_valid_utf8(s);
 }
+
+bool
+str_line_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 0 && n <= max && str_valid_line((struct str){s, n});
+}
+
+bool
+str_valid_line(struct str s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if ((unsigned char)s.p[i] < 0x20 || s.p[i] == 0x7f)
+			return false;
+	return str_valid_utf8(s);
+}

@@ -49,6 +49,11 @@ int str_to_int64(struct str s, int64_t min, int64_t max, int64_t *out);
 /* True when `s` is well-formed UTF-8 without NUL and other C0 controls but TAB, CR, LF. */
 bool str_valid_text(struct str s);
 
+/* True when `s` is well-formed UTF-8 without any control character (C0 or DEL): one line. */
+bool str_valid_line(struct str s);
+/* True when `s` is a line (see str_valid_line) of 1 to `max` bytes; false for NULL. */
+bool str_line_ok(const char *s, size_t max);
+
 /* True when `s` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates). */
 bool str_valid_utf8(struct str s);
 

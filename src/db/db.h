@@ -90,6 +90,11 @@ void db_cols_dup_n(struct db_stmt *st, int first, struct arena *a, const char **
 #define db_cols_dup(st, first, a, ...)                                                             \
 	db_cols_dup_n((st), (first), (a), (const char **const[]){__VA_ARGS__},                     \
 		      sizeof((const char **const[]){__VA_ARGS__}) / sizeof(const char **))
+/* Integer columns first, first+1, ... one for each pointer, as db_cols_dup. */
+void db_cols_int64_n(struct db_stmt *st, int first, int64_t *const *dst, size_t n);
+#define db_cols_int64(st, first, ...)                                                              \
+	db_cols_int64_n((st), (first), (int64_t *const[]){__VA_ARGS__},                            \
+			sizeof((int64_t *const[]){__VA_ARGS__}) / sizeof(int64_t *))
 /* Rows changed by the last INSERT/UPDATE/DELETE that ran to DB_DONE. */
 int64_t db_changes(struct db_stmt *st);
 

@@ -125,6 +125,13 @@ db_cols_dup_n(struct db_stmt *st, int first, struct arena *a, const char **const
 		*dst[i] = db_col_dup(st, first + (int)i, a);
 }
 
+void
+db_cols_int64_n(struct db_stmt *st, int first, int64_t *const *dst, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		*dst[i] = db_col_int64(st, first + (int)i);
+}
+
 static void
 read_text(struct db_stmt *st, struct arena *a, void *row)
 {

@@ -78,15 +78,6 @@ tenant_setting_find(const char *key, enum tenant_setting_id *id)
 	return NULL;
 }
 
-static bool
-one_line(struct str s)
-{
-	for (size_t i = 0; i < s.len; i++)
-		if ((unsigned char)s.p[i] < 0x20 || s.p[i] == 0x7f)
-			return false;
-	return str_valid_utf8(s);
-}
-
 /* A plain check of the shape local@domain.tld; the mail server decides the rest. */
 static bool
 email_ok(struct str s)
@@ -163,7 +154,7 @@ tenant_setting_parse(enum tenant_setting_id id, const char *input, char *out, si
 
 	if (!d)
 		return err_set(e, ERR_INVALID, "error.400.text", "no setting %d", (int)id);
-	if (!one_line(s))
+	if (!str_valid_line(s))
 		return bad(e, "set.err.line", d);
 	switch (d->type) {
 	case TSET_INT:

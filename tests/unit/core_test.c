@@ -204,6 +204,22 @@ test_text_refuses_c0_controls_and_del_but_tab_cr_lf(void **state)
 	assert_true(str_valid_text(STR_NULL));
 }
 
+static void
+test_line_refuses_every_control_and_broken_utf8(void **state)
+{
+	for (int c = 0; c < 0x20; c++) {
+		char s[2] = {(char)c, 'x'};
+
+		assert_false(str_valid_line((struct str){s, 2}));
+	}
+	assert_false(str_valid_line(STR("a\x7f")));
+	assert_false(str_valid_line(STR("\xc3")));
+	assert_true(str_valid_line(STR("Gro\xc3\x9f"
+				       "e Stra\xc3\x9f"
+				       "e 1")));
+	assert_true(str_valid_line(STR_NULL));
+}
+
 /* git's assert_sane_strbuf(): what must hold after every operation. */
 static void
 assert_sane_buf(const struct buf *b)
@@ -758,6 +774,7 @@ main(void)
 		cmocka_unit_test(test_utf8_rejects_code_points_above_10ffff_and_bytes_never_used),
 		cmocka_unit_test(test_utf8_rejects_truncated_sequences_and_stray_continuations),
 		cmocka_unit_test(test_text_refuses_c0_controls_and_del_but_tab_cr_lf),
+		cmocka_unit_test(test_line_refuses_every_control_and_broken_utf8),
 		cmocka_unit_test(test_appends_keep_the_bytes_and_the_nul_after_each),
 		cmocka_unit_test(test_append_past_the_cap_is_toobig_adds_nothing_and_sticks),
 		cmocka_unit_test(test_addf_grows_past_the_first_64_bytes),

@@ -136,8 +136,6 @@ struct appt_request {
 #define APPT_PERSONS_MAX 10
 #define APPT_PHONE_MAX 40
 
-/* Whether `s` is 1..max bytes without control characters (a name, a phone number). */
-bool appt_text_ok(const char *s, size_t max);
 /*
  * The key a booking counts against in appt_limit: the hex BLAKE2b (65
  * bytes with the NUL) of tenant, local day "YYYY-MM-DD", kind ("email" or
@@ -146,9 +144,6 @@ bool appt_text_ok(const char *s, size_t max);
  */
 void appt_limit_key(int64_t tenant_id, const char *day, const char *kind, const char *value,
 		    char *out);
-
-/* Whether `s` looks like an e-mail address: one '@', a dot in the domain, no spaces. */
-bool appt_email_ok(const char *s);
 
 /*
  * Parse the JSON body of POST /api/v1/appointments (`len` bytes, need not

@@ -53,9 +53,7 @@ read_due(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct due *d = row;
 
-	d->id = db_col_int64(st, 0);
-	d->starts_at = db_col_int64(st, 1);
-	d->persons = db_col_int64(st, 2);
+	db_cols_int64(st, 0, &d->id, &d->starts_at, &d->persons);
 	db_cols_dup(st, 3, a, &d->public_id, &d->email, &d->type, &d->office, &d->street,
 		    &d->postal_code, &d->city, &d->tenant);
 }

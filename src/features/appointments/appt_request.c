@@ -7,24 +7,14 @@
  */
 #include "features/appointments/appt.h"
 
+#include "core/str.h"
+#include "mail/mail.h"
+
 #include <jansson.h>
 #include <string.h>
 
 /* A JSON body larger than this is no booking (the route's limit is the same). */
 #define APPT_BODY_MAX 4096
-
-bool
-appt_text_ok(const char *s, size_t max)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
-}
 
 /* The string member `key` within 1..max bytes and free of control characters, else NULL. */
 static const char *
@@ -38,7 +28,7 @@ text(json_t *doc, const char *key, size_t max, struct arena *a)
 		return NULL;
 	s = json_string_value(v);
 	n = json_string_length(v);
-	return strlen(s) == n && appt_text_ok(s, max) ? arena_strdup(a, s) : NULL;
+	return strlen(s) == n && str_line_ok(s, max) ? arena_strdup(a, s) : NULL;
 }
 
 static bool
@@ -50,16 +40,6 @@ slug_ok(const char *s)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
 			return false;
 	return true;
-}
-
-bool
-appt_email_ok(const char *s)
-{
-	const char *at;
-
-	if (!s || strchr(s, ' ') || !(at = strchr(s, '@')) || at == s || strchr(at + 1, '@'))
-		return false;
-	return strchr(at + 1, '.') && at[1] != '.' && s[strlen(s) - 1] != '.';
 }
 
 static int
@@ -89,7 +69,7 @@ fields(json_t *doc, struct arena *a, struct appt_request *out, struct err *e)
 	if (!out->name)
 		return err_set(e, ERR_INVALID, "appt.err.name", "name missing or malformed");
 	out->email = text(doc, "email", APPT_EMAIL_MAX, a);
-	if (!appt_email_ok(out->email))
+	if (!mail_addr_valid(out->email))
 		return err_set(e, ERR_INVALID, "appt.err.email", "email missing or malformed");
 	out->phone = "";
 	if (json_object_get(doc, "phone") && !json_is_null(json_object_get(doc, "phone")) &&

@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "core/civil.h"
+#include "core/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ block_of_form(struct rq *q, struct appt_block *b)
 	b->last = b->first;
 	if (last[0] && (!civil_date_valid(last) || !civil_parse_date(last, &b->last)))
 		return false;
-	return b->note[0] == '\0' || appt_text_ok(b->note, APPT_NOTE_MAX);
+	return b->note[0] == '\0' || str_line_ok(b->note, APPT_NOTE_MAX);
 }
 
 static void

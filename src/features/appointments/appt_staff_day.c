@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "core/civil.h"
+#include "core/str.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -261,7 +262,7 @@ status_post(struct rq *q)
 	if (!desk)
 		desk = "";
 	if (appt_status_parse(http_form(q->http, "status"), &to) || id == 0 ||
-	    (desk[0] && !appt_text_ok(desk, APPT_DESK_MAX)) || (back && !civil_date_valid(back))) {
+	    (desk[0] && !str_line_ok(desk, APPT_DESK_MAX)) || (back && !civil_date_valid(back))) {
 		rq_error(q, 400, "appt.staff.err.form");
 		return;
 	}

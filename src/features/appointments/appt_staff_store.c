@@ -93,10 +93,7 @@ read_entry(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct appt_entry *x = row;
 
-	x->id = db_col_int64(st, 0);
-	x->starts_at = db_col_int64(st, 1);
-	x->ends_at = db_col_int64(st, 2);
-	x->created_at = db_col_int64(st, 3);
+	db_cols_int64(st, 0, &x->id, &x->starts_at, &x->ends_at, &x->created_at);
 	x->persons = (int)db_col_int64(st, 4);
 	x->units = (int)db_col_int64(st, 5);
 	db_cols_dup(st, 6, a, &x->type_name, &x->name, &x->email, &x->phone);
@@ -347,11 +344,7 @@ read_stat(struct db_stmt *st, struct arena *a, void *row)
 	struct appt_stat *s = row;
 
 	s->type_name = db_col_dup(st, 0, a);
-	s->bookings = db_col_int64(st, 1);
-	s->cancelled = db_col_int64(st, 2);
-	s->no_shows = db_col_int64(st, 3);
-	s->done = db_col_int64(st, 4);
-	s->lead_seconds = db_col_int64(st, 5);
+	db_cols_int64(st, 1, &s->bookings, &s->cancelled, &s->no_shows, &s->done, &s->lead_seconds);
 }
 
 int

@@ -12,7 +12,9 @@
 
 #include "app/app.h"
 #include "core/civil.h"
+#include "core/str.h"
 #include "db/db.h"
+#include "mail/mail.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,14 +29,6 @@ struct details {
 	int64_t start;
 	int n_errors;
 };
-
-static const char *
-form_text(struct rq *q, const char *key)
-{
-	const char *s = http_form(q->http, key);
-
-	return s ? s : "";
-}
 
 /* The number of persons typed, or 0 if it is not a plain number. */
 static int
@@ -51,11 +45,11 @@ check(struct details *d, const struct appt_type *type)
 {
 	int persons = persons_of(d->persons);
 
-	if (!appt_text_ok(d->name, APPT_NAME_MAX))
+	if (!str_line_ok(d->name, APPT_NAME_MAX))
 		d->name_error = "appt.err.name";
-	if (strlen(d->email) > APPT_EMAIL_MAX || !appt_email_ok(d->email))
+	if (strlen(d->email) > APPT_EMAIL_MAX || !mail_addr_valid(d->email))
 		d->email_error = "appt.err.email";
-	if (d->phone[0] && !appt_text_ok(d->phone, APPT_PHONE_MAX))
+	if (d->phone[0] && !str_line_ok(d->phone, APPT_PHONE_MAX))
 		d->phone_error = "appt.err.phone";
 	if (persons < 1 || persons > type->persons_max)
 		d->persons_error = "appt.err.persons_max";
@@ -149,10 +143,10 @@ book_post(struct rq *q)
 	struct appt_location *loc;
 	struct appt_booking b;
 	struct appt_mail mail = {.q = q};
-	struct details d = {.name = form_text(q, "name"),
-			    .email = form_text(q, "email"),
-			    .phone = form_text(q, "phone"),
-			    .persons = form_text(q, "persons")};
+	struct details d = {.name = rq_form_text(q, "name"),
+			    .email = rq_form_text(q, "email"),
+			    .phone = rq_form_text(q, "phone"),
+			    .persons = rq_form_text(q, "persons")};
 	struct appt_request r;
 	int rc;
 

@@ -189,8 +189,7 @@ crs_move_up(struct db *db, int64_t id, int64_t now, crs_hook *hook, void *cls, s
 static bool
 shape_ok(const char *public_id, const char *token)
 {
-	return token && strlen(token) == AUTH_TOKEN_LEN && public_id &&
-	       strlen(public_id) == CRS_PUBLIC_ID_LEN;
+	return auth_token_ok(token) && public_id && strlen(public_id) == CRS_PUBLIC_ID_LEN;
 }
 
 static int

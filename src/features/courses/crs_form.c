@@ -8,6 +8,7 @@
 #include "features/courses/crs_int.h"
 
 #include "core/civil.h"
+#include "core/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +19,7 @@ line_ok(const char *s, size_t max, bool empty)
 {
 	size_t n = strlen(s);
 
-	if ((!empty && n == 0) || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
+	return (empty || n > 0) && n <= max && str_valid_line(str_c(s));
 }
 
 /* Cents of "45", "45,5", "45,50" or "45.50"; -1 when malformed or above 100000 €. */

@@ -57,11 +57,8 @@ read_course(struct db_stmt *st, struct arena *a, void *row)
 	c->fee_cents = (int)db_col_int64(st, 9);
 	c->capacity = (int)db_col_int64(st, 10);
 	c->booked = (int)db_col_int64(st, 11);
-	c->registration_opens = db_col_int64(st, 12);
-	c->registration_closes = db_col_int64(st, 13);
-	c->first_starts_at = db_col_int64(st, 14);
-	c->last_ends_at = db_col_int64(st, 15);
-	c->updated_at = db_col_int64(st, 16);
+	db_cols_int64(st, 12, &c->registration_opens, &c->registration_closes, &c->first_starts_at,
+		      &c->last_ends_at, &c->updated_at);
 }
 
 #define LIST_WHERE                                                                                 \

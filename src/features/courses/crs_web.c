@@ -10,6 +10,8 @@
 
 #include "app/app.h"
 #include "core/log.h"
+#include "core/str.h"
+#include "mail/mail.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,38 +26,6 @@ struct details {
 	bool wait;
 	int n_errors;
 };
-
-static const char *
-form_text(struct rq *q, const char *key)
-{
-	const char *s = http_form(q->http, key);
-
-	return s ? s : "";
-}
-
-/* Whether `s` is 1..max bytes without control characters. */
-static bool
-text_ok(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > max)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
-}
-
-static bool
-email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	if (!text_ok(s, CRS_EMAIL_MAX) || strchr(s, ' ') || !at || at == s || strchr(at + 1, '@'))
-		return false;
-	return strchr(at + 1, '.') && at[1] != '.' && s[strlen(s) - 1] != '.';
-}
 
 static int
 places_of(const char *s)
@@ -77,9 +47,9 @@ check(struct details *d, const struct crs_course *c)
 {
 	int n = places_of(d->places);
 
-	if (!text_ok(d->name, CRS_NAME_MAX))
+	if (!str_line_ok(d->name, CRS_NAME_MAX))
 		d->name_error = "crs.err.name";
-	if (!email_ok(d->email))
+	if (strlen(d->email) > CRS_EMAIL_MAX || !mail_addr_valid(d->email))
 		d->email_error = "crs.err.email";
 	if (n < 1 || n > places_max(c))
 		d->places_error = "crs.err.places";
@@ -166,10 +136,10 @@ book_post(struct rq *q)
 	struct crs_course *c = course_of(q);
 	struct crs_mail mail = {.q = q};
 	struct crs_booking b;
-	struct details d = {.name = form_text(q, "name"),
-			    .email = form_text(q, "email"),
-			    .places = form_text(q, "places"),
-			    .wait = strcmp(form_text(q, "warteliste"), "1") == 0};
+	struct details d = {.name = rq_form_text(q, "name"),
+			    .email = rq_form_text(q, "email"),
+			    .places = rq_form_text(q, "places"),
+			    .wait = strcmp(rq_form_text(q, "warteliste"), "1") == 0};
 	int rc;
 
 	if (!c)

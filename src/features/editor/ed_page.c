@@ -123,3 +123,15 @@ ed_subject_state(struct rq *q, const struct ed_kind *k, const char *subject, con
 		return r.state;
 	return otherwise;
 }
+
+struct view_val *
+ed_list_row(struct rq *q, struct view_val *list, const struct ed_kind *k, const char *subject,
+	    const char *otherwise)
+{
+	struct view_val *m = view_push(list, view_map(q->a));
+
+	view_set_text(m, "url",
+		      rq_url(q, arena_printf(q->a, "/verwaltung%s/%s", k->path, subject)));
+	view_set_text(m, "state", ed_state_name(q, ed_subject_state(q, k, subject, otherwise)));
+	return m;
+}

@@ -21,12 +21,8 @@ read_rev(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct ed_rev *r = row;
 
-	r->id = db_col_int64(st, 0);
-	r->num = db_col_int64(st, 1);
-	r->author_id = db_col_int64(st, 2);
-	r->created_at = db_col_int64(st, 3);
-	r->changed_at = db_col_int64(st, 4);
-	r->publish_at = db_col_int64(st, 5);
+	db_cols_int64(st, 0, &r->id, &r->num, &r->author_id, &r->created_at, &r->changed_at,
+		      &r->publish_at);
 	db_cols_dup(st, 6, a, &r->state, &r->snapshot, &r->comment, &r->author);
 }
 

@@ -177,6 +177,13 @@ void ed_crumb(struct rq *q, const char *label);
 /* The workflow state of a subject: its newest revision's, else `otherwise`. */
 const char *ed_subject_state(struct rq *q, const struct ed_kind *k, const char *subject,
 			     const char *otherwise);
+/*
+ * A row of kind k's staff list pushed onto `list`: a map with the
+ * subject's edit link "url" and the name of its workflow "state" (see
+ * ed_subject_state); the caller adds the subject's own columns.
+ */
+struct view_val *ed_list_row(struct rq *q, struct view_val *list, const struct ed_kind *k,
+			     const char *subject, const char *otherwise);
 
 /* ---- The feature ----------------------------------------------------------- */
 

@@ -56,9 +56,7 @@ read_event(struct db_stmt *st, struct arena *a, void *row)
 	v->when.all_day = db_col_int64(st, 8) != 0;
 	v->is_free = db_col_int64(st, 24) != 0;
 	v->accessible = db_col_int64(st, 25) != 0;
-	v->created_at = db_col_int64(st, 26);
-	v->published_at = db_col_int64(st, 27);
-	v->updated_at = db_col_int64(st, 28);
+	db_cols_int64(st, 26, &v->created_at, &v->published_at, &v->updated_at);
 	v->submitter_name = db_col_dup(st, 29, a);
 	v->submitter_email = db_col_dup(st, 30, a);
 }
@@ -103,15 +101,8 @@ read_row(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct ev_row *r = row;
 
-	r->slug = db_col_dup(st, 0, a);
-	r->title = db_col_dup(st, 1, a);
-	r->summary = db_col_dup(st, 2, a);
-	r->category = db_col_dup(st, 3, a);
-	r->place = db_col_dup(st, 4, a);
-	r->starts_at = db_col_int64(st, 5);
-	r->ends_at = db_col_int64(st, 6);
-	r->start_day = db_col_int64(st, 7);
-	r->end_day = db_col_int64(st, 8);
+	db_cols_dup(st, 0, a, &r->slug, &r->title, &r->summary, &r->category, &r->place);
+	db_cols_int64(st, 5, &r->starts_at, &r->ends_at, &r->start_day, &r->end_day);
 	r->all_day = db_col_int64(st, 9) != 0;
 	r->is_free = db_col_int64(st, 10) != 0;
 	r->accessible = db_col_int64(st, 11) != 0;
@@ -150,10 +141,7 @@ read_occ(struct db_stmt *st, struct arena *a, void *row)
 	struct ev_occ *o = row;
 
 	(void)a;
-	o->starts_at = db_col_int64(st, 0);
-	o->ends_at = db_col_int64(st, 1);
-	o->start_day = db_col_int64(st, 2);
-	o->end_day = db_col_int64(st, 3);
+	db_cols_int64(st, 0, &o->starts_at, &o->ends_at, &o->start_day, &o->end_day);
 }
 
 int

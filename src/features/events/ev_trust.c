@@ -27,15 +27,6 @@
 #define NAME_MAX_BYTES 200
 #define ORGANISERS_MAX 1000
 
-static bool
-token_ok(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	return n == AUTH_TOKEN_LEN &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
-}
-
 /* `s` in lower case (ASCII), in arena `a`. */
 static const char *
 lower(struct arena *a, const char *s)
@@ -99,7 +90,7 @@ confirm_get(struct rq *q)
 	struct session *s;
 	int rc;
 
-	if (!token_ok(tok)) {
+	if (!auth_token_ok(tok)) {
 		rq_error(q, 404, "ev.err.token");
 		return;
 	}
@@ -176,7 +167,7 @@ confirm_post(struct rq *q)
 	char hash[65];
 	int rc;
 
-	if (!token_ok(tok)) {
+	if (!auth_token_ok(tok)) {
 		rq_error(q, 404, "ev.err.token");
 		return;
 	}

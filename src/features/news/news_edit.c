@@ -210,14 +210,9 @@ news_staff_list(struct rq *q)
 	}
 	l = view_set(q->page, "articles", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(l, view_map(q->a));
+		struct view_val *m = ed_list_row(q, l, &news_edit_kind, v[i].slug, v[i].status);
 
 		view_set_text(m, "title", v[i].title);
-		view_set_text(m, "url",
-			      rq_url(q, arena_printf(q->a, "/verwaltung/aktuelles/%s", v[i].slug)));
-		view_set_text(m, "state",
-			      ed_state_name(q, ed_subject_state(q, &news_edit_kind, v[i].slug,
-								v[i].status)));
 	}
 	if (bild && files_id_valid(bild))
 		view_set_text(q->page, "image_id", bild);

@@ -31,15 +31,6 @@
 /* Show the consent version beside its text; a change of the text gets a new one. */
 static const char NEWS_CONSENT_VERSION[] = "2026-12-01";
 
-static bool
-token_ok(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	return n == AUTH_TOKEN_LEN &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
-}
-
 int
 news_unsub_link(struct db *db, const struct mailer *m, const struct tenant *t, int64_t sub,
 		int64_t now, struct arena *a, const char **url, struct err *e)
@@ -207,7 +198,7 @@ confirm_get(struct rq *q)
 	struct session *s;
 	int rc;
 
-	if (!token_ok(tok)) {
+	if (!auth_token_ok(tok)) {
 		rq_error(q, 404, "news.nl.err.token");
 		return;
 	}
@@ -232,7 +223,7 @@ confirm_post(struct rq *q)
 	char hash[65];
 	int rc;
 
-	if (!token_ok(tok)) {
+	if (!auth_token_ok(tok)) {
 		rq_error(q, 404, "news.nl.err.token");
 		return;
 	}
@@ -255,7 +246,7 @@ unsub_token(struct rq *q)
 {
 	const char *tok = http_query(q->http, "token");
 
-	return token_ok(tok) ? tok : http_form(q->http, "token");
+	return auth_token_ok(tok) ? tok : http_form(q->http, "token");
 }
 
 static void
@@ -263,7 +254,7 @@ unsub_get(struct rq *q)
 {
 	const char *tok = unsub_token(q);
 
-	if (!token_ok(tok)) {
+	if (!auth_token_ok(tok)) {
 		rq_error(q, 404, "news.nl.err.token");
 		return;
 	}
@@ -284,7 +275,7 @@ unsub_post(struct rq *q)
 	char hash[65];
 	int rc;
 
-	if (!token_ok(tok)) {
+	if (!auth_token_ok(tok)) {
 		rq_error(q, 404, "news.nl.err.token");
 		return;
 	}

@@ -27,19 +27,10 @@ read_article(struct db_stmt *st, struct arena *a, void *row)
 
 	n->id = db_col_int64(st, 0);
 	n->tenant_id = db_col_int64(st, 1);
-	n->slug = db_col_dup(st, 2, a);
-	n->title = db_col_dup(st, 3, a);
-	n->teaser = db_col_dup(st, 4, a);
-	n->body = db_col_dup(st, 5, a);
-	n->image_id = db_col_dup(st, 6, a);
-	n->image_alt = db_col_dup(st, 7, a);
-	n->status = db_col_dup(st, 8, a);
-	n->published_at = db_col_int64(st, 9);
-	n->expires_at = db_col_int64(st, 10);
-	n->updated_at = db_col_int64(st, 11);
-	n->tenant_slug = db_col_dup(st, 12, a);
-	n->tenant_name = db_col_dup(st, 13, a);
-	n->tenant_host = db_col_dup(st, 14, a);
+	db_cols_dup(st, 2, a, &n->slug, &n->title, &n->teaser, &n->body, &n->image_id,
+		    &n->image_alt, &n->status);
+	db_cols_int64(st, 9, &n->published_at, &n->expires_at, &n->updated_at);
+	db_cols_dup(st, 12, a, &n->tenant_slug, &n->tenant_name, &n->tenant_host);
 }
 
 static int64_t

@@ -289,14 +289,9 @@ off_list(struct rq *q)
 	}
 	l = view_set(q->page, "offices", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(l, view_map(q->a));
+		struct view_val *m = ed_list_row(q, l, &office_edit_kind, v[i].slug, "published");
 
 		view_set_text(m, "name", v[i].name);
-		view_set_text(m, "url",
-			      rq_url(q, arena_printf(q->a, "/verwaltung/stellen/%s", v[i].slug)));
-		view_set_text(m, "state",
-			      ed_state_name(q, ed_subject_state(q, &office_edit_kind, v[i].slug,
-								"published")));
 	}
 	view_set_text(q->page, "title", rq_msg(q, "ed.office.list"));
 	ed_crumb(q, rq_msg(q, "ed.office.list"));
