@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /* Unit tests of src/core: str parsing and UTF-8 checks, buf, arena, config and err. */
 #include "core/arena.h"
+#include "core/atom.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
@@ -218,6 +219,53 @@ test_line_refuses_every_control_and_broken_utf8(void **state)
 				       "e Stra\xc3\x9f"
 				       "e 1")));
 	assert_true(str_valid_line(STR_NULL));
+}
+
+/* A feed with one entry of another publisher: the whole document, escaped. */
+static void
+test_atom_feed_is_the_rfc_4287_document(void **state)
+{
+	static const char want[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"de\">\n"
+		"<id>https://x.de/aktuelles</id><title>News &amp; mehr</title>"
+		"<updated>2025-12-01T10:00:00Z</updated>"
+		"<link rel=\"self\" type=\"application/atom+xml\" "
+		"href=\"https://x.de/a.atom?a=1&amp;b=2\"/>"
+		"<link rel=\"alternate\" type=\"text/html\" href=\"https://x.de/aktuelles\"/>"
+		"<author><name>Stadt X</name></author>\n"
+		"<entry><id>https://x.de/aktuelles/1</id><title>&lt;b&gt;Fest&lt;/b&gt;</title>"
+		"<published>1970-01-01T00:00:00Z</published><updated>2025-12-01T10:00:00Z</updated>"
+		"<link rel=\"alternate\" type=\"text/html\" href=\"https://x.de/aktuelles/1\"/>"
+		"<author><name>Gemeinde Y</name></author>"
+		"<category term=\"kultur\" label=\"Kultur &quot;&amp;&quot; Sport\"/>"
+		"<summary>kurz</summary></entry>\n"
+		"</feed>\n";
+	const char *const cats[] = {"kultur", "Kultur \"&\" Sport"};
+	struct atom_feed f = {"https://x.de/aktuelles",
+			      "https://x.de/a.atom?a=1&b=2",
+			      "News & mehr",
+			      "Stadt X",
+			      NULL,
+			      1764583200};
+	struct atom_entry e = {"https://x.de/aktuelles/1",
+			       "<b>Fest</b>",
+			       "kurz",
+			       "Gemeinde Y",
+			       0,
+			       1764583200,
+			       cats,
+			       1};
+	struct xml_writer x;
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1 << 16);
+	atom_begin(&x, &b, &f);
+	atom_entry(&x, &e);
+	atom_end(&x);
+	assert_string_equal(b.p, want);
+	buf_release(&b);
 }
 
 /* git's assert_sane_strbuf(): what must hold after every operation. */
@@ -775,6 +823,7 @@ main(void)
 		cmocka_unit_test(test_utf8_rejects_truncated_sequences_and_stray_continuations),
 		cmocka_unit_test(test_text_refuses_c0_controls_and_del_but_tab_cr_lf),
 		cmocka_unit_test(test_line_refuses_every_control_and_broken_utf8),
+		cmocka_unit_test(test_atom_feed_is_the_rfc_4287_document),
 		cmocka_unit_test(test_appends_keep_the_bytes_and_the_nul_after_each),
 		cmocka_unit_test(test_append_past_the_cap_is_toobig_adds_nothing_and_sticks),
 		cmocka_unit_test(test_addf_grows_past_the_first_64_bytes),

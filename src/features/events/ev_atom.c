@@ -7,45 +7,9 @@
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
-#include "core/xml.h"
+#include "core/atom.h"
 
 #define FEED_ENTRIES 30
-
-static void
-rfc3339(struct buf *b, int64_t t)
-{
-	char s[XML_TIME_LEN + 1];
-
-	xml_time_format(t, s);
-	(void)buf_adds(b, s);
-}
-
-static void
-element(struct buf *b, const char *name, const char *text)
-{
-	(void)buf_addf(b, "<%s>", name);
-	xml_escape(b, text);
-	(void)buf_addf(b, "</%s>\n", name);
-}
-
-static void
-entry(struct rq *q, struct buf *b, const struct ev_event *ev)
-{
-	const char *url = rq_abs_url(q, arena_printf(q->a, "/veranstaltungen/%s", ev->slug));
-
-	(void)buf_adds(b, "<entry>\n");
-	element(b, "id", url);
-	element(b, "title", ev->title);
-	(void)buf_adds(b, "<updated>");
-	rfc3339(b, ev->updated_at);
-	(void)buf_adds(b, "</updated>\n<published>");
-	rfc3339(b, ev->published_at);
-	(void)buf_adds(b, "</published>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-	xml_escape(b, url);
-	(void)buf_adds(b, "\"/>\n");
-	element(b, "summary", ev->summary[0] ? ev->summary : ev->title);
-	(void)buf_adds(b, "</entry>\n");
-}
 
 void
 ev_atom(struct rq *q)
@@ -53,7 +17,13 @@ ev_atom(struct rq *q)
 	struct buf *b = &q->resp->body;
 	struct ev_event *v = NULL;
 	const char *list = rq_abs_url(q, "/veranstaltungen");
-	int64_t updated = 0;
+	struct atom_feed f = {
+		.id = list,
+		.self = arena_printf(q->a, "%s?format=atom", list),
+		.title = arena_printf(q->a, "%s – %s", rq_msg(q, "ev.title"), q->tenant->name),
+		.author = q->tenant->name,
+	};
+	struct xml_writer x;
 	size_t n = 0;
 	int rc = ev_newest(q->db, q->tenant, FEED_ENTRIES, q->a, &v, &n, &q->err);
 
@@ -62,24 +32,19 @@ ev_atom(struct rq *q)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (v[i].updated_at > updated)
-			updated = v[i].updated_at;
-	(void)buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-			  "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"de\">\n");
-	element(b, "id", list);
-	element(b, "title", arena_printf(q->a, "%s – %s", rq_msg(q, "ev.title"), q->tenant->name));
-	(void)buf_adds(b, "<updated>");
-	rfc3339(b, updated);
-	(void)buf_adds(b, "</updated>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-	xml_escape(b, arena_printf(q->a, "%s?format=atom", list));
-	(void)buf_adds(b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-	xml_escape(b, list);
-	(void)buf_adds(b, "\"/>\n<author><name>");
-	xml_escape(b, q->tenant->name);
-	(void)buf_adds(b, "</name></author>\n");
+		if (v[i].updated_at > f.updated)
+			f.updated = v[i].updated_at;
+	atom_begin(&x, b, &f);
 	for (size_t i = 0; i < n; i++)
-		entry(q, b, &v[i]);
-	(void)buf_adds(b, "</feed>\n");
+		atom_entry(&x, &(struct atom_entry){
+				       .id = rq_abs_url(q, arena_printf(q->a, "/veranstaltungen/%s",
+									v[i].slug)),
+				       .title = v[i].title,
+				       .summary = v[i].summary[0] ? v[i].summary : v[i].title,
+				       .published = v[i].published_at,
+				       .updated = v[i].updated_at,
+			       });
+	atom_end(&x);
 	if (b->toobig) {
 		rq_error(q, 500, NULL);
 		return;
