@@ -122,6 +122,12 @@ const char *rq_tel(struct rq *q, const char *phone);
 
 /* Message `key` of the catalogue in the request's language. */
 const char *rq_msg(struct rq *q, const char *key);
+/*
+ * A form field's state on page map `m`: "value" as typed, and with the
+ * message key `error` (NULL: none) its "error" text and "invalid" "true",
+ * for aria-invalid; returns the field's map.
+ */
+struct view_val *rq_field(struct rq *q, struct view_val *m, const char *value, const char *error);
 /* The form field `key` as sent (untrimmed), "" when absent. */
 const char *rq_form_text(struct rq *q, const char *key);
 

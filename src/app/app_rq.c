@@ -272,6 +272,16 @@ rq_msg(struct rq *q, const char *key)
 	return view_msg(q->app->view, q->lang, key);
 }
 
+struct view_val *
+rq_field(struct rq *q, struct view_val *m, const char *value, const char *error)
+{
+	view_set_text(m, "value", value);
+	if (error)
+		view_set_text(m, "error", rq_msg(q, error));
+	view_set_text(m, "invalid", error ? "true" : "false");
+	return m;
+}
+
 const char *
 rq_form_text(struct rq *q, const char *key)
 {

@@ -301,8 +301,7 @@ read_view(struct db_stmt *st, struct arena *a, void *row)
 static bool
 shape_ok(const char *public_id, const char *token)
 {
-	return token && strlen(token) == AUTH_TOKEN_LEN && public_id &&
-	       strlen(public_id) == APPT_PUBLIC_ID_LEN;
+	return auth_token_ok(token) && public_id && strlen(public_id) == APPT_PUBLIC_ID_LEN;
 }
 
 int

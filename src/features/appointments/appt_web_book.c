@@ -59,12 +59,7 @@ check(struct details *d, const struct appt_type *type)
 static void
 field(struct rq *q, const char *key, const char *value, const char *error)
 {
-	struct view_val *m = view_set(q->page, key, view_map(q->a));
-
-	view_set_text(m, "value", value);
-	if (error)
-		view_set_text(m, "error", rq_msg(q, error));
-	view_set_text(m, "invalid", error ? "true" : "false");
+	rq_field(q, view_set(q->page, key, view_map(q->a)), value, error);
 }
 
 /* The form for `d` (empty or as typed, with its errors). */

@@ -41,15 +41,12 @@ field_view(struct rq *q, const struct crs_form *f, int i)
 
 	view_set_text(m, "name", NAMES[i]);
 	view_set_text(m, "label", rq_msg(q, arena_printf(q->a, "crs.staff.f.%s", NAMES[i])));
-	view_set_text(m, "value", f->value[i]);
 	view_set_text(m, "type", type);
 	view_set_bool(m, "textarea", i == CRS_F_DESCRIPTION || i == CRS_F_SESSIONS);
 	if (i == CRS_F_SESSIONS || i == CRS_F_FEE || i == CRS_F_SLUG)
 		view_set_text(m, "hint",
 			      rq_msg(q, arena_printf(q->a, "crs.staff.hint.%s", NAMES[i])));
-	if (f->error[i])
-		view_set_text(m, "error", rq_msg(q, f->error[i]));
-	view_set_text(m, "invalid", f->error[i] ? "true" : "false");
+	rq_field(q, m, f->value[i], f->error[i]);
 	if (i == CRS_F_CATEGORY) {
 		struct view_val *opts = view_set(m, "options", view_list(q->a));
 

@@ -18,6 +18,35 @@
 
 #define MINE_MAX 200
 
+struct mine {
+	struct rq *q;
+	struct view_val *list;
+};
+
+static int
+add_mine(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct mine *c = ctx;
+	struct rq *q = c->q;
+	struct view_val *m = view_push(c->list, view_map(q->a));
+	const char *slug = db_col_text(st, 0), *starts = db_col_text(st, 2);
+	const char *status = db_col_text(st, 3);
+	bool published = strcmp(status, "published") == 0;
+
+	(void)e;
+	view_set_text(m, "title", db_col_text(st, 1));
+	view_set_text(m, "starts", strlen(starts) >= 10 ? arena_strndup(q->a, starts, 10) : "–");
+	view_set_text(m, "state",
+		      rq_msg(q, published			  ? "ev.mine.published"
+				: strcmp(status, "rejected") == 0 ? "ev.mine.rejected"
+				: db_col_int64(st, 5)		  ? "ev.mine.confirm"
+								  : "ev.mine.waiting"));
+	view_set_text(m, "note", strcmp(status, "rejected") == 0 ? db_col_text(st, 4) : "");
+	if (published)
+		view_set_text(m, "url", rq_url(q, arena_printf(q->a, "/veranstaltungen/%s", slug)));
+	return 0;
+}
+
 static void
 mine_page(struct rq *q)
 {
@@ -27,8 +56,7 @@ mine_page(struct rq *q)
 		"WHERE tenant_id = $1 AND citizen_id = $2 ORDER BY created_at DESC, id DESC "
 		"LIMIT $3";
 	const char *email = NULL;
-	struct view_val *l;
-	struct db_stmt *st = NULL;
+	struct mine c = {q, NULL};
 	int64_t citizen = 0;
 	int rc;
 
@@ -38,36 +66,10 @@ mine_page(struct rq *q)
 					    rq_urlencode(q, "/konto/veranstaltungen")));
 		return;
 	}
-	rc = db_prepare(q->db, sql, &st, &q->err);
+	c.list = view_set(q->page, "events", view_list(q->a));
+	rc = db_each(q->db, &q->err, sql, add_mine, &c, DB_INT(q->tenant->id), DB_INT(citizen),
+		     DB_INT(MINE_MAX));
 	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	db_bind_int64(st, 1, q->tenant->id);
-	db_bind_int64(st, 2, citizen);
-	db_bind_int64(st, 3, MINE_MAX);
-	l = view_set(q->page, "events", view_list(q->a));
-	while ((rc = db_step(st, &q->err)) == DB_ROW) {
-		struct view_val *m = view_push(l, view_map(q->a));
-		const char *slug = db_col_text(st, 0), *starts = db_col_text(st, 2);
-		const char *status = db_col_text(st, 3);
-		bool published = strcmp(status, "published") == 0;
-
-		view_set_text(m, "title", db_col_text(st, 1));
-		view_set_text(m, "starts",
-			      strlen(starts) >= 10 ? arena_strndup(q->a, starts, 10) : "–");
-		view_set_text(m, "state",
-			      rq_msg(q, published			  ? "ev.mine.published"
-					: strcmp(status, "rejected") == 0 ? "ev.mine.rejected"
-					: db_col_int64(st, 5)		  ? "ev.mine.confirm"
-									  : "ev.mine.waiting"));
-		view_set_text(m, "note", strcmp(status, "rejected") == 0 ? db_col_text(st, 4) : "");
-		if (published)
-			view_set_text(m, "url",
-				      rq_url(q, arena_printf(q->a, "/veranstaltungen/%s", slug)));
-	}
-	db_finalize(st);
-	if (rc != DB_DONE) {
 		rq_fail(q, rc);
 		return;
 	}
@@ -77,6 +79,20 @@ mine_page(struct rq *q)
 	rq_render(q, "events/mine");
 }
 
+static int
+add_submitted(struct db_stmt *st, void *ctx, struct err *e)
+{
+	(void)e;
+	json_array_append_new(ctx,
+			      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "portal",
+					db_col_text(st, 0), "slug", db_col_text(st, 1), "title",
+					db_col_text(st, 2), "starts", db_col_text(st, 3), "state",
+					db_col_text(st, 4), "submitter_name", db_col_text(st, 5),
+					"submitter_email", db_col_text(st, 6), "submitted",
+					(json_int_t)db_col_int64(st, 7)));
+	return 0;
+}
+
 int
 ev_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc)
 {
@@ -84,24 +100,9 @@ ev_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc)
 		"SELECT t.slug, e.slug, e.title, e.starts_local, e.status, e.submitter_name, "
 		"e.submitter_email, e.created_at FROM event e JOIN tenant t ON t.id = e.tenant_id "
 		"WHERE e.citizen_id = $1 ORDER BY e.created_at, e.id";
-	struct db_stmt *st = NULL;
 	json_t *list = json_array();
-	int rc = db_prepare(q->db, sql, &st, &q->err);
+	int rc = db_each(q->db, &q->err, sql, add_submitted, list, DB_INT(citizen_id));
 
-	if (rc == 0) {
-		db_bind_int64(st, 1, citizen_id);
-		while ((rc = db_step(st, &q->err)) == DB_ROW)
-			json_array_append_new(
-				list,
-				json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "portal",
-					  db_col_text(st, 0), "slug", db_col_text(st, 1), "title",
-					  db_col_text(st, 2), "starts", db_col_text(st, 3), "state",
-					  db_col_text(st, 4), "submitter_name", db_col_text(st, 5),
-					  "submitter_email", db_col_text(st, 6), "submitted",
-					  (json_int_t)db_col_int64(st, 7)));
-		db_finalize(st);
-		rc = rc == DB_DONE ? 0 : rc;
-	}
 	if (rc == 0)
 		json_object_set(doc, "events_submitted", list);
 	json_decref(list);

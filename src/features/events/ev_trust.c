@@ -193,38 +193,42 @@ confirm_post(struct rq *q)
 
 /* ---- The staff's list ------------------------------------------------------ */
 
+struct organisers {
+	struct rq *q;
+	struct view_val *list;
+};
+
+static int
+add_organiser(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct organisers *c = ctx;
+	struct rq *q = c->q;
+	struct view_val *m = view_push(c->list, view_map(q->a));
+
+	(void)e;
+	view_set_text(m, "email", db_col_text(st, 1));
+	view_set_text(m, "name", db_col_text(st, 2));
+	view_set_text(m, "since", ed_when(q, db_col_int64(st, 3)));
+	view_set_text(m, "remove_url",
+		      rq_url(q, arena_printf(q->a, "/verwaltung/veranstalter/%lld/entfernen",
+					     (long long)db_col_int64(st, 0))));
+	return 0;
+}
+
 static void
 organisers_page(struct rq *q)
 {
 	static const char sql[] = "SELECT id, email, name, created_at FROM event_organiser "
 				  "WHERE tenant_id = $1 ORDER BY email LIMIT $2";
-	struct view_val *l;
-	struct db_stmt *st = NULL;
+	struct organisers c = {q, NULL};
 	int rc;
 
 	if (!ed_may_edit(q))
 		return;
-	rc = db_prepare(q->db, sql, &st, &q->err);
+	c.list = view_set(q->page, "organisers", view_list(q->a));
+	rc = db_each(q->db, &q->err, sql, add_organiser, &c, DB_INT(q->tenant->id),
+		     DB_INT(ORGANISERS_MAX));
 	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	db_bind_int64(st, 1, q->tenant->id);
-	db_bind_int64(st, 2, ORGANISERS_MAX);
-	l = view_set(q->page, "organisers", view_list(q->a));
-	while ((rc = db_step(st, &q->err)) == DB_ROW) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "email", db_col_text(st, 1));
-		view_set_text(m, "name", db_col_text(st, 2));
-		view_set_text(m, "since", ed_when(q, db_col_int64(st, 3)));
-		view_set_text(
-			m, "remove_url",
-			rq_url(q, arena_printf(q->a, "/verwaltung/veranstalter/%lld/entfernen",
-					       (long long)db_col_int64(st, 0))));
-	}
-	db_finalize(st);
-	if (rc != DB_DONE) {
 		rq_fail(q, rc);
 		return;
 	}
