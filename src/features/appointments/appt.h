@@ -131,6 +131,8 @@ struct appt_request {
 	 */
 	bool limits;
 	const char *client_ip;
+	int64_t citizen_id; /* the citizen account booking, 0: none */
+	const char *lang;   /* the language of the reminder; NULL: "de" */
 };
 
 #define APPT_PERSONS_MAX 10
@@ -239,12 +241,55 @@ int appt_book(struct db *db, const struct tenant *t, const struct appt_request *
 	      struct arena *a, struct appt_booking *out, struct err *e) MUST_CHECK;
 
 /*
- * Cancel booking `public_id` of `t` with its cancel token or the reminder's
- * (appt_remind.c): cancelling voids both.  Returns 0, ERR_NOTFOUND (unknown, cancelled or wrong
- * token) or ERR_DB.
+ * Who may see and cancel a booking: the holder of its cancel token or the
+ * reminder's (appt_remind.c), or with `token` NULL the citizen account
+ * that made it.
  */
-int appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const char *token,
-		int64_t now, struct err *e) MUST_CHECK;
+struct appt_holder {
+	const char *token;
+	int64_t citizen_id;
+};
+
+/* A place freed by a cancellation, offered to the first citizen waiting for its day. */
+struct appt_offer {
+	const char *email, *lang, *token; /* the waiting citizen; the token leaves the list */
+	int64_t day;			  /* days since 1970-01-01, local */
+	const char *type_slug, *type_name, *office_slug, *office_name;
+};
+typedef int appt_offer_fn(struct db *db, const struct appt_offer *o, void *cls, struct err *e);
+
+/*
+ * Cancel booking `public_id` of `t` for holder `h`: cancelling voids both
+ * tokens and gives the places back.  With `offer`, the freed place is
+ * offered in the same transaction to the earliest entry of the waiting list
+ * of its type, location and day (appt_wait.c), which offer() tells (the
+ * mail); an error of offer() rolls the cancellation back.  Returns 0,
+ * ERR_NOTFOUND (unknown, cancelled, begun or wrong holder) or ERR_DB.
+ */
+int appt_cancel(struct db *db, const struct tenant *t, const char *public_id,
+		const struct appt_holder *h, int64_t now, appt_offer_fn *offer, void *cls,
+		struct arena *a, struct err *e) MUST_CHECK;
+
+/* Open entries of one address on the waiting lists of a tenant at most. */
+#define APPT_WAIT_PER_EMAIL 5
+
+/*
+ * Put `email` on the waiting list of `type` at `loc` for local day `day`
+ * (again: a new token); `token` receives the token of the link that leaves
+ * the list.  ERR_RATELIMIT when the address waits for APPT_WAIT_PER_EMAIL
+ * days already.  The caller checks the day and the address.
+ */
+int appt_wait_add(struct db *db, const struct tenant *t, const struct appt_type *type,
+		  const struct appt_location *loc, int64_t day, const char *email, const char *lang,
+		  int64_t now, char *token, struct err *e) MUST_CHECK;
+/* Leave the waiting list by the token of its last mail: 0 or ERR_NOTFOUND. */
+int appt_wait_leave(struct db *db, const struct tenant *t, const char *token,
+		    struct err *e) MUST_CHECK;
+/* Offer the place booking `public_id` freed (see appt_cancel()); in the caller's transaction. */
+int appt_wait_offer(struct db *db, const struct tenant *t, const char *public_id, int64_t now,
+		    appt_offer_fn *offer, void *cls, struct arena *a, struct err *e) MUST_CHECK;
+/* Delete the entries of days before `today`. */
+int appt_wait_purge(struct db *db, int64_t today, struct err *e) MUST_CHECK;
 
 /* A booking as its holder sees it. */
 struct appt_view {
@@ -256,11 +301,12 @@ struct appt_view {
 };
 
 /*
- * The open booking `public_id` of `t` whose cancel token (or the reminder's)
- * is `token` (the token is not used up).  *out lives in `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
+ * The open booking `public_id` of `t` for holder `h` (a token is not used
+ * up).  *out lives in `a`.  Returns 0, ERR_NOTFOUND or ERR_DB.
  */
-int appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
-		   struct arena *a, struct appt_view *out, struct err *e) MUST_CHECK;
+int appt_view_load(struct db *db, const struct tenant *t, const char *public_id,
+		   const struct appt_holder *h, struct arena *a, struct appt_view *out,
+		   struct err *e) MUST_CHECK;
 
 /*
  * Move the open booking `public_id` of `t` (found by `token` as in
@@ -294,12 +340,18 @@ int appt_demo_load(struct db *db, const struct tenant *t, struct err *e) MUST_CH
 /* /api/v1/appointments/types, /slots, POST and DELETE /api/v1/appointments. */
 extern const struct feature appt_feature;
 
+struct rq;
+
+/*
+ * Answer the calendar file (RFC 5545) of booking `public_id` seen as `v`:
+ * 0, or the error the caller answers (the body may hold part of it).
+ */
+int appt_ics_answer(struct rq *q, const char *public_id, const struct appt_view *v) MUST_CHECK;
+
 /* ---- Citizen pages (appt_web.c) and mail (appt_mail.c) ----------------- */
 
 /* /termine: types, a week of free slots, the booking form, the booking and its cancellation. */
 void appt_web_register(struct app *app);
-
-struct rq;
 
 /* Shared by the pages (appt_web.c, appt_web_book.c). */
 void appt_web_book_register(struct app *app);
@@ -328,6 +380,20 @@ int appt_web_week_fill(struct rq *q, const struct appt_type *type, const struct 
 		       const char *base, const char *keep, int64_t skip) MUST_CHECK;
 /* "/termine/<type>/<location>", the week of free slots. */
 const char *appt_web_week_path(struct rq *q, const char *type, const char *loc);
+/*
+ * The page of booking `id` seen as `v`: for the holder of `token` with the
+ * links that carry it, or (token NULL) for its citizen account under
+ * /konto/termine.
+ */
+void appt_web_booking(struct rq *q, const char *id, const struct appt_view *v, const char *token);
+/* POST .../absagen of booking :id for holder `h`: the answer page, or the failure. */
+void appt_web_cancel(struct rq *q, const struct appt_holder *h);
+/* The waiting list's pages (appt_web_wait.c) and the account's bookings (appt_mine.c). */
+void appt_web_wait_register(struct app *app);
+void appt_mine_register(struct app *app);
+/* The citizen_data member of the feature: the account's bookings for its data export. */
+struct json_t;
+int appt_citizen_data(struct rq *q, int64_t citizen_id, struct json_t *doc);
 
 /* What the confirmation mail needs besides the booking. */
 struct appt_mail {
@@ -348,6 +414,10 @@ int appt_mail_moved(struct db *db, const struct appt_booking *b, void *cls, stru
 
 /* After the booking committed: wake the mail worker if a mail was queued. */
 void appt_mail_sent(const struct appt_mail *m);
+/* The appt_offer_fn of appt_cancel() whose cls is a struct appt_mail: the offer to the waiting. */
+int appt_mail_offer(struct db *db, const struct appt_offer *o, void *cls, struct err *e);
+/* The mail that confirms an entry on the waiting list `o` (o->token leaves it). */
+int appt_mail_waiting(struct db *db, const struct appt_offer *o, void *cls, struct err *e);
 
 /* ---- Reminders (appt_remind.c) ------------------------------------------ */
 

@@ -192,6 +192,7 @@ book(struct rq *q)
 		r.cls = &mail;
 		r.limits = q->app->cfg.booking_limits;
 		r.client_ip = q->http->client_ip;
+		r.lang = q->lang;
 		rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
 	}
 	if (rc == 0)
@@ -229,20 +230,49 @@ cancel(struct rq *q)
 {
 	const char *token = http_query(q->http, "token");
 	const char *auth = http_header(q->http, "Authorization");
+	struct appt_mail mail = {.q = q};
 	int rc;
 
 	if (!enabled(q))
 		return;
 	if (!token && auth && strncmp(auth, "Bearer ", 7) == 0)
 		token = auth + 7;
-	rc = appt_cancel(q->db, q->tenant, http_param(q->http, "id"), token, (int64_t)time(NULL),
-			 &q->err);
+	rc = appt_cancel(q->db, q->tenant, http_param(q->http, "id"),
+			 &(struct appt_holder){.token = token}, (int64_t)time(NULL),
+			 appt_mail_offer, &mail, q->a, &q->err);
 	if (rc) {
 		fail(q, rc);
 		return;
 	}
+	appt_mail_sent(&mail);
 	q->resp->status = 204;
 	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
+}
+
+int
+appt_ics_answer(struct rq *q, const char *public_id, const struct appt_view *v)
+{
+	struct appt_ics ev = {
+		.uid = arena_printf(q->a, "%s@%s", public_id,
+				    q->http->host[0] ? q->http->host : "rathaus.invalid"),
+		.stamp = (int64_t)time(NULL),
+		.starts_at = v->starts_at,
+		.ends_at = v->ends_at,
+		.summary = arena_printf(q->a, "%s (%s)", v->type_name, q->tenant->name),
+		.location = arena_printf(q->a, "%s, %s, %s %s", v->office_name, v->street,
+					 v->postal_code, v->city),
+		.description = arena_printf(q->a, "%s: %d", rq_msg(q, "appt.persons"), v->persons),
+		.sequence = v->revision,
+	};
+	int rc = appt_ics_render(&ev, &q->resp->body);
+
+	if (rc)
+		return rc;
+	q->resp->content_type = "text/calendar; charset=utf-8";
+	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
+	http_resp_header(q->http, q->resp, "Content-Disposition",
+			 "attachment; filename=\"termin.ics\"");
+	return 0;
 }
 
 /* The booking as an .ics file for the holder of its token (the token stays valid). */
@@ -251,37 +281,17 @@ calendar(struct rq *q)
 {
 	const char *id = http_param(q->http, "id");
 	struct appt_view v;
-	struct appt_ics ev;
 	int rc;
 
 	if (!enabled(q))
 		return;
-	rc = appt_view_load(q->db, q->tenant, id, http_query(q->http, "token"), q->a, &v, &q->err);
-	if (rc) {
+	rc = appt_view_load(q->db, q->tenant, id,
+			    &(struct appt_holder){.token = http_query(q->http, "token")}, q->a, &v,
+			    &q->err);
+	if (rc == 0)
+		rc = appt_ics_answer(q, id, &v);
+	if (rc)
 		fail(q, rc);
-		return;
-	}
-	ev = (struct appt_ics){
-		.uid = arena_printf(q->a, "%s@%s", id,
-				    q->http->host[0] ? q->http->host : "rathaus.invalid"),
-		.stamp = (int64_t)time(NULL),
-		.starts_at = v.starts_at,
-		.ends_at = v.ends_at,
-		.summary = arena_printf(q->a, "%s (%s)", v.type_name, q->tenant->name),
-		.location = arena_printf(q->a, "%s, %s, %s %s", v.office_name, v.street,
-					 v.postal_code, v.city),
-		.description = arena_printf(q->a, "%s: %d", rq_msg(q, "appt.persons"), v.persons),
-		.sequence = v.revision,
-	};
-	rc = appt_ics_render(&ev, &q->resp->body);
-	if (rc) {
-		fail(q, rc);
-		return;
-	}
-	q->resp->content_type = "text/calendar; charset=utf-8";
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	http_resp_header(q->http, q->resp, "Content-Disposition",
-			 "attachment; filename=\"termin.ics\"");
 }
 
 static int
@@ -295,6 +305,8 @@ appt_init(struct app *app, struct err *e)
 	app_route(app, HTTP_DELETE, "/api/v1/appointments/:id", cancel, 0, 0);
 	app_route(app, HTTP_GET, "/api/v1/appointments/:id/calendar.ics", calendar, 0, 0);
 	appt_web_register(app);
+	appt_web_wait_register(app);
+	appt_mine_register(app);
 	return 0;
 }
 
@@ -302,6 +314,7 @@ const struct feature appt_feature = {
 	.name = "appointments",
 	.init = appt_init,
 	.job = &appt_remind_every,
+	.citizen_data = appt_citizen_data,
 	.staff = FEATURE_LINK("/verwaltung/termine", "appt.staff.title",
 			      ROLE_ADMIN | ROLE_CASEWORKER),
 };

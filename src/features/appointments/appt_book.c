@@ -44,8 +44,8 @@ static const char LIMIT_TAKE_SQL[] =
 
 static const char BOOKING_ADD_SQL[] =
 	"INSERT INTO appointment (tenant_id, office_id, type_id, public_id, starts_at, ends_at, "
-	"units, unit_seconds, persons, name, email, phone, token_hash, created_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+	"units, unit_seconds, persons, name, email, phone, token_hash, created_at, citizen_id, "
+	"lang) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
 
 /* What one attempt writes. */
 struct plan {
@@ -127,7 +127,9 @@ book_once(struct db *db, const struct plan *p, struct err *e)
 			    DB_INT(r->starts_at), DB_INT(p->ends_at), DB_INT(p->units),
 			    DB_INT(p->unit_seconds), DB_INT(r->persons), DB_TEXT(r->name),
 			    DB_TEXT(r->email), DB_TEXT(r->phone ? r->phone : ""),
-			    DB_TEXT(p->token_hash), DB_INT(p->now));
+			    DB_TEXT(p->token_hash), DB_INT(p->now),
+			    r->citizen_id > 0 ? DB_INT(r->citizen_id) : DB_NULL,
+			    DB_TEXT(r->lang ? r->lang : "de"));
 	if (rc == 0 && r->on_booked)
 		rc = r->on_booked(db, &p->booking, r->cls, e);
 	return db_end(db, rc, e);
@@ -239,10 +241,16 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 	return rc;
 }
 
-static const char CANCEL_SQL[] =
-	"UPDATE appointment SET state = 'cancelled', token_hash = NULL, "
-	"reminder_token_hash = NULL, cancelled_at = $4 WHERE tenant_id = $1 AND public_id = $2 "
-	"AND (token_hash = $3 OR reminder_token_hash = $3) AND state = 'booked' AND starts_at > $4";
+/* The condition on $3 for each kind of holder: a token's hash, or the account. */
+#define BY_TOKEN "(token_hash = $3 OR reminder_token_hash = $3)"
+#define BY_ACCOUNT "citizen_id = $3"
+
+#define CANCEL_HEAD                                                                                \
+	"UPDATE appointment SET state = 'cancelled', token_hash = NULL, "                          \
+	"reminder_token_hash = NULL, cancelled_at = $4 WHERE tenant_id = $1 AND public_id = $2 "   \
+	"AND state = 'booked' AND starts_at > $4 AND "
+
+static const char *const CANCEL_SQL[] = {CANCEL_HEAD BY_TOKEN, CANCEL_HEAD BY_ACCOUNT};
 
 static const char HELD_SQL[] = "SELECT office_id, starts_at, units, unit_seconds "
 			       "FROM appointment WHERE tenant_id = $1 AND public_id = $2";
@@ -277,12 +285,13 @@ release_units(struct db *db, const struct tenant *t, const char *public_id, stru
 	return rc;
 }
 
-static const char VIEW_SQL[] =
-	"SELECT a.starts_at, a.ends_at, a.persons, t.name, o.name, o.street, o.postal_code, "
-	"o.city, a.revision, t.slug, o.slug FROM appointment a JOIN appt_type t ON t.id = "
-	"a.type_id "
-	"JOIN office o ON o.id = a.office_id WHERE a.tenant_id = $1 AND a.public_id = $2 "
-	"AND (a.token_hash = $3 OR a.reminder_token_hash = $3) AND a.state = 'booked'";
+#define VIEW_HEAD                                                                                  \
+	"SELECT a.starts_at, a.ends_at, a.persons, t.name, o.name, o.street, o.postal_code, "      \
+	"o.city, a.revision, t.slug, o.slug FROM appointment a JOIN appt_type t ON t.id = "        \
+	"a.type_id JOIN office o ON o.id = a.office_id WHERE a.tenant_id = $1 "                    \
+	"AND a.public_id = $2 AND a.state = 'booked' AND "
+
+static const char *const VIEW_SQL[] = {VIEW_HEAD BY_TOKEN, VIEW_HEAD BY_ACCOUNT};
 
 static void
 read_view(struct db_stmt *st, struct arena *a, void *row)
@@ -298,24 +307,44 @@ read_view(struct db_stmt *st, struct arena *a, void *row)
 	db_cols_dup(st, 9, a, &v->type_slug, &v->office_slug);
 }
 
-static bool
-shape_ok(const char *public_id, const char *token)
+/*
+ * The statement variant for holder `h` (0 token, 1 account) and its $3 in
+ * *arg (the token's hash in `hash`); ERR_NOTFOUND for a malformed id or token.
+ */
+static int
+holder_arg(const char *public_id, const struct appt_holder *h, char hash[65], struct db_arg *arg,
+	   int *variant, struct err *e)
 {
-	return auth_token_ok(token) && public_id && strlen(public_id) == APPT_PUBLIC_ID_LEN;
+	if (!public_id || strlen(public_id) != APPT_PUBLIC_ID_LEN)
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed booking id");
+	if (h->token) {
+		if (!auth_token_ok(h->token))
+			return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed token");
+		auth_token_hash(h->token, hash);
+		*arg = DB_TEXT(hash);
+		*variant = 0;
+		return 0;
+	}
+	if (h->citizen_id <= 0)
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "no holder");
+	*arg = DB_INT(h->citizen_id);
+	*variant = 1;
+	return 0;
 }
 
 int
-appt_view_load(struct db *db, const struct tenant *t, const char *public_id, const char *token,
-	       struct arena *a, struct appt_view *out, struct err *e)
+appt_view_load(struct db *db, const struct tenant *t, const char *public_id,
+	       const struct appt_holder *h, struct arena *a, struct appt_view *out, struct err *e)
 {
+	struct db_arg by;
 	char hash[65];
-	int rc;
+	int variant;
+	int rc = holder_arg(public_id, h, hash, &by, &variant, e);
 
-	if (!shape_ok(public_id, token))
-		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
-	auth_token_hash(token, hash);
-	rc = db_get(db, e, VIEW_SQL, a, read_view, out, DB_INT(t->id), DB_TEXT(public_id),
-		    DB_TEXT(hash));
+	if (rc)
+		return rc;
+	rc = db_get(db, e, VIEW_SQL[variant], a, read_view, out, DB_INT(t->id), DB_TEXT(public_id),
+		    by);
 	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "no open booking '%s'",
 			       public_id);
@@ -323,26 +352,29 @@ appt_view_load(struct db *db, const struct tenant *t, const char *public_id, con
 }
 
 int
-appt_cancel(struct db *db, const struct tenant *t, const char *public_id, const char *token,
-	    int64_t now, struct err *e)
+appt_cancel(struct db *db, const struct tenant *t, const char *public_id,
+	    const struct appt_holder *h, int64_t now, appt_offer_fn *offer, void *cls,
+	    struct arena *a, struct err *e)
 {
+	struct db_arg by;
 	char hash[65];
 	int64_t changed = 0;
-	int rc;
+	int variant;
+	int rc = holder_arg(public_id, h, hash, &by, &variant, e);
 
-	if (!shape_ok(public_id, token))
-		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
-	auth_token_hash(token, hash);
-	rc = db_begin(db, e);
+	if (rc == 0)
+		rc = db_begin(db, e);
 	if (rc)
 		return rc;
-	rc = db_run_count(db, e, &changed, CANCEL_SQL, DB_INT(t->id), DB_TEXT(public_id),
-			  DB_TEXT(hash), DB_INT(now));
+	rc = db_run_count(db, e, &changed, CANCEL_SQL[variant], DB_INT(t->id), DB_TEXT(public_id),
+			  by, DB_INT(now));
 	if (rc == 0 && changed == 0)
 		rc = err_set(e, ERR_NOTFOUND, "appt.err.cancel",
-			     "no open booking '%s' with this token", public_id);
+			     "no open booking '%s' for this holder", public_id);
 	if (rc == 0)
 		rc = release_units(db, t, public_id, e);
+	if (rc == 0 && offer)
+		rc = appt_wait_offer(db, t, public_id, now, offer, cls, a, e);
 	return db_end(db, rc, e);
 }
 
@@ -433,7 +465,7 @@ appt_reschedule(struct db *db, const struct tenant *t, const char *public_id, co
 	char hash[65];
 	int rc;
 
-	if (!shape_ok(public_id, token))
+	if (!auth_token_ok(token) || !public_id || strlen(public_id) != APPT_PUBLIC_ID_LEN)
 		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
 	auth_token_hash(token, hash);
 	rc = db_one(db, e, MOVING_SQL, read_moving, &cur, DB_INT(t->id), DB_TEXT(public_id),

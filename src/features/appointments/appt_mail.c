@@ -75,6 +75,68 @@ appt_mail_moved(struct db *db, const struct appt_booking *b, void *cls, struct e
 	return queue(db, b, c, "appt_moved", c->old_start, e);
 }
 
+/*
+ * A waiting-list mail `tpl` in language `lang`: the day, type and location,
+ * the week of that day and the link that leaves the list.
+ */
+static int
+queue_wait(struct db *db, struct appt_mail *c, const char *tpl, const char *lang,
+	   const struct appt_offer *o, struct err *e)
+{
+	struct rq *q = c->q;
+	struct view_val *data = view_map(q->a);
+	struct buf week, leave;
+	struct mail m;
+	int rc;
+
+	if (!q->app->mail || !mail_addr_valid(o->email))
+		return 0;
+	buf_init(&week, 4096);
+	buf_init(&leave, 4096);
+	rc = mail_link(q->app->mail, q->tenant,
+		       arena_printf(q->a, "%s?ab=%s",
+				    appt_web_week_path(q, o->type_slug, o->office_slug),
+				    appt_web_date(q, o->day)),
+		       &week);
+	if (rc == 0)
+		rc = mail_link(q->app->mail, q->tenant,
+			       arena_printf(q->a, "%s/warteliste/verlassen?token=%s",
+					    appt_web_week_path(q, o->type_slug, o->office_slug),
+					    o->token),
+			       &leave);
+	view_set_text(data, "type", o->type_name);
+	view_set_text(data, "location", o->office_name);
+	view_set_text(data, "day", appt_day_label(q->app->view, lang, q->a, o->day));
+	view_set_text(data, "week_link", arena_strdup(q->a, week.p));
+	view_set_text(data, "leave_link", arena_strdup(q->a, leave.p));
+	buf_release(&week);
+	buf_release(&leave);
+	if (rc == 0)
+		rc = mail_compose(q->app->mail, q->tenant, tpl, lang, data, o->email, q->a, &m, e);
+	if (rc == 0)
+		rc = mail_queue(q->app->mail, db, q->tenant, &m, NULL, e);
+	if (rc == ERR_INVALID || rc == ERR_TOOBIG) {
+		log_warn("rid=%s waiting-list mail not queued: %s", q->http->id, e->detail);
+		return 0;
+	}
+	c->queued |= rc == 0;
+	return rc;
+}
+
+int
+appt_mail_offer(struct db *db, const struct appt_offer *o, void *cls, struct err *e)
+{
+	return queue_wait(db, cls, "appt_offer", o->lang, o, e);
+}
+
+int
+appt_mail_waiting(struct db *db, const struct appt_offer *o, void *cls, struct err *e)
+{
+	struct appt_mail *c = cls;
+
+	return queue_wait(db, c, "appt_waiting", c->q->lang, o, e);
+}
+
 void
 appt_mail_sent(const struct appt_mail *m)
 {

@@ -31,11 +31,10 @@
 
 /* Bookings looked at per run; the next run takes the rest. */
 #define REMIND_BATCH 500
-#define REMIND_LANG "de"
 
 static const char DUE_SQL[] =
 	"SELECT a.id, a.starts_at, a.persons, a.public_id, a.email, ty.name, o.name, o.street, "
-	"o.postal_code, o.city, te.slug FROM appointment a "
+	"o.postal_code, o.city, te.slug, a.lang FROM appointment a "
 	"JOIN appt_type ty ON ty.id = a.type_id JOIN office o ON o.id = a.office_id "
 	"JOIN tenant te ON te.id = a.tenant_id WHERE a.state = 'booked' AND "
 	"a.reminded_at IS NULL AND a.starts_at >= $1 AND a.starts_at < $2 ORDER BY a.id LIMIT $3";
@@ -46,6 +45,7 @@ static const char CLAIM_SQL[] = "UPDATE appointment SET reminded_at = $2, remind
 struct due {
 	int64_t id, starts_at, persons;
 	const char *public_id, *email, *type, *office, *street, *postal_code, *city, *tenant;
+	const char *lang; /* of the pages the booking was made in */
 };
 
 static void
@@ -55,7 +55,7 @@ read_due(struct db_stmt *st, struct arena *a, void *row)
 
 	db_cols_int64(st, 0, &d->id, &d->starts_at, &d->persons);
 	db_cols_dup(st, 3, a, &d->public_id, &d->email, &d->type, &d->office, &d->street,
-		    &d->postal_code, &d->city, &d->tenant);
+		    &d->postal_code, &d->city, &d->tenant, &d->lang);
 }
 
 /* Unix seconds of local midnight starting day `days`. */
@@ -90,13 +90,13 @@ queue_mail(struct app *app, struct db *db, const struct tenant *t, const struct 
 	view_set_text(data, "location", d->office);
 	view_set_text(data, "address",
 		      arena_printf(a, "%s, %s %s", d->street, d->postal_code, d->city));
-	view_set_text(data, "when", appt_when_label(app->view, REMIND_LANG, a, d->starts_at));
+	view_set_text(data, "when", appt_when_label(app->view, d->lang, a, d->starts_at));
 	view_set_int(data, "persons", d->persons);
 	view_set_text(data, "booking_link", arena_strdup(a, link.p));
 	buf_release(&link);
 	if (rc)
 		return err_set(e, ERR_TOOBIG, NULL, "reminder link too long");
-	rc = mail_compose(app->mail, t, "appt_remind", REMIND_LANG, data, d->email, a, &m, e);
+	rc = mail_compose(app->mail, t, "appt_remind", d->lang, data, d->email, a, &m, e);
 	return rc ? rc : mail_queue(app->mail, db, t, &m, NULL, e);
 }
 
@@ -159,9 +159,9 @@ appt_remind_due(struct app *app, struct db *db, int64_t now, int64_t *queued, st
 	return rc;
 }
 
-/* The booking counters of past days (appt_limit) are of no use any more. */
+/* The booking counters (appt_limit) and waiting lists of past days are of no use any more. */
 static int
-purge_limits(struct db *db, int64_t now, struct err *e)
+purge_past(struct db *db, int64_t now, struct err *e)
 {
 	struct civil_local today;
 	char day[CIVIL_DATE_LEN + 1];
@@ -171,7 +171,8 @@ purge_limits(struct db *db, int64_t now, struct err *e)
 	civil_local_at(now, &today);
 	civil_format_date(&today, day);
 	rc = db_run_count(db, e, &n, "DELETE FROM appt_limit WHERE day < $1", DB_TEXT(day));
-	return job_purged(rc, n, "booking counters of past days");
+	rc = job_purged(rc, n, "booking counters of past days");
+	return rc ? rc : appt_wait_purge(db, today.days, e);
 }
 
 static int
@@ -185,7 +186,7 @@ remind_run(struct job_run *r, struct err *e)
 		return 0;
 	rc = appt_remind_due(app, r->db, r->now, &queued, e);
 	if (rc == 0)
-		rc = purge_limits(r->db, r->now, e);
+		rc = purge_past(r->db, r->now, e);
 	if (queued)
 		jobs_nudge(app->jobs);
 	return rc;

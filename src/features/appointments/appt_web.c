@@ -168,17 +168,44 @@ first_day(struct rq *q, int64_t today, int64_t *first)
 	return 0;
 }
 
-static void
-week_days(struct rq *q, int64_t first, const char *base, const char *keep, int64_t skip,
-	  const struct appt_slot *v, size_t n)
+/* Whether local day `d` has opening hours at `loc` (a day without free times is then full). */
+static bool
+open_on(const struct appt_location *loc, int64_t d)
 {
-	struct view_val *days = view_set(q->page, "days", view_list(q->a));
+	int cap[APPT_DAY_UNITS_MAX];
+
+	appt_day_capacity(&loc->schedule, d, cap);
+	for (int i = 0; i < APPT_DAY_UNITS_MAX; i++)
+		if (cap[i] > 0)
+			return true;
+	return false;
+}
+
+/* Day `d` into list *full ("full_days" of the page, made at the first): a day one can wait for. */
+static void
+full_day(struct rq *q, struct view_val **full, int64_t d)
+{
+	struct view_val *m;
+
+	if (!*full)
+		*full = view_set(q->page, "full_days", view_list(q->a));
+	m = view_push(*full, view_map(q->a));
+	view_set_text(m, "date", appt_web_date(q, d));
+	view_set_text(m, "label", appt_web_day_label(q, d));
+}
+
+static void
+week_days(struct rq *q, const struct appt_location *loc, int64_t first, int64_t bookable,
+	  const char *base, const char *keep, int64_t skip, const struct appt_slot *v, size_t n)
+{
+	struct view_val *days = view_set(q->page, "days", view_list(q->a)), *full = NULL;
 	size_t k = 0;
 
 	for (int64_t d = first; d < first + WEEK_DAYS; d++) {
 		struct view_val *m = view_push(days, view_map(q->a));
 		struct view_val *slots = view_set(m, "slots", view_list(q->a));
 		struct civil_local l;
+		int shown = 0;
 
 		view_set_text(m, "label", appt_web_day_label(q, d));
 		for (; k < n; k++) {
@@ -191,12 +218,15 @@ week_days(struct rq *q, int64_t first, const char *base, const char *keep, int64
 			if (v[k].starts_at == skip)
 				continue;
 			civil_format_time(l.minute, hm);
+			shown++;
 			s = view_push(slots, view_map(q->a));
 			view_set_text(s, "time", arena_strdup(q->a, hm));
 			view_set_text(s, "url",
 				      arena_printf(q->a, "%s?%sstart=%lld", base, keep,
 						   (long long)v[k].starts_at));
 		}
+		if (!shown && d >= bookable && open_on(loc, d))
+			full_day(q, &full, d);
 	}
 }
 
@@ -217,7 +247,7 @@ appt_web_week_fill(struct rq *q, const struct appt_type *type, const struct appt
 				      (int64_t)time(NULL), q->a, &v, &n, &q->err);
 	if (rc)
 		return rc;
-	week_days(q, first, base, keep, skip, v, n);
+	week_days(q, loc, first, now.days + loc->lead_days, base, keep, skip, v, n);
 	if (first > now.days)
 		view_set_text(
 			q->page, "prev",
@@ -248,6 +278,13 @@ week_page(struct rq *q)
 	if (rc) {
 		rq_fail(q, rc);
 		return;
+	}
+	if (view_get(q->page, "full_days")) { /* the waiting list's form, with a CSRF token */
+		appt_web_session(q);
+		view_set_text(
+			q->page, "wait_action",
+			rq_url(q, arena_printf(q->a, "%s/warteliste",
+					       appt_web_week_path(q, type->slug, loc->slug))));
 	}
 	view_set_text(q->page, "back", rq_url(q, "/termine"));
 	view_set_text(q->page, "back_label", rq_msg(q, "appt.web.all_types"));

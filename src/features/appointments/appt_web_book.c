@@ -14,6 +14,7 @@
 #include "core/civil.h"
 #include "core/str.h"
 #include "db/db.h"
+#include "features/account/account.h"
 #include "mail/mail.h"
 
 #include <stdlib.h>
@@ -115,9 +116,12 @@ book_page(struct rq *q)
 	struct appt_type *type;
 	struct appt_location *loc;
 	struct details d = {.name = "", .email = "", .phone = "", .persons = "1"};
+	int64_t citizen = 0;
 
 	if (!appt_web_enabled(q) || slot_of(q, http_query(q->http, "start"), &type, &loc, &d.start))
 		return;
+	if (account_citizen(q, &citizen, &d.email))
+		view_set_bool(q->page, "signed_in", true);
 	form_page(q, type, loc, &d);
 }
 
@@ -143,10 +147,14 @@ book_post(struct rq *q)
 			    .phone = rq_form_text(q, "phone"),
 			    .persons = rq_form_text(q, "persons")};
 	struct appt_request r;
+	const char *account_email = NULL;
+	int64_t citizen = 0;
 	int rc;
 
 	if (!appt_web_enabled(q) || slot_of(q, http_form(q->http, "start"), &type, &loc, &d.start))
 		return;
+	if (account_citizen(q, &citizen, &account_email))
+		view_set_bool(q->page, "signed_in", true);
 	check(&d, type);
 	if (d.n_errors) {
 		q->resp->status = 422;
@@ -165,6 +173,8 @@ book_post(struct rq *q)
 		.cls = &mail,
 		.limits = q->app->cfg.booking_limits,
 		.client_ip = q->http->client_ip,
+		.citizen_id = citizen,
+		.lang = q->lang,
 	};
 	mail.to = d.email;
 	rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
@@ -180,6 +190,40 @@ book_post(struct rq *q)
 	rq_redirect(q, arena_printf(q->a, "/termin/%s?token=%s", b.public_id, b.token));
 }
 
+void
+appt_web_booking(struct rq *q, const char *id, const struct appt_view *v, const char *token)
+{
+	const char *self = token ? arena_printf(q->a, "/termin/%s", id)
+				 : arena_printf(q->a, "/konto/termine/%s", id);
+
+	appt_web_session(q);
+	view_set_text(q->page, "type", v->type_name);
+	view_set_text(q->page, "office", v->office_name);
+	view_set_text(q->page, "street", v->street);
+	view_set_text(q->page, "place", arena_printf(q->a, "%s %s", v->postal_code, v->city));
+	view_set_text(q->page, "when", appt_web_when(q, v->starts_at));
+	view_set_int(q->page, "persons", v->persons);
+	view_set_text(q->page, "cancel", rq_url(q, arena_printf(q->a, "%s/absagen", self)));
+	if (token) {
+		view_set_text(q->page, "token", token);
+		view_set_text(
+			q->page, "ics",
+			rq_url(q,
+			       arena_printf(q->a, "/api/v1/appointments/%s/calendar.ics?token=%s",
+					    id, token)));
+		view_set_text(
+			q->page, "move",
+			rq_url(q, arena_printf(q->a, "%s/verschieben?token=%s", self, token)));
+	} else {
+		view_set_text(q->page, "ics",
+			      rq_url(q, arena_printf(q->a, "%s/calendar.ics", self)));
+		view_set_bool(q->page, "mine", true);
+	}
+	view_set_bool(q->page, "moved", http_query(q->http, "verschoben") != NULL);
+	view_set_text(q->page, "title", rq_msg(q, "appt.web.booked"));
+	rq_render(q, "appointments/booking");
+}
+
 static void
 booking_page(struct rq *q)
 {
@@ -189,46 +233,39 @@ booking_page(struct rq *q)
 
 	if (!appt_web_enabled(q))
 		return;
-	rc = appt_view_load(q->db, q->tenant, id, token, q->a, &v, &q->err);
+	rc = appt_view_load(q->db, q->tenant, id, &(struct appt_holder){.token = token}, q->a, &v,
+			    &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
 	}
-	appt_web_session(q);
-	view_set_text(q->page, "type", v.type_name);
-	view_set_text(q->page, "office", v.office_name);
-	view_set_text(q->page, "street", v.street);
-	view_set_text(q->page, "place", arena_printf(q->a, "%s %s", v.postal_code, v.city));
-	view_set_text(q->page, "when", appt_web_when(q, v.starts_at));
-	view_set_int(q->page, "persons", v.persons);
-	view_set_text(q->page, "token", token);
-	view_set_text(q->page, "ics",
-		      rq_url(q, arena_printf(q->a, "/api/v1/appointments/%s/calendar.ics?token=%s",
-					     id, token)));
-	view_set_text(q->page, "cancel", rq_url(q, arena_printf(q->a, "/termin/%s/absagen", id)));
-	view_set_text(q->page, "move",
-		      rq_url(q, arena_printf(q->a, "/termin/%s/verschieben?token=%s", id, token)));
-	view_set_bool(q->page, "moved", http_query(q->http, "verschoben") != NULL);
-	view_set_text(q->page, "title", rq_msg(q, "appt.web.booked"));
-	rq_render(q, "appointments/booking");
+	appt_web_booking(q, id, &v, token);
+}
+
+void
+appt_web_cancel(struct rq *q, const struct appt_holder *h)
+{
+	struct appt_mail mail = {.q = q};
+	int rc;
+
+	if (!appt_web_enabled(q))
+		return;
+	rc = appt_cancel(q->db, q->tenant, http_param(q->http, "id"), h, (int64_t)time(NULL),
+			 appt_mail_offer, &mail, q->a, &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	appt_mail_sent(&mail);
+	view_set_text(q->page, "back", rq_url(q, h->token ? "/termine" : "/konto/termine"));
+	view_set_text(q->page, "title", rq_msg(q, "appt.web.cancelled"));
+	rq_render(q, "appointments/cancelled");
 }
 
 static void
 cancel_post(struct rq *q)
 {
-	int rc;
-
-	if (!appt_web_enabled(q))
-		return;
-	rc = appt_cancel(q->db, q->tenant, http_param(q->http, "id"), http_form(q->http, "token"),
-			 (int64_t)time(NULL), &q->err);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	view_set_text(q->page, "back", rq_url(q, "/termine"));
-	view_set_text(q->page, "title", rq_msg(q, "appt.web.cancelled"));
-	rq_render(q, "appointments/cancelled");
+	appt_web_cancel(q, &(struct appt_holder){.token = http_form(q->http, "token")});
 }
 
 /* ---- Moving a booking ("Termin verschieben") ------------------------------ */
@@ -238,8 +275,8 @@ static int
 moving_of(struct rq *q, const char *token, struct appt_view *v, struct appt_type **type,
 	  struct appt_location **loc)
 {
-	int rc = appt_view_load(q->db, q->tenant, http_param(q->http, "id"), token, q->a, v,
-				&q->err);
+	int rc = appt_view_load(q->db, q->tenant, http_param(q->http, "id"),
+				&(struct appt_holder){.token = token}, q->a, v, &q->err);
 
 	if (rc == 0)
 		rc = appt_find(q->db, q->tenant, v->type_slug, v->office_slug, q->a, type, loc,
