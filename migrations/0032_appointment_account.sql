@@ -10,6 +10,13 @@ ALTER TABLE appointment ADD COLUMN citizen_id BIGINT REFERENCES citizen (id) ON 
 ALTER TABLE appointment ADD COLUMN lang TEXT NOT NULL DEFAULT 'de';
 CREATE INDEX appointment_citizen ON appointment (citizen_id, starts_at) WHERE citizen_id IS NOT NULL;
 
+-- A booking that waits for the confirmation of its mailed link (tenant
+-- setting appt_confirm_minutes): the deadline; NULL once confirmed or when
+-- none was asked for.  It holds its places meanwhile; the job appt.remind
+-- cancels it after the deadline and gives them back.
+ALTER TABLE appointment ADD COLUMN confirm_expires BIGINT;
+CREATE INDEX appointment_unconfirmed ON appointment (confirm_expires) WHERE confirm_expires IS NOT NULL;
+
 -- Citizens waiting for a place of a type at a location on one local day
 -- (day: days since 1970-01-01 in Europe/Berlin).  A freed place is offered
 -- by mail to the earliest entry not yet offered one (offered_at), in the

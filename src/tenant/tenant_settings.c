@@ -42,6 +42,9 @@ static const struct tenant_setting_def DEFS[TSET_COUNT] = {
 				   "set.appt_limit_email", "set.group.appointments"},
 	[TSET_APPT_LIMIT_IP] = {"appt_limit_ip", TSET_INT, "30", 1, 100000, "set.appt_limit_ip",
 				"set.group.appointments"},
+	/* Minutes a booking waits for its mailed link to be confirmed; 0: no confirmation. */
+	[TSET_APPT_CONFIRM_MINUTES] = {"appt_confirm_minutes", TSET_INT, "0", 0, 1440,
+				       "set.appt_confirm_minutes", "set.group.appointments"},
 	[TSET_FEATURE_FORMS] = {"feature_forms", TSET_BOOL, "1", 0, 1, "set.feature_forms",
 				"set.group.features"},
 	[TSET_FEATURE_APPOINTMENTS] = {"feature_appointments", TSET_BOOL, "1", 0, 1,

@@ -132,7 +132,10 @@ struct appt_request {
 	bool limits;
 	const char *client_ip;
 	int64_t citizen_id; /* the citizen account booking, 0: none */
-	const char *lang;   /* the language of the reminder; NULL: "de" */
+	/* No confirmation by link even if the tenant asks for one (an account's verified address).
+	 */
+	bool confirmed;
+	const char *lang; /* the language of the reminder; NULL: "de" */
 };
 
 #define APPT_PERSONS_MAX 10
@@ -223,7 +226,8 @@ struct appt_booking {
 	int64_t starts_at, ends_at;
 	const struct appt_type *type;
 	const struct appt_location *loc;
-	int revision; /* 0 when booked, raised by each move */
+	int revision;	    /* 0 when booked, raised by each move */
+	int64_t confirm_by; /* the deadline of the mailed confirmation; 0: none needed */
 };
 
 /*
@@ -270,6 +274,16 @@ int appt_cancel(struct db *db, const struct tenant *t, const char *public_id,
 		const struct appt_holder *h, int64_t now, appt_offer_fn *offer, void *cls,
 		struct arena *a, struct err *e) MUST_CHECK;
 
+/*
+ * Confirm booking `public_id` of `t` by the token of its mail before the
+ * deadline: 0 (also when it was confirmed already), ERR_NOTFOUND (unknown,
+ * cancelled, wrong token) or ERR_CONFLICT (too late: the place is given back).
+ */
+int appt_confirm(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+		 int64_t now, struct err *e) MUST_CHECK;
+/* Cancel the bookings whose confirmation deadline passed before `now`; *n counts them. */
+int appt_expire_unconfirmed(struct db *db, int64_t now, int64_t *n, struct err *e) MUST_CHECK;
+
 /* Open entries of one address on the waiting lists of a tenant at most. */
 #define APPT_WAIT_PER_EMAIL 5
 
@@ -298,6 +312,7 @@ struct appt_view {
 	const char *type_name, *office_name, *street, *postal_code, *city;
 	int revision;			     /* moves so far: the calendar event's SEQUENCE */
 	const char *type_slug, *office_slug; /* to offer other times of the same kind */
+	int64_t confirm_by;		     /* waiting for the mailed link until then; 0: no */
 };
 
 /*

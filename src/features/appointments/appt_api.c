@@ -178,7 +178,7 @@ book(struct rq *q)
 	struct str body = http_body_raw(q->http);
 	struct appt_request r;
 	struct appt_booking b;
-	char start[APPT_ISO_LEN + 1], end[APPT_ISO_LEN + 1];
+	char start[APPT_ISO_LEN + 1], end[APPT_ISO_LEN + 1], until[APPT_ISO_LEN + 1];
 	const char *self, *cancel, *ics;
 	struct appt_mail mail = {.q = q};
 	int rc;
@@ -193,6 +193,7 @@ book(struct rq *q)
 		r.limits = q->app->cfg.booking_limits;
 		r.client_ip = q->http->client_ip;
 		r.lang = q->lang;
+		r.confirmed = !q->app->mail; /* no link can be mailed */
 		rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
 	}
 	if (rc == 0)
@@ -214,6 +215,14 @@ book(struct rq *q)
 	}
 	appt_format_iso(b.starts_at, start);
 	appt_format_iso(b.ends_at, end);
+	if (b.confirm_by) { /* the token goes by mail only: whoever confirms owns the address */
+		appt_format_iso(b.confirm_by, until);
+		send(q, 202, "application/json",
+		     json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s}", "id", b.public_id,
+			       "type", r.type, "location", r.location, "start", start, "end", end,
+			       "persons", r.persons, "state", "pending", "confirm_by", until));
+		return;
+	}
 	self = rq_url(q, arena_printf(q->a, "/api/v1/appointments/%s", b.public_id));
 	cancel = arena_printf(q->a, "%s?token=%s", self, b.token);
 	ics = arena_printf(q->a, "%s/calendar.ics?token=%s", self, b.token);

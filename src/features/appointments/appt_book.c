@@ -45,7 +45,8 @@ static const char LIMIT_TAKE_SQL[] =
 static const char BOOKING_ADD_SQL[] =
 	"INSERT INTO appointment (tenant_id, office_id, type_id, public_id, starts_at, ends_at, "
 	"units, unit_seconds, persons, name, email, phone, token_hash, created_at, citizen_id, "
-	"lang) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+	"lang, confirm_expires) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
 
 /* What one attempt writes. */
 struct plan {
@@ -129,7 +130,8 @@ book_once(struct db *db, const struct plan *p, struct err *e)
 			    DB_TEXT(r->email), DB_TEXT(r->phone ? r->phone : ""),
 			    DB_TEXT(p->token_hash), DB_INT(p->now),
 			    r->citizen_id > 0 ? DB_INT(r->citizen_id) : DB_NULL,
-			    DB_TEXT(r->lang ? r->lang : "de"));
+			    DB_TEXT(r->lang ? r->lang : "de"),
+			    p->booking.confirm_by ? DB_INT(p->booking.confirm_by) : DB_NULL);
 	if (rc == 0 && r->on_booked)
 		rc = r->on_booked(db, &p->booking, r->cls, e);
 	return db_end(db, rc, e);
@@ -219,7 +221,9 @@ appt_book(struct db *db, const struct tenant *t, const struct appt_request *r, i
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	auth_token(token);
 	auth_token_hash(token, hash);
-	p->booking = (struct appt_booking){id, token, r->starts_at, p->ends_at, type, loc, 0};
+	p->booking = (struct appt_booking){id, token, r->starts_at, p->ends_at, type, loc, 0, 0};
+	if (!r->confirmed && tenant_setting_int(t, TSET_APPT_CONFIRM_MINUTES) > 0)
+		p->booking.confirm_by = now + 60 * tenant_setting_int(t, TSET_APPT_CONFIRM_MINUTES);
 	p->token_hash = hash;
 	if (r->limits) {
 		struct civil_local today;
@@ -287,7 +291,8 @@ release_units(struct db *db, const struct tenant *t, const char *public_id, stru
 
 #define VIEW_HEAD                                                                                  \
 	"SELECT a.starts_at, a.ends_at, a.persons, t.name, o.name, o.street, o.postal_code, "      \
-	"o.city, a.revision, t.slug, o.slug FROM appointment a JOIN appt_type t ON t.id = "        \
+	"o.city, a.revision, t.slug, o.slug, COALESCE(a.confirm_expires, 0) FROM appointment a "   \
+	"JOIN appt_type t ON t.id = "                                                              \
 	"a.type_id JOIN office o ON o.id = a.office_id WHERE a.tenant_id = $1 "                    \
 	"AND a.public_id = $2 AND a.state = 'booked' AND "
 
@@ -305,6 +310,7 @@ read_view(struct db_stmt *st, struct arena *a, void *row)
 		    &v->city);
 	v->revision = (int)db_col_int64(st, 8);
 	db_cols_dup(st, 9, a, &v->type_slug, &v->office_slug);
+	v->confirm_by = db_col_int64(st, 11);
 }
 
 /*
@@ -345,6 +351,9 @@ appt_view_load(struct db *db, const struct tenant *t, const char *public_id,
 		return rc;
 	rc = db_get(db, e, VIEW_SQL[variant], a, read_view, out, DB_INT(t->id), DB_TEXT(public_id),
 		    by);
+	if (rc == 0 && out->confirm_by && out->confirm_by <= (int64_t)time(NULL))
+		return err_set(e, ERR_NOTFOUND, "appt.err.confirm_late",
+			       "booking '%s' was not confirmed in time", public_id);
 	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "no open booking '%s'",
 			       public_id);
@@ -376,6 +385,98 @@ appt_cancel(struct db *db, const struct tenant *t, const char *public_id,
 	if (rc == 0 && offer)
 		rc = appt_wait_offer(db, t, public_id, now, offer, cls, a, e);
 	return db_end(db, rc, e);
+}
+
+/* ---- Confirming a booking by its mailed link ------------------------------- */
+
+int
+appt_confirm(struct db *db, const struct tenant *t, const char *public_id, const char *token,
+	     int64_t now, struct err *e)
+{
+	static const char confirm_sql[] =
+		"UPDATE appointment SET confirm_expires = NULL WHERE tenant_id = $1 AND "
+		"public_id = $2 AND token_hash = $3 AND state = 'booked' AND confirm_expires > $4";
+	static const char state_sql[] = "SELECT COALESCE(confirm_expires, 0) FROM appointment "
+					"WHERE tenant_id = $1 AND public_id = $2 AND "
+					"token_hash = $3 AND state = 'booked'";
+	int64_t changed = 0, deadline = 0;
+	char hash[65];
+	int rc;
+
+	if (!auth_token_ok(token) || !public_id || strlen(public_id) != APPT_PUBLIC_ID_LEN)
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "malformed id or token");
+	auth_token_hash(token, hash);
+	rc = db_run_count(db, e, &changed, confirm_sql, DB_INT(t->id), DB_TEXT(public_id),
+			  DB_TEXT(hash), DB_INT(now));
+	if (rc || changed)
+		return rc;
+	rc = db_int64(db, e, &deadline, state_sql, DB_INT(t->id), DB_TEXT(public_id),
+		      DB_TEXT(hash));
+	if (rc == ERR_NOTFOUND)
+		return err_set(e, ERR_NOTFOUND, "appt.err.cancel", "no open booking '%s'",
+			       public_id);
+	if (rc == 0 && deadline)
+		rc = err_set(e, ERR_CONFLICT, "appt.err.confirm_late",
+			     "booking '%s' was not confirmed in time", public_id);
+	return rc;
+}
+
+struct unconfirmed {
+	int64_t tenant;
+	const char *public_id;
+};
+
+static void
+read_unconfirmed(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct unconfirmed *u = row;
+
+	u->tenant = db_col_int64(st, 0);
+	u->public_id = db_col_dup(st, 1, a);
+}
+
+/* Cancel one booking whose deadline passed and give its places back; *n counts it. */
+static int
+expire_one(struct db *db, const struct unconfirmed *u, int64_t now, int64_t *n, struct err *e)
+{
+	static const char sql[] =
+		"UPDATE appointment SET state = 'cancelled', token_hash = NULL, "
+		"reminder_token_hash = NULL, cancelled_at = $3 WHERE tenant_id = $1 AND "
+		"public_id = $2 AND state = 'booked' AND confirm_expires <= $3";
+	struct tenant t = {.id = u->tenant};
+	int64_t changed = 0;
+	int rc = db_begin(db, e);
+
+	if (rc)
+		return rc;
+	rc = db_run_count(db, e, &changed, sql, DB_INT(u->tenant), DB_TEXT(u->public_id),
+			  DB_INT(now));
+	if (rc == 0 && changed) {
+		rc = release_units(db, &t, u->public_id, e);
+		*n += rc == 0;
+	}
+	return db_end(db, rc, e);
+}
+
+int
+appt_expire_unconfirmed(struct db *db, int64_t now, int64_t *n, struct err *e)
+{
+	static const char sql[] = "SELECT tenant_id, public_id FROM appointment WHERE "
+				  "confirm_expires <= $1 AND state = 'booked' "
+				  "ORDER BY confirm_expires LIMIT 500";
+	struct arena a;
+	void *v = NULL;
+	size_t k = 0;
+	int rc;
+
+	*n = 0;
+	arena_init(&a);
+	rc = db_list(db, e, sql, &a, sizeof(struct unconfirmed), read_unconfirmed, &v, &k,
+		     DB_INT(now));
+	for (size_t i = 0; rc == 0 && i < k; i++)
+		rc = expire_one(db, (const struct unconfirmed *)v + i, now, n, e);
+	arena_release(&a);
+	return rc;
 }
 
 /* ---- Moving a booking ----------------------------------------------------- */
@@ -497,7 +598,8 @@ appt_reschedule(struct db *db, const struct tenant *t, const char *public_id, co
 					     m->p.ends_at,
 					     type,
 					     loc,
-					     (int)cur.revision + 1};
+					     (int)cur.revision + 1,
+					     0};
 	m->old = cur.h;
 	m->persons = cur.persons;
 	m->public_id = m->p.booking.public_id;

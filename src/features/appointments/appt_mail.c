@@ -45,6 +45,8 @@ queue(struct db *db, const struct appt_booking *b, struct appt_mail *c, const ch
 	view_set_text(data, "when", appt_web_when(q, b->starts_at));
 	if (old_start)
 		view_set_text(data, "old_when", appt_web_when(q, old_start));
+	if (b->confirm_by)
+		view_set_text(data, "until", appt_web_when(q, b->confirm_by));
 	view_set_text(data, "booking_link", arena_strdup(q->a, link.p));
 	view_set_text(data, "calendar_link", arena_strdup(q->a, ics.p));
 	buf_release(&link);
@@ -64,7 +66,7 @@ queue(struct db *db, const struct appt_booking *b, struct appt_mail *c, const ch
 int
 appt_mail_booked(struct db *db, const struct appt_booking *b, void *cls, struct err *e)
 {
-	return queue(db, b, cls, "appt_booked", 0, e);
+	return queue(db, b, cls, b->confirm_by ? "appt_confirm" : "appt_booked", 0, e);
 }
 
 int

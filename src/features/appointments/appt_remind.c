@@ -37,6 +37,7 @@ static const char DUE_SQL[] =
 	"o.postal_code, o.city, te.slug, a.lang FROM appointment a "
 	"JOIN appt_type ty ON ty.id = a.type_id JOIN office o ON o.id = a.office_id "
 	"JOIN tenant te ON te.id = a.tenant_id WHERE a.state = 'booked' AND "
+	"a.confirm_expires IS NULL AND "
 	"a.reminded_at IS NULL AND a.starts_at >= $1 AND a.starts_at < $2 ORDER BY a.id LIMIT $3";
 
 static const char CLAIM_SQL[] = "UPDATE appointment SET reminded_at = $2, reminder_token_hash = $3 "
@@ -179,14 +180,15 @@ static int
 remind_run(struct job_run *r, struct err *e)
 {
 	struct app *app = r->ctx;
-	int64_t queued = 0;
-	int rc;
+	int64_t queued = 0, expired = 0;
+	int rc = appt_expire_unconfirmed(r->db, r->now, &expired, e);
 
-	if (!app->mail)
-		return 0;
-	rc = appt_remind_due(app, r->db, r->now, &queued, e);
+	if (expired)
+		log_info("appt: %lld unconfirmed booking(s) cancelled", (long long)expired);
 	if (rc == 0)
 		rc = purge_past(r->db, r->now, e);
+	if (rc == 0 && app->mail)
+		rc = appt_remind_due(app, r->db, r->now, &queued, e);
 	if (queued)
 		jobs_nudge(app->jobs);
 	return rc;

@@ -19,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define FORM_BODY_MAX 4096
@@ -175,6 +176,9 @@ book_post(struct rq *q)
 		.client_ip = q->http->client_ip,
 		.citizen_id = citizen,
 		.lang = q->lang,
+		/* An account's verified address, or no mailer: nothing to confirm by link. */
+		.confirmed =
+			!q->app->mail || (account_email && strcasecmp(account_email, d.email) == 0),
 	};
 	mail.to = d.email;
 	rc = appt_book(q->db, q->tenant, &r, (int64_t)time(NULL), q->a, &b, &q->err);
@@ -187,7 +191,38 @@ book_post(struct rq *q)
 		return;
 	}
 	appt_mail_sent(&mail);
-	rq_redirect(q, arena_printf(q->a, "/termin/%s?token=%s", b.public_id, b.token));
+	if (b.confirm_by) /* the page with the token is the mail's */
+		rq_redirect(q, arena_printf(q->a, "/termin/%s/vorgemerkt", b.public_id));
+	else
+		rq_redirect(q, arena_printf(q->a, "/termin/%s?token=%s", b.public_id, b.token));
+}
+
+/* After a booking that waits for its mailed link: what to do now, nothing of the booking. */
+static void
+pending_page(struct rq *q)
+{
+	if (!appt_web_enabled(q))
+		return;
+	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
+	view_set_int(q->page, "minutes", tenant_setting_int(q->tenant, TSET_APPT_CONFIRM_MINUTES));
+	view_set_text(q->page, "title", rq_msg(q, "appt.confirm.check_mail"));
+	rq_render(q, "appointments/pending");
+}
+
+static void
+confirm_post(struct rq *q)
+{
+	const char *id = http_param(q->http, "id"), *token = http_form(q->http, "token");
+	int rc;
+
+	if (!appt_web_enabled(q))
+		return;
+	rc = appt_confirm(q->db, q->tenant, id, token, (int64_t)time(NULL), &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	rq_redirect(q, arena_printf(q->a, "/termin/%s?token=%s", id, token));
 }
 
 void
@@ -220,6 +255,11 @@ appt_web_booking(struct rq *q, const char *id, const struct appt_view *v, const 
 		view_set_bool(q->page, "mine", true);
 	}
 	view_set_bool(q->page, "moved", http_query(q->http, "verschoben") != NULL);
+	if (v->confirm_by && token) {
+		view_set_text(q->page, "confirm",
+			      rq_url(q, arena_printf(q->a, "%s/bestaetigen", self)));
+		view_set_text(q->page, "until", appt_web_when(q, v->confirm_by));
+	}
 	view_set_text(q->page, "title", rq_msg(q, "appt.web.booked"));
 	rq_render(q, "appointments/booking");
 }
@@ -407,6 +447,8 @@ appt_web_book_register(struct app *app)
 	app_route(app, HTTP_GET, "/termine/:type/:location/buchen", book_page, 0, 0);
 	app_route(app, HTTP_POST, "/termine/:type/:location/buchen", book_post, 0, FORM_BODY_MAX);
 	app_route(app, HTTP_GET, "/termin/:id", booking_page, 0, 0);
+	app_route(app, HTTP_GET, "/termin/:id/vorgemerkt", pending_page, 0, 0);
+	app_route(app, HTTP_POST, "/termin/:id/bestaetigen", confirm_post, 0, FORM_BODY_MAX);
 	app_route(app, HTTP_POST, "/termin/:id/absagen", cancel_post, 0, FORM_BODY_MAX);
 	app_route(app, HTTP_GET, "/termin/:id/verschieben", move_page, 0, 0);
 	app_route(app, HTTP_POST, "/termin/:id/verschieben", move_post, 0, FORM_BODY_MAX);
