@@ -44,7 +44,7 @@ test_the_shipped_rules_import_with_sources(void **state)
 				       "r.authority <> '' AND NOT EXISTS (SELECT 1 FROM authority "
 				       "a WHERE a.key = r.authority)"),
 			 0);
-	assert_int_equal(scratch_int64(f->s.db, "SELECT count(DISTINCT land) FROM "
+	assert_int_equal(scratch_int64(f->s.db, "SELECT count(DISTINCT substr(land, 1, 2)) FROM "
 						"responsibility_rule WHERE land <> ''"),
 			 16);
 	/* A second import replaces the first. */
@@ -87,6 +87,8 @@ test_a_malformed_rule_set_is_refused_whole(void **state)
 		{"Kindergeld,99041008,,bund,fk,,yes,,,§ 72 EStG,", "date"},
 		{"Kindergeld,9904100,,bund,fk,,yes,,,§ 72 EStG,2026-12-03", "5, 8, 11 or 14"},
 		{"Kindergeld,99041008,17,bund,fk,,yes,,,§ 72 EStG,2026-12-03", "01 to 16"},
+		{"Kindergeld,99041008,0335,bund,fk,,yes,,,§ 72 EStG,2026-12-03", "Kreis"},
+		{"Kindergeld,99041008,171,bund,fk,,yes,,,§ 72 EStG,2026-12-03", "01 to 16"},
 		{"Kindergeld,99041008,,amt,,,yes,,,§ 72 EStG,2026-12-03", "level"},
 		{"Kindergeld,99041008,,bund,nope,,yes,,,§ 72 EStG,2026-12-03", "authorities.csv"},
 		{"Kindergeld,99041008,,kreis,fk,,yes,,,§ 72 EStG,2026-12-03", "land or bund"},
@@ -101,6 +103,17 @@ test_a_malformed_rule_set_is_refused_whole(void **state)
 			  rule_set("Kindergeld,99041008,,bund,fk,,yes,,,§ 72 EStG,2026-12-03"), &st,
 			  &f->e));
 	assert_int_equal(st.rules, 1);
+	/* A Regierungsbezirk's (3 digits) or a Kreis's (5) own rule. */
+	ASSERT_OK(&f->e,
+		  finder_kb_import(
+			  f->s.db,
+			  rule_set("Kindergeld,99041008,03355,bund,fk,,yes,,,§ 72 EStG,2026-12-03"),
+			  &st, &f->e));
+	ASSERT_OK(&f->e,
+		  finder_kb_import(
+			  f->s.db,
+			  rule_set("Kindergeld,99041008,033,bund,fk,,yes,,,§ 72 EStG,2026-12-03"),
+			  &st, &f->e));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int rc = finder_kb_import(f->s.db, rule_set(bad[i].rule), &st, &f->e);
 
@@ -151,6 +164,12 @@ static const struct region radbruch = {
 };
 
 static const struct finder_authority ls = {"ls-ni", "Landesamt", "", "", "Hildesheim", "", ""};
+static const struct finder_authority drv_ni = {
+	"drv-bh", "DRV Braunschweig-Hannover", "", "", "Laatzen", "", ""};
+static const struct finder_authority drv_ob = {
+	"drv-ob", "DRV Oldenburg-Bremen", "", "", "Oldenburg", "", ""};
+static const struct finder_authority drv_lg = {"drv-lg", "DRV Kreis", "", "", "Lüneburg", "", ""};
+static const struct finder_authority kbs = {"kbs", "Knappschaft", "", "", "Bochum", "", ""};
 
 /* Generic: the Kreis; Niedersachsen: the Landesamt; a longer key: the Gemeinde, unsure. */
 static const struct finder_kb_rule kb[] = {
@@ -159,6 +178,12 @@ static const struct finder_kb_rule kb[] = {
 	{"99015007", "", "kreis", "", "", "", "src", NULL, true},
 	{"99015013012", "", "gemeinde", "", "", "Nicht sicher.", "src", NULL, false},
 	{"99012008", "03", "kreis", "bau", "", "", "src", NULL, true},
+	/* By area: the Land, a Regierungsbezirk (033), a Kreis (03355); a longer key beats all. */
+	{"99114", "03", "land", "", "", "", "src", &drv_ob, true},
+	{"99114", "033", "land", "", "", "", "src", &drv_ni, true},
+	{"99114", "03355", "land", "", "", "", "src", &drv_lg, true},
+	{"99114", "03455", "land", "", "", "", "src", &drv_lg, true},
+	{"99114014", "", "bund", "", "", "", "src", &kbs, true},
 };
 
 static const struct finder_tenant tenants[] = {
@@ -220,6 +245,35 @@ test_precedence_of_entries_rules_and_levels(void **state)
 	/* No rule: the level's default. */
 	resolve(&radbruch, "99115005104000", "gemeinde", NULL, NULL, &a, &r);
 	assert_int_equal(r.why, FINDER_WHY_VERBAND);
+	assert_null(r.kb);
+	arena_release(&a);
+}
+
+static void
+test_the_narrowest_area_wins_after_the_longest_key(void **state)
+{
+	struct region elsewhere = radbruch;
+	struct finder_result r;
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	resolve(&radbruch, "99114013002000", "bund", NULL, NULL, &a, &r);
+	assert_int_equal(r.why, FINDER_WHY_AUTHORITY);
+	assert_string_equal(r.authority->name, "DRV Kreis");
+	elsewhere.ars = "033540001001"; /* another Kreis of the same Regierungsbezirk */
+	resolve(&elsewhere, "99114013002000", "bund", NULL, NULL, &a, &r);
+	assert_string_equal(r.authority->name, "DRV Braunschweig-Hannover");
+	elsewhere.ars = "034510001001"; /* another Regierungsbezirk: the Land's rule */
+	resolve(&elsewhere, "99114013002000", "bund", NULL, NULL, &a, &r);
+	assert_string_equal(r.authority->name, "DRV Oldenburg-Bremen");
+	/* The longer key for every Land beats the Kreis's own shorter one. */
+	resolve(&radbruch, "99114014002000", "bund", NULL, NULL, &a, &r);
+	assert_string_equal(r.authority->name, "Knappschaft");
+	/* An area of another Land never applies. */
+	elsewhere.ars = "091620000000";
+	elsewhere.land = "09";
+	resolve(&elsewhere, "99114013002000", "bund", NULL, NULL, &a, &r);
 	assert_null(r.kb);
 	arena_release(&a);
 }
@@ -321,6 +375,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_a_malformed_rule_set_is_refused_whole,
 						scratch_setup_migrated, scratch_teardown),
 		cmocka_unit_test(test_precedence_of_entries_rules_and_levels),
+		cmocka_unit_test(test_the_narrowest_area_wins_after_the_longest_key),
 		cmocka_unit_test(test_towns_do_the_kreis_task_they_are_listed_for),
 		cmocka_unit_test(test_names_are_those_the_authorities_use),
 		cmocka_unit_test(test_members_of_a_verwaltungsgemeinschaft_in_bw_keep_their_office),

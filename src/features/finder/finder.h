@@ -80,7 +80,8 @@ struct finder_authority {
 
 /*
  * A rule of the knowledge base: for services whose key begins with `leika`
- * (5, 8, 11 or 14 digits) in Land `land` ("" every Land) the level that
+ * (5, 8, 11 or 14 digits) in area `land` (a Land's two digits, a
+ * Regierungsbezirk's three or a Kreis's five; "" every Land) the level that
  * executes it, or the named `authority`.  `town_task`: towns listed for
  * that task (große selbständige Städte, ...) do the Kreis's work
  * themselves.  `certain` false: the level is the one the finder is sure

@@ -97,6 +97,18 @@ known_authority(const struct kb_file *au, const char *key)
 	return false;
 }
 
+/* "" (every Land), a Land "01" to "16", or a Regierungsbezirk (3) or Kreis (5) in one. */
+static bool
+area_ok(const char *land)
+{
+	size_t n = strlen(land);
+
+	if (!n)
+		return true;
+	return (n == 2 || n == 3 || n == 5) && digits(land, n, n) && strncmp(land, "01", 2) >= 0 &&
+	       strncmp(land, "16", 2) <= 0;
+}
+
 static int
 check_rule(const struct kb_file *f, const struct kb_file *au, size_t i, struct err *e)
 {
@@ -106,8 +118,11 @@ check_rule(const struct kb_file *f, const struct kb_file *au, size_t i, struct e
 
 	if (!digits(cell(f, i, R_LEIKA), 5, 14) || (n != 5 && n != 8 && n != 11 && n != 14))
 		return bad(f, i, "leika must be a key prefix of 5, 8, 11 or 14 digits", e);
-	if (land[0] && (!digits(land, 2, 2) || strcmp(land, "01") < 0 || strcmp(land, "16") > 0))
-		return bad(f, i, "land must be empty (every Land) or 01 to 16", e);
+	if (!area_ok(land))
+		return bad(f, i,
+			   "land must be empty (every Land), 01 to 16 or a part of one by its key "
+			   "(3 digits: Regierungsbezirk, 5: Kreis)",
+			   e);
 	if (strcmp(level, "gemeinde") != 0 && strcmp(level, "kreis") != 0 &&
 	    strcmp(level, "land") != 0 && strcmp(level, "bund") != 0)
 		return bad(f, i, "level must be gemeinde, kreis, land or bund", e);

@@ -7,8 +7,9 @@
  * entry; the longest area wins, so a rule for the Kreis covers its
  * Gemeinden unless one of them has its own; a rule naming the service
  * beats one for its whole level); else the most specific rule of the
- * knowledge base (data/responsibility/: the longest LeiKa prefix, a Land's
- * own before one for every Land), which names a Land or federal authority
+ * knowledge base (data/responsibility/: the longest LeiKa prefix, then the
+ * narrowest area: a Kreis's or Regierungsbezirk's own before its Land's,
+ * a Land's before one for every Land), which names a Land or federal authority
  * or sets the executing level, and lets towns listed for its task do the
  * Kreis's work; else the authority of the service's level, found by its ARS (whether or
  * not it describes the service: responsibility is the law's, not the
@@ -302,10 +303,10 @@ finder_kb_best(const struct finder_input *in)
 		const struct finder_kb_rule *k = &in->kb[i];
 		size_t len = strlen(k->leika);
 
-		if (len < 5 || !starts(in->leika, k->leika) ||
-		    (k->land[0] && strcmp(k->land, in->place->land) != 0))
+		if (len < 5 || !starts(in->leika, k->leika) || !starts(in->place->ars, k->land))
 			continue;
-		if (!best || len > best_len || (len == best_len && k->land[0] && !best->land[0])) {
+		if (!best || len > best_len ||
+		    (len == best_len && strlen(k->land) > strlen(best->land))) {
 			best = k;
 			best_len = len;
 		}

@@ -162,8 +162,8 @@ load_rules(struct db *db, const char *leika, const char *level, const char *ars,
 	return rc;
 }
 
-/* At most this many knowledge-base rules match one service (4 prefixes x 2 Länder). */
-#define KB_MAX "8"
+/* At most this many knowledge-base rules match one service (4 prefixes x 4 areas). */
+#define KB_MAX "16"
 #define TOWN_TASKS_MAX "16"
 
 static void
@@ -189,7 +189,10 @@ read_town(struct db_stmt *st, struct arena *a, void *row)
 	*(const char **)row = db_col_dup(st, 0, a);
 }
 
-/* The knowledge-base rules for the service's prefixes in the place's Land; the place's tasks. */
+/*
+ * The knowledge-base rules for the service's prefixes in the place's Land,
+ * Regierungsbezirk or Kreis; the place's tasks.
+ */
 static int
 load_kb(struct db *db, const char *leika, const struct region *g, struct arena *a,
 	struct finder_input *in, struct err *e)
@@ -200,13 +203,15 @@ load_kb(struct db *db, const char *leika, const struct region *g, struct arena *
 		"COALESCE(au.postal_code, ''), COALESCE(au.city, ''), COALESCE(au.web, ''), "
 		"COALESCE(au.online_url, '') FROM responsibility_rule r "
 		"LEFT JOIN authority au ON au.key = r.authority "
-		"WHERE r.leika IN ($1, $2, $3, $4) AND r.land IN ('', $5) LIMIT " KB_MAX;
+		"WHERE r.leika IN ($1, $2, $3, $4) AND r.land IN ('', $5, $6, $7) LIMIT " KB_MAX;
 	static const char towns[] =
 		"SELECT task FROM responsibility_town WHERE ars = $1 LIMIT " TOWN_TASKS_MAX;
 	void *kb = NULL, *tasks = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct finder_kb_rule), read_kb, &kb, &in->n_kb,
-			 DB_TEXT(arena_strndup(a, leika, 5)), DB_TEXT(arena_strndup(a, leika, 8)),
-			 DB_TEXT(arena_strndup(a, leika, 11)), DB_TEXT(leika), DB_TEXT(g->land));
+	int rc =
+		db_list(db, e, sql, a, sizeof(struct finder_kb_rule), read_kb, &kb, &in->n_kb,
+			DB_TEXT(arena_strndup(a, leika, 5)), DB_TEXT(arena_strndup(a, leika, 8)),
+			DB_TEXT(arena_strndup(a, leika, 11)), DB_TEXT(leika), DB_TEXT(g->land),
+			DB_TEXT(arena_strndup(a, g->ars, 3)), DB_TEXT(arena_strndup(a, g->ars, 5)));
 
 	if (rc == 0)
 		rc = db_list(db, e, towns, a, sizeof(const char *), read_town, &tasks,
