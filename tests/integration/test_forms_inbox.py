@@ -96,6 +96,27 @@ def test_list_filters_by_form_status_and_date(s, sink):
           "bad filters are said and ignored")
 
 
+def test_list_pages_newest_first_and_keeps_the_filter(s, sink):
+    now = int(time.time())
+    db_rows(s, "INSERT INTO form_case (tenant_id, case_no, form_id, form_version, channel, "
+               "answers, created_at) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+               "FROM n WHERE i < 60) SELECT t.id, 'LUE-2026-9' || CAST(10000 + n.i AS TEXT), "
+               "'hundesteuer-abmeldung', (SELECT max(version) FROM form f WHERE "
+               "f.tenant_id = t.id AND f.id = 'hundesteuer-abmeldung'), 'api', '{}', "
+               f"{now - 30 * 86400} + n.i FROM n, tenant t WHERE t.slug = 'luenen'")
+    b = staff(s)
+    first = b.get(STAFF + "?formular=hundesteuer-abmeldung&status=received")
+    total = int(re.search(r"Gefundene Anträge: (\d+)", first.text).group(1))
+    check(total >= 60 and len(rows(first.text)) == 50, (total, len(rows(first.text))))
+    check(rows(first.text)[0] > rows(first.text)[1] and "LUE-2026-910060" in rows(first.text),
+          "newest first")
+    nxt = re.search(r'href="([^"]+)" rel="next"', first.text).group(1).replace("&amp;", "&")
+    check("formular=hundesteuer-abmeldung" in nxt and "status=received" in nxt, nxt)
+    second = rows(b.get(nxt).text)
+    check(len(second) == total - 50 and not set(second) & set(rows(first.text)), len(second))
+    check(b.get(f"{STAFF}/LUE-2026-910001").status == 200, "an empty case opens")
+
+
 def test_case_shows_answers_with_labels_groups_and_files(s, sink):
     b = staff(s)
     up = json.loads(upload(s, png(), "sofa.png").body)
