@@ -78,17 +78,26 @@ read_version(struct db_stmt *st, struct arena *a, void *row)
 	v->version = db_col_int64(st, 1);
 }
 
-/* The moment before which cases of version `v` are past their retention. */
-static int64_t
-cutoff(struct db *db, const struct tenant *t, const struct version *v, int64_t now, struct arena *a)
+/*
+ * The moment before which cases of version `v` are past their retention
+ * into *until.  Without the version's definition the tenant's setting
+ * counts; a failure to read it deletes nothing.
+ */
+static int
+cutoff(struct db *db, const struct tenant *t, const struct version *v, int64_t now, struct arena *a,
+       int64_t *until, struct err *e)
 {
 	struct inbox_case c = {.form_id = v->form_id, .version = v->version};
 	struct form *f = NULL;
-	struct err e = {0};
+	int rc = inbox_form_of(db, t, &c, a, &f, e);
 
-	if (inbox_form_of(db, t, &c, a, &f, &e) == 0 && f->retention_days > 0)
-		return now - f->retention_days * DAY_S;
-	return now - tenant_setting_int(t, TSET_RETAIN_FORMS);
+	if (rc == 0 && f->retention_days > 0)
+		*until = now - f->retention_days * DAY_S;
+	else if (rc == 0 || rc == ERR_NOTFOUND)
+		*until = now - tenant_setting_int(t, TSET_RETAIN_FORMS);
+	else
+		return rc;
+	return 0;
 }
 
 struct doomed {
@@ -168,8 +177,12 @@ retain_tenant(struct db *db, const struct tenant *t, int64_t now, struct arena *
 	int rc = db_list(db, e, sql, a, sizeof(*v), read_version, &rows, &nv, DB_INT(t->id));
 
 	v = rows;
-	for (size_t i = 0; rc == 0 && i < nv; i++)
-		rc = retain_version(db, t, &v[i], cutoff(db, t, &v[i], now, a), now, a, n, e);
+	for (size_t i = 0; rc == 0 && i < nv; i++) {
+		int64_t until = 0;
+
+		rc = cutoff(db, t, &v[i], now, a, &until, e);
+		rc = rc ? rc : retain_version(db, t, &v[i], until, now, a, n, e);
+	}
 	return rc;
 }
 

@@ -158,7 +158,7 @@ flatten(struct arena *a, const char *key, json_t *v, json_t *flat, int depth)
 	size_t i;
 	bool plain = true;
 
-	if (depth > FORM_EXPR_DEPTH)
+	if (!v || depth > FORM_EXPR_DEPTH)
 		return;
 	if (json_is_object(v) && !is_file(v)) {
 		json_object_foreach(v, k, child) flatten(
