@@ -6,8 +6,8 @@
 -- closed_at is set when it becomes done or rejected, and the retention
 -- clock of a closed case starts there.
 ALTER TABLE form_case ADD COLUMN closed_at BIGINT;
-CREATE INDEX form_case_created ON form_case (tenant_id, created_at);
-CREATE INDEX form_case_status ON form_case (tenant_id, status, created_at);
+CREATE INDEX form_case_created ON form_case (tenant_id, created_at, id);
+CREATE INDEX form_case_status ON form_case (tenant_id, status, created_at, id);
 
 -- The history of a case: status changes, internal notes and messages to
 -- the citizen, with who and when.  Rows are only ever added; they go

@@ -9,6 +9,7 @@
 
 #include "auth/auth.h"
 #include "core/civil.h"
+#include "core/str.h"
 #include "db/db.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
@@ -26,15 +27,11 @@ form(struct rq *q, const char *name)
 	return v ? v : "";
 }
 
+/* A note or message: at most `max` bytes of UTF-8 text, no control characters but TAB, CR, LF. */
 static bool
 text_ok(const char *s, size_t max)
 {
-	if (strlen(s) > max)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
-			return false;
-	return true;
+	return strlen(s) <= max && str_valid_text(str_c(s));
 }
 
 enum inbox_channel
