@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
-/* The forms feature: its routes and the periodic clean-up of keys and drafts. */
-#include "features/forms/form_int.h"
+/*
+ * The forms feature: its routes, the staff inbox in the menu, and the
+ * periodic clean-up of keys, drafts and cases past their retention.
+ */
+#include "features/forms/form_inbox.h"
 
+#include "auth/auth.h"
 #include "jobs/jobs.h"
 
 #define PURGE_EVERY_S 600
@@ -12,18 +16,29 @@ forms_init(struct app *app, struct err *e)
 	(void)e;
 	form_api_register(app);
 	form_web_register(app);
+	form_inbox_register(app);
 	return 0;
 }
 
-/* Delete old idempotency keys and expired drafts; idempotent, so a retry is harmless. */
+/*
+ * Delete old idempotency keys, expired drafts and the cases whose
+ * retention has passed; idempotent, so a retry is harmless.
+ */
 static int
 purge(struct job_run *r, struct err *e)
 {
-	return form_purge(r->db, r->now, e);
+	struct app *app = r->ctx;
+	struct files_store fs = {app->cfg.data_dir};
+	int64_t n = 0;
+	int rc = form_purge(r->db, r->now, e);
+
+	rc = rc ? rc : inbox_retain(r->db, &fs, r->now, &n, e);
+	return job_purged(rc, n, "cases past their retention");
 }
 
 const struct feature forms_feature = {
 	.name = "forms",
 	.init = forms_init,
 	.job = JOB_EVERY("forms.purge", purge, PURGE_EVERY_S),
+	.staff = FEATURE_LINK(INBOX_URL, "forms.inbox.title", ROLE_ADMIN | ROLE_CASEWORKER),
 };

@@ -87,6 +87,8 @@ struct view_val *form_web_field(struct rq *q, const struct form_field *fd, json_
 struct view_val *form_web_errors(struct rq *q, const struct form *f, const struct form_check *c,
 				 long step);
 struct view_val *form_web_summary(struct rq *q, const struct form *f, json_t *clean);
+/* Answer `v` to field `fd` as text for people (options by label, dates as 17.12.2026). */
+const char *form_answer_text(struct rq *q, const struct form_field *fd, json_t *v);
 
 /* The confirmation mail (form_mail.c): struct form_submission's with_case. */
 struct form_mail_ctx {

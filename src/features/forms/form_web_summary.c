@@ -17,8 +17,6 @@ option_label(const struct form_field *fd, const char *value)
 	return value;
 }
 
-static const char *answer_text(struct rq *q, const struct form_field *fd, json_t *v);
-
 static const char *
 list_text(struct rq *q, const struct form_field *fd, json_t *v)
 {
@@ -54,15 +52,15 @@ group_text(struct rq *q, const struct form_field *fd, json_t *v)
 			if (cv)
 				line = arena_printf(q->a, "%s%s%s: %s", line, line[0] ? "; " : "",
 						    fd->fields[k].label,
-						    answer_text(q, &fd->fields[k], cv));
+						    form_answer_text(q, &fd->fields[k], cv));
 		}
 		out = arena_printf(q->a, "%s%s%zu. %s", out, i ? "\n" : "", i + 1, line);
 	}
 	return out;
 }
 
-static const char *
-answer_text(struct rq *q, const struct form_field *fd, json_t *v)
+const char *
+form_answer_text(struct rq *q, const struct form_field *fd, json_t *v)
 {
 	int64_t days;
 
@@ -119,7 +117,7 @@ form_web_summary(struct rq *q, const struct form *f, json_t *clean)
 				continue;
 			r = view_map(q->a);
 			view_set_text(r, "label", fd->label);
-			view_set_text(r, "value", answer_text(q, fd, v));
+			view_set_text(r, "value", form_answer_text(q, fd, v));
 			view_set_text(
 				r, "change",
 				rq_url(q, arena_printf(q->a, "/formulare/%s/schritt/%zu#%s", f->id,
