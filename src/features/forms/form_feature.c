@@ -12,6 +12,7 @@ forms_init(struct app *app, struct err *e)
 	(void)e;
 	form_api_register(app);
 	form_web_register(app);
+	form_receipt_register(app);
 	return 0;
 }
 
