@@ -232,6 +232,8 @@ mail_queue(const struct mailer *m, struct db *db, const struct tenant *t, const 
 		.message_id = message_id,
 		.boundary = boundary,
 		.unsubscribe = mail->unsubscribe,
+		.attachments = mail->attachments,
+		.n_attachments = mail->n_attachments,
 	};
 	struct buf b;
 	int64_t row = 0;

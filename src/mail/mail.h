@@ -33,6 +33,19 @@ struct tenant;
 struct view;
 struct view_val;
 
+/* Attachments of one mail together hold at most this many bytes. */
+#define MAIL_ATTACH_MAX (10u << 20)
+/* A mail has at most this many attachments. */
+#define MAIL_ATTACH_COUNT_MAX 10
+
+/* A file sent with a mail, as a base64 part of multipart/mixed (RFC 2046). */
+struct mail_attachment {
+	const char *name; /* file name, UTF-8 without control characters or '/' */
+	const char *type; /* MIME type "type/subtype", e.g. "application/pdf" */
+	const void *data; /* the bytes; borrowed */
+	size_t len;
+};
+
 /* One mail to one recipient; text is UTF-8. */
 struct mail {
 	const char *to;	     /* local@domain, ASCII */
@@ -45,6 +58,9 @@ struct mail {
 	 * List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058).
 	 */
 	const char *unsubscribe;
+	/* Files sent along (borrowed), or NULL; at most MAIL_ATTACH_COUNT_MAX. */
+	const struct mail_attachment *attachments;
+	size_t n_attachments;
 };
 
 /* The installation's mail settings and templates.  Opaque. */
@@ -83,9 +99,11 @@ int mail_compose(const struct mailer *m, const struct tenant *t, const char *tpl
  * its delivery job, on the caller's connection: inside the caller's
  * transaction both exist only if it commits (call it inside one).  Wake the
  * worker with jobs_nudge() after the commit to send at once.  *id (may be
- * NULL) is the outbox row.  Returns 0, ERR_INVALID with user key
- * "mail.invalid" (bad address, CR or LF in a header value, malformed
- * UTF-8), ERR_TOOBIG or ERR_DB.
+ * NULL) is the outbox row.  Attachments are part of the stored message, so
+ * they live and go with the outbox row.  Returns 0, ERR_INVALID with user
+ * key "mail.invalid" (bad address, CR or LF in a header value, malformed
+ * UTF-8, a bad attachment name or type), ERR_TOOBIG (past MAIL_ATTACH_MAX or
+ * MAIL_ATTACH_COUNT_MAX) or ERR_DB.
  */
 int mail_queue(const struct mailer *m, struct db *db, const struct tenant *t,
 	       const struct mail *mail, int64_t *id, struct err *e) MUST_CHECK;
@@ -116,14 +134,20 @@ struct mail_msg {
 	const char *message_id;	 /* "<...@domain>" */
 	const char *boundary;	 /* [0-9a-z=_]{1,60}, not in the parts */
 	const char *unsubscribe; /* one-click unsubscribe URL (RFC 8058), or NULL */
+	const struct mail_attachment *attachments; /* or NULL */
+	size_t n_attachments;
 };
 
 /*
  * Append `msg` as a MIME message (CRLF lines; multipart/alternative when it
  * has html, else text/plain; UTF-8 bodies in base64; RFC 2047 subject and
- * sender name) to `out`.  Returns 0, ERR_INVALID ("mail.invalid": a bad
- * address, a control character in a header value, malformed UTF-8) or
- * ERR_TOOBIG.  On error `out` may hold part of the message.
+ * sender name) to `out`.  With attachments the message is multipart/mixed:
+ * that body first, then each file as a base64 part with its name in
+ * RFC 2231 form (filename*=UTF-8''...) and an ASCII fallback.  Returns 0,
+ * ERR_INVALID ("mail.invalid": a bad address, a control character in a
+ * header value, malformed UTF-8, a bad attachment name or type) or
+ * ERR_TOOBIG (the attachments' limits, or `out`'s).  On error `out` may
+ * hold part of the message.
  */
 int mail_mime_build(const struct mail_msg *msg, struct buf *out, struct err *e) MUST_CHECK;
 

@@ -8,7 +8,8 @@
 /* The delivery job's kind name. */
 #define MAIL_JOB_KIND "mail.deliver"
 /* A whole message is at most this large. */
-#define MAIL_MAX_BYTES (4u << 20)
+/* (attachments as base64 take 4/3 of MAIL_ATTACH_MAX, plus line ends) */
+#define MAIL_MAX_BYTES (16u << 20)
 
 struct mailer {
 	const struct config *cfg; /* borrowed */

@@ -11,6 +11,7 @@
 #include "core/str.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -215,6 +216,42 @@ unsubscribe_valid(const char *s)
 	return true;
 }
 
+/* RFC 2045 5.1: "type/subtype" of token characters (a safe subset). */
+static bool
+type_valid(const char *s)
+{
+	static const char tok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				  ".+-_";
+	size_t a = strspn(s, tok);
+
+	return a > 0 && s[a] == '/' && strspn(s + a + 1, tok) > 0 &&
+	       s[a + 1 + strspn(s + a + 1, tok)] == '\0' && strlen(s) <= 100;
+}
+
+static int
+check_attachments(const struct mail_msg *m, struct err *e)
+{
+	size_t total = 0;
+
+	if (m->n_attachments > MAIL_ATTACH_COUNT_MAX)
+		return err_set(e, ERR_TOOBIG, "mail.invalid", "more than %d attachments",
+			       MAIL_ATTACH_COUNT_MAX);
+	for (size_t i = 0; i < m->n_attachments; i++) {
+		const struct mail_attachment *at = &m->attachments[i];
+
+		if (!at->name || !at->name[0] || strlen(at->name) > 200 ||
+		    !header_text_valid(at->name) || strpbrk(at->name, "/\\") || !at->type ||
+		    !type_valid(at->type) || (!at->data && at->len))
+			return err_set(e, ERR_INVALID, "mail.invalid",
+				       "attachment %zu has a bad name or type", i);
+		total += at->len;
+		if (total > MAIL_ATTACH_MAX)
+			return err_set(e, ERR_TOOBIG, "mail.invalid",
+				       "attachments larger than %u bytes", MAIL_ATTACH_MAX);
+	}
+	return 0;
+}
+
 static int
 check(const struct mail_msg *m, struct err *e)
 {
@@ -233,7 +270,73 @@ check(const struct mail_msg *m, struct err *e)
 		return err_set(e, ERR_INVALID, "mail.invalid", "bad Message-ID or boundary");
 	if (m->unsubscribe && !unsubscribe_valid(m->unsubscribe))
 		return err_set(e, ERR_INVALID, "mail.invalid", "bad unsubscribe URL");
-	return 0;
+	return check_attachments(m, e);
+}
+
+/* The text (and html) body: one part, or multipart/alternative under `boundary`. */
+static void
+add_text_body(struct buf *out, const struct mail_msg *m, const char *boundary)
+{
+	if (m->html) {
+		(void)buf_addf(out,
+			       "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n"
+			       "This is a message in MIME format.\r\n",
+			       boundary);
+		add_part(out, boundary, "text/plain", m->text);
+		add_part(out, boundary, "text/html", m->html);
+		(void)buf_addf(out, "--%s--\r\n", boundary);
+	} else {
+		add_part(out, NULL, "text/plain", m->text);
+	}
+}
+
+/*
+ * The file name as a quoted ASCII fallback ('_' for what is not plain
+ * ASCII, at most 60 characters), then in RFC 2231 form: UTF-8,
+ * percent-encoded, in continuations of at most 18 bytes so that every line
+ * stays short.
+ */
+static void
+add_filename(struct buf *out, const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const char keep[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+				   ".-_";
+	size_t n = strlen(name);
+
+	(void)buf_adds(out, "Content-Disposition: attachment;\r\n filename=\"");
+	for (size_t i = 0; i < n && i < 60; i++)
+		if (((unsigned char)name[i] & 0xc0) != 0x80) /* one '_' per character */
+			(void)buf_addc(out,
+				       strchr(keep, name[i]) || name[i] == ' ' ? name[i] : '_');
+	(void)buf_adds(out, "\"");
+	for (size_t i = 0, part = 0; i < n; i += 18, part++) {
+		(void)buf_addf(out, ";\r\n filename*%zu*=%s", part, part ? "" : "UTF-8''");
+		for (size_t k = i; k < n && k < i + 18; k++) {
+			unsigned char c = (unsigned char)name[k];
+
+			if (strchr(keep, c))
+				(void)buf_addc(out, (char)c);
+			else
+				(void)buf_addf(out, "%%%c%c", hex[c >> 4], hex[c & 15]);
+		}
+	}
+	(void)buf_adds(out, "\r\n");
+}
+
+static void
+add_attachment(struct buf *out, const char *boundary, const struct mail_attachment *at)
+{
+	const unsigned char *p = at->data;
+
+	(void)buf_addf(out, "--%s\r\nContent-Type: %s\r\nContent-Transfer-Encoding: base64\r\n",
+		       boundary, at->type);
+	add_filename(out, at->name);
+	(void)buf_adds(out, "\r\n");
+	for (size_t i = 0; i < at->len && !out->toobig; i += B64_LINE_BYTES) {
+		add_base64(out, p + i, at->len - i < B64_LINE_BYTES ? at->len - i : B64_LINE_BYTES);
+		(void)buf_adds(out, "\r\n");
+	}
 }
 
 int
@@ -258,16 +361,21 @@ mail_mime_build(const struct mail_msg *m, struct buf *out, struct err *e)
 			       "List-Unsubscribe: <%s>\r\n"
 			       "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
 			       m->unsubscribe);
-	if (m->html) {
+	if (m->n_attachments) {
+		/* "=_mix" + the boundary: neither boundary is a prefix of the other */
+		char mixed[80];
+
+		snprintf(mixed, sizeof(mixed), "=_mix%s", m->boundary);
 		(void)buf_addf(out,
-			       "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n"
-			       "This is a message in MIME format.\r\n",
-			       m->boundary);
-		add_part(out, m->boundary, "text/plain", m->text);
-		add_part(out, m->boundary, "text/html", m->html);
-		(void)buf_addf(out, "--%s--\r\n", m->boundary);
+			       "Content-Type: multipart/mixed;\r\n boundary=\"%s\"\r\n\r\n"
+			       "This is a message in MIME format.\r\n--%s\r\n",
+			       mixed, mixed);
+		add_text_body(out, m, m->boundary);
+		for (size_t i = 0; i < m->n_attachments; i++)
+			add_attachment(out, mixed, &m->attachments[i]);
+		(void)buf_addf(out, "--%s--\r\n", mixed);
 	} else {
-		add_part(out, NULL, "text/plain", m->text);
+		add_text_body(out, m, m->boundary);
 	}
 	if (out->toobig)
 		return err_set(e, ERR_TOOBIG, "mail.invalid", "mail larger than %zu bytes",

@@ -15,6 +15,7 @@
 #include "view/view.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct mail_msg base_msg = {
@@ -371,6 +372,87 @@ test_unsubscribe_url_becomes_list_unsubscribe_headers(void **state)
 	buf_release(&b);
 }
 
+static void
+test_attachments_make_multipart_mixed_after_the_text(void **state)
+{
+	unsigned char bytes[300];
+	struct mail_attachment at[2] = {
+		{"Eingangsbestätigung Größe-Müller und ein recht langer Name.pdf",
+		 "application/pdf", bytes, sizeof(bytes)},
+		{"leer.txt", "text/plain", NULL, 0},
+	};
+	struct mail_msg m = base_msg;
+	struct err e = {0};
+	struct buf b;
+	const char *mixed, *alt, *first;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (unsigned char)i;
+	m.attachments = at;
+	m.n_attachments = 2;
+	ASSERT_OK(&e, build(&m, &b, &e));
+	assert_lines_sane(b.p);
+	mixed = strstr(b.p, "Content-Type: multipart/mixed;\r\n boundary=\"=_mix=_0123abc\"\r\n");
+	alt = strstr(b.p, "Content-Type: multipart/alternative;\r\n boundary=\"=_0123abc\"");
+	first = strstr(b.p, "\r\n--=_mix=_0123abc\r\nContent-Type: application/pdf\r\n");
+	assert_non_null(mixed);
+	assert_non_null(alt);
+	assert_non_null(first);
+	/* the text body comes first, then the files, then the closing boundary */
+	assert_true(mixed < alt && alt < first);
+	assert_int_equal(count(b.p, "\r\n--=_mix=_0123abc\r\n"), 3);
+	assert_int_equal(count(b.p, "\r\n--=_mix=_0123abc--\r\n"), 1);
+	assert_non_null(strstr(b.p, " filename=\"Eingangsbest_tigung Gr__e-M_ller und ein"));
+	assert_non_null(strstr(b.p, " filename*0*=UTF-8''Eingangsbest%C3%A4tigu"));
+	assert_non_null(strstr(b.p, ";\r\n filename*1*="));
+	/* 300 bytes 0..255,0..43: the first base64 line holds bytes 0..56 */
+	assert_non_null(strstr(b.p, "\r\nAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKi"
+				    "ssLS4vMDEyMzQ1Njc4\r\n"));
+	buf_release(&b);
+}
+
+static void
+test_bad_or_too_large_attachments_are_refused(void **state)
+{
+	static const char *const bad_names[] = {"", "a/b.pdf", "a\\b.pdf", "a\r\nX: y", "\xc3.pdf"};
+	static const char *const bad_types[] = {"pdf", "application/", "text/plain; x=y",
+						"a/b\r\n"};
+	struct mail_attachment at = {"a.pdf", "application/pdf", "x", 1}, many[11];
+	struct mail_msg m = base_msg;
+	struct err e = {0};
+	struct buf b;
+	char *big;
+
+	(void)state;
+	m.attachments = &at;
+	m.n_attachments = 1;
+	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
+		at.name = bad_names[i];
+		assert_int_equal(build(&m, &b, &e), ERR_INVALID);
+		buf_release(&b);
+	}
+	at.name = "a.pdf";
+	for (size_t i = 0; i < sizeof(bad_types) / sizeof(bad_types[0]); i++) {
+		at.type = bad_types[i];
+		assert_int_equal(build(&m, &b, &e), ERR_INVALID);
+		buf_release(&b);
+	}
+	at.type = "application/pdf";
+	big = calloc(1, MAIL_ATTACH_MAX + 1);
+	at.data = big;
+	at.len = MAIL_ATTACH_MAX + 1;
+	assert_int_equal(build(&m, &b, &e), ERR_TOOBIG);
+	buf_release(&b);
+	free(big);
+	for (size_t i = 0; i < 11; i++)
+		many[i] = (struct mail_attachment){"a.pdf", "application/pdf", "x", 1};
+	m.attachments = many;
+	m.n_attachments = 11;
+	assert_int_equal(build(&m, &b, &e), ERR_TOOBIG);
+	buf_release(&b);
+}
+
 #define TEST(fn) cmocka_unit_test(fn)
 #define TEST_DB(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup_migrated, scratch_teardown)
 
@@ -382,6 +464,8 @@ main(void)
 		TEST(test_cr_or_lf_in_a_header_value_is_refused),
 		TEST(test_unsubscribe_url_becomes_list_unsubscribe_headers),
 		TEST(test_addresses_we_send_to),
+		TEST(test_attachments_make_multipart_mixed_after_the_text),
+		TEST(test_bad_or_too_large_attachments_are_refused),
 		TEST(test_long_subject_is_encoded_in_words_of_whole_characters),
 		TEST(test_links_are_absolute_and_come_from_configuration),
 		TEST(test_text_part_is_plain_text_and_html_part_is_escaped),

@@ -164,7 +164,7 @@ submit_checked(struct rq *q, const struct form *f, json_t *answers, const char *
 				    .idem_key = key,
 				    .fingerprint = fp,
 				    .now = (int64_t)time(NULL)};
-	struct form_mail_ctx mc = {q, f, NULL, false};
+	struct form_mail_ctx mc = {q, f, NULL, false, s.now};
 	const char *case_no = NULL;
 	bool replayed;
 	int rc;

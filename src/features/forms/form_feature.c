@@ -17,6 +17,7 @@ forms_init(struct app *app, struct err *e)
 	form_api_register(app);
 	form_web_register(app);
 	form_inbox_register(app);
+	form_receipt_register(app);
 	return 0;
 }
 

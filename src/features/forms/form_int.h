@@ -87,8 +87,41 @@ struct view_val *form_web_field(struct rq *q, const struct form_field *fd, json_
 struct view_val *form_web_errors(struct rq *q, const struct form *f, const struct form_check *c,
 				 long step);
 struct view_val *form_web_summary(struct rq *q, const struct form *f, json_t *clean);
-/* Answer `v` to field `fd` as text for people (options by label, dates as 17.12.2026). */
-const char *form_answer_text(struct rq *q, const struct form_field *fd, json_t *v);
+
+/* What turning answers into text needs: an arena for the result and the messages. */
+struct form_text {
+	struct arena *a;
+	const struct view *view;
+	const char *lang;
+};
+/*
+ * The answer `v` to field `fd` as one line of text for people: option
+ * labels, "Ja"/"Nein", dates as DD.MM.YYYY, files by name, a group's entries
+ * numbered on lines of their own.  Lives in x->a.
+ */
+const char *form_answer_text(const struct form_text *x, const struct form_field *fd, json_t *v);
+
+/* ---- The PDF receipt (form_receipt.c) ------------------------------------ */
+
+/* PDF receipts are at most this large. */
+#define FORM_RECEIPT_MAX (4u << 20)
+
+/*
+ * Append the receipt of case `case_no` of form `f` made at `created_at`
+ * with clean answers `answers` to `out`.  Returns 0 or pdf_render()'s error.
+ */
+int form_receipt_build(const struct form_text *x, const struct tenant *t, const struct form *f,
+		       const char *case_no, int64_t created_at, json_t *answers, struct buf *out,
+		       struct err *e) MUST_CHECK;
+/* The same for a stored case, with the form version it was made with: also ERR_NOTFOUND. */
+int form_receipt_case(struct db *db, const struct form_text *x, const struct tenant *t,
+		      const char *case_no, struct buf *out, struct err *e) MUST_CHECK;
+/* "Eingangsbestaetigung-<case>.pdf", in `a`. */
+const char *form_receipt_name(struct arena *a, const char *case_no);
+/* Answer with the receipt of case `case_no` of q's tenant as a download. */
+void form_receipt_send(struct rq *q, const char *case_no);
+/* The staff download (form_receipt_web.c); the citizen's is in form_web_submit.c. */
+void form_receipt_register(struct app *app);
 
 /* The confirmation mail (form_mail.c): struct form_submission's with_case. */
 struct form_mail_ctx {
@@ -96,6 +129,7 @@ struct form_mail_ctx {
 	const struct form *f;
 	json_t *clean;
 	bool queued;
+	int64_t now; /* when the case is made */
 };
 int form_mail_confirm(struct db *db, const char *case_no, void *cls, struct err *e) MUST_CHECK;
 /* After the commit: send the queued mail now. */

@@ -3,8 +3,8 @@
  * The confirmation mail of a submission: to the first e-mail answer of the
  * form, queued in the outbox (mail.h) inside the submission's transaction,
  * so there is a mail exactly when there is a case.  It names the form and
- * the case number and carries no answers: mail is not a safe channel for
- * them.
+ * the case number; the PDF receipt with the answers is attached, as the
+ * citizen also gets it on the confirmation page.
  */
 #include "features/forms/form_int.h"
 
@@ -32,7 +32,10 @@ form_mail_confirm(struct db *db, const char *case_no, void *cls, struct err *e)
 	struct form_mail_ctx *c = cls;
 	struct rq *q = c->q;
 	const char *to = first_email(c->f, c->clean);
+	struct form_text x = {q->a, q->app->view, q->lang};
+	struct mail_attachment att;
 	struct view_val *data;
+	struct buf pdf;
 	struct mail m;
 	int rc;
 
@@ -41,9 +44,18 @@ form_mail_confirm(struct db *db, const char *case_no, void *cls, struct err *e)
 	data = view_map(q->a);
 	view_set_text(data, "case_no", case_no);
 	view_set_text(data, "form", c->f->title);
+	buf_init(&pdf, FORM_RECEIPT_MAX);
 	rc = mail_compose(q->app->mail, q->tenant, "form_received", q->lang, data, to, q->a, &m, e);
 	if (rc == 0)
+		rc = form_receipt_build(&x, q->tenant, c->f, case_no, c->now, c->clean, &pdf, e);
+	if (rc == 0) {
+		att = (struct mail_attachment){form_receipt_name(q->a, case_no), "application/pdf",
+					       pdf.p, pdf.len};
+		m.attachments = &att;
+		m.n_attachments = 1;
 		rc = mail_queue(q->app->mail, db, q->tenant, &m, NULL, e);
+	}
+	buf_release(&pdf);
 	if (rc == ERR_INVALID) { /* an address our check took and the mailer does not */
 		log_warn("rid=%s form mail not queued: %s", q->http->id, e->detail);
 		rc = 0;

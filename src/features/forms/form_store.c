@@ -110,6 +110,46 @@ form_load(struct db *db, const struct tenant *t, const char *id, struct arena *a
 }
 
 int
+form_load_version(struct db *db, const struct tenant *t, const char *id, int64_t version,
+		  struct arena *a, struct form **f, struct err *e)
+{
+	static const char sql[] =
+		"SELECT definition FROM form WHERE tenant_id = $1 AND id = $2 AND version = $3";
+	struct form_def_errors *errs = arena_alloc(a, sizeof(*errs));
+	const char *text = NULL;
+	int rc = db_text(db, e, a, &text, sql, DB_INT(t->id), DB_TEXT(id), DB_INT(version));
+
+	if (rc)
+		return rc;
+	rc = form_def_parse(text, strlen(text), a, f, errs, e);
+	if (rc)
+		return err_set(e, ERR_INTERNAL, NULL, "stored form '%s' v%lld does not parse: %s",
+			       id, (long long)version, e->detail);
+	return 0;
+}
+
+static void
+read_case(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct form_case *c = row;
+
+	db_cols_dup(st, 0, a, &c->case_no, &c->form_id);
+	c->form_version = db_col_int64(st, 2);
+	db_cols_dup(st, 3, a, &c->answers);
+	c->created_at = db_col_int64(st, 4);
+}
+
+int
+form_case_load(struct db *db, const struct tenant *t, const char *case_no, struct arena *a,
+	       struct form_case *out, struct err *e)
+{
+	static const char sql[] = "SELECT case_no, form_id, form_version, answers, created_at "
+				  "FROM form_case WHERE tenant_id = $1 AND case_no = $2";
+
+	return db_get(db, e, sql, a, read_case, out, DB_INT(t->id), DB_TEXT(case_no));
+}
+
+int
 form_for_service(struct db *db, const struct tenant *t, const char *leika, struct arena *a,
 		 const char **id, struct err *e)
 {

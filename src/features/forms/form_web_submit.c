@@ -116,7 +116,7 @@ submit_post(struct rq *q)
 	struct form_check c;
 	struct form_submission s = {0};
 	const char *url, *case_no;
-	struct form_mail_ctx mc = {q, NULL, NULL, false};
+	struct form_mail_ctx mc = {q, NULL, NULL, false, 0};
 	bool replayed;
 	int rc;
 
@@ -142,6 +142,7 @@ submit_post(struct rq *q)
 				     .now = (int64_t)time(NULL),
 				     .with_case = form_mail_confirm,
 				     .cls = &mc};
+	mc.now = s.now;
 	rc = form_submit(q->db, q->tenant, &s, q->a, &case_no, &replayed, &q->err);
 	if (rc == 0)
 		form_mail_sent(&mc);
@@ -174,7 +175,26 @@ done_page(struct rq *q)
 	view_set_text(q->page, "title",
 		      arena_printf(q->a, "%s – %s", rq_msg(q, "forms.done_title"), f->title));
 	view_set_text(q->page, "case_no", d.case_no);
+	view_set_text(q->page, "receipt_url",
+		      rq_url(q, arena_printf(q->a, "%s/eingang/quittung.pdf", url)));
 	rq_render(q, "forms/done");
+}
+
+/* The receipt, for the browser whose draft made the case only. */
+static void
+receipt_download(struct rq *q)
+{
+	struct form *f;
+	struct form_draft d;
+	const char *url;
+
+	if (!open_draft(q, &f, &d, &url))
+		return;
+	if (!d.case_no[0]) {
+		rq_error(q, 404, NULL);
+		return;
+	}
+	form_receipt_send(q, d.case_no);
 }
 
 void
@@ -183,4 +203,5 @@ form_web_summary_register(struct app *app)
 	app_route(app, HTTP_GET, "/formulare/:id/zusammenfassung", summary_page, 0, 0);
 	app_route(app, HTTP_POST, "/formulare/:id/absenden", submit_post, 0, SUMMARY_BODY_MAX);
 	app_route(app, HTTP_GET, "/formulare/:id/eingang", done_page, 0, 0);
+	app_route(app, HTTP_GET, "/formulare/:id/eingang/quittung.pdf", receipt_download, 0, 0);
 }

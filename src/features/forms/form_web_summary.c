@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * The summary page's data: every visible answer as text under its step,
- * with a link back to the field to change it.
+ * with a link back to the field to change it; the text of an answer
+ * (also for the PDF receipt).
  */
 #include "features/forms/form_int.h"
 
@@ -18,7 +19,7 @@ option_label(const struct form_field *fd, const char *value)
 }
 
 static const char *
-list_text(struct rq *q, const struct form_field *fd, json_t *v)
+list_text(const struct form_text *q, const struct form_field *fd, json_t *v)
 {
 	const char *out = "";
 	size_t i;
@@ -36,7 +37,7 @@ list_text(struct rq *q, const struct form_field *fd, json_t *v)
 }
 
 static const char *
-group_text(struct rq *q, const struct form_field *fd, json_t *v)
+group_text(const struct form_text *q, const struct form_field *fd, json_t *v)
 {
 	const char *out = "";
 	size_t i;
@@ -60,7 +61,7 @@ group_text(struct rq *q, const struct form_field *fd, json_t *v)
 }
 
 const char *
-form_answer_text(struct rq *q, const struct form_field *fd, json_t *v)
+form_answer_text(const struct form_text *q, const struct form_field *fd, json_t *v)
 {
 	int64_t days;
 
@@ -68,7 +69,7 @@ form_answer_text(struct rq *q, const struct form_field *fd, json_t *v)
 	case FT_CHECKBOX:
 		if (fd->n_options)
 			return list_text(q, fd, v);
-		return rq_msg(q, json_is_true(v) ? "forms.yes" : "forms.no");
+		return view_msg(q->view, q->lang, json_is_true(v) ? "forms.yes" : "forms.no");
 	case FT_FILE:
 		return list_text(q, fd, v);
 	case FT_SELECT:
@@ -104,6 +105,7 @@ struct view_val *
 form_web_summary(struct rq *q, const struct form *f, json_t *clean)
 {
 	struct view_val *steps = view_list(q->a);
+	struct form_text x = {q->a, q->app->view, q->lang};
 
 	for (size_t s = 0; s < f->n_steps; s++) {
 		struct view_val *sv = view_map(q->a), *rows = view_list(q->a);
@@ -117,7 +119,7 @@ form_web_summary(struct rq *q, const struct form *f, json_t *clean)
 				continue;
 			r = view_map(q->a);
 			view_set_text(r, "label", fd->label);
-			view_set_text(r, "value", form_answer_text(q, fd, v));
+			view_set_text(r, "value", form_answer_text(&x, fd, v));
 			view_set_text(
 				r, "change",
 				rq_url(q, arena_printf(q->a, "/formulare/%s/schritt/%zu#%s", f->id,

@@ -239,6 +239,22 @@ int form_list(struct db *db, const struct tenant *t, struct arena *a, struct for
 int form_load(struct db *db, const struct tenant *t, const char *id, struct arena *a,
 	      struct form **f, const char **json, struct err *e) MUST_CHECK;
 
+/* Version `version` of form `id` of `t`, parsed into *f (in `a`): 0, ERR_NOTFOUND or ERR_DB. */
+int form_load_version(struct db *db, const struct tenant *t, const char *id, int64_t version,
+		      struct arena *a, struct form **f, struct err *e) MUST_CHECK;
+
+/* A stored case. */
+struct form_case {
+	const char *case_no, *form_id;
+	int64_t form_version;
+	const char *answers; /* the clean answers as JSON text */
+	int64_t created_at;  /* Unix seconds */
+};
+
+/* Case `case_no` of `t` into *out (strings in `a`): 0, ERR_NOTFOUND or ERR_DB. */
+int form_case_load(struct db *db, const struct tenant *t, const char *case_no, struct arena *a,
+		   struct form_case *out, struct err *e) MUST_CHECK;
+
 /* The id of a published form of `t` for service `leika` into *id (in `a`); ERR_NOTFOUND. */
 int form_for_service(struct db *db, const struct tenant *t, const char *leika, struct arena *a,
 		     const char **id, struct err *e) MUST_CHECK;
