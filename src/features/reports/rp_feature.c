@@ -15,6 +15,7 @@ reports_init(struct app *app, struct err *e)
 	rp_post_register(app); /* before the routes with :file and :nr */
 	rp_open311_register(app);
 	rp_submit_register(app);
+	rp_photo_register(app);
 	rp_web_register(app);
 	rp_staff_register(app);
 	return 0;
