@@ -139,7 +139,8 @@ def test_photos_are_public_only_once_the_text_is_approved(s, b):
     r = s.get(public)
     check(r.status == 200 and r.header("Content-Type") == "image/jpeg" and b"Exif" not in r.body,
           r.status)
-    check(f'src="{public}"' in s.get(f"{CITY}/maengel/{number}").text, "on the page")
+    page = s.get(f"{CITY}/maengel/{number}").text
+    check(f'src="{public}"' in page and 'alt="Foto 1 zur Meldung"' in page, "on the page")
     url = request_of(s, number)["media_url"]
     check(url.startswith("http") and url.endswith(public), url)
     check(b.post(f"{STAFF}/{number}/text", {"zurueckziehen": "1"}).status == 303, "withdrawn")
