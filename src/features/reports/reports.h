@@ -173,6 +173,10 @@ struct rp_input {
 	bool consent;
 	const char *const *photos; /* file ids (use "photo", stored to expire), in order */
 	size_t n_photos;	   /* at most RP_PHOTOS_MAX */
+	/* The hourly limit per client IP (rp_limit_set()); limit 0: none. */
+	const char *limit_key; /* hash of tenant, hour and address */
+	int64_t limit_hour;    /* Unix seconds of the hour's start */
+	int64_t limit;	       /* reports an hour */
 };
 
 /*
@@ -189,11 +193,13 @@ typedef int (*rp_created_fn)(void *ctx, int64_t number, struct err *e);
  * `office_id` (0: none), with tracking token hash `token_hash`, as
  * received at `now`; its number into *number (read inside the
  * transaction: when 0 is returned the report is saved and numbered).  Its
- * photos (in->photos) are linked and kept.  With `confirm_hash` (the
+ * photos (in->photos) are linked and kept.  With in->limit the report
+ * counts against the hourly limit of its client (table report_limit):
+ * ERR_RATELIMIT ("reports.err.rate") once it is reached, nothing stored.  With `confirm_hash` (the
  * hash of a confirmation token; NULL: none) the report stays unpublished
  * until rp_confirm().  `created` (may be NULL) runs inside the
- * transaction, which it fails by returning an error.  Returns 0, ERR_DB
- * or the error of `created`.
+ * transaction, which it fails by returning an error.  Returns 0, ERR_DB,
+ * ERR_RATELIMIT or the error of `created`.
  */
 int rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
 	      int64_t office_id, const char *token_hash, const char *confirm_hash, int64_t now,

@@ -36,6 +36,34 @@ struct create {
 	int64_t number; /* read inside the transaction */
 };
 
+/* Count the report against its client's hourly limit; past hours go. */
+static int
+take_limit(struct db *db, const struct tenant *t, const struct rp_input *in, struct err *e)
+{
+	int64_t changed = 0;
+	int rc;
+
+	if (in->limit <= 0)
+		return 0;
+	rc = db_run(db, e, "DELETE FROM report_limit WHERE tenant_id = $1 AND hour < $2",
+		    DB_INT(t->id), DB_INT(in->limit_hour));
+	rc = rc ? rc
+		: db_run(db, e,
+			 "INSERT INTO report_limit (tenant_id, hour, key_hash, reports) VALUES "
+			 "($1, $2, $3, 0) ON CONFLICT (tenant_id, hour, key_hash) DO NOTHING",
+			 DB_INT(t->id), DB_INT(in->limit_hour), DB_TEXT(in->limit_key));
+	rc = rc ? rc
+		: db_run_count(db, e, &changed,
+			       "UPDATE report_limit SET reports = reports + 1 WHERE tenant_id = $1 "
+			       "AND hour = $2 AND key_hash = $3 AND reports < $4",
+			       DB_INT(t->id), DB_INT(in->limit_hour), DB_TEXT(in->limit_key),
+			       DB_INT(in->limit));
+	if (rc == 0 && changed == 0)
+		rc = err_set(e, ERR_RATELIMIT, "reports.err.rate", "hourly limit of %lld reached",
+			     (long long)in->limit);
+	return rc;
+}
+
 /* Link the report's photos and keep their files (they were stored to expire). */
 static int
 link_photos(struct db *db, const struct tenant *t, const struct create *c, struct err *e)
@@ -61,13 +89,16 @@ insert(struct db *db, const struct tenant *t, struct create *c, struct err *e)
 	int64_t category_id = c->category_id, office_id = c->office_id, now = c->now;
 	const char *token_hash = c->token_hash;
 	bool contact = in->name[0] || in->email[0] || in->phone[0];
-	int rc = db_run(db, e, INSERT_SQL, DB_INT(t->id), DB_INT(category_id),
-			DB_TEXT(in->description), DB_TEXT(in->street), DB_TEXT(in->postal_code),
-			DB_TEXT(in->place), in->has_pos ? DB_INT(in->lat_e6) : DB_NULL,
-			in->has_pos ? DB_INT(in->lon_e6) : DB_NULL, DB_ID(office_id),
-			DB_TEXT(in->name), DB_TEXT(in->email), DB_TEXT(in->phone),
-			contact && in->consent ? DB_INT(now) : DB_NULL, DB_TEXT(token_hash),
-			DB_INT(now), c->confirm_hash ? DB_TEXT(c->confirm_hash) : DB_NULL);
+	int rc = take_limit(db, t, in, e);
+
+	rc = rc ? rc
+		: db_run(db, e, INSERT_SQL, DB_INT(t->id), DB_INT(category_id),
+			 DB_TEXT(in->description), DB_TEXT(in->street), DB_TEXT(in->postal_code),
+			 DB_TEXT(in->place), in->has_pos ? DB_INT(in->lat_e6) : DB_NULL,
+			 in->has_pos ? DB_INT(in->lon_e6) : DB_NULL, DB_ID(office_id),
+			 DB_TEXT(in->name), DB_TEXT(in->email), DB_TEXT(in->phone),
+			 contact && in->consent ? DB_INT(now) : DB_NULL, DB_TEXT(token_hash),
+			 DB_INT(now), c->confirm_hash ? DB_TEXT(c->confirm_hash) : DB_NULL);
 
 	if (rc == 0)
 		rc = db_run(db, e, STATUS_SQL, DB_TEXT(token_hash));

@@ -63,6 +63,13 @@ void rp_post_register(struct app *app);
 /* The staff pages under /verwaltung/maengel (rp_staff.c). */
 void rp_staff_register(struct app *app);
 
+/*
+ * Set the hourly limit of `in` for this request's client (its IPv6 /64):
+ * the tenant's reports_limit_ip, none when the installation's
+ * report_limits is off.  The key lives in the request arena.
+ */
+void rp_limit_set(struct rq *q, struct rp_input *in);
+
 /* Whether the tenant offers defect reports; else answers 404 (HTML). */
 bool rp_enabled(const struct tenant *t);
 

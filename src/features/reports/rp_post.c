@@ -269,6 +269,41 @@ read_media(struct rq *q, bool xml, struct rp_photos *ph)
 	return true;
 }
 
+/* The checks before the fields: format, size, key, category; false when answered. */
+static bool
+open_request(struct rq *q, const char *file, bool xml, int64_t *key, struct rp_category **cat)
+{
+	int rc;
+
+	if (!rp_enabled(q->tenant) || (!xml && strcmp(file, "requests.json") != 0)) {
+		refuse(q, xml, 404, "unknown resource");
+		return false;
+	}
+	if (!fields_fit(q)) {
+		refuse(q, xml, 413, "the fields are over 32 KiB");
+		return false;
+	}
+	if ((rc = key_id(q, field(q, "api_key"), key)) != 0) {
+		refuse(q, xml, 500, "server error");
+		return false;
+	}
+	if (*key == 0) {
+		refuse(q, xml, 403, "api_key missing, unknown or revoked");
+		return false;
+	}
+	if (!field(q, "service_code")[0]) {
+		refuse(q, xml, 400, "service_code is required");
+		return false;
+	}
+	rc = rp_category_find(q->db, q->tenant, field(q, "service_code"), q->a, cat, &q->err);
+	if (rc) {
+		refuse(q, xml, rc == ERR_NOTFOUND ? 404 : 500,
+		       rc == ERR_NOTFOUND ? "unknown service_code" : "server error");
+		return false;
+	}
+	return true;
+}
+
 static void
 post_request(struct rq *q)
 {
@@ -282,37 +317,11 @@ post_request(struct rq *q)
 	json_t *answers;
 	int64_t key = 0, office = 0, number = 0;
 	bool confirm;
-	int rc;
+	int rc = 0;
 
-	if (!rp_enabled(q->tenant) || (!xml && strcmp(file, "requests.json") != 0)) {
-		refuse(q, xml, 404, "unknown resource");
+	if (!open_request(q, file, xml, &key, &cat) || !read_media(q, xml, &ph))
 		return;
-	}
-	if (!fields_fit(q)) {
-		refuse(q, xml, 413, "the fields are over 32 KiB");
-		return;
-	}
-	if ((rc = key_id(q, field(q, "api_key"), &key)) != 0) {
-		refuse(q, xml, 500, "server error");
-		return;
-	}
-	if (key == 0) {
-		refuse(q, xml, 403, "api_key missing, unknown or revoked");
-		return;
-	}
-	if (!field(q, "service_code")[0]) {
-		refuse(q, xml, 400, "service_code is required");
-		return;
-	}
-	rc = rp_category_find(q->db, q->tenant, field(q, "service_code"), q->a, &cat, &q->err);
-	if (rc) {
-		refuse(q, xml, rc == ERR_NOTFOUND ? 404 : 500,
-		       rc == ERR_NOTFOUND ? "unknown service_code" : "server error");
-		return;
-	}
 	c.cat = cat;
-	if (!read_media(q, xml, &ph))
-		return;
 	answers = json_object();
 	problem = read_request(q, &in, cat, &ph, answers, &rc);
 	json_decref(answers); /* the answers column is not filled yet */
@@ -324,6 +333,7 @@ post_request(struct rq *q)
 	rc = rc ? rc : rp_photos_store(q, &ph);
 	in.photos = ph.ids;
 	in.n_photos = ph.n;
+	rp_limit_set(q, &in);
 	auth_token(token);
 	auth_token_hash(token, hash);
 	confirm = in.email[0] && q->app->mail;
@@ -335,6 +345,13 @@ post_request(struct rq *q)
 		: rp_create(q->db, q->tenant, &in, cat->id, office, hash, confirm ? chash : NULL,
 			    (int64_t)time(NULL), confirm ? rp_confirm_mail : NULL, &c, &number,
 			    &q->err);
+	if (rc == ERR_RATELIMIT) {
+		http_resp_header(
+			q->http, q->resp, "Retry-After",
+			arena_printf(q->a, "%lld", (long long)(in.limit_hour + 3600 - time(NULL))));
+		refuse(q, xml, 429, "too many requests from this address this hour");
+		return;
+	}
 	if (rc) {
 		rq_log_failure(q, rc);
 		refuse(q, xml, 500, "server error");

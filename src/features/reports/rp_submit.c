@@ -352,6 +352,7 @@ new_post(struct rq *q)
 		rc = rp_photos_store(q, &f.photos);
 	f.in.photos = f.photos.ids;
 	f.in.n_photos = f.photos.n;
+	rp_limit_set(q, &f.in);
 	auth_token(token);
 	auth_token_hash(token, hash);
 	/* With an address the report waits until the link mailed to it is opened. */
@@ -365,6 +366,10 @@ new_post(struct rq *q)
 		rc = rp_create(q->db, q->tenant, &f.in, f.cat->id, office, hash,
 			       confirm ? chash : NULL, (int64_t)time(NULL),
 			       confirm ? rp_confirm_mail : NULL, &c, &number, &q->err);
+	if (rc == ERR_RATELIMIT) {
+		rq_error(q, 429, "reports.err.rate");
+		return;
+	}
 	if (rc) {
 		rq_fail(q, rc);
 		return;
