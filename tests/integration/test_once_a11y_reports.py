@@ -91,6 +91,15 @@ def staff_pages(s):
     r = b.post(STAFF + "/schluessel", {"name": "Beispiel-App"})
     check(r.status == 200 and 'id="api-key"' in r.text, r.status)
     pages["report-staff-key-issued"] = r.text
+    key = re.search(r'<code id="api-key">([A-Za-z0-9_-]{43})</code>', r.text).group(1)
+    r = s.post_form("/t/luenen/open311/v2/requests.json",
+                    {"api_key": key, "service_code": "wilder-muell", "lat": "51.61",
+                     "long": "7.52", "description": "Sperrmüll und Reifen am Feldweg.",
+                     "attribute[art]": "sperrmuell,reifen"})
+    check(r.status == 201, r.status)
+    r = b.get(STAFF + "/" + re.search(r'"service_request_id":"(\d+)"', r.text).group(1))
+    check("Altreifen" in r.text, "the answers are on the page")
+    pages["report-staff-answers"] = r.text
     pages["report-staff-keys"] = b.get(STAFF + "/schluessel?lang=en").text
     r = b.post(report + "/text", {"text": "kurz"})
     check(r.status == 422, r.status)

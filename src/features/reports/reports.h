@@ -173,6 +173,7 @@ struct rp_input {
 	bool consent;
 	const char *const *photos; /* file ids (use "photo", stored to expire), in order */
 	size_t n_photos;	   /* at most RP_PHOTOS_MAX */
+	const char *answers;	   /* JSON object text of the attribute answers; NULL: "{}" */
 	/* The hourly limit per client IP (rp_limit_set()); limit 0: none. */
 	const char *limit_key; /* hash of tenant, hour and address */
 	int64_t limit_hour;    /* Unix seconds of the hour's start */
@@ -234,11 +235,13 @@ struct rp_detail {
 	struct rp_report r;
 	const char *description;
 	const char *contact_name, *contact_email, *contact_phone;
-	int64_t consent_at;   /* 0: no contact given */
-	int64_t office_id;    /* 0: none */
-	bool approved;	      /* public_text was set by staff */
-	bool confirmed;	      /* needs no confirmation or its link was opened */
-	int64_t duplicate_of; /* number of the report it repeats; 0: none */
+	int64_t consent_at;	/* 0: no contact given */
+	int64_t office_id;	/* 0: none */
+	bool approved;		/* public_text was set by staff */
+	bool confirmed;		/* needs no confirmation or its link was opened */
+	int64_t duplicate_of;	/* number of the report it repeats; 0: none */
+	const char *answers;	/* JSON object: attribute code -> answer as sent */
+	const char *attributes; /* the category's attribute definitions (JSON array) */
 };
 
 /* An internal note or a message sent to the reporter. */

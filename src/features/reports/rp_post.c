@@ -269,6 +269,17 @@ read_media(struct rq *q, bool xml, struct rp_photos *ph)
 	return true;
 }
 
+/* `v` as compact JSON text in the request arena. */
+static const char *
+json_text(struct rq *q, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *out = arena_strdup(q->a, s ? s : "{}");
+
+	free(s);
+	return out;
+}
+
 /* The checks before the fields: format, size, key, category; false when answered. */
 static bool
 open_request(struct rq *q, const char *file, bool xml, int64_t *key, struct rp_category **cat)
@@ -324,7 +335,8 @@ post_request(struct rq *q)
 	c.cat = cat;
 	answers = json_object();
 	problem = read_request(q, &in, cat, &ph, answers, &rc);
-	json_decref(answers); /* the answers column is not filled yet */
+	in.answers = json_text(q, answers);
+	json_decref(answers);
 	if (problem || rc) {
 		refuse(q, xml, problem ? 400 : 500, problem ? problem : "server error");
 		return;
