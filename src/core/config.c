@@ -65,6 +65,8 @@ static const struct key keys[] = {
 	{"mail_from", K_STR, S(mail_from), 0, 0, "sender address of outgoing mail"},
 	{"booking_limits", K_ONOFF, I(booking_limits), 0, 0,
 	 "on or off: the tenants' daily appointment limits per e-mail and IP (off: load tests)"},
+	{"report_limits", K_ONOFF, I(report_limits), 0, 0,
+	 "on or off: the tenants' hourly defect report limit per IP (off: load tests)"},
 };
 
 #undef S
@@ -92,6 +94,7 @@ defaults(struct config *c)
 	c->api_write_rate = 600;
 	c->page_cache_ttl_s = 5;
 	c->booking_limits = true;
+	c->report_limits = true;
 	snprintf(c->mail_from, sizeof(c->mail_from), "rathaus@localhost");
 }
 

@@ -41,7 +41,8 @@ struct config {
 	char public_url[CONFIG_STR_MAX]; /* "https://portal.example"; "": http://<listen> */
 	char smtp_url[CONFIG_STR_MAX];	 /* smtp:// or smtps:// relay; "": mails stay queued */
 	char mail_from[CONFIG_STR_MAX];	 /* sender address of outgoing mail */
-	bool booking_limits;	   /* the tenants' appointment limits apply (off: load tests) */
+	bool booking_limits; /* the tenants' appointment limits apply (off: load tests) */
+	bool report_limits;  /* the tenants' hourly report limit per IP applies (off: tests) */
 	char file[CONFIG_STR_MAX]; /* the file read, or "" */
 };
 

@@ -11,7 +11,7 @@
  * share the database share no disk and pg_dump backs up everything.
  *
  * Files are stored for a use (a row of a fixed table: "logo", "image",
- * "document") that names the types it accepts and its size limit; anything
+ * "document", "photo") that names the types it accepts and its size limit; anything
  * else is refused before a byte is written.  Reads need the tenant and a
  * permission decision of the caller; ids of other tenants are unknown.
  *
@@ -37,6 +37,7 @@ struct db;
 #define FILES_NAME_MAX 120 /* bytes of a sanitised name, without the NUL */
 #define FILES_MIME_MAX 128 /* bytes of a detected type, with the NUL */
 #define FILES_FALLBACK_NAME "datei"
+#define FILES_PHOTO_MAX (8u << 20) /* bytes of a photo (use "photo") */
 
 /* What a file is for: the types it may have and how large it may be. */
 struct files_use {
@@ -132,6 +133,26 @@ int files_sniff(const void *data, size_t len, char *out, struct err *e) MUST_CHE
  * (FILES_NAME_MAX + 1 bytes) and returns its length.
  */
 size_t files_name_sanitize(const char *in, size_t len, char *out);
+
+/*
+ * Copy photo `data` of `len` bytes of type `mime` ("image/jpeg", "image/png"
+ * or "image/webp", as files_sniff() found it) to `out` (`len` bytes, the
+ * result is never longer) without its metadata: JPEG without APP1..APP15
+ * and COM segments (APP0/JFIF, tables, frames and the image data stay) and
+ * without anything after EOI; PNG without tEXt, zTXt, iTXt and eXIf chunks
+ * and anything after IEND; WebP without EXIF and XMP chunks (and their
+ * VP8X flags).  Its length into *n.  Returns 0 or ERR_UNPROCESSABLE
+ * ("files.err.image") for bytes that are not a complete image of that
+ * type ("files.err.type" for another type).  Pure and bounded; fuzzed.
+ */
+int files_image_strip(const char *mime, const void *data, size_t len, void *out, size_t *n,
+		      struct err *e) MUST_CHECK;
+
+/*
+ * The GPS position of a JPEG's Exif data (libexif) in decimal degrees,
+ * south and west negative.  False when there is none or it is malformed.
+ */
+bool files_image_gps(const void *data, size_t len, double *lat, double *lon);
 
 /* Whether `id` has the form of a file id (so it is never a path). */
 bool files_id_valid(const char *id);

@@ -19,6 +19,7 @@ static const struct files_use USES[] = {
 	{"logo", IMAGE_TYPES, 1u << 20},
 	{"image", IMAGE_TYPES, 5u << 20},
 	{"document", DOCUMENT_TYPES, 20u << 20},
+	{"photo", IMAGE_TYPES, FILES_PHOTO_MAX},
 };
 
 const struct files_use *

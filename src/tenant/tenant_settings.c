@@ -60,6 +60,9 @@ static const struct tenant_setting_def DEFS[TSET_COUNT] = {
 	/* "" means derived from the slug (forms.h: form_case_prefix). */
 	[TSET_CASE_PREFIX] = {"case_prefix", TSET_STRING, "", 0, 12, "set.case_prefix",
 			      "set.group.forms"},
+	/* Defect reports an hour per client IP, form and Open311 (report_limit, hashed keys). */
+	[TSET_REPORTS_LIMIT_IP] = {"reports_limit_ip", TSET_INT, "10", 1, 100000,
+				   "set.reports_limit_ip", "set.group.reports"},
 };
 
 const struct tenant_setting_def *

@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Accessibility (axe-core, WCAG 2.1 A/AA) and HTML validity of the defect reports' public
 pages and of the staff pages under /verwaltung/maengel (list, filtered list, a report with
-contact, history, notes and a message, in German and English, and a form error)."""
+contact, history, notes and a message, in German and English, and a form error), and a
+report with a photo before and after approval, and the form with a refused photo."""
 import re
+import tempfile
 
 import test_appointments_staff as appt
 from harness import Server, Suite, check, cookies_of, hidden
 from page_checks import check_pages
 from test_reports import confirm_link
+from test_reports_photos import GPS_JPEG, HTML, number_of, submit as submit_photos
 
 STAFF = "/t/luenen/verwaltung/maengel"
 
@@ -88,6 +91,15 @@ def staff_pages(s):
     r = b.post(STAFF + "/schluessel", {"name": "Beispiel-App"})
     check(r.status == 200 and 'id="api-key"' in r.text, r.status)
     pages["report-staff-key-issued"] = r.text
+    key = re.search(r'<code id="api-key">([A-Za-z0-9_-]{43})</code>', r.text).group(1)
+    r = s.post_form("/t/luenen/open311/v2/requests.json",
+                    {"api_key": key, "service_code": "wilder-muell", "lat": "51.61",
+                     "long": "7.52", "description": "Sperrmüll und Reifen am Feldweg.",
+                     "attribute[art]": "sperrmuell,reifen"})
+    check(r.status == 201, r.status)
+    r = b.get(STAFF + "/" + re.search(r'"service_request_id":"(\d+)"', r.text).group(1))
+    check("Altreifen" in r.text, "the answers are on the page")
+    pages["report-staff-answers"] = r.text
     pages["report-staff-keys"] = b.get(STAFF + "/schluessel?lang=en").text
     r = b.post(report + "/text", {"text": "kurz"})
     check(r.status == 422, r.status)
@@ -95,12 +107,29 @@ def staff_pages(s):
     return pages
 
 
+def photo_pages(s):
+    """A report with a photo: the staff page before approval, the public page after; the
+    form with a refused photo."""
+    b = appt.Browser(s, "/t/luenen", "demo@rathaus.example", s.demo_password)
+    fields = {"kategorie": "wilder-muell", "beschreibung": "Sperrmüll an der Ecke, mit Foto."}
+    r = submit_photos(s, fields, [("html.jpg", HTML)])
+    check(r.status == 422, r.status)
+    pages = {"report-photo-error": r.text}
+    number = number_of(s, submit_photos(s, fields, [("a.jpg", GPS_JPEG), ("b.jpg", GPS_JPEG)]))
+    pages["report-photo-staff"] = b.get(f"{STAFF}/{number}").text
+    check(b.post(f"{STAFF}/{number}/text", {"text": "Sperrmüll an der Ecke."}).status == 303, "ok")
+    pages["report-photo-public"] = s.get(f"/t/luenen/maengel/{number}").text
+    check("<img" in pages["report-photo-public"], "the photo is on the page")
+    return pages
+
+
 def main():
     suite = Suite()
-    s = Server()
+    s = Server(env={"RATHAUS_DATA_DIR": tempfile.mkdtemp(prefix="rathaus-a11y-photos-"),
+                    "RATHAUS_REPORT_LIMITS": "off"})
     try:
         appt.SERVER = s
-        check_pages(suite, s, PATHS, dict(saved_pages(s), **staff_pages(s)), "report_pages")
+        check_pages(suite, s, PATHS, dict(saved_pages(s), **staff_pages(s), **photo_pages(s)), "report_pages")
     finally:
         s.stop()
     suite.finish()

@@ -71,8 +71,16 @@ def test_post_without_email_answers_the_request_id_and_publishes(s, b, key):
     check(req["zipcode"] == "44532" and req["agency_responsible"] == "Bürgerbüro", req)
     r = post(s, {"api_key": key, "service_code": "wilder-muell", "lat": "51.61", "long": "7.52",
                  "description": "Sperrmüll und Reifen am Feldweg.",
-                 "attribute[art]": "sperrmuell,reifen"})
+                 "attribute[art]": "sperrmuell,reifen", "attribute[unbekannt]": "x"})
     check(r.status == 201, (r.status, r.text))
+    # The answers are stored and shown to staff by the service definition's names.
+    number = json.loads(r.body)[0]["service_request_id"]
+    rows = db_rows(s, "SELECT answers FROM report r JOIN tenant t ON t.id = r.tenant_id "
+                      f"WHERE t.slug = 'luenen' AND r.number = {number}")
+    check(json.loads(rows[0][0]) == {"art": "sperrmuell,reifen"}, rows)
+    page = b.get(f"{CITY}/verwaltung/maengel/{number}").text
+    check("Zusatzangaben" in page and "Was liegt dort?" in page and "Altreifen" in page, "shown")
+    check("Altreifen" not in s.get(f"{CITY}/maengel/{number}").text, "not public")
 
 
 def test_post_with_email_answers_a_token_until_confirmed(s, b, key):
@@ -194,7 +202,7 @@ TESTS = [test_keys_are_shown_once_and_stored_hashed,
 
 if __name__ == "__main__":
     suite = Suite()
-    server = appt.SERVER = Server()
+    server = appt.SERVER = Server(env={"RATHAUS_REPORT_LIMITS": "off"})
     try:
         staff = appt.Browser(server, CITY, "demo@rathaus.example", server.demo_password)
         first = issue(staff, "App eins")

@@ -113,6 +113,8 @@ struct rp_report {
 	const char *office; /* responsible office's name, "" if none */
 	int64_t created_at, updated_at;
 	bool unconfirmed; /* made with an email address whose link was not yet opened */
+	const char
+		*photo; /* file id of the first photo, "" if none; public only with public_text */
 };
 
 struct rp_history {
@@ -160,6 +162,7 @@ int rp_number_by_token(struct db *db, const struct tenant *t, const char *hash, 
 #define RP_TEXT_MIN 10
 #define RP_TEXT_MAX 4000 /* bytes of a description */
 #define RP_LINE_MAX 200	 /* bytes of a street, place, name, phone */
+#define RP_PHOTOS_MAX 3	 /* photos of a report */
 
 /* A report as the citizen entered it; strings borrowed from the request. */
 struct rp_input {
@@ -168,6 +171,13 @@ struct rp_input {
 	int64_t lat_e6, lon_e6;
 	const char *name, *email, *phone;
 	bool consent;
+	const char *const *photos; /* file ids (use "photo", stored to expire), in order */
+	size_t n_photos;	   /* at most RP_PHOTOS_MAX */
+	const char *answers;	   /* JSON object text of the attribute answers; NULL: "{}" */
+	/* The hourly limit per client IP (rp_limit_set()); limit 0: none. */
+	const char *limit_key; /* hash of tenant, hour and address */
+	int64_t limit_hour;    /* Unix seconds of the hour's start */
+	int64_t limit;	       /* reports an hour */
 };
 
 /*
@@ -182,11 +192,15 @@ typedef int (*rp_created_fn)(void *ctx, int64_t number, struct err *e);
 /*
  * Store report `in` of `t` in category `category_id`, routed to office
  * `office_id` (0: none), with tracking token hash `token_hash`, as
- * received at `now`; its number into *number.  With `confirm_hash` (the
+ * received at `now`; its number into *number (read inside the
+ * transaction: when 0 is returned the report is saved and numbered).  Its
+ * photos (in->photos) are linked and kept.  With in->limit the report
+ * counts against the hourly limit of its client (table report_limit):
+ * ERR_RATELIMIT ("reports.err.rate") once it is reached, nothing stored.  With `confirm_hash` (the
  * hash of a confirmation token; NULL: none) the report stays unpublished
  * until rp_confirm().  `created` (may be NULL) runs inside the
- * transaction, which it fails by returning an error.  Returns 0, ERR_DB
- * or the error of `created`.
+ * transaction, which it fails by returning an error.  Returns 0, ERR_DB,
+ * ERR_RATELIMIT or the error of `created`.
  */
 int rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, int64_t category_id,
 	      int64_t office_id, const char *token_hash, const char *confirm_hash, int64_t now,
@@ -221,11 +235,13 @@ struct rp_detail {
 	struct rp_report r;
 	const char *description;
 	const char *contact_name, *contact_email, *contact_phone;
-	int64_t consent_at;   /* 0: no contact given */
-	int64_t office_id;    /* 0: none */
-	bool approved;	      /* public_text was set by staff */
-	bool confirmed;	      /* needs no confirmation or its link was opened */
-	int64_t duplicate_of; /* number of the report it repeats; 0: none */
+	int64_t consent_at;	/* 0: no contact given */
+	int64_t office_id;	/* 0: none */
+	bool approved;		/* public_text was set by staff */
+	bool confirmed;		/* needs no confirmation or its link was opened */
+	int64_t duplicate_of;	/* number of the report it repeats; 0: none */
+	const char *answers;	/* JSON object: attribute code -> answer as sent */
+	const char *attributes; /* the category's attribute definitions (JSON array) */
 };
 
 /* An internal note or a message sent to the reporter. */

@@ -5,8 +5,10 @@
 #include "auth/auth.h"
 #include "core/config.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int
 reports_init(struct app *app, struct err *e)
@@ -15,6 +17,7 @@ reports_init(struct app *app, struct err *e)
 	rp_post_register(app); /* before the routes with :file and :nr */
 	rp_open311_register(app);
 	rp_submit_register(app);
+	rp_photo_register(app);
 	rp_web_register(app);
 	rp_staff_register(app);
 	return 0;
@@ -160,4 +163,28 @@ rp_xml_json(struct xml_writer *x, const char *root, const char *item, json_t *do
 	xml_open(x, root, NULL);
 	json_array_foreach(doc, i, child) element(x, item, child);
 	xml_close(x);
+}
+
+void
+rp_limit_set(struct rq *q, struct rp_input *in)
+{
+	unsigned char ip6[16];
+	char addr[INET6_ADDRSTRLEN + 1], key[INET6_ADDRSTRLEN + 64];
+	char *hash = arena_alloc(q->a, 65);
+	int64_t now = (int64_t)time(NULL);
+
+	in->limit = 0;
+	if (!q->app->cfg.report_limits)
+		return;
+	snprintf(addr, sizeof(addr), "%s", q->http->client_ip ? q->http->client_ip : "");
+	if (inet_pton(AF_INET6, addr, ip6) == 1) {
+		memset(ip6 + 8, 0, 8); /* the /64 network */
+		inet_ntop(AF_INET6, ip6, addr, sizeof(addr));
+	}
+	in->limit_hour = now - now % 3600;
+	snprintf(key, sizeof(key), "%lld|%lld|report|%s", (long long)q->tenant->id,
+		 (long long)in->limit_hour, addr);
+	auth_token_hash(key, hash);
+	in->limit_key = hash;
+	in->limit = tenant_setting_int(q->tenant, TSET_REPORTS_LIMIT_IP);
 }

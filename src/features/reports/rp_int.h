@@ -6,6 +6,7 @@
 #include "app/app.h"
 #include "core/xml.h"
 #include "features/reports/reports.h"
+#include "files/files.h"
 
 #include <jansson.h>
 
@@ -21,11 +22,53 @@ void rp_submit_register(struct app *app);
  */
 int rp_area_verdict(struct rq *q, const char *plz, int *verdict) MUST_CHECK;
 
+/* ---- Photos (rp_photo.c) ---- */
+
+/* A photo as received, its metadata stripped; bytes in the request arena. */
+struct rp_photo_in {
+	const char *name; /* as the client sent it */
+	unsigned char *data;
+	size_t len;
+};
+
+struct rp_photos {
+	struct rp_photo_in v[RP_PHOTOS_MAX];
+	size_t n;
+	const char *ids[RP_PHOTOS_MAX]; /* file ids after rp_photos_store() */
+	bool has_gps;			/* the first Exif GPS position inside Germany */
+	int64_t lat_e6, lon_e6;
+};
+
+/*
+ * Read the non-empty uploads of form field `field` into *p: each a JPEG,
+ * PNG or WebP by its content of at most FILES_PHOTO_MAX bytes, at most
+ * RP_PHOTOS_MAX of them; metadata stripped, the GPS position kept aside.
+ * Returns 0 with *problem NULL, or 0 with a message key in *problem and
+ * the status to answer in *status (413 too big, 422 another type, a broken
+ * image or too many); a server error otherwise.
+ */
+int rp_photos_read(struct rq *q, const char *field, struct rp_photos *p, const char **problem,
+		   int *status) MUST_CHECK;
+/* Store the photos of `p` in the file store, expiring until rp_create() links them. */
+int rp_photos_store(struct rq *q, struct rp_photos *p) MUST_CHECK;
+/* The file ids of the photos of report id `report_id` of `t`, in order, in `a`. */
+int rp_photo_ids(struct db *db, const struct tenant *t, int64_t report_id, struct arena *a,
+		 const char ***out, size_t *n, struct err *e) MUST_CHECK;
+/* GET /maengel/foto/:id (approved reports only) and /verwaltung/maengel/foto/:id (staff). */
+void rp_photo_register(struct app *app);
+
 /* Open311 POST requests and the API keys under /verwaltung/maengel/schluessel (rp_post.c). */
 void rp_post_register(struct app *app);
 
 /* The staff pages under /verwaltung/maengel (rp_staff.c). */
 void rp_staff_register(struct app *app);
+
+/*
+ * Set the hourly limit of `in` for this request's client (its IPv6 /64):
+ * the tenant's reports_limit_ip, none when the installation's
+ * report_limits is off.  The key lives in the request arena.
+ */
+void rp_limit_set(struct rq *q, struct rp_input *in);
 
 /* Whether the tenant offers defect reports; else answers 404 (HTML). */
 bool rp_enabled(const struct tenant *t);

@@ -227,7 +227,12 @@ request_json(struct rq *q, const struct rp_report *r)
 			    r->has_pos ? json_real((double)r->lat_e6 / 1e6) : json_null());
 	json_object_set_new(o, "long",
 			    r->has_pos ? json_real((double)r->lon_e6 / 1e6) : json_null());
-	json_object_set_new(o, "media_url", json_string(""));
+	/* Photos are public once staff approved the report's text. */
+	json_object_set_new(o, "media_url",
+			    json_string(r->photo[0] && r->public_text[0]
+						? arena_printf(q->a, "%s%s/maengel/foto/%s",
+							       rp_origin(q), q->base, r->photo)
+						: ""));
 	return o;
 }
 

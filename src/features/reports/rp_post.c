@@ -30,7 +30,9 @@
 
 #define KEYS "/verwaltung/maengel/schluessel"
 #define KEY_NAME_MAX 100
-#define POST_MAX (32 * 1024)
+#define POST_MAX (32 * 1024) /* bytes of the fields */
+/* The fields, and up to three photos (`media`, multipart) with their framing. */
+#define POST_BODY_MAX (RP_PHOTOS_MAX * (size_t)FILES_PHOTO_MAX + POST_MAX + 16 * 1024)
 
 /* ---- Answers ---------------------------------------------------------------- */
 
@@ -178,8 +180,8 @@ postal_code_of(struct rq *q, const char *address)
 
 /* Read and check the request into *in; NULL or the problem (400); *rc a server error. */
 static const char *
-read_request(struct rq *q, struct rp_input *in, const struct rp_category *cat, json_t *answers,
-	     int *rc)
+read_request(struct rq *q, struct rp_input *in, const struct rp_category *cat,
+	     const struct rp_photos *ph, json_t *answers, int *rc)
 {
 	const char *lat = field(q, "lat"), *lon = field(q, "long");
 	const char *address = field(q, "address_string");
@@ -204,6 +206,11 @@ read_request(struct rq *q, struct rp_input *in, const struct rp_category *cat, j
 	in->street = address;
 	in->postal_code = postal_code_of(q, address);
 	in->place = "";
+	if (!in->has_pos && !address[0] && ph->has_gps) { /* the photo's GPS position */
+		in->has_pos = true;
+		in->lat_e6 = ph->lat_e6;
+		in->lon_e6 = ph->lon_e6;
+	}
 	if (!in->has_pos && !in->postal_code[0])
 		return "give lat and long, or an address_string with a postal code";
 	if (in->postal_code[0]) {
@@ -228,6 +235,86 @@ read_request(struct rq *q, struct rp_input *in, const struct rp_category *cat, j
 	return check_attributes(q, cat, answers);
 }
 
+/* Whether the body without its uploads fits POST_MAX. */
+static bool
+fields_fit(struct rq *q)
+{
+	size_t fields = q->http->body_len;
+
+	for (size_t i = 0; i < q->http->n_uploads; i++)
+		fields -= q->http->uploads[i].len < fields ? q->http->uploads[i].len : fields;
+	return fields <= POST_MAX;
+}
+
+/* The photos in `media` uploads; false when the answer was sent (413, 400, 500). */
+static bool
+read_media(struct rq *q, bool xml, struct rp_photos *ph)
+{
+	const char *problem;
+	int status = 400;
+
+	if (rp_photos_read(q, "media", ph, &problem, &status) != 0) {
+		rq_log_failure(q, ERR_INTERNAL);
+		refuse(q, xml, 500, "server error");
+		return false;
+	}
+	if (problem) {
+		refuse(q, xml, status == 413 ? 413 : 400,
+		       status == 413 ? "media: a photo is over 8 MB"
+		       : strcmp(problem, "reports.err.photo_count") == 0
+			       ? "media: at most 3 photos"
+			       : "media: a photo must be a complete JPEG, PNG or WebP");
+		return false;
+	}
+	return true;
+}
+
+/* `v` as compact JSON text in the request arena. */
+static const char *
+json_text(struct rq *q, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	const char *out = arena_strdup(q->a, s ? s : "{}");
+
+	free(s);
+	return out;
+}
+
+/* The checks before the fields: format, size, key, category; false when answered. */
+static bool
+open_request(struct rq *q, const char *file, bool xml, int64_t *key, struct rp_category **cat)
+{
+	int rc;
+
+	if (!rp_enabled(q->tenant) || (!xml && strcmp(file, "requests.json") != 0)) {
+		refuse(q, xml, 404, "unknown resource");
+		return false;
+	}
+	if (!fields_fit(q)) {
+		refuse(q, xml, 413, "the fields are over 32 KiB");
+		return false;
+	}
+	if ((rc = key_id(q, field(q, "api_key"), key)) != 0) {
+		refuse(q, xml, 500, "server error");
+		return false;
+	}
+	if (*key == 0) {
+		refuse(q, xml, 403, "api_key missing, unknown or revoked");
+		return false;
+	}
+	if (!field(q, "service_code")[0]) {
+		refuse(q, xml, 400, "service_code is required");
+		return false;
+	}
+	rc = rp_category_find(q->db, q->tenant, field(q, "service_code"), q->a, cat, &q->err);
+	if (rc) {
+		refuse(q, xml, rc == ERR_NOTFOUND ? 404 : 500,
+		       rc == ERR_NOTFOUND ? "unknown service_code" : "server error");
+		return false;
+	}
+	return true;
+}
+
 static void
 post_request(struct rq *q)
 {
@@ -235,44 +322,30 @@ post_request(struct rq *q)
 	bool xml = strcmp(file, "requests.xml") == 0;
 	struct rp_category *cat;
 	struct rp_input in;
+	struct rp_photos ph;
 	char token[AUTH_TOKEN_LEN + 1], hash[65], ctoken[AUTH_TOKEN_LEN + 1], chash[65];
 	struct rp_confirm c = {q, NULL, &in, ctoken};
 	json_t *answers;
 	int64_t key = 0, office = 0, number = 0;
 	bool confirm;
-	int rc;
+	int rc = 0;
 
-	if (!rp_enabled(q->tenant) || (!xml && strcmp(file, "requests.json") != 0)) {
-		refuse(q, xml, 404, "unknown resource");
+	if (!open_request(q, file, xml, &key, &cat) || !read_media(q, xml, &ph))
 		return;
-	}
-	if ((rc = key_id(q, field(q, "api_key"), &key)) != 0) {
-		refuse(q, xml, 500, "server error");
-		return;
-	}
-	if (key == 0) {
-		refuse(q, xml, 403, "api_key missing, unknown or revoked");
-		return;
-	}
-	if (!field(q, "service_code")[0]) {
-		refuse(q, xml, 400, "service_code is required");
-		return;
-	}
-	rc = rp_category_find(q->db, q->tenant, field(q, "service_code"), q->a, &cat, &q->err);
-	if (rc) {
-		refuse(q, xml, rc == ERR_NOTFOUND ? 404 : 500,
-		       rc == ERR_NOTFOUND ? "unknown service_code" : "server error");
-		return;
-	}
 	c.cat = cat;
 	answers = json_object();
-	problem = read_request(q, &in, cat, answers, &rc);
-	json_decref(answers); /* the answers column is not filled yet */
+	problem = read_request(q, &in, cat, &ph, answers, &rc);
+	in.answers = json_text(q, answers);
+	json_decref(answers);
 	if (problem || rc) {
 		refuse(q, xml, problem ? 400 : 500, problem ? problem : "server error");
 		return;
 	}
 	rc = rp_route(q->db, q->tenant, cat->id, in.postal_code, "", &office, &q->err);
+	rc = rc ? rc : rp_photos_store(q, &ph);
+	in.photos = ph.ids;
+	in.n_photos = ph.n;
+	rp_limit_set(q, &in);
 	auth_token(token);
 	auth_token_hash(token, hash);
 	confirm = in.email[0] && q->app->mail;
@@ -284,6 +357,13 @@ post_request(struct rq *q)
 		: rp_create(q->db, q->tenant, &in, cat->id, office, hash, confirm ? chash : NULL,
 			    (int64_t)time(NULL), confirm ? rp_confirm_mail : NULL, &c, &number,
 			    &q->err);
+	if (rc == ERR_RATELIMIT) {
+		http_resp_header(
+			q->http, q->resp, "Retry-After",
+			arena_printf(q->a, "%lld", (long long)(in.limit_hour + 3600 - time(NULL))));
+		refuse(q, xml, 429, "too many requests from this address this hour");
+		return;
+	}
 	if (rc) {
 		rq_log_failure(q, rc);
 		refuse(q, xml, 500, "server error");
@@ -440,7 +520,7 @@ revoke_post(struct rq *q)
 void
 rp_post_register(struct app *app)
 {
-	app_route(app, HTTP_POST, "/open311/v2/:file", post_request, ROUTE_NO_CSRF, POST_MAX);
+	app_route(app, HTTP_POST, "/open311/v2/:file", post_request, ROUTE_NO_CSRF, POST_BODY_MAX);
 	app_route(app, HTTP_GET, KEYS, keys_page, ROUTE_STAFF, 0);
 	app_route(app, HTTP_POST, KEYS, keys_post, ROUTE_STAFF, 4096);
 	app_route(app, HTTP_POST, KEYS "/:id/widerrufen", revoke_post, ROUTE_STAFF, 4096);

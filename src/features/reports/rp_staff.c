@@ -347,6 +347,86 @@ duplicates_view(struct rq *q, const struct rp_detail *d)
 	return 0;
 }
 
+/* The name of value `key` of attribute `def`, or the key itself. */
+static const char *
+value_name(json_t *def, const char *key, size_t len, struct arena *a)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(def, "values"), i, x)
+	{
+		const char *k = json_string_value(json_object_get(x, "key"));
+		const char *name = json_string_value(json_object_get(x, "name"));
+
+		if (k && name && strlen(k) == len && strncmp(k, key, len) == 0)
+			return name;
+	}
+	return arena_strndup(a, key, len);
+}
+
+/* The answers to the category's extra questions (Open311 attributes), by the definitions. */
+static void
+answers_view(struct rq *q, const struct rp_detail *d)
+{
+	json_t *defs = json_loads(d->attributes, 0, NULL),
+	       *answers = json_loads(d->answers, 0, NULL);
+	struct view_val *l = view_set(q->page, "answers", view_list(q->a));
+	json_t *def;
+	size_t i, n = 0;
+
+	json_array_foreach(defs, i, def)
+	{
+		const char *code = json_string_value(json_object_get(def, "code"));
+		const char *v = json_string_value(json_object_get(answers, code ? code : ""));
+		const char *type = json_string_value(json_object_get(def, "datatype"));
+		const char *question;
+		struct view_val *m;
+		struct buf b;
+
+		if (!code || !v || !v[0])
+			continue;
+		buf_init(&b, RP_LINE_MAX * 4);
+		for (const char *p = v; *p;) { /* a multivaluelist is comma separated */
+			size_t len = type && strcmp(type, "multivaluelist") == 0 ? strcspn(p, ",")
+										 : strlen(p);
+
+			buf_adds(&b, b.len ? ", " : "");
+			buf_adds(&b, value_name(def, p, len, q->a));
+			p += len + (p[len] == ',');
+		}
+		m = view_push(l, view_map(q->a));
+		question = json_string_value(json_object_get(def, "description"));
+		view_set_text(m, "question", question ? question : code);
+		view_set_text(m, "answer", b.p);
+		buf_release(&b);
+		n++;
+	}
+	view_set_bool(q->page, "has_answers", n > 0);
+	json_decref(defs);
+	json_decref(answers);
+}
+
+/* The photos, through the staff route: staff see them before approval too. */
+static int
+photos_view(struct rq *q, const struct rp_detail *d)
+{
+	const char **ids;
+	size_t n;
+	struct view_val *pl;
+	int rc = rp_photo_ids(q->db, q->tenant, d->r.id, q->a, &ids, &n, &q->err);
+
+	pl = view_set(q->page, "photos", view_list(q->a));
+	view_set_bool(q->page, "has_photos", rc == 0 && n > 0);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct view_val *m = view_push(pl, view_map(q->a));
+
+		view_set_text(m, "url", rq_url(q, arena_printf(q->a, STAFF "/foto/%s", ids[i])));
+		view_set_int(m, "n", (int64_t)i + 1);
+	}
+	return rc;
+}
+
 static void
 report_page(struct rq *q)
 {
@@ -360,6 +440,8 @@ report_page(struct rq *q)
 		return;
 	rc = history_view(q, d);
 	rc = rc ? rc : duplicates_view(q, d);
+	rc = rc ? rc : photos_view(q, d);
+	answers_view(q, d);
 	rc = rc ? rc : office_list(q->db, q->tenant, q->a, &offices, &no, &q->err);
 	if (rc) {
 		rq_fail(q, rc);

@@ -21,7 +21,7 @@ static const char DETAIL_SQL[] =
 	"r.contact_phone, COALESCE(r.consent_at, 0), COALESCE(r.office_id, 0), "
 	"CASE WHEN r.public_text IS NULL THEN 0 ELSE 1 END, "
 	"CASE WHEN r.confirm_hash IS NULL OR r.confirmed_at IS NOT NULL THEN 1 ELSE 0 END, "
-	"COALESCE(d.number, 0) "
+	"COALESCE(d.number, 0), r.answers, c.attributes "
 	"FROM report r JOIN report_category c ON c.id = r.category_id "
 	"LEFT JOIN office o ON o.id = r.office_id AND o.tenant_id = r.tenant_id "
 	"LEFT JOIN report d ON d.id = r.duplicate_of AND d.tenant_id = r.tenant_id "
@@ -66,6 +66,9 @@ read_detail(struct db_stmt *st, void *ctx, struct err *e)
 	d->confirmed = db_col_int64(st, 21) != 0;
 	d->r.unconfirmed = !d->confirmed;
 	d->duplicate_of = db_col_int64(st, 22);
+	d->answers = db_col_dup(st, 23, a);
+	d->attributes = db_col_dup(st, 24, a);
+	d->r.photo = "";
 	return 0;
 }
 

@@ -142,7 +142,9 @@ static const char REPORT_COLS[] =
 	"COALESCE((SELECT s.note FROM report_status s WHERE s.report_id = r.id AND s.note <> '' "
 	"ORDER BY s.created_at DESC, s.id DESC LIMIT 1), ''), r.street, r.postal_code, r.place, "
 	"r.lat_e6, r.lon_e6, COALESCE(o.name, ''), r.created_at, r.updated_at, "
-	"CASE WHEN r.confirm_hash IS NOT NULL AND r.confirmed_at IS NULL THEN 1 ELSE 0 END "
+	"CASE WHEN r.confirm_hash IS NOT NULL AND r.confirmed_at IS NULL THEN 1 ELSE 0 END, "
+	"COALESCE((SELECT p.file_id FROM report_photo p WHERE p.report_id = r.id "
+	"ORDER BY p.position, p.file_id LIMIT 1), '') "
 	"FROM report r JOIN report_category c ON c.id = r.category_id "
 	"LEFT JOIN office o ON o.id = r.office_id AND o.tenant_id = r.tenant_id ";
 
@@ -168,6 +170,7 @@ read_report(struct db_stmt *st, struct arena *a, void *row)
 	r->created_at = db_col_int64(st, 13);
 	r->updated_at = db_col_int64(st, 14);
 	r->unconfirmed = db_col_int64(st, 15) != 0;
+	r->photo = db_col_dup(st, 16, a);
 }
 
 static int

@@ -18,7 +18,8 @@
 #include <string.h>
 #include <time.h>
 
-#define FORM_BODY_MAX (64u * 1024)
+/* The fields, and up to three photos with their multipart framing. */
+#define FORM_BODY_MAX (RP_PHOTOS_MAX * (size_t)FILES_PHOTO_MAX + 64u * 1024)
 #define PLZ_ARS_MAX 16
 
 /* Germany's bounding box, degrees: coordinates outside are mistakes. */
@@ -33,6 +34,9 @@ struct form {
 	struct view_val *errors; /* field -> message */
 	int n_errors;
 	struct rp_category *cat;
+	struct rp_photos photos;
+	int status; /* of the answer with errors: 422, or 413 for a photo too large */
+	bool gps;   /* the place came from a photo's GPS position */
 };
 
 static const char *
@@ -145,6 +149,13 @@ check_location(struct rq *q, struct form *f)
 	struct rp_input *in = &f->in;
 	bool lat = f->lat[0], lon = f->lon[0];
 
+	/* No place given: the photo's GPS position stands in. */
+	if (!lat && !lon && !in->postal_code[0] && !in->street[0] && f->photos.has_gps) {
+		in->has_pos = f->gps = true;
+		in->lat_e6 = f->photos.lat_e6;
+		in->lon_e6 = f->photos.lon_e6;
+		return;
+	}
 	if (lat || lon) {
 		in->has_pos = rp_coord_parse(f->lat, LAT_MIN, LAT_MAX, &in->lat_e6) &&
 			      rp_coord_parse(f->lon, LON_MIN, LON_MAX, &in->lon_e6);
@@ -174,6 +185,20 @@ check_contact(struct rq *q, struct form *f)
 		error(q, f, "consent", "reports.err.consent");
 }
 
+static int
+read_photos(struct rq *q, struct form *f)
+{
+	const char *problem;
+	int status = 422;
+	int rc = rp_photos_read(q, "fotos", &f->photos, &problem, &status);
+
+	if (rc == 0 && problem) {
+		error(q, f, "photos", problem);
+		f->status = status;
+	}
+	return rc;
+}
+
 /* Read and check the posted form: 0 (errors counted in f), or a server error. */
 static int
 read_form(struct rq *q, struct form *f)
@@ -193,6 +218,9 @@ read_form(struct rq *q, struct form *f)
 	in->email = field(q, "email");
 	in->phone = field(q, "telefon");
 	in->consent = strcmp(field(q, "einwilligung"), "1") == 0;
+	rc = read_photos(q, f);
+	if (rc)
+		return rc;
 	rc = rp_category_find(q->db, q->tenant, in->code, q->a, &f->cat, &q->err);
 	if (rc == ERR_NOTFOUND)
 		error(q, f, "category", "reports.err.category_choose");
@@ -238,6 +266,7 @@ render_form(struct rq *q, struct form *f)
 	view_set(q->page, "v", values);
 	view_set(q->page, "errors", f->errors);
 	view_set_bool(q->page, "has_errors", f->n_errors > 0);
+	view_set_bool(q->page, "photos_again", f->n_errors > 0 && q->http->n_uploads > 0);
 	view_set_text(q->page, "action", rq_url(q, "/maengel/melden"));
 	view_set_text(q->page, "title", rq_msg(q, "reports.new_title"));
 	rq_render(q, "reports/new");
@@ -312,13 +341,18 @@ new_post(struct rq *q)
 		return;
 	rc = read_form(q, &f);
 	if (rc == 0 && f.n_errors) {
-		q->resp->status = 422;
+		q->resp->status = f.status ? f.status : 422;
 		render_form(q, &f);
 		return;
 	}
 	if (rc == 0)
 		rc = rp_route(q->db, q->tenant, f.cat->id, f.in.postal_code, f.in.place, &office,
 			      &q->err);
+	if (rc == 0)
+		rc = rp_photos_store(q, &f.photos);
+	f.in.photos = f.photos.ids;
+	f.in.n_photos = f.photos.n;
+	rp_limit_set(q, &f.in);
 	auth_token(token);
 	auth_token_hash(token, hash);
 	/* With an address the report waits until the link mailed to it is opened. */
@@ -332,6 +366,10 @@ new_post(struct rq *q)
 		rc = rp_create(q->db, q->tenant, &f.in, f.cat->id, office, hash,
 			       confirm ? chash : NULL, (int64_t)time(NULL),
 			       confirm ? rp_confirm_mail : NULL, &c, &number, &q->err);
+	if (rc == ERR_RATELIMIT) {
+		rq_error(q, 429, "reports.err.rate");
+		return;
+	}
 	if (rc) {
 		rq_fail(q, rc);
 		return;

@@ -164,6 +164,30 @@ list_page(struct rq *q)
 	rq_render(q, "reports/list");
 }
 
+/* The photos of an approved report; answers the error itself. */
+static int
+set_photos(struct rq *q, const struct rp_report *r)
+{
+	const char **ids;
+	size_t n;
+	struct view_val *pl;
+	int rc = rp_photo_ids(q->db, q->tenant, r->id, q->a, &ids, &n, &q->err);
+
+	if (rc) {
+		rq_fail(q, rc);
+		return rc;
+	}
+	pl = view_set(q->page, "photos", view_list(q->a));
+	view_set_bool(q->page, "has_photos", n > 0);
+	for (size_t i = 0; i < n; i++) {
+		struct view_val *m = view_push(pl, view_map(q->a));
+
+		view_set_text(m, "url", rq_url(q, arena_printf(q->a, "/maengel/foto/%s", ids[i])));
+		view_set_int(m, "n", (int64_t)i + 1);
+	}
+	return 0;
+}
+
 /*
  * Report `number` with its history; `own` is the reporter's own text
  * (tracking link, which shows a report waiting for its confirmation too)
@@ -200,6 +224,8 @@ show_report(struct rq *q, int64_t number, const char *own)
 		view_set_text(m, "date", date_of(q, h[i].at));
 		view_set_text(m, "note", h[i].note);
 	}
+	if (r->public_text[0] && set_photos(q, r) != 0)
+		return;
 	view_set_text(q->page, "list_url", rq_url(q, "/maengel"));
 	view_set_text(q->page, "title",
 		      arena_printf(q->a, "%s %lld: %s", rq_msg(q, "reports.number"),
