@@ -359,7 +359,7 @@ int
 jwt_verify(const char *token, const json_t *jwks, const struct jwt_expect *x, json_t **claims,
 	   struct err *e)
 {
-	const char *d1, *d2, *kid = NULL;
+	const char *d1 = NULL, *d2 = NULL, *kid = NULL;
 	unsigned char *sig = NULL;
 	EVP_PKEY *key = NULL;
 	json_t *hdr = NULL;

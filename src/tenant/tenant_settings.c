@@ -57,6 +57,18 @@ static const struct tenant_setting_def DEFS[TSET_COUNT] = {
 	/* "" means derived from the slug (forms.h: form_case_prefix). */
 	[TSET_CASE_PREFIX] = {"case_prefix", TSET_STRING, "", 0, 12, "set.case_prefix",
 			      "set.group.forms"},
+	/* Login of citizens through an OpenID Connect provider (docs/account.md); off while empty.
+	 */
+	[TSET_OIDC_ISSUER] = {"oidc_issuer", TSET_STRING, "", 0, LINE_MAX_BYTES, "set.oidc_issuer",
+			      "set.group.oidc"},
+	[TSET_OIDC_CLIENT_ID] = {"oidc_client_id", TSET_STRING, "", 0, LINE_MAX_BYTES,
+				 "set.oidc_client_id", "set.group.oidc"},
+	[TSET_OIDC_CLIENT_SECRET] = {"oidc_client_secret", TSET_STRING, "", 0, LINE_MAX_BYTES,
+				     "set.oidc_client_secret", "set.group.oidc"},
+	[TSET_OIDC_NAME] = {"oidc_name", TSET_STRING, "Mit Servicekonto anmelden", 0,
+			    LINE_MAX_BYTES, "set.oidc_name", "set.group.oidc"},
+	[TSET_OIDC_SCOPES] = {"oidc_scopes", TSET_STRING, "openid email", 0, LINE_MAX_BYTES,
+			      "set.oidc_scopes", "set.group.oidc"},
 };
 
 const struct tenant_setting_def *
