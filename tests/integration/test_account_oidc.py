@@ -25,7 +25,8 @@ EAIDAS_SUBSTANTIAL = "http://eidas.europa.eu/LoA/substantial"
 
 def configure(s, slug, idp):
     for key, value in (("oidc_issuer", idp.issuer), ("oidc_client_id", idp.client_id),
-                       ("oidc_client_secret", idp.secret), ("oidc_name", "Mit Servicekonto")):
+                       ("oidc_client_secret", idp.secret), ("oidc_name", "Mit Servicekonto"),
+                       ("oidc_scopes", " email  openid email")):
         db_rows(s, "INSERT INTO tenant_setting (tenant_id, key, value, updated_at) "
                    f"SELECT id, '{key}', '{value}', 0 FROM tenant WHERE slug = '{slug}'")
 
@@ -97,7 +98,7 @@ def test_b_first_login_makes_an_account_and_a_session(s, sink):
     check(r.status == 303 and r.header("Location") == BASE + "/konto", (r.status, r.text[:500]))
     a = IDP.last_authorize
     check(a["redirect_uri"] == PUBLIC + BASE + "/konto/oidc/callback", a)
-    check(a["scope"].split()[0] == "openid" and len(a["state"]) >= 43 and len(a["nonce"]) >= 43,
+    check(a["scope"] == "openid email" and len(a["state"]) >= 43 and len(a["nonce"]) >= 43,
           a)
     sc = [v for v in r.headers_all("Set-Cookie") if v.startswith("rh_konto_sid=")]
     check(len(sc) == 1 and "HttpOnly" in sc[0], sc)

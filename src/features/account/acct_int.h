@@ -119,7 +119,7 @@ struct acct_oidc_cfg {
 
 /* The endpoints of the discovery document (in the request arena); end_session may be NULL. */
 struct acct_oidc_meta {
-	const char *authorize, *token, *jwks_uri, *end_session;
+	const char *authorize, *token, *jwks_uri, *end_session, *userinfo;
 };
 
 /* A row of citizen_oidc: before the callback state..next; after it, the identity to link. */
@@ -138,6 +138,9 @@ bool acct_oidc_url_ok(const char *url);
 int acct_oidc_meta(struct rq *q, const struct acct_oidc_cfg *c, struct acct_oidc_meta *m);
 /* The key set (caller's reference); `fresh`: refetch unless fetched within a minute. */
 int acct_oidc_jwks(struct rq *q, const struct acct_oidc_meta *m, bool fresh, json_t **out);
+/* The UserInfo answer (OpenID Connect Core 5.3) for `access_token` (caller's reference). */
+int acct_oidc_userinfo(struct rq *q, const struct acct_oidc_meta *m, const char *access_token,
+		       json_t **out);
 int acct_oidc_token(struct rq *q, const struct acct_oidc_cfg *c, const struct acct_oidc_meta *m,
 		    const char *code, const char *verifier, const char *redirect_uri, json_t **out);
 /* acct_oidc_store.c */

@@ -22,8 +22,6 @@
 #include <string.h>
 #include <time.h>
 
-#define SCOPE_MAX 200
-
 bool
 acct_oidc_cfg(const struct tenant *t, struct acct_oidc_cfg *c)
 {
@@ -61,19 +59,34 @@ acct_oidc_fail(struct rq *q, int status, const char *key)
 	acct_page(q, status, "account.oidc.failed_title", "done");
 }
 
-/* "openid" and the configured scopes, each once. */
+/* Whether the `o` bytes of `list` (words one space apart) hold the word w[0..n). */
+static bool
+has_word(const char *list, size_t o, const char *w, size_t n)
+{
+	for (size_t i = 0; i + n <= o; i += strcspn(list + i, " ") + 1)
+		if (strncmp(list + i, w, n) == 0 && (i + n == o || list[i + n] == ' '))
+			return true;
+	return false;
+}
+
+/* "openid" and the configured scopes, one space apart, each once (RFC 6749 3.3). */
 static const char *
 scopes(struct rq *q, const char *conf)
 {
-	char *out = arena_printf(q->a, "openid %.*s", SCOPE_MAX, conf);
-	char *w = strstr(out + 7, "openid");
+	char *out = arena_alloc(q->a, strlen(conf) + sizeof("openid") + 2);
+	size_t o = strlen("openid");
 
-	while (w) { /* drop a configured "openid": it is already first */
-		bool whole = (w[-1] == ' ') && (w[6] == ' ' || w[6] == '\0');
+	memcpy(out, "openid", o + 1);
+	while (*conf) {
+		size_t n = strcspn(conf, " ");
 
-		if (whole)
-			memset(w, ' ', 6);
-		w = strstr(w + 6, "openid");
+		if (n && !has_word(out, o, conf, n)) {
+			out[o++] = ' ';
+			memcpy(out + o, conf, n);
+			o += n;
+			out[o] = '\0';
+		}
+		conf += n + (conf[n] == ' ');
 	}
 	return out;
 }
@@ -170,6 +183,35 @@ check_id_token(struct rq *q, const struct acct_oidc_cfg *c, const struct acct_oi
 	return rc;
 }
 
+/*
+ * Providers that keep the ID token small give the address only at the
+ * UserInfo endpoint: ask there when the token has none, and take its
+ * email and email_verified only for the same sub (OpenID Connect Core
+ * 5.3.2).
+ */
+static int
+add_userinfo(struct rq *q, const struct acct_oidc_meta *m, const json_t *tokens, json_t *claims)
+{
+	const char *at = json_string_value(json_object_get(tokens, "access_token"));
+	const char *sub = json_string_value(json_object_get(claims, "sub"));
+	const char *isub;
+	json_t *info = NULL;
+	int rc;
+
+	if (json_object_get(claims, "email") || !m->userinfo)
+		return 0;
+	rc = acct_oidc_userinfo(q, m, at, &info);
+	isub = json_string_value(json_object_get(info, "sub"));
+	if (rc == 0 && (!isub || !sub || strcmp(isub, sub) != 0))
+		rc = err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: userinfo of another sub");
+	if (rc == 0) {
+		json_object_set(claims, "email", json_object_get(info, "email"));
+		json_object_set(claims, "email_verified", json_object_get(info, "email_verified"));
+	}
+	json_decref(info);
+	return rc;
+}
+
 /* Redeem the code and check the ID token: 0 with *claims, else the answer is sent. */
 static int
 redeem(struct rq *q, const struct acct_oidc_cfg *c, const struct acct_oidc_pending *p,
@@ -190,6 +232,8 @@ redeem(struct rq *q, const struct acct_oidc_cfg *c, const struct acct_oidc_pendi
 		rc = acct_oidc_token(q, c, &m, code, p->verifier, redirect_uri(q), &tokens);
 	if (rc == 0)
 		rc = check_id_token(q, c, &m, tokens, p->nonce, claims);
+	if (rc == 0)
+		rc = add_userinfo(q, &m, tokens, *claims);
 	json_decref(tokens);
 	if (rc == ERR_IO)
 		acct_oidc_fail(q, 502, "account.oidc.unavailable");

@@ -61,12 +61,16 @@ take(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* GET `url`, or POST `form` with basic authentication `user`:`pw`; the body of a 200. */
+/*
+ * GET `url` (with `user` as a bearer token when `pw` is NULL), or POST
+ * `form` with basic authentication `user`:`pw`: the body and the status.
+ */
 static int
 http_call(struct rq *q, const char *url, const char *form, const char *user, const char *pw,
 	  const char **body, long *status)
 {
 	struct sink s = {.too_big = false};
+	struct curl_slist *hdr = NULL;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURL *c = curl_easy_init();
 	CURLcode rc;
@@ -88,10 +92,14 @@ http_call(struct rq *q, const char *url, const char *form, const char *user, con
 		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 		curl_easy_setopt(c, CURLOPT_USERNAME, user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, pw);
+	} else if (user) {
+		hdr = curl_slist_append(hdr, arena_printf(q->a, "Authorization: Bearer %s", user));
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	}
 	rc = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 	curl_easy_cleanup(c);
+	curl_slist_free_all(hdr);
 	*body = arena_strdup(q->a, s.b.p);
 	buf_release(&s.b);
 	if (s.too_big)
@@ -161,6 +169,7 @@ acct_oidc_meta(struct rq *q, const struct acct_oidc_cfg *c, struct acct_oidc_met
 	m->token = member(q, doc, "token_endpoint");
 	m->jwks_uri = member(q, doc, "jwks_uri");
 	m->end_session = member(q, doc, "end_session_endpoint");
+	m->userinfo = member(q, doc, "userinfo_endpoint");
 	/* Discovery 4.3: the issuer in the document is exactly the one configured. */
 	if (!iss || strcmp(iss, c->issuer) != 0)
 		rc = err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: discovery names issuer '%.200s'",
@@ -178,6 +187,38 @@ int
 acct_oidc_jwks(struct rq *q, const struct acct_oidc_meta *m, bool fresh, json_t **out)
 {
 	return cached_json(q, m->jwks_uri, fresh ? OIDC_REFETCH_S : OIDC_CACHE_TTL_S, out);
+}
+
+/* A JSON object answered with 200 by `url`, or ERR_FORBIDDEN. */
+static int
+json_answer(struct rq *q, const char *url, const char *body, long status, json_t **out)
+{
+	if (status != 200)
+		return err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: '%.200s' answered %ld: %.200s",
+			       url, status, body);
+	*out = json_loads(body, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: '%.200s' sent no JSON object",
+			       url);
+	}
+	return 0;
+}
+
+int
+acct_oidc_userinfo(struct rq *q, const struct acct_oidc_meta *m, const char *access_token,
+		   json_t **out)
+{
+	const char *body = NULL;
+	long status = 0;
+	int rc;
+
+	*out = NULL;
+	if (!m->userinfo || !access_token)
+		return err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: no userinfo endpoint or token");
+	rc = http_call(q, m->userinfo, NULL, access_token, NULL, &body, &status);
+	return rc ? rc : json_answer(q, m->userinfo, body, status, out);
 }
 
 int
