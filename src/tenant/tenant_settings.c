@@ -63,6 +63,18 @@ static const struct tenant_setting_def DEFS[TSET_COUNT] = {
 	/* Defect reports an hour per client IP, form and Open311 (report_limit, hashed keys). */
 	[TSET_REPORTS_LIMIT_IP] = {"reports_limit_ip", TSET_INT, "10", 1, 100000,
 				   "set.reports_limit_ip", "set.group.reports"},
+	/* Login of citizens through an OpenID Connect provider (docs/account.md); off while empty.
+	 */
+	[TSET_OIDC_ISSUER] = {"oidc_issuer", TSET_STRING, "", 0, LINE_MAX_BYTES, "set.oidc_issuer",
+			      "set.group.oidc"},
+	[TSET_OIDC_CLIENT_ID] = {"oidc_client_id", TSET_STRING, "", 0, LINE_MAX_BYTES,
+				 "set.oidc_client_id", "set.group.oidc"},
+	[TSET_OIDC_CLIENT_SECRET] = {"oidc_client_secret", TSET_STRING, "", 0, LINE_MAX_BYTES,
+				     "set.oidc_client_secret", "set.group.oidc"},
+	[TSET_OIDC_NAME] = {"oidc_name", TSET_STRING, "Mit Servicekonto anmelden", 0,
+			    LINE_MAX_BYTES, "set.oidc_name", "set.group.oidc"},
+	[TSET_OIDC_SCOPES] = {"oidc_scopes", TSET_STRING, "openid email", 0, LINE_MAX_BYTES,
+			      "set.oidc_scopes", "set.group.oidc"},
 };
 
 const struct tenant_setting_def *

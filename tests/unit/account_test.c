@@ -192,6 +192,22 @@ test_failures_back_off_after_the_free_ones_and_success_clears(void **state)
 	ASSERT_OK(&f->e, acct_purge(f->s.db, (int64_t)time(NULL), &f->e));
 }
 
+static void
+test_acr_values_map_to_trust_levels(void **state)
+{
+	(void)state;
+	assert_int_equal(account_trust_level("http://eidas.europa.eu/LoA/substantial"), 3);
+	assert_int_equal(account_trust_level("http://eidas.europa.eu/LoA/high"), 4);
+	assert_int_equal(account_trust_level("http://eidas.europa.eu/LoA/low"), 2);
+	assert_int_equal(account_trust_level("STORK-QAA-Level-1"), 1);
+	assert_int_equal(account_trust_level("4"), 4);
+	/* Unknown or missing: no level, never a guess. */
+	assert_int_equal(account_trust_level("http://eidas.europa.eu/LoA/High"), 0);
+	assert_int_equal(account_trust_level("5"), 0);
+	assert_int_equal(account_trust_level(""), 0);
+	assert_int_equal(account_trust_level(NULL), 0);
+}
+
 #define TEST(fn) cmocka_unit_test(fn)
 #define TEST_DB(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup_migrated, scratch_teardown)
 
@@ -217,6 +233,7 @@ main(void)
 		TEST(test_no_composition_rules_but_no_common_passwords),
 		TEST(test_a_list_from_text_skips_blank_lines_and_ignores_case),
 		TEST(test_addresses_are_trimmed_lower_case_and_checked),
+		TEST(test_acr_values_map_to_trust_levels),
 		TEST_DB(test_tokens_are_single_use_expire_and_are_stored_hashed),
 		TEST_DB(test_failures_back_off_after_the_free_ones_and_success_clears),
 	};

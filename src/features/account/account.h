@@ -31,6 +31,13 @@ struct rq;
  */
 bool account_citizen(struct rq *q, int64_t *id, const char **email);
 
+/*
+ * The trust level (1 to 4, 0: none asserted) of an OpenID Connect `acr`
+ * value (may be NULL): eIDAS low/substantial/high are 2/3/4, STORK-QAA
+ * levels 1 to 4 are themselves; the table is in docs/account.md.
+ */
+int account_trust_level(const char *acr);
+
 #define ACCT_PW_MIN 8	/* characters (code points) */
 #define ACCT_PW_MAX 128 /* characters */
 #define ACCT_EMAIL_MAX 254

@@ -35,6 +35,7 @@ account_init(struct app *app, struct err *e)
 	acct_register_reset(app);
 	acct_register_2fa(app);
 	acct_register_privacy(app);
+	acct_register_oidc(app);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "features/account/account.h"
 #include "jobs/jobs.h"
 
+#include <jansson.h>
 #include <stdint.h>
 
 /* The citizen's session cookie: "rh_" keeps pages with it out of the page cache. */
@@ -102,6 +103,73 @@ int acct_mfa_new(struct db *db, int64_t id, const char *next, char *token, struc
 int acct_mfa_load(struct db *db, const char *token, bool consume, int64_t *id, const char **next,
 		  struct arena *a, struct err *e);
 
+/*
+ * Login through an OpenID Connect provider (acct_oidc*.c, docs/account.md).
+ * A login under way is a row of citizen_oidc behind the cookie
+ * ACCT_OIDC_COOKIE, as the code step of two-factor login is.
+ */
+#define ACCT_OIDC_COOKIE "rh_konto_oidc"
+#define ACCT_OIDC_TTL_S 600
+#define ACCT_OIDC_URL_MAX 500
+
+/* The provider of a tenant, from its settings (borrowed from the tenant snapshot). */
+struct acct_oidc_cfg {
+	const char *issuer, *client_id, *secret, *name, *scopes;
+};
+
+/* The endpoints of the discovery document (in the request arena); end_session may be NULL. */
+struct acct_oidc_meta {
+	const char *authorize, *token, *jwks_uri, *end_session, *userinfo;
+};
+
+/* A row of citizen_oidc: before the callback state..next; after it, the identity to link. */
+struct acct_oidc_pending {
+	const char *state, *nonce, *verifier, *next;
+	int64_t citizen_id; /* 0 before the callback */
+	const char *issuer, *subject;
+	int trust_level;
+};
+
+/* True when tenant `t` has a provider configured (issuer, client id and secret). */
+bool acct_oidc_cfg(const struct tenant *t, struct acct_oidc_cfg *c);
+/* https, or http to a loopback address; no spaces or control characters. */
+bool acct_oidc_url_ok(const char *url);
+/* acct_oidc_fetch.c: the provider's discovery, keys and token endpoint; errors in q->err. */
+int acct_oidc_meta(struct rq *q, const struct acct_oidc_cfg *c, struct acct_oidc_meta *m);
+/* The key set (caller's reference); `fresh`: refetch unless fetched within a minute. */
+int acct_oidc_jwks(struct rq *q, const struct acct_oidc_meta *m, bool fresh, json_t **out);
+/* The UserInfo answer (OpenID Connect Core 5.3) for `access_token` (caller's reference). */
+int acct_oidc_userinfo(struct rq *q, const struct acct_oidc_meta *m, const char *access_token,
+		       json_t **out);
+int acct_oidc_token(struct rq *q, const struct acct_oidc_cfg *c, const struct acct_oidc_meta *m,
+		    const char *code, const char *verifier, const char *redirect_uri, json_t **out);
+/* acct_oidc_store.c */
+int acct_oidc_pending_new(struct db *db, const struct tenant *t, const struct acct_oidc_pending *p,
+			  char *token, struct err *e);
+/* The pending login of `token` on tenant `t`; `consume` deletes it (once).  0 or ERR_NOTFOUND. */
+int acct_oidc_pending_load(struct db *db, const char *token, const struct tenant *t, bool consume,
+			   struct arena *a, struct acct_oidc_pending *p, struct err *e);
+int acct_identity_find(struct db *db, const struct tenant *t, const char *iss, const char *sub,
+		       int64_t *citizen_id, struct err *e);
+int acct_identity_add(struct db *db, const struct tenant *t, const char *iss, const char *sub,
+		      int64_t citizen_id, struct err *e);
+/* A confirmed account without a password, made at the first login through a provider. */
+int acct_create_external(struct db *db, const char *email, int64_t *id, struct err *e);
+int acct_session_trust(struct db *db, const char *token, int level, struct err *e);
+int acct_oidc_cache_get(struct db *db, const char *url, struct arena *a, const char **body,
+			int64_t *age, struct err *e);
+int acct_oidc_cache_put(struct db *db, const char *url, const char *body, struct err *e);
+/* acct_oidc_link.c: after a verified ID token, log in, link or make the account. */
+void acct_oidc_finish(struct rq *q, const char *iss, const json_t *claims, const char *next);
+void acct_oidc_fail(struct rq *q, int status, const char *key);
+void acct_register_oidc(struct app *app);
+void acct_register_oidc_link(struct app *app);
+/* The provider's button of the login page (oidc_name, oidc_url) when one is configured. */
+void acct_oidc_button(struct rq *q);
+/* The Argon2id hash of account `id` ("" for an account without a password), in arena `a`. */
+int acct_password_hash(struct db *db, int64_t id, struct arena *a, const char **hash,
+		       struct err *e);
+
 /* acct_mail.c: compose and queue a mail of this feature, inside the caller's transaction. */
 struct acct_mail_env {
 	struct app *app;
@@ -138,6 +206,8 @@ void acct_set_cookie(struct rq *q, const char *value, int64_t max_age);
 void acct_cookie(struct rq *q, const char *name, const char *value, int64_t max_age);
 /* The citizen's session after the last step of a login (new ids, no fixation). */
 int acct_login_start(struct rq *q, int64_t id);
+/* The same with the trust level (0 to 4) a provider asserted. */
+int acct_login_start_level(struct rq *q, int64_t id, int level);
 /* After the password of an account with two-factor: the code step, no session yet. */
 void acct_mfa_begin(struct rq *q, int64_t id, const char *next);
 void acct_register_2fa(struct app *app);

@@ -162,6 +162,8 @@ form_page(struct rq *q, int status, const char *error_key, const char *title, co
 		if (http_query(q->http, *k))
 			view_set_text(q->page, "notice",
 				      rq_msg(q, arena_printf(q->a, "account.notice.%s", *k)));
+	if (strcmp(tpl, "login") == 0)
+		acct_oidc_button(q);
 	acct_page(q, status, title, tpl);
 }
 
@@ -303,6 +305,12 @@ login_wait(struct rq *q, const char *akey, const char *ikey, int64_t *wait)
 int
 acct_login_start(struct rq *q, int64_t id)
 {
+	return acct_login_start_level(q, id, 0);
+}
+
+int
+acct_login_start_level(struct rq *q, int64_t id, int level)
+{
 	char token[AUTH_TOKEN_LEN + 1];
 	struct citizen *old = acct_current(q);
 	struct session *s = NULL;
@@ -314,6 +322,8 @@ acct_login_start(struct rq *q, int64_t id)
 		rc = acct_session_new(q->db, id, q->tenant, q->http->client_ip,
 				      http_header(q->http, "User-Agent"), q->app->cfg.session_ttl_s,
 				      token, &q->err);
+	if (rc == 0 && level > 0)
+		rc = acct_session_trust(q->db, token, level, &q->err);
 	if (rc == 0)
 		rc = rq_session(q, false, &s);
 	if (rc == 0)
