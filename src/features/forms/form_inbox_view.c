@@ -103,7 +103,10 @@ items_view(struct rq *q, const struct form_field *fields, size_t n, json_t *answ
 		else if (fd->type == FT_GROUP && depth == 0)
 			view_set(m, "entries", entries_view(q, fd, v, files_url, depth));
 		else
-			view_set_text(m, "text", form_answer_text(&(struct form_text){q->a, q->app->view, q->lang}, fd, v));
+			view_set_text(
+				m, "text",
+				form_answer_text(&(struct form_text){q->a, q->app->view, q->lang},
+						 fd, v));
 	}
 	return l;
 }
