@@ -107,6 +107,13 @@ def test_booking_mails_its_page_which_cancels_it(s, sink):
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     text = msg.get_body(("plain",)).get_content()
     check(rcpts == ["<erika@example.org>"] and PUBLIC + booking in text, text)
+    files = [(p.get_filename(), p.get_content_type(), p.get_content())
+             for p in msg.iter_attachments()]
+    check(len(files) == 1 and files[0][:2] == ("termin.ics", "text/calendar"), files)
+    ics_mail = files[0][2]
+    ics_mail = ics_mail if isinstance(ics_mail, str) else ics_mail.decode()
+    check("BEGIN:VEVENT" in ics_mail and "UID:" + booking.split("/")[-1].split("?")[0] + "@"
+          in ics_mail, ics_mail)
     page = c.get(booking)
     check(page.status == 200 and "no-store" in page.header("Cache-Control"), page.status)
     ics = re.search(r'href="([^"]*calendar\.ics[^"]*)"', page.text).group(1).replace("&amp;", "&")

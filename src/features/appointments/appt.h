@@ -362,6 +362,9 @@ struct rq;
  * 0, or the error the caller answers (the body may hold part of it).
  */
 int appt_ics_answer(struct rq *q, const char *public_id, const struct appt_view *v) MUST_CHECK;
+/* The calendar object of booking `public_id` seen as `v` (strings in the request arena). */
+void appt_ics_fill(struct rq *q, const char *public_id, const struct appt_view *v,
+		   struct appt_ics *out);
 
 /* ---- Citizen pages (appt_web.c) and mail (appt_mail.c) ----------------- */
 

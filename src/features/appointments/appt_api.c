@@ -258,10 +258,10 @@ cancel(struct rq *q)
 	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
 }
 
-int
-appt_ics_answer(struct rq *q, const char *public_id, const struct appt_view *v)
+void
+appt_ics_fill(struct rq *q, const char *public_id, const struct appt_view *v, struct appt_ics *out)
 {
-	struct appt_ics ev = {
+	*out = (struct appt_ics){
 		.uid = arena_printf(q->a, "%s@%s", public_id,
 				    q->http->host[0] ? q->http->host : "rathaus.invalid"),
 		.stamp = (int64_t)time(NULL),
@@ -273,8 +273,16 @@ appt_ics_answer(struct rq *q, const char *public_id, const struct appt_view *v)
 		.description = arena_printf(q->a, "%s: %d", rq_msg(q, "appt.persons"), v->persons),
 		.sequence = v->revision,
 	};
-	int rc = appt_ics_render(&ev, &q->resp->body);
+}
 
+int
+appt_ics_answer(struct rq *q, const char *public_id, const struct appt_view *v)
+{
+	struct appt_ics ev;
+	int rc;
+
+	appt_ics_fill(q, public_id, v, &ev);
+	rc = appt_ics_render(&ev, &q->resp->body);
 	if (rc)
 		return rc;
 	q->resp->content_type = "text/calendar; charset=utf-8";

@@ -342,9 +342,9 @@ int
 appt_view_load(struct db *db, const struct tenant *t, const char *public_id,
 	       const struct appt_holder *h, struct arena *a, struct appt_view *out, struct err *e)
 {
-	struct db_arg by;
+	struct db_arg by = DB_NULL;
 	char hash[65];
-	int variant;
+	int variant = 0;
 	int rc = holder_arg(public_id, h, hash, &by, &variant, e);
 
 	if (rc)
@@ -365,10 +365,10 @@ appt_cancel(struct db *db, const struct tenant *t, const char *public_id,
 	    const struct appt_holder *h, int64_t now, appt_offer_fn *offer, void *cls,
 	    struct arena *a, struct err *e)
 {
-	struct db_arg by;
+	struct db_arg by = DB_NULL;
 	char hash[65];
 	int64_t changed = 0;
-	int variant;
+	int variant = 0;
 	int rc = holder_arg(public_id, h, hash, &by, &variant, e);
 
 	if (rc == 0)

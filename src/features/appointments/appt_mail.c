@@ -17,6 +17,28 @@
 #include "jobs/jobs.h"
 #include "mail/mail.h"
 
+/*
+ * The booking's calendar file into `out` as an attachment of its mail, read
+ * inside the booking's transaction: 0, or an error the mail goes without.
+ */
+static int
+calendar_file(struct db *db, const struct appt_booking *b, struct rq *q, struct buf *out,
+	      struct mail_attachment *att, struct err *e)
+{
+	struct appt_view v;
+	struct appt_ics ev;
+	int rc = appt_view_load(db, q->tenant, b->public_id,
+				&(struct appt_holder){.token = b->token}, q->a, &v, e);
+
+	if (rc)
+		return rc;
+	appt_ics_fill(q, b->public_id, &v, &ev);
+	rc = appt_ics_render(&ev, out);
+	if (rc == 0)
+		*att = (struct mail_attachment){"termin.ics", "text/calendar", out->p, out->len};
+	return rc;
+}
+
 /* Queue mail `tpl` for booking `b`; `old_start` is its former time when it was moved. */
 static int
 queue(struct db *db, const struct appt_booking *b, struct appt_mail *c, const char *tpl,
@@ -24,7 +46,8 @@ queue(struct db *db, const struct appt_booking *b, struct appt_mail *c, const ch
 {
 	struct rq *q = c->q;
 	struct view_val *data;
-	struct buf link, ics;
+	struct buf link, ics, file;
+	struct mail_attachment att;
 	struct mail m;
 	int rc;
 
@@ -53,8 +76,19 @@ queue(struct db *db, const struct appt_booking *b, struct appt_mail *c, const ch
 	buf_release(&ics);
 	if (rc == 0)
 		rc = mail_compose(q->app->mail, q->tenant, tpl, q->lang, data, c->to, q->a, &m, e);
+	buf_init(&file, 64 * 1024);
+	if (rc == 0 && !b->confirm_by) { /* a reserved one: the file is on its page */
+		if (calendar_file(db, b, q, &file, &att, e) == 0) {
+			m.attachments = &att;
+			m.n_attachments = 1;
+		} else {
+			log_warn("rid=%s booking mail without its calendar file: %s", q->http->id,
+				 e->detail);
+		}
+	}
 	if (rc == 0)
 		rc = mail_queue(q->app->mail, db, q->tenant, &m, NULL, e);
+	buf_release(&file);
 	if (rc == ERR_INVALID) { /* an address our check took and the mailer does not */
 		log_warn("rid=%s booking mail not queued: %s", q->http->id, e->detail);
 		return 0;
