@@ -128,6 +128,11 @@ const char *rq_msg(struct rq *q, const char *key);
  * for aria-invalid; returns the field's map.
  */
 struct view_val *rq_field(struct rq *q, struct view_val *m, const char *value, const char *error);
+/*
+ * Answer 200 with `len` bytes of type `type` (a stored file, say): true, or
+ * false after answering 500 when they do not fit the response.
+ */
+bool rq_bytes(struct rq *q, const char *type, const void *p, size_t len);
 /* The form field `key` as sent (untrimmed), "" when absent. */
 const char *rq_form_text(struct rq *q, const char *key);
 

@@ -282,6 +282,18 @@ rq_field(struct rq *q, struct view_val *m, const char *value, const char *error)
 	return m;
 }
 
+bool
+rq_bytes(struct rq *q, const char *type, const void *p, size_t len)
+{
+	q->resp->status = 200;
+	q->resp->content_type = type;
+	buf_reset(&q->resp->body);
+	if (buf_add(&q->resp->body, p, len) == 0)
+		return true;
+	rq_error(q, 500, NULL);
+	return false;
+}
+
 const char *
 rq_form_text(struct rq *q, const char *key)
 {

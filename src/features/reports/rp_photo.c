@@ -160,13 +160,8 @@ send_photo(struct rq *q, bool staff)
 		rq_fail(q, rc);
 		return;
 	}
-	q->resp->status = 200;
-	q->resp->content_type = m->mime;
-	buf_reset(&q->resp->body);
-	if (buf_add(&q->resp->body, data.p, data.len)) {
-		rq_error(q, 500, NULL);
+	if (!rq_bytes(q, m->mime, data.p, data.len))
 		return;
-	}
 	http_resp_header(q->http, q->resp, "Cache-Control",
 			 staff ? "private, no-store" : PUBLIC_MAX_AGE);
 	http_resp_header(q->http, q->resp, "Content-Disposition", "inline");

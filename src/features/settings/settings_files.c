@@ -74,13 +74,8 @@ file_get(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	q->resp->status = 200;
-	q->resp->content_type = m->mime;
-	buf_reset(&q->resp->body);
-	if (buf_add(&q->resp->body, data.p, data.len)) {
-		rq_error(q, 500, NULL);
+	if (!rq_bytes(q, m->mime, data.p, data.len))
 		return;
-	}
 	http_resp_header(q->http, q->resp, "Content-Disposition", disposition(q, m));
 	http_resp_header(q->http, q->resp, "Cache-Control", FILE_MAX_AGE);
 	http_resp_header(q->http, q->resp, "ETag", arena_printf(q->a, "\"%s\"", m->sha256));
