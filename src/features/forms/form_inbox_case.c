@@ -19,14 +19,6 @@
 
 #define STAFF INBOX_URL
 
-static const char *
-form(struct rq *q, const char *name)
-{
-	const char *v = http_form(q->http, name);
-
-	return v ? v : "";
-}
-
 /* A note or message: at most `max` bytes of UTF-8 text, no control characters but TAB, CR, LF. */
 static bool
 text_ok(const char *s, size_t max)
@@ -182,8 +174,8 @@ done(struct rq *q, const struct inbox_case *c, const char *action, int rc)
 static void
 status_post(struct rq *q)
 {
-	const char *note = form(q, "notiz");
-	unsigned to = inbox_status_parse(form(q, "status"));
+	const char *note = rq_form_text(q, "notiz");
+	unsigned to = inbox_status_parse(rq_form_text(q, "status"));
 	struct inbox_open o;
 
 	if (!param_case(q, &o))
@@ -204,7 +196,7 @@ status_post(struct rq *q)
 static void
 note_post(struct rq *q)
 {
-	const char *note = form(q, "notiz");
+	const char *note = rq_form_text(q, "notiz");
 	struct inbox_open o;
 
 	if (!param_case(q, &o))
@@ -237,7 +229,7 @@ message_mail(struct rq *q, const struct inbox_open *o, const char *to, const cha
 static void
 message_post(struct rq *q)
 {
-	const char *msg = form(q, "nachricht"), *to;
+	const char *msg = rq_form_text(q, "nachricht"), *to;
 	struct inbox_open o;
 	int rc;
 

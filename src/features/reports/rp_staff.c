@@ -74,14 +74,6 @@ report_path(struct rq *q, int64_t number, const char *tail)
 	return arena_printf(q->a, STAFF "/%lld%s", (long long)number, tail);
 }
 
-static const char *
-form(struct rq *q, const char *name)
-{
-	const char *v = http_form(q->http, name);
-
-	return v ? v : "";
-}
-
 /* A text of the forms: at most `max` bytes, no control characters but TAB, LF and CR. */
 static bool
 text_ok(const char *s, size_t max)
@@ -558,8 +550,8 @@ follow(struct rq *q, const struct rp_detail *d, unsigned st, const char *note)
 static void
 status_post(struct rq *q)
 {
-	const char *note = form(q, "notiz");
-	unsigned st = rp_status_parse(form(q, "status"));
+	const char *note = rq_form_text(q, "notiz");
+	unsigned st = rp_status_parse(rq_form_text(q, "status"));
 	struct rp_detail *d;
 	int rc;
 
@@ -591,7 +583,7 @@ status_post(struct rq *q)
 static void
 text_post(struct rq *q)
 {
-	const char *text = form(q, "text");
+	const char *text = rq_form_text(q, "text");
 	struct rp_detail *d;
 	bool withdraw = http_form(q->http, "zurueckziehen") != NULL;
 	int rc;
@@ -614,7 +606,7 @@ text_post(struct rq *q)
 static void
 note_post(struct rq *q)
 {
-	const char *note = form(q, "notiz");
+	const char *note = rq_form_text(q, "notiz");
 	struct rp_detail *d;
 	int rc;
 
@@ -636,7 +628,7 @@ note_post(struct rq *q)
 static void
 route_post(struct rq *q)
 {
-	const char *slug = form(q, "stelle"), *note = form(q, "notiz");
+	const char *slug = rq_form_text(q, "stelle"), *note = rq_form_text(q, "notiz");
 	struct rp_detail *d;
 	struct office *v;
 	size_t n, i = 0;
@@ -679,7 +671,7 @@ route_post(struct rq *q)
 static void
 message_post(struct rq *q)
 {
-	const char *msg = form(q, "nachricht");
+	const char *msg = rq_form_text(q, "nachricht");
 	struct rp_detail *d;
 	int rc;
 
@@ -710,7 +702,7 @@ message_post(struct rq *q)
 static void
 merge_post(struct rq *q)
 {
-	const char *nr = form(q, "original");
+	const char *nr = rq_form_text(q, "original");
 	struct rp_detail *d, *orig = NULL;
 	const char *note;
 	char *end;
