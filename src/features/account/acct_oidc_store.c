@@ -18,18 +18,6 @@ now_s(void)
 	return (int64_t)time(NULL);
 }
 
-static bool
-token_ok(const char *t)
-{
-	if (!t || strlen(t) != AUTH_TOKEN_LEN)
-		return false;
-	for (; *t; t++)
-		if (!((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z') ||
-		      (*t >= '0' && *t <= '9') || *t == '-' || *t == '_'))
-			return false;
-	return true;
-}
-
 int
 acct_oidc_pending_new(struct db *db, const struct tenant *t, const struct acct_oidc_pending *p,
 		      char *token, struct err *e)
@@ -78,7 +66,7 @@ acct_oidc_pending_load(struct db *db, const char *token, const struct tenant *t,
 	char h[65];
 
 	memset(p, 0, sizeof(*p));
-	if (!token_ok(token))
+	if (!auth_token_ok(token))
 		return ERR_NOTFOUND;
 	auth_token_hash(token, h);
 	return db_get(db, e, consume ? del : sel, a, read_pending, p, DB_TEXT(h), DB_INT(t->id),

@@ -96,18 +96,6 @@ acct_token_new(struct db *db, int64_t citizen_id, const char *purpose, const cha
 	return rc;
 }
 
-static bool
-token_shape_ok(const char *t)
-{
-	if (!t || strlen(t) != AUTH_TOKEN_LEN)
-		return false;
-	for (; *t; t++)
-		if (!((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z') ||
-		      (*t >= '0' && *t <= '9') || *t == '-' || *t == '_'))
-			return false;
-	return true;
-}
-
 struct use_row {
 	int64_t id;
 	const char *purpose, *new_email;
@@ -138,7 +126,7 @@ acct_token_use(struct db *db, const char *token, const char *purpose, int64_t *c
 	char h[65];
 	int rc;
 
-	if (!token_shape_ok(token))
+	if (!auth_token_ok(token))
 		return ERR_NOTFOUND;
 	auth_token_hash(token, h);
 	rc = db_one(db, e, sql, read_use, &r, DB_TEXT(h), DB_INT(now_s()), DB_TEXT(purpose));
@@ -158,7 +146,7 @@ acct_token_peek(struct db *db, const char *token, const char *purpose, struct er
 	char h[65];
 	int64_t id;
 
-	if (!token_shape_ok(token))
+	if (!auth_token_ok(token))
 		return ERR_NOTFOUND;
 	auth_token_hash(token, h);
 	return db_int64(db, e, &id, sql, DB_TEXT(h), DB_INT(now_s()), DB_TEXT(purpose));
@@ -325,7 +313,7 @@ acct_session_load(struct db *db, const char *token, int ttl_s, struct arena *a,
 	int rc;
 
 	*out = NULL;
-	if (!token_shape_ok(token))
+	if (!auth_token_ok(token))
 		return ERR_NOTFOUND;
 	auth_token_hash(token, h);
 	rc = db_one(db, e, sql, read_sess, &s, DB_TEXT(h), DB_INT(now));
@@ -607,7 +595,7 @@ acct_mfa_load(struct db *db, const char *token, bool consume, int64_t *id, const
 	int rc;
 
 	*id = 0;
-	if (!token_shape_ok(token))
+	if (!auth_token_ok(token))
 		return ERR_NOTFOUND;
 	auth_token_hash(token, h);
 	rc = db_one(db, e, consume ? del : sql, read_mfa, &r, DB_TEXT(h), DB_INT(now_s()));
