@@ -27,14 +27,14 @@ def saved_pages(s):
     jar, csrf = cookies_of(form), hidden(form.text, "_csrf")
     pages = {}
     for name, fields in (("report-errors", {"name": "Paula", "breite": "x"}),
-                         ("report-outside", {"kategorie": "graffiti", "plz": "21335",
+                         ("report-outside", {"kategorie": "graffiti", "frage.graffiti.anstoessig": "nein", "plz": "21335",
                                              "strasse": "Am Sande 1",
                                              "beschreibung": "Schmiererei am Brunnen."})):
         r = s.post_form("/t/luenen/maengel/melden", dict(fields, _csrf=csrf), cookies=jar)
         check(r.status == 422, (name, r.status))
         pages[name] = r.text
     r = s.post_form("/t/luenen/maengel/melden",
-                    {"_csrf": csrf, "kategorie": "graffiti", "plz": "44532",
+                    {"_csrf": csrf, "kategorie": "graffiti", "frage.graffiti.anstoessig": "nein", "plz": "44532",
                      "strasse": "Lange Straße 1", "beschreibung": "Schmiererei am Brunnen."},
                     cookies=jar)
     check(r.status == 303, r.status)
@@ -48,7 +48,7 @@ def staff_pages(s):
     b = appt.Browser(s, "/t/luenen", "demo@rathaus.example", s.demo_password)
     form = s.get("/t/luenen/maengel/melden")
     r = s.post_form("/t/luenen/maengel/melden",
-                    {"_csrf": hidden(form.text, "_csrf"), "kategorie": "graffiti", "plz": "44532",
+                    {"_csrf": hidden(form.text, "_csrf"), "kategorie": "graffiti", "frage.graffiti.anstoessig": "nein", "plz": "44532",
                      "strasse": "Lange Straße 2", "beschreibung": "Schmiererei an der Brücke.",
                      "name": "Paula Prüf", "email": "paula.pruef@example.org",
                      "einwilligung": "1"}, cookies=cookies_of(form))
@@ -78,7 +78,7 @@ def staff_pages(s):
     # A second report on the same street: offered as a duplicate, then merged.
     form = s.get("/t/luenen/maengel/melden")
     r = s.post_form("/t/luenen/maengel/melden",
-                    {"_csrf": hidden(form.text, "_csrf"), "kategorie": "graffiti", "plz": "44532",
+                    {"_csrf": hidden(form.text, "_csrf"), "kategorie": "graffiti", "frage.graffiti.anstoessig": "nein", "plz": "44532",
                      "strasse": "Lange Straße 4", "beschreibung": "Noch mehr an der Brücke."},
                     cookies=cookies_of(form))
     check(r.status == 303, r.status)

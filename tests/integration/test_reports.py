@@ -289,7 +289,8 @@ def test_atom_feed_passes_feed_check(s):
 
 
 GOOD = {"kategorie": "strassenschaden", "beschreibung": "Tiefes Loch im Radweg <script>x</script>",
-        "strasse": "Münsterstraße 5", "plz": "44534", "ort": "Lünen"}
+        "strasse": "Münsterstraße 5", "plz": "44534", "ort": "Lünen",
+        "frage.strassenschaden.lage": "radweg"}
 
 
 def submit(s, fields, csrf=True):
@@ -401,6 +402,7 @@ def test_submit_routes_by_category_and_postal_code(s):
                "JOIN tenant t ON t.id = c.tenant_id "
                "WHERE t.slug = 'luenen' AND c.code = 'graffiti'")
     base = {"kategorie": "graffiti", "beschreibung": "Schmiererei an der Mauer.",
+            "frage.graffiti.anstoessig": "nein",
             "strasse": "Yorckstraße 3"}
     track(s, submit(s, dict(base, plz="44536")))
     check(newest_request(s)["agency_responsible"] == "Standesamt", newest_request(s))
@@ -445,6 +447,50 @@ def test_submit_refuses_bad_input_with_422_and_keeps_it(s):
     for path in ("/maengel/verfolgen/abc", "/maengel/verfolgen/" + "A" * 43):
         check(s.get(B + path).status == 404, path)
     check(s.get("/t/hansestadt-lueneburg/maengel/melden").status == 404, "other tenant")
+
+
+def test_submit_asks_the_chosen_categorys_questions(s):
+    form = s.get(B + "/maengel/melden")
+    for code in ("strassenbeleuchtung", "strassenschaden", "wilder-muell", "graffiti"):
+        check(f'data-category="{code}"' in form.text, code)
+    check('data-category="stadtmobiliar"' not in form.text, "a category without questions has no group")
+    check('name="frage.strassenbeleuchtung.fehler"' in form.text and "Flackert" in form.text,
+          "the question with its answers")
+    check("/static/js/report-form.js" in form.text, "the script that hides the other groups")
+    base = {"kategorie": "strassenbeleuchtung", "beschreibung": "Die Laterne ist dunkel.",
+            "strasse": "Lange Straße 3", "plz": "44532",
+            # Another category's answer is not read, however wrong.
+            "frage.graffiti.anstoessig": "vielleicht"}
+    r = submit(s, base)
+    check(r.status == 422 and "Bitte beantworten Sie diese Frage." in r.text, r.status)
+    m = re.search(r'<a class="kern-link" href="#(frage-\d+-\d+)">Was ist zu sehen\?: ', r.text)
+    check(m, "the summary links to the question")
+    check(f'id="{m.group(1)}" name="frage.strassenbeleuchtung.fehler" aria-invalid="true" '
+          f'aria-describedby="{m.group(1)}-error"' in r.text, "marked at the field")
+    check("Die Laterne ist dunkel." in r.text, "the other answers are kept")
+    r = submit(s, dict(base, **{"frage.strassenbeleuchtung.fehler": "kaputt"}))
+    check(r.status == 422 and "eine der angebotenen Antworten" in r.text, r.status)
+    r = submit(s, dict(base, **{"frage.strassenbeleuchtung.fehler": "flackert",
+                                "frage.strassenbeleuchtung.mast": "M-17 <b>"}))
+    track(s, r)
+    number = newest_number(s)
+    answers = json.loads(db_rows(s, f"SELECT answers FROM report WHERE number = {number}")[0][0])
+    check(answers == {"fehler": "flackert", "mast": "M-17 <b>"}, answers)
+    # A question with several answers: checkboxes of one name, stored comma separated.
+    page = s.get(B + "/maengel/melden")
+    fields = [("_csrf", hidden(page.text, "_csrf")), ("kategorie", "wilder-muell"),
+              ("beschreibung", "Reifen und ein Sofa am Weg."), ("breite", "51.6166"),
+              ("laenge", "7.5237"), ("frage.wilder-muell.art[]", "sperrmuell"),
+              ("frage.wilder-muell.art[]", "reifen")]
+    track(s, s.post_form(B + "/maengel/melden", fields, cookies=cookies_of(page)))
+    number = newest_number(s)
+    answers = json.loads(db_rows(s, f"SELECT answers FROM report WHERE number = {number}")[0][0])
+    check(answers == {"art": "sperrmuell,reifen"}, answers)
+    fields[-1] = ("frage.wilder-muell.art[]", "gold")
+    r = s.post_form(B + "/maengel/melden", fields, cookies=cookies_of(page))
+    check(r.status == 422 and "eine der angebotenen Antworten" in r.text, r.status)
+    check(re.search(r'type="checkbox" id="frage-\d+-\d+-1" name="frage.wilder-muell.art\[\]" '
+                    r'value="sperrmuell" checked>', r.text), "the ticked answer stays ticked")
 
 
 if __name__ == "__main__":

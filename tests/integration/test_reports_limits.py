@@ -15,7 +15,7 @@ from test_reports_post import issue
 CITY = "/t/luenen"
 V2 = CITY + "/open311/v2"
 LIMIT = 3
-FORM = {"kategorie": "graffiti", "beschreibung": "Schmiererei am Rathaus.",
+FORM = {"kategorie": "graffiti", "frage.graffiti.anstoessig": "nein", "beschreibung": "Schmiererei am Rathaus.",
         "breite": "51.6166", "laenge": "7.5237"}
 POST = {"service_code": "graffiti", "lat": "51.6166", "long": "7.5237",
         "description": "Schmiererei am Rathaus.", "attribute[anstoessig]": "nein"}

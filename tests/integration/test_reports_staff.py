@@ -25,7 +25,7 @@ EMAIL = "rita.rueckmeldung@example.org"
 def new_report(s, **extra):
     fields = {"kategorie": "strassenschaden", "beschreibung": "Absackung vor Haus Nr. 7, "
               "Nachbar Herbert Heimlich weiß Bescheid.", "strasse": "Cappenberger Straße 7",
-              "plz": "44534", "ort": "Lünen"}
+              "plz": "44534", "ort": "Lünen", "frage.strassenschaden.lage": "fahrbahn"}
     fields.update(extra)
     r = submit(s, fields)
     check(r.status == 303, (r.status, r.text[:500]))

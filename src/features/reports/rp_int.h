@@ -22,6 +22,55 @@ void rp_submit_register(struct app *app);
  */
 int rp_area_verdict(struct rq *q, const char *plz, int *verdict) MUST_CHECK;
 
+/* ---- Extra questions (rp_attr.c) ---- */
+
+enum rp_attr_problem {
+	RP_ATTR_OK,
+	RP_ATTR_MISSING,    /* required and not given */
+	RP_ATTR_TOO_LONG,   /* over RP_LINE_MAX bytes */
+	RP_ATTR_NOT_NUMBER, /* datatype "number" */
+	RP_ATTR_UNKNOWN,    /* not one of the values of a (single|multi)valuelist */
+};
+
+/*
+ * Whether `v` (NULL or "": not given) answers the attribute definition
+ * `def` (an element of a category's attributes): a "number" a number, a
+ * "singlevaluelist" one of its values' keys, a "multivaluelist" a
+ * comma-separated list of them.
+ */
+enum rp_attr_problem rp_attr_check(json_t *def, const char *v);
+
+/* ---- The extra questions on the report form (rp_questions.c) ---- */
+
+#define RP_QUESTIONS_MAX 32 /* problems kept of one category's answers */
+
+struct rp_answer_error {
+	const char *name; /* form field "frage.<category>.<code>" */
+	const char *message;
+};
+
+/* The answers to one category's questions as posted. */
+struct rp_answers {
+	const char *json; /* JSON object text: code -> answer */
+	struct rp_answer_error errors[RP_QUESTIONS_MAX];
+	size_t n_errors;
+};
+
+/*
+ * Read and check the answers to the questions of `cat` from the posted
+ * form into *ans (in the request arena).  Returns 0 or ERR_INTERNAL.
+ */
+int rp_questions_read(struct rq *q, const struct rp_category *cat,
+		      struct rp_answers *ans) MUST_CHECK;
+/*
+ * The questions of category `c` (the index-th on the form) into its view
+ * map `cm`: "questions" and "has_questions".  With `ans` (the chosen
+ * category's answers; NULL for the others) the posted values come back
+ * with their errors, which are also appended to `summary` as {id, message}.
+ */
+void rp_questions_view(struct rq *q, struct view_val *cm, const struct rp_category *c, size_t index,
+		       const struct rp_answers *ans, struct view_val *summary);
+
 /* ---- Photos (rp_photo.c) ---- */
 
 /* A photo as received, its metadata stripped; bytes in the request arena. */

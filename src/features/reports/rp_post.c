@@ -97,26 +97,16 @@ key_id(struct rq *q, const char *key, int64_t *id)
 	return rc == ERR_NOTFOUND ? 0 : rc;
 }
 
-static bool
-value_listed(json_t *values, const char *v, size_t len)
-{
-	json_t *x;
-	size_t i;
-
-	json_array_foreach(values, i, x)
-	{
-		const char *k = json_string_value(json_object_get(x, "key"));
-
-		if (k && strlen(k) == len && strncmp(k, v, len) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Check the attributes against the category's definition; their answers as JSON into *out. */
 static const char *
 check_attributes(struct rq *q, const struct rp_category *cat, json_t *answers)
 {
+	static const char *const WHAT[] = {
+		[RP_ATTR_MISSING] = "is required",
+		[RP_ATTR_TOO_LONG] = "is too long",
+		[RP_ATTR_NOT_NUMBER] = "must be a number",
+		[RP_ATTR_UNKNOWN] = "has an unknown value",
+	};
 	json_t *defs = json_loads(cat->attributes, 0, NULL), *d;
 	const char *problem = NULL;
 	size_t i;
@@ -124,39 +114,16 @@ check_attributes(struct rq *q, const struct rp_category *cat, json_t *answers)
 	json_array_foreach(defs, i, d)
 	{
 		const char *code = json_string_value(json_object_get(d, "code"));
-		const char *type = json_string_value(json_object_get(d, "datatype"));
 		const char *v;
-		char *end;
+		enum rp_attr_problem p;
 
-		if (!code || !type || problem)
+		if (!code || problem)
 			continue;
 		v = http_form(q->http, arena_printf(q->a, "attribute[%s]", code));
-		if (!v || !v[0]) {
-			if (json_is_true(json_object_get(d, "required")))
-				problem = arena_printf(q->a, "attribute[%s] is required", code);
-			continue;
-		}
-		if (strlen(v) > RP_LINE_MAX) {
-			problem = arena_printf(q->a, "attribute[%s] is too long", code);
-		} else if (strcmp(type, "number") == 0) {
-			(void)strtod(v, &end);
-			if (*end)
-				problem =
-					arena_printf(q->a, "attribute[%s] must be a number", code);
-		} else if (strcmp(type, "singlevaluelist") == 0) {
-			if (!value_listed(json_object_get(d, "values"), v, strlen(v)))
-				problem = arena_printf(q->a, "attribute[%s]: unknown value", code);
-		} else if (strcmp(type, "multivaluelist") == 0) {
-			for (const char *p = v; *p && !problem;) {
-				size_t len = strcspn(p, ",");
-
-				if (!value_listed(json_object_get(d, "values"), p, len))
-					problem = arena_printf(q->a, "attribute[%s]: unknown value",
-							       code);
-				p += len + (p[len] == ',');
-			}
-		}
-		if (!problem)
+		p = rp_attr_check(d, v);
+		if (p != RP_ATTR_OK)
+			problem = arena_printf(q->a, "attribute[%s] %s", code, WHAT[p]);
+		else if (v && v[0])
 			json_object_set_new(answers, code, json_string(v));
 	}
 	json_decref(defs);

@@ -35,6 +35,7 @@ struct form {
 	int n_errors;
 	struct rp_category *cat;
 	struct rp_photos photos;
+	struct rp_answers answers; /* to the chosen category's questions */
 	int status; /* of the answer with errors: 422, or 413 for a photo too large */
 	bool gps;   /* the place came from a photo's GPS position */
 };
@@ -224,8 +225,10 @@ read_form(struct rq *q, struct form *f)
 	rc = rp_category_find(q->db, q->tenant, in->code, q->a, &f->cat, &q->err);
 	if (rc == ERR_NOTFOUND)
 		error(q, f, "category", "reports.err.category_choose");
-	else if (rc)
+	else if (rc || (rc = rp_questions_read(q, f->cat, &f->answers)) != 0)
 		return rc;
+	f->n_errors += (int)f->answers.n_errors;
+	in->answers = f->answers.json;
 	len = strlen(in->description);
 	if (len < RP_TEXT_MIN || len > RP_TEXT_MAX)
 		error(q, f, "description", "reports.err.description");
@@ -245,6 +248,7 @@ render_form(struct rq *q, struct form *f)
 					     "telefon",	     "einwilligung"};
 	struct view_val *cl = view_set(q->page, "categories", view_list(q->a));
 	struct view_val *values = view_map(q->a);
+	struct view_val *summary = view_set(q->page, "question_errors", view_list(q->a));
 	size_t n;
 	int rc = rp_categories(q->db, q->tenant, q->a, &cats, &n, &q->err);
 
@@ -254,12 +258,13 @@ render_form(struct rq *q, struct form *f)
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(cl, view_map(q->a));
+		bool chosen = f->cat && f->cat->id == cats[i].id;
 
 		view_set_text(m, "value", cats[i].code);
 		view_set_text(m, "name", cats[i].name);
 		view_set_text(m, "hint", cats[i].description);
-		view_set_bool(m, "selected",
-			      strcmp(f->in.code ? f->in.code : "", cats[i].code) == 0);
+		view_set_bool(m, "selected", chosen);
+		rp_questions_view(q, m, &cats[i], i, chosen ? &f->answers : NULL, summary);
 	}
 	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++)
 		view_set_text(values, FIELDS[i], field(q, FIELDS[i]));
@@ -269,6 +274,7 @@ render_form(struct rq *q, struct form *f)
 	view_set_bool(q->page, "photos_again", f->n_errors > 0 && q->http->n_uploads > 0);
 	view_set_text(q->page, "action", rq_url(q, "/maengel/melden"));
 	view_set_text(q->page, "title", rq_msg(q, "reports.new_title"));
+	view_set_text(q->page, "page_script", "/static/js/report-form.js");
 	rq_render(q, "reports/new");
 }
 
