@@ -7,6 +7,7 @@ taken as the place when none was given, HTML named .jpg refused with 422, a phot
 media_url), always for staff, and for nobody through another tenant."""
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -34,7 +35,7 @@ def multipart(fields, files):
     """The body and Content-Type of a multipart form: fields, then (name, filename, bytes)."""
     boundary = "----rathaus" + uuid.uuid4().hex
     body = b""
-    for k, v in fields.items():
+    for k, v in (fields.items() if isinstance(fields, dict) else fields):
         body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n"
                  f"{v}\r\n").encode()
     for name, filename, data in files:
@@ -45,12 +46,15 @@ def multipart(fields, files):
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def submit(s, fields, photos):
-    r = s.get(CITY + "/maengel/melden")
-    check(r.status == 200 and 'enctype="multipart/form-data"' in r.text, r.status)
-    jar = cookies_of(r)
-    body, ctype = multipart(dict(fields, _csrf=hidden(r.text, "_csrf")),
-                            [("fotos", name, data) for name, data in photos])
+def submit(s, fields, photos, form=None):
+    """POST the report form; `form` a (cookies, csrf) of an earlier visit, else a new one."""
+    if form is None:
+        r = s.get(CITY + "/maengel/melden")
+        check(r.status == 200 and 'enctype="multipart/form-data"' in r.text, r.status)
+        form = (cookies_of(r), hidden(r.text, "_csrf"))
+    jar, csrf = form
+    items = list(fields.items() if isinstance(fields, dict) else fields) + [("_csrf", csrf)]
+    body, ctype = multipart(items, [("fotos", name, data) for name, data in photos])
     return s.request("POST", CITY + "/maengel/melden", body=body,
                      headers={"Content-Type": ctype,
                               "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
@@ -117,11 +121,55 @@ def test_bad_photos_are_refused_and_nothing_is_stored(s, b):
     check(r.status == 422 and "höchstens drei" in r.text, r.status)
     r = submit(s, dict(FIELDS, breite="51.61", laenge="7.52"), [("kaputt.jpg", GPS_JPEG[:-40])])
     check(r.status == 422 and "kein Foto" in r.text, r.status)
-    # No place and a photo without GPS: the form asks for the place.
-    r = submit(s, FIELDS, [("a.png", TEXT_PNG)])
-    check(r.status == 422 and "Postleitzahl an" in r.text, r.status)
     check(db_rows(s, "SELECT count(*) FROM report") == before, "no report")
     check(db_rows(s, "SELECT count(*) FROM file WHERE purpose = 'photo'") == files, "no file")
+
+
+def kept_boxes(text):
+    """(file id, name) of the ticked boxes of photos kept from the last try."""
+    return re.findall(r'name="fotos_behalten\[\]" value="([A-Za-z0-9_-]{22})" checked>\n'
+                      r'<label class="kern-label" for="foto-behalten-\d">([^<]*)</label>', text)
+
+
+def test_photos_are_kept_across_a_form_error(s, b):
+    page = s.get(CITY + "/maengel/melden")
+    form = (cookies_of(page), hidden(page.text, "_csrf"))
+    pending = "SELECT count(*) FROM file WHERE owner LIKE 'report-form:%' AND expires_at > 0"
+    before = int(db_rows(s, pending)[0][0])
+    # No place and a photo without GPS: the form asks for the place and keeps the photos.
+    r = submit(s, dict(FIELDS, beschreibung="kurz"),
+               [("a<b>.png", TEXT_PNG), ("IMG_2.jpg", GPS_JPEG)], form)
+    check(r.status == 422 and "10 bis 4000" in r.text, (r.status, r.text[:300]))
+    kept = kept_boxes(r.text)
+    check([n for _, n in kept] == ["a_b_.png", "IMG_2.jpg"], kept)
+    check("erneut aus" not in r.text, "not asked to choose them again")
+    check('name="breite" type="text" inputmode="decimal" maxlength="16" value="51.616600"'
+          in r.text, "the photo's place comes back as coordinates")
+    check(int(db_rows(s, pending)[0][0]) == before + 2, "stored to expire")
+    # Another session cannot claim them: the ids are ignored there.
+    other = submit(s, [("kategorie", "wilder-muell"), ("beschreibung", "Fremde Fotos, bitte."),
+                       ("breite", "51.61"), ("laenge", "7.52"),
+                       ("fotos_behalten[]", kept[0][0])], [])
+    check(photo_ids(s, number_of(s, other)) == [], "not another session's photos")
+    # A further error keeps them again; a third photo and the kept ones are three.
+    r = submit(s, [("kategorie", "wilder-muell"), ("beschreibung", "kurz"),
+                   ("fotos_behalten[]", kept[0][0]), ("fotos_behalten[]", kept[1][0])],
+               [("c.png", TEXT_PNG), ("d.png", TEXT_PNG)], form)
+    check(r.status == 422 and "höchstens drei" in r.text, r.status)
+    check(kept_boxes(r.text) == kept, "the kept ones stay")
+    # Unticking one sends the other.
+    r = submit(s, [("kategorie", "wilder-muell"), ("beschreibung", "Sperrmüll, Fotos anbei."),
+                   ("breite", "51.616600"), ("laenge", "7.520700"),
+                   ("fotos_behalten[]", kept[1][0]), ("fotos_behalten[]", "A" * 22),
+                   ("fotos_behalten[]", "../../etc/passwd")], [], form)
+    number = number_of(s, r)
+    check(photo_ids(s, number) == [kept[1][0]], photo_ids(s, number))
+    check(db_rows(s, f"SELECT expires_at FROM file WHERE id = '{kept[1][0]}'")[0][0] == "0",
+          "kept for good once linked")
+    again = submit(s, [("kategorie", "wilder-muell"), ("beschreibung", "Noch einmal dieselben."),
+                       ("breite", "51.61"), ("laenge", "7.52"),
+                       ("fotos_behalten[]", kept[1][0])], [], form)
+    check(photo_ids(s, number_of(s, again)) == [], "a linked photo is not taken twice")
 
 
 def test_photos_are_public_only_once_the_text_is_approved(s, b):
@@ -193,6 +241,7 @@ def test_open311_post_takes_media_uploads(s, b, key):
 TESTS = [test_jpeg_is_stored_without_exif_and_its_gps_is_the_place,
          test_png_text_chunks_are_dropped_and_three_photos_kept,
          test_bad_photos_are_refused_and_nothing_is_stored,
+         test_photos_are_kept_across_a_form_error,
          test_photos_are_public_only_once_the_text_is_approved,
          test_another_tenant_and_anonymous_get_nothing]
 

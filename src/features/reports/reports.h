@@ -207,6 +207,14 @@ int rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, 
 	      rp_created_fn created, void *ctx, int64_t *number, struct err *e) MUST_CHECK;
 
 /*
+ * Count one against the hourly limit in->limit of key in->limit_key
+ * (table report_limit; rows of past hours go): 0, or ERR_RATELIMIT
+ * ("reports.err.rate") once it is reached.  Nothing when in->limit is 0.
+ */
+int rp_limit_take(struct db *db, const struct tenant *t, const struct rp_input *in,
+		  struct err *e) MUST_CHECK;
+
+/*
  * Publish the report of `t` whose confirmation token hashes to `hash`, as
  * confirmed at `now` (once; opening the link again changes nothing); its
  * number into *number.  Returns 0 or ERR_NOTFOUND.

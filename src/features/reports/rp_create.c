@@ -36,9 +36,8 @@ struct create {
 	int64_t number; /* read inside the transaction */
 };
 
-/* Count the report against its client's hourly limit; past hours go. */
-static int
-take_limit(struct db *db, const struct tenant *t, const struct rp_input *in, struct err *e)
+int
+rp_limit_take(struct db *db, const struct tenant *t, const struct rp_input *in, struct err *e)
 {
 	int64_t changed = 0;
 	int rc;
@@ -89,7 +88,7 @@ insert(struct db *db, const struct tenant *t, struct create *c, struct err *e)
 	int64_t category_id = c->category_id, office_id = c->office_id, now = c->now;
 	const char *token_hash = c->token_hash;
 	bool contact = in->name[0] || in->email[0] || in->phone[0];
-	int rc = take_limit(db, t, in, e);
+	int rc = rp_limit_take(db, t, in, e);
 
 	rc = rc ? rc
 		: db_run(db, e, INSERT_SQL, DB_INT(t->id), DB_INT(category_id),

@@ -166,7 +166,7 @@ rp_xml_json(struct xml_writer *x, const char *root, const char *item, json_t *do
 }
 
 void
-rp_limit_set(struct rq *q, struct rp_input *in)
+rp_limit_set(struct rq *q, const char *kind, struct rp_input *in)
 {
 	unsigned char ip6[16];
 	char addr[INET6_ADDRSTRLEN + 1], key[INET6_ADDRSTRLEN + 64];
@@ -182,8 +182,8 @@ rp_limit_set(struct rq *q, struct rp_input *in)
 		inet_ntop(AF_INET6, ip6, addr, sizeof(addr));
 	}
 	in->limit_hour = now - now % 3600;
-	snprintf(key, sizeof(key), "%lld|%lld|report|%s", (long long)q->tenant->id,
-		 (long long)in->limit_hour, addr);
+	snprintf(key, sizeof(key), "%lld|%lld|%s|%s", (long long)q->tenant->id,
+		 (long long)in->limit_hour, kind, addr);
 	auth_token_hash(key, hash);
 	in->limit_key = hash;
 	in->limit = tenant_setting_int(q->tenant, TSET_REPORTS_LIMIT_IP);

@@ -84,7 +84,10 @@ struct rp_photos {
 	struct rp_photo_in v[RP_PHOTOS_MAX];
 	size_t n;
 	const char *ids[RP_PHOTOS_MAX]; /* file ids after rp_photos_store() */
-	bool has_gps;			/* the first Exif GPS position inside Germany */
+	/* Photos stored on an earlier try of the same form (rp_photos_kept()). */
+	const char *kept[RP_PHOTOS_MAX], *kept_names[RP_PHOTOS_MAX];
+	size_t n_kept;
+	bool has_gps; /* the first Exif GPS position inside Germany */
 	int64_t lat_e6, lon_e6;
 };
 
@@ -98,8 +101,22 @@ struct rp_photos {
  */
 int rp_photos_read(struct rq *q, const char *field, struct rp_photos *p, const char **problem,
 		   int *status) MUST_CHECK;
-/* Store the photos of `p` in the file store, expiring until rp_create() links them. */
-int rp_photos_store(struct rq *q, struct rp_photos *p) MUST_CHECK;
+/*
+ * Store the photos of `p` in the file store, expiring until rp_create()
+ * links them.  With `for_session` they belong to this request's session,
+ * so that the form, sent back with errors, keeps them for its next try.
+ */
+int rp_photos_store(struct rq *q, struct rp_photos *p, bool for_session) MUST_CHECK;
+/*
+ * Add to `p` the photos named by the values of form field `field` that
+ * rp_photos_store() kept for this session, unlinked and not expired;
+ * other ids are ignored.  *problem "reports.err.photo_count" when they and
+ * the new photos are more than RP_PHOTOS_MAX.  Returns 0 or ERR_DB.
+ */
+int rp_photos_kept(struct rq *q, const char *field, struct rp_photos *p,
+		   const char **problem) MUST_CHECK;
+/* The ids of all photos of `p`, kept ones first, after rp_photos_store(); in the arena. */
+const char *const *rp_photos_ids(struct rq *q, const struct rp_photos *p, size_t *n);
 /* The file ids of the photos of report id `report_id` of `t`, in order, in `a`. */
 int rp_photo_ids(struct db *db, const struct tenant *t, int64_t report_id, struct arena *a,
 		 const char ***out, size_t *n, struct err *e) MUST_CHECK;
@@ -113,11 +130,12 @@ void rp_post_register(struct app *app);
 void rp_staff_register(struct app *app);
 
 /*
- * Set the hourly limit of `in` for this request's client (its IPv6 /64):
- * the tenant's reports_limit_ip, none when the installation's
- * report_limits is off.  The key lives in the request arena.
+ * Set the hourly limit of `in` for this request's client (its IPv6 /64)
+ * and `kind` ("report", "photos"): the tenant's reports_limit_ip, none
+ * when the installation's report_limits is off.  The key lives in the
+ * request arena.
  */
-void rp_limit_set(struct rq *q, struct rp_input *in);
+void rp_limit_set(struct rq *q, const char *kind, struct rp_input *in);
 
 /* Whether the tenant offers defect reports; else answers 404 (HTML). */
 bool rp_enabled(const struct tenant *t);

@@ -6,7 +6,11 @@
  * position of the first photo that has one is read before all metadata is
  * stripped (files_image_strip()); only the stripped bytes are stored, in
  * the file store (use "photo", private), to expire until rp_create() links
- * them to the report in its transaction.
+ * them to the report in its transaction.  When the report form comes back
+ * with errors, its photos are stored for the session (owner
+ * "report-form:<session>") and offered as ticked boxes, so the citizen
+ * need not choose them again; a session holds at most KEPT_MAX of them and
+ * a client keeps photos at most reports_limit_ip times an hour.
  *
  *	GET /maengel/foto/:id              a photo of a published report whose
  *	                                   text staff approved; else 404
@@ -21,6 +25,8 @@
 
 /* Unlinked photos (a report that failed after they were stored) go after a day. */
 #define PHOTO_PENDING_S 86400
+/* Unlinked photos kept for one session's next try of the report form. */
+#define KEPT_MAX (2 * RP_PHOTOS_MAX)
 #define PUBLIC_MAX_AGE "public, max-age=300"
 
 /* Germany's bounding box, as for typed coordinates. */
@@ -86,28 +92,129 @@ rp_photos_read(struct rq *q, const char *field, struct rp_photos *p, const char 
 	return rc;
 }
 
+/* The owner of photos kept for this request's session; NULL without one. */
+static const char *
+session_owner(struct rq *q)
+{
+	struct session *s;
+
+	if (rq_session(q, false, &s) != 0 || !s)
+		return NULL;
+	return arena_printf(q->a, "report-form:%.32s", s->id_hash);
+}
+
+/*
+ * Whether photos may be kept for this session: it holds fewer than
+ * KEPT_MAX unlinked ones, and its client stays within the hourly limit
+ * of kept tries (counted here).
+ */
+static int
+may_keep(struct rq *q, const char *owner, int64_t now, bool *yes)
+{
+	struct rp_input lim = {0};
+	int64_t held = 0;
+	int rc = db_int64(q->db, &q->err, &held,
+			  "SELECT count(*) FROM file WHERE tenant_id = $1 AND owner = $2 AND "
+			  "expires_at > $3",
+			  DB_INT(q->tenant->id), DB_TEXT(owner), DB_INT(now));
+
+	*yes = false;
+	if (rc || held + RP_PHOTOS_MAX > KEPT_MAX)
+		return rc;
+	rp_limit_set(q, "photos", &lim);
+	rc = rp_limit_take(q->db, q->tenant, &lim, &q->err);
+	if (rc == ERR_RATELIMIT)
+		return 0;
+	*yes = rc == 0;
+	return rc;
+}
+
 int
-rp_photos_store(struct rq *q, struct rp_photos *p)
+rp_photos_store(struct rq *q, struct rp_photos *p, bool for_session)
 {
 	struct files_store fs = {q->app->cfg.data_dir};
 	int64_t now = (int64_t)time(NULL);
+	const char *owner = for_session ? session_owner(q) : "report";
+	bool keep = !for_session;
 	int rc = 0;
+
+	if (!owner || p->n == 0)
+		return 0;
+	if (for_session && ((rc = may_keep(q, owner, now, &keep)) != 0 || !keep))
+		return rc;
 
 	for (size_t i = 0; rc == 0 && i < p->n; i++) {
 		struct files_new in = {.use = "photo",
 				       .name = p->v[i].name,
 				       .data = p->v[i].data,
 				       .len = p->v[i].len,
-				       .owner = "report",
+				       .owner = owner,
 				       .now = now,
 				       .expires_at = now + PHOTO_PENDING_S};
 		struct file_meta *m;
 
 		rc = files_put(q->db, &fs, q->tenant, &in, q->a, &m, &q->err);
-		if (rc == 0)
+		if (rc == 0 && for_session && p->n_kept < RP_PHOTOS_MAX) {
+			p->kept[p->n_kept] = m->id;
+			p->kept_names[p->n_kept++] = m->name;
+		} else if (rc == 0) {
 			p->ids[i] = m->id;
+		}
 	}
+	if (for_session)
+		p->n = 0; /* now among the kept ones */
 	return rc;
+}
+
+int
+rp_photos_kept(struct rq *q, const char *field, struct rp_photos *p, const char **problem)
+{
+	const struct http_kvs *f = &q->http->form;
+	const char *owner = session_owner(q);
+	int64_t now = (int64_t)time(NULL);
+
+	*problem = NULL;
+	for (size_t i = 0; owner && i < f->n; i++) {
+		const char *id = arena_strdup_str(q->a, f->v[i].val), *name;
+		bool twice = false;
+		int rc;
+
+		if (!str_eq_c(f->v[i].key, field) || !files_id_valid(id))
+			continue;
+		for (size_t k = 0; k < p->n_kept; k++)
+			twice |= strcmp(p->kept[k], id) == 0;
+		if (twice)
+			continue;
+		rc = db_text(q->db, &q->err, q->a, &name,
+			     "SELECT name FROM file WHERE tenant_id = $1 AND id = $2 AND "
+			     "purpose = 'photo' AND owner = $3 AND expires_at > $4 AND NOT EXISTS "
+			     "(SELECT 1 FROM report_photo WHERE file_id = $2)",
+			     DB_INT(q->tenant->id), DB_TEXT(id), DB_TEXT(owner), DB_INT(now));
+		if (rc == ERR_NOTFOUND)
+			continue;
+		if (rc)
+			return rc;
+		if (p->n_kept == RP_PHOTOS_MAX)
+			break;
+		if (p->n + p->n_kept == RP_PHOTOS_MAX)
+			*problem = "reports.err.photo_count";
+		p->kept[p->n_kept] = id;
+		p->kept_names[p->n_kept++] = name;
+	}
+	return 0;
+}
+
+const char *const *
+rp_photos_ids(struct rq *q, const struct rp_photos *p, size_t *n)
+{
+	const char **ids = arena_alloc(q->a, 2 * RP_PHOTOS_MAX * sizeof(*ids));
+
+	*n = 0;
+	for (size_t i = 0; i < p->n_kept; i++)
+		ids[(*n)++] = p->kept[i];
+	for (size_t i = 0; i < p->n && p->ids[i]; i++)
+		ids[(*n)++] = p->ids[i];
+	return ids;
 }
 
 static void

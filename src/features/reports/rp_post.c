@@ -309,10 +309,10 @@ post_request(struct rq *q)
 		return;
 	}
 	rc = rp_route(q->db, q->tenant, cat->id, in.postal_code, "", &office, &q->err);
-	rc = rc ? rc : rp_photos_store(q, &ph);
+	rc = rc ? rc : rp_photos_store(q, &ph, false);
 	in.photos = ph.ids;
 	in.n_photos = ph.n;
-	rp_limit_set(q, &in);
+	rp_limit_set(q, "report", &in);
 	auth_token(token);
 	auth_token_hash(token, hash);
 	confirm = in.email[0] && q->app->mail;

@@ -189,10 +189,14 @@ check_contact(struct rq *q, struct form *f)
 static int
 read_photos(struct rq *q, struct form *f)
 {
-	const char *problem;
+	const char *problem, *too_many;
 	int status = 422;
 	int rc = rp_photos_read(q, "fotos", &f->photos, &problem, &status);
 
+	if (rc == 0)
+		rc = rp_photos_kept(q, "fotos_behalten[]", &f->photos, &too_many);
+	if (rc == 0 && !problem)
+		problem = too_many;
 	if (rc == 0 && problem) {
 		error(q, f, "photos", problem);
 		f->status = status;
@@ -239,6 +243,22 @@ read_form(struct rq *q, struct form *f)
 	return 0;
 }
 
+/* The photos kept from the last try, as ticked boxes. */
+static void
+kept_view(struct rq *q, const struct rp_photos *p)
+{
+	struct view_val *l = view_set(q->page, "kept_photos", view_list(q->a));
+
+	for (size_t i = 0; i < p->n_kept; i++) {
+		struct view_val *m = view_push(l, view_map(q->a));
+
+		view_set_text(m, "id", p->kept[i]);
+		view_set_text(m, "name", p->kept_names[i]);
+		view_set_text(m, "field", arena_printf(q->a, "foto-behalten-%zu", i + 1));
+	}
+	view_set_bool(q->page, "has_kept_photos", p->n_kept > 0);
+}
+
 static void
 render_form(struct rq *q, struct form *f)
 {
@@ -268,10 +288,20 @@ render_form(struct rq *q, struct form *f)
 	}
 	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++)
 		view_set_text(values, FIELDS[i], field(q, FIELDS[i]));
+	if (f->gps) { /* the place of a photo, for the next try */
+		view_set_text(values, "breite",
+			      arena_printf(q->a, "%.6f", (double)f->in.lat_e6 / 1e6));
+		view_set_text(values, "laenge",
+			      arena_printf(q->a, "%.6f", (double)f->in.lon_e6 / 1e6));
+	}
 	view_set(q->page, "v", values);
 	view_set(q->page, "errors", f->errors);
 	view_set_bool(q->page, "has_errors", f->n_errors > 0);
-	view_set_bool(q->page, "photos_again", f->n_errors > 0 && q->http->n_uploads > 0);
+	kept_view(q, &f->photos);
+	/* New photos that could not be kept. */
+	view_set_bool(q->page, "photos_again",
+		      f->n_errors > 0 && q->http->n_uploads > 0 &&
+			      (f->photos.n > 0 || view_get(f->errors, "photos")));
 	view_set_text(q->page, "action", rq_url(q, "/maengel/melden"));
 	view_set_text(q->page, "title", rq_msg(q, "reports.new_title"));
 	view_set_text(q->page, "page_script", "/static/js/report-form.js");
@@ -347,6 +377,12 @@ new_post(struct rq *q)
 		return;
 	rc = read_form(q, &f);
 	if (rc == 0 && f.n_errors) {
+		/* Photos that passed their checks are kept for the next try. */
+		if (!view_get(f.errors, "photos") &&
+		    (rc = rp_photos_store(q, &f.photos, true)) != 0) {
+			rq_fail(q, rc);
+			return;
+		}
 		q->resp->status = f.status ? f.status : 422;
 		render_form(q, &f);
 		return;
@@ -355,10 +391,9 @@ new_post(struct rq *q)
 		rc = rp_route(q->db, q->tenant, f.cat->id, f.in.postal_code, f.in.place, &office,
 			      &q->err);
 	if (rc == 0)
-		rc = rp_photos_store(q, &f.photos);
-	f.in.photos = f.photos.ids;
-	f.in.n_photos = f.photos.n;
-	rp_limit_set(q, &f.in);
+		rc = rp_photos_store(q, &f.photos, false);
+	f.in.photos = rp_photos_ids(q, &f.photos, &f.in.n_photos);
+	rp_limit_set(q, "report", &f.in);
 	auth_token(token);
 	auth_token_hash(token, hash);
 	/* With an address the report waits until the link mailed to it is opened. */
