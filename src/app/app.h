@@ -164,6 +164,10 @@ void rq_crumbs(struct rq *q, const char *section_key, const char *section_path, 
 int rq_home_sections(struct rq *q);
 /* The staff menu for q->user: a list of {url, label} from the features' entries. */
 struct view_val *rq_staff_links(struct rq *q);
+/* The account page's links to the features' pages of the citizen's own things: {url, label}. */
+struct view_val *rq_account_links(struct rq *q);
+/* Append {url, label} for `path` below the tenant and message `label_key` to list `links`. */
+void rq_link(struct rq *q, struct view_val *links, const char *path, const char *label_key);
 
 /* Render page template `tpl` inside the layout, status 200 unless set. */
 void rq_render(struct rq *q, const char *tpl);

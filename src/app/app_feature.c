@@ -2,7 +2,7 @@
 /*
  * The application's side of the feature table: each feature's process
  * state, and the hooks that several features contribute to (before a
- * tenant's request, the home page, the staff menu).
+ * tenant's request, the home page, the staff menu, the account page).
  */
 #include "app/app.h"
 
@@ -55,22 +55,35 @@ rq_home_sections(struct rq *q)
 	return 0;
 }
 
+void
+rq_link(struct rq *q, struct view_val *links, const char *path, const char *label_key)
+{
+	struct view_val *m = view_push(links, view_map(q->a));
+
+	view_set_text(m, "url", rq_url(q, path));
+	view_set_text(m, "label", rq_msg(q, label_key));
+}
+
 struct view_val *
 rq_staff_links(struct rq *q)
 {
 	struct view_val *l = view_list(q->a);
 	unsigned roles = q->user ? q->user->roles : 0;
 
-	for (size_t i = 0; i < features_n; i++) {
-		for (const struct feature_link *k = features[i]->staff; k && k->path; k++) {
-			struct view_val *m;
+	for (size_t i = 0; i < features_n; i++)
+		for (const struct feature_link *k = features[i]->staff; k && k->path; k++)
+			if (k->roles & roles)
+				rq_link(q, l, k->path, k->label);
+	return l;
+}
 
-			if (!(k->roles & roles))
-				continue;
-			m = view_push(l, view_map(q->a));
-			view_set_text(m, "url", rq_url(q, k->path));
-			view_set_text(m, "label", rq_msg(q, k->label));
-		}
-	}
+struct view_val *
+rq_account_links(struct rq *q)
+{
+	struct view_val *l = view_list(q->a);
+
+	for (size_t i = 0; i < features_n; i++)
+		if (features[i]->account)
+			features[i]->account(q, l);
 	return l;
 }

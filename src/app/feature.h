@@ -30,6 +30,7 @@ struct rq;
 struct job_every;
 struct search_source;
 struct json_t;
+struct view_val;
 
 /* An entry of the staff menu on /verwaltung. */
 struct feature_link {
@@ -75,6 +76,12 @@ struct feature {
 	 * named after the feature).  Returns 0 or an error; NULL: it keeps none.
 	 */
 	int (*citizen_data)(struct rq *q, int64_t citizen_id, struct json_t *doc);
+	/*
+	 * Add the links to this feature's pages of the citizen's own things
+	 * ("Meine Termine") to the account page: rq_link() onto `links`.
+	 * NULL: none.
+	 */
+	void (*account)(struct rq *q, struct view_val *links);
 };
 
 /* The features, in the order they are initialised (features.c). */

@@ -5,6 +5,8 @@ The forms are checked where the server serves them; pages behind a login, a
 POST, a mailed link or an error status are saved with their stylesheets and
 served from a static copy, as test_once_a11y.py does.
 """
+import re
+
 from harness import Server, Suite, check
 from page_checks import check_pages
 from smtp_sink import SmtpSink
@@ -40,6 +42,15 @@ def saved_pages(s, sink):
     pages["account"] = b.get(BASE + "/konto").text
     pages["account-logins"] = b.get(BASE + "/konto/anmeldungen").text
     pages["account-data"] = b.get(BASE + "/konto/daten").text
+    pages["account-reports-none"] = b.get(BASE + "/konto/meldungen").text
+    pages["account-report-form"] = b.get(BASE + "/maengel/melden").text
+    r = b.form(BASE + "/maengel/melden", BASE + "/maengel/melden",
+               {"kategorie": "gruen", "beschreibung": "Ast über dem Weg.", "plz": "44532",
+                "strasse": "Lange Straße 9"})
+    check(r.status == 303, r.status)
+    pages["account-reports"] = b.get(BASE + "/konto/meldungen").text
+    number = re.search(r'href="/t/luenen/konto/meldungen/(\d+)"', pages["account-reports"])
+    pages["account-report"] = b.get(f"{BASE}/konto/meldungen/{number.group(1)}").text
     r = b.form(BASE + "/konto/daten", BASE + "/konto/loeschen", {"password": "falsch"})
     check(r.status == 422, r.status)
     pages["account-data-error"] = r.text

@@ -83,6 +83,7 @@ account_page(struct rq *q, const struct citizen *c, int status, const char *erro
 	if (error_key)
 		view_set_text(q->page, "error", rq_msg(q, error_key));
 	view_set_bool(q->page, "totp_on", t.secret[0] != '\0');
+	view_set(q->page, "links", rq_account_links(q));
 	if (http_query(q->http, "email"))
 		view_set_text(q->page, "notice", rq_msg(q, "account.notice.email"));
 	if (http_query(q->http, "zwei-faktor"))

@@ -412,6 +412,9 @@ void appt_mine_register(struct app *app);
 /* The citizen_data member of the feature: the account's bookings for its data export. */
 struct json_t;
 int appt_citizen_data(struct rq *q, int64_t citizen_id, struct json_t *doc);
+/* The account member: "Meine Termine" where the tenant offers appointments. */
+struct view_val;
+void appt_account_links(struct rq *q, struct view_val *links);
 
 /* What the confirmation mail needs besides the booking. */
 struct appt_mail {

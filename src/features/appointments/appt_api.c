@@ -332,6 +332,7 @@ const struct feature appt_feature = {
 	.init = appt_init,
 	.job = &appt_remind_every,
 	.citizen_data = appt_citizen_data,
+	.account = appt_account_links,
 	.staff = FEATURE_LINK("/verwaltung/termine", "appt.staff.title",
 			      ROLE_ADMIN | ROLE_CASEWORKER),
 };

@@ -180,6 +180,13 @@ appt_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc)
 }
 
 void
+appt_account_links(struct rq *q, struct view_val *links)
+{
+	if (tenant_setting_bool(q->tenant, TSET_FEATURE_APPOINTMENTS))
+		rq_link(q, links, "/konto/termine", "appt.mine.title");
+}
+
+void
 appt_mine_register(struct app *app)
 {
 	app_route(app, HTTP_GET, "/konto/termine", mine_page, 0, 0);

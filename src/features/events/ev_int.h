@@ -251,6 +251,8 @@ int ev_confirm_request(struct rq *q, const char *slug, const char *name, const c
 void ev_mine_register(struct app *app);
 /* The same for the citizen's data export, on every tenant (struct feature's citizen_data). */
 int ev_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc);
+/* The account member: "Meine Veranstaltungen". */
+void ev_account_links(struct rq *q, struct view_val *links);
 
 /* The posted event form as a snapshot, checked (ev_edit.c); problems go to `errors`. */
 struct ed_errors;

@@ -110,6 +110,12 @@ ev_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc)
 }
 
 void
+ev_account_links(struct rq *q, struct view_val *links)
+{
+	rq_link(q, links, "/konto/veranstaltungen", "ev.mine.title");
+}
+
+void
 ev_mine_register(struct app *app)
 {
 	app_route(app, HTTP_GET, "/konto/veranstaltungen", mine_page, 0, 0);

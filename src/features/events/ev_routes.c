@@ -270,4 +270,5 @@ const struct feature events_feature = {
 	.init = events_init,
 	.staff = FEATURE_LINK("/verwaltung/veranstaltungen", "ev.staff", ROLE_ADMIN | ROLE_EDITOR),
 	.citizen_data = ev_citizen_data,
+	.account = ev_account_links,
 };

@@ -62,8 +62,9 @@ struct rp_filter {
 	int64_t since, until;	    /* created_at range, Unix seconds, inclusive */
 	int64_t ids[RP_IDS_MAX];    /* report numbers; none: all */
 	size_t n_ids;
-	int64_t office_id; /* responsible office; 0: any (staff list) */
-	bool any;	   /* also reports waiting for confirmation (staff) */
+	int64_t office_id;  /* responsible office; 0: any (staff list) */
+	int64_t citizen_id; /* made by this account; 0: by anyone */
+	bool any;	    /* also reports waiting for confirmation (staff) */
 	/* Possible duplicates of report id near_of (rp_nearby()); 0: no such narrowing. */
 	int64_t near_of;
 	const char *near_plz; /* the same postal code, or */
@@ -174,6 +175,7 @@ struct rp_input {
 	const char *const *photos; /* file ids (use "photo", stored to expire), in order */
 	size_t n_photos;	   /* at most RP_PHOTOS_MAX */
 	const char *answers;	   /* JSON object text of the attribute answers; NULL: "{}" */
+	int64_t citizen_id;	   /* the account logged in; 0: none */
 	/* The hourly limit per client IP (rp_limit_set()); limit 0: none. */
 	const char *limit_key; /* hash of tenant, hour and address */
 	int64_t limit_hour;    /* Unix seconds of the hour's start */

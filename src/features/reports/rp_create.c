@@ -18,9 +18,10 @@
 static const char INSERT_SQL[] =
 	"INSERT INTO report (tenant_id, number, category_id, description, street, postal_code, "
 	"place, lat_e6, lon_e6, office_id, contact_name, contact_email, contact_phone, consent_at, "
-	"token_hash, created_at, updated_at, confirm_hash, answers) SELECT $1, "
+	"token_hash, created_at, updated_at, confirm_hash, answers, citizen_id) SELECT $1, "
 	"COALESCE(MAX(number), 0) + 1, "
-	"$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17 FROM report "
+	"$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $18 FROM "
+	"report "
 	"WHERE tenant_id = $1";
 static const char STATUS_SQL[] =
 	"INSERT INTO report_status (report_id, status, office_id, created_at) "
@@ -98,7 +99,7 @@ insert(struct db *db, const struct tenant *t, struct create *c, struct err *e)
 			 DB_TEXT(in->name), DB_TEXT(in->email), DB_TEXT(in->phone),
 			 contact && in->consent ? DB_INT(now) : DB_NULL, DB_TEXT(token_hash),
 			 DB_INT(now), c->confirm_hash ? DB_TEXT(c->confirm_hash) : DB_NULL,
-			 DB_TEXT(in->answers ? in->answers : "{}"));
+			 DB_TEXT(in->answers ? in->answers : "{}"), DB_ID(in->citizen_id));
 
 	if (rc == 0)
 		rc = db_run(db, e, STATUS_SQL, DB_TEXT(token_hash));

@@ -20,6 +20,7 @@ reports_init(struct app *app, struct err *e)
 	rp_photo_register(app);
 	rp_web_register(app);
 	rp_staff_register(app);
+	rp_mine_register(app);
 	return 0;
 }
 
@@ -28,6 +29,8 @@ const struct feature reports_feature = {
 	.init = reports_init,
 	.staff = FEATURE_LINK("/verwaltung/maengel", "reports.staff.title",
 			      ROLE_ADMIN | ROLE_CASEWORKER),
+	.citizen_data = rp_citizen_data,
+	.account = rp_account_links,
 };
 
 bool

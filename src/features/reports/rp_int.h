@@ -148,6 +148,23 @@ bool rp_enabled(const struct tenant *t);
  */
 const char *rp_origin(struct rq *q);
 
+/* ---- Pages (rp_web.c) ---- */
+
+/* "05.12.2026" of Unix seconds `t` in Europe/Berlin; in the request arena. */
+const char *rp_date(struct rq *q, int64_t t);
+/* Report `r` into view map `m`: number, url (`path`/<number>), category, status, ... */
+void rp_view_report(struct rq *q, struct view_val *m, const struct rp_report *r, const char *path);
+/*
+ * The page of report `number` with its history; with `own` (the
+ * reporter's text) also unconfirmed reports, as the tracking page shows
+ * it or, `in_account`, as the account's own report.
+ */
+void rp_show_report(struct rq *q, int64_t number, const char *own, bool in_account);
+/* "Meine Meldungen" under /konto/meldungen (rp_mine.c). */
+void rp_mine_register(struct app *app);
+void rp_account_links(struct rq *q, struct view_val *links);
+int rp_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc);
+
 /* "Lange Straße 12, 44532 Lünen" of a report; in `a`. */
 const char *rp_address(struct arena *a, const struct rp_report *r);
 

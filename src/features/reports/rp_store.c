@@ -111,6 +111,8 @@ build_where(struct query *qy, const struct tenant *t, const struct rp_filter *f)
 		buf_addf(&qy->sql, "AND c.code = $%d ", param(qy, DB_TEXT(f->code)));
 	if (f->office_id > 0)
 		buf_addf(&qy->sql, "AND r.office_id = $%d ", param(qy, DB_INT(f->office_id)));
+	if (f->citizen_id > 0)
+		buf_addf(&qy->sql, "AND r.citizen_id = $%d ", param(qy, DB_INT(f->citizen_id)));
 	if (f->near_of > 0) {
 		bool plz = f->near_plz && f->near_plz[0];
 

@@ -11,11 +11,13 @@
 #include "features/reports/rp_int.h"
 
 #include "auth/auth.h"
+#include "features/account/account.h"
 #include "features/regions/region.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
 
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* The fields, and up to three photos with their multipart framing. */
@@ -305,6 +307,8 @@ render_form(struct rq *q, struct form *f)
 	view_set_text(q->page, "action", rq_url(q, "/maengel/melden"));
 	view_set_text(q->page, "title", rq_msg(q, "reports.new_title"));
 	view_set_text(q->page, "page_script", "/static/js/report-form.js");
+	if (account_citizen(q, &(int64_t){0}, &(const char *){NULL}))
+		view_set_text(q->page, "mine_url", rq_url(q, "/konto/meldungen"));
 	rq_render(q, "reports/new");
 }
 
@@ -369,6 +373,7 @@ new_post(struct rq *q)
 	char token[AUTH_TOKEN_LEN + 1], hash[65];
 	char ctoken[AUTH_TOKEN_LEN + 1], chash[65];
 	struct rp_confirm c = {q, NULL, &f.in, ctoken};
+	const char *own_email = NULL;
 	bool confirm;
 	int64_t office = 0, number = 0;
 	int rc;
@@ -396,8 +401,13 @@ new_post(struct rq *q)
 	rp_limit_set(q, "report", &f.in);
 	auth_token(token);
 	auth_token_hash(token, hash);
-	/* With an address the report waits until the link mailed to it is opened. */
-	confirm = f.in.email[0] && q->app->mail;
+	/*
+	 * With an address the report waits until the link mailed to it is
+	 * opened; not with the confirmed address of the account logged in.
+	 */
+	if (!account_citizen(q, &f.in.citizen_id, &own_email))
+		f.in.citizen_id = 0, own_email = "";
+	confirm = f.in.email[0] && q->app->mail && strcasecmp(f.in.email, own_email) != 0;
 	if (confirm) {
 		auth_token(ctoken);
 		auth_token_hash(ctoken, chash);

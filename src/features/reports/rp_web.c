@@ -23,8 +23,8 @@ status_label(struct rq *q, unsigned st)
 	return rq_msg(q, arena_printf(q->a, "reports.status.%s", rp_status_name(st)));
 }
 
-static const char *
-date_of(struct rq *q, int64_t t)
+const char *
+rp_date(struct rq *q, int64_t t)
 {
 	struct civil_local l;
 
@@ -107,15 +107,15 @@ page_url(struct rq *q, const struct rp_filter *f, int64_t page)
 				      (long long)page));
 }
 
-static void
-set_report(struct rq *q, struct view_val *m, const struct rp_report *r)
+void
+rp_view_report(struct rq *q, struct view_val *m, const struct rp_report *r, const char *path)
 {
 	view_set_int(m, "number", r->number);
 	view_set_text(m, "url",
-		      rq_url(q, arena_printf(q->a, "/maengel/%lld", (long long)r->number)));
+		      rq_url(q, arena_printf(q->a, "%s/%lld", path, (long long)r->number)));
 	view_set_text(m, "category", r->category);
 	view_set_text(m, "status", status_label(q, r->status));
-	view_set_text(m, "date", date_of(q, r->created_at));
+	view_set_text(m, "date", rp_date(q, r->created_at));
 	view_set_text(m, "address", rp_address(q->a, r));
 	view_set_text(m, "text", r->public_text);
 	view_set_text(m, "office", r->office);
@@ -146,7 +146,7 @@ list_page(struct rq *q)
 	set_options(q, cats, nc, f.code, f.statuses);
 	items = view_set(q->page, "reports", view_list(q->a));
 	for (size_t i = 0; i < n; i++)
-		set_report(q, view_push(items, view_map(q->a)), &v[i]);
+		rp_view_report(q, view_push(items, view_map(q->a)), &v[i], "/maengel");
 	pages = (total + RP_PAGE_SIZE - 1) / RP_PAGE_SIZE;
 	view_set_int(q->page, "total", total);
 	if (pages > 1) {
@@ -193,8 +193,8 @@ set_photos(struct rq *q, const struct rp_report *r)
  * (tracking link, which shows a report waiting for its confirmation too)
  * or NULL.
  */
-static void
-show_report(struct rq *q, int64_t number, const char *own)
+void
+rp_show_report(struct rq *q, int64_t number, const char *own, bool in_account)
 {
 	struct rp_report *r;
 	struct rp_history *h;
@@ -208,10 +208,10 @@ show_report(struct rq *q, int64_t number, const char *own)
 		rq_fail(q, rc);
 		return;
 	}
-	set_report(q, q->page, r);
+	rp_view_report(q, q->page, r, "/maengel");
 	view_set_bool(q->page, "unconfirmed", r->unconfirmed);
 	if (own)
-		view_set_text(q->page, "own_text", own);
+		view_set_text(q->page, in_account ? "account_text" : "own_text", own);
 	if (r->has_pos)
 		view_set_text(q->page, "position",
 			      arena_printf(q->a, "%.5f, %.5f", (double)r->lat_e6 / 1e6,
@@ -221,12 +221,14 @@ show_report(struct rq *q, int64_t number, const char *own)
 		struct view_val *m = view_push(hl, view_map(q->a));
 
 		view_set_text(m, "status", status_label(q, h[i].status));
-		view_set_text(m, "date", date_of(q, h[i].at));
+		view_set_text(m, "date", rp_date(q, h[i].at));
 		view_set_text(m, "note", h[i].note);
 	}
 	if (r->public_text[0] && set_photos(q, r) != 0)
 		return;
-	view_set_text(q->page, "list_url", rq_url(q, "/maengel"));
+	view_set_text(q->page, "list_url", rq_url(q, in_account ? "/konto/meldungen" : "/maengel"));
+	view_set_text(q->page, "back_label",
+		      rq_msg(q, in_account ? "reports.mine.back" : "reports.back"));
 	view_set_text(q->page, "title",
 		      arena_printf(q->a, "%s %lld: %s", rq_msg(q, "reports.number"),
 				   (long long)r->number, r->category));
@@ -247,7 +249,7 @@ report_page(struct rq *q)
 		rq_error(q, 404, NULL);
 		return;
 	}
-	show_report(q, number, NULL);
+	rp_show_report(q, number, NULL, false);
 }
 
 /* The tracking link: the report with the reporter's own text, found by the token's hash. */
@@ -271,7 +273,7 @@ track_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	show_report(q, number, own);
+	rp_show_report(q, number, own, false);
 }
 
 /* The link of the confirmation mail: publishes the report, then shows it. */
@@ -295,7 +297,7 @@ confirm_page(struct rq *q)
 		return;
 	}
 	view_set_bool(q->page, "confirmed", true);
-	show_report(q, number, NULL);
+	rp_show_report(q, number, NULL, false);
 }
 
 /* One <entry> of the feed. */
