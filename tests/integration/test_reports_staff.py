@@ -259,6 +259,22 @@ def test_nearby_reports_are_offered_and_merged_reports_follow_the_original(s, b)
         r = b.post(f"{STAFF}/{src}/zusammenfuehren", {"original": str(orig)})
         check(r.status == status, (src, orig, r.status))
     check(len(history(s, first)) == n, "nothing appended")
+    # Undo the merge: the second is handled on its own again, with a note.
+    check(f'action="{STAFF}/{second}/trennen"' in b.get(f"{STAFF}/{second}").text, "offered")
+    check("/trennen" not in b.get(f"{STAFF}/{first}").text, "not on the original")
+    r = b.post(f"{STAFF}/{second}/trennen", {})
+    check(r.status == 303, (r.status, r.text[:300]))
+    page = b.get(f"{STAFF}/{second}").text
+    check("Dublette von" not in page and f"Zusammenführung aufgehoben; war als Dublette "
+          f"geführt unter Meldung {first}." in page, "note")
+    check(f'>Meldung {second}</a>' not in b.get(f"{STAFF}/{first}").text, "no longer listed")
+    check(b.post(f"{STAFF}/{second}/trennen", {}).status == 409, "twice")
+    check(b.post(f"{STAFF}/{first}/trennen", {}).status == 409, "no duplicate")
+    r = b.post(f"{STAFF}/{first}/status", {"status": "in_progress", "notiz": "Nur das erste."})
+    check(r.status == 303, r.status)
+    check(history(s, second)[-1][2] != "Nur das erste.", "it no longer follows")
+    r = b.post(f"{STAFF}/{second}/zusammenfuehren", {"original": str(first)})
+    check(r.status == 303, ("merged again", r.status))
 
 
 def test_hostile_input_gets_clear_errors(s, b):

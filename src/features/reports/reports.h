@@ -304,6 +304,14 @@ bool rp_same_street(const char *a, const char *b);
 int rp_merge(struct db *db, const struct tenant *t, int64_t id, int64_t original,
 	     struct err *e) MUST_CHECK;
 
+/*
+ * Undo rp_merge(): report id `id` of `t` is no duplicate any more; the
+ * number of the report it repeated into *original.  Call inside a
+ * transaction.  Returns 0 or ERR_CONFLICT when it is no duplicate.
+ */
+int rp_unmerge(struct db *db, const struct tenant *t, int64_t id, int64_t *original,
+	       struct err *e) MUST_CHECK;
+
 /* The numbers of the duplicates of report id `id` of `t`, by number, in `a`. */
 int rp_duplicates(struct db *db, const struct tenant *t, int64_t id, struct arena *a, int64_t **out,
 		  size_t *n, struct err *e) MUST_CHECK;

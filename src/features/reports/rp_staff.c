@@ -13,6 +13,7 @@
  *	POST /verwaltung/maengel/:nr/weiterleiten  reroute to another office
  *	POST /verwaltung/maengel/:nr/nachricht     a message to the reporter by mail
  *	POST /verwaltung/maengel/:nr/zusammenfuehren  mark as duplicate of `original`
+ *	POST /verwaltung/maengel/:nr/trennen           undo that: handled on its own again
  *
  * The report page offers open reports nearby (rp_nearby()) as possible
  * duplicates.  A duplicate takes the original's later states, and its
@@ -334,6 +335,7 @@ duplicates_view(struct rq *q, const struct rp_detail *d)
 			      rq_url(q, report_path(q, d->duplicate_of, "")));
 	}
 	view_set_bool(q->page, "may_merge", !d->duplicate_of && nd == 0);
+	view_set_text(q->page, "unmerge_url", rq_url(q, report_path(q, d->r.number, "/trennen")));
 	view_set_text(q->page, "merge_url",
 		      rq_url(q, report_path(q, d->r.number, "/zusammenfuehren")));
 	return 0;
@@ -740,6 +742,38 @@ merge_post(struct rq *q)
 	done(q, d, "report.merge", true);
 }
 
+/* Undo a merge: the report is handled on its own again; an internal note says so. */
+static void
+unmerge_post(struct rq *q)
+{
+	struct rp_detail *d;
+	int64_t original = 0;
+	int rc;
+
+	if (!allowed(q) || !(d = param_report(q)))
+		return;
+	rc = db_begin(q->db, &q->err);
+	if (rc == 0) {
+		rc = rp_unmerge(q->db, q->tenant, d->r.id, &original, &q->err);
+		rc = rc ? rc
+			: rp_note_add(q->db, q->tenant, d->r.id, false,
+				      arena_printf(q->a, "%s %lld.",
+						   rq_msg(q, "reports.staff.unmerged_from"),
+						   (long long)original),
+				      q->user->id, (int64_t)time(NULL), &q->err);
+		rc = db_end(q->db, rc, &q->err);
+	}
+	if (rc == ERR_CONFLICT) {
+		rq_error(q, 409, "reports.staff.err.unmerge");
+		return;
+	}
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	done(q, d, "report.unmerge", false);
+}
+
 void
 rp_staff_register(struct app *app)
 {
@@ -754,4 +788,5 @@ rp_staff_register(struct app *app)
 		  STAFF_FORM_MAX);
 	app_route(app, HTTP_POST, STAFF "/:nr/zusammenfuehren", merge_post, ROUTE_STAFF,
 		  STAFF_FORM_MAX);
+	app_route(app, HTTP_POST, STAFF "/:nr/trennen", unmerge_post, ROUTE_STAFF, STAFF_FORM_MAX);
 }

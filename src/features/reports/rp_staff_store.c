@@ -306,6 +306,26 @@ rp_merge(struct db *db, const struct tenant *t, int64_t id, int64_t original, st
 	return rc;
 }
 
+int
+rp_unmerge(struct db *db, const struct tenant *t, int64_t id, int64_t *original, struct err *e)
+{
+	int64_t n = 0;
+	int rc = db_int64(db, e, original,
+			  "SELECT o.number FROM report r JOIN report o ON o.id = r.duplicate_of "
+			  "WHERE r.tenant_id = $1 AND r.id = $2",
+			  DB_INT(t->id), DB_INT(id));
+
+	if (rc == 0)
+		rc = db_run_count(db, e, &n,
+				  "UPDATE report SET duplicate_of = NULL WHERE tenant_id = $1 AND "
+				  "id = $2 AND duplicate_of IS NOT NULL",
+				  DB_INT(t->id), DB_INT(id));
+	if (rc == ERR_NOTFOUND || (rc == 0 && n == 0))
+		return err_set(e, ERR_CONFLICT, "reports.staff.err.unmerge",
+			       "report %lld is no duplicate", (long long)id);
+	return rc;
+}
+
 static void
 read_number(struct db_stmt *st, struct arena *a, void *row)
 {
