@@ -169,6 +169,16 @@ struct view_val *rq_account_links(struct rq *q);
 /* Append {url, label} for `path` below the tenant and message `label_key` to list `links`. */
 void rq_link(struct rq *q, struct view_val *links, const char *path, const char *label_key);
 
+/* Load script or stylesheet `src` (a path of this site) on this page too, after the layout's. */
+void rq_page_script(struct rq *q, const char *src);
+void rq_page_style(struct rq *q, const char *href);
+/*
+ * Allow images from `origin` ("https://tiles.example.org") on this page:
+ * its Content-Security-Policy's img-src names it.  `origin` must be a bare
+ * scheme://host[:port] the caller checked.
+ */
+void rq_csp_img(struct rq *q, const char *origin);
+
 /* Render page template `tpl` inside the layout, status 200 unless set. */
 void rq_render(struct rq *q, const char *tpl);
 /* Render the error page for `status` with message key `msg` (NULL: by status). */

@@ -18,9 +18,20 @@
 #include <string.h>
 #include <time.h>
 
-static const char CSP[] = "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-			  "script-src 'self'; object-src 'none'; base-uri 'self'; "
-			  "form-action 'self'; frame-ancestors 'none'";
+#define CSP_HEAD "default-src 'self'; img-src 'self' data:"
+#define CSP_TAIL                                                                                   \
+	"; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "              \
+	"form-action 'self'; frame-ancestors 'none'"
+
+void
+rq_csp_img(struct rq *q, const char *origin)
+{
+	struct http_kvs *h = &q->resp->headers;
+
+	for (size_t i = 0; i < h->n; i++)
+		if (str_eq_c(h->v[i].key, "Content-Security-Policy"))
+			h->v[i].val = str_c(arena_printf(q->a, CSP_HEAD " %s" CSP_TAIL, origin));
+}
 
 /* The request context, made on first use (on_error may come before on_headers finished). */
 struct rq *
@@ -130,7 +141,7 @@ security_headers(struct rq *q)
 	struct http_req *r = q->http;
 	struct http_resp *resp = q->resp;
 
-	http_resp_header(r, resp, "Content-Security-Policy", CSP);
+	http_resp_header(r, resp, "Content-Security-Policy", CSP_HEAD CSP_TAIL);
 	http_resp_header(r, resp, "X-Content-Type-Options", "nosniff");
 	http_resp_header(r, resp, "Referrer-Policy", "strict-origin-when-cross-origin");
 	http_resp_header(r, resp, "X-Frame-Options", "DENY");

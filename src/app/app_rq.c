@@ -350,6 +350,29 @@ keep_lang(struct rq *q)
 					(q->http->https ? HTTP_COOKIE_SECURE : 0));
 }
 
+/* Append `item` to the page's list `name`, made on first use. */
+static void
+page_list_add(struct rq *q, const char *name, const char *item)
+{
+	struct view_val *l = (struct view_val *)view_get(q->page, name);
+
+	if (!l)
+		l = view_set(q->page, name, view_list(q->a));
+	view_push(l, view_text(q->a, item));
+}
+
+void
+rq_page_script(struct rq *q, const char *src)
+{
+	page_list_add(q, "page_scripts", src);
+}
+
+void
+rq_page_style(struct rq *q, const char *href)
+{
+	page_list_add(q, "page_styles", href);
+}
+
 void
 rq_render(struct rq *q, const char *tpl)
 {

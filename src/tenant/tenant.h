@@ -126,6 +126,8 @@ enum tenant_setting_type {
 	TSET_EMAIL,    /* an email address, or "" */
 	TSET_DURATION, /* seconds in [min, max]; entered as "30d", "12h", "90m", "45s" */
 	TSET_FILE,     /* a file id of the tenant (files.h), or "" */
+	TSET_TILES,    /* "https://host/{z}/{x}/{y}.png": map tiles, or "" */
+	TSET_POSITION, /* "51.6166, 7.5237": decimal degrees inside Germany, or "" */
 };
 
 enum tenant_setting_id {
@@ -151,6 +153,9 @@ enum tenant_setting_id {
 	TSET_OIDC_CLIENT_SECRET,
 	TSET_OIDC_NAME,
 	TSET_OIDC_SCOPES,
+	TSET_MAP_TILES,
+	TSET_MAP_ATTRIBUTION,
+	TSET_MAP_CENTER,
 	TSET_COUNT
 };
 

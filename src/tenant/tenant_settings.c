@@ -75,6 +75,13 @@ static const struct tenant_setting_def DEFS[TSET_COUNT] = {
 			    LINE_MAX_BYTES, "set.oidc_name", "set.group.oidc"},
 	[TSET_OIDC_SCOPES] = {"oidc_scopes", TSET_STRING, "openid email", 0, LINE_MAX_BYTES,
 			      "set.oidc_scopes", "set.group.oidc"},
+	/* The map of the report form; none while empty: nothing is loaded from elsewhere. */
+	[TSET_MAP_TILES] = {"map_tiles", TSET_TILES, "", 0, LINE_MAX_BYTES, "set.map_tiles",
+			    "set.group.reports"},
+	[TSET_MAP_ATTRIBUTION] = {"map_attribution", TSET_STRING, "", 0, LINE_MAX_BYTES,
+				  "set.map_attribution", "set.group.reports"},
+	[TSET_MAP_CENTER] = {"map_center", TSET_POSITION, "", 0, 40, "set.map_center",
+			     "set.group.reports"},
 };
 
 const struct tenant_setting_def *
@@ -140,6 +147,59 @@ parse_duration(struct str s, int64_t *out)
 	return 0;
 }
 
+/*
+ * An https URL template of map tiles: {z}, {x} and {y} once each in the
+ * path, a plain host (no user, no braces) so that the page's
+ * Content-Security-Policy can name its origin, no quotes or blanks.
+ */
+static bool
+tiles_ok(struct str s)
+{
+	size_t host = strlen("https://"), end;
+	char buf[LINE_MAX_BYTES + 1];
+
+	if (s.len > LINE_MAX_BYTES || s.len <= host || strncmp(s.p, "https://", host) != 0)
+		return false;
+	memcpy(buf, s.p, s.len);
+	buf[s.len] = '\0';
+	end = host + strspn(buf + host, "abcdefghijklmnopqrstuvwxyz0123456789.-:");
+	if (end == host || buf[end] != '/')
+		return false;
+	for (size_t i = 0; i < s.len; i++)
+		if ((unsigned char)buf[i] <= ' ' || strchr("\"'<>\\`", buf[i]))
+			return false;
+	for (const char *const *k = (const char *const[]){"{z}", "{x}", "{y}", NULL}; *k; k++) {
+		const char *at = strstr(buf + end, *k);
+
+		if (!at || strstr(at + 3, *k))
+			return false;
+	}
+	return true;
+}
+
+/* "lat, lon" in decimal degrees inside Germany, written back as "51.616600, 7.523700". */
+static bool
+position_ok(struct str s, char *out, size_t cap)
+{
+	char buf[64], *end;
+	double lat, lon;
+
+	if (s.len >= sizeof(buf))
+		return false;
+	memcpy(buf, s.p, s.len);
+	buf[s.len] = '\0';
+	lat = strtod(buf, &end);
+	if (end == buf || *end != ',')
+		return false;
+	lon = strtod(end + 1, &end);
+	while (*end == ' ')
+		end++;
+	if (*end || !(lat >= 47.2 && lat <= 55.1 && lon >= 5.8 && lon <= 15.1))
+		return false;
+	snprintf(out, cap, "%.6f, %.6f", lat, lon);
+	return true;
+}
+
 static int
 bad(struct err *e, const char *key, const struct tenant_setting_def *d)
 {
@@ -197,6 +257,16 @@ tenant_setting_parse(enum tenant_setting_id id, const char *input, char *out, si
 		if (s.len > (size_t)d->max)
 			return bad(e, "set.err.too_long", d);
 		break;
+	case TSET_TILES:
+		if (s.len && !tiles_ok(s))
+			return bad(e, "set.err.tiles", d);
+		break;
+	case TSET_POSITION:
+		if (!s.len)
+			break;
+		if (!position_ok(s, out, cap))
+			return bad(e, "set.err.position", d);
+		return 0;
 	}
 	if (s.len >= cap)
 		return bad(e, "set.err.too_long", d);

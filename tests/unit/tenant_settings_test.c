@@ -162,6 +162,41 @@ test_emails_bools_and_texts_are_checked(void **state)
 }
 
 static void
+test_map_tiles_and_centres_are_checked(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const bad_tiles[] = {
+		"http://t.example.org/{z}/{x}/{y}.png",
+		"https://t.example.org/{z}/{x}.png",
+		"https://{s}.t.example.org/{z}/{x}/{y}.png",
+		"https://user@t.example.org/{z}/{x}/{y}.png",
+		"https://t.example.org/{z}/{x}/{y}/{y}.png",
+		"https://t.example.org/{z}/{x}/{y}.png\" onerror=\"x",
+		"https://t.example.org/{z}/{x}/{y}.png?k=<b>",
+		"https://T.EXAMPLE.org/{z}/{x}/{y}.png",
+		"https:///{z}/{x}/{y}.png",
+		"https://t.example.org",
+	};
+
+	assert_string_equal(refusal(f, TSET_MAP_TILES, ""), "");
+	assert_string_equal(refusal(f, TSET_MAP_TILES,
+				    "https://tiles.example.org:8443/a/{z}/{x}/{y}.png?key=1"),
+			    "");
+	assert_string_equal(f->out, "https://tiles.example.org:8443/a/{z}/{x}/{y}.png?key=1");
+	for (size_t i = 0; i < sizeof(bad_tiles) / sizeof(bad_tiles[0]); i++)
+		assert_string_equal(refusal(f, TSET_MAP_TILES, bad_tiles[i]), "set.err.tiles");
+	assert_string_equal(refusal(f, TSET_MAP_CENTER, " 51.6166,7.5237 "), "");
+	assert_string_equal(f->out, "51.616600, 7.523700");
+	assert_string_equal(refusal(f, TSET_MAP_CENTER, ""), "");
+	assert_string_equal(f->out, "");
+	assert_string_equal(refusal(f, TSET_MAP_CENTER, "91, 7"), "set.err.position");
+	assert_string_equal(refusal(f, TSET_MAP_CENTER, "51.6"), "set.err.position");
+	assert_string_equal(refusal(f, TSET_MAP_CENTER, "51.6, 7.5x"), "set.err.position");
+	assert_string_equal(refusal(f, TSET_MAP_CENTER, "nan, 7"), "set.err.position");
+	assert_string_equal(refusal(f, TSET_MAP_CENTER, ",7"), "set.err.position");
+}
+
+static void
 test_unset_keys_have_their_defaults(void **state)
 {
 	struct fixture *f = *state;
@@ -233,6 +268,7 @@ main(void)
 		TEST(test_integers_are_checked_against_their_range),
 		TEST(test_durations_take_units_and_are_stored_in_seconds),
 		TEST(test_emails_bools_and_texts_are_checked),
+		TEST(test_map_tiles_and_centres_are_checked),
 		TEST(test_unset_keys_have_their_defaults),
 		TEST(test_a_tenants_settings_are_its_own),
 		TEST(test_the_tenant_cache_carries_the_settings),

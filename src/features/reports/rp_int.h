@@ -160,6 +160,13 @@ void rp_view_report(struct rq *q, struct view_val *m, const struct rp_report *r,
  * it or, `in_account`, as the account's own report.
  */
 void rp_show_report(struct rq *q, int64_t number, const char *own, bool in_account);
+/*
+ * The map of the report form (rp_map.c), when the tenant set map_tiles:
+ * view "map" (tiles, attribution, lat, lon, zoom: at the place of `in`, the
+ * tenant's map_center or Germany), Leaflet and report-map.js on the page,
+ * and the tile origin in its Content-Security-Policy.
+ */
+void rp_map_view(struct rq *q, const struct rp_input *in);
 /* "Meine Meldungen" under /konto/meldungen (rp_mine.c). */
 void rp_mine_register(struct app *app);
 void rp_account_links(struct rq *q, struct view_val *links);

@@ -306,7 +306,8 @@ render_form(struct rq *q, struct form *f)
 			      (f->photos.n > 0 || view_get(f->errors, "photos")));
 	view_set_text(q->page, "action", rq_url(q, "/maengel/melden"));
 	view_set_text(q->page, "title", rq_msg(q, "reports.new_title"));
-	view_set_text(q->page, "page_script", "/static/js/report-form.js");
+	rq_page_script(q, "/static/js/report-form.js");
+	rp_map_view(q, &f->in);
 	if (account_citizen(q, &(int64_t){0}, &(const char *){NULL}))
 		view_set_text(q->page, "mine_url", rq_url(q, "/konto/meldungen"));
 	rq_render(q, "reports/new");
