@@ -248,6 +248,18 @@ courses(struct db *db, const struct tenant *t, const char *path, struct err *e)
 	return crs_demo_load(db, t, (int64_t)time(NULL), e);
 }
 
+/* Landkreis Lüneburg's network hands defect reports to Hansestadt Lüneburg. */
+static int
+reports_network(struct db *db)
+{
+	struct err e = {0};
+
+	if (rp_demo_network(db, (int64_t)time(NULL), &e) == 0)
+		return CLI_OK;
+	fprintf(stderr, "rathaus demo: %s\n", e.detail);
+	return CLI_FAIL;
+}
+
 /* Lünen's defect reports, dated back from now. */
 static int
 reports(struct db *db, const struct tenant *t, const char *path, struct err *e)
@@ -279,6 +291,7 @@ static const struct demo_step demo_steps[] = {
 	{NULL, NULL, NULL, events},
 	{NULL, NULL, NULL, courses},
 	{NULL, NULL, NULL, reports},
+	{NULL, NULL, reports_network, NULL},
 	{"data/regions", cli_demo_regions, NULL, NULL},
 	{"data/responsibility", cli_import_responsibility, NULL, NULL},
 	{NULL, NULL, cli_demo_responsibilities, NULL},

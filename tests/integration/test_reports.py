@@ -219,12 +219,12 @@ def test_unknown_format_jurisdiction_and_other_tenant_are_404(s):
     for path in (B + "/open311/discovery.html", B + "/open311/dings.json",
                  V2 + "/services.csv", V2 + "/dings.json",
                  V2 + "/requests.json?jurisdiction_id=dortmund",
-                 "/t/hansestadt-lueneburg/open311/discovery.json",
-                 "/t/hansestadt-lueneburg/open311/v2/requests.json"):
+                 "/t/detmold/open311/discovery.json",
+                 "/t/detmold/open311/v2/requests.json"):
         r = s.get(path)
         check(r.status == 404, (path, r.status))
     get_json(s, V2 + "/requests.json?jurisdiction_id=luenen")
-    for path in ("/t/hansestadt-lueneburg/maengel", "/t/hansestadt-lueneburg/maengel/1"):
+    for path in ("/t/detmold/maengel", "/t/detmold/maengel/1"):
         check(s.get(path).status == 404, path)
 
 
@@ -446,7 +446,7 @@ def test_submit_refuses_bad_input_with_422_and_keeps_it(s):
     check(len(get_json(s, V2 + "/requests.json")) == before, "nothing stored")
     for path in ("/maengel/verfolgen/abc", "/maengel/verfolgen/" + "A" * 43):
         check(s.get(B + path).status == 404, path)
-    check(s.get("/t/hansestadt-lueneburg/maengel/melden").status == 404, "other tenant")
+    check(s.get("/t/detmold/maengel/melden").status == 404, "a tenant without reports")
 
 
 def test_submit_asks_the_chosen_categorys_questions(s):

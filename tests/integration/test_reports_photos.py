@@ -46,16 +46,16 @@ def multipart(fields, files):
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-def submit(s, fields, photos, form=None):
+def submit(s, fields, photos, form=None, path=CITY + "/maengel/melden"):
     """POST the report form; `form` a (cookies, csrf) of an earlier visit, else a new one."""
     if form is None:
-        r = s.get(CITY + "/maengel/melden")
+        r = s.get(path)
         check(r.status == 200 and 'enctype="multipart/form-data"' in r.text, r.status)
         form = (cookies_of(r), hidden(r.text, "_csrf"))
     jar, csrf = form
     items = list(fields.items() if isinstance(fields, dict) else fields) + [("_csrf", csrf)]
     body, ctype = multipart(items, [("fotos", name, data) for name, data in photos])
-    return s.request("POST", CITY + "/maengel/melden", body=body,
+    return s.request("POST", path, body=body,
                      headers={"Content-Type": ctype,
                               "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
 

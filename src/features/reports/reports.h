@@ -334,5 +334,7 @@ int rp_notes(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
  * feature on for the tenant then.  Idempotent.
  */
 int rp_demo_load(struct db *db, const struct tenant *t, int64_t now, struct err *e) MUST_CHECK;
+/* Landkreis Lüneburg's network and Hansestadt Lüneburg take reports (categories, a route). */
+int rp_demo_network(struct db *db, int64_t now, struct err *e) MUST_CHECK;
 
 #endif

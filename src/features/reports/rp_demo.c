@@ -233,9 +233,8 @@ load_report(struct db *db, const struct tenant *t, int64_t number, const struct 
 }
 
 static int
-load(struct db *db, const struct tenant *t, int64_t now, struct err *e)
+load_categories(struct db *db, const struct tenant *t, struct err *e)
 {
-	int64_t n = 0;
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < N(categories); i++) {
@@ -245,6 +244,15 @@ load(struct db *db, const struct tenant *t, int64_t now, struct err *e)
 			    DB_TEXT(c->description), DB_TEXT(c->group), DB_TEXT(c->keywords),
 			    DB_TEXT(c->attributes), DB_INT((int64_t)i));
 	}
+	return rc;
+}
+
+static int
+load(struct db *db, const struct tenant *t, int64_t now, struct err *e)
+{
+	int64_t n = 0;
+	int rc = load_categories(db, t, e);
+
 	if (rc == 0)
 		rc = db_int64(db, e, &n, "SELECT count(*) FROM report WHERE tenant_id = $1",
 			      DB_INT(t->id));
@@ -267,4 +275,51 @@ rp_demo_load(struct db *db, const struct tenant *t, int64_t now, struct err *e)
 	if (rc)
 		return rc;
 	return db_end(db, load(db, t, now, e), e);
+}
+
+/*
+ * The portal network Landkreis Lüneburg takes reports and hands those of a
+ * member's place to it (rp_target_find()); Hansestadt Lüneburg takes them
+ * too, at its Bürgerbüro.  Both with the same categories, no reports.
+ */
+static int
+load_network(struct db *db, int64_t now, struct err *e)
+{
+	static const char *const slugs[] = {"landkreis-lueneburg", "hansestadt-lueneburg"};
+	struct arena a;
+	int rc = 0;
+
+	arena_init(&a);
+	for (size_t i = 0; rc == 0 && i < N(slugs); i++) {
+		struct tenant *t;
+
+		rc = tenant_find_by_slug(db, slugs[i], &a, &t, e);
+		if (rc == ERR_NOTFOUND) {
+			rc = 0;
+			continue;
+		}
+		rc = rc ? rc : load_categories(db, t, e);
+		/* A route of the network would keep its reports from the members. */
+		if (rc == 0 && t->kind != TENANT_NETWORK)
+			rc = db_run(db, e,
+				    "INSERT INTO report_route (tenant_id, office_id) SELECT $1, id "
+				    "FROM "
+				    "office WHERE tenant_id = $1 AND slug = 'buergerbuero' AND NOT "
+				    "EXISTS (SELECT 1 FROM report_route WHERE tenant_id = $1)",
+				    DB_INT(t->id));
+		if (rc == 0)
+			rc = tenant_setting_save(db, t, TSET_FEATURE_DEFECTS, "1", 0, now, e);
+	}
+	arena_release(&a);
+	return rc;
+}
+
+int
+rp_demo_network(struct db *db, int64_t now, struct err *e)
+{
+	int rc = db_begin(db, e);
+
+	if (rc)
+		return rc;
+	return db_end(db, load_network(db, now, e), e);
 }

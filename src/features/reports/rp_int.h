@@ -22,6 +22,37 @@ void rp_submit_register(struct app *app);
  */
 int rp_area_verdict(struct rq *q, const char *plz, int *verdict) MUST_CHECK;
 
+/* ---- Where a report goes (rp_network.c) ---- */
+
+/* The tenant's area as a prefix of its ARS: Gemeinde 12, Gemeindeverband 9, Kreis 5; 0: none. */
+size_t rp_area_prefix(const char *ars);
+/*
+ * Of the `n` tenants `ts`, the one whose area holds one of the `n_ars`
+ * municipality keys `ars` most specifically, among those `ok` accepts
+ * (NULL: all); NULL when none does.
+ */
+const struct tenant *rp_tenant_covering(const struct tenant *ts, size_t n, const char *const *ars,
+					size_t n_ars, bool (*ok)(const struct tenant *));
+
+/* Where a new report is stored: its tenant, its category there and the office. */
+struct rp_target {
+	const struct tenant *t;
+	const struct rp_category *cat;
+	int64_t office; /* 0: none */
+};
+
+/*
+ * The target of a report of `cat` at `plz` and `place` made on the
+ * request's tenant: by its report_route, which may name an office of a
+ * member; on a portal network without such a row, the member that holds
+ * the postal code and takes reports of that category's code.  Else the
+ * tenant itself.  Returns 0 or ERR_DB.
+ */
+int rp_target_find(struct rq *q, const struct rp_category *cat, const char *plz, const char *place,
+		   struct rp_target *out) MUST_CHECK;
+/* The URL of `path` on tenant `t` for this request's answer: relative here, else absolute. */
+const char *rp_tenant_link(struct rq *q, const struct tenant *t, const char *path);
+
 /* ---- Extra questions (rp_attr.c) ---- */
 
 enum rp_attr_problem {
@@ -102,11 +133,18 @@ struct rp_photos {
 int rp_photos_read(struct rq *q, const char *field, struct rp_photos *p, const char **problem,
 		   int *status) MUST_CHECK;
 /*
- * Store the photos of `p` in the file store, expiring until rp_create()
- * links them.  With `for_session` they belong to this request's session,
+ * Store the photos of `p` in the file store of tenant `to`, expiring until
+ * rp_create() links them.  With `for_session` they belong to this request's session,
  * so that the form, sent back with errors, keeps them for its next try.
  */
-int rp_photos_store(struct rq *q, struct rp_photos *p, bool for_session) MUST_CHECK;
+int rp_photos_store(struct rq *q, const struct tenant *to, struct rp_photos *p,
+		    bool for_session) MUST_CHECK;
+/*
+ * Store the kept photos of `p` again for tenant `to` (a member the report
+ * goes to), letting the request's tenant's copies expire.  Nothing when
+ * `to` is the request's tenant.
+ */
+int rp_photos_move(struct rq *q, const struct tenant *to, struct rp_photos *p) MUST_CHECK;
 /*
  * Add to `p` the photos named by the values of form field `field` that
  * rp_photos_store() kept for this session, unlinked and not expired;
@@ -190,6 +228,7 @@ void rp_xml_json(struct xml_writer *x, const char *root, const char *item, json_
  */
 struct rp_confirm {
 	struct rq *q;
+	const struct tenant *t; /* the report's tenant */
 	const struct rp_category *cat;
 	const struct rp_input *in;
 	const char *token;

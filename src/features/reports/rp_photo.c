@@ -130,7 +130,7 @@ may_keep(struct rq *q, const char *owner, int64_t now, bool *yes)
 }
 
 int
-rp_photos_store(struct rq *q, struct rp_photos *p, bool for_session)
+rp_photos_store(struct rq *q, const struct tenant *to, struct rp_photos *p, bool for_session)
 {
 	struct files_store fs = {q->app->cfg.data_dir};
 	int64_t now = (int64_t)time(NULL);
@@ -153,7 +153,7 @@ rp_photos_store(struct rq *q, struct rp_photos *p, bool for_session)
 				       .expires_at = now + PHOTO_PENDING_S};
 		struct file_meta *m;
 
-		rc = files_put(q->db, &fs, q->tenant, &in, q->a, &m, &q->err);
+		rc = files_put(q->db, &fs, to, &in, q->a, &m, &q->err);
 		if (rc == 0 && for_session && p->n_kept < RP_PHOTOS_MAX) {
 			p->kept[p->n_kept] = m->id;
 			p->kept_names[p->n_kept++] = m->name;
@@ -202,6 +202,39 @@ rp_photos_kept(struct rq *q, const char *field, struct rp_photos *p, const char 
 		p->kept_names[p->n_kept++] = name;
 	}
 	return 0;
+}
+
+static bool is_photo(const struct file_meta *m, void *cls);
+
+int
+rp_photos_move(struct rq *q, const struct tenant *to, struct rp_photos *p)
+{
+	struct files_store fs = {q->app->cfg.data_dir};
+	int64_t now = (int64_t)time(NULL);
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && to != q->tenant && i < p->n_kept; i++) {
+		struct file_meta *m, *moved;
+		struct str data;
+
+		rc = files_get(q->db, &fs, q->tenant, p->kept[i], is_photo, NULL, q->a, &m, &data,
+			       &q->err);
+		if (rc == 0) {
+			struct files_new in = {.use = "photo",
+					       .name = m->name,
+					       .data = data.p,
+					       .len = data.len,
+					       .owner = "report",
+					       .now = now,
+					       .expires_at = now + PHOTO_PENDING_S};
+
+			rc = files_put(q->db, &fs, to, &in, q->a, &moved, &q->err);
+		}
+		rc = rc ? rc : files_expire(q->db, q->tenant, p->kept[i], now, &q->err);
+		if (rc == 0)
+			p->kept[i] = moved->id;
+	}
+	return rc;
 }
 
 const char *const *

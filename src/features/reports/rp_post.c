@@ -291,7 +291,7 @@ post_request(struct rq *q)
 	struct rp_input in;
 	struct rp_photos ph;
 	char token[AUTH_TOKEN_LEN + 1], hash[65], ctoken[AUTH_TOKEN_LEN + 1], chash[65];
-	struct rp_confirm c = {q, NULL, &in, ctoken};
+	struct rp_confirm c = {q, q->tenant, NULL, &in, ctoken};
 	json_t *answers;
 	int64_t key = 0, office = 0, number = 0;
 	bool confirm;
@@ -309,7 +309,7 @@ post_request(struct rq *q)
 		return;
 	}
 	rc = rp_route(q->db, q->tenant, cat->id, in.postal_code, "", &office, &q->err);
-	rc = rc ? rc : rp_photos_store(q, &ph, false);
+	rc = rc ? rc : rp_photos_store(q, q->tenant, &ph, false);
 	in.photos = ph.ids;
 	in.n_photos = ph.n;
 	rp_limit_set(q, "report", &in);

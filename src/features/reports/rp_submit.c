@@ -65,19 +65,6 @@ too_long(const char *s, size_t max)
 	return strlen(s) > max;
 }
 
-/* The tenant's area as a prefix of the ARS: Gemeinde 12, Gemeindeverband 9, Kreis 5 digits. */
-static size_t
-area_prefix(const char *ars)
-{
-	if (strlen(ars) != REGION_ARS_LEN)
-		return 0;
-	if (strcmp(ars + 5, "0000000") == 0)
-		return 5;
-	if (strcmp(ars + 9, "000") == 0)
-		return 9;
-	return REGION_ARS_LEN;
-}
-
 struct plz_ars {
 	const char *v[PLZ_ARS_MAX];
 	size_t n;
@@ -89,17 +76,11 @@ refuse_outside(struct rq *q, struct form *f, const struct plz_ars *p)
 {
 	const struct tenant *ts;
 	const struct tenant *best = NULL;
-	size_t n, best_len = 0;
+	size_t n;
 	struct region *r;
 
 	if (tenant_cache_list(q->app->tenants, q->db, -1, q->a, &ts, &n, &q->err) == 0)
-		for (size_t i = 0; i < n; i++) {
-			size_t len = area_prefix(ts[i].ars);
-
-			for (size_t k = 0; len > best_len && k < p->n; k++)
-				if (strncmp(p->v[k], ts[i].ars, len) == 0)
-					best = &ts[i], best_len = len;
-		}
+		best = rp_tenant_covering(ts, n, p->v, p->n, NULL);
 	if (best) {
 		view_set_text(q->page, "outside_portal", best->name);
 		view_set_text(q->page, "outside_url",
@@ -115,7 +96,7 @@ static int
 check_area(struct rq *q, struct form *f)
 {
 	struct plz_ars p = {.n = 0};
-	size_t len = area_prefix(q->tenant->ars);
+	size_t len = rp_area_prefix(q->tenant->ars);
 	int rc = rp_plz_areas(q->db, f->in.postal_code, q->a, p.v, PLZ_ARS_MAX, &p.n, &q->err);
 
 	if (rc)
@@ -136,7 +117,7 @@ int
 rp_area_verdict(struct rq *q, const char *plz, int *verdict)
 {
 	struct plz_ars p = {.n = 0};
-	size_t len = area_prefix(q->tenant->ars);
+	size_t len = rp_area_prefix(q->tenant->ars);
 	int rc = rp_plz_areas(q->db, plz, q->a, p.v, PLZ_ARS_MAX, &p.n, &q->err);
 
 	*verdict = p.n == 0 ? 1 : len ? 2 : 0;
@@ -352,8 +333,8 @@ rp_confirm_mail(void *ctx, int64_t number, struct err *e)
 	int rc;
 
 	buf_init(&link, 256);
-	rc = mail_link(q->app->mail, q->tenant,
-		       arena_printf(q->a, "/maengel/bestaetigen/%s", c->token), &link);
+	rc = mail_link(q->app->mail, c->t, arena_printf(q->a, "/maengel/bestaetigen/%s", c->token),
+		       &link);
 	if (rc == 0)
 		view_set_text(data, "confirm_url", link.p);
 	buf_release(&link);
@@ -362,9 +343,9 @@ rp_confirm_mail(void *ctx, int64_t number, struct err *e)
 	view_set_int(data, "number", number);
 	view_set_text(data, "category", c->cat->name);
 	view_set_text(data, "name", c->in->name);
-	rc = mail_compose(q->app->mail, q->tenant, "report_confirm", q->lang, data, c->in->email,
-			  q->a, &m, e);
-	return rc ? rc : mail_queue(q->app->mail, q->db, q->tenant, &m, NULL, e);
+	rc = mail_compose(q->app->mail, c->t, "report_confirm", q->lang, data, c->in->email, q->a,
+			  &m, e);
+	return rc ? rc : mail_queue(q->app->mail, q->db, c->t, &m, NULL, e);
 }
 
 static void
@@ -373,10 +354,11 @@ new_post(struct rq *q)
 	struct form f;
 	char token[AUTH_TOKEN_LEN + 1], hash[65];
 	char ctoken[AUTH_TOKEN_LEN + 1], chash[65];
-	struct rp_confirm c = {q, NULL, &f.in, ctoken};
+	struct rp_confirm c = {q, NULL, NULL, &f.in, ctoken};
+	struct rp_target to = {q->tenant, NULL, 0};
 	const char *own_email = NULL;
 	bool confirm;
-	int64_t office = 0, number = 0;
+	int64_t number = 0;
 	int rc;
 
 	if (!open_form(q, &f))
@@ -385,7 +367,7 @@ new_post(struct rq *q)
 	if (rc == 0 && f.n_errors) {
 		/* Photos that passed their checks are kept for the next try. */
 		if (!view_get(f.errors, "photos") &&
-		    (rc = rp_photos_store(q, &f.photos, true)) != 0) {
+		    (rc = rp_photos_store(q, q->tenant, &f.photos, true)) != 0) {
 			rq_fail(q, rc);
 			return;
 		}
@@ -394,10 +376,11 @@ new_post(struct rq *q)
 		return;
 	}
 	if (rc == 0)
-		rc = rp_route(q->db, q->tenant, f.cat->id, f.in.postal_code, f.in.place, &office,
-			      &q->err);
+		rc = rp_target_find(q, f.cat, f.in.postal_code, f.in.place, &to);
 	if (rc == 0)
-		rc = rp_photos_store(q, &f.photos, false);
+		rc = rp_photos_move(q, to.t, &f.photos);
+	if (rc == 0)
+		rc = rp_photos_store(q, to.t, &f.photos, false);
 	f.in.photos = rp_photos_ids(q, &f.photos, &f.in.n_photos);
 	rp_limit_set(q, "report", &f.in);
 	auth_token(token);
@@ -413,9 +396,10 @@ new_post(struct rq *q)
 		auth_token(ctoken);
 		auth_token_hash(ctoken, chash);
 	}
-	c.cat = f.cat;
+	c.t = to.t;
+	c.cat = to.cat;
 	if (rc == 0)
-		rc = rp_create(q->db, q->tenant, &f.in, f.cat->id, office, hash,
+		rc = rp_create(q->db, to.t, &f.in, to.cat->id, to.office, hash,
 			       confirm ? chash : NULL, (int64_t)time(NULL),
 			       confirm ? rp_confirm_mail : NULL, &c, &number, &q->err);
 	if (rc == ERR_RATELIMIT) {
@@ -428,7 +412,8 @@ new_post(struct rq *q)
 	}
 	if (confirm && q->app->jobs)
 		jobs_nudge(q->app->jobs);
-	rq_redirect(q, arena_printf(q->a, "/maengel/verfolgen/%s", token));
+	http_redirect(q->http, q->resp, 303,
+		      rp_tenant_link(q, to.t, arena_printf(q->a, "/maengel/verfolgen/%s", token)));
 }
 
 void
