@@ -96,11 +96,13 @@ class Server:
         self.env = {"RATHAUS_PAGE_CACHE_TTL": "0"}
         self.env.update(env or {})
         run_cli(["migrate"], self.db, env=self.env)
-        self.demo_password = None
+        self.demo_password = self.demo_open311_key = None
         if demo:
             out = run_cli(["demo"], self.db, env=self.env).stdout
             m = re.search(r"password (\S+)", out)
             self.demo_password = m.group(1) if m else None
+            m = re.search(r"Open311 API key of luenen \(client Demo-App[^)]*\): (\S+)", out)
+            self.demo_open311_key = m.group(1) if m else None
         self._serve()
 
     def _serve(self):

@@ -53,6 +53,13 @@ def test_keys_are_shown_once_and_stored_hashed(s, b, key):
           "the key itself is nowhere")
 
 
+def test_the_demo_prints_a_working_key(s, b, key):
+    check(s.demo_open311_key and len(s.demo_open311_key) == 43, "printed by rathaus demo")
+    r = post(s, dict(GOOD, api_key=s.demo_open311_key))
+    check(r.status == 201, (r.status, r.text))
+    check("Demo-App" in b.get(CITY + "/verwaltung/maengel/schluessel").text, "listed for admins")
+
+
 def test_post_without_email_answers_the_request_id_and_publishes(s, b, key):
     r = post(s, dict(GOOD, api_key=key))
     check(r.status == 201 and r.header("Content-Type") == "application/json", (r.status, r.text))
@@ -191,7 +198,7 @@ def test_only_admins_handle_keys(s, b, key):
     check("/schluessel" in b.get(CITY + "/verwaltung/maengel").text, "admin link")
 
 
-TESTS = [test_keys_are_shown_once_and_stored_hashed,
+TESTS = [test_keys_are_shown_once_and_stored_hashed, test_the_demo_prints_a_working_key,
          test_post_without_email_answers_the_request_id_and_publishes,
          test_post_with_email_answers_a_token_until_confirmed,
          test_wrong_requests_get_open311_errors,

@@ -334,6 +334,19 @@ int rp_notes(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
  * feature on for the tenant then.  Idempotent.
  */
 int rp_demo_load(struct db *db, const struct tenant *t, int64_t now, struct err *e) MUST_CHECK;
+/*
+ * Issue an Open311 API key named `name` for tenant `t`, by staff user
+ * `staff_id` (0: the demo): the key (shown once) into `key` (AUTH_TOKEN_LEN
+ * characters and the NUL), only its hash stored.  Returns 0 or ERR_DB.
+ */
+int rp_key_issue(struct db *db, const struct tenant *t, const char *name, int64_t staff_id,
+		 int64_t now, char key[44], struct err *e) MUST_CHECK;
+/*
+ * The demo's Open311 client key of `t` ("Demo-App"): issued into `key`
+ * with *issued set when the tenant has none of that name yet.
+ */
+int rp_demo_key(struct db *db, const struct tenant *t, int64_t now, char key[44], bool *issued,
+		struct err *e) MUST_CHECK;
 /* Landkreis Lüneburg's network and Hansestadt Lüneburg take reports (categories, a route). */
 int rp_demo_network(struct db *db, int64_t now, struct err *e) MUST_CHECK;
 

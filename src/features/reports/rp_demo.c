@@ -86,6 +86,7 @@ struct demo_report {
 };
 
 #define SAME "="
+#define DEMO_KEY_NAME "Demo-App"
 
 static const struct demo_report reports[] = {
 	{1, 88, 545, "rid", "Lange Straße 45", "44532", 516159, 75254,
@@ -322,4 +323,17 @@ rp_demo_network(struct db *db, int64_t now, struct err *e)
 	if (rc)
 		return rc;
 	return db_end(db, load_network(db, now, e), e);
+}
+
+int
+rp_demo_key(struct db *db, const struct tenant *t, int64_t now, char key[44], bool *issued,
+	    struct err *e)
+{
+	int64_t n = 0;
+	int rc = db_int64(db, e, &n,
+			  "SELECT count(*) FROM report_api_key WHERE tenant_id = $1 AND name = $2",
+			  DB_INT(t->id), DB_TEXT(DEMO_KEY_NAME));
+
+	*issued = rc == 0 && n == 0;
+	return *issued ? rp_key_issue(db, t, DEMO_KEY_NAME, 0, now, key, e) : rc;
 }

@@ -418,6 +418,20 @@ keys_render(struct rq *q, const char *fresh)
 	rq_render(q, "reports/staff_keys");
 }
 
+int
+rp_key_issue(struct db *db, const struct tenant *t, const char *name, int64_t staff_id, int64_t now,
+	     char key[AUTH_TOKEN_LEN + 1], struct err *e)
+{
+	char hash[65];
+
+	auth_token(key);
+	auth_token_hash(key, hash);
+	return db_run(db, e,
+		      "INSERT INTO report_api_key (tenant_id, name, key_hash, created_by, "
+		      "created_at) VALUES ($1, $2, $3, $4, $5)",
+		      DB_INT(t->id), DB_TEXT(name), DB_TEXT(hash), DB_ID(staff_id), DB_INT(now));
+}
+
 static void
 keys_page(struct rq *q)
 {
@@ -429,7 +443,7 @@ static void
 keys_post(struct rq *q)
 {
 	const char *name = field(q, "name");
-	char key[AUTH_TOKEN_LEN + 1], hash[65];
+	char key[AUTH_TOKEN_LEN + 1];
 	int rc;
 
 	if (!admin(q))
@@ -438,14 +452,7 @@ keys_post(struct rq *q)
 		rq_error(q, 422, "reports.keys.err.name");
 		return;
 	}
-	auth_token(key);
-	auth_token_hash(key, hash);
-	rc = db_run(
-		q->db, &q->err,
-		"INSERT INTO report_api_key (tenant_id, name, key_hash, created_by, created_at) "
-		"VALUES ($1, $2, $3, $4, $5)",
-		DB_INT(q->tenant->id), DB_TEXT(name), DB_TEXT(hash), DB_ID(q->user->id),
-		DB_INT((int64_t)time(NULL)));
+	rc = rp_key_issue(q->db, q->tenant, name, q->user->id, (int64_t)time(NULL), key, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
