@@ -18,6 +18,7 @@ forms_init(struct app *app, struct err *e)
 	form_web_register(app);
 	form_inbox_register(app);
 	form_receipt_register(app);
+	form_mine_register(app);
 	return 0;
 }
 
@@ -41,5 +42,7 @@ const struct feature forms_feature = {
 	.name = "forms",
 	.init = forms_init,
 	.job = JOB_EVERY("forms.purge", purge, PURGE_EVERY_S),
+	.citizen_data = form_citizen_data,
+	.account = form_account_links,
 	.staff = FEATURE_LINK(INBOX_URL, "forms.inbox.title", ROLE_ADMIN | ROLE_CASEWORKER),
 };

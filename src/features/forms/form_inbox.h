@@ -53,6 +53,7 @@ struct inbox_case {
 	int64_t version;
 	unsigned status;
 	int64_t created_at, closed_at; /* closed_at 0 while open */
+	int64_t citizen_id;	       /* the account that sent it; 0: none */
 };
 
 struct inbox_event {
@@ -66,6 +67,12 @@ struct inbox_event {
 /* The cases of `t` that `f` matches, newest first; *total counts them all (may be NULL). */
 int inbox_list(struct db *db, const struct tenant *t, const struct inbox_filter *f, struct arena *a,
 	       struct inbox_case **out, size_t *n, int64_t *total, struct err *e) MUST_CHECK;
+/*
+ * Case `case_no` of `t` sent from the account `citizen_id` (0: from
+ * anyone, for staff): 0 or ERR_NOTFOUND.
+ */
+int inbox_get_mine(struct db *db, const struct tenant *t, const char *case_no, int64_t citizen_id,
+		   struct arena *a, struct inbox_case **out, struct err *e) MUST_CHECK;
 /* Case `case_no` of `t`: 0 or ERR_NOTFOUND. */
 int inbox_get(struct db *db, const struct tenant *t, const char *case_no, struct arena *a,
 	      struct inbox_case **out, struct err *e) MUST_CHECK;
@@ -98,22 +105,80 @@ size_t inbox_file_ids(const char *json, struct arena *a, const char ***out);
 int inbox_retain(struct db *db, const struct files_store *fs, int64_t now, int64_t *n,
 		 struct err *e) MUST_CHECK;
 
+/* ---- The mailbox of a case from a citizen account (form_mailbox.c) ---- */
+
+#define CASE_MSG_FILES 3 /* files of one message */
+/* A posted message with its files: three documents (use "document", 20 MiB) and the text. */
+#define CASE_MSG_BODY_MAX (CASE_MSG_FILES * (size_t)(20u << 20) + 64u * 1024)
+
+struct case_file {
+	const char *id, *name;
+};
+
+struct case_msg {
+	int64_t id;
+	bool from_citizen;
+	const char *body, *author; /* author: the staff user's name, "" for the citizen */
+	int64_t at, read_at;	   /* read_at 0: not yet opened by the other side */
+	struct case_file files[CASE_MSG_FILES];
+	size_t n_files;
+};
+
+/* The messages of case id `case_id` of `t`, oldest first, with their files, in `a`. */
+int case_messages(struct db *db, const struct tenant *t, int64_t case_id, struct arena *a,
+		  struct case_msg **out, size_t *n, struct err *e) MUST_CHECK;
+/*
+ * Append a message to case id `case_id` of `t`, by staff user `staff_id`
+ * or (from_citizen) by its citizen, with the `n_files` files `files`
+ * (stored to expire by case_files_store(); kept from now on).  Call inside
+ * a transaction.
+ */
+int case_message_add(struct db *db, const struct tenant *t, int64_t case_id, bool from_citizen,
+		     const char *body, int64_t staff_id, const char *const *files, size_t n_files,
+		     int64_t now, struct err *e) MUST_CHECK;
+/* Mark the other side's messages of case id `case_id` read by the citizen (or by staff). */
+int case_messages_read(struct db *db, const struct tenant *t, int64_t case_id, bool by_citizen,
+		       int64_t now, struct err *e) MUST_CHECK;
+/* Whether file `id` belongs to case `c`: one of its answers' uploads or a message's file. */
+int case_file_of(struct db *db, const struct tenant *t, const struct inbox_case *c, const char *id,
+		 struct arena *a, bool *yes, struct err *e) MUST_CHECK;
+/*
+ * Store the non-empty uploads of form field `field` of the request (at
+ * most CASE_MSG_FILES, each a document by its content) for the request's
+ * tenant, to expire until case_message_add() keeps them; their ids into
+ * `ids` (CASE_MSG_FILES entries).  *problem a message key (too many, too
+ * large, another type) when one is refused; 0 or a server error.
+ */
+int case_files_store(struct rq *q, const char *field, const char **ids, size_t *n,
+		     const char **problem) MUST_CHECK;
+/* Answer with file `id` of case `c` as a download, or 404 when it is not one of the case's. */
+void case_file_send(struct rq *q, const struct inbox_case *c, const char *id);
+/* Messages `v` as a view list; their files link to `files_url` + id. */
+struct view_val *form_mailbox_view(struct rq *q, const struct case_msg *v, size_t n,
+				   const char *files_url);
+
 /* How a message reaches the citizen of a case. */
 enum inbox_channel {
-	INBOX_CHANNEL_NONE, /* no way: the form asked for no e-mail address */
-	INBOX_CHANNEL_MAIL, /* a mail to the e-mail answer of the case */
+	INBOX_CHANNEL_NONE,    /* no way: the form asked for no e-mail address */
+	INBOX_CHANNEL_MAIL,    /* a mail to the e-mail answer of the case */
+	INBOX_CHANNEL_ACCOUNT, /* the mailbox of the account that sent it, with a notice mail */
 };
 
 /*
- * Decide how to reach the citizen of case `c` (made with form `f`) and
- * put the address into *to (borrowed from `answers`).  The seam for the
- * citizen account's mailbox, which will come first once it exists.
+ * Decide how to reach the citizen of case `c` (made with form `f`, its
+ * answers `answers`): the mailbox of the account that sent it first, else
+ * a mail to the address among the answers, put into *to (borrowed).
  */
-enum inbox_channel inbox_channel(const struct form *f, json_t *answers, const char **to);
+enum inbox_channel inbox_channel(const struct inbox_case *c, const struct form *f, json_t *answers,
+				 const char **to);
 
 /* The pages: the list (form_inbox.c) and one case (form_inbox_case.c). */
 void form_inbox_register(struct app *app);
 void form_inbox_case_register(struct app *app);
+/* The citizen's cases and mailbox under /konto/antraege (form_mine.c), the feature's members. */
+void form_mine_register(struct app *app);
+void form_account_links(struct rq *q, struct view_val *links);
+int form_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc);
 /* Whether the user may see cases (admin or case worker); else 403 was answered. */
 bool inbox_allowed(struct rq *q);
 

@@ -27,9 +27,11 @@ text_ok(const char *s, size_t max)
 }
 
 enum inbox_channel
-inbox_channel(const struct form *f, json_t *answers, const char **to)
+inbox_channel(const struct inbox_case *c, const struct form *f, json_t *answers, const char **to)
 {
-	/* TODO(#14): the citizen account's mailbox, with a notification mail, once it exists. */
+	*to = NULL;
+	if (c->citizen_id)
+		return INBOX_CHANNEL_ACCOUNT;
 	for (size_t s = 0; s < f->n_steps; s++)
 		for (size_t i = 0; i < f->steps[s].n_fields; i++) {
 			const struct form_field *fd = &f->steps[s].fields[i];
@@ -105,6 +107,22 @@ history_view(struct rq *q, const struct inbox_case *c)
 	return 0;
 }
 
+/* The mailbox of an account's case, its files through this page's file route; marks replies read.
+ */
+static int
+mailbox_view(struct rq *q, const struct inbox_case *c)
+{
+	struct case_msg *v;
+	size_t n;
+	int rc = c->citizen_id ? case_messages(q->db, q->tenant, c->id, q->a, &v, &n, &q->err) : 0;
+
+	if (rc || !c->citizen_id)
+		return rc;
+	view_set(q->page, "messages",
+		 form_mailbox_view(q, v, n, inbox_case_url(q, c->case_no, "/dateien/")));
+	return case_messages_read(q->db, q->tenant, c->id, false, (int64_t)time(NULL), &q->err);
+}
+
 static void
 case_page(struct rq *q)
 {
@@ -140,8 +158,21 @@ case_page(struct rq *q)
 		view_set_text(m, "value", inbox_status_name(bit));
 		view_set_text(m, "name", inbox_status_label(q, bit));
 	}
-	if (inbox_channel(o.f, o.answers, &to) == INBOX_CHANNEL_MAIL)
+	switch (inbox_channel(o.c, o.f, o.answers, &to)) {
+	case INBOX_CHANNEL_ACCOUNT:
+		view_set_bool(q->page, "mailbox", true);
+		break;
+	case INBOX_CHANNEL_MAIL:
 		view_set_text(q->page, "message_to", to);
+		break;
+	case INBOX_CHANNEL_NONE:
+		break;
+	}
+	rc = mailbox_view(q, o.c);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
 	view_set_text(q->page, "status_url", inbox_case_url(q, o.c->case_no, "/status"));
 	view_set_text(q->page, "note_url", inbox_case_url(q, o.c->case_no, "/notiz"));
 	view_set_text(q->page, "message_url", inbox_case_url(q, o.c->case_no, "/nachricht"));
@@ -226,16 +257,49 @@ message_mail(struct rq *q, const struct inbox_open *o, const char *to, const cha
 	return rc ? rc : mail_queue(q->app->mail, q->db, q->tenant, &m, NULL, &q->err);
 }
 
+/* Queue the notice of a new message in the mailbox: no content, the link to the case only. */
+static int
+notice_mail(struct rq *q, const struct inbox_open *o)
+{
+	struct view_val *data = view_map(q->a);
+	const char *to = NULL;
+	struct mail m;
+	struct buf link;
+	int rc = db_text(q->db, &q->err, q->a, &to, "SELECT email FROM citizen WHERE id = $1",
+			 DB_INT(o->c->citizen_id));
+
+	if (rc == ERR_NOTFOUND) /* the account was deleted meanwhile: no one to tell */
+		return 0;
+	buf_init(&link, 256);
+	rc = rc ? rc
+		: mail_link(q->app->mail, q->tenant,
+			    arena_printf(q->a, "/konto/antraege/%s", o->c->case_no), &link);
+	if (rc == 0)
+		view_set_text(data, "url", link.p);
+	buf_release(&link);
+	view_set_text(data, "case_no", o->c->case_no);
+	view_set_text(data, "form", o->c->title);
+	rc = rc ? rc
+		: mail_compose(q->app->mail, q->tenant, "case_message_notice", q->lang, data, to,
+			       q->a, &m, &q->err);
+	return rc ? rc : mail_queue(q->app->mail, q->db, q->tenant, &m, NULL, &q->err);
+}
+
 static void
 message_post(struct rq *q)
 {
-	const char *msg = rq_form_text(q, "nachricht"), *to;
+	const char *msg = rq_form_text(q, "nachricht"), *to, *problem = NULL;
+	const char *files[CASE_MSG_FILES];
+	enum inbox_channel ch;
 	struct inbox_open o;
+	int64_t now = (int64_t)time(NULL);
+	size_t nf = 0;
 	int rc;
 
 	if (!param_case(q, &o))
 		return;
-	if (inbox_channel(o.f, o.answers, &to) != INBOX_CHANNEL_MAIL || !q->app->mail) {
+	ch = inbox_channel(o.c, o.f, o.answers, &to);
+	if (ch == INBOX_CHANNEL_NONE || !q->app->mail) {
 		rq_error(q, 422, "forms.inbox.err.no_email");
 		return;
 	}
@@ -243,11 +307,24 @@ message_post(struct rq *q)
 		rq_error(q, 422, "forms.inbox.err.message");
 		return;
 	}
-	rc = db_begin(q->db, &q->err);
+	rc = ch == INBOX_CHANNEL_ACCOUNT ? case_files_store(q, "dokumente", files, &nf, &problem)
+					 : 0;
+	if (rc == 0 && problem) {
+		rq_error(q, 422, problem);
+		return;
+	}
+	rc = rc ? rc : db_begin(q->db, &q->err);
 	if (rc == 0) {
-		rc = inbox_add_event(q->db, q->tenant, o.c->id, "message", msg, q->user->id,
-				     (int64_t)time(NULL), &q->err);
-		rc = rc ? rc : message_mail(q, &o, to, msg);
+		rc = inbox_add_event(q->db, q->tenant, o.c->id, "message", msg, q->user->id, now,
+				     &q->err);
+		if (ch == INBOX_CHANNEL_ACCOUNT) {
+			rc = rc ? rc
+				: case_message_add(q->db, q->tenant, o.c->id, false, msg,
+						   q->user->id, files, nf, now, &q->err);
+			rc = rc ? rc : notice_mail(q, &o);
+		} else {
+			rc = rc ? rc : message_mail(q, &o, to, msg);
+		}
 		rc = db_end(q->db, rc, &q->err);
 	}
 	if (rc == 0 && q->app->jobs)
@@ -260,30 +337,34 @@ static bool
 case_file(const struct file_meta *m, void *cls)
 {
 	(void)cls;
-	return strcmp(m->owner, "form-upload") == 0;
+	return strcmp(m->owner, "form-upload") == 0 || strcmp(m->owner, "case-message") == 0;
 }
 
 static void
 file_get(struct rq *q)
 {
-	const char *id = http_param(q->http, "id"), **ids;
-	struct file_meta *m = NULL;
-	struct files_store fs = {q->app->cfg.data_dir};
+	const char *id = http_param(q->http, "id");
 	struct inbox_open o;
-	struct str data;
-	size_t n, i = 0;
-	int rc;
 
 	if (!param_case(q, &o))
 		return;
-	n = inbox_file_ids(o.c->answers, q->a, &ids);
-	while (i < n && strcmp(ids[i], id) != 0)
-		i++;
-	if (i == n) { /* only the files of this case, through this case */
-		rq_error(q, 404, NULL);
-		return;
-	}
-	rc = files_get(q->db, &fs, q->tenant, id, case_file, NULL, q->a, &m, &data, &q->err);
+	case_file_send(q, o.c, id);
+}
+
+void
+case_file_send(struct rq *q, const struct inbox_case *c, const char *id)
+{
+	struct files_store fs = {q->app->cfg.data_dir};
+	struct file_meta *m = NULL;
+	struct str data;
+	bool ours = false;
+	int rc = case_file_of(q->db, q->tenant, c, id, q->a, &ours, &q->err);
+
+	if (rc == 0 && !ours) /* only the files of this case, through this case */
+		rc = ERR_NOTFOUND;
+	if (rc == 0)
+		rc = files_get(q->db, &fs, q->tenant, id, case_file, NULL, q->a, &m, &data,
+			       &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -304,5 +385,5 @@ form_inbox_case_register(struct app *app)
 	app_route(app, HTTP_POST, STAFF "/:nr/status", status_post, ROUTE_STAFF, INBOX_FORM_MAX);
 	app_route(app, HTTP_POST, STAFF "/:nr/notiz", note_post, ROUTE_STAFF, INBOX_FORM_MAX);
 	app_route(app, HTTP_POST, STAFF "/:nr/nachricht", message_post, ROUTE_STAFF,
-		  INBOX_FORM_MAX);
+		  CASE_MSG_BODY_MAX);
 }

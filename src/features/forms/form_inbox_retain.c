@@ -126,6 +126,14 @@ delete_case(struct db *db, const struct tenant *t, const struct doomed *d, int64
 
 	for (size_t i = 0; rc == 0 && i < nf; i++)
 		rc = files_expire(db, t, ids[i], now, e);
+	/* The mailbox's files too; its rows go with the case. */
+	if (rc == 0)
+		rc = db_run(
+			db, e,
+			"UPDATE file SET expires_at = $3 WHERE tenant_id = $1 AND id IN (SELECT "
+			"mf.file_id FROM case_message_file mf JOIN case_message m ON m.id = "
+			"mf.message_id WHERE m.case_id = $2)",
+			DB_INT(t->id), DB_INT(d->id), DB_INT(now));
 	if (rc == 0)
 		rc = db_run(db, e, "DELETE FROM form_case_event WHERE case_id = $1", DB_INT(d->id));
 	if (rc == 0)

@@ -47,7 +47,8 @@ inbox_status_next(unsigned from, unsigned to)
 /* The columns of read_case() from `c`, a form_case row or a page of them, with the form's title. */
 #define CASE_COLS_FROM(c)                                                                          \
 	"SELECT c.id, c.case_no, c.form_id, COALESCE(f.title, c.form_id), c.answers, "             \
-	"c.form_version, c.status, c.created_at, COALESCE(c.closed_at, 0) FROM " c " "             \
+	"c.form_version, c.status, c.created_at, COALESCE(c.closed_at, 0), "                       \
+	"COALESCE(c.citizen_id, 0) FROM " c " "                                                    \
 	"LEFT JOIN form f ON f.tenant_id = c.tenant_id AND f.id = c.form_id "                      \
 	"AND f.version = c.form_version "
 
@@ -67,6 +68,7 @@ read_case(struct db_stmt *st, struct arena *a, void *row)
 	c->status = inbox_status_parse(db_col_text(st, 6));
 	c->created_at = db_col_int64(st, 7);
 	c->closed_at = db_col_int64(st, 8);
+	c->citizen_id = db_col_int64(st, 9);
 }
 
 int
@@ -77,7 +79,7 @@ inbox_list(struct db *db, const struct tenant *t, const struct inbox_filter *f, 
 	/* The page is cut before the join, so that no plan joins every row to sort them. */
 	static const char sql[] = CASE_COLS_FROM(
 		"(SELECT c.id, c.tenant_id, c.case_no, c.form_id, c.form_version, c.status, "
-		"c.answers, c.created_at, c.closed_at FROM form_case c " CASE_WHERE
+		"c.answers, c.created_at, c.closed_at, c.citizen_id FROM form_case c " CASE_WHERE
 		"ORDER BY c.created_at DESC, c.id DESC LIMIT $6 OFFSET $7) c") "ORDER BY "
 									       "c.created_at DESC, "
 									       "c.id DESC";
@@ -101,10 +103,19 @@ int
 inbox_get(struct db *db, const struct tenant *t, const char *case_no, struct arena *a,
 	  struct inbox_case **out, struct err *e)
 {
-	static const char sql[] =
-		CASE_COLS_FROM("form_case c") "WHERE c.tenant_id = $1 AND c.case_no = $2";
+	return inbox_get_mine(db, t, case_no, 0, a, out, e);
+}
+
+int
+inbox_get_mine(struct db *db, const struct tenant *t, const char *case_no, int64_t citizen_id,
+	       struct arena *a, struct inbox_case **out, struct err *e)
+{
+	static const char sql[] = CASE_COLS_FROM("form_case c") "WHERE c.tenant_id = $1 AND "
+								"c.case_no = $2 AND ($3 = 0 OR "
+								"c.citizen_id = $3)";
 	struct inbox_case *c = arena_alloc(a, sizeof(*c));
-	int rc = db_get(db, e, sql, a, read_case, c, DB_INT(t->id), DB_TEXT(case_no));
+	int rc = db_get(db, e, sql, a, read_case, c, DB_INT(t->id), DB_TEXT(case_no),
+			DB_INT(citizen_id));
 
 	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "forms.inbox.err.not_found", "no case '%s'",

@@ -254,13 +254,13 @@ insert_case(struct db *db, const struct tenant *t, const struct form_submission 
 {
 	static const char sql[] =
 		"INSERT INTO form_case (tenant_id, case_no, form_id, form_version, channel, "
-		"answers, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+		"answers, created_at, citizen_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 	static const char link[] = "UPDATE form_idempotency SET case_no = $3 WHERE tenant_id = $1 "
 				   "AND idem_key = $2";
 	char *answers = json_dumps(s->answers, JSON_COMPACT);
 	int rc = answers ? db_run(db, e, sql, DB_INT(t->id), DB_TEXT(case_no), DB_TEXT(s->form->id),
 				  DB_INT(s->form->version), DB_TEXT(s->channel), DB_TEXT(answers),
-				  DB_INT(s->now))
+				  DB_INT(s->now), DB_ID(s->citizen_id))
 			 : ERR_INTERNAL;
 
 	free(answers);

@@ -7,6 +7,8 @@
  */
 #include "features/forms/form_int.h"
 
+#include "features/account/account.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -142,6 +144,8 @@ submit_post(struct rq *q)
 				     .now = (int64_t)time(NULL),
 				     .with_case = form_mail_confirm,
 				     .cls = &mc};
+	if (!account_citizen(q, &s.citizen_id, &(const char *){NULL}))
+		s.citizen_id = 0;
 	mc.now = s.now;
 	rc = form_submit(q->db, q->tenant, &s, q->a, &case_no, &replayed, &q->err);
 	if (rc == 0)

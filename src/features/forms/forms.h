@@ -268,6 +268,7 @@ struct form_submission {
 	const char *channel;	 /* "web" or "api" */
 	const char *idem_key;	 /* NULL: no idempotency */
 	const char *fingerprint; /* hash of the request, to spot a reused key */
+	int64_t citizen_id;	 /* the account logged in; 0: none */
 	int64_t now;
 	/*
 	 * Called inside the transaction once the case is written, with its
