@@ -7,7 +7,10 @@ served from a static copy, as test_once_a11y.py does.
 """
 import re
 
-from harness import Server, Suite, check
+import test_appointments_staff as appt
+from forms_web import Citizen
+from harness import Server, Suite, check, hidden
+from test_forms_web import dog_steps
 from page_checks import check_pages
 from smtp_sink import SmtpSink
 from test_account import (BASE, PASSWORD, PUBLIC, Browser, link_of, local, login, register,
@@ -73,6 +76,7 @@ def saved_pages(s, sink):
     check(r.status == 422, r.status)
     pages["account-reset-error"] = r.text
     pages.update(two_factor_pages(s, sink))
+    pages.update(case_pages(s, sink))
     return pages
 
 
@@ -103,6 +107,35 @@ def two_factor_pages(s, sink):
     r = code_step(b2, wrong_code(secret))
     check(r.status == 401, r.status)
     pages["account-code-error"] = r.text
+    return pages
+
+
+def case_pages(s, sink):
+    """My applications and the mailbox of a case, for the citizen and for staff."""
+    verified_account(s, sink, "a11y-antrag@example.org")
+    b, r = login(s, "a11y-antrag@example.org")
+    check(r.status == 303, r.status)
+    pages = {"account-cases-none": b.get(BASE + "/konto/antraege").text}
+    c = Citizen(s, "hundesteuer-anmeldung")
+    c.jar.update(b.jar)
+    c.start()
+    for i, fields in enumerate(dog_steps(), 1):
+        check(c.step(i, fields).status == 303, i)
+    c.get("zusammenfassung")
+    check(c.post("absenden", {"consent": "1"}).status == 303, "sent")
+    case = re.search(r"LUE-\d{4}-\d{6}", c.get("eingang").text).group(0)
+    staff = appt.Browser(s, BASE, "demo@rathaus.example", s.demo_password)
+    r = staff.post(f"{BASE}/verwaltung/antraege/{case}/nachricht",
+                   {"nachricht": "Bitte reichen Sie den Impfpass nach."})
+    check(r.status == 303, r.status)
+    pages["account-cases"] = b.get(BASE + "/konto/antraege").text
+    pages["account-case"] = b.get(f"{BASE}/konto/antraege/{case}").text
+    page = b.get(f"{BASE}/konto/antraege/{case}")
+    r = b.s.post_form(f"{BASE}/konto/antraege/{case}/nachricht",
+                      {"_csrf": hidden(page.text, "_csrf"), "nachricht": ""}, cookies=b.jar)
+    check(r.status == 422, r.status)
+    pages["account-case-error"] = r.text
+    pages["inbox-case-mailbox"] = staff.get(f"{BASE}/verwaltung/antraege/{case}").text
     return pages
 
 
