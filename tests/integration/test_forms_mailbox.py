@@ -181,6 +181,45 @@ def test_5_the_export_holds_cases_and_messages(s, sink):
     check(doc["cases"] == [], doc["cases"])
 
 
+def test_6_the_account_prefills_the_address(s, sink):
+    c = Citizen(s, DOG)
+    c.jar.update(account(s, sink, BERT).jar)
+    page = c.start()
+    check(re.search(r'id="f-email"[^>]*value="bert.antrag@example.org"', page.text), "prefilled")
+    page = Citizen(s, DOG).start()
+    check("bert.antrag@example.org" not in page.text, "not for an anonymous visitor")
+
+
+def test_7_a_form_may_ask_for_a_trust_level(s, sink):
+    form = "sperrmuell-abholung"
+    r = s.get(f"{CITY}/api/v1/forms/{form}")
+    check(r.status == 200, r.status)
+    doc = json.loads(r.body)
+    doc["trust_level"] = 3
+    text = json.dumps(doc, ensure_ascii=False).replace("'", "''")
+    db_rows(s, f"UPDATE form SET definition = '{text}' WHERE id = '{form}' AND tenant_id = "
+               "(SELECT id FROM tenant WHERE slug = 'luenen')")
+    url = f"{CITY}/formulare/{form}"
+    r = s.get(url)
+    check(r.status == 403 and "„substantiell“" in r.text and "/konto/anmelden?next=" in r.text,
+          (r.status, r.text[:300]))
+    check(s.get(url + "/schritt/1").status == 403, "every page")
+    anna = account(s, sink, ANNA)
+    r = anna.get(url)
+    check(r.status == 403 and "Passwort genügt nicht" in r.text, r.status)
+    r = s.request("POST", f"{CITY}/api/v1/forms/{form}/submissions", body=b"{}",
+                  headers={"Content-Type": "application/json"})
+    check(r.status == 403 and r.header("Content-Type") == "application/problem+json", r.status)
+    # A login whose provider asserted "substantial" (eIDAS, level 3) may use it.
+    db_rows(s, "UPDATE citizen_session SET trust_level = 3 WHERE citizen_id = (SELECT id FROM "
+               f"citizen WHERE email = '{ANNA}')")
+    r = anna.get(url)
+    check(r.status == 200, r.status)
+    db_rows(s, "UPDATE citizen_session SET trust_level = 2 WHERE citizen_id = (SELECT id FROM "
+               f"citizen WHERE email = '{ANNA}')")
+    check(anna.get(url).status == 403, "low is not substantial")
+
+
 if __name__ == "__main__":
     run_module(globals(), env={"RATHAUS_PUBLIC_URL": "https://portal.example.de/",
                                "RATHAUS_LOGIN_RATE": "1000",

@@ -9,7 +9,7 @@ import re
 
 import test_appointments_staff as appt
 from forms_web import Citizen
-from harness import Server, Suite, check, hidden
+from harness import Server, Suite, check, db_rows, hidden
 from test_forms_web import dog_steps
 from page_checks import check_pages
 from smtp_sink import SmtpSink
@@ -136,6 +136,13 @@ def case_pages(s, sink):
     check(r.status == 422, r.status)
     pages["account-case-error"] = r.text
     pages["inbox-case-mailbox"] = staff.get(f"{BASE}/verwaltung/antraege/{case}").text
+    # A form that asks for an identity of trust level "substantial".
+    db_rows(s, "UPDATE form SET definition = replace(definition, '\"id\": "
+               "\"sperrmuell-abholung\",', '\"id\": \"sperrmuell-abholung\", "
+               "\"trust_level\": 3,') WHERE id = 'sperrmuell-abholung'")
+    r = b.get(f"{BASE}/formulare/sperrmuell-abholung")
+    check(r.status == 403, ("trust page", r.status, r.text[:200]))
+    pages["form-trust"] = r.text
     return pages
 
 

@@ -32,6 +32,12 @@ struct rq;
 bool account_citizen(struct rq *q, int64_t *id, const char **email);
 
 /*
+ * The trust level of the login of the citizen on request `q`: 1 to 4 as
+ * an identity provider asserted it (account_trust_level()), 0 for a login
+ * with a password, -1 without a citizen with a confirmed address.
+ */
+int account_trust(struct rq *q);
+/*
  * The trust level (1 to 4, 0: none asserted) of an OpenID Connect `acr`
  * value (may be NULL): eIDAS low/substantial/high are 2/3/4, STORK-QAA
  * levels 1 to 4 are themselves; the table is in docs/account.md.

@@ -27,6 +27,7 @@ struct citizen {
 	int64_t verified_at;
 	int64_t created_at;
 	const char *sid_hash; /* the session of this request */
+	int trust_level;      /* what a provider asserted at this session's login, 0: none */
 };
 
 struct acct_session_row {

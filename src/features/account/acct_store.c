@@ -293,6 +293,7 @@ read_sess(struct db_stmt *st, void *ctx, struct err *e)
 	s->c->created_at = db_col_int64(st, 3);
 	s->seen_at = db_col_int64(st, 4);
 	s->created_at = db_col_int64(st, 5);
+	s->c->trust_level = (int)db_col_int64(st, 6);
 	return 0;
 }
 
@@ -301,8 +302,8 @@ acct_session_load(struct db *db, const char *token, int ttl_s, struct arena *a,
 		  struct citizen **out, struct err *e)
 {
 	static const char sql[] =
-		"SELECT c.id, c.email, c.verified_at, c.created_at, s.seen_at, s.created_at "
-		"FROM citizen_session s JOIN citizen c ON c.id = s.citizen_id "
+		"SELECT c.id, c.email, c.verified_at, c.created_at, s.seen_at, s.created_at, "
+		"s.trust_level FROM citizen_session s JOIN citizen c ON c.id = s.citizen_id "
 		"WHERE s.id_hash = $1 AND s.expires_at > $2";
 	static const char touch_sql[] =
 		"UPDATE citizen_session SET seen_at = $2, expires_at = $3 WHERE id_hash = $1";

@@ -140,6 +140,14 @@ account_citizen(struct rq *q, int64_t *id, const char **email)
 	return true;
 }
 
+int
+account_trust(struct rq *q)
+{
+	struct citizen *c = acct_current(q);
+
+	return c && c->verified_at ? c->trust_level : -1;
+}
+
 static void
 redirect(struct rq *q, const char *path)
 {

@@ -218,6 +218,10 @@ submit(struct rq *q)
 		rq_json_fail(q, rc);
 		return;
 	}
+	if (f->trust_level > 0) { /* the API has no identity to assert it */
+		problem(q, 403, "forms.err.trust_api");
+		return;
+	}
 	if (!is_json(q)) {
 		problem(q, 415, "forms.err.json_type");
 		return;

@@ -54,6 +54,13 @@ struct form_draft {
 	int64_t expires_at;
 };
 
+/*
+ * Whether the citizen may use form `f`: its trust_level is 0 or the login
+ * of the request asserted at least that level (account_trust()).  Else the
+ * page that asks to log in so is answered with 403 and false returned.
+ */
+bool form_web_trusted(struct rq *q, const struct form *f);
+
 /* json_decref() for arena_defer(). */
 void form_json_free(void *p);
 /* A new secret token (base64url, FORM_TOKEN_LEN characters). */

@@ -11,6 +11,9 @@
  */
 #include "features/forms/form_int.h"
 
+#include "features/account/account.h"
+
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -39,6 +42,29 @@ set_cookie(struct rq *q, const struct form *f, const char *token)
 	http_set_cookie(q->http, q->resp, cookie_name(q, f), token, FORM_DRAFT_TTL_S, flags);
 }
 
+bool
+form_web_trusted(struct rq *q, const struct form *f)
+{
+	int have;
+
+	if (f->trust_level <= 0 || (have = account_trust(q)) >= f->trust_level)
+		return true;
+	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
+	q->resp->status = 403;
+	view_set_text(q->page, "title", f->title);
+	view_set_text(
+		q->page, "level",
+		rq_msg(q, arena_printf(q->a, "forms.trust.level.%lld", (long long)f->trust_level)));
+	view_set_bool(q->page, "logged_in", have >= 0);
+	view_set_text(
+		q->page, "login_url",
+		rq_url(q, arena_printf(q->a, "/konto/anmelden?next=%s",
+				       rq_urlencode(q, rq_url(q, arena_printf(q->a, "/formulare/%s",
+									      f->id))))));
+	rq_render(q, "forms/trust");
+	return false;
+}
+
 /* The form of the path and, when `draft`, the citizen's draft.  False when answered. */
 static bool
 open_page(struct rq *q, struct page *p, bool draft)
@@ -54,6 +80,8 @@ open_page(struct rq *q, struct page *p, bool draft)
 		rq_fail(q, rc);
 		return false;
 	}
+	if (!form_web_trusted(q, p->f))
+		return false;
 	p->url = arena_printf(q->a, "/formulare/%s", p->f->id);
 	view_set_text(q->page, "title", p->f->title);
 	view_set_text(q->page, "form_title", p->f->title);
@@ -111,6 +139,35 @@ start_page(struct rq *q)
 	rq_render(q, "forms/start");
 }
 
+/*
+ * Prefill a new draft from the citizen account: its confirmed address in
+ * the form's e-mail fields (top level).  The citizen may change it.
+ */
+static int
+prefill(struct rq *q, const struct form *f, const char *hash, int64_t now)
+{
+	struct form_draft d = {.step = 0, .case_no = ""};
+	const char *email = NULL;
+	int64_t id = 0;
+	bool any = false;
+	int rc;
+
+	if (!account_citizen(q, &id, &email))
+		return 0;
+	d.answers = json_object();
+	for (size_t s = 0; s < f->n_steps; s++)
+		for (size_t i = 0; i < f->steps[s].n_fields; i++)
+			if (f->steps[s].fields[i].type == FT_EMAIL) {
+				json_object_set_new(d.answers, f->steps[s].fields[i].key,
+						    json_string(email));
+				any = true;
+			}
+	snprintf(d.token_hash, sizeof(d.token_hash), "%s", hash);
+	rc = any ? form_draft_save(q->db, q->tenant, &d, now, &q->err) : 0;
+	json_decref(d.answers);
+	return rc;
+}
+
 static void
 start_post(struct rq *q)
 {
@@ -124,6 +181,7 @@ start_post(struct rq *q)
 	form_token_new(token);
 	(void)form_token_hash(token, hash);
 	rc = form_draft_create(q->db, q->tenant, p.f, hash, now, &q->err);
+	rc = rc ? rc : prefill(q, p.f, hash, now);
 	if (rc) {
 		rq_fail(q, rc);
 		return;

@@ -34,6 +34,8 @@ open_draft(struct rq *q, struct form **f, struct form_draft *d, const char **url
 		rq_fail(q, rc);
 		return false;
 	}
+	if (!form_web_trusted(q, *f))
+		return false;
 	*url = arena_printf(q->a, "/formulare/%s", (*f)->id);
 	view_set_text(q->page, "form_title", (*f)->title);
 	view_set_text(q->page, "form_url", rq_url(q, *url));
