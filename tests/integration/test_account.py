@@ -101,6 +101,20 @@ def verified_account(s, sink, addr):
     check(r.status == 200, r.status)
 
 
+_LOGGED_IN = {}
+
+
+def logged_in(s, sink, addr):
+    """A browser logged in to the verified account `addr` of server `s`, made on first use."""
+    key = (id(s), addr)
+    if key not in _LOGGED_IN:
+        verified_account(s, sink, addr)
+        b, r = login(s, addr)
+        check(r.status == 303, ("login", addr, r.status))
+        _LOGGED_IN[key] = b
+    return _LOGGED_IN[key]
+
+
 def test_register_form_has_the_fields_the_check_uses(s, sink):
     r = s.get(BASE + "/konto/registrieren")
     check(r.status == 200, r.status)

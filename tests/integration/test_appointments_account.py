@@ -10,7 +10,7 @@ import re
 import time
 
 from harness import check, db_rows, eventually, hidden, run_module
-from test_account import Browser, login, verified_account
+from test_account import logged_in
 from test_account_privacy import export
 from test_appointments_remind import local_day, open_day
 
@@ -21,16 +21,6 @@ API = CITY + "/api/v1/appointments"
 PUBLIC = "https://portal.example.de"
 ANNA = "anna.termin@example.org"
 BERT = "bert.termin@example.org"
-BROWSERS = {}
-
-
-def citizen(s, sink, addr):
-    if addr not in BROWSERS:
-        verified_account(s, sink, addr)
-        b, r = login(s, addr)
-        check(r.status == 303, ("login", addr, r.status))
-        BROWSERS[addr] = b
-    return BROWSERS[addr]
 
 
 def first_slot(s, day):
@@ -56,7 +46,7 @@ def book_as(b, day):
 
 
 def test_1_a_booking_from_the_account_is_listed_and_opens_without_token(s, sink):
-    b = citizen(s, sink, ANNA)
+    b = logged_in(s, sink, ANNA)
     day = local_day(3)
     open_day(s, day)
     r = b.get(f"{WEEK}?ab={day}")
@@ -83,7 +73,7 @@ def test_1_a_booking_from_the_account_is_listed_and_opens_without_token(s, sink)
 def test_2_others_see_nothing_of_it(s, sink):
     (pid,), = db_rows(s, "SELECT a.public_id FROM appointment a JOIN citizen c ON "
                          f"c.id = a.citizen_id WHERE c.email = '{ANNA}'")
-    b = citizen(s, sink, BERT)
+    b = logged_in(s, sink, BERT)
     r = b.get(CITY + "/konto/termine")
     check(r.status == 200 and pid not in r.text and "keine kommenden" in r.text, r.status)
     for path in (f"/konto/termine/{pid}", f"/konto/termine/{pid}/calendar.ics"):
@@ -95,22 +85,22 @@ def test_2_others_see_nothing_of_it(s, sink):
     for path in (f"/konto/termine/{pid}", "/konto/termine"):
         r = s.get(CITY + path)
         check(r.status == 303 and "/konto/anmelden" in r.header("Location"), (path, r.status))
-    check(citizen(s, sink, ANNA).get(f"/t/adendorf/konto/termine/{pid}").status == 404,
+    check(logged_in(s, sink, ANNA).get(f"/t/adendorf/konto/termine/{pid}").status == 404,
           "another tenant")
     check(db_rows(s, f"SELECT state FROM appointment WHERE public_id = '{pid}'")
           == [("booked",)], "still booked")
 
 
 def test_3_the_export_holds_the_own_bookings(s, sink):
-    doc, _ = export(citizen(s, sink, ANNA))
+    doc, _ = export(logged_in(s, sink, ANNA))
     check(len(doc["appointments"]) == 1 and doc["appointments"][0]["email"] == ANNA
           and doc["appointments"][0]["location"] == "Bürgerbüro", doc["appointments"])
-    doc, _ = export(citizen(s, sink, BERT))
+    doc, _ = export(logged_in(s, sink, BERT))
     check(doc["appointments"] == [], doc["appointments"])
 
 
 def test_4_the_owner_cancels_from_the_account(s, sink):
-    b = citizen(s, sink, ANNA)
+    b = logged_in(s, sink, ANNA)
     (pid,), = db_rows(s, "SELECT a.public_id FROM appointment a JOIN citizen c ON "
                          f"c.id = a.citizen_id WHERE c.email = '{ANNA}'")
     page = b.get(f"{CITY}/konto/termine/{pid}")

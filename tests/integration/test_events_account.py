@@ -10,23 +10,13 @@ nobody."""
 import datetime
 
 from harness import check, db_rows, hidden, run_module
-from test_account import Browser, login, verified_account
+from test_account import logged_in
 from test_account_privacy import export
 from test_editor import admin, form_fields
 from test_events_submit import CITY, PUBLIC, SINK, slug_of
 
 ANNA = "anna.buerger@example.org"
 BERT = "bert.buerger@example.org"
-BROWSERS = {}
-
-
-def citizen(s, addr):
-    if addr not in BROWSERS:
-        verified_account(s, SINK, addr)
-        b, r = login(s, addr)
-        check(r.status == 303, ("login", addr, r.status))
-        BROWSERS[addr] = b
-    return BROWSERS[addr]
 
 
 def fields(title, **extra):
@@ -68,7 +58,7 @@ def publish(s, slug):
 
 
 def test_1_a_citizens_submission_is_prefilled_linked_and_listed(s):
-    b = citizen(s, ANNA)
+    b = logged_in(s, SINK, ANNA)
     page = b.get(CITY + "/veranstaltungen/melden")
     check(hidden_value(page.text, "submitter_email") == ANNA, "address prefilled")
     check(hidden_value(page.text, "submitter_name") == "", "no name yet")
@@ -90,7 +80,7 @@ def test_1_a_citizens_submission_is_prefilled_linked_and_listed(s):
 
 
 def test_2_the_list_follows_moderation(s):
-    b = citizen(s, ANNA)
+    b = logged_in(s, SINK, ANNA)
     slug, _ = slug_of(s, "Seniorennachmittag")
     publish(s, slug)
     r = mine(b)
@@ -107,7 +97,7 @@ def test_2_the_list_follows_moderation(s):
 
 
 def test_3_the_list_is_the_owners_only(s):
-    b = citizen(s, BERT)
+    b = logged_in(s, SINK, BERT)
     page = b.get(CITY + "/veranstaltungen/melden")
     check(hidden_value(page.text, "submitter_email") == BERT, "own address")
     check("Anna" not in page.text, "another citizen's name prefilled")
@@ -121,17 +111,17 @@ def test_3_the_list_is_the_owners_only(s):
     r = s.get(CITY + "/konto/veranstaltungen", headers={"Cookie": "rh_konto_sid=" + "A" * 43})
     check(r.status == 303, ("forged session", r.status))
     # The same account on another tenant lists nothing of this one.
-    r = citizen(s, ANNA).get("/t/adendorf/konto/veranstaltungen")
+    r = logged_in(s, SINK, ANNA).get("/t/adendorf/konto/veranstaltungen")
     check(r.status == 200 and "Seniorennachmittag" not in r.text, r.status)
 
 
 def test_3b_the_data_export_holds_the_own_submissions(s):
-    doc, _ = export(citizen(s, ANNA))
+    doc, _ = export(logged_in(s, SINK, ANNA))
     titles = sorted(e["title"] for e in doc["events_submitted"])
     check("Seniorennachmittag" in titles and "Flohmarkt im Hof" in titles, titles)
     check(all(e["portal"] == "luenen" and e["submitter_email"] == ANNA
               for e in doc["events_submitted"]), doc["events_submitted"])
-    doc, _ = export(citizen(s, BERT))
+    doc, _ = export(logged_in(s, SINK, BERT))
     check(doc["events_submitted"] == [], doc["events_submitted"])
 
 

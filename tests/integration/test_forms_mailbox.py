@@ -14,7 +14,7 @@ import uuid
 import test_appointments_staff as appt
 from forms_web import CITY, Citizen, location
 from harness import check, db_rows, hidden, run_module
-from test_account import login, mails_to, verified_account, wait_mail
+from test_account import logged_in, mails_to, wait_mail
 from test_account_privacy import export
 from test_forms_web import dog_steps
 
@@ -24,17 +24,7 @@ MINE = CITY + "/konto/antraege"
 ANNA = "anna.antrag@example.org"
 BERT = "bert.antrag@example.org"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-ACCOUNTS = {}
 STATE = {}
-
-
-def account(s, sink, addr):
-    if addr not in ACCOUNTS:
-        verified_account(s, sink, addr)
-        b, r = login(s, addr)
-        check(r.status == 303, ("login", addr, r.status))
-        ACCOUNTS[addr] = b
-    return ACCOUNTS[addr]
 
 
 def send_dog(s, b=None):
@@ -69,7 +59,7 @@ def multipart(b, path, fields, files, token_page=None):
 
 
 def test_1_a_case_sent_from_the_account_is_listed_and_opens(s, sink):
-    anna = account(s, sink, ANNA)
+    anna = logged_in(s, sink, ANNA)
     case = STATE["case"] = send_dog(s, anna)
     STATE["anonymous"] = send_dog(s)
     check(db_rows(s, f"SELECT c.email FROM form_case f JOIN citizen c ON c.id = f.citizen_id "
@@ -108,7 +98,7 @@ def test_2_a_staff_message_goes_to_the_mailbox_with_a_notice_only(s, sink):
     text = wait_mail(sink, ANNA, before + 1).get_body(("plain",)).get_content()
     check("Zitrone" not in text and "Impfpass" not in text, "no content in the notice")
     check(f"/t/luenen/konto/antraege/{case}" in text, text)
-    anna = account(s, sink, ANNA)
+    anna = logged_in(s, sink, ANNA)
     check("1 neue Nachricht" in anna.get(MINE).text, "unread in the list")
     page = anna.get(f"{MINE}/{case}")
     check("Geheimwort Zitrone" in page.text and "Bescheid _1_.pdf" in page.text, "in the mailbox")
@@ -121,7 +111,7 @@ def test_2_a_staff_message_goes_to_the_mailbox_with_a_notice_only(s, sink):
 
 def test_3_the_citizen_replies_with_a_file_and_staff_read_it(s, sink):
     case = STATE["case"]
-    anna = account(s, sink, ANNA)
+    anna = logged_in(s, sink, ANNA)
     r = multipart(anna, f"{MINE}/{case}/nachricht", {"nachricht": "Anbei der Impfpass."},
                   [("anhaenge", "impfpass.pdf", PDF)])
     check(r.status == 303 and "gesendet=1" in r.header("Location"), (r.status, r.text[:300]))
@@ -147,7 +137,7 @@ def test_3_the_citizen_replies_with_a_file_and_staff_read_it(s, sink):
 
 def test_4_others_reach_nothing(s, sink):
     case, anon = STATE["case"], STATE["anonymous"]
-    bert = account(s, sink, BERT)
+    bert = logged_in(s, sink, BERT)
     r = bert.get(MINE)
     check(r.status == 200 and case not in r.text and "noch keinen Antrag" in r.text, r.status)
     for path in (f"{MINE}/{case}", f"{MINE}/{case}/quittung.pdf",
@@ -160,7 +150,7 @@ def test_4_others_reach_nothing(s, sink):
                   token_page=CITY + "/konto")
     check(r.status == 404, ("another's reply", r.status))
     check("Fremd" not in json.dumps(db_rows(s, "SELECT body FROM case_message")), "nothing kept")
-    anna = account(s, sink, ANNA)
+    anna = logged_in(s, sink, ANNA)
     # A file id of another case through her own case: 404 too.
     other = send_dog(s, anna)
     check(anna.get(f"{MINE}/{other}/dateien/{STATE['doc']}").status == 404, "wrong case")
@@ -171,19 +161,19 @@ def test_4_others_reach_nothing(s, sink):
 
 
 def test_5_the_export_holds_cases_and_messages(s, sink):
-    doc, _ = export(account(s, sink, ANNA))
+    doc, _ = export(logged_in(s, sink, ANNA))
     mine = {c["case_no"]: c for c in doc["cases"]}
     c = mine[STATE["case"]]
     check(c["portal"] == "luenen" and c["answers"]["rufname"] == "Bello", c)
     texts = [(m["from_me"], m["text"]) for m in c["messages"]]
     check((True, "Anbei der Impfpass.") in texts and any(not me for me, _ in texts), texts)
-    doc, _ = export(account(s, sink, BERT))
+    doc, _ = export(logged_in(s, sink, BERT))
     check(doc["cases"] == [], doc["cases"])
 
 
 def test_6_the_account_prefills_the_address(s, sink):
     c = Citizen(s, DOG)
-    c.jar.update(account(s, sink, BERT).jar)
+    c.jar.update(logged_in(s, sink, BERT).jar)
     page = c.start()
     check(re.search(r'id="f-email"[^>]*value="bert.antrag@example.org"', page.text), "prefilled")
     page = Citizen(s, DOG).start()
@@ -204,7 +194,7 @@ def test_7_a_form_may_ask_for_a_trust_level(s, sink):
     check(r.status == 403 and "„substantiell“" in r.text and "/konto/anmelden?next=" in r.text,
           (r.status, r.text[:300]))
     check(s.get(url + "/schritt/1").status == 403, "every page")
-    anna = account(s, sink, ANNA)
+    anna = logged_in(s, sink, ANNA)
     r = anna.get(url)
     check(r.status == 403 and "Passwort genügt nicht" in r.text, r.status)
     r = s.request("POST", f"{CITY}/api/v1/forms/{form}/submissions", body=b"{}",

@@ -7,25 +7,15 @@ numbers and another tenant see none of it; the data export holds the own reports
 import json
 import re
 
-from harness import check, db_rows, hidden, run_module
-from test_account import Browser, login, verified_account
+from harness import check, db_rows, run_module
+from test_account import Browser, logged_in
 from test_account_privacy import export
 
 CITY = "/t/luenen"
 ANNA = "anna.meldung@example.org"
 BERT = "bert.meldung@example.org"
-BROWSERS = {}
 FIELDS = {"kategorie": "gruen", "beschreibung": "Ast über dem Weg, Nachbar Heinz weiß mehr.",
           "strasse": "Lange Straße 9", "plz": "44532"}
-
-
-def citizen(s, sink, addr):
-    if addr not in BROWSERS:
-        verified_account(s, sink, addr)
-        b, r = login(s, addr)
-        check(r.status == 303, ("login", addr, r.status))
-        BROWSERS[addr] = b
-    return BROWSERS[addr]
 
 
 def report(b, **extra):
@@ -44,7 +34,7 @@ def owner_of(s, number):
 
 
 def test_1_reports_of_the_account_are_listed_and_open(s, sink):
-    b = citizen(s, sink, ANNA)
+    b = logged_in(s, sink, ANNA)
     form = b.get(CITY + "/maengel/melden")
     check('id="report-in-account"' in form.text, "the form says where the report will be")
     check('id="report-in-account"' not in s.get(CITY + "/maengel/melden").text, "anonymous")
@@ -76,7 +66,7 @@ def test_2_others_see_nothing_of_them(s, sink):
         s, "SELECT r.number FROM report r JOIN citizen c ON c.id = r.citizen_id "
            f"WHERE c.email = '{ANNA}'")]
     check(len(numbers) == 2, numbers)
-    b = citizen(s, sink, BERT)
+    b = logged_in(s, sink, BERT)
     r = b.get(CITY + "/konto/meldungen")
     check(r.status == 200 and "noch keinen Mangel" in r.text, r.status)
     for n in numbers + [999999, "0", "-1", "abc", "1e3", "01"]:
@@ -84,18 +74,18 @@ def test_2_others_see_nothing_of_them(s, sink):
     for path in (f"/konto/meldungen/{numbers[0]}", "/konto/meldungen"):
         r = s.get(CITY + path)
         check(r.status == 303 and "/konto/anmelden" in r.header("Location"), (path, r.status))
-    anna = citizen(s, sink, ANNA)
+    anna = logged_in(s, sink, ANNA)
     check(anna.get(f"/t/adendorf/konto/meldungen/{numbers[0]}").status == 404, "another tenant")
     check(f'/konto/meldungen"' not in anna.get("/t/adendorf/konto").text,
           "no link where the tenant takes no reports")
 
 
 def test_3_the_export_holds_the_own_reports(s, sink):
-    doc, _ = export(citizen(s, sink, ANNA))
+    doc, _ = export(logged_in(s, sink, ANNA))
     got = doc["defect_reports"]
     check(len(got) == 2 and got[0]["email"] == ANNA.upper() and got[0]["portal"] == "luenen"
           and "Nachbar Heinz" in got[0]["description"], got)
-    doc, _ = export(citizen(s, sink, BERT))
+    doc, _ = export(logged_in(s, sink, BERT))
     check(doc["defect_reports"] == [], doc["defect_reports"])
 
 

@@ -30,6 +30,12 @@ struct rq;
  * what a citizen does to the account.
  */
 bool account_citizen(struct rq *q, int64_t *id, const char **email);
+/*
+ * For the pages of a citizen's own things: the id of the citizen logged in
+ * on `q` (the answer marked private, no-store), or 0 after sending the
+ * browser to the login, which returns to `back` (a path of the tenant).
+ */
+int64_t account_citizen_or_login(struct rq *q, const char *back);
 
 /*
  * The trust level of the login of the citizen on request `q`: 1 to 4 as

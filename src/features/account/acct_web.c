@@ -140,6 +140,19 @@ account_citizen(struct rq *q, int64_t *id, const char **email)
 	return true;
 }
 
+int64_t
+account_citizen_or_login(struct rq *q, const char *back)
+{
+	const char *email = NULL;
+	int64_t citizen = 0;
+
+	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
+	if (account_citizen(q, &citizen, &email))
+		return citizen;
+	rq_redirect(q, arena_printf(q->a, "/konto/anmelden?next=%s", rq_urlencode(q, back)));
+	return 0;
+}
+
 int
 account_trust(struct rq *q)
 {

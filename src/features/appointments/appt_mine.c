@@ -19,20 +19,6 @@
 
 #define MINE_MAX 100
 
-/* The account of the request, or 0 after sending to the login form (back to `back`). */
-static int64_t
-citizen_or_login(struct rq *q, const char *back)
-{
-	const char *email = NULL;
-	int64_t citizen = 0;
-
-	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
-	if (account_citizen(q, &citizen, &email))
-		return citizen;
-	rq_redirect(q, arena_printf(q->a, "/konto/anmelden?next=%s", rq_urlencode(q, back)));
-	return 0;
-}
-
 struct mine {
 	struct rq *q;
 	struct view_val *coming, *past;
@@ -73,7 +59,7 @@ mine_page(struct rq *q)
 		"FROM appointment a JOIN appt_type t ON t.id = a.type_id JOIN office o ON "
 		"o.id = a.office_id WHERE a.tenant_id = $1 AND a.citizen_id = $2 "
 		"ORDER BY a.starts_at DESC, a.id DESC LIMIT $3";
-	int64_t citizen = citizen_or_login(q, "/konto/termine");
+	int64_t citizen = account_citizen_or_login(q, "/konto/termine");
 	struct mine c = {q, NULL, NULL, (int64_t)time(NULL)};
 	int rc;
 
@@ -98,7 +84,7 @@ static int64_t
 mine_of(struct rq *q, struct appt_view *v)
 {
 	const char *id = http_param(q->http, "id");
-	int64_t citizen = citizen_or_login(q, arena_printf(q->a, "/konto/termine/%s", id));
+	int64_t citizen = account_citizen_or_login(q, arena_printf(q->a, "/konto/termine/%s", id));
 	int rc;
 
 	if (!citizen)
@@ -139,7 +125,7 @@ calendar(struct rq *q)
 static void
 cancel_post(struct rq *q)
 {
-	int64_t citizen = citizen_or_login(q, "/konto/termine");
+	int64_t citizen = account_citizen_or_login(q, "/konto/termine");
 
 	if (citizen)
 		appt_web_cancel(q, &(struct appt_holder){.citizen_id = citizen});

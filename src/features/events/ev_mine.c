@@ -55,17 +55,12 @@ mine_page(struct rq *q)
 		"CASE WHEN confirm_hash IS NULL THEN 0 ELSE 1 END FROM event "
 		"WHERE tenant_id = $1 AND citizen_id = $2 ORDER BY created_at DESC, id DESC "
 		"LIMIT $3";
-	const char *email = NULL;
 	struct mine c = {q, NULL};
-	int64_t citizen = 0;
+	int64_t citizen = account_citizen_or_login(q, "/konto/veranstaltungen");
 	int rc;
 
-	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
-	if (!account_citizen(q, &citizen, &email)) {
-		rq_redirect(q, arena_printf(q->a, "/konto/anmelden?next=%s",
-					    rq_urlencode(q, "/konto/veranstaltungen")));
+	if (!citizen)
 		return;
-	}
 	c.list = view_set(q->page, "events", view_list(q->a));
 	rc = db_each(q->db, &q->err, sql, add_mine, &c, DB_INT(q->tenant->id), DB_INT(citizen),
 		     DB_INT(MINE_MAX));

@@ -28,20 +28,6 @@
 #define MINE "/konto/antraege"
 #define MINE_MAX 200
 
-/* The account of the request, or 0 after sending to the login form (back to `back`). */
-static int64_t
-citizen_or_login(struct rq *q, const char *back)
-{
-	const char *email = NULL;
-	int64_t citizen = 0;
-
-	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
-	if (account_citizen(q, &citizen, &email))
-		return citizen;
-	rq_redirect(q, arena_printf(q->a, "/konto/anmelden?next=%s", rq_urlencode(q, back)));
-	return 0;
-}
-
 struct mine {
 	struct rq *q;
 	struct view_val *list;
@@ -83,7 +69,7 @@ mine_page(struct rq *q)
 		"f.version = c.form_version WHERE c.citizen_id = $1 "
 		"ORDER BY c.created_at DESC, c.id DESC LIMIT $2";
 	struct mine c = {q, NULL};
-	int64_t citizen = citizen_or_login(q, MINE);
+	int64_t citizen = account_citizen_or_login(q, MINE);
 	int rc;
 
 	if (!citizen)
@@ -106,7 +92,7 @@ mine_case(struct rq *q, const char *tail)
 	const char *nr = http_param(q->http, "nr");
 	struct inbox_case *c = NULL;
 	size_t n = strlen(nr);
-	int64_t citizen = citizen_or_login(q, arena_printf(q->a, MINE "/%s%s", nr, tail));
+	int64_t citizen = account_citizen_or_login(q, arena_printf(q->a, MINE "/%s%s", nr, tail));
 	int rc;
 
 	if (!citizen)

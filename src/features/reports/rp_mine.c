@@ -21,17 +21,9 @@
 static int64_t
 citizen_or_login(struct rq *q, const char *back)
 {
-	const char *email = NULL;
-	int64_t citizen = 0;
-
-	if (!rp_enabled(q->tenant)) {
-		rq_error(q, 404, NULL);
-		return 0;
-	}
-	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
-	if (account_citizen(q, &citizen, &email))
-		return citizen;
-	rq_redirect(q, arena_printf(q->a, "/konto/anmelden?next=%s", rq_urlencode(q, back)));
+	if (rp_enabled(q->tenant))
+		return account_citizen_or_login(q, back);
+	rq_error(q, 404, NULL);
 	return 0;
 }
 
