@@ -51,6 +51,23 @@ def test_errors_are_summarised_with_links_and_shown_at_the_field(s):
     check('value="kaputt"' in r.text, "what was typed stays")
 
 
+def test_pages_warn_before_the_session_ends(s):
+    c = Citizen(s, DOG)
+    page = c.start()
+    check('id="form-session-note"' in page.text and "nach 480 Min." in page.text, "note")
+    m = re.search(r'id="form-timeout" role="alertdialog"[^>]*data-warn-seconds="(\d+)" '
+                  r'data-ttl-seconds="(\d+)" data-keepalive="([^"]+)"[^>]*hidden>', page.text)
+    check(m and m.group(1) == str(8 * 3600 - 300) and m.group(2) == str(8 * 3600), "warning")
+    check('<script src="/static/js/form-timeout.js" defer></script>' in page.text, "script")
+    keep = m.group(3)
+    check(keep == f"{CITY}/formulare/{DOG}/sitzung", keep)
+    r = c.get(keep)
+    check(r.status == 204 and r.header("Cache-Control") == "no-store", r.status)
+    check(s.get(keep).status == 404, "no session, nothing to extend")
+    check(s.get(f"{CITY}/static/js/form-timeout.js").status in (200, 404) and
+          s.get("/static/js/form-timeout.js").status == 200, "served")
+
+
 def test_steps_go_forward_and_back_without_losing_answers(s):
     c = Citizen(s, DOG)
     c.start()

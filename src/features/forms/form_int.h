@@ -61,6 +61,13 @@ struct form_draft {
  */
 bool form_web_trusted(struct rq *q, const struct form *f);
 
+/*
+ * Warn before the session of a form page ends (WCAG 2.2.1): view
+ * "timeout" (the seconds until the warning, the minutes of the session,
+ * the keepalive URL below `form_url`) and static/js/form-timeout.js.
+ */
+void form_web_timeout(struct rq *q, const char *form_url);
+
 /* json_decref() for arena_defer(). */
 void form_json_free(void *p);
 /* A new secret token (base64url, FORM_TOKEN_LEN characters). */

@@ -19,6 +19,8 @@
 
 #define STEP_BODY_MAX (26u << 20) /* a step with files */
 #define SMALL_BODY_MAX (64u * 1024)
+/* Seconds before the session ends that the page warns, at most half the session. */
+#define TIMEOUT_LEAD_S 300
 
 struct page {
 	struct form *f;
@@ -190,6 +192,37 @@ start_post(struct rq *q)
 	rq_redirect(q, arena_printf(q->a, "%s/schritt/1", p.url));
 }
 
+void
+form_web_timeout(struct rq *q, const char *form_url)
+{
+	int ttl = q->app->cfg.session_ttl_s;
+	int lead = ttl / 2 < TIMEOUT_LEAD_S ? ttl / 2 : TIMEOUT_LEAD_S;
+	struct view_val *m = view_set(q->page, "timeout", view_map(q->a));
+
+	view_set_int(m, "warn_s", ttl - lead);
+	view_set_int(m, "ttl_s", ttl);
+	view_set_int(m, "minutes", (ttl + 59) / 60);
+	view_set_int(m, "lead_minutes", (lead + 59) / 60);
+	view_set_text(m, "keepalive", rq_url(q, arena_printf(q->a, "%s/sitzung", form_url)));
+	rq_page_script(q, "/static/js/form-timeout.js");
+}
+
+/* GET .../sitzung: the request itself extends the session (its expiry slides); nothing to say. */
+static void
+keepalive(struct rq *q)
+{
+	struct session *s;
+	int rc = rq_session(q, false, &s);
+
+	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
+	if (rc == 0)
+		q->resp->status = 204;
+	else if (rc == ERR_NOTFOUND) /* none, or it ended: nothing to extend */
+		rq_error(q, 404, NULL);
+	else
+		rq_fail(q, rc);
+}
+
 /* Whether condition `x` names a field of step `s` (then the field stays on the page). */
 struct step_ref {
 	const struct form_step *s;
@@ -254,6 +287,7 @@ render_step(struct rq *q, struct page *p, size_t n, const struct form_check *c,
 		view_set(q->page, "errors", form_web_errors(q, p->f, shown_issues, (long)n));
 		q->resp->status = 422;
 	}
+	form_web_timeout(q, p->url);
 	rq_render(q, "forms/step");
 }
 
@@ -431,5 +465,6 @@ form_web_register(struct app *app)
 	app_route(app, HTTP_GET, "/formulare/:id/schritt/:n", step_page, 0, 0);
 	app_route(app, HTTP_POST, "/formulare/:id/schritt/:n", step_post, 0, STEP_BODY_MAX);
 	app_route(app, HTTP_GET, "/formulare/:id/fortsetzen/:token", resume, 0, 0);
+	app_route(app, HTTP_GET, "/formulare/:id/sitzung", keepalive, 0, 0);
 	form_web_summary_register(app);
 }

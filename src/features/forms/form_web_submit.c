@@ -91,6 +91,7 @@ render_summary(struct rq *q, struct form *f, struct form_check *c, const char *u
 		view_set_text(q->page, "consent_error", rq_msg(q, "forms.err.consent"));
 		q->resp->status = 422;
 	}
+	form_web_timeout(q, url);
 	rq_render(q, "forms/summary");
 }
 
