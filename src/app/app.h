@@ -169,6 +169,13 @@ struct view_val *rq_account_links(struct rq *q);
 /* Append {url, label} for `path` below the tenant and message `label_key` to list `links`. */
 void rq_link(struct rq *q, struct view_val *links, const char *path, const char *label_key);
 
+/*
+ * The URL of `path` ("/...") on tenant `t` for this request's answer: as
+ * rq_url() for the request's tenant (or NULL); "/t/<slug>/..." while the
+ * request came under /t/; else the absolute URL (mail_link(): the
+ * tenant's own domain or public_url).  In the request arena.
+ */
+const char *rq_tenant_url(struct rq *q, const struct tenant *t, const char *path);
 /* Load script or stylesheet `src` (a path of this site) on this page too, after the layout's. */
 void rq_page_script(struct rq *q, const char *src);
 void rq_page_style(struct rq *q, const char *href);

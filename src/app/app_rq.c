@@ -438,6 +438,24 @@ rq_fail(struct rq *q, int code)
 	rq_error(q, status, status < 500 && q->err.user ? q->err.user : NULL);
 }
 
+const char *
+rq_tenant_url(struct rq *q, const struct tenant *t, const char *path)
+{
+	struct buf b;
+	const char *url;
+
+	if (t == q->tenant || !t)
+		return rq_url(q, path);
+	if (q->base[0]) /* on this host under /t/<slug> */
+		return arena_printf(q->a, "/t/%s%s", t->slug, path);
+	buf_init(&b, 256);
+	url = q->app->mail && mail_link(q->app->mail, t, path, &b) == 0
+		      ? arena_strdup(q->a, b.p)
+		      : arena_printf(q->a, "/t/%s%s", t->slug, path);
+	buf_release(&b);
+	return url;
+}
+
 void
 rq_redirect(struct rq *q, const char *path)
 {

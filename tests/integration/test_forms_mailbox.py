@@ -81,8 +81,9 @@ def test_1_a_case_sent_from_the_account_is_listed_and_opens(s, sink):
     check(b.post(f"{STAFF}/{case}/notiz", {"notiz": "Intern: Nachbar fragen"}).status == 303,
           "note")
     page = anna.get(f"{MINE}/{case}")
-    check("In Bearbeitung" in page.text and "Wir prüfen die Angaben." in page.text, "state")
-    check("Nachbar fragen" not in page.text, "internal notes stay internal")
+    check("In Bearbeitung" in page.text, "the new state")
+    check("Nachbar fragen" not in page.text and "Wir prüfen die Angaben." not in page.text,
+          "notes and the remarks of state changes stay internal")
 
 
 def test_2_a_staff_message_goes_to_the_mailbox_with_a_notice_only(s, sink):
@@ -171,6 +172,17 @@ def test_5_the_export_holds_cases_and_messages(s, sink):
     check(doc["cases"] == [], doc["cases"])
 
 
+def test_5b_replies_to_one_case_are_limited_a_day(s, sink):
+    case = STATE["case"]
+    anna = logged_in(s, sink, ANNA)
+    statuses = [multipart(anna, f"{MINE}/{case}/nachricht", {"nachricht": f"Noch etwas {i}"},
+                          []).status for i in range(25)]
+    check(429 in statuses and set(statuses) <= {303, 429}, statuses)
+    stored = int(db_rows(s, "SELECT count(*) FROM case_message m JOIN form_case c ON c.id = "
+                            f"m.case_id WHERE c.case_no = '{case}' AND m.from_citizen = 1")[0][0])
+    check(stored <= 20, stored)
+
+
 def test_6_the_account_prefills_the_address(s, sink):
     c = Citizen(s, DOG)
     c.jar.update(logged_in(s, sink, BERT).jar)
@@ -191,8 +203,8 @@ def test_7_a_form_may_ask_for_a_trust_level(s, sink):
                "(SELECT id FROM tenant WHERE slug = 'luenen')")
     url = f"{CITY}/formulare/{form}"
     r = s.get(url)
-    check(r.status == 403 and "„substantiell“" in r.text and "/konto/anmelden?next=" in r.text,
-          (r.status, r.text[:300]))
+    check(r.status == 403 and "„substantiell“" in r.text, (r.status, r.text[:300]))
+    check(f'href="{CITY}/konto/anmelden?next=/formulare/{form}"' in r.text, "back here")
     check(s.get(url + "/schritt/1").status == 403, "every page")
     anna = logged_in(s, sink, ANNA)
     r = anna.get(url)

@@ -268,6 +268,8 @@ def test_nearby_reports_are_offered_and_merged_reports_follow_the_original(s, b)
     check("Dublette von" not in page and f"Zusammenführung aufgehoben; war als Dublette "
           f"geführt unter Meldung {first}." in page, "note")
     check(f'>Meldung {second}</a>' not in b.get(f"{STAFF}/{first}").text, "no longer listed")
+    check(history(s, second)[-1][2] == "Diese Meldung wird wieder für sich bearbeitet.",
+          history(s, second)[-1])
     check(b.post(f"{STAFF}/{second}/trennen", {}).status == 409, "twice")
     check(b.post(f"{STAFF}/{first}/trennen", {}).status == 409, "no duplicate")
     r = b.post(f"{STAFF}/{first}/status", {"status": "in_progress", "notiz": "Nur das erste."})

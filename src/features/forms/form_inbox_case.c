@@ -299,7 +299,7 @@ message_post(struct rq *q)
 	if (!param_case(q, &o))
 		return;
 	ch = inbox_channel(o.c, o.f, o.answers, &to);
-	if (ch == INBOX_CHANNEL_NONE || !q->app->mail) {
+	if (ch == INBOX_CHANNEL_NONE || (ch == INBOX_CHANNEL_MAIL && !q->app->mail)) {
 		rq_error(q, 422, "forms.inbox.err.no_email");
 		return;
 	}
@@ -321,7 +321,7 @@ message_post(struct rq *q)
 			rc = rc ? rc
 				: case_message_add(q->db, q->tenant, o.c->id, false, msg,
 						   q->user->id, files, nf, now, &q->err);
-			rc = rc ? rc : notice_mail(q, &o);
+			rc = rc || !q->app->mail ? rc : notice_mail(q, &o);
 		} else {
 			rc = rc ? rc : message_mail(q, &o, to, msg);
 		}

@@ -110,9 +110,10 @@ int
 inbox_get_mine(struct db *db, const struct tenant *t, const char *case_no, int64_t citizen_id,
 	       struct arena *a, struct inbox_case **out, struct err *e)
 {
-	static const char sql[] = CASE_COLS_FROM("form_case c") "WHERE c.tenant_id = $1 AND "
-								"c.case_no = $2 AND ($3 = 0 OR "
-								"c.citizen_id = $3)";
+	static const char sql[] =
+		CASE_COLS_FROM("form_case c") "WHERE c.tenant_id = $1 AND "
+					      "c.case_no = $2 AND (CAST($3 AS BIGINT) = 0 "
+					      "OR c.citizen_id = $3)";
 	struct inbox_case *c = arena_alloc(a, sizeof(*c));
 	int rc = db_get(db, e, sql, a, read_case, c, DB_INT(t->id), DB_TEXT(case_no),
 			DB_INT(citizen_id));

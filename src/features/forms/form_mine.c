@@ -19,6 +19,7 @@
  */
 #include "features/forms/form_inbox.h"
 
+#include "auth/auth.h"
 #include "db/db.h"
 #include "features/account/account.h"
 
@@ -27,11 +28,25 @@
 
 #define MINE "/konto/antraege"
 #define MINE_MAX 200
+#define DAY_S 86400
+/* Replies to one case a day: a conversation, not a way to fill the file store. */
+#define REPLIES_A_DAY 20
 
 struct mine {
 	struct rq *q;
 	struct view_val *list;
+	const struct tenant *tenants; /* all of them, for the links */
+	size_t n_tenants;
 };
+
+static const struct tenant *
+tenant_by_slug(const struct mine *c, const char *slug)
+{
+	for (size_t i = 0; i < c->n_tenants; i++)
+		if (strcmp(c->tenants[i].slug, slug) == 0)
+			return &c->tenants[i];
+	return c->q->tenant;
+}
 
 static int
 add_case(struct db_stmt *st, void *ctx, struct err *e)
@@ -48,10 +63,9 @@ add_case(struct db_stmt *st, void *ctx, struct err *e)
 	view_set_text(m, "status", inbox_status_label(q, inbox_status_parse(db_col_text(st, 4))));
 	view_set_text(m, "date", inbox_when(q, db_col_int64(st, 5)));
 	view_set_int(m, "unread", db_col_int64(st, 6));
-	view_set_text(m, "url",
-		      q->tenant && strcmp(slug, q->tenant->slug) == 0
-			      ? rq_url(q, arena_printf(q->a, MINE "/%s", case_no))
-			      : arena_printf(q->a, "/t/%s" MINE "/%s", slug, case_no));
+	view_set_text(
+		m, "url",
+		rq_tenant_url(q, tenant_by_slug(c, slug), arena_printf(q->a, MINE "/%s", case_no)));
 	return 0;
 }
 
@@ -68,14 +82,16 @@ mine_page(struct rq *q)
 		"AND "
 		"f.version = c.form_version WHERE c.citizen_id = $1 "
 		"ORDER BY c.created_at DESC, c.id DESC LIMIT $2";
-	struct mine c = {q, NULL};
+	struct mine c = {q, NULL, NULL, 0};
 	int64_t citizen = account_citizen_or_login(q, MINE);
 	int rc;
 
 	if (!citizen)
 		return;
 	c.list = view_set(q->page, "cases", view_list(q->a));
-	rc = db_each(q->db, &q->err, sql, add_case, &c, DB_INT(citizen), DB_INT(MINE_MAX));
+	rc = tenant_cache_list(q->app->tenants, q->db, -1, q->a, &c.tenants, &c.n_tenants, &q->err);
+	rc = rc ? rc
+		: db_each(q->db, &q->err, sql, add_case, &c, DB_INT(citizen), DB_INT(MINE_MAX));
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -151,9 +167,9 @@ timeline_view(struct rq *q, const struct inbox_case *c)
 		if (strcmp(ev[i].kind, "status") != 0)
 			continue;
 		m = view_push(l, view_map(q->a));
+		/* The remark of a state change is internal: staff write to the mailbox. */
 		view_set_text(m, "status", inbox_status_label(q, ev[i].status));
 		view_set_text(m, "date", inbox_when(q, ev[i].at));
-		view_set_text(m, "note", ev[i].body);
 	}
 	return rc;
 }
@@ -225,6 +241,16 @@ reply_post(struct rq *q)
 
 	if (!c)
 		return;
+	rc = ratelimit_hit(q->db, arena_printf(q->a, "case-reply:%lld", (long long)c->id), DAY_S,
+			   REPLIES_A_DAY, &q->err);
+	if (rc == ERR_RATELIMIT) {
+		rq_error(q, 429, "forms.mailbox.err.rate");
+		return;
+	}
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
 	if (!msg[0] || strlen(msg) > INBOX_TEXT_MAX || !str_valid_text(str_c(msg))) {
 		q->resp->status = 422;
 		case_render(q, c, "forms.mailbox.err.text");

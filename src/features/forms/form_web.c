@@ -58,11 +58,10 @@ form_web_trusted(struct rq *q, const struct form *f)
 		q->page, "level",
 		rq_msg(q, arena_printf(q->a, "forms.trust.level.%lld", (long long)f->trust_level)));
 	view_set_bool(q->page, "logged_in", have >= 0);
-	view_set_text(
-		q->page, "login_url",
-		rq_url(q, arena_printf(q->a, "/konto/anmelden?next=%s",
-				       rq_urlencode(q, rq_url(q, arena_printf(q->a, "/formulare/%s",
-									      f->id))))));
+	view_set_text(q->page, "login_url",
+		      rq_url(q, arena_printf(q->a, "/konto/anmelden?next=%s",
+					     rq_urlencode(q, arena_printf(q->a, "/formulare/%s",
+									  f->id)))));
 	rq_render(q, "forms/trust");
 	return false;
 }

@@ -178,6 +178,7 @@ struct rp_input {
 	int64_t citizen_id;	   /* the account logged in; 0: none */
 	/* The hourly limit per client IP (rp_limit_set()); limit 0: none. */
 	const char *limit_key; /* hash of tenant, hour and address */
+	int64_t limit_tenant;  /* whose counters: the tenant the request came to */
 	int64_t limit_hour;    /* Unix seconds of the hour's start */
 	int64_t limit;	       /* reports an hour */
 };
@@ -210,7 +211,8 @@ int rp_create(struct db *db, const struct tenant *t, const struct rp_input *in, 
 
 /*
  * Count one against the hourly limit in->limit of key in->limit_key
- * (table report_limit; rows of past hours go): 0, or ERR_RATELIMIT
+ * (table report_limit, rows of tenant in->limit_tenant, else of `t`; rows
+ * of past hours go): 0, or ERR_RATELIMIT
  * ("reports.err.rate") once it is reached.  Nothing when in->limit is 0.
  */
 int rp_limit_take(struct db *db, const struct tenant *t, const struct rp_input *in,

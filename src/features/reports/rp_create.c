@@ -40,23 +40,24 @@ struct create {
 int
 rp_limit_take(struct db *db, const struct tenant *t, const struct rp_input *in, struct err *e)
 {
+	int64_t tid = in->limit_tenant ? in->limit_tenant : t->id;
 	int64_t changed = 0;
 	int rc;
 
 	if (in->limit <= 0)
 		return 0;
 	rc = db_run(db, e, "DELETE FROM report_limit WHERE tenant_id = $1 AND hour < $2",
-		    DB_INT(t->id), DB_INT(in->limit_hour));
+		    DB_INT(tid), DB_INT(in->limit_hour));
 	rc = rc ? rc
 		: db_run(db, e,
 			 "INSERT INTO report_limit (tenant_id, hour, key_hash, reports) VALUES "
 			 "($1, $2, $3, 0) ON CONFLICT (tenant_id, hour, key_hash) DO NOTHING",
-			 DB_INT(t->id), DB_INT(in->limit_hour), DB_TEXT(in->limit_key));
+			 DB_INT(tid), DB_INT(in->limit_hour), DB_TEXT(in->limit_key));
 	rc = rc ? rc
 		: db_run_count(db, e, &changed,
 			       "UPDATE report_limit SET reports = reports + 1 WHERE tenant_id = $1 "
 			       "AND hour = $2 AND key_hash = $3 AND reports < $4",
-			       DB_INT(t->id), DB_INT(in->limit_hour), DB_TEXT(in->limit_key),
+			       DB_INT(tid), DB_INT(in->limit_hour), DB_TEXT(in->limit_key),
 			       DB_INT(in->limit));
 	if (rc == 0 && changed == 0)
 		rc = err_set(e, ERR_RATELIMIT, "reports.err.rate", "hourly limit of %lld reached",

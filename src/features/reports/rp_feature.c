@@ -189,5 +189,6 @@ rp_limit_set(struct rq *q, const char *kind, struct rp_input *in)
 		 (long long)in->limit_hour, kind, addr);
 	auth_token_hash(key, hash);
 	in->limit_key = hash;
+	in->limit_tenant = q->tenant->id;
 	in->limit = tenant_setting_int(q->tenant, TSET_REPORTS_LIMIT_IP);
 }

@@ -50,8 +50,6 @@ struct rp_target {
  */
 int rp_target_find(struct rq *q, const struct rp_category *cat, const char *plz, const char *place,
 		   struct rp_target *out) MUST_CHECK;
-/* The URL of `path` on tenant `t` for this request's answer: relative here, else absolute. */
-const char *rp_tenant_link(struct rq *q, const struct tenant *t, const char *path);
 
 /* ---- Extra questions (rp_attr.c) ---- */
 
@@ -141,8 +139,8 @@ int rp_photos_store(struct rq *q, const struct tenant *to, struct rp_photos *p,
 		    bool for_session) MUST_CHECK;
 /*
  * Store the kept photos of `p` again for tenant `to` (a member the report
- * goes to), letting the request's tenant's copies expire.  Nothing when
- * `to` is the request's tenant.
+ * goes to); the request's tenant's copies expire as they would anyway.
+ * Nothing when `to` is the request's tenant.
  */
 int rp_photos_move(struct rq *q, const struct tenant *to, struct rp_photos *p) MUST_CHECK;
 /*

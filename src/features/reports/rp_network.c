@@ -14,7 +14,6 @@
 
 #include "db/db.h"
 #include "features/regions/region.h"
-#include "mail/mail.h"
 
 #include <string.h>
 
@@ -116,22 +115,4 @@ rp_target_find(struct rq *q, const struct rp_category *cat, const char *plz, con
 	if (rc == 0 && out->t != q->tenant)
 		rc = rp_route(q->db, out->t, out->cat->id, plz, place, &out->office, &q->err);
 	return rc;
-}
-
-const char *
-rp_tenant_link(struct rq *q, const struct tenant *t, const char *path)
-{
-	struct buf b;
-	const char *url;
-
-	if (t == q->tenant)
-		return rq_url(q, path);
-	if (q->base[0]) /* on this host under /t/<slug> */
-		return arena_printf(q->a, "/t/%s%s", t->slug, path);
-	buf_init(&b, 256);
-	url = q->app->mail && mail_link(q->app->mail, t, path, &b) == 0
-		      ? arena_strdup(q->a, b.p)
-		      : arena_printf(q->a, "/t/%s%s", t->slug, path);
-	buf_release(&b);
-	return url;
 }

@@ -109,7 +109,7 @@ session_owner(struct rq *q)
  * of kept tries (counted here).
  */
 static int
-may_keep(struct rq *q, const char *owner, int64_t now, bool *yes)
+may_keep(struct rq *q, const struct rp_photos *p, const char *owner, int64_t now, bool *yes)
 {
 	struct rp_input lim = {0};
 	int64_t held = 0;
@@ -119,7 +119,7 @@ may_keep(struct rq *q, const char *owner, int64_t now, bool *yes)
 			  DB_INT(q->tenant->id), DB_TEXT(owner), DB_INT(now));
 
 	*yes = false;
-	if (rc || held + RP_PHOTOS_MAX > KEPT_MAX)
+	if (rc || held + (int64_t)p->n > KEPT_MAX)
 		return rc;
 	rp_limit_set(q, "photos", &lim);
 	rc = rp_limit_take(q->db, q->tenant, &lim, &q->err);
@@ -140,7 +140,7 @@ rp_photos_store(struct rq *q, const struct tenant *to, struct rp_photos *p, bool
 
 	if (!owner || p->n == 0)
 		return 0;
-	if (for_session && ((rc = may_keep(q, owner, now, &keep)) != 0 || !keep))
+	if (for_session && ((rc = may_keep(q, p, owner, now, &keep)) != 0 || !keep))
 		return rc;
 
 	for (size_t i = 0; rc == 0 && i < p->n; i++) {
@@ -154,11 +154,11 @@ rp_photos_store(struct rq *q, const struct tenant *to, struct rp_photos *p, bool
 		struct file_meta *m;
 
 		rc = files_put(q->db, &fs, to, &in, q->a, &m, &q->err);
-		if (rc == 0 && for_session && p->n_kept < RP_PHOTOS_MAX) {
+		if (rc == 0 && !for_session) {
+			p->ids[i] = m->id;
+		} else if (rc == 0 && p->n_kept < RP_PHOTOS_MAX) {
 			p->kept[p->n_kept] = m->id;
 			p->kept_names[p->n_kept++] = m->name;
-		} else if (rc == 0) {
-			p->ids[i] = m->id;
 		}
 	}
 	if (for_session)
@@ -230,7 +230,7 @@ rp_photos_move(struct rq *q, const struct tenant *to, struct rp_photos *p)
 
 			rc = files_put(q->db, &fs, to, &in, q->a, &moved, &q->err);
 		}
-		rc = rc ? rc : files_expire(q->db, q->tenant, p->kept[i], now, &q->err);
+		/* The session's copy expires on its own within PHOTO_PENDING_S. */
 		if (rc == 0)
 			p->kept[i] = moved->id;
 	}

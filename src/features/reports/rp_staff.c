@@ -761,6 +761,11 @@ unmerge_post(struct rq *q)
 						   rq_msg(q, "reports.staff.unmerged_from"),
 						   (long long)original),
 				      q->user->id, (int64_t)time(NULL), &q->err);
+		/* The public history no longer points to the other report. */
+		rc = rc ? rc
+			: rp_status_append(q->db, q->tenant, d->r.id, d->r.status,
+					   rq_msg(q, "reports.staff.unmerged_public"), 0,
+					   q->user->id, (int64_t)time(NULL), &q->err);
 		rc = db_end(q->db, rc, &q->err);
 	}
 	if (rc == ERR_CONFLICT) {

@@ -321,6 +321,25 @@ new_page(struct rq *q)
 		render_form(q, &f);
 }
 
+/*
+ * The answers for a member's category of the same code, whose questions
+ * may differ: read again by its definition; when they do not pass (a
+ * question the form did not ask), the report stays with this tenant,
+ * without an office.
+ */
+static int
+member_answers(struct rq *q, struct form *f, struct rp_target *to)
+{
+	struct rp_answers a;
+	int rc = rp_questions_read(q, to->cat, &a);
+
+	if (rc == 0 && a.n_errors == 0)
+		f->in.answers = a.json;
+	else if (rc == 0) /* without an office: staff route it by hand */
+		*to = (struct rp_target){q->tenant, f->cat, 0};
+	return rc;
+}
+
 /* Queue the mail with the confirmation link /maengel/bestaetigen/<token>. */
 int
 rp_confirm_mail(void *ctx, int64_t number, struct err *e)
@@ -377,6 +396,8 @@ new_post(struct rq *q)
 	}
 	if (rc == 0)
 		rc = rp_target_find(q, f.cat, f.in.postal_code, f.in.place, &to);
+	if (rc == 0 && to.t != q->tenant)
+		rc = member_answers(q, &f, &to);
 	if (rc == 0)
 		rc = rp_photos_move(q, to.t, &f.photos);
 	if (rc == 0)
@@ -413,7 +434,7 @@ new_post(struct rq *q)
 	if (confirm && q->app->jobs)
 		jobs_nudge(q->app->jobs);
 	http_redirect(q->http, q->resp, 303,
-		      rp_tenant_link(q, to.t, arena_printf(q->a, "/maengel/verfolgen/%s", token)));
+		      rq_tenant_url(q, to.t, arena_printf(q->a, "/maengel/verfolgen/%s", token)));
 }
 
 void
