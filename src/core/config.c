@@ -67,6 +67,10 @@ static const struct key keys[] = {
 	 "on or off: the tenants' daily appointment limits per e-mail and IP (off: load tests)"},
 	{"report_limits", K_ONOFF, I(report_limits), 0, 0,
 	 "on or off: the tenants' hourly defect report limit per IP (off: load tests)"},
+	{"form_delivery_backoff", K_INT, I(form_delivery_backoff_s), 0, 3600,
+	 "seconds of the first retry of a form delivery; later ones wait 5, 30, 120, 720 times it"},
+	{"form_delivery_http_local", K_ONOFF, I(form_delivery_http_local), 0, 0,
+	 "on or off: form deliveries may use http:// to 127.0.0.1, ::1 or localhost (tests)"},
 };
 
 #undef S
@@ -95,6 +99,7 @@ defaults(struct config *c)
 	c->page_cache_ttl_s = 5;
 	c->booking_limits = true;
 	c->report_limits = true;
+	c->form_delivery_backoff_s = 60;
 	snprintf(c->mail_from, sizeof(c->mail_from), "rathaus@localhost");
 }
 

@@ -43,7 +43,10 @@ struct config {
 	char mail_from[CONFIG_STR_MAX];	 /* sender address of outgoing mail */
 	bool booking_limits; /* the tenants' appointment limits apply (off: load tests) */
 	bool report_limits;  /* the tenants' hourly report limit per IP applies (off: tests) */
-	char file[CONFIG_STR_MAX]; /* the file read, or "" */
+	/* Form deliveries retry after 1, 5, 30, 120 and 720 times this (60: 1 min ... 12 h). */
+	int form_delivery_backoff_s;
+	bool form_delivery_http_local; /* http:// to 127.0.0.1, ::1 or localhost allowed (tests) */
+	char file[CONFIG_STR_MAX];     /* the file read, or "" */
 };
 
 /*

@@ -150,6 +150,8 @@ jobs_run_claimed(struct jobs *j, struct db *db, const struct jobs_entry *en, str
 		dead = !c->recurring && (r.give_up || c->attempts >= max);
 		if (c->recurring && (r.give_up || c->attempts >= max))
 			later += en->interval_s;
+		else if (r.retry_at > 0)
+			later = r.retry_at; /* the kind keeps its own schedule */
 		else
 			later += job_backoff_s(k, c->attempts);
 		log_warn("jobs: %s %lld attempt %d/%d failed%s: %s", k->name, (long long)c->id,

@@ -41,6 +41,7 @@ struct job_run {
 	int max_attempts;    /* the kind's */
 	int64_t now;	     /* Unix seconds when the run started */
 	bool give_up;	     /* set with an error: no more attempts (a permanent failure) */
+	int64_t retry_at;    /* set with an error: try again then (0: the kind's backoff) */
 };
 
 struct job_kind {

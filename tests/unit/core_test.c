@@ -688,6 +688,15 @@ test_numbers_outside_their_range_and_too_long_text_are_invalid(void **state)
 	assert_false(f->c.booking_limits);
 	assert_int_equal(config_set(&f->c, "booking_limits", "on", &f->e), 0);
 	assert_true(f->c.booking_limits);
+	assert_int_equal(f->c.form_delivery_backoff_s, 60);
+	assert_false(f->c.form_delivery_http_local);
+	assert_int_equal(config_set(&f->c, "form_delivery_backoff", "3601", &f->e), ERR_INVALID);
+	assert_int_equal(config_set(&f->c, "form_delivery_backoff", "-1", &f->e), ERR_INVALID);
+	assert_int_equal(config_set(&f->c, "form_delivery_backoff", "0", &f->e), 0);
+	assert_int_equal(f->c.form_delivery_backoff_s, 0);
+	assert_int_equal(config_set(&f->c, "form_delivery_http_local", "yes", &f->e), ERR_INVALID);
+	assert_int_equal(config_set(&f->c, "form_delivery_http_local", "on", &f->e), 0);
+	assert_true(f->c.form_delivery_http_local);
 	assert_int_equal(f->c.threads, 0);
 	assert_int_equal(f->c.max_connections, 1024);
 	assert_int_equal(f->c.session_ttl_s, 8 * 3600);

@@ -50,6 +50,8 @@ run_fail(struct job_run *r, struct err *e)
 {
 	runs[0]++;
 	r->give_up = strstr(r->payload, "permanent") != NULL;
+	if (strstr(r->payload, "later"))
+		r->retry_at = r->now + 7200;
 	return err_set(e, ERR_IO, NULL, "server said 451 on attempt %d", r->attempt);
 }
 
@@ -127,6 +129,24 @@ test_failed_job_is_retried_with_backoff_then_dead(void **state)
 						"AND attempts = 3 AND claimed_by IS NULL AND "
 						"last_error = 'server said 451 on attempt 3'"),
 			 1);
+	jobs_free(j);
+}
+
+static void
+test_failed_job_that_names_its_retry_time_waits_until_then(void **state)
+{
+	struct scratch_fixture *f = *state;
+	struct jobs *j = test_jobs();
+
+	ASSERT_OK(&f->e, job_enqueue(f->s.db, "test.fail", 0, "{\"later\": 1}", T0, NULL, &f->e));
+	assert_int_equal(pass(j, f->s.db, &f->e), 1);
+	/* Past the hour the backoff would allow: the kind's own schedule wins. */
+	assert_int_equal(scratch_int64(f->s.db, "SELECT run_at FROM job"), T0 + 7200);
+	fake_now = T0 + 7199;
+	assert_int_equal(pass(j, f->s.db, &f->e), 0);
+	fake_now = T0 + 7200;
+	assert_int_equal(pass(j, f->s.db, &f->e), 1);
+	assert_int_equal(runs[0], 2);
 	jobs_free(j);
 }
 
@@ -338,6 +358,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		TEST(test_job_runs_once_when_its_time_has_come),
 		TEST(test_failed_job_is_retried_with_backoff_then_dead),
+		TEST(test_failed_job_that_names_its_retry_time_waits_until_then),
 		TEST(test_permanent_failure_is_dead_at_once),
 		TEST(test_backoff_doubles_up_to_an_hour),
 		TEST(test_claimed_job_waits_for_the_lease_and_late_holder_changes_nothing),

@@ -164,7 +164,7 @@ submit_checked(struct rq *q, const struct form *f, json_t *answers, const char *
 				    .idem_key = key,
 				    .fingerprint = fp,
 				    .now = (int64_t)time(NULL)};
-	struct form_mail_ctx mc = {q, f, NULL, false, s.now};
+	struct form_mail_ctx mc = {q, f, NULL, false, s.now, false};
 	const char *case_no = NULL;
 	bool replayed;
 	int rc;
@@ -180,7 +180,7 @@ submit_checked(struct rq *q, const struct form *f, json_t *answers, const char *
 		rq_json_fail(q, rc);
 	} else {
 		s.answers = mc.clean = c.clean;
-		s.with_case = form_mail_confirm;
+		s.with_case = form_case_made;
 		s.cls = &mc;
 		rc = form_submit(q->db, q->tenant, &s, q->a, &case_no, &replayed, &q->err);
 		if (rc == 0)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The forms feature: its routes, the staff inbox in the menu, and the
- * periodic clean-up of keys, drafts and cases past their retention.
+ * The forms feature: its routes, the staff inbox and the delivery
+ * endpoints in the menu, the delivery job, and the periodic clean-up of
+ * keys, drafts and cases past their retention.
  */
+#include "features/forms/form_delivery.h"
 #include "features/forms/form_inbox.h"
 
 #include "auth/auth.h"
@@ -19,6 +21,7 @@ forms_init(struct app *app, struct err *e)
 	form_inbox_register(app);
 	form_receipt_register(app);
 	form_mine_register(app);
+	form_delivery_register(app);
 	return 0;
 }
 
@@ -44,5 +47,10 @@ const struct feature forms_feature = {
 	.job = JOB_EVERY("forms.purge", purge, PURGE_EVERY_S),
 	.citizen_data = form_citizen_data,
 	.account = form_account_links,
-	.staff = FEATURE_LINK(INBOX_URL, "forms.inbox.title", ROLE_ADMIN | ROLE_CASEWORKER),
+	.staff =
+		(const struct feature_link[]){
+			{INBOX_URL, "forms.inbox.title", ROLE_ADMIN | ROLE_CASEWORKER},
+			{"/verwaltung/formulare/zustellung", "forms.delivery.targets", ROLE_ADMIN},
+			{NULL, NULL, 0},
+		},
 };

@@ -94,6 +94,12 @@ int inbox_set_status(struct db *db, const struct tenant *t, const struct inbox_c
 int inbox_add_event(struct db *db, const struct tenant *t, int64_t id, const char *kind,
 		    const char *body, int64_t staff_id, int64_t now, struct err *e) MUST_CHECK;
 
+/*
+ * files_get()'s permission for the files of cases: an upload of a form.
+ * The caller has checked the role and that the file is among the case's.
+ */
+bool inbox_upload_file(const struct file_meta *m, void *cls);
+
 /* The file ids in answers `json` (file fields, also inside groups), into `a`. */
 size_t inbox_file_ids(const char *json, struct arena *a, const char ***out);
 

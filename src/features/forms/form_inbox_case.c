@@ -2,9 +2,11 @@
 /*
  * One case of the staff inbox (form_inbox.c lists them): its answers in
  * the order and with the labels of the form version it was made with, its
- * files, history, notes, the next states and the message to the citizen.
+ * files, history, notes, the next states, the message to the citizen and
+ * the delivery to the form's endpoint (form_delivery.h).
  * Every write is appended to the case's history and to the audit log.
  */
+#include "features/forms/form_delivery.h"
 #include "features/forms/form_inbox.h"
 
 #include "auth/auth.h"
@@ -134,6 +136,7 @@ case_page(struct rq *q)
 	if (!param_case(q, &o))
 		return;
 	rc = history_view(q, o.c);
+	rc = rc ? rc : form_delivery_view(q, o.c->id, o.c->case_no);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -332,9 +335,27 @@ message_post(struct rq *q)
 	done(q, o.c, "forms.case.message", rc);
 }
 
-/* Whether a file may be served: an upload of a form (the route checked role and case). */
-static bool
-case_file(const struct file_meta *m, void *cls)
+/* "Erneut zustellen": a failed delivery goes back to pending with a new job. */
+static void
+redeliver_post(struct rq *q)
+{
+	struct inbox_open o;
+	int rc;
+
+	if (!param_case(q, &o))
+		return;
+	rc = form_delivery_retry(q->db, q->tenant, o.c->id, (int64_t)time(NULL), &q->err);
+	if (rc == ERR_CONFLICT) {
+		rq_error(q, 409, "forms.delivery.err.not_failed");
+		return;
+	}
+	if (rc == 0 && q->app->jobs)
+		jobs_nudge(q->app->jobs);
+	done(q, o.c, "forms.case.redeliver", rc);
+}
+
+bool
+inbox_upload_file(const struct file_meta *m, void *cls)
 {
 	(void)cls;
 	return strcmp(m->owner, "form-upload") == 0 || strcmp(m->owner, "case-message") == 0;
@@ -363,7 +384,7 @@ case_file_send(struct rq *q, const struct inbox_case *c, const char *id)
 	if (rc == 0 && !ours) /* only the files of this case, through this case */
 		rc = ERR_NOTFOUND;
 	if (rc == 0)
-		rc = files_get(q->db, &fs, q->tenant, id, case_file, NULL, q->a, &m, &data,
+		rc = files_get(q->db, &fs, q->tenant, id, inbox_upload_file, NULL, q->a, &m, &data,
 			       &q->err);
 	if (rc) {
 		rq_fail(q, rc);
@@ -386,4 +407,6 @@ form_inbox_case_register(struct app *app)
 	app_route(app, HTTP_POST, STAFF "/:nr/notiz", note_post, ROUTE_STAFF, INBOX_FORM_MAX);
 	app_route(app, HTTP_POST, STAFF "/:nr/nachricht", message_post, ROUTE_STAFF,
 		  CASE_MSG_BODY_MAX);
+	app_route(app, HTTP_POST, STAFF "/:nr/zustellen", redeliver_post, ROUTE_STAFF,
+		  INBOX_FORM_MAX);
 }

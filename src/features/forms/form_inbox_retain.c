@@ -136,6 +136,8 @@ delete_case(struct db *db, const struct tenant *t, const struct doomed *d, int64
 			DB_INT(t->id), DB_INT(d->id), DB_INT(now));
 	if (rc == 0)
 		rc = db_run(db, e, "DELETE FROM form_case_event WHERE case_id = $1", DB_INT(d->id));
+	if (rc == 0) /* a delivery still pending finds its case gone and ends */
+		rc = db_run(db, e, "DELETE FROM form_delivery WHERE case_id = $1", DB_INT(d->id));
 	if (rc == 0)
 		rc = db_run_count(db, e, &gone,
 				  "DELETE FROM form_case WHERE tenant_id = $1 AND id = $2",

@@ -137,16 +137,23 @@ void form_receipt_send(struct rq *q, const char *case_no);
 /* The staff download (form_receipt_web.c); the citizen's is in form_web_submit.c. */
 void form_receipt_register(struct app *app);
 
-/* The confirmation mail (form_mail.c): struct form_submission's with_case. */
+/* What a new case sets off (form_mail.c): the confirmation mail and the delivery. */
 struct form_mail_ctx {
 	struct rq *q;
 	const struct form *f;
 	json_t *clean;
 	bool queued;
-	int64_t now; /* when the case is made */
+	int64_t now;   /* when the case is made */
+	bool delivery; /* a delivery was queued (form_delivery.h) */
 };
 int form_mail_confirm(struct db *db, const char *case_no, void *cls, struct err *e) MUST_CHECK;
-/* After the commit: send the queued mail now. */
+/*
+ * struct form_submission's with_case: inside the submission's transaction,
+ * queue the case's delivery when its form has an endpoint, then the
+ * confirmation mail.
+ */
+int form_case_made(struct db *db, const char *case_no, void *cls, struct err *e) MUST_CHECK;
+/* After the commit: send the queued mail and delivery now. */
 void form_mail_sent(struct form_mail_ctx *c);
 
 /* The API routes (form_api.c) and the citizen pages (form_web.c). */

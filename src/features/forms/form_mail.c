@@ -4,9 +4,10 @@
  * form, queued in the outbox (mail.h) inside the submission's transaction,
  * so there is a mail exactly when there is a case.  It names the form and
  * the case number; the PDF receipt with the answers is attached, as the
- * citizen also gets it on the confirmation page.
+ * citizen also gets it on the confirmation page.  form_case_made() puts
+ * the case's delivery (form_delivery.h) into the same transaction.
  */
-#include "features/forms/form_int.h"
+#include "features/forms/form_delivery.h"
 
 #include "core/log.h"
 #include "jobs/jobs.h"
@@ -64,9 +65,18 @@ form_mail_confirm(struct db *db, const char *case_no, void *cls, struct err *e)
 	return rc;
 }
 
+int
+form_case_made(struct db *db, const char *case_no, void *cls, struct err *e)
+{
+	struct form_mail_ctx *c = cls;
+	int rc = form_delivery_queue(db, c->q->tenant, c->f->id, case_no, c->now, &c->delivery, e);
+
+	return rc ? rc : form_mail_confirm(db, case_no, cls, e);
+}
+
 void
 form_mail_sent(struct form_mail_ctx *c)
 {
-	if (c->queued && c->q->app->jobs)
+	if ((c->queued || c->delivery) && c->q->app->jobs)
 		jobs_nudge(c->q->app->jobs);
 }

@@ -121,7 +121,7 @@ submit_post(struct rq *q)
 	struct form_check c;
 	struct form_submission s = {0};
 	const char *url, *case_no;
-	struct form_mail_ctx mc = {q, NULL, NULL, false, 0};
+	struct form_mail_ctx mc = {q, NULL, NULL, false, 0, false};
 	bool replayed;
 	int rc;
 
@@ -145,7 +145,7 @@ submit_post(struct rq *q)
 				     .idem_key = arena_printf(q->a, "web:%s", d.token_hash),
 				     .fingerprint = "web",
 				     .now = (int64_t)time(NULL),
-				     .with_case = form_mail_confirm,
+				     .with_case = form_case_made,
 				     .cls = &mc};
 	if (!account_citizen(q, &s.citizen_id, &(const char *){NULL}))
 		s.citizen_id = 0;
