@@ -16,6 +16,7 @@ import urllib.parse
 from fake_oidc import FakeIdP
 from harness import check, cookies_of, db_rows, eventually, hidden, run_module
 from test_account import BASE, PASSWORD, PUBLIC, Browser, login, verified_account
+from test_account_privacy import export
 
 OTHER = "/t/landkreis-lueneburg"
 IDP = FakeIdP("rathaus-luenen", "geheim-a")
@@ -111,6 +112,9 @@ def test_b_first_login_makes_an_account_and_a_session(s, sink):
           and rows[0][3] == IDP.issuer, rows)
     check(rows[0][1] in ("1", "True", "t"), rows)
     check(db_rows(s, "SELECT max(trust_level) FROM citizen_session")[0][0] == "3", "level")
+    doc, _ = export(b)
+    check([(i["portal"], i["provider"], i["subject"]) for i in doc["identities"]] ==
+          [("luenen", IDP.issuer, "anna-1")], doc["identities"])
     # No password: the password login does not open it.
     _, r = login(s, "anna.oidc@example.org", "")
     check(r.status in (401, 422), r.status)

@@ -31,6 +31,35 @@ iso(int64_t utc)
 }
 
 static int
+add_identity(struct db_stmt *st, void *ctx, struct err *e)
+{
+	(void)e;
+	json_array_append_new(ctx,
+			      json_pack("{s:s, s:s, s:s, s:o, s:o}", "portal", db_col_text(st, 0),
+					"provider", db_col_text(st, 1), "subject",
+					db_col_text(st, 2), "linked", iso(db_col_int64(st, 3)),
+					"last_login", iso(db_col_int64(st, 4))));
+	return 0;
+}
+
+/* The identities of login providers linked to the account (citizen_identity). */
+static int
+identities(struct rq *q, int64_t citizen_id, json_t *root)
+{
+	json_t *list = json_array();
+	int rc = db_each(q->db, &q->err,
+			 "SELECT t.slug, i.issuer, i.subject, i.created_at, i.login_at FROM "
+			 "citizen_identity i JOIN tenant t ON t.id = i.tenant_id WHERE "
+			 "i.citizen_id = $1 ORDER BY i.created_at, i.id",
+			 add_identity, list, DB_INT(citizen_id));
+
+	if (rc == 0)
+		json_object_set(root, "identities", list);
+	json_decref(list);
+	return rc;
+}
+
+static int
 export_json(struct rq *q, const struct citizen *c, char **out)
 {
 	struct acct_session_row *sv = NULL;
@@ -67,6 +96,7 @@ export_json(struct rq *q, const struct citizen *c, char **out)
 			 iso(c->verified_at), "two_factor", "on", t.secret[0] != '\0',
 			 "recovery_codes_unused", (json_int_t)left, "sessions", sess,
 			 "login_history", logins);
+	rc = root ? identities(q, c->id, root) : rc;
 	for (size_t i = 0; root && rc == 0 && i < features_n; i++)
 		if (features[i]->citizen_data)
 			rc = features[i]->citizen_data(q, c->id, root);
