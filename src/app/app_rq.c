@@ -203,7 +203,12 @@ rq_abs_url(struct rq *q, const char *path)
 const char *
 rq_url(struct rq *q, const char *path)
 {
-	return arena_printf(q->a, "%s%s", q->base, path);
+	size_t nb = strlen(q->base), np = strlen(path);
+	char *u = arena_alloc(q->a, nb + np + 1);
+
+	memcpy(u, q->base, nb);
+	memcpy(u + nb, path, np + 1);
+	return u;
 }
 
 void

@@ -136,18 +136,32 @@ arena_strdup_str(struct arena *a, struct str s)
 	return arena_strndup(a, s.p, s.len);
 }
 
+/*
+ * Formats straight into the free rest of the current block, so that most
+ * strings take one vsnprintf(); one that does not fit is formatted again
+ * into room of its own.
+ */
 char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
+	const size_t align = alignof(max_align_t);
+	struct arena_block *b = a->head;
+	size_t room = b ? b->size - b->used : 0, need;
+	char *p = b ? (char *)b->data + b->used : NULL;
 	va_list ap;
 	int n;
-	char *p;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(p, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		abort();
+	need = ((size_t)n + align) & ~(align - 1); /* n + 1 rounded up as arena_alloc() does */
+	if (need <= room && need <= ARENA_BLOCK_SIZE / 4) {
+		b->used += need;
+		a->used += need;
+		return p;
+	}
 	p = arena_alloc(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);

@@ -2,19 +2,43 @@
 /*
  * The router: a list of routes matched segment by segment in the order they
  * were added.  ":name" takes one non-empty segment, "*name" the rest of the
- * path (possibly empty).  A few dozen routes make a linear scan cheaper
- * than any tree.
+ * path (possibly empty).  Patterns are split into segments when added and
+ * the path once per request, so that a route that does not match costs a
+ * comparison of segment counts and lengths; values are copied only for the
+ * route that matches.
  */
 #include "http/http.h"
 
 #include "core/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define SEGS_MAX 16 /* segments of a pattern, and of a path that a pattern without "*" matches */
+
+struct seg {
+	struct str s; /* literal text, or the parameter's name */
+	char kind;    /* 0: literal, ':' one segment, '*' the rest */
+};
+
+struct pattern {
+	struct seg segs[SEGS_MAX];
+	size_t n; /* segments; a '*' one is the last */
+};
+
 struct http_router {
 	struct http_route *routes;
+	struct pattern *patterns;
 	size_t n, cap;
+};
+
+/* A path cut at its slashes: up to SEGS_MAX segments, and whether there are more. */
+struct path {
+	struct str segs[SEGS_MAX];
+	size_t n;
+	bool more;
+	const char *end;
 };
 
 struct http_router *
@@ -31,7 +55,47 @@ http_router_free(struct http_router *rt)
 	for (size_t i = 0; i < rt->n; i++)
 		free((char *)rt->routes[i].pattern);
 	free(rt->routes);
+	free(rt->patterns);
 	free(rt);
+}
+
+/* Cut `s` (after its leading '/') at every '/'; false past SEGS_MAX segments. */
+static bool
+cut(struct str s, struct str *segs, size_t *n)
+{
+	s.p++, s.len--;
+	for (*n = 0; s.p; (*n)++) {
+		if (*n == SEGS_MAX)
+			return false;
+		s = str_cut(s, '/', &segs[*n]);
+	}
+	return true;
+}
+
+static void
+compile(const char *pattern, struct pattern *out)
+{
+	struct str segs[SEGS_MAX], all = str_c(pattern);
+
+	if (!str_starts(all, "/") || !cut(all, segs, &out->n)) {
+		fprintf(stderr, "http: route pattern '%s' is not /seg/... of at most %d segments\n",
+			pattern, SEGS_MAX);
+		abort();
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		struct seg *g = &out->segs[i];
+
+		g->s = segs[i];
+		g->kind = 0;
+		if (g->s.len && (g->s.p[0] == ':' || g->s.p[0] == '*')) {
+			g->kind = g->s.p[0];
+			g->s.p++, g->s.len--;
+		}
+		if (g->kind == '*' && i + 1 < out->n) {
+			fprintf(stderr, "http: route pattern '%s': '*' ends a pattern\n", pattern);
+			abort();
+		}
+	}
 }
 
 void
@@ -40,63 +104,39 @@ http_router_add(struct http_router *rt, const struct http_route *route)
 	if (rt->n == rt->cap) {
 		rt->cap = rt->cap ? rt->cap * 2 : 32;
 		rt->routes = xrealloc(rt->routes, rt->cap * sizeof(*rt->routes));
+		rt->patterns = xrealloc(rt->patterns, rt->cap * sizeof(*rt->patterns));
 	}
 	rt->routes[rt->n] = *route;
 	rt->routes[rt->n].pattern = xstrdup(route->pattern);
+	compile(rt->routes[rt->n].pattern, &rt->patterns[rt->n]);
 	rt->n++;
 }
 
-/* Next segment of `*s` (which starts after a '/'), advancing `*s`. */
-static struct str
-next_segment(struct str *s)
-{
-	struct str seg;
-
-	*s = str_cut(*s, '/', &seg);
-	return seg;
-}
-
-/* Match `path` against `pattern`; on success add parameters to r->params. */
+/* Does `path` match `pat`?  With `r`, its parameters are added to r->params. */
 static bool
-match(struct http_req *r, const char *pattern, struct str path)
+match(const struct pattern *pat, const struct path *path, struct http_req *r)
 {
-	struct str pat = str_c(pattern), ps, pp;
-	struct http_kvs found = {0};
+	size_t n = pat->n;
+	bool star = n && pat->segs[n - 1].kind == '*';
 
-	if (!str_starts(pat, "/") || !str_starts(path, "/"))
+	if (star ? path->n < n - 1 : path->more || path->n != n)
 		return false;
-	pat.p++, pat.len--;
-	path.p++, path.len--;
-	for (;;) {
-		ps = next_segment(&pat);
-		if (ps.len && ps.p[0] == '*') {
-			ps.p++, ps.len--;
-			http_kvs_add(&r->arena, &found, ps, path);
-			break;
-		}
-		if (!path.p)
-			return false; /* pattern is longer than the path */
-		pp = next_segment(&path);
-		if (ps.len && ps.p[0] == ':') {
-			if (pp.len == 0)
-				return false;
-			ps.p++, ps.len--;
-			http_kvs_add(&r->arena, &found, ps,
-				     (struct str){arena_strdup_str(&r->arena, pp), pp.len});
-		} else if (!str_eq(ps, pp)) {
-			return false;
-		}
-		if (!pat.p) {
-			if (path.p)
-				return false; /* path is longer than the pattern */
-			break;
-		}
-	}
-	for (size_t i = 0; i < found.n; i++) {
-		struct str v = found.v[i].val;
+	for (size_t i = 0; i < n - star; i++) {
+		const struct seg *g = &pat->segs[i];
 
-		v.p = v.p ? arena_strdup_str(&r->arena, v) : "";
-		http_kvs_add(&r->arena, &r->params, found.v[i].key, v);
+		if (g->kind == ':' ? path->segs[i].len == 0 : !str_eq(g->s, path->segs[i]))
+			return false;
+	}
+	for (size_t i = 0; r && i < n; i++) {
+		const struct seg *g = &pat->segs[i];
+		struct str v = path->segs[i];
+
+		if (g->kind == '*')
+			v = path->n >= n ? (struct str){v.p, (size_t)(path->end - v.p)}
+					 : (struct str){"", 0};
+		if (g->kind)
+			http_kvs_add(&r->arena, &r->params, g->s,
+				     (struct str){arena_strdup_str(&r->arena, v), v.len});
 	}
 	return true;
 }
@@ -105,24 +145,25 @@ const struct http_route *
 http_router_match(const struct http_router *rt, struct http_req *r, struct str path,
 		  unsigned *allowed)
 {
+	struct path p = {.end = path.p + path.len};
+
 	*allowed = 0;
+	if (!str_starts(path, "/"))
+		return NULL;
+	p.more = !cut(path, p.segs, &p.n);
 	for (size_t i = 0; i < rt->n; i++) {
-		const struct http_route *route = &rt->routes[i];
-		unsigned methods = route->methods;
+		unsigned methods = rt->routes[i].methods;
 
 		/* HEAD is answered wherever GET is. */
 		if (methods & HTTP_GET)
 			methods |= HTTP_HEAD;
 		if (!(methods & r->method)) {
-			struct http_kvs saved = r->params;
-
-			if (match(r, route->pattern, path))
+			if (match(&rt->patterns[i], &p, NULL))
 				*allowed |= methods;
-			r->params = saved;
 			continue;
 		}
-		if (match(r, route->pattern, path))
-			return route;
+		if (match(&rt->patterns[i], &p, r))
+			return &rt->routes[i];
 	}
 	return NULL;
 }

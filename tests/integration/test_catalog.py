@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The service catalogue: pages, canonical URLs, browsing, escaping of hostile
 content, tenant scoping and the JSON API against docs/openapi.yaml."""
+import html
 import json
 import os
+import re
 import subprocess
 import tempfile
 
@@ -62,6 +64,13 @@ def test_browse_by_topic_and_life_situation(s):
     r = s.get(CITY + "/lebenslagen")
     check(r.status == 200 and "/lebenslagen/" in r.text, r.status)
     check(s.get(CITY + "/themen/gibt-es-nicht").status == 404, "unknown topic")
+    # A topic lists its services once each, by title (byte order, as the A-Z list sorts).
+    r = s.get(CITY + "/themen/familie-kind")
+    links = re.findall(r'<li lang="de"><a class="kern-link" href="([^"]+)">([^<]+)</a>', r.text)
+    titles = [html.unescape(t) for _, t in links]
+    check(len(titles) > 100 and len({u for u, _ in links}) == len(links), len(titles))
+    check([t.encode() for t in titles] == sorted(t.encode() for t in titles), titles[:5])
+    check(f"{len(titles)} " in r.text, "the count says how many are listed")
     home = s.get(CITY + "/")
     check("Häufig gesucht" in home.text and "/themen/" in home.text, "home shows the catalogue")
 

@@ -458,6 +458,29 @@ test_arena_copies_are_nul_terminated_and_independent(void **state)
 	arena_release(&a);
 }
 
+/* Strings formatted into a block's rest, at every length up to past a block, stay apart. */
+static void
+test_arena_printf_fills_blocks_without_overlap(void **state)
+{
+	struct arena a;
+	char *v[600];
+
+	(void)state;
+	arena_init(&a);
+	for (int i = 0; i < 600; i++) {
+		v[i] = arena_printf(&a, "%0*d", (i * 37) % 5000, i % 10);
+		if (i % 7 == 0)
+			memset(arena_alloc(&a, (size_t)i), 0xff, (size_t)i);
+	}
+	for (int i = 0; i < 600; i++) {
+		size_t n = (size_t)(i * 37) % 5000;
+
+		assert_int_equal(strlen(v[i]), n ? n : 1);
+		assert_int_equal(v[i][strlen(v[i]) - 1], '0' + i % 10);
+	}
+	arena_release(&a);
+}
+
 static int defer_log[8];
 static int defer_n;
 
@@ -840,6 +863,7 @@ main(void)
 		cmocka_unit_test(test_every_arena_allocation_is_aligned_for_any_type_and_disjoint),
 		cmocka_unit_test(test_large_allocations_are_usable_and_leave_small_ones_intact),
 		cmocka_unit_test(test_arena_copies_are_nul_terminated_and_independent),
+		cmocka_unit_test(test_arena_printf_fills_blocks_without_overlap),
 		cmocka_unit_test(test_defers_run_in_reverse_order_once_at_release),
 		cmocka_unit_test(test_arena_is_empty_and_usable_again_after_release),
 		CONFIG_TEST(test_config_without_file_or_environment_has_the_defaults),

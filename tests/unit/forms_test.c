@@ -5,6 +5,7 @@
  * validation per field type with conditions and groups, and on a migrated
  * database of the backend under test the case numbers and idempotency keys.
  */
+#include "features/forms/form_int.h"
 #include "features/forms/forms.h"
 
 #include "core/arena.h"
@@ -284,6 +285,51 @@ test_cases_are_numbered_per_tenant_and_keys_replay(void **state)
 	scratch_db_close(&g);
 }
 
+/* A copy of FORM whose id is `id` (5 characters, like "probe"), in `a`. */
+static const char *
+form_with_id(struct arena *a, const char *id)
+{
+	char *s = arena_strdup(a, FORM);
+
+	memcpy(strstr(s, "probe"), id, 5);
+	return s;
+}
+
+static void
+test_stored_definitions_are_parsed_once_and_shared(void **state)
+{
+	struct fixture *fx = *state;
+	struct arena keep, other;
+	struct form *f1, *f2, *f3, *g;
+
+	arena_init(&keep);
+	arena_init(&other);
+	ASSERT_OK(&fx->e, form_def_cached(form_with_id(&fx->a, "probe"), &keep, &f1, &fx->e));
+	ASSERT_OK(&fx->e, form_def_cached(form_with_id(&fx->a, "probe"), &other, &f2, &fx->e));
+	assert_ptr_equal(f1, f2);
+	ASSERT_OK(&fx->e, form_def_cached(form_with_id(&fx->a, "other"), &other, &g, &fx->e));
+	assert_ptr_not_equal(f1, g);
+	assert_string_equal(g->id, "other");
+	assert_int_equal(form_def_cached("{\"id\": 1}", &other, &g, &fx->e), ERR_UNPROCESSABLE);
+	arena_release(&other);
+	/* Thousands of other versions push it out of the table, but its user keeps it. */
+	for (int i = 0; i < 4000; i++) {
+		arena_init(&other);
+		ASSERT_OK(&fx->e,
+			  form_def_cached(form_with_id(&other, arena_printf(&other, "p%04d", i)),
+					  &other, &g, &fx->e));
+		arena_release(&other);
+	}
+	assert_string_equal(f1->id, "probe");
+	assert_int_equal(f1->n_steps, 2);
+	arena_init(&other);
+	ASSERT_OK(&fx->e, form_def_cached(form_with_id(&fx->a, "probe"), &other, &f3, &fx->e));
+	assert_ptr_not_equal(f1, f3);
+	assert_string_equal(f3->id, "probe");
+	arena_release(&other);
+	arena_release(&keep);
+}
+
 int
 main(void)
 {
@@ -295,6 +341,7 @@ main(void)
 		TEST(test_answers_are_validated_per_type_with_conditions),
 		TEST(test_groups_check_each_entry_with_its_own_conditions),
 		TEST(test_cases_are_numbered_per_tenant_and_keys_replay),
+		TEST(test_stored_definitions_are_parsed_once_and_shared),
 	};
 #undef TEST
 	return cmocka_run_group_tests(tests, scratch_group_setup, scratch_group_teardown);

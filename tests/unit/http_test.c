@@ -341,6 +341,20 @@ test_router_rest_takes_the_rest_of_the_path_even_when_empty(void **state)
 	assert_string_equal(match_route(f, HTTP_GET, "/static/", &allowed), "/static/*path");
 	assert_string_equal(http_param(&f->r, "path"), "");
 	assert_null(match_route(f, HTTP_GET, "/statics/x", &allowed));
+	assert_string_equal(match_route(f, HTTP_GET, "/static", &allowed), "/static/*path");
+	assert_string_equal(http_param(&f->r, "path"), "");
+	/* A path of more segments than a pattern may have still reaches the rest. */
+	assert_string_equal(match_route(f, HTTP_GET,
+					"/static/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/18",
+					&allowed),
+			    "/static/*path");
+	assert_string_equal(http_param(&f->r, "path"),
+			    "1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/18");
+	add_route(f, HTTP_GET, "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p");
+	assert_string_equal(match_route(f, HTTP_GET, "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p", &allowed),
+			    "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p");
+	assert_null(match_route(f, HTTP_GET, "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q", &allowed));
+	assert_null(match_route(f, HTTP_GET, "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o", &allowed));
 }
 
 static void

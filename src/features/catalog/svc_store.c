@@ -10,7 +10,9 @@
 #include "db/db.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The tenant's published services and where they sit in the taxonomy. */
@@ -144,12 +146,28 @@ read_item(struct db_stmt *st, void *ctx, struct err *e)
 	return 0;
 }
 
+/* ORDER BY s.title, s.leika: both compared byte by byte, as SQLite's BINARY collation does. */
+static int
+by_title(const void *x, const void *y)
+{
+	const struct svc_item *a = x, *b = y;
+	int c = strcmp(a->title, b->title);
+
+	return c ? c : strcmp(a->leika, b->leika);
+}
+
 int
 svc_list(struct db *db, const struct tenant *t, const struct svc_filter *f, struct arena *a,
 	 struct svc_item **out, size_t *n, int64_t *total, struct err *e)
 {
 	struct query qy = {0};
 	struct item_rows r = {.a = a, .max = f->limit > 0 ? (size_t)f->limit : 0};
+	/*
+	 * A topic's few services come unordered from its OZG-Leistungen and
+	 * are sorted here: cheaper than SQLite's sorter, which copies each
+	 * row with its text once more.
+	 */
+	bool sort_here = (f->themenfeld || f->lage) && f->offset == 0;
 	int rc = total ? count(db, t, f, a, total, e) : 0;
 
 	*n = 0;
@@ -161,11 +179,21 @@ svc_list(struct db *db, const struct tenant *t, const struct svc_filter *f, stru
 			 ? "SELECT s.leika, s.title, s.slug, '', s.level "
 			 : "SELECT s.leika, s.title, s.slug, COALESCE(st.body, ''), s.level ");
 	build(&qy, t, f, a, false);
-	buf_addf(&qy.sql, "ORDER BY s.title, s.leika LIMIT $%d OFFSET $%d", qy.n + 1, qy.n + 2);
-	param(&qy, DB_INT(f->limit));
-	param(&qy, DB_INT(f->offset));
+	if (sort_here) {
+		r.max = SIZE_MAX;
+	} else {
+		buf_addf(&qy.sql, "ORDER BY s.title, s.leika LIMIT $%d OFFSET $%d", qy.n + 1,
+			 qy.n + 2);
+		param(&qy, DB_INT(f->limit));
+		param(&qy, DB_INT(f->offset));
+	}
 	rc = db_each_args(db, e, qy.sql.p, read_item, &r, qy.args, (size_t)qy.n);
 	buf_release(&qy.sql);
+	if (sort_here && r.n) {
+		qsort(r.v, r.n, sizeof(*r.v), by_title);
+		if (f->limit > 0 && r.n > (size_t)f->limit)
+			r.n = (size_t)f->limit;
+	}
 	*out = r.v ? r.v : arena_calloc(a, 1, sizeof(**out));
 	*n = r.n;
 	return rc;

@@ -129,20 +129,7 @@ int
 inbox_form_of(struct db *db, const struct tenant *t, const struct inbox_case *c, struct arena *a,
 	      struct form **out, struct err *e)
 {
-	static const char sql[] =
-		"SELECT definition FROM form WHERE tenant_id = $1 AND id = $2 AND version = $3";
-	struct form_def_errors *errs = arena_alloc(a, sizeof(*errs));
-	const char *text = NULL;
-	int rc = db_text(db, e, a, &text, sql, DB_INT(t->id), DB_TEXT(c->form_id),
-			 DB_INT(c->version));
-
-	if (rc)
-		return rc;
-	rc = form_def_parse(text, strlen(text), a, out, errs, e);
-	if (rc)
-		return err_set(e, ERR_INTERNAL, NULL, "stored form '%s' version %lld: %s",
-			       c->form_id, (long long)c->version, e->detail);
-	return 0;
+	return form_load_version(db, t, c->form_id, c->version, a, out, e);
 }
 
 static void

@@ -21,6 +21,13 @@ struct form_req_env {
 };
 void form_env_init(struct form_env *env, struct form_req_env *re, struct rq *q);
 
+/*
+ * The parsed definition of stored text `text` (form_def_cache.c): shared
+ * between requests and kept while arena `a` lives; callers only read it.
+ * Errors as form_def_parse().
+ */
+int form_def_cached(const char *text, struct arena *a, struct form **out, struct err *e) MUST_CHECK;
+
 /* After a submission: let its uploads live as long as the tenant keeps uploads. */
 int form_keep_uploads(struct rq *q, const struct form *f, json_t *clean);
 

@@ -91,7 +91,6 @@ form_load(struct db *db, const struct tenant *t, const char *id, struct arena *a
 	  const char **json, struct err *e)
 {
 	static const char sql[] = "SELECT f.definition FROM form f WHERE " NEWEST " AND f.id = $2";
-	struct form_def_errors *errs = NULL;
 	const char *text = NULL;
 	int rc = db_text(db, e, a, &text, sql, DB_INT(t->id), DB_TEXT(id));
 
@@ -99,9 +98,7 @@ form_load(struct db *db, const struct tenant *t, const char *id, struct arena *a
 		return err_set(e, ERR_NOTFOUND, "forms.err.not_found", "no form '%s'", id);
 	if (rc)
 		return rc;
-	errs = arena_alloc(a, sizeof(*errs));
-	rc = form_def_parse(text, strlen(text), a, f, errs, e);
-	if (rc)
+	if (form_def_cached(text, a, f, e))
 		return err_set(e, ERR_INTERNAL, NULL, "stored form '%s' does not parse: %s", id,
 			       e->detail);
 	if (json)
@@ -115,14 +112,12 @@ form_load_version(struct db *db, const struct tenant *t, const char *id, int64_t
 {
 	static const char sql[] =
 		"SELECT definition FROM form WHERE tenant_id = $1 AND id = $2 AND version = $3";
-	struct form_def_errors *errs = arena_alloc(a, sizeof(*errs));
 	const char *text = NULL;
 	int rc = db_text(db, e, a, &text, sql, DB_INT(t->id), DB_TEXT(id), DB_INT(version));
 
 	if (rc)
 		return rc;
-	rc = form_def_parse(text, strlen(text), a, f, errs, e);
-	if (rc)
+	if (form_def_cached(text, a, f, e))
 		return err_set(e, ERR_INTERNAL, NULL, "stored form '%s' v%lld does not parse: %s",
 			       id, (long long)version, e->detail);
 	return 0;
