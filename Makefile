@@ -19,9 +19,10 @@ build: setup
 
 run: build
 	mkdir -p var/data
+	test -s var/secret.key || (umask 077 && head -c 32 /dev/urandom | base64 > var/secret.key)
 	$(RELEASE)/rathaus migrate
-	$(RELEASE)/rathaus demo
-	$(RELEASE)/rathaus serve
+	RATHAUS_SECRET_KEY_FILE=var/secret.key $(RELEASE)/rathaus demo
+	RATHAUS_SECRET_KEY_FILE=var/secret.key $(RELEASE)/rathaus serve
 
 test: setup
 	scripts/test

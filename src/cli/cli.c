@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include "core/log.h"
+#include "core/seal.h"
 #include "db/db.h"
 
 #include <stdio.h>
@@ -118,6 +119,10 @@ cli_main(int argc, char **argv)
 		}
 		if (log_level_parse(cfg.log_level, &lv) == 0)
 			log_set_level(lv);
+		if (seal_key_load(cfg.secret_key_file, &e)) {
+			fprintf(stderr, "rathaus: bad configuration: %s\n", e.detail);
+			return CLI_USAGE;
+		}
 		return commands[c]->run(argc - i, argv + i, &cfg);
 	}
 	fprintf(stderr, "rathaus: unknown command '%s'\n\n", argv[i]);

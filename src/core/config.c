@@ -69,6 +69,8 @@ static const struct key keys[] = {
 	 "on or off: the tenants' hourly defect report limit per IP (off: load tests)"},
 	{"form_delivery_backoff", K_INT, I(form_delivery_backoff_s), 0, 3600,
 	 "seconds of the first retry of a form delivery; later ones wait 5, 30, 120, 720 times it"},
+	{"secret_key_file", K_STR, S(secret_key_file), 0, 0,
+	 "file with the base64 key that seals stored secrets (\"\": stored as they are)"},
 	{"form_delivery_http_local", K_ONOFF, I(form_delivery_http_local), 0, 0,
 	 "on or off: form deliveries may use http:// to 127.0.0.1, ::1 or localhost (tests)"},
 };

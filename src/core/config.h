@@ -46,7 +46,8 @@ struct config {
 	/* Form deliveries retry after 1, 5, 30, 120 and 720 times this (60: 1 min ... 12 h). */
 	int form_delivery_backoff_s;
 	bool form_delivery_http_local; /* http:// to 127.0.0.1, ::1 or localhost allowed (tests) */
-	char file[CONFIG_STR_MAX];     /* the file read, or "" */
+	char secret_key_file[CONFIG_STR_MAX]; /* the key of sealed secrets (seal.h); "": none */
+	char file[CONFIG_STR_MAX];	      /* the file read, or "" */
 };
 
 /*

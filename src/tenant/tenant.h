@@ -128,6 +128,7 @@ enum tenant_setting_type {
 	TSET_FILE,     /* a file id of the tenant (files.h), or "" */
 	TSET_TILES,    /* "https://host/{z}/{x}/{y}.png": map tiles, or "" */
 	TSET_POSITION, /* "51.6166, 7.5237": decimal degrees inside Germany, or "" */
+	TSET_SECRET,   /* one line kept secret: stored sealed (core/seal.h), never shown back */
 };
 
 enum tenant_setting_id {

@@ -7,6 +7,8 @@
  */
 #include "tenant/tenant.h"
 
+#include "core/log.h"
+#include "core/seal.h"
 #include "core/str.h"
 #include "db/db.h"
 
@@ -69,7 +71,7 @@ static const struct tenant_setting_def DEFS[TSET_COUNT] = {
 			      "set.group.oidc"},
 	[TSET_OIDC_CLIENT_ID] = {"oidc_client_id", TSET_STRING, "", 0, LINE_MAX_BYTES,
 				 "set.oidc_client_id", "set.group.oidc"},
-	[TSET_OIDC_CLIENT_SECRET] = {"oidc_client_secret", TSET_STRING, "", 0, LINE_MAX_BYTES,
+	[TSET_OIDC_CLIENT_SECRET] = {"oidc_client_secret", TSET_SECRET, "", 0, LINE_MAX_BYTES,
 				     "set.oidc_client_secret", "set.group.oidc"},
 	[TSET_OIDC_NAME] = {"oidc_name", TSET_STRING, "Mit Servicekonto anmelden", 0,
 			    LINE_MAX_BYTES, "set.oidc_name", "set.group.oidc"},
@@ -257,6 +259,12 @@ tenant_setting_parse(enum tenant_setting_id id, const char *input, char *out, si
 		if (s.len > (size_t)d->max)
 			return bad(e, "set.err.too_long", d);
 		break;
+	case TSET_SECRET:
+		if (s.len > (size_t)d->max)
+			return bad(e, "set.err.too_long", d);
+		if (str_starts(s, SEAL_PREFIX))
+			return bad(e, "set.err.line", d);
+		break;
 	case TSET_TILES:
 		if (s.len && !tiles_ok(s))
 			return bad(e, "set.err.tiles", d);
@@ -307,9 +315,15 @@ set_value(struct tenant_settings *s, const char *key, const char *value, struct 
 {
 	enum tenant_setting_id id;
 	char canon[512];
+	struct err e = {0};
 
-	if (tenant_setting_find(key, &id) &&
-	    tenant_setting_parse(id, value, canon, sizeof(canon), NULL) == 0)
+	if (!tenant_setting_find(key, &id))
+		return;
+	if (DEFS[id].type == TSET_SECRET && seal_open(a, value, &value, &e)) {
+		log_warn("tenant setting %s not read: %s", key, e.detail);
+		return;
+	}
+	if (tenant_setting_parse(id, value, canon, sizeof(canon), NULL) == 0)
 		s->v[id] = arena_strdup(a, canon);
 }
 
@@ -383,6 +397,7 @@ tenant_setting_save(struct db *db, const struct tenant *t, enum tenant_setting_i
 		"value = excluded.value, updated_at = excluded.updated_at, "
 		"updated_by = excluded.updated_by";
 	char canon[512];
+	struct arena a;
 	int rc = tenant_setting_parse(id, value, canon, sizeof(canon), e);
 
 	if (rc)
@@ -390,6 +405,11 @@ tenant_setting_save(struct db *db, const struct tenant *t, enum tenant_setting_i
 	if (strcmp(canon, value) != 0)
 		return err_set(e, ERR_INVALID, "error.400.text", "'%s' is not canonical",
 			       DEFS[id].key);
-	return db_run(db, e, sql, DB_INT(t->id), DB_TEXT(DEFS[id].key), DB_TEXT(canon), DB_INT(now),
-		      DB_ID(user_id > 0 ? user_id : 0));
+	arena_init(&a);
+	rc = db_run(
+		db, e, sql, DB_INT(t->id), DB_TEXT(DEFS[id].key),
+		DB_TEXT(DEFS[id].type == TSET_SECRET && canon[0] ? seal_text(&a, canon) : canon),
+		DB_INT(now), DB_ID(user_id > 0 ? user_id : 0));
+	arena_release(&a);
+	return rc;
 }

@@ -5,6 +5,8 @@ Used by the integration tests (standard library only).  The backend comes
 from RATHAUS_TEST_DB: "sqlite:PATH" (a fresh file next to PATH is used) or a
 postgresql:// URL (a fresh database is created on that server).
 """
+import atexit
+import base64
 import http.client
 import os
 import re
@@ -43,6 +45,20 @@ def send_raw(port, data, timeout=10, pause=0.5):
     finally:
         s.close()
     return b"".join(chunks)
+
+
+_SECRET_KEY = []
+
+
+def secret_key_file():
+    """A key file for sealed secrets (core/seal.h), made once per test process."""
+    if not _SECRET_KEY:
+        fd, path = tempfile.mkstemp(prefix="rathaus-secret-", suffix=".key")
+        os.write(fd, base64.b64encode(os.urandom(32)) + b"\n")
+        os.close(fd)
+        atexit.register(os.unlink, path)
+        _SECRET_KEY.append(path)
+    return _SECRET_KEY[0]
 
 
 def fresh_db():
@@ -93,7 +109,8 @@ class Server:
     def __init__(self, env=None, demo=True):
         self.db = fresh_db()
         # Tests change data and read it back at once: no page reuse unless asked for.
-        self.env = {"RATHAUS_PAGE_CACHE_TTL": "0"}
+        # Stored secrets are sealed, as in production.
+        self.env = {"RATHAUS_PAGE_CACHE_TTL": "0", "RATHAUS_SECRET_KEY_FILE": secret_key_file()}
         self.env.update(env or {})
         run_cli(["migrate"], self.db, env=self.env)
         self.demo_password = self.demo_open311_key = None

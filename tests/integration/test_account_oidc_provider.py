@@ -18,6 +18,7 @@ import http.client
 
 from harness import check, db_rows, eventually, run_module
 from test_account import BASE, PUBLIC, Browser
+from test_files_settings import admin, settings_form
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL = os.path.join(HERE, "..", "tools", "oidc_idp.mjs")
@@ -98,10 +99,16 @@ IDP = NodeIdP()
 
 
 def configure(s):
-    for key, value in (("oidc_issuer", IDP.issuer), ("oidc_client_id", CLIENT),
-                       ("oidc_client_secret", SECRET)):
-        db_rows(s, "INSERT INTO tenant_setting (tenant_id, key, value, updated_at) "
-                   f"SELECT id, '{key}', '{value}', 0 FROM tenant WHERE slug = 'luenen'")
+    """Set the provider as an admin does, on the settings page: the client secret is
+    stored sealed and opened for the token request."""
+    a = admin(s, BASE)
+    fields = settings_form(a.get("/verwaltung/einstellungen").text)
+    fields.update(oidc_issuer=IDP.issuer, oidc_client_id=CLIENT, oidc_client_secret=SECRET)
+    r = a.post("/verwaltung/einstellungen", fields)
+    check(r.status == 303, (r.status, r.text[:300]))
+    (value,), = db_rows(s, "SELECT s.value FROM tenant_setting s JOIN tenant t ON t.id = "
+                           "s.tenant_id WHERE t.slug = 'luenen' AND s.key = 'oidc_client_secret'")
+    check(value.startswith("sealed:1:") and SECRET not in value, value)
     eventually(lambda: 'id="oidc-login"' in s.get(BASE + "/konto/anmelden").text,
                "button after the settings reach the cache", timeout=30)
 

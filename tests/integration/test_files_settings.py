@@ -234,6 +234,40 @@ def test_saved_settings_are_audited_per_key(s, s2):
     check(len(details) == 3, details)
 
 
+def test_secrets_are_sealed_at_rest_and_never_shown_back(s, s2):
+    base, secret = "/t/adendorf", "Sehr-Geheim-4711-xyz"
+    a = admin(s, base)
+
+    def stored():
+        return db_rows(s, "SELECT s.value FROM tenant_setting s JOIN tenant t ON t.id = "
+                          "s.tenant_id WHERE t.slug = 'adendorf' AND s.key = 'oidc_client_secret'")
+
+    def post(**extra):
+        fields = settings_form(a.get("/verwaltung/einstellungen").text)
+        fields.update(extra)
+        r = a.post("/verwaltung/einstellungen", fields)
+        check(r.status == 303, (r.status, r.text[:400]))
+
+    page = a.get("/verwaltung/einstellungen").text
+    check('name="oidc_client_secret" type="password"' in page, "a password field")
+    post(oidc_client_secret=secret)
+    (value,), = stored()
+    check(value.startswith("sealed:1:") and "4711" not in value, value)
+    page = a.get("/verwaltung/einstellungen").text
+    check(secret not in page and "…xyz" in page and "oidc_client_secret_entfernen" in page,
+          "only the end is shown, with a box to remove it")
+    audit = " ".join(d for (d,) in db_rows(
+        s, "SELECT a.detail FROM audit_log a JOIN tenant t ON t.id = a.tenant_id "
+           "WHERE t.slug = 'adendorf' AND a.action = 'settings.change'"))
+    check("oidc_client_secret: changed" in audit and "4711" not in audit, audit)
+    post()  # left empty: kept
+    check(stored() == [(value,)], stored())
+    post(oidc_client_secret_entfernen="1")
+    check(stored() == [("",)], stored())
+    check("oidc_client_secret_entfernen" not in a.get("/verwaltung/einstellungen").text,
+          "nothing left to remove")
+
+
 def test_admin_of_another_tenant_cannot_read_or_change_these_settings(s, s2):
     lena = add_user(s, "lena", "landkreis-lueneburg", "admin")
     before = db_rows(s, "SELECT tenant_id, key, value FROM tenant_setting ORDER BY 1, 2")

@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/seal.h"
 #include "core/str.h"
 
 #include <assert.h>
@@ -838,6 +839,64 @@ test_err_name_names_every_code_and_unknown_ones(void **state)
 
 #define CONFIG_TEST(fn) cmocka_unit_test_setup(fn, config_setup)
 
+/* Write `text` to a new temporary file; its path in `path`. */
+static void
+temp_file(char path[64], const char *text)
+{
+	int fd;
+
+	snprintf(path, 64, "/tmp/rathaus-seal-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void
+test_seal_keeps_secrets_sealed_at_rest(void **state)
+{
+	struct arena a;
+	struct err e = {0};
+	char path[64], other[64], bad[64];
+	const char *one, *two, *plain;
+	char *damaged;
+
+	(void)state;
+	arena_init(&a);
+	/* Without a key values stay as they are. */
+	assert_int_equal(seal_key_load("", &e), 0);
+	assert_false(seal_has_key());
+	assert_string_equal(seal_text(&a, "geheim"), "geheim");
+	temp_file(path, "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n");
+	temp_file(other, "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=");
+	temp_file(bad, "zu kurz");
+	assert_int_equal(seal_key_load(bad, &e), ERR_INVALID);
+	assert_int_equal(seal_key_load("/nonexistent/key", &e), ERR_INVALID);
+	assert_int_equal(seal_key_load(path, &e), 0);
+	assert_true(seal_has_key());
+	one = seal_text(&a, "client-secret-4711");
+	two = seal_text(&a, "client-secret-4711");
+	assert_true(strncmp(one, SEAL_PREFIX, strlen(SEAL_PREFIX)) == 0);
+	assert_null(strstr(one, "4711"));
+	assert_string_not_equal(one, two); /* a fresh nonce each time */
+	assert_int_equal(seal_open(&a, one, &plain, &e), 0);
+	assert_string_equal(plain, "client-secret-4711");
+	assert_int_equal(seal_open(&a, "stored before the key", &plain, &e), 0);
+	assert_string_equal(plain, "stored before the key");
+	damaged = arena_strdup(&a, one);
+	damaged[strlen(damaged) - 2] = damaged[strlen(damaged) - 2] == 'A' ? 'B' : 'A';
+	assert_int_equal(seal_open(&a, damaged, &plain, &e), ERR_INTERNAL);
+	assert_int_equal(seal_open(&a, SEAL_PREFIX "!!", &plain, &e), ERR_INTERNAL);
+	assert_int_equal(seal_key_load(other, &e), 0);
+	assert_int_equal(seal_open(&a, one, &plain, &e), ERR_INTERNAL);
+	assert_int_equal(seal_key_load("", &e), 0);
+	assert_int_equal(seal_open(&a, one, &plain, &e), ERR_INTERNAL);
+	unlink(path);
+	unlink(other);
+	unlink(bad);
+	arena_release(&a);
+}
+
 int
 main(void)
 {
@@ -864,6 +923,7 @@ main(void)
 		cmocka_unit_test(test_large_allocations_are_usable_and_leave_small_ones_intact),
 		cmocka_unit_test(test_arena_copies_are_nul_terminated_and_independent),
 		cmocka_unit_test(test_arena_printf_fills_blocks_without_overlap),
+		cmocka_unit_test(test_seal_keeps_secrets_sealed_at_rest),
 		cmocka_unit_test(test_defers_run_in_reverse_order_once_at_release),
 		cmocka_unit_test(test_arena_is_empty_and_usable_again_after_release),
 		CONFIG_TEST(test_config_without_file_or_environment_has_the_defaults),

@@ -7,6 +7,7 @@
  */
 #include "features/forms/form_delivery.h"
 
+#include "core/seal.h"
 #include "db/db.h"
 
 #include <stdio.h>
@@ -48,7 +49,12 @@ static void
 read_target(struct db_stmt *st, int first, struct arena *a, struct form_delivery_target *out)
 {
 	const char *secret = db_col_text(st, first + 1);
-	size_t n = strlen(secret);
+	struct err e = {0};
+	size_t n;
+
+	if (seal_open(a, secret, &secret, &e))
+		secret = ""; /* shown as not set; the delivery job reports the error */
+	n = strlen(secret);
 
 	db_cols_dup(st, first, a, &out->url);
 	out->secret_len = (int64_t)n;
@@ -134,9 +140,15 @@ form_delivery_target_save(struct db *db, const struct tenant *t, const char *for
 
 	if (!url[0])
 		return db_run(db, e, del, DB_INT(t->id), DB_TEXT(form_id));
-	if (secret[0])
-		return db_run(db, e, set, DB_INT(t->id), DB_TEXT(form_id), DB_TEXT(url),
-			      DB_TEXT(secret), DB_INT(now));
+	if (secret[0]) {
+		struct arena a;
+
+		arena_init(&a);
+		rc = db_run(db, e, set, DB_INT(t->id), DB_TEXT(form_id), DB_TEXT(url),
+			    DB_TEXT(seal_text(&a, secret)), DB_INT(now));
+		arena_release(&a);
+		return rc;
+	}
 	rc = db_run_count(db, e, &n, keep, DB_INT(t->id), DB_TEXT(form_id), DB_TEXT(url),
 			  DB_INT(now));
 	if (rc == 0 && n == 0)
@@ -244,7 +256,9 @@ form_delivery_job_load(struct db *db, int64_t id, struct arena *a, struct form_d
 		"LEFT JOIN form_delivery_target g ON g.tenant_id = c.tenant_id "
 		"AND g.form_id = c.form_id WHERE d.id = $1";
 
-	return db_get(db, e, sql, a, read_job, out, DB_INT(id));
+	int rc = db_get(db, e, sql, a, read_job, out, DB_INT(id));
+
+	return rc ? rc : seal_open(a, out->secret, &out->secret, e);
 }
 
 int

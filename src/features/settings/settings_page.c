@@ -83,6 +83,8 @@ input_type(enum tenant_setting_type t)
 		return "number";
 	case TSET_EMAIL:
 		return "email";
+	case TSET_SECRET:
+		return "password";
 	default:
 		return "text";
 	}
@@ -90,7 +92,7 @@ input_type(enum tenant_setting_type t)
 
 /* One form field of setting `id` with its value and error. */
 static struct view_val *
-field_val(struct rq *q, enum tenant_setting_id id, const char *value,
+field_val(struct rq *q, enum tenant_setting_id id, const char *value, const char *stored,
 	  const struct settings_errors *errs)
 {
 	const struct tenant_setting_def *d = tenant_setting_def(id);
@@ -102,9 +104,17 @@ field_val(struct rq *q, enum tenant_setting_id id, const char *value,
 	view_set_text(f, "hint",
 		      view_msg(q->app->view, q->lang, arena_printf(q->a, "%s_hint", d->label)));
 	view_set_text(f, "type", input_type(d->type));
+	/* A secret is the portal's, not the admin's own password: no filling in. */
+	view_set_text(f, "autocomplete", d->type == TSET_SECRET ? "new-password" : "off");
 	view_set_bool(f, "is_bool", d->type == TSET_BOOL);
 	view_set_bool(f, "checked", strcmp(value, "1") == 0);
 	view_set_text(f, "value", value);
+	if (d->type == TSET_SECRET && stored[0]) {
+		size_t n = strlen(stored);
+
+		view_set_text(f, "secret_end", n > 8 ? stored + n - 3 : "");
+		view_set_bool(f, "secret_set", true);
+	}
 	if (d->type == TSET_INT) {
 		view_set_int(f, "min", d->min);
 		view_set_int(f, "max", d->max);
@@ -121,6 +131,8 @@ shown_value(const struct tenant_settings *s, struct rq *q, bool posted, enum ten
 	const struct tenant_setting_def *d = tenant_setting_def(id);
 	const char *stored = tenant_settings_value(s, id), *v;
 
+	if (d->type == TSET_SECRET)
+		return ""; /* never shown back */
 	if (posted) {
 		v = http_form(q->http, d->key);
 		return v ? v : "";
@@ -149,7 +161,7 @@ fill_groups(struct rq *q, const struct tenant_settings *s, struct view_val *post
 		view_push((struct view_val *)view_get(g, "fields"),
 			  field_val(q, (enum tenant_setting_id)i,
 				    shown_value(s, q, posted != NULL, (enum tenant_setting_id)i),
-				    errs));
+				    tenant_settings_value(s, (enum tenant_setting_id)i), errs));
 	}
 }
 
@@ -196,10 +208,13 @@ settings_get(struct rq *q)
 	settings_page(q, NULL, &errs, 200);
 }
 
-/* Parse every posted key into canon[]; problems go to errs. */
+/*
+ * Parse every posted key into canon[]; problems go to errs.  A secret left
+ * empty keeps its value in `old` unless its box "<key>_entfernen" is ticked.
+ */
 static void
-parse_form(struct rq *q, char canon[TSET_COUNT][512], struct view_val *posted,
-	   struct settings_errors *errs)
+parse_form(struct rq *q, const struct tenant_settings *old, char canon[TSET_COUNT][512],
+	   struct view_val *posted, struct settings_errors *errs)
 {
 	for (int i = 0; i < TSET_COUNT; i++) {
 		const struct tenant_setting_def *d = tenant_setting_def((enum tenant_setting_id)i);
@@ -211,7 +226,11 @@ parse_form(struct rq *q, char canon[TSET_COUNT][512], struct view_val *posted,
 		/* An unticked checkbox sends nothing. */
 		if (!v)
 			v = d->type == TSET_BOOL ? "0" : "";
-		view_set_text(posted, d->key, v);
+		if (d->type == TSET_SECRET && !v[0] &&
+		    !http_form(q->http, arena_printf(q->a, "%s_entfernen", d->key)))
+			v = tenant_settings_value(old, (enum tenant_setting_id)i);
+		else
+			view_set_text(posted, d->key, v);
 		if (tenant_setting_parse((enum tenant_setting_id)i, v, canon[i], sizeof(canon[i]),
 					 &e))
 			settings_error(q, errs, d->key, e.user);
@@ -234,10 +253,13 @@ save_changes(struct rq *q, const struct tenant_settings *old, char canon[TSET_CO
 		rc = tenant_setting_save(q->db, q->tenant, (enum tenant_setting_id)i, canon[i],
 					 q->user->id, now, &q->err);
 		if (rc == 0)
-			rc = audit_log(
-				q->db, q->tenant, q->user->id, "settings.change",
-				arena_printf(q->a, "%s: '%s' -> '%s'", d->key, before, canon[i]),
-				q->http->client_ip, &q->err);
+			rc = audit_log(q->db, q->tenant, q->user->id, "settings.change",
+				       d->type == TSET_SECRET
+					       ? arena_printf(q->a, "%s: %s", d->key,
+							      canon[i][0] ? "changed" : "removed")
+					       : arena_printf(q->a, "%s: '%s' -> '%s'", d->key,
+							      before, canon[i]),
+				       q->http->client_ip, &q->err);
 	}
 	if (rc) {
 		db_rollback(q->db);
@@ -259,14 +281,17 @@ settings_post(struct rq *q)
 		return;
 	vals = arena_calloc(q->a, TSET_COUNT, sizeof(*vals));
 	settings_errors_init(q, &errs);
-	parse_form(q, vals, posted, &errs);
+	rc = tenant_settings_load(q->db, q->tenant, q->a, &old, &q->err);
+	if (rc) {
+		rq_fail(q, rc);
+		return;
+	}
+	parse_form(q, old, vals, posted, &errs);
 	if (errs.n) {
 		settings_page(q, posted, &errs, 422);
 		return;
 	}
-	rc = tenant_settings_load(q->db, q->tenant, q->a, &old, &q->err);
-	if (rc == 0)
-		rc = save_changes(q, old, vals);
+	rc = save_changes(q, old, vals);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
