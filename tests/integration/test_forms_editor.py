@@ -239,7 +239,8 @@ def test_f_a_conflicting_change_must_be_resolved(s):
     check(r.status == 422 and "kein gültiges JSON" in r.text, ("bad JSON", r.status))
     r = ade.post(f"{OTHER}{FORMS}/{TREE}/aktualisierung",
                  {"version": "5", "loesung.steps": '[{"title": "x", "fields": []}]'})
-    check(r.status == 422 and "$.steps[0].fields" in r.text, ("invalid result", r.status))
+    check(r.status == 422 and "$.steps[0].fields" in r.text and 'href="#merge"' in r.text,
+          ("invalid result", r.status))
     theirs = json.dumps(json.loads(body(label="Begründung", extra_field=extra))["steps"])
     r = ade.post(f"{OTHER}{FORMS}/{TREE}/aktualisierung", {"version": "5", "loesung.steps": theirs})
     check(r.status == 303, ("resolved", r.status, r.text[:500]))

@@ -112,7 +112,7 @@ field_of(const char *path)
 }
 
 static void
-check_leika(struct rq *q, const char *leika, struct ed_errors *errors)
+check_leika(struct rq *q, const char *leika, const char *at, struct ed_errors *errors)
 {
 	struct svc *s = NULL;
 	struct err e = {0};
@@ -120,40 +120,39 @@ check_leika(struct rq *q, const char *leika, struct ed_errors *errors)
 	if (!leika[0])
 		return;
 	if (!svc_leika_valid(leika))
-		ed_error(q, errors, "leika", "forms.ed.err.leika");
+		ed_error(q, errors, at ? at : "leika", "forms.ed.err.leika");
 	else if (svc_find(q->db, q->tenant, leika, q->a, &s, &e))
-		ed_error(q, errors, "leika", "forms.ed.err.leika_unknown");
+		ed_error(q, errors, at ? at : "leika", "forms.ed.err.leika_unknown");
 }
 
 void
-form_edit_check(struct rq *q, const char *id, json_t *snap, struct ed_errors *errors,
-		struct form **out)
+form_edit_check(struct rq *q, const char *id, json_t *snap, const char *at,
+		struct ed_errors *errors, struct form **out)
 {
 	const char *title = ed_json_str(snap, "title"), *leika = ed_json_str(snap, "leika");
 	const char *body = ed_json_str(snap, "definition"), *json;
+	const char *in_body = at ? at : "definition";
 	struct form_def_errors *errs = arena_alloc(q->a, sizeof(*errs));
 	struct form *f = NULL;
 	struct err e = {0};
 	int rc;
 
 	if (!title[0])
-		ed_error(q, errors, "title", "ed.err.required");
+		ed_error(q, errors, at ? at : "title", "ed.err.required");
 	else if (strlen(title) > FORM_LABEL_MAX || !one_line(title))
-		ed_error(q, errors, "title", "ed.err.too_long");
-	check_leika(q, leika, errors);
+		ed_error(q, errors, at ? at : "title", "ed.err.too_long");
+	check_leika(q, leika, at, errors);
 	rc = form_def_compose(body, strlen(body), id, 1, title, leika, q->a, &json, &f, errs, &e);
 	if (rc == ERR_TOOBIG)
-		ed_error(q, errors, "definition", "forms.err.def_size");
-	for (size_t i = 0; rc && i < errs->n; i++) {
-		const char *field = field_of(errs->v[i].path);
-
-		if (strcmp(field, "definition") == 0)
+		ed_error(q, errors, in_body, "forms.err.def_size");
+	/* Title and service are checked above, in the staff's words. */
+	for (size_t i = 0; rc && i < errs->n; i++)
+		if (strcmp(field_of(errs->v[i].path), "definition") == 0)
 			ed_error_text(
-				q, errors, field,
+				q, errors, in_body,
 				arena_printf(q->a, "%s: %s", errs->v[i].path, errs->v[i].msg));
-	}
 	if (errs->more)
-		ed_error(q, errors, "definition", "forms.ed.err.more");
+		ed_error(q, errors, in_body, "forms.ed.err.more");
 	if (rc == 0 && out)
 		*out = f;
 }
@@ -177,7 +176,7 @@ fe_from_form(struct rq *q, const char *id, struct ed_errors *errors)
 		ed_error(q, errors, "definition", "forms.ed.err.utf8");
 		return snap;
 	}
-	form_edit_check(q, id, snap, errors, NULL);
+	form_edit_check(q, id, snap, NULL, errors, NULL);
 	return snap;
 }
 
@@ -275,7 +274,7 @@ fe_form(struct rq *q, const char *id, json_t *snap, bool preview)
 		struct ed_errors none = {view_list(q->a), view_map(q->a), 0};
 		struct form *f = NULL;
 
-		form_edit_check(q, id, snap, &none, &f);
+		form_edit_check(q, id, snap, NULL, &none, &f);
 		if (f)
 			form_edit_preview(q, f);
 	}

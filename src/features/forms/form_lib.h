@@ -101,11 +101,12 @@ int form_lib_get(struct db *db, int64_t origin, const char *form_id, int64_t ver
 /*
  * Check snapshot `snap` of form `id` as a save would (the body against the
  * schema, the title, the service in q's catalogue); problems go to
- * `errors` with their JSON paths.  On success *f is the composed form (in
- * q's arena) when `f` is not NULL.
+ * `errors` with their JSON paths, at the edit page's fields, or all at
+ * field `at` when it is not NULL (a page without those fields).  On
+ * success *f is the composed form (in q's arena) when `f` is not NULL.
  */
-void form_edit_check(struct rq *q, const char *id, json_t *snap, struct ed_errors *errors,
-		     struct form **f);
+void form_edit_check(struct rq *q, const char *id, json_t *snap, const char *at,
+		     struct ed_errors *errors, struct form **f);
 /* The snapshot of a whole definition `def`: title, leika and the body as text; decref. */
 json_t *form_edit_snapshot(struct rq *q, json_t *def);
 /* The steps of `f` as the citizen sees them, for a preview, at page key "form_preview". */

@@ -418,7 +418,7 @@ update_post(struct rq *q)
 	}
 	if (resolve(q, &u, &errors)) {
 		snap = result_snapshot(q, u.m.result);
-		form_edit_check(q, u.x.id, snap, &errors, NULL);
+		form_edit_check(q, u.x.id, snap, "merge", &errors, NULL);
 	}
 	if (errors.n) {
 		view_set(q->page, "invalid", errors.by_field);
