@@ -301,3 +301,35 @@ ed_edit_post(struct rq *q, const struct ed_kind *k)
 	rq_redirect(q,
 		    arena_printf(q->a, "/verwaltung%s/%s?erledigt=%s", k->path, subject, aktion));
 }
+
+int
+ed_snapshot(struct rq *q, const struct ed_kind *k, const char *subject, json_t **out)
+{
+	struct ed_rev r;
+	int rc = ed_rev_get(q->db, q->tenant, k->name, subject, 0, q->a, &r, &q->err);
+
+	*out = NULL;
+	if (rc == 0)
+		*out = json_loads(r.snapshot, 0, NULL);
+	else if (rc != ERR_NOTFOUND)
+		return rc;
+	if (*out)
+		return 0;
+	return k->live(q, subject, out);
+}
+
+int
+ed_draft_add(struct rq *q, const struct ed_kind *k, const char *subject, json_t *snap,
+	     const char *comment, int64_t *num)
+{
+	char *text = json_dumps(snap, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc;
+
+	if (!text)
+		return err_set(&q->err, ERR_INTERNAL, NULL, "snapshot of %s '%s' not written",
+			       k->name, subject);
+	rc = ed_rev_add(q->db, q->tenant, k->name, subject, "draft", q->user->id, 0, text, comment,
+			(int64_t)time(NULL), num, &q->err);
+	free(text);
+	return rc;
+}

@@ -8,15 +8,21 @@
 #include <string.h>
 
 void
-ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *key)
+ed_error_text(struct rq *q, struct ed_errors *errors, const char *field, const char *text)
 {
 	struct view_val *m = view_push(errors->list, view_map(q->a));
 
 	errors->n++;
 	view_set_text(m, "field", field);
-	view_set_text(m, "text", rq_msg(q, key));
+	view_set_text(m, "text", text);
 	if (!view_get(errors->by_field, field))
-		view_set_text(errors->by_field, field, rq_msg(q, key));
+		view_set_text(errors->by_field, field, text);
+}
+
+void
+ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *key)
+{
+	ed_error_text(q, errors, field, rq_msg(q, key));
 }
 
 void

@@ -156,6 +156,8 @@ extern const char *const ed_states[];
 
 /* Add a problem with message `key` at form field `field`. */
 void ed_error(struct rq *q, struct ed_errors *errors, const char *field, const char *key);
+/* The same with a text already in the request's language (copied into q's arena). */
+void ed_error_text(struct rq *q, struct ed_errors *errors, const char *field, const char *text);
 /* Copy the page's error text at `path` ("invalid.<field>") to `m`'s "error", if any. */
 void ed_field_error(struct rq *q, struct view_val *m, const char *path);
 /* The form field `name`, trimmed of surrounding blanks, "" when absent. */
@@ -184,6 +186,23 @@ const char *ed_subject_state(struct rq *q, const struct ed_kind *k, const char *
  */
 struct view_val *ed_list_row(struct rq *q, struct view_val *list, const struct ed_kind *k,
 			     const char *subject, const char *otherwise);
+
+/*
+ * The newest revision's snapshot of `subject` of kind `k` in q->tenant, else
+ * its public state (k->live).  Returns 0 with *out (the caller decrefs), or
+ * the error of either, with the detail in q->err.
+ */
+int ed_snapshot(struct rq *q, const struct ed_kind *k, const char *subject,
+		json_t **out) MUST_CHECK;
+
+/*
+ * Add `snap` as a new draft revision of `subject` by q->user with `comment`,
+ * as "save draft" does, for content that comes from elsewhere than the edit
+ * form (an import, a merge).  Runs inside the caller's transaction, if any;
+ * *num is the revision's number.  Returns 0 or a db error in q->err.
+ */
+int ed_draft_add(struct rq *q, const struct ed_kind *k, const char *subject, json_t *snap,
+		 const char *comment, int64_t *num) MUST_CHECK;
 
 /* ---- The feature ----------------------------------------------------------- */
 

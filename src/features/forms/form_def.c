@@ -163,6 +163,12 @@ key_ok(const char *s, bool dashes)
 	return !dashes || s[n - 1] != '-';
 }
 
+bool
+form_id_valid(const char *s)
+{
+	return key_ok(s, true);
+}
+
 static void
 push(struct arena *a, const char ***v, size_t *n, size_t *cap, const char *s)
 {

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The forms feature: its routes, the staff inbox and the delivery
- * endpoints in the menu, the delivery job, and the periodic clean-up of
+ * The forms feature: its routes, the staff inbox, the form editor and the
+ * delivery endpoints in the menu, the delivery job, and the periodic clean-up of
  * keys, drafts and cases past their retention.
  */
 #include "features/forms/form_delivery.h"
 #include "features/forms/form_inbox.h"
+#include "features/forms/form_lib.h"
 
 #include "auth/auth.h"
 #include "jobs/jobs.h"
@@ -15,14 +16,15 @@
 static int
 forms_init(struct app *app, struct err *e)
 {
-	(void)e;
 	form_api_register(app);
 	form_web_register(app);
 	form_inbox_register(app);
 	form_receipt_register(app);
 	form_mine_register(app);
 	form_delivery_register(app);
-	return 0;
+	/* Before the editor's /verwaltung/formulare/:key, which would take their paths. */
+	form_lib_register(app);
+	return ed_kind_register(app, &form_edit_kind, e);
 }
 
 /*
@@ -50,6 +52,7 @@ const struct feature forms_feature = {
 	.staff =
 		(const struct feature_link[]){
 			{INBOX_URL, "forms.inbox.title", ROLE_ADMIN | ROLE_CASEWORKER},
+			{FORM_EDIT_URL, "ed.form.list", ROLE_ADMIN | ROLE_EDITOR},
 			{"/verwaltung/formulare/zustellung", "forms.delivery.targets", ROLE_ADMIN},
 			{NULL, NULL, 0},
 		},

@@ -124,10 +124,62 @@ struct form_def_errors {
 int form_def_parse(const char *json, size_t len, struct arena *a, struct form **out,
 		   struct form_def_errors *errs, struct err *e) MUST_CHECK;
 
+/* Whether `s` is a form id: [a-z0-9][a-z0-9-]*, no trailing '-', at most FORM_KEY_MAX bytes. */
+bool form_id_valid(const char *s);
+
 /* The field `key` of `f` (also inside groups), or NULL.  Borrowed from `f`. */
 const struct form_field *form_field_find(const struct form *f, const char *key);
 /* "text", "group", ... */
 const char *form_type_name(enum form_type t);
+
+/* ---- Definitions as staff edit them (form_def_edit.c) --------------------- */
+
+/*
+ * The form editor shows a definition without the members the portal
+ * manages itself (id, version) and those it has fields of their own for
+ * (title, leika): its "body".  Composing puts them back.
+ */
+
+/* A copy of definition `def` without id, version, title and leika; the caller decrefs. */
+json_t *form_def_body(json_t *def);
+
+/* `o` as JSON text indented by two blanks, keys in their order, in arena `a`. */
+const char *form_def_pretty(json_t *o, struct arena *a);
+
+/*
+ * Compose body `body` (JSON text of `len` bytes, an object) with id,
+ * version, title and leika (members of the body with these names give way)
+ * and validate the whole as form_def_parse() does; *json is its text
+ * (form_def_pretty()) and *f the parsed form, both in `a`.  Returns as
+ * form_def_parse(): problems of the body are reported with the paths they
+ * have in it ("$.steps[0]...").
+ */
+int form_def_compose(const char *body, size_t len, const char *id, int64_t version,
+		     const char *title, const char *leika, struct arena *a, const char **json,
+		     struct form **f, struct form_def_errors *errs, struct err *e) MUST_CHECK;
+
+/*
+ * The three-way merge of an adopted form (docs/forms.md "Taking over a new
+ * version"), member by member at the top level of three JSON objects: the
+ * library version the copy was based on (`base`), the local copy (`ours`)
+ * and the new library version (`theirs`).  A member changed on one side
+ * only takes that side's value (absent: removed); changed alike on both it
+ * is kept; changed differently it is a conflict and keeps the local value.
+ */
+struct form_merge {
+	json_t *result;		/* the merged object; the caller decrefs */
+	const char **conflicts; /* members changed differently on both sides */
+	const char **taken;	/* members changed only in the new version, taken over */
+	const char **kept;	/* members changed only locally, kept */
+	size_t n_conflicts, n_taken, n_kept;
+};
+
+/*
+ * Merge as above; the member names live in `a` (they are copied).  Returns
+ * 0, or ERR_INVALID when one of the three is no object.
+ */
+int form_merge3(json_t *base, json_t *ours, json_t *theirs, struct arena *a,
+		struct form_merge *m) MUST_CHECK;
 
 /* ---- Conditions (form_expr.c) ------------------------------------------- */
 
