@@ -142,9 +142,14 @@ int case_messages(struct db *db, const struct tenant *t, int64_t case_id, struct
 int case_message_add(struct db *db, const struct tenant *t, int64_t case_id, bool from_citizen,
 		     const char *body, int64_t staff_id, const char *const *files, size_t n_files,
 		     int64_t now, struct err *e) MUST_CHECK;
-/* Mark the other side's messages of case id `case_id` read by the citizen (or by staff). */
-int case_messages_read(struct db *db, const struct tenant *t, int64_t case_id, bool by_citizen,
-		       int64_t now, struct err *e) MUST_CHECK;
+/*
+ * Mark the other side's messages of case id `case_id` read by the citizen
+ * (or by staff); `v` (n) are its messages as just read: without an unread
+ * one there is nothing to write.
+ */
+int case_messages_read(struct db *db, const struct tenant *t, int64_t case_id,
+		       const struct case_msg *v, size_t n, bool by_citizen, int64_t now,
+		       struct err *e) MUST_CHECK;
 /* Whether file `id` belongs to case `c`: one of its answers' uploads or a message's file. */
 int case_file_of(struct db *db, const struct tenant *t, const struct inbox_case *c, const char *id,
 		 struct arena *a, bool *yes, struct err *e) MUST_CHECK;

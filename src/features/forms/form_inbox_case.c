@@ -122,7 +122,8 @@ mailbox_view(struct rq *q, const struct inbox_case *c)
 		return rc;
 	view_set(q->page, "messages",
 		 form_mailbox_view(q, v, n, inbox_case_url(q, c->case_no, "/dateien/")));
-	return case_messages_read(q->db, q->tenant, c->id, false, (int64_t)time(NULL), &q->err);
+	return case_messages_read(q->db, q->tenant, c->id, v, n, false, (int64_t)time(NULL),
+				  &q->err);
 }
 
 static void

@@ -103,9 +103,15 @@ case_message_add(struct db *db, const struct tenant *t, int64_t case_id, bool fr
 }
 
 int
-case_messages_read(struct db *db, const struct tenant *t, int64_t case_id, bool by_citizen,
-		   int64_t now, struct err *e)
+case_messages_read(struct db *db, const struct tenant *t, int64_t case_id, const struct case_msg *v,
+		   size_t n, bool by_citizen, int64_t now, struct err *e)
 {
+	size_t i = 0;
+
+	while (i < n && (v[i].read_at || v[i].from_citizen == by_citizen))
+		i++;
+	if (i == n)
+		return 0;
 	return db_run(db, e,
 		      "UPDATE case_message SET read_at = $4 WHERE read_at IS NULL AND case_id = $2 "
 		      "AND from_citizen = $3 AND case_id IN (SELECT id FROM form_case WHERE "

@@ -191,7 +191,8 @@ case_render(struct rq *q, const struct inbox_case *c, const char *error)
 	rc = rc ? rc : inbox_form_of(q->db, q->tenant, c, q->a, &f, &q->err);
 	rc = rc ? rc : case_messages(q->db, q->tenant, c->id, q->a, &v, &n, &q->err);
 	rc = rc ? rc
-		: case_messages_read(q->db, q->tenant, c->id, true, (int64_t)time(NULL), &q->err);
+		: case_messages_read(q->db, q->tenant, c->id, v, n, true, (int64_t)time(NULL),
+				     &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
