@@ -2,11 +2,12 @@
 """A citizen filling a form in the browser, without JavaScript: cookies, the
 form token of each page, urlencoded and multipart posts.  Shared by the forms
 tests and the accessibility check."""
+import json
 import re
 import urllib.parse
 import uuid
 
-from harness import check, cookies_of, hidden
+from harness import check, cookies_of, db_rows, hidden
 
 CITY = "/t/luenen"
 
@@ -65,6 +66,26 @@ class Citizen:
 
     def step(self, n, fields, files=None):
         return self.post(f"schritt/{n}", fields, files)
+
+
+# A repeating group with a file field in each entry.
+KIDS_FORM = {
+    "id": "kinder-nachweise", "version": 1, "title": "Nachweise der Kinder", "leika": "",
+    "steps": [{"title": "Kinder", "fields": [
+        {"key": "kinder", "type": "group", "label": "Kinder", "required": True, "max": 3,
+         "fields": [
+             {"key": "vorname", "type": "text", "label": "Vorname", "required": True},
+             {"key": "urkunde", "type": "file", "label": "Geburtsurkunde", "required": True,
+              "accept": ["application/pdf", "image/png"]}]}]}]}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def add_kids_form(s):
+    """Publish KIDS_FORM for Lünen, straight into the database."""
+    text = json.dumps(KIDS_FORM).replace("'", "''")
+    db_rows(s, "INSERT INTO form (tenant_id, id, version, title, leika, status, definition, "
+               f"created_at) SELECT id, 'kinder-nachweise', 1, 'Nachweise der Kinder', '', "
+               f"'published', '{text}', 0 FROM tenant WHERE slug = 'luenen'")
 
 
 def location(r):

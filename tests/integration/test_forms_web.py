@@ -12,7 +12,7 @@ import struct
 import tempfile
 import zlib
 
-from forms_web import CITY, DOG_STEPS, Citizen, location
+from forms_web import CITY, DOG_STEPS, PDF, Citizen, add_kids_form, location
 from harness import check, db_rows, run_module
 
 DOG = "hundesteuer-anmeldung"
@@ -154,6 +154,46 @@ def test_uploads_are_typed_by_content_and_shown_by_name(s):
     check(shown and shown.group(1) == "sofa_b_.png", ("file shown by its safe name only",
                                                       shown and shown.group(1)))
     check("Möbel, Matratzen" in r.text, "checkbox choices")
+
+
+def test_file_fields_inside_repeating_groups(s):
+    add_kids_form(s)
+    c = Citizen(s, "kinder-nachweise")
+    page = c.start()
+    check('enctype="multipart/form-data"' in page.text and
+          'name="kinder[0].urkunde" type="file"' in page.text, "a file input in the entry")
+    r = c.step(1, {"kinder.count": "1", "kinder[0].vorname": "Mia"},
+               files={"kinder[0].urkunde": ("urkunde.pdf", b"<html>no pdf</html>")})
+    check(r.status == 422 and "Diese Art von Datei ist hier nicht erlaubt." in r.text and
+          'href="#f-kinder-0-urkunde"' in r.text, ("mislabelled upload refused", r.status))
+    r = c.step(1, {"kinder.count": "1", "kinder[0].vorname": "Mia", "action": "add"},
+               files={"kinder[0].urkunde": ("C:\\Scans\\mia<1>.pdf", PDF)})
+    check(r.status in (200, 303), (r.status, r.text[:300]))
+    page = c.get("schritt/1")
+    check('name="kinder[0].urkunde.remove"' in page.text and "mia_1_.pdf" in page.text and
+          'name="kinder[1].urkunde"' in page.text, "kept by name, a blank entry with its input")
+    r = c.step(1, {"kinder.count": "2", "kinder[0].vorname": "Mia", "kinder[1].vorname": "Ben"},
+               files={"kinder[1].urkunde": ("ben.png", png())})
+    check(r.status == 303 and location(r).endswith("/zusammenfassung"), (r.status, r.text[:300]))
+    summary = c.get("zusammenfassung").text
+    check("mia_1_.pdf" in summary and "ben.png" in summary and "Ben" in summary, "summary")
+    r = c.post("absenden", {})
+    check(r.status == 303 and location(r).endswith("/eingang"), r.status)
+    case = re.search(r"LUE-\d{4}-\d{6}", c.get("eingang").text).group(0)
+    (answers,), = db_rows(s, f"SELECT answers FROM form_case WHERE case_no = '{case}'")
+    kids = json.loads(answers)["kinder"]
+    check([k["vorname"] for k in kids] == ["Mia", "Ben"] and
+          [k["urkunde"][0]["name"] for k in kids] == ["mia_1_.pdf", "ben.png"], kids)
+    # Removing the entry's file leaves the required field empty again.
+    c2 = Citizen(s, "kinder-nachweise")
+    c2.start()
+    c2.step(1, {"kinder.count": "1", "kinder[0].vorname": "Ida"},
+            files={"kinder[0].urkunde": ("ida.pdf", PDF)})
+    fid = re.search(r'name="kinder\[0\]\.urkunde\.remove" value="([^"]+)"',
+                    c2.get("schritt/1").text).group(1)
+    r = c2.step(1, {"kinder.count": "2", "kinder[0].vorname": "Ida",
+                    "kinder[0].urkunde.remove": fid})
+    check(r.status == 422 and 'href="#f-kinder-0-urkunde"' in r.text, ("removed", r.status))
 
 
 def test_repeating_groups_add_and_remove_entries(s):

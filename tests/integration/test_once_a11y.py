@@ -8,7 +8,7 @@ from a static copy, because the checkers load plain URLs and fail on 4xx.
 import datetime
 import re
 
-from forms_web import DOG_STEPS, Citizen, location
+from forms_web import DOG_STEPS, PDF, Citizen, add_kids_form, location
 from harness import Server, Suite, check, cookies_of, hidden, staff_login
 from page_checks import check_pages, demo_staff
 
@@ -125,6 +125,15 @@ def form_pages(s):
     c.step(1, {"anschrift.street": "Markt 1", "anschrift.postcode": "44532", "name": "Erika",
                "telefon": "02306 1040", "email": "erika@example.org"})
     pages["form-choices-file-errors"] = c.step(2, {"menge": "9"}).text
+    # A file field inside a repeating group: one entry with its kept file, one with an error.
+    add_kids_form(s)
+    c = Citizen(s, "kinder-nachweise")
+    c.start()
+    c.step(1, {"kinder.count": "1", "kinder[0].vorname": "Mia"},
+           files={"kinder[0].urkunde": ("mia.pdf", PDF)})
+    pages["form-group-file-errors"] = c.step(1, {"kinder.count": "2",
+                                                 "kinder[0].vorname": "Mia",
+                                                 "kinder[1].vorname": "Ben"}).text
     return pages
 
 

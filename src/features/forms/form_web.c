@@ -270,6 +270,8 @@ render_step(struct rq *q, struct page *p, size_t n, const struct form_check *c,
 		if (!shown(fd, s, c->clean))
 			continue;
 		files |= fd->type == FT_FILE;
+		for (size_t k = 0; fd->type == FT_GROUP && k < fd->n_fields; k++)
+			files |= fd->fields[k].type == FT_FILE;
 		view_push(fields, form_web_field(q, fd, json_object_get(p->d.answers, fd->key),
 						 shown_issues, fd->key));
 	}

@@ -69,51 +69,18 @@ set_or_drop(json_t *obj, const char *key, json_t *v)
 		json_object_del(obj, key);
 }
 
-/* Entries of group `fd`; the one a "remove" button names is left out. */
-static json_t *
-read_group(struct rq *q, const struct form_field *fd)
-{
-	const char *cnt = http_form(q->http, arena_printf(q->a, "%s.count", fd->key));
-	const char *action = http_form(q->http, "action");
-	int64_t n = 0;
-	json_t *out = json_array();
-
-	if (!cnt || str_to_int64(str_c(cnt), 0, FORM_GROUP_ENTRIES_MAX + 1, &n))
-		n = 0;
-	for (int64_t i = 0; i < n; i++) {
-		json_t *entry = json_object();
-
-		if (action && strcmp(action, arena_printf(q->a, "remove:%s:%lld", fd->key,
-							  (long long)i)) == 0) {
-			json_decref(entry);
-			continue;
-		}
-		for (size_t c = 0; c < fd->n_fields; c++) {
-			const struct form_field *ch = &fd->fields[c];
-			json_t *v = read_value(
-				q, ch,
-				arena_printf(q->a, "%s[%lld].%s", fd->key, (long long)i, ch->key));
-
-			if (v && !(json_is_false(v) || (json_is_array(v) && !json_array_size(v))))
-				json_object_set_new(entry, ch->key, v);
-			else
-				json_decref(v);
-		}
-		if (json_object_size(entry))
-			json_array_append_new(out, entry);
-		else
-			json_decref(entry);
-	}
-	return out;
-}
-
-/* New uploads of a file field appended, ticked ones removed. */
+/*
+ * The files of file field `fd` posted under `name` ("doc", "members[0].doc"):
+ * the ones in `have` kept unless ticked for removal, new uploads appended.
+ * Into *out (NULL when none); a refused upload is an issue at `name`.
+ */
 static int
-read_files(struct rq *q, const struct form_field *fd, json_t *answers, struct form_check *up)
+read_files(struct rq *q, const struct form_field *fd, const char *name, json_t *have,
+	   struct form_check *up, json_t **out)
 {
 	struct files_store fs = {q->app->cfg.data_dir};
-	json_t *have = json_object_get(answers, fd->key), *keep = json_array(), *it;
-	json_t *removed = all_values(q, arena_printf(q->a, "%s.remove", fd->key));
+	json_t *keep = json_array(), *it;
+	json_t *removed = all_values(q, arena_printf(q->a, "%s.remove", name));
 	size_t i;
 	int rc = 0;
 
@@ -133,7 +100,7 @@ read_files(struct rq *q, const struct form_field *fd, json_t *answers, struct fo
 		struct files_new in = {.use = "document", .owner = "form-upload"};
 		struct file_meta *m;
 
-		if (strcmp(hu->field, fd->key) != 0 || hu->len == 0)
+		if (strcmp(hu->field, name) != 0 || hu->len == 0)
 			continue;
 		in.name = hu->filename;
 		in.data = hu->data;
@@ -145,7 +112,7 @@ read_files(struct rq *q, const struct form_field *fd, json_t *answers, struct fo
 			up->issues = arena_grow(q->a, up->issues, up->n_issues, &up->cap,
 						sizeof(*up->issues));
 			up->issues[up->n_issues++] = (struct form_issue){
-				fd->key, fd->key,
+				fd->key, arena_strdup(q->a, name),
 				rc == ERR_TOOBIG ? "forms.err.file_size" : "forms.err.file_type",
 				0};
 			rc = 0;
@@ -155,9 +122,63 @@ read_files(struct rq *q, const struct form_field *fd, json_t *answers, struct fo
 			json_array_append_new(
 				keep, json_pack("{s:s, s:s}", "id", m->id, "name", m->name));
 	}
-	set_or_drop(answers, fd->key, json_array_size(keep) ? keep : NULL);
-	if (!json_array_size(keep))
+	if (json_array_size(keep)) {
+		*out = keep;
+	} else {
 		json_decref(keep);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/*
+ * Entries of group `fd` into *out; the one a "remove" button names is left
+ * out.  `old` holds the entries as the page showed them, whose files a file
+ * child keeps.
+ */
+static int
+read_group(struct rq *q, const struct form_field *fd, json_t *old, struct form_check *up,
+	   json_t **out)
+{
+	const char *cnt = http_form(q->http, arena_printf(q->a, "%s.count", fd->key));
+	const char *action = http_form(q->http, "action");
+	int64_t n = 0;
+	int rc = 0;
+
+	*out = json_array();
+	if (!cnt || str_to_int64(str_c(cnt), 0, FORM_GROUP_ENTRIES_MAX + 1, &n))
+		n = 0;
+	for (int64_t i = 0; rc == 0 && i < n; i++) {
+		json_t *entry = json_object();
+
+		if (action && strcmp(action, arena_printf(q->a, "remove:%s:%lld", fd->key,
+							  (long long)i)) == 0) {
+			json_decref(entry);
+			continue;
+		}
+		for (size_t c = 0; rc == 0 && c < fd->n_fields; c++) {
+			const struct form_field *ch = &fd->fields[c];
+			const char *name =
+				arena_printf(q->a, "%s[%lld].%s", fd->key, (long long)i, ch->key);
+			json_t *v = NULL;
+
+			if (ch->type == FT_FILE)
+				rc = read_files(
+					q, ch, name,
+					json_object_get(json_array_get(old, (size_t)i), ch->key),
+					up, &v);
+			else
+				v = read_value(q, ch, name);
+			if (v && !(json_is_false(v) || (json_is_array(v) && !json_array_size(v))))
+				json_object_set_new(entry, ch->key, v);
+			else
+				json_decref(v);
+		}
+		if (json_object_size(entry))
+			json_array_append_new(*out, entry);
+		else
+			json_decref(entry);
+	}
 	return rc;
 }
 
@@ -171,12 +192,16 @@ form_web_read_step(struct rq *q, const struct form *f, size_t step, json_t *answ
 	for (size_t i = 0; rc == 0 && i < s->n_fields; i++) {
 		const struct form_field *fd = &s->fields[i];
 
+		json_t *v = NULL;
+
 		if (fd->type == FT_FILE)
-			rc = read_files(q, fd, answers, uploads);
+			rc = read_files(q, fd, fd->key, json_object_get(answers, fd->key), uploads,
+					&v);
 		else if (fd->type == FT_GROUP)
-			set_or_drop(answers, fd->key, read_group(q, fd));
+			rc = read_group(q, fd, json_object_get(answers, fd->key), uploads, &v);
 		else
-			set_or_drop(answers, fd->key, read_value(q, fd, fd->key));
+			v = read_value(q, fd, fd->key);
+		set_or_drop(answers, fd->key, v);
 	}
 	return rc;
 }
