@@ -176,6 +176,8 @@ void rq_link(struct rq *q, struct view_val *links, const char *path, const char 
  * tenant's own domain or public_url).  In the request arena.
  */
 const char *rq_tenant_url(struct rq *q, const struct tenant *t, const char *path);
+/* As rq_tenant_url() for the tenant named `slug` (this one when there is none such). */
+const char *rq_tenant_url_slug(struct rq *q, const char *slug, const char *path);
 /* Load script or stylesheet `src` (a path of this site) on this page too, after the layout's. */
 void rq_page_script(struct rq *q, const char *src);
 void rq_page_style(struct rq *q, const char *href);

@@ -449,7 +449,7 @@ rq_tenant_url(struct rq *q, const struct tenant *t, const char *path)
 	struct buf b;
 	const char *url;
 
-	if (t == q->tenant || !t)
+	if (!t || (q->tenant && t->id == q->tenant->id))
 		return rq_url(q, path);
 	if (q->base[0]) /* on this host under /t/<slug> */
 		return arena_printf(q->a, "/t/%s%s", t->slug, path);
@@ -459,6 +459,17 @@ rq_tenant_url(struct rq *q, const struct tenant *t, const char *path)
 		      : arena_printf(q->a, "/t/%s%s", t->slug, path);
 	buf_release(&b);
 	return url;
+}
+
+const char *
+rq_tenant_url_slug(struct rq *q, const char *slug, const char *path)
+{
+	const struct tenant *t = NULL;
+	struct err e = {0};
+
+	if (tenant_cache_by_slug(q->app->tenants, q->db, slug, q->a, &t, &e))
+		t = NULL;
+	return rq_tenant_url(q, t, path);
 }
 
 void

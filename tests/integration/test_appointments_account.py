@@ -85,8 +85,14 @@ def test_2_others_see_nothing_of_it(s, sink):
     for path in (f"/konto/termine/{pid}", "/konto/termine"):
         r = s.get(CITY + path)
         check(r.status == 303 and "/konto/anmelden" in r.header("Location"), (path, r.status))
-    check(logged_in(s, sink, ANNA).get(f"/t/adendorf/konto/termine/{pid}").status == 404,
-          "another tenant")
+    anna = logged_in(s, sink, ANNA)
+    check(anna.get(f"/t/adendorf/konto/termine/{pid}").status == 404, "another tenant")
+    # The list is the account's on every portal, each booking linked on its own portal.
+    r = anna.get("/t/adendorf/konto/termine")
+    check(r.status == 200 and f'href="{CITY}/konto/termine/{pid}"' in r.text and
+          "Lünen" in r.text, "listed on another portal too")
+    check(f"/konto/termine/{pid}" not in b.get("/t/adendorf/konto/termine").text,
+          "not in another account's list")
     check(db_rows(s, f"SELECT state FROM appointment WHERE public_id = '{pid}'")
           == [("booked",)], "still booked")
 

@@ -76,6 +76,12 @@ def test_2_others_see_nothing_of_them(s, sink):
         check(r.status == 303 and "/konto/anmelden" in r.header("Location"), (path, r.status))
     anna = logged_in(s, sink, ANNA)
     check(anna.get(f"/t/adendorf/konto/meldungen/{numbers[0]}").status == 404, "another tenant")
+    # The list is the account's on every portal, each report linked on its own portal.
+    r = anna.get("/t/landkreis-lueneburg/konto/meldungen")
+    check(r.status == 200 and all(f'href="{CITY}/konto/meldungen/{n}"' in r.text
+                                  for n in numbers) and "Lünen" in r.text, r.status)
+    check("/konto/meldungen/" not in b.get("/t/landkreis-lueneburg/konto/meldungen").text,
+          "not in another account's list")
     check(f'/konto/meldungen"' not in anna.get("/t/adendorf/konto").text,
           "no link where the tenant takes no reports")
 

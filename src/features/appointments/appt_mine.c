@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * "Meine Termine" at /konto/termine: the appointments a citizen booked on
- * this tenant while logged in, coming ones first, then the last past or
- * cancelled ones.  A coming booking opens at /konto/termine/<id> with its
- * calendar file and the cancel button, without the mailed token: the rows
- * are read by the session's account (citizen_id), so no id in the URL shows
- * another citizen's booking.  Without a login the pages send to the login.
+ * any portal of the installation while logged in, coming ones first, then
+ * the last past or cancelled ones; the list is read by the session's own
+ * account alone, like the list of cases.  A coming booking opens on its
+ * portal at /konto/termine/<id> with its calendar file and the cancel
+ * button, without the mailed token: that page reads the booking by the
+ * tenant and the account together, so no id in the URL shows another
+ * citizen's booking.  Without a login the pages send to the login.
  */
 #include "features/appointments/appt.h"
 
@@ -39,10 +41,12 @@ add_mine(struct db_stmt *st, void *ctx, struct err *e)
 	view_set_text(m, "type", db_col_text(st, 2));
 	view_set_text(m, "office", db_col_text(st, 3));
 	view_set_int(m, "persons", db_col_int64(st, 5));
+	view_set_text(m, "portal", db_col_text(st, 7));
 	if (open)
-		view_set_text(
-			m, "url",
-			rq_url(q, arena_printf(q->a, "/konto/termine/%s", db_col_text(st, 0))));
+		view_set_text(m, "url",
+			      rq_tenant_url_slug(
+				      q, db_col_text(st, 6),
+				      arena_printf(q->a, "/konto/termine/%s", db_col_text(st, 0))));
 	else
 		view_set_text(m, "state",
 			      rq_msg(q, strcmp(db_col_text(st, 4), "cancelled") == 0
@@ -55,10 +59,10 @@ static void
 mine_page(struct rq *q)
 {
 	static const char sql[] =
-		"SELECT a.public_id, a.starts_at, t.name, o.name, a.state, a.persons "
-		"FROM appointment a JOIN appt_type t ON t.id = a.type_id JOIN office o ON "
-		"o.id = a.office_id WHERE a.tenant_id = $1 AND a.citizen_id = $2 "
-		"ORDER BY a.starts_at DESC, a.id DESC LIMIT $3";
+		"SELECT a.public_id, a.starts_at, t.name, o.name, a.state, a.persons, te.slug, "
+		"te.name FROM appointment a JOIN appt_type t ON t.id = a.type_id JOIN office o ON "
+		"o.id = a.office_id JOIN tenant te ON te.id = a.tenant_id WHERE a.citizen_id = $1 "
+		"ORDER BY a.starts_at DESC, a.id DESC LIMIT $2";
 	int64_t citizen = account_citizen_or_login(q, "/konto/termine");
 	struct mine c = {q, NULL, NULL, (int64_t)time(NULL)};
 	int rc;
@@ -67,8 +71,8 @@ mine_page(struct rq *q)
 		return;
 	c.coming = view_set(q->page, "coming", view_list(q->a));
 	c.past = view_set(q->page, "past", view_list(q->a));
-	rc = db_each(q->db, &q->err, sql, add_mine, &c, DB_INT(q->tenant->id), DB_INT(citizen),
-		     DB_INT(MINE_MAX));
+	/* Keyed by the account alone: its bookings on every portal. */
+	rc = db_each(q->db, &q->err, sql, add_mine, &c, DB_INT(citizen), DB_INT(MINE_MAX));
 	if (rc) {
 		rq_fail(q, rc);
 		return;

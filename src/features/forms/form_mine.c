@@ -35,18 +35,7 @@
 struct mine {
 	struct rq *q;
 	struct view_val *list;
-	const struct tenant *tenants; /* all of them, for the links */
-	size_t n_tenants;
 };
-
-static const struct tenant *
-tenant_by_slug(const struct mine *c, const char *slug)
-{
-	for (size_t i = 0; i < c->n_tenants; i++)
-		if (strcmp(c->tenants[i].slug, slug) == 0)
-			return &c->tenants[i];
-	return c->q->tenant;
-}
 
 static int
 add_case(struct db_stmt *st, void *ctx, struct err *e)
@@ -63,9 +52,8 @@ add_case(struct db_stmt *st, void *ctx, struct err *e)
 	view_set_text(m, "status", inbox_status_label(q, inbox_status_parse(db_col_text(st, 4))));
 	view_set_text(m, "date", inbox_when(q, db_col_int64(st, 5)));
 	view_set_int(m, "unread", db_col_int64(st, 6));
-	view_set_text(
-		m, "url",
-		rq_tenant_url(q, tenant_by_slug(c, slug), arena_printf(q->a, MINE "/%s", case_no)));
+	view_set_text(m, "url",
+		      rq_tenant_url_slug(q, slug, arena_printf(q->a, MINE "/%s", case_no)));
 	return 0;
 }
 
@@ -82,16 +70,14 @@ mine_page(struct rq *q)
 		"AND "
 		"f.version = c.form_version WHERE c.citizen_id = $1 "
 		"ORDER BY c.created_at DESC, c.id DESC LIMIT $2";
-	struct mine c = {q, NULL, NULL, 0};
+	struct mine c = {q, NULL};
 	int64_t citizen = account_citizen_or_login(q, MINE);
 	int rc;
 
 	if (!citizen)
 		return;
 	c.list = view_set(q->page, "cases", view_list(q->a));
-	rc = tenant_cache_list(q->app->tenants, q->db, -1, q->a, &c.tenants, &c.n_tenants, &q->err);
-	rc = rc ? rc
-		: db_each(q->db, &q->err, sql, add_case, &c, DB_INT(citizen), DB_INT(MINE_MAX));
+	rc = db_each(q->db, &q->err, sql, add_case, &c, DB_INT(citizen), DB_INT(MINE_MAX));
 	if (rc) {
 		rq_fail(q, rc);
 		return;

@@ -65,6 +65,8 @@ struct rp_filter {
 	int64_t office_id;  /* responsible office; 0: any (staff list) */
 	int64_t citizen_id; /* made by this account; 0: by anyone */
 	bool any;	    /* also reports waiting for confirmation (staff) */
+	/* With citizen_id: the account's reports on every portal (its own list), `t` unused. */
+	bool every_tenant;
 	/* Possible duplicates of report id near_of (rp_nearby()); 0: no such narrowing. */
 	int64_t near_of;
 	const char *near_plz; /* the same postal code, or */
@@ -114,6 +116,7 @@ struct rp_report {
 	const char *office; /* responsible office's name, "" if none */
 	int64_t created_at, updated_at;
 	bool unconfirmed; /* made with an email address whose link was not yet opened */
+	const char *tenant_slug, *tenant_name; /* the portal the report is with */
 	const char
 		*photo; /* file id of the first photo, "" if none; public only with public_text */
 };

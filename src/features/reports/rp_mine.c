@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * "Meine Meldungen" at /konto/meldungen: the defect reports a citizen made
- * on this tenant while logged in, newest first, and each of them at
- * /konto/meldungen/<number> with the citizen's own text and the status
- * history, also before its confirmation.  The rows are read by the
- * session's account (report.citizen_id), so no number in the URL shows
- * another citizen's report.  Without a login the pages send to the login.
+ * while logged in, on every portal of the installation (also those a
+ * portal network handed to a member), newest first; the list is read by
+ * the session's own account alone, like the list of cases.  Each opens on
+ * its portal at /konto/meldungen/<number> with the citizen's own text and
+ * the status history, also before its confirmation; that page reads the
+ * report by the tenant, its number and the account together, so no number
+ * in the URL shows another citizen's report.  Without a login the pages
+ * send to the login.
  */
 #include "features/reports/rp_int.h"
 
@@ -30,7 +33,7 @@ citizen_or_login(struct rq *q, const char *back)
 static void
 mine_page(struct rq *q)
 {
-	struct rp_filter f = {.any = true, .limit = MINE_MAX};
+	struct rp_filter f = {.any = true, .every_tenant = true, .limit = MINE_MAX};
 	struct rp_report *v;
 	struct view_val *l;
 	size_t n;
@@ -49,6 +52,11 @@ mine_page(struct rq *q)
 		struct view_val *m = view_push(l, view_map(q->a));
 
 		rp_view_report(q, m, &v[i], "/konto/meldungen");
+		view_set_text(m, "url",
+			      rq_tenant_url_slug(q, v[i].tenant_slug,
+						 arena_printf(q->a, "/konto/meldungen/%lld",
+							      (long long)v[i].number)));
+		view_set_text(m, "portal", v[i].tenant_name);
 		view_set_bool(m, "unconfirmed", v[i].unconfirmed);
 	}
 	view_set_bool(q->page, "has_reports", n > 0);

@@ -84,7 +84,10 @@ param(struct query *qy, struct db_arg v)
 static void
 build_where(struct query *qy, const struct tenant *t, const struct rp_filter *f)
 {
-	buf_addf(&qy->sql, "WHERE r.tenant_id = $%d ", param(qy, DB_INT(t->id)));
+	if (f->every_tenant && f->citizen_id > 0) /* the account's own list: keyed by it */
+		buf_adds(&qy->sql, "WHERE TRUE ");
+	else
+		buf_addf(&qy->sql, "WHERE r.tenant_id = $%d ", param(qy, DB_INT(t->id)));
 	if (!f->any) /* waiting for the reporter's confirmation: staff only */
 		buf_adds(&qy->sql, "AND (r.confirm_hash IS NULL OR r.confirmed_at IS NOT NULL) ");
 	if (f->n_ids) { /* Open311: ids override every other argument */
@@ -146,8 +149,9 @@ static const char REPORT_COLS[] =
 	"r.lat_e6, r.lon_e6, COALESCE(o.name, ''), r.created_at, r.updated_at, "
 	"CASE WHEN r.confirm_hash IS NOT NULL AND r.confirmed_at IS NULL THEN 1 ELSE 0 END, "
 	"COALESCE((SELECT p.file_id FROM report_photo p WHERE p.report_id = r.id "
-	"ORDER BY p.position, p.file_id LIMIT 1), '') "
+	"ORDER BY p.position, p.file_id LIMIT 1), ''), te.slug, te.name "
 	"FROM report r JOIN report_category c ON c.id = r.category_id "
+	"JOIN tenant te ON te.id = r.tenant_id "
 	"LEFT JOIN office o ON o.id = r.office_id AND o.tenant_id = r.tenant_id ";
 
 static void
@@ -173,6 +177,7 @@ read_report(struct db_stmt *st, struct arena *a, void *row)
 	r->updated_at = db_col_int64(st, 14);
 	r->unconfirmed = db_col_int64(st, 15) != 0;
 	r->photo = db_col_dup(st, 16, a);
+	db_cols_dup(st, 17, a, &r->tenant_slug, &r->tenant_name);
 }
 
 static int
