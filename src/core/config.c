@@ -71,6 +71,10 @@ static const struct key keys[] = {
 	 "seconds of the first retry of a form delivery; later ones wait 5, 30, 120, 720 times it"},
 	{"form_delivery_http_local", K_ONOFF, I(form_delivery_http_local), 0, 0,
 	 "on or off: form deliveries may use http:// to 127.0.0.1, ::1 or localhost (tests)"},
+	{"saml_key_file", K_STR, S(saml_key_file), 0, 0,
+	 "PEM private key of the SAML service provider (\"\": one made and kept in the database)"},
+	{"saml_cert_file", K_STR, S(saml_cert_file), 0, 0,
+	 "PEM certificate of that key, published in the SAML metadata"},
 };
 
 #undef S

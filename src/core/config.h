@@ -46,7 +46,10 @@ struct config {
 	/* Form deliveries retry after 1, 5, 30, 120 and 720 times this (60: 1 min ... 12 h). */
 	int form_delivery_backoff_s;
 	bool form_delivery_http_local; /* http:// to 127.0.0.1, ::1 or localhost allowed (tests) */
-	char file[CONFIG_STR_MAX];     /* the file read, or "" */
+	/* The SAML SP's key pair (PEM files); "": the pair kept in the database. */
+	char saml_key_file[CONFIG_STR_MAX];
+	char saml_cert_file[CONFIG_STR_MAX];
+	char file[CONFIG_STR_MAX]; /* the file read, or "" */
 };
 
 /*
