@@ -194,6 +194,7 @@ read_list(struct listed *v)
 	const char *share = getenv("RATHAUS_SHARE_DIR");
 	char path[512], row[512];
 	size_t n = 0;
+	int w;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/data/feiertage/feiertage_de_laender.csv",
@@ -216,7 +217,9 @@ read_list(struct listed *v)
 		if (*field[2])
 			continue; /* a part of a Land: not a rule for all of it */
 		assert_true(n < LIST_MAX);
-		snprintf(v[n++].line, sizeof(v[0].line), "%s,%s,%s", field[0], field[1], field[3]);
+		w = snprintf(v[n++].line, sizeof(v[0].line), "%s,%s,%s", field[0], field[1],
+			     field[3]);
+		assert_true(w > 0 && (size_t)w < sizeof(v[0].line));
 	}
 	fclose(f);
 	qsort(v, n, sizeof(*v), cmp_line);
