@@ -52,7 +52,7 @@ drop_xml(void *ctx, const char *msg, ...)
 }
 
 static void
-drop_xml_structured(void *ctx, const xmlError *error)
+drop_xml_structured(void *ctx, xmlErrorPtr error)
 {
 }
 
@@ -62,7 +62,7 @@ saml_ready(struct err *e)
 	pthread_once(&once, init_once);
 	/* libxml2 keeps its error handlers per thread. */
 	xmlSetGenericErrorFunc(NULL, drop_xml);
-	xmlSetStructuredErrorFunc(NULL, (xmlStructuredErrorFunc)drop_xml_structured);
+	xmlSetStructuredErrorFunc(NULL, drop_xml_structured);
 	return ready ? 0 : err_set(e, ERR_INTERNAL, NULL, "saml: lasso_init failed");
 }
 

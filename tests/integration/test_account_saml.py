@@ -22,6 +22,7 @@ import zipfile
 
 from harness import check, db_rows, eventually, run_module
 from test_account import BASE, PUBLIC, Browser
+from test_files_settings import Staff, settings_form
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,13 +57,19 @@ IDP = []
 
 
 def ready(s):
-    """The IdP, started once, configured as the IdP of luenen."""
+    """The IdP, started once, entered by the admin of luenen on the settings page."""
     if IDP:
         return IDP[0]
     idp = SamlIdP(s)
     IDP.append(idp)
-    db_rows(s, "INSERT INTO tenant_setting (tenant_id, key, value, updated_at) "
-               f"SELECT id, 'saml_metadata', '{idp.metadata}', 0 FROM tenant WHERE slug = 'luenen'")
+    admin = Staff(s, BASE, "demo@rathaus.example", s.demo_password)
+    page = admin.get("/verwaltung/einstellungen").text
+    check("Anmeldung über SAML" in page and 'value="Mit BundID anmelden"' in page, page[-500:])
+    fields = settings_form(page)
+    check({"saml_metadata", "saml_attr_email", "saml_attr_subject"} <= set(fields), fields)
+    fields["saml_metadata"] = idp.metadata
+    r = admin.post("/verwaltung/einstellungen", fields)
+    check(r.status == 303, (r.status, r.text[:300]))
     eventually(lambda: 'id="saml-login"' in s.get(BASE + "/konto/anmelden").text,
                "button after the settings reach the cache", timeout=30)
     return idp

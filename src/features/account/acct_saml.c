@@ -205,19 +205,19 @@ check(struct rq *q, const struct saml_cfg *c, const char *request_id, struct sam
 	if (rc == 0)
 		rc = acct_saml_assertion_use(q->db, as->issuer, as->id,
 					     as->expires_at + SAML_SKEW_S, &q->err);
-	if (rc == ERR_CONFLICT)
+	if (rc == ERR_NOTFOUND) {
+		acct_link_fail(q, 400, "account.oidc.expired");
+	} else if (rc == ERR_CONFLICT) {
 		err_set(&q->err, ERR_FORBIDDEN, NULL, "saml: assertion '%.80s' used before",
 			as->id);
-	if (rc == ERR_NOTFOUND)
-		acct_link_fail(q, 400, "account.oidc.expired");
-	else if (rc == ERR_CONFLICT)
 		acct_link_fail(q, 403, "account.saml.replayed");
-	else if (rc == ERR_INVALID)
+	} else if (rc == ERR_INVALID) {
 		acct_link_fail(q, 400, "account.saml.failed");
-	else if (rc == ERR_FORBIDDEN)
+	} else if (rc == ERR_FORBIDDEN) {
 		acct_link_fail(q, 403, "account.saml.failed");
-	else if (rc)
+	} else if (rc) {
 		rq_fail(q, rc);
+	}
 	return rc;
 }
 
