@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 from harness import check, db_rows, eventually, run_module
-from test_account import BASE, PUBLIC, Browser
+from test_account import BASE, PASSWORD, PUBLIC, Browser, verified_account
 from test_files_settings import Staff, settings_form
 import os
 
@@ -33,7 +33,7 @@ ACS = PUBLIC + BASE + "/konto/saml/acs"
 MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
 DS = "{http://www.w3.org/2000/09/xmldsig#}"
 USERS = {"erika": {"email": ADDR}, "max": {"email": "max.saml@example.org"},
-         "nomail": {}}
+         "berta": {"email": "berta.saml@example.org"}, "nomail": {}}
 
 
 class SamlIdP:
@@ -171,6 +171,11 @@ def test_b_login_makes_account_session_and_trust_level(s, sink):
     page = s.get(BASE + "/konto/anmelden").text
     check(re.search(r'id="saml-login" href="[^"]*/konto/saml/start[^"]*"><span '
                     r'class="kern-label">Mit BundID anmelden</span>', page), page[-1500:])
+    # The request's cookie must come back with the IdP's cross-site POST.
+    r = s.get(BASE + "/konto/saml/start")
+    cookie = [c for c in r.headers_all("Set-Cookie") if c.startswith("rh_konto_saml=")]
+    check(len(cookie) == 1 and "; Secure" in cookie[0] and "SameSite=None" in cookie[0] and
+          "HttpOnly" in cookie[0], cookie)
     b, r = login(s)
     logged_in(r, b, s)
     check(db_rows(s, "SELECT issuer, subject FROM citizen_identity ci JOIN citizen c ON "
@@ -304,9 +309,28 @@ def test_i_response_to_another_request_is_refused(s, sink):
         check(r.status == 400 and "Anmeldung nicht möglich" in r.text, (junk, r.status))
 
 
-def test_j_address_without_account_needed_for_a_new_identity(s, sink):
+def test_j_new_identity_without_an_address_is_refused(s, sink):
     b, r = login(s, user="nomail")
     refused(s, r, b, 403, "keine bestätigte E-Mail-Adresse")
+
+
+def test_k_existing_account_is_linked_only_with_its_password(s, sink):
+    addr = "berta.saml@example.org"
+    verified_account(s, sink, addr)
+    b, r = login(s, user="berta", acr="STORK-QAA-Level-4")
+    check(r.status == 303 and r.header("Location") == BASE + "/konto/oidc/verknuepfen",
+          (r.status, r.text[:300]))
+    check("rh_konto_sid" not in b.jar and b.get(BASE + "/konto").status == 303, "no session")
+    r = b.form(BASE + "/konto/oidc/verknuepfen", BASE + "/konto/oidc/verknuepfen",
+               {"password": "falsch falsch falsch"})
+    check(r.status == 401, r.status)
+    r = b.form(BASE + "/konto/oidc/verknuepfen", BASE + "/konto/oidc/verknuepfen",
+               {"password": PASSWORD})
+    logged_in(r, b, s, addr)
+    check(db_rows(s, "SELECT max(trust_level) FROM citizen_session WHERE citizen_id = "
+                     f"(SELECT id FROM citizen WHERE email = '{addr}')") == [("4",)], "level 4")
+    b2, r = login(s, user="berta")
+    logged_in(r, b2, s, addr)
 
 
 if __name__ == "__main__":
@@ -316,3 +340,4 @@ if __name__ == "__main__":
     finally:
         for idp in IDP:
             idp.stop()
+
