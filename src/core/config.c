@@ -73,6 +73,10 @@ static const struct key keys[] = {
 	 "file with the base64 key that seals stored secrets (\"\": stored as they are)"},
 	{"form_delivery_http_local", K_ONOFF, I(form_delivery_http_local), 0, 0,
 	 "on or off: form deliveries may use http:// to 127.0.0.1, ::1 or localhost (tests)"},
+	{"saml_key_file", K_STR, S(saml_key_file), 0, 0,
+	 "PEM private key of the SAML service provider (\"\": one made and kept in the database)"},
+	{"saml_cert_file", K_STR, S(saml_cert_file), 0, 0,
+	 "PEM certificate of that key, published in the SAML metadata"},
 };
 
 #undef S

@@ -47,7 +47,10 @@ struct config {
 	int form_delivery_backoff_s;
 	bool form_delivery_http_local; /* http:// to 127.0.0.1, ::1 or localhost allowed (tests) */
 	char secret_key_file[CONFIG_STR_MAX]; /* the key of sealed secrets (seal.h); "": none */
-	char file[CONFIG_STR_MAX];	      /* the file read, or "" */
+	/* The SAML SP's key pair (PEM files); "": the pair kept in the database. */
+	char saml_key_file[CONFIG_STR_MAX];
+	char saml_cert_file[CONFIG_STR_MAX];
+	char file[CONFIG_STR_MAX]; /* the file read, or "" */
 };
 
 /*

@@ -115,6 +115,7 @@ enum http_cookie_flags {
 	HTTP_COOKIE_SECURE = 1 << 1,
 	HTTP_COOKIE_LAX = 1 << 2,
 	HTTP_COOKIE_STRICT = 1 << 3,
+	HTTP_COOKIE_CROSS_SITE = 1 << 4, /* SameSite=None: sent on a POST from another site */
 };
 /* Set-Cookie with Path=/; max_age < 0 makes a session cookie, 0 deletes. */
 void http_set_cookie(struct http_req *r, struct http_resp *resp, const char *name,

@@ -51,6 +51,8 @@ http_set_cookie(struct http_req *r, struct http_resp *resp, const char *name, co
 		v = arena_printf(&r->arena, "%s; SameSite=Strict", v);
 	else if (flags & HTTP_COOKIE_LAX)
 		v = arena_printf(&r->arena, "%s; SameSite=Lax", v);
+	else if (flags & HTTP_COOKIE_CROSS_SITE)
+		v = arena_printf(&r->arena, "%s; SameSite=None", v);
 	http_resp_header(r, resp, "Set-Cookie", v);
 }
 

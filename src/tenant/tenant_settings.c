@@ -77,6 +77,18 @@ static const struct tenant_setting_def DEFS[TSET_COUNT] = {
 			    LINE_MAX_BYTES, "set.oidc_name", "set.group.oidc"},
 	[TSET_OIDC_SCOPES] = {"oidc_scopes", TSET_STRING, "openid email", 0, LINE_MAX_BYTES,
 			      "set.oidc_scopes", "set.group.oidc"},
+	/* Login of citizens through a SAML identity provider (docs/account.md); off while empty. */
+	[TSET_SAML_METADATA] = {"saml_metadata", TSET_STRING, "", 0, LINE_MAX_BYTES,
+				"set.saml_metadata", "set.group.saml"},
+	[TSET_SAML_NAME] = {"saml_name", TSET_STRING, "Mit BundID anmelden", 0, LINE_MAX_BYTES,
+			    "set.saml_name", "set.group.saml"},
+	/* The attribute "mail" (RFC 4524) as BundID sends it. */
+	[TSET_SAML_ATTR_EMAIL] = {"saml_attr_email", TSET_STRING,
+				  "urn:oid:0.9.2342.19200300.100.1.3", 0, LINE_MAX_BYTES,
+				  "set.saml_attr_email", "set.group.saml"},
+	/* "": the NameID; BundID: its bPK2, urn:oid:1.3.6.1.4.1.25484.494450.3. */
+	[TSET_SAML_ATTR_SUBJECT] = {"saml_attr_subject", TSET_STRING, "", 0, LINE_MAX_BYTES,
+				    "set.saml_attr_subject", "set.group.saml"},
 	/* The map of the report form; none while empty: nothing is loaded from elsewhere. */
 	[TSET_MAP_TILES] = {"map_tiles", TSET_TILES, "", 0, LINE_MAX_BYTES, "set.map_tiles",
 			    "set.group.reports"},

@@ -127,7 +127,7 @@ def test_real_provider_login_reuse_and_replay(s, sink):
     ib = IdPBrowser()
     b, r, cb = login(s, ib)
     check(r.status == 303 and r.header("Location") == BASE + "/konto",
-          (r.status, re.findall(r"oidc login refused: .*", s.output())))
+          (r.status, re.findall(r"login refused: .*", s.output())))
     check(ADDR in b.get(BASE + "/konto").text, "logged in with the provider's address")
     check(db_rows(s, "SELECT count(*) FROM citizen_identity WHERE subject = 'erika'")
           == [("1",)], "identity")

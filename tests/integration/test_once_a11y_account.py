@@ -9,7 +9,7 @@ import re
 
 import test_appointments_staff as appt
 from forms_web import Citizen
-from harness import Server, Suite, check, db_rows, hidden
+from harness import Server, Suite, check, db_rows, eventually, hidden
 from test_forms_web import dog_steps
 from page_checks import check_pages
 from smtp_sink import SmtpSink
@@ -75,9 +75,22 @@ def saved_pages(s, sink):
     r = b.form(url, url, {"password": "password1", "password2": "password1"})
     check(r.status == 422, r.status)
     pages["account-reset-error"] = r.text
+    pages.update(saml_pages(s))
     pages.update(two_factor_pages(s, sink))
     pages.update(case_pages(s, sink))
     return pages
+
+
+def saml_pages(s):
+    """The login page with the button of a SAML IdP, and the page of a refused login."""
+    db_rows(s, "INSERT INTO tenant_setting (tenant_id, key, value, updated_at) SELECT id, "
+               "'saml_metadata', 'http://127.0.0.1:9/metadata', 0 FROM tenant WHERE slug = 'luenen'")
+    page = eventually(lambda: (lambda t: 'id="saml-login"' in t and t)(
+        s.get(BASE + "/konto/anmelden").text), "SAML button", timeout=30)
+    check("Mit BundID anmelden" in page, page[-800:])
+    r = s.post_form(BASE + "/konto/saml/acs", {"SAMLResponse": "PHNhbWxwOlJlc3BvbnNlLz4="})
+    check(r.status == 400 and "Anmeldung nicht möglich" in r.text, r.status)
+    return {"account-login-saml": page, "account-saml-refused": r.text}
 
 
 def two_factor_pages(s, sink):

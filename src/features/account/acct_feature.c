@@ -36,6 +36,7 @@ account_init(struct app *app, struct err *e)
 	acct_register_2fa(app);
 	acct_register_privacy(app);
 	acct_register_oidc(app);
+	acct_register_saml(app);
 	return 0;
 }
 

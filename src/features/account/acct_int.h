@@ -134,7 +134,11 @@ struct acct_oidc_pending {
 /* True when tenant `t` has a provider configured (issuer, client id and secret). */
 bool acct_oidc_cfg(const struct tenant *t, struct acct_oidc_cfg *c);
 /* https, or http to a loopback address; no spaces or control characters. */
-bool acct_oidc_url_ok(const char *url);
+bool acct_provider_url_ok(const char *url);
+/* Documents of providers are kept this long in oidc_cache, for every instance. */
+#define ACCT_PROVIDER_CACHE_S 3600
+/* The body at `url` (200 only), from the cache unless older than `max_age` s; in q->a. */
+int acct_provider_fetch(struct rq *q, const char *url, int64_t max_age, const char **body);
 /* acct_oidc_fetch.c: the provider's discovery, keys and token endpoint; errors in q->err. */
 int acct_oidc_meta(struct rq *q, const struct acct_oidc_cfg *c, struct acct_oidc_meta *m);
 /* The key set (caller's reference); `fresh`: refetch unless fetched within a minute. */
@@ -157,16 +161,49 @@ int acct_identity_add(struct db *db, const struct tenant *t, const char *iss, co
 /* A confirmed account without a password, made at the first login through a provider. */
 int acct_create_external(struct db *db, const char *email, int64_t *id, struct err *e);
 int acct_session_trust(struct db *db, const char *token, int level, struct err *e);
-int acct_oidc_cache_get(struct db *db, const char *url, struct arena *a, const char **body,
-			int64_t *age, struct err *e);
-int acct_oidc_cache_put(struct db *db, const char *url, const char *body, struct err *e);
-/* acct_oidc_link.c: after a verified ID token, log in, link or make the account. */
-void acct_oidc_finish(struct rq *q, const char *iss, const json_t *claims, const char *next);
-void acct_oidc_fail(struct rq *q, int status, const char *key);
+int acct_provider_cache_get(struct db *db, const char *url, struct arena *a, const char **body,
+			    int64_t *age, struct err *e);
+int acct_provider_cache_put(struct db *db, const char *url, const char *body, struct err *e);
+/*
+ * acct_link.c: after a login checked by a provider (OpenID Connect or SAML),
+ * log in the linked account, link an existing one after its password, or
+ * make one.  The strings are borrowed for the call.
+ */
+struct acct_external {
+	const char *issuer;  /* the provider: OIDC issuer or SAML IdP entity id */
+	const char *subject; /* its identifier of the person */
+	const char *email;   /* normalised, vouched for by the provider; NULL: none */
+	int trust_level;     /* account_trust_level() of what the provider asserted */
+};
+void acct_link_finish(struct rq *q, const struct acct_external *x, const char *next);
+/* The error page of a refused login (status, message key); the detail in q->err goes to the log. */
+void acct_link_fail(struct rq *q, int status, const char *key);
 void acct_register_oidc(struct app *app);
 void acct_register_oidc_link(struct app *app);
 /* The provider's button of the login page (oidc_name, oidc_url) when one is configured. */
 void acct_oidc_button(struct rq *q);
+/*
+ * Login through a SAML identity provider (acct_saml*.c, docs/account.md).
+ * A request sent is a row of citizen_saml behind a cookie, ACCT_SAML_TTL_S.
+ */
+#define ACCT_SAML_TTL_S 600
+void acct_register_saml(struct app *app);
+/* The IdP's button of the login page (saml_name, saml_url) when one is configured. */
+void acct_saml_button(struct rq *q);
+/* acct_saml_store.c: the key pair kept in the database (ERR_NOTFOUND: none yet). */
+int acct_saml_key_load(struct db *db, struct arena *a, const char **key_pem, const char **cert_pem,
+		       struct err *e);
+/* Keep the pair unless one is kept already (then the other stays). */
+int acct_saml_key_save(struct db *db, const char *key_pem, const char *cert_pem, struct err *e);
+int acct_saml_pending_new(struct db *db, const struct tenant *t, const char *request_id,
+			  const char *next, char *token, struct err *e);
+/* The request behind cookie `token` on tenant `t` (in arena `a`): 0 or ERR_NOTFOUND. */
+int acct_saml_pending_load(struct db *db, const char *token, const struct tenant *t,
+			   struct arena *a, const char **request_id, const char **next,
+			   struct err *e);
+/* Admit assertion `id` of `issuer` once: 0, or ERR_CONFLICT when it was admitted before. */
+int acct_saml_assertion_use(struct db *db, const char *issuer, const char *id, int64_t expires_at,
+			    struct err *e);
 /* The Argon2id hash of account `id` ("" for an account without a password), in arena `a`. */
 int acct_password_hash(struct db *db, int64_t id, struct arena *a, const char **hash,
 		       struct err *e);

@@ -15,7 +15,6 @@
 #include "features/account/acct_int.h"
 
 #include "core/jwt.h"
-#include "core/log.h"
 #include "db/db.h"
 
 #include <sodium.h>
@@ -32,7 +31,7 @@ acct_oidc_cfg(const struct tenant *t, struct acct_oidc_cfg *c)
 	c->secret = tenant_setting_str(t, TSET_OIDC_CLIENT_SECRET);
 	c->name = tenant_setting_str(t, TSET_OIDC_NAME);
 	c->scopes = tenant_setting_str(t, TSET_OIDC_SCOPES);
-	return acct_oidc_url_ok(c->issuer) && c->client_id[0] && c->secret[0];
+	return acct_provider_url_ok(c->issuer) && c->client_id[0] && c->secret[0];
 }
 
 void
@@ -48,15 +47,6 @@ acct_oidc_button(struct rq *q)
 	view_set_text(q->page, "oidc_url",
 		      rq_url(q, arena_printf(q->a, "/konto/oidc/start?next=%s",
 					     rq_urlencode(q, acct_safe_next(next)))));
-}
-
-void
-acct_oidc_fail(struct rq *q, int status, const char *key)
-{
-	if (q->err.detail[0])
-		log_info("rid=%s oidc login refused: %s", q->http->id, q->err.detail);
-	view_set_text(q->page, "message", rq_msg(q, key));
-	acct_page(q, status, "account.oidc.failed_title", "done");
 }
 
 /* Whether the `o` bytes of `list` (words one space apart) hold the word w[0..n). */
@@ -128,7 +118,7 @@ start_get(struct rq *q)
 	}
 	rc = acct_oidc_meta(q, &c, &m);
 	if (rc) {
-		acct_oidc_fail(q, 502, "account.oidc.unavailable");
+		acct_link_fail(q, 502, "account.oidc.unavailable");
 		return;
 	}
 	auth_token(state);
@@ -223,7 +213,7 @@ redeem(struct rq *q, const struct acct_oidc_cfg *c, const struct acct_oidc_pendi
 	int rc = acct_oidc_meta(q, c, &m);
 
 	if (rc) {
-		acct_oidc_fail(q, 502, "account.oidc.unavailable");
+		acct_link_fail(q, 502, "account.oidc.unavailable");
 		return rc;
 	}
 	if (!code || !code[0] || strlen(code) > ACCT_OIDC_URL_MAX)
@@ -236,9 +226,9 @@ redeem(struct rq *q, const struct acct_oidc_cfg *c, const struct acct_oidc_pendi
 		rc = add_userinfo(q, &m, tokens, *claims);
 	json_decref(tokens);
 	if (rc == ERR_IO)
-		acct_oidc_fail(q, 502, "account.oidc.unavailable");
+		acct_link_fail(q, 502, "account.oidc.unavailable");
 	else if (rc)
-		acct_oidc_fail(q, 403, "account.oidc.failed");
+		acct_link_fail(q, 403, "account.oidc.failed");
 	return rc;
 }
 
@@ -248,6 +238,25 @@ same(const char *a, const char *b)
 	size_t n = strlen(a);
 
 	return b && n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
+/* The checked claims as the identity to log in, link or make an account for. */
+static void
+finish(struct rq *q, const char *iss, const json_t *claims, const char *next)
+{
+	const char *email = json_string_value(json_object_get(claims, "email"));
+	char norm[ACCT_EMAIL_MAX + 1];
+	struct acct_external x = {
+		.issuer = iss,
+		.subject = json_string_value(json_object_get(claims, "sub")),
+		.trust_level =
+			account_trust_level(json_string_value(json_object_get(claims, "acr"))),
+	};
+
+	if (email && json_is_true(json_object_get(claims, "email_verified")) &&
+	    acct_email_norm(email, norm, sizeof(norm)))
+		x.email = norm;
+	acct_link_finish(q, &x, next);
 }
 
 static void
@@ -270,7 +279,7 @@ callback_get(struct rq *q)
 	acct_cookie(q, ACCT_OIDC_COOKIE, "", 0);
 	if (rc == ERR_NOTFOUND || (rc == 0 && p.citizen_id)) {
 		err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: no pending login for the cookie");
-		acct_oidc_fail(q, 400, "account.oidc.expired");
+		acct_link_fail(q, 400, "account.oidc.expired");
 		return;
 	}
 	if (rc) {
@@ -279,17 +288,17 @@ callback_get(struct rq *q)
 	}
 	if (!same(p.state, http_query(q->http, "state"))) {
 		err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: state does not match");
-		acct_oidc_fail(q, 400, "account.oidc.failed");
+		acct_link_fail(q, 400, "account.oidc.failed");
 		return;
 	}
 	if (http_query(q->http, "error")) { /* RFC 6749 4.1.2.1, e.g. access_denied */
 		err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: provider says '%.64s'",
 			http_query(q->http, "error"));
-		acct_oidc_fail(q, 403, "account.oidc.cancelled");
+		acct_link_fail(q, 403, "account.oidc.cancelled");
 		return;
 	}
 	if (redeem(q, &c, &p, &claims) == 0)
-		acct_oidc_finish(q, c.issuer, claims, p.next);
+		finish(q, c.issuer, claims, p.next);
 	json_decref(claims);
 }
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * What the server asks an OpenID Connect provider, with libcurl: the
- * discovery document (OpenID Connect Discovery 1.0, section 4), the key set
- * (jwks_uri) and the token request (OpenID Connect Core 3.1.3.1, with
- * client_secret_basic).  Discovery and keys are cached in oidc_cache for
- * OIDC_CACHE_TTL_S, shared by every instance; a token signed with a key id
- * the cached set lacks fetches the set again (key rotation), at most once a
- * minute.  Every URL must be https, or http to a loopback address (a
- * provider on the same machine, as in the tests); no redirect is followed
- * and answers are capped at OIDC_BODY_MAX bytes.
+ * What the server asks login providers, with libcurl: documents that every
+ * instance shares through the cache oidc_cache for ACCT_PROVIDER_CACHE_S
+ * (acct_provider_fetch(): OpenID Connect discovery and key sets, SAML
+ * metadata), and the token and UserInfo requests of OpenID Connect
+ * (Discovery 1.0 section 4; Core 3.1.3.1 with client_secret_basic, 5.3).
+ * A token signed with a key id the cached set lacks fetches the set again
+ * (key rotation), at most once a minute.  Every URL must be https, or http
+ * to a loopback address (a provider on the same machine, as in the tests);
+ * no redirect is followed and answers are capped at OIDC_BODY_MAX bytes.
  */
 #include "features/account/acct_int.h"
 
@@ -21,11 +21,10 @@
 
 #define OIDC_BODY_MAX (256 * 1024)
 #define OIDC_TIMEOUT_S 10
-#define OIDC_CACHE_TTL_S 3600
 #define OIDC_REFETCH_S 60 /* the least age of a cached key set fetched again for a new kid */
 
 bool
-acct_oidc_url_ok(const char *url)
+acct_provider_url_ok(const char *url)
 {
 	static const char *const loopback[] = {"http://127.0.0.1:", "http://127.0.0.1/",
 					       "http://localhost:", "http://localhost/",
@@ -77,7 +76,7 @@ http_call(struct rq *q, const char *url, const char *form, const char *user, con
 
 	*status = 0;
 	if (!c)
-		return err_set(&q->err, ERR_INTERNAL, NULL, "oidc: curl_easy_init failed");
+		return err_set(&q->err, ERR_INTERNAL, NULL, "curl_easy_init failed");
 	buf_init(&s.b, OIDC_BODY_MAX);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -103,12 +102,34 @@ http_call(struct rq *q, const char *url, const char *form, const char *user, con
 	*body = arena_strdup(q->a, s.b.p);
 	buf_release(&s.b);
 	if (s.too_big)
-		return err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: answer of '%.200s' too big",
-			       url);
+		return err_set(&q->err, ERR_FORBIDDEN, NULL, "answer of '%.200s' too big", url);
 	if (rc != CURLE_OK)
-		return err_set(&q->err, ERR_IO, NULL, "oidc: '%.200s': %s", url,
+		return err_set(&q->err, ERR_IO, NULL, "'%.200s': %s", url,
 			       errbuf[0] ? errbuf : curl_easy_strerror(rc));
 	return 0;
+}
+
+int
+acct_provider_fetch(struct rq *q, const char *url, int64_t max_age, const char **body)
+{
+	int64_t age = 0;
+	long status = 0;
+	int rc;
+
+	*body = NULL;
+	if (!acct_provider_url_ok(url))
+		return err_set(&q->err, ERR_FORBIDDEN, NULL, "url '%.200s' not allowed", url);
+	rc = acct_provider_cache_get(q->db, url, q->a, body, &age, &q->err);
+	if (rc == 0 && age < max_age)
+		return 0;
+	if (rc && rc != ERR_NOTFOUND)
+		return rc;
+	rc = http_call(q, url, NULL, NULL, NULL, body, &status);
+	if (rc == 0 && status != 200)
+		rc = err_set(&q->err, ERR_IO, NULL, "'%.200s' answered %ld", url, status);
+	if (rc == 0)
+		rc = acct_provider_cache_put(q->db, url, *body, &q->err);
+	return rc;
 }
 
 /* The JSON object at `url`, from the cache unless older than `max_age` seconds. */
@@ -116,31 +137,14 @@ static int
 cached_json(struct rq *q, const char *url, int64_t max_age, json_t **out)
 {
 	const char *body = NULL;
-	int64_t age = 0;
-	long status = 0;
-	int rc;
+	int rc = acct_provider_fetch(q, url, max_age, &body);
 
-	*out = NULL;
-	if (!acct_oidc_url_ok(url))
-		return err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: url '%.200s' not allowed", url);
-	rc = acct_oidc_cache_get(q->db, url, q->a, &body, &age, &q->err);
-	if (rc == 0 && age < max_age)
-		*out = json_loads(body, 0, NULL);
-	if (*out || (rc && rc != ERR_NOTFOUND))
-		return rc;
-	rc = http_call(q, url, NULL, NULL, NULL, &body, &status);
-	if (rc == 0 && status != 200)
-		rc = err_set(&q->err, ERR_IO, NULL, "oidc: '%.200s' answered %ld", url, status);
-	if (rc == 0)
-		*out = json_loads(body, JSON_REJECT_DUPLICATES, NULL);
+	*out = rc ? NULL : json_loads(body, JSON_REJECT_DUPLICATES, NULL);
 	if (rc == 0 && !json_is_object(*out)) {
 		json_decref(*out);
 		*out = NULL;
-		return err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: '%.200s' is no JSON object",
-			       url);
+		rc = err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: '%.200s' is no JSON object", url);
 	}
-	if (rc == 0)
-		rc = acct_oidc_cache_put(q->db, url, body, &q->err);
 	return rc;
 }
 
@@ -149,7 +153,7 @@ member(struct rq *q, const json_t *doc, const char *name)
 {
 	const char *s = json_string_value(json_object_get(doc, name));
 
-	return s && acct_oidc_url_ok(s) ? arena_strdup(q->a, s) : NULL;
+	return s && acct_provider_url_ok(s) ? arena_strdup(q->a, s) : NULL;
 }
 
 int
@@ -160,7 +164,7 @@ acct_oidc_meta(struct rq *q, const struct acct_oidc_cfg *c, struct acct_oidc_met
 				       (int)(n && c->issuer[n - 1] == '/' ? n - 1 : n), c->issuer);
 	const char *iss;
 	json_t *doc = NULL;
-	int rc = cached_json(q, url, OIDC_CACHE_TTL_S, &doc);
+	int rc = cached_json(q, url, ACCT_PROVIDER_CACHE_S, &doc);
 
 	if (rc)
 		return rc;
@@ -186,7 +190,7 @@ acct_oidc_meta(struct rq *q, const struct acct_oidc_cfg *c, struct acct_oidc_met
 int
 acct_oidc_jwks(struct rq *q, const struct acct_oidc_meta *m, bool fresh, json_t **out)
 {
-	return cached_json(q, m->jwks_uri, fresh ? OIDC_REFETCH_S : OIDC_CACHE_TTL_S, out);
+	return cached_json(q, m->jwks_uri, fresh ? OIDC_REFETCH_S : ACCT_PROVIDER_CACHE_S, out);
 }
 
 /* A JSON object answered with 200 by `url`, or ERR_FORBIDDEN. */

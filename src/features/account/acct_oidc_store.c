@@ -137,8 +137,8 @@ read_cached(struct db_stmt *st, struct arena *a, void *row)
 }
 
 int
-acct_oidc_cache_get(struct db *db, const char *url, struct arena *a, const char **body,
-		    int64_t *age, struct err *e)
+acct_provider_cache_get(struct db *db, const char *url, struct arena *a, const char **body,
+			int64_t *age, struct err *e)
 {
 	static const char sql[] = "SELECT body, fetched_at FROM oidc_cache WHERE url = $1";
 	struct cached c = {0};
@@ -150,7 +150,7 @@ acct_oidc_cache_get(struct db *db, const char *url, struct arena *a, const char 
 }
 
 int
-acct_oidc_cache_put(struct db *db, const char *url, const char *body, struct err *e)
+acct_provider_cache_put(struct db *db, const char *url, const char *body, struct err *e)
 {
 	static const char sql[] =
 		"INSERT INTO oidc_cache (url, body, fetched_at) VALUES ($1, $2, $3) "

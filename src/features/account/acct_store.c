@@ -422,6 +422,8 @@ acct_purge(struct db *db, int64_t now, struct err *e)
 		"DELETE FROM citizen_login WHERE at < $1 - 90 * 86400",
 		"DELETE FROM citizen_mfa WHERE expires_at <= $1",
 		"DELETE FROM citizen_oidc WHERE expires_at <= $1",
+		"DELETE FROM citizen_saml WHERE expires_at <= $1",
+		"DELETE FROM saml_assertion WHERE expires_at <= $1",
 		/* Never confirmed: the address was not the registrant's, or it was lost. */
 		"DELETE FROM citizen WHERE verified_at = 0 AND created_at < $1 - 7 * 86400",
 	};

@@ -183,8 +183,12 @@ form_page(struct rq *q, int status, const char *error_key, const char *title, co
 		if (http_query(q->http, *k))
 			view_set_text(q->page, "notice",
 				      rq_msg(q, arena_printf(q->a, "account.notice.%s", *k)));
-	if (strcmp(tpl, "login") == 0)
+	if (strcmp(tpl, "login") == 0) {
 		acct_oidc_button(q);
+		acct_saml_button(q);
+		if (view_get(q->page, "oidc_url") || view_get(q->page, "saml_url"))
+			view_set_text(q->page, "providers", "1");
+	}
 	acct_page(q, status, title, tpl);
 }
 

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * After a verified ID token: log in the account linked to the provider's
- * (issuer, subject) on this tenant; else, when the provider vouches for the
- * address (email_verified true), make a new account without a password, or,
- * when the address has an account already, link it only after its password
- * is entered on /konto/oidc/verknuepfen: whoever controls an address at
- * some provider does not get the account of that address by that alone.
- * The trust level the provider asserts (acr) goes on the session.
+ * After a login checked by an external provider (an OpenID Connect ID
+ * token, acct_oidc.c, or a SAML assertion, acct_saml.c): log in the account
+ * linked to the provider's (issuer, subject) on this tenant; else, when the
+ * provider vouches for the address, make a new account without a password,
+ * or, when the address has an account already, link it only after its
+ * password is entered on /konto/oidc/verknuepfen: whoever controls an
+ * address at some provider does not get the account of that address by
+ * that alone.  The trust level the provider asserts goes on the session.
  */
 #include "features/account/acct_int.h"
 
+#include "core/log.h"
 #include "db/db.h"
 
 #include <sodium.h>
@@ -19,8 +21,9 @@
 #define FREE_FAILS_LINK 5
 
 /*
- * The trust level of an acr value (docs/account.md): eIDAS levels of
- * assurance and the STORK-QAA levels as BundID names them, or a plain digit.
+ * The trust level of an acr value or a SAML AuthnContextClassRef
+ * (docs/account.md): eIDAS levels of assurance and the STORK-QAA levels as
+ * BundID names them, or a plain digit.
  */
 int
 account_trust_level(const char *acr)
@@ -77,29 +80,27 @@ log_in(struct rq *q, int64_t id, int level, const char *next)
 	redirect(q, acct_safe_next(next));
 }
 
-/* The provider's verified address, normalised, or false. */
-static bool
-verified_email(const json_t *claims, char *out, size_t n)
+void
+acct_link_fail(struct rq *q, int status, const char *key)
 {
-	const char *email = json_string_value(json_object_get(claims, "email"));
-
-	return email && json_is_true(json_object_get(claims, "email_verified")) &&
-	       acct_email_norm(email, out, n);
+	if (q->err.detail[0])
+		log_info("rid=%s login refused: %s", q->http->id, q->err.detail);
+	view_set_text(q->page, "message", rq_msg(q, key));
+	acct_page(q, status, "account.oidc.failed_title", "done");
 }
 
 /* An account with this address: the link waits for its password. */
 static void
-ask_password(struct rq *q, int64_t id, const char *iss, const char *sub, int level,
-	     const char *next)
+ask_password(struct rq *q, int64_t id, const struct acct_external *x, const char *next)
 {
 	struct acct_oidc_pending p = {.state = "",
 				      .nonce = "",
 				      .verifier = "",
 				      .next = next,
 				      .citizen_id = id,
-				      .issuer = iss,
-				      .subject = sub,
-				      .trust_level = level};
+				      .issuer = x->issuer,
+				      .subject = x->subject,
+				      .trust_level = x->trust_level};
 	char cookie[AUTH_TOKEN_LEN + 1];
 	int rc = acct_oidc_pending_new(q->db, q->tenant, &p, cookie, &q->err);
 
@@ -112,44 +113,43 @@ ask_password(struct rq *q, int64_t id, const char *iss, const char *sub, int lev
 }
 
 void
-acct_oidc_finish(struct rq *q, const char *iss, const json_t *claims, const char *next)
+acct_link_finish(struct rq *q, const struct acct_external *x, const char *next)
 {
-	const char *sub = json_string_value(json_object_get(claims, "sub"));
-	int level = account_trust_level(json_string_value(json_object_get(claims, "acr")));
-	char email[ACCT_EMAIL_MAX + 1], hash[crypto_pwhash_STRBYTES];
+	char hash[crypto_pwhash_STRBYTES];
 	int64_t id = 0, verified = 0;
-	int rc = acct_identity_find(q->db, q->tenant, iss, sub, &id, &q->err);
+	int rc = acct_identity_find(q->db, q->tenant, x->issuer, x->subject, &id, &q->err);
 
 	if (rc == 0) {
-		log_in(q, id, level, next);
+		log_in(q, id, x->trust_level, next);
 		return;
 	}
 	if (rc != ERR_NOTFOUND) {
 		rq_fail(q, rc);
 		return;
 	}
-	if (!verified_email(claims, email, sizeof(email))) {
-		err_set(&q->err, ERR_FORBIDDEN, NULL, "oidc: no verified email for a new identity");
-		acct_oidc_fail(q, 403, "account.oidc.no_email");
+	if (!x->email) {
+		err_set(&q->err, ERR_FORBIDDEN, NULL, "no verified email for a new identity");
+		acct_link_fail(q, 403, "account.oidc.no_email");
 		return;
 	}
-	rc = acct_find_login(q->db, email, &id, hash, sizeof(hash), &verified, &q->err);
+	rc = acct_find_login(q->db, x->email, &id, hash, sizeof(hash), &verified, &q->err);
 	if (rc == 0 && id) {
-		ask_password(q, id, iss, sub, level, next);
+		ask_password(q, id, x, next);
 		return;
 	}
 	rc = db_begin(q->db, &q->err);
 	if (rc == 0) {
-		rc = acct_create_external(q->db, email, &id, &q->err);
+		rc = acct_create_external(q->db, x->email, &id, &q->err);
 		if (rc == 0)
-			rc = acct_identity_add(q->db, q->tenant, iss, sub, id, &q->err);
+			rc = acct_identity_add(q->db, q->tenant, x->issuer, x->subject, id,
+					       &q->err);
 		rc = db_end(q->db, rc, &q->err);
 	}
 	if (rc) {
 		rq_fail(q, rc);
 		return;
 	}
-	log_in(q, id, level, next);
+	log_in(q, id, x->trust_level, next);
 }
 
 static void
@@ -171,7 +171,7 @@ pending_link(struct rq *q, bool consume, struct acct_oidc_pending *p)
 	if (rc && rc != ERR_NOTFOUND)
 		rq_fail(q, rc);
 	else
-		acct_oidc_fail(q, 400, "account.oidc.expired");
+		acct_link_fail(q, 400, "account.oidc.expired");
 	return false;
 }
 
@@ -237,7 +237,7 @@ link_post(struct rq *q)
 		rc = db_end(q->db, rc, &q->err);
 	}
 	if (rc == ERR_NOTFOUND) { /* the other of two posts at once */
-		acct_oidc_fail(q, 400, "account.oidc.expired");
+		acct_link_fail(q, 400, "account.oidc.expired");
 		return;
 	}
 	if (rc) {

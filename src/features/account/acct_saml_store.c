@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The statements of the SAML login: the key pair kept in the database
+ * (saml_sp_key), the requests sent (citizen_saml) and the assertions
+ * accepted (saml_assertion), whose primary key lets each in once across
+ * every instance.
+ */
+#include "features/account/acct_int.h"
+
+#include "db/db.h"
+
+#include <time.h>
+
+struct pair {
+	const char *key, *cert;
+};
+
+static void
+read_pair(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct pair *p = row;
+
+	p->key = db_col_dup(st, 0, a);
+	p->cert = db_col_dup(st, 1, a);
+}
+
+int
+acct_saml_key_load(struct db *db, struct arena *a, const char **key_pem, const char **cert_pem,
+		   struct err *e)
+{
+	struct pair p = {0};
+	int rc = db_get(db, e, "SELECT key_pem, cert_pem FROM saml_sp_key WHERE id = 1", a,
+			read_pair, &p);
+
+	*key_pem = p.key;
+	*cert_pem = p.cert;
+	return rc;
+}
+
+int
+acct_saml_key_save(struct db *db, const char *key_pem, const char *cert_pem, struct err *e)
+{
+	static const char sql[] = "INSERT INTO saml_sp_key (id, key_pem, cert_pem, created_at) "
+				  "VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING";
+
+	return db_run(db, e, sql, DB_TEXT(key_pem), DB_TEXT(cert_pem), DB_INT((int64_t)time(NULL)));
+}
+
+int
+acct_saml_pending_new(struct db *db, const struct tenant *t, const char *request_id,
+		      const char *next, char *token, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO citizen_saml (id_hash, tenant_id, request_id, next, created_at, "
+		"expires_at) VALUES ($1, $2, $3, $4, $5, $6)";
+	char h[65];
+	int64_t now = (int64_t)time(NULL);
+
+	auth_token(token);
+	auth_token_hash(token, h);
+	return db_run(db, e, sql, DB_TEXT(h), DB_INT(t->id), DB_TEXT(request_id), DB_TEXT(next),
+		      DB_INT(now), DB_INT(now + ACCT_SAML_TTL_S));
+}
+
+struct pending {
+	const char *request_id, *next;
+};
+
+static void
+read_pending(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct pending *p = row;
+
+	p->request_id = db_col_dup(st, 0, a);
+	p->next = db_col_dup(st, 1, a);
+}
+
+int
+acct_saml_pending_load(struct db *db, const char *token, const struct tenant *t, struct arena *a,
+		       const char **request_id, const char **next, struct err *e)
+{
+	static const char sql[] = "SELECT request_id, next FROM citizen_saml WHERE id_hash = $1 "
+				  "AND tenant_id = $2 AND expires_at > $3";
+	struct pending p = {0};
+	char h[65];
+	int rc;
+
+	if (!auth_token_ok(token))
+		return ERR_NOTFOUND;
+	auth_token_hash(token, h);
+	rc = db_get(db, e, sql, a, read_pending, &p, DB_TEXT(h), DB_INT(t->id),
+		    DB_INT((int64_t)time(NULL)));
+	*request_id = p.request_id;
+	*next = p.next;
+	return rc;
+}
+
+int
+acct_saml_assertion_use(struct db *db, const char *issuer, const char *id, int64_t expires_at,
+			struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO saml_assertion (issuer, assertion_id, expires_at) VALUES ($1, $2, $3) "
+		"ON CONFLICT (issuer, assertion_id) DO NOTHING RETURNING 1";
+	int64_t one = 0;
+	int rc = db_int64(db, e, &one, sql, DB_TEXT(issuer), DB_TEXT(id), DB_INT(expires_at));
+
+	return rc == ERR_NOTFOUND ? ERR_CONFLICT : rc;
+}
