@@ -158,6 +158,8 @@ def test_a_metadata_names_our_certificate_and_acs(s, sink):
     check(other.status == 200 and certs["signing"].encode() in other.body and
           b"/t/landkreis-lueneburg/konto/saml/acs" in other.body, other.status)
     check(db_rows(s, "SELECT count(*) FROM saml_sp_key") == [("1",)], "one key pair")
+    (key,), = db_rows(s, "SELECT substr(key_pem, 1, 9) FROM saml_sp_key")
+    check(key == "sealed:1:", ("the private key is sealed at rest", key))
     two = s.second()
     try:
         check(certs["signing"].encode() in two.get(BASE + "/konto/saml/metadata").body,

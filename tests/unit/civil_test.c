@@ -194,7 +194,6 @@ read_list(struct listed *v)
 	const char *share = getenv("RATHAUS_SHARE_DIR");
 	char path[512], row[512];
 	size_t n = 0;
-	int w;
 	FILE *f;
 	int w;
 

@@ -7,6 +7,7 @@
  */
 #include "features/account/acct_int.h"
 
+#include "core/seal.h"
 #include "db/db.h"
 
 #include <time.h>
@@ -32,6 +33,9 @@ acct_saml_key_load(struct db *db, struct arena *a, const char **key_pem, const c
 	int rc = db_get(db, e, "SELECT key_pem, cert_pem FROM saml_sp_key WHERE id = 1", a,
 			read_pair, &p);
 
+	/* The private key is stored sealed when the installation has a key (core/seal.h). */
+	if (rc == 0)
+		rc = seal_open(a, p.key, &p.key, e);
 	*key_pem = p.key;
 	*cert_pem = p.cert;
 	return rc;
@@ -42,8 +46,14 @@ acct_saml_key_save(struct db *db, const char *key_pem, const char *cert_pem, str
 {
 	static const char sql[] = "INSERT INTO saml_sp_key (id, key_pem, cert_pem, created_at) "
 				  "VALUES (1, $1, $2, $3) ON CONFLICT (id) DO NOTHING";
+	struct arena a;
+	int rc;
 
-	return db_run(db, e, sql, DB_TEXT(key_pem), DB_TEXT(cert_pem), DB_INT((int64_t)time(NULL)));
+	arena_init(&a);
+	rc = db_run(db, e, sql, DB_TEXT(seal_text(&a, key_pem)), DB_TEXT(cert_pem),
+		    DB_INT((int64_t)time(NULL)));
+	arena_release(&a);
+	return rc;
 }
 
 int
