@@ -139,6 +139,19 @@ pending_cookie(struct rq *q, const char *value, int64_t max_age)
 	http_set_cookie(q->http, q->resp, ACCT_SAML_COOKIE, value, max_age, flags);
 }
 
+/* The start of a login step: limits and the tenant's IdP into *c; false after the answer. */
+static bool
+saml_begin(struct rq *q, struct saml_cfg *c)
+{
+	if (!acct_begin(q) || !acct_ip_limit(q, "saml"))
+		return false;
+	if (!saml_cfg(q->tenant, c)) {
+		rq_error(q, 404, NULL);
+		return false;
+	}
+	return true;
+}
+
 static void
 start_get(struct rq *q)
 {
@@ -148,12 +161,8 @@ start_get(struct rq *q)
 	struct saml_sp sp;
 	int rc;
 
-	if (!acct_begin(q) || !acct_ip_limit(q, "saml"))
+	if (!saml_begin(q, &c))
 		return;
-	if (!saml_cfg(q->tenant, &c)) {
-		rq_error(q, 404, NULL);
-		return;
-	}
 	rc = acct_provider_fetch(q, c.metadata_url, ACCT_PROVIDER_CACHE_S, &metadata);
 	if (rc) {
 		acct_link_fail(q, 502, "account.oidc.unavailable");
@@ -231,12 +240,8 @@ acs_post(struct rq *q)
 	struct saml_cfg c;
 	int rc;
 
-	if (!acct_begin(q) || !acct_ip_limit(q, "saml"))
+	if (!saml_begin(q, &c))
 		return;
-	if (!saml_cfg(q->tenant, &c)) {
-		rq_error(q, 404, NULL);
-		return;
-	}
 	rc = acct_saml_pending_load(q->db, http_cookie(q->http, ACCT_SAML_COOKIE), q->tenant, q->a,
 				    &request_id, &next, &q->err);
 	if (rc == ERR_NOTFOUND) {

@@ -374,19 +374,6 @@ resolve(struct rq *q, struct update *u, struct ed_errors *errors)
 	return errors->n == 0;
 }
 
-/* The merge result as a snapshot of the editor. */
-static json_t *
-result_snapshot(struct rq *q, json_t *result)
-{
-	json_t *body = form_def_body(result);
-	json_t *snap =
-		json_pack("{s:s, s:s, s:s}", "title", ed_json_str(result, "title"), "leika",
-			  ed_json_str(result, "leika"), "definition", form_def_pretty(body, q->a));
-
-	json_decref(body);
-	return snap ? snap : json_object();
-}
-
 static int
 take_over(struct rq *q, struct update *u, json_t *snap)
 {
@@ -417,7 +404,7 @@ update_post(struct rq *q)
 		return;
 	}
 	if (resolve(q, &u, &errors)) {
-		snap = result_snapshot(q, u.m.result);
+		snap = form_edit_snapshot(q, u.m.result);
 		form_edit_check(q, u.x.id, snap, "merge", &errors, NULL);
 	}
 	if (errors.n) {
