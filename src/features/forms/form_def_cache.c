@@ -133,16 +133,18 @@ form_def_cached(const char *text, struct arena *a, struct form **out, struct err
 {
 	size_t len = strlen(text);
 	uint64_t hash = hash_fnv1a(text, len);
-	struct form_def_errors *errs = arena_alloc(a, sizeof(*errs));
 	struct entry *x, *gone = NULL;
 	int rc;
 
 	if (len > CACHE_BYTES / 8)
-		return form_def_parse(text, len, a, out, errs, e);
+		return form_def_parse(text, len, a, out,
+				      arena_alloc(a, sizeof(struct form_def_errors)), e);
 	pthread_mutex_lock(&lock);
 	x = find(hash, text, len);
 	pthread_mutex_unlock(&lock);
 	if (!x) {
+		/* Only a parse needs room for the problems of a definition. */
+		struct form_def_errors *errs = arena_alloc(a, sizeof(*errs));
 		struct entry *fresh = xcalloc(1, sizeof(*fresh));
 
 		arena_init(&fresh->a);
