@@ -21,6 +21,7 @@
 #include "tenant/tenant.h"
 #include "view/view.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 struct db;
@@ -47,6 +48,13 @@ struct app {
 	bool with_views;     /* templates loaded: serving, not a command-line tool */
 	struct jobs *jobs;   /* background jobs: kinds, worker (jobs.h) */
 	struct mailer *mail; /* outgoing mail (mail.h) */
+	/*
+	 * Staff writes (requests other than GET to staff routes) this process
+	 * has answered.  Per-process read models key their snapshots by it
+	 * besides the catalogue fingerprint, so an editor sees a change on the
+	 * instance that made it at once, not only after the next poll.
+	 */
+	atomic_uint_fast64_t staff_writes;
 	char static_dir[CONFIG_STR_MAX + 16];
 };
 

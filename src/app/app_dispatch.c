@@ -213,6 +213,8 @@ handle(struct rq *q)
 	if (q->tenant)
 		rq_before_tenant(q);
 	((rq_handler)q->route->fn)(q);
+	if ((q->route->flags & ROUTE_STAFF) && !(q->http->method & (HTTP_GET | HTTP_HEAD)))
+		atomic_fetch_add(&q->app->staff_writes, 1);
 }
 
 /* The micro-cache key of an anonymous GET of a cacheable route, else NULL. */

@@ -10,6 +10,7 @@ import re
 import subprocess
 import tempfile
 import threading
+import time
 
 from harness import (BIN, SHARE, Server, check, cookies_of, db_rows, hidden, run_cli,
                      run_module, staff_login)
@@ -216,10 +217,50 @@ def offered_key(s, offered_by, not_by):
                    f"'{not_by}') ORDER BY ts.leika LIMIT 1")[0][0]
 
 
+def az_page_of(s, key):
+    """The A-Z page of the city that would list service `key` (its letter, every page)."""
+    title = db_rows(s, f"SELECT title FROM service WHERE leika = '{key}'")[0][0]
+    letter = title[0].upper()
+    pages = []
+    for page in range(1, 20):
+        r = s.get(f"{CITY}/leistungen?buchstabe={letter}&seite={page}")
+        check(r.status == 200, r.status)
+        pages.append(r.text)
+        if 'rel="next"' not in r.text:
+            break
+    return "".join(pages)
+
+
 def test_a_service_added_from_the_catalogue_is_a_draft_until_published(s):
     adm = admin(s)
     key = offered_key(s, "landkreis-lueneburg", "luenen")
     check(public_service(s, CITY, key).status == 404, "not offered yet")
+    # Both instances have built their lists before the change.
+    other = twin(s)
+    try:
+        for srv in (s, other):
+            check(key not in srv.get(CITY + "/sitemap.xml").text, "in the sitemap too early")
+        check(key not in az_page_of(s, key), "in the A-Z index too early")
+        added_and_published(s, adm, key)
+        # This instance shows it at once; the other after its next poll (1 s here).
+        check(key in s.get(CITY + "/sitemap.xml").text, "in the sitemap")
+        check(key in az_page_of(s, key), "in the A-Z index")
+        seen = False
+        for _ in range(100):
+            seen = key in other.get(CITY + "/sitemap.xml").text
+            if seen:
+                break
+            time.sleep(0.1)
+        check(seen, "the second instance lists it within 10 s")
+    finally:
+        other.stop()
+    r = adm.post("/verwaltung/leistungen", {"leika": "99999999999999"})
+    check(r.status == 422 and "Leistungsschlüssel" in r.text, r.status)
+    r = adm.post("/verwaltung/leistungen", {"leika": "abc"})
+    check(r.status == 422, r.status)
+
+
+def added_and_published(s, adm, key):
     r = adm.post("/verwaltung/leistungen", {"leika": key})
     check(r.status == 303 and r.header("Location").endswith(f"/verwaltung/leistungen/{key}"),
           (r.status, r.header("Location")))
@@ -229,11 +270,6 @@ def test_a_service_added_from_the_catalogue_is_a_draft_until_published(s):
     r = edit(adm, key, "veroeffentlichen", **dict(form_fields(form), text_short="Neu in Lünen."))
     check(r.status == 303, r.status)
     check(public_service(s, CITY, key).status == 200, "published")
-    check(key in s.get(CITY + "/sitemap.xml").text, "in the sitemap")
-    r = adm.post("/verwaltung/leistungen", {"leika": "99999999999999"})
-    check(r.status == 422 and "Leistungsschlüssel" in r.text, r.status)
-    r = adm.post("/verwaltung/leistungen", {"leika": "abc"})
-    check(r.status == 422, r.status)
 
 
 def test_scheduled_publication_waits_for_its_time(s):

@@ -5,6 +5,7 @@
  * ETag and answer If-None-Match with 304; CORS allows any origin to read.
  * Errors are application/problem+json (RFC 9457).
  */
+#include "features/catalog/svc_int.h"
 #include "features/catalog/svc_view.h"
 
 #include <jansson.h>
@@ -70,7 +71,7 @@ list(struct rq *q)
 	}
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;
-	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);
+	rc = svc_offered(q, &f, &items, &n, &total);
 	if (rc) {
 		rq_json_fail(q, rc);
 		return;

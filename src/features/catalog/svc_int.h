@@ -187,4 +187,22 @@ size_t svc_sort_unique(const char **v, size_t n);
 
 /* ---- End of import and export ------------------------------------------- */
 
+/* ---- The lists' read model (svc_model.c) --------------------------------- */
+
+struct rq;
+struct svc_model;
+
+struct svc_model *svc_model_new(void);
+void svc_model_free(struct svc_model *m);
+/* svc_list() for request `q`'s tenant from the model; 0 or an error in q->err. */
+int svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f,
+		   struct svc_item **out, size_t *n, int64_t *total);
+/*
+ * The published services of q's tenant that match `f`, by title, as
+ * svc_list() gives them: from the read model, or for words (f->q) from the
+ * database.  Everything lives in q->a.  0 or an error in q->err.
+ */
+int svc_offered(struct rq *q, const struct svc_filter *f, struct svc_item **out, size_t *n,
+		int64_t *total);
+
 #endif

@@ -5,7 +5,7 @@
  * Themenfeld, Lebenslage and Unternehmenslage.  Canonical service URLs carry
  * the slug and the LeiKa key: /leistungen/personalausweis-beantragen-99008001012000.
  */
-#include "features/catalog/svc.h"
+#include "features/catalog/svc_int.h"
 
 #include "app/app.h"
 #include "features/catalog/catalog.h"
@@ -105,7 +105,7 @@ list_page(struct rq *q)
 	if (letter && strlen(letter) == 1 && letter[0] >= 'A' && letter[0] <= 'Z')
 		f.letter = letter[0];
 	f.offset = page_of(q, &page);
-	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, &total, &q->err);
+	rc = svc_offered(q, &f, &items, &n, &total);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -131,7 +131,7 @@ topic_page(struct rq *q, const char *kind)
 		else
 			f.lage = slug;
 		/* The page shows what it lists: no count of its own. */
-		rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, NULL, &q->err);
+		rc = svc_offered(q, &f, &items, &n, NULL);
 	}
 	if (rc) {
 		rq_fail(q, rc);
@@ -205,12 +205,21 @@ catalog_init(struct app *app, struct err *e)
 	app_route(app, HTTP_GET, "/unternehmenslagen/:slug", unternehmenslage, ROUTE_CACHE, 0);
 	svc_api_register(app);
 	svc_sitemap_register(app);
+	app_set_state(app, &catalog_feature, svc_model_new());
 	return ed_kind_register(app, &svc_edit_kind, e);
+}
+
+static void
+catalog_release(struct app *app)
+{
+	svc_model_free(app_state(app, &catalog_feature));
+	app_set_state(app, &catalog_feature, NULL);
 }
 
 const struct feature catalog_feature = {
 	.name = "catalog",
 	.init = catalog_init,
+	.release = catalog_release,
 	.home = catalog_on_home,
 	.search = &svc_search_source,
 	.staff =

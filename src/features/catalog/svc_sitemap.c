@@ -7,6 +7,7 @@
  * chooses).  A sitemap holds at most 50,000 URLs; a tenant offers a few
  * thousand services.
  */
+#include "features/catalog/svc_int.h"
 #include "features/catalog/svc_view.h"
 
 #include "features/offices/office.h"
@@ -98,7 +99,7 @@ sitemap(struct rq *q)
 	size_t n, no;
 	int rc;
 
-	rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, NULL, &q->err);
+	rc = svc_offered(q, &f, &items, &n, NULL);
 	if (rc == 0)
 		rc = office_list(q->db, q->tenant, q->a, &offices, &no, &q->err);
 	if (rc) {

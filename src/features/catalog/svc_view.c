@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /* Template data of the catalogue pages, and the schema.org description of a service. */
 #include "features/catalog/svc_view.h"
+#include "features/catalog/svc_int.h"
 
 #include "features/catalog/catalog.h"
 
@@ -225,7 +226,7 @@ catalog_on_home(struct rq *q)
 	struct svc_topic *tps;
 	struct svc_item *items;
 	size_t n, nt;
-	int rc = svc_list(q->db, q->tenant, &f, q->a, &items, &n, NULL, &q->err);
+	int rc = svc_offered(q, &f, &items, &n, NULL);
 
 	if (rc == 0)
 		rc = svc_topics(q->db, q->tenant, "themenfeld", q->a, &tps, &nt, &q->err);

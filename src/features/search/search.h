@@ -207,6 +207,14 @@ int search_cache_get(struct search_cache *c, struct db *db, const struct tenant 
 		     const struct search_index **out, struct err *e);
 
 /*
+ * The catalogue's current fingerprint (at most `n` bytes with its NUL): it
+ * changes whenever a search source's documents do, within poll_s.  Other
+ * per-process read models key their snapshots by it.  0 or ERR_DB.
+ */
+int search_cache_fingerprint(struct search_cache *c, struct db *db, char *out, size_t n,
+			     struct err *e);
+
+/*
  * A tenant's own synonyms, lines term<TAB>phrase[,phrase...] with '#'
  * comments (data/search/README.md), at most SYNONYMS_MAX bytes.
  *

@@ -112,7 +112,7 @@ warm_up(struct search_cache *c)
 	struct db *db = NULL;
 	struct err e = {0};
 	size_t n = 0;
-	bool stop, fresh;
+	bool stop, fresh, due;
 
 	poll_once(c);
 	pthread_mutex_lock(&c->mu);
@@ -134,7 +134,11 @@ warm_up(struct search_cache *c)
 		snap_unref(s);
 		pthread_mutex_lock(&c->mu);
 		stop = c->stop;
+		due = clock_mono_s() - c->polled_at >= c->poll_s;
 		pthread_mutex_unlock(&c->mu);
+		/* Others key by the fingerprint too: it stays current during the warm-up. */
+		if (due && !stop)
+			poll_once(c);
 	}
 	arena_release(&a);
 	db_pool_put(c->pool, db);
@@ -272,6 +276,17 @@ current_fp(struct search_cache *c, struct db *db, char *fp, struct err *e)
 	else
 		c->polled_at = 0;
 	pthread_mutex_unlock(&c->mu);
+	return rc;
+}
+
+int
+search_cache_fingerprint(struct search_cache *c, struct db *db, char *out, size_t n, struct err *e)
+{
+	char fp[FP_MAX];
+	int rc = current_fp(c, db, fp, e);
+
+	if (rc == 0)
+		snprintf(out, n, "%s", fp);
 	return rc;
 }
 

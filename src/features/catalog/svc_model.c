@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * The public catalogue's lists from memory: a per-process read model of
+ * what each tenant offers, so topic pages, the A-Z index, the list API, the
+ * sitemap and the home page read no table per request.
+ *
+ * One base holds every service once, in title order, with the texts and
+ * topic slugs the lists show; every tenant's offer is an array of positions
+ * in that base (4 bytes a service), so 400 tenants cost little more than
+ * one.  Both are keyed by the search's catalogue fingerprint
+ * (search_cache_fingerprint()), so a published change reaches the lists of
+ * every instance as it reaches the search: within the poll interval.  A
+ * stale offer keeps serving while one request rebuilds it; only a tenant
+ * without any offer waits.  Snapshots are reference-counted and held until
+ * the request's arena is released, so a swap never frees what a request
+ * still reads.
+ */
+#include "features/catalog/svc_int.h"
+
+#include "app/app.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "features/catalog/catalog.h"
+#include "features/search/search.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FP_LEN 1024
+
+/* One service as the lists show it. */
+struct base_row {
+	struct svc_item item;
+	const char *themenfeld, *lage; /* slugs, "" when the service has none */
+	bool described;		       /* it has a shared short text */
+	char letter;		       /* first letter, 'A'..'Z', or 0 */
+};
+
+struct base_key {
+	const char *leika;
+	uint32_t pos;
+};
+
+struct base {
+	atomic_int refs;
+	struct arena a;
+	struct base_row *rows;	   /* by title, then LeiKa key */
+	struct base_key *by_leika; /* positions in rows, by LeiKa key */
+	size_t n;
+	char fp[FP_LEN];
+};
+
+struct offer {
+	atomic_int refs;
+	struct base *base; /* one reference */
+	uint32_t *pos;	   /* the tenant's published services: positions in base->rows, ascending */
+	size_t n;
+	char fp[FP_LEN];
+};
+
+struct entry {
+	int64_t tenant_id;
+	struct offer *offer;
+};
+
+struct svc_model {
+	pthread_mutex_t mu;	  /* base, entries */
+	pthread_mutex_t build_mu; /* one build at a time */
+	struct base *base;
+	struct entry *v;
+	size_t n, cap;
+};
+
+static void
+base_unref(struct base *b)
+{
+	if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
+		arena_release(&b->a);
+		free(b->rows);
+		free(b->by_leika);
+		free(b);
+	}
+}
+
+static void
+offer_unref(void *p)
+{
+	struct offer *o = p;
+
+	if (o && atomic_fetch_sub(&o->refs, 1) == 1) {
+		base_unref(o->base);
+		free(o->pos);
+		free(o);
+	}
+}
+
+struct svc_model *
+svc_model_new(void)
+{
+	struct svc_model *m = xcalloc(1, sizeof(*m));
+
+	pthread_mutex_init(&m->mu, NULL);
+	pthread_mutex_init(&m->build_mu, NULL);
+	return m;
+}
+
+void
+svc_model_free(struct svc_model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		offer_unref(m->v[i].offer);
+	base_unref(m->base);
+	free(m->v);
+	pthread_mutex_destroy(&m->mu);
+	pthread_mutex_destroy(&m->build_mu);
+	free(m);
+}
+
+/* ---- Building ------------------------------------------------------------ */
+
+struct base_build {
+	struct base *b;
+	size_t cap;
+};
+
+static int
+read_base_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct base_build *bb = ctx;
+	struct base *b = bb->b;
+	struct base_row *r;
+	char c;
+
+	(void)e;
+	if (b->n == bb->cap) {
+		bb->cap = bb->cap ? 2 * bb->cap : 1024;
+		b->rows = xrealloc(b->rows, bb->cap * sizeof(*b->rows));
+	}
+	r = &b->rows[b->n++];
+	db_cols_dup(st, 0, &b->a, &r->item.leika, &r->item.title, &r->item.slug,
+		    &r->item.short_text, &r->item.level, &r->themenfeld, &r->lage);
+	r->described = db_col_int64(st, 7) != 0;
+	c = r->item.title[0];
+	r->letter = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c >= 'A' && c <= 'Z' ? c : 0;
+	return 0;
+}
+
+/* ORDER BY title, leika byte by byte, as SQLite's BINARY collation (and PostgreSQL's C) does. */
+static int
+by_title(const void *x, const void *y)
+{
+	const struct base_row *a = x, *b = y;
+	int c = strcmp(a->item.title, b->item.title);
+
+	return c ? c : strcmp(a->item.leika, b->item.leika);
+}
+
+static int
+by_leika(const void *x, const void *y)
+{
+	return strcmp(((const struct base_key *)x)->leika, ((const struct base_key *)y)->leika);
+}
+
+static int
+base_build(struct db *db, const char *fp, struct base **out, struct err *e)
+{
+	static const char sql[] =
+		"SELECT s.leika, s.title, s.slug, COALESCE(st.body, ''), s.level, "
+		"COALESCE(tf.slug, ''), COALESCE(l.slug, ''), "
+		"CASE WHEN st.leika IS NULL THEN 0 ELSE 1 END FROM service s "
+		"LEFT JOIN service_text st ON st.leika = s.leika AND st.module = 'short' "
+		"LEFT JOIN ozg_leistung o ON o.id = s.ozg_leistung_id "
+		"LEFT JOIN lage l ON l.id = o.lage_id "
+		"LEFT JOIN themenfeld tf ON tf.id = l.themenfeld_id";
+	struct base *b = xcalloc(1, sizeof(*b));
+	struct base_build bb = {b, 0};
+	int rc;
+
+	arena_init(&b->a);
+	atomic_init(&b->refs, 1);
+	snprintf(b->fp, sizeof(b->fp), "%s", fp);
+	rc = db_each(db, e, sql, read_base_row, &bb);
+	if (rc) {
+		base_unref(b);
+		return rc;
+	}
+	if (b->n)
+		qsort(b->rows, b->n, sizeof(*b->rows), by_title);
+	b->by_leika = xcalloc(b->n ? b->n : 1, sizeof(*b->by_leika));
+	for (size_t i = 0; i < b->n; i++)
+		b->by_leika[i] = (struct base_key){b->rows[i].item.leika, (uint32_t)i};
+	if (b->n)
+		qsort(b->by_leika, b->n, sizeof(*b->by_leika), by_leika);
+	*out = b;
+	return 0;
+}
+
+/* The position of service `leika` in b->rows, or -1. */
+static int64_t
+base_find(const struct base *b, const char *leika)
+{
+	size_t lo = 0, hi = b->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(b->by_leika[mid].leika, leika);
+
+		if (c == 0)
+			return b->by_leika[mid].pos;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+struct offer_build {
+	struct offer *o;
+	size_t cap;
+};
+
+static int
+read_offer_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct offer_build *ob = ctx;
+	int64_t at = base_find(ob->o->base, db_col_text(st, 0));
+
+	(void)e;
+	if (at < 0) /* a service newer than the base: the next fingerprint brings it */
+		return 0;
+	if (ob->o->n == ob->cap) {
+		ob->cap = ob->cap ? 2 * ob->cap : 256;
+		ob->o->pos = xrealloc(ob->o->pos, ob->cap * sizeof(*ob->o->pos));
+	}
+	ob->o->pos[ob->o->n++] = (uint32_t)at;
+	return 0;
+}
+
+static int
+by_pos(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* The current base, built first when its fingerprint is not `fp`; a reference for the caller. */
+static int
+base_current(struct svc_model *m, struct db *db, const char *fp, struct base **out, struct err *e)
+{
+	struct base *b;
+	int rc;
+
+	pthread_mutex_lock(&m->mu);
+	b = m->base;
+	if (b && strcmp(b->fp, fp) == 0) {
+		atomic_fetch_add(&b->refs, 1);
+		pthread_mutex_unlock(&m->mu);
+		*out = b;
+		return 0;
+	}
+	pthread_mutex_unlock(&m->mu);
+	rc = base_build(db, fp, &b, e);
+	if (rc)
+		return rc;
+	atomic_fetch_add(&b->refs, 1); /* the model's and the caller's */
+	pthread_mutex_lock(&m->mu);
+	base_unref(m->base);
+	m->base = b;
+	pthread_mutex_unlock(&m->mu);
+	*out = b;
+	return 0;
+}
+
+static struct entry *
+entry_of(struct svc_model *m, int64_t tenant_id)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].tenant_id == tenant_id)
+			return &m->v[i];
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 16;
+		m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
+	}
+	m->v[m->n] = (struct entry){tenant_id, NULL};
+	return &m->v[m->n++];
+}
+
+/* Build tenant `t`'s offer under fingerprint `fp` and make it the entry's.  Holds build_mu. */
+static int
+offer_build(struct svc_model *m, struct db *db, const struct tenant *t, const char *fp,
+	    struct err *e)
+{
+	static const char sql[] = "SELECT ts.leika FROM tenant_service ts "
+				  "WHERE ts.tenant_id = $1 AND " SVC_VISIBLE;
+	struct offer *o = xcalloc(1, sizeof(*o)), *old;
+	struct offer_build ob = {o, 0};
+	int64_t t0 = clock_mono_us();
+	int rc = base_current(m, db, fp, &o->base, e);
+
+	atomic_init(&o->refs, 1);
+	snprintf(o->fp, sizeof(o->fp), "%s", fp);
+	if (rc == 0)
+		rc = db_each(db, e, sql, read_offer_row, &ob, DB_INT(t->id));
+	if (rc) {
+		offer_unref(o);
+		return rc;
+	}
+	if (o->n)
+		qsort(o->pos, o->n, sizeof(*o->pos), by_pos);
+	log_debug("catalogue lists of '%s': %zu services in %lld us", t->slug, o->n,
+		  (long long)(clock_mono_us() - t0));
+	pthread_mutex_lock(&m->mu);
+	old = entry_of(m, t->id)->offer;
+	entry_of(m, t->id)->offer = o;
+	pthread_mutex_unlock(&m->mu);
+	offer_unref(old);
+	return 0;
+}
+
+/* The entry's offer with a reference for the caller, or NULL. */
+static struct offer *
+take(struct svc_model *m, int64_t tenant_id, const char *fp, bool *fresh)
+{
+	struct offer *o;
+
+	pthread_mutex_lock(&m->mu);
+	o = entry_of(m, tenant_id)->offer;
+	if (o) {
+		atomic_fetch_add(&o->refs, 1);
+		*fresh = strcmp(o->fp, fp) == 0;
+	}
+	pthread_mutex_unlock(&m->mu);
+	return o;
+}
+
+/* Tenant `t`'s offer, fresh if it can be, held until `a` is released. */
+static int
+offer_get(struct svc_model *m, struct db *db, const struct tenant *t, const char *fp,
+	  struct arena *a, struct offer **out, struct err *e)
+{
+	bool fresh = false;
+	struct offer *o = take(m, t->id, fp, &fresh);
+	int rc = 0;
+
+	if (o && !fresh && pthread_mutex_trylock(&m->build_mu) == 0) {
+		/* Stale: this request rebuilds, the others keep the old offer. */
+		rc = offer_build(m, db, t, fp, e);
+		pthread_mutex_unlock(&m->build_mu);
+		if (rc)
+			log_warn("catalogue lists of '%s' not rebuilt: %s", t->slug, e->detail);
+		offer_unref(o);
+		o = take(m, t->id, fp, &fresh);
+		rc = 0;
+	} else if (!o) {
+		pthread_mutex_lock(&m->build_mu);
+		o = take(m, t->id, fp, &fresh);
+		if (!o) {
+			rc = offer_build(m, db, t, fp, e);
+			if (rc == 0)
+				o = take(m, t->id, fp, &fresh);
+		}
+		pthread_mutex_unlock(&m->build_mu);
+	}
+	if (rc)
+		return rc;
+	arena_defer(a, offer_unref, o);
+	*out = o;
+	return 0;
+}
+
+/* ---- Reading ------------------------------------------------------------- */
+
+static bool
+matches(const struct base_row *r, const struct svc_filter *f)
+{
+	return (!f->themenfeld || strcmp(r->themenfeld, f->themenfeld) == 0) &&
+	       (!f->lage || strcmp(r->lage, f->lage) == 0) &&
+	       (!f->letter || r->letter == f->letter) && (!f->described_only || r->described);
+}
+
+int
+svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f, struct svc_item **out,
+	       size_t *n, int64_t *total)
+{
+	char fp[FP_LEN];
+	struct offer *o;
+	size_t max = f->limit > 0 ? (size_t)f->limit : 0,
+	       skip = f->offset > 0 ? (size_t)f->offset : 0;
+	size_t matched = 0, cap = 0;
+	struct svc_item *v = NULL;
+	uint_fast64_t writes = atomic_load(&q->app->staff_writes);
+	int rc = search_cache_fingerprint(search_cache_of(q->app), q->db, fp, sizeof(fp), &q->err);
+	size_t len = strlen(fp);
+
+	*n = 0;
+	/* The count is read before the fingerprint: a write between them only costs a rebuild. */
+	if (rc == 0)
+		snprintf(fp + len, sizeof(fp) - len, "w%llu", (unsigned long long)writes);
+	if (rc == 0)
+		rc = offer_get(m, q->db, q->tenant, fp, q->a, &o, &q->err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < o->n; i++) {
+		const struct base_row *r = &o->base->rows[o->pos[i]];
+
+		if (!matches(r, f))
+			continue;
+		if (matched++ < skip || *n >= max) {
+			if (!total && *n >= max)
+				break;
+			continue;
+		}
+		v = arena_grow(q->a, v, *n, &cap, sizeof(*v));
+		v[*n] = r->item;
+		if (f->no_text)
+			v[*n].short_text = "";
+		(*n)++;
+	}
+	if (total)
+		*total = (int64_t)matched;
+	*out = v ? v : arena_calloc(q->a, 1, sizeof(*v));
+	return 0;
+}
+
+int
+svc_offered(struct rq *q, const struct svc_filter *f, struct svc_item **out, size_t *n,
+	    int64_t *total)
+{
+	struct svc_model *m = app_state(q->app, &catalog_feature);
+
+	/* Words in titles and synonyms are the database's to match. */
+	if (!m || !search_cache_of(q->app) || (f->q && f->q[0]))
+		return svc_list(q->db, q->tenant, f, q->a, out, n, total, &q->err);
+	return svc_model_list(m, q, f, out, n, total);
+}
