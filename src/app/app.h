@@ -207,6 +207,8 @@ void rq_fail(struct rq *q, int code);
 /* JSON answers (app_json.c).  rq_json() sends `doc` (its reference is consumed). */
 struct json_t;
 void rq_json(struct rq *q, struct json_t *doc);
+/* The same for a document already written (`n` bytes of compact JSON, no newline). */
+void rq_json_text(struct rq *q, const char *text, size_t n);
 /*
  * An answer that is never cached, for writes and personal data: `doc`
  * (consumed) as `type` with `status` and Cache-Control: no-store, no ETag.

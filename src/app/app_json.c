@@ -28,28 +28,35 @@ headers(struct rq *q, const char *type)
 	http_resp_header(q->http, q->resp, "Vary", "Accept-Language");
 }
 
-/* Send `doc` (consumed) with its ETag, or 304 when the client has it. */
 void
-rq_json(struct rq *q, json_t *doc)
+rq_json_text(struct rq *q, const char *text, size_t n)
 {
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
-	const char *etag, *inm;
+	const char *etag = etag_of(q, text, n), *inm;
 
-	json_decref(doc);
 	headers(q, "application/json");
-	if (!text) {
-		q->resp->status = 500;
-		return;
-	}
-	etag = etag_of(q, text, strlen(text));
 	http_resp_header(q->http, q->resp, "ETag", etag);
 	inm = http_header(q->http, "If-None-Match");
 	if (inm && strstr(inm, etag)) {
 		q->resp->status = 304;
 	} else {
-		buf_adds(&q->resp->body, text);
+		buf_add(&q->resp->body, text, n);
 		buf_addc(&q->resp->body, '\n');
 	}
+}
+
+/* Send `doc` (consumed) with its ETag, or 304 when the client has it. */
+void
+rq_json(struct rq *q, json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	json_decref(doc);
+	if (!text) {
+		headers(q, "application/json");
+		q->resp->status = 500;
+		return;
+	}
+	rq_json_text(q, text, strlen(text));
 	free(text);
 }
 

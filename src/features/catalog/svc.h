@@ -118,6 +118,9 @@ struct svc {
 /* A row of a list. */
 struct svc_item {
 	const char *leika, *title, *slug, *short_text, *level;
+	/* From the read model only, else NULL: "/leistungen/<slug>-<leika>", and the
+	 * members leika, title, short_text and level as compact JSON ("\"leika\":...") */
+	const char *path, *json;
 };
 
 struct svc_filter {
@@ -127,6 +130,7 @@ struct svc_filter {
 	char letter;		/* 'A'..'Z' for the A-Z index, or 0 */
 	bool described_only;	/* only services with an authored short text */
 	bool no_text;		/* leave short_text "" (lists that show no text) */
+	bool json;		/* the items' json too, where the read model gives it */
 	int64_t offset, limit;
 };
 

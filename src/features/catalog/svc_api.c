@@ -8,6 +8,8 @@
 #include "features/catalog/svc_int.h"
 #include "features/catalog/svc_view.h"
 
+#include "core/buf.h"
+
 #include <jansson.h>
 #include <string.h>
 
@@ -45,6 +47,53 @@ num_param(struct rq *q, const char *name, int64_t def, int64_t min, int64_t max,
 	return n;
 }
 
+/* True when `s` stands in a JSON string as it is. */
+static bool
+json_plain(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e || *s == '"' || *s == '\\')
+			return false;
+	return true;
+}
+
+/*
+ * The list as rq_json() would send it, from the items' JSON the read model
+ * keeps; false (nothing sent) when an item has none.
+ */
+static bool
+write_items(struct rq *q, const struct svc_item *items, size_t n, int64_t page, int64_t per_page,
+	    int64_t total)
+{
+	struct buf b;
+
+	if (!json_plain(q->base))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!items[i].json || !items[i].path || !json_plain(items[i].path))
+			return false;
+	buf_init(&b, BUF_MAX_DEFAULT);
+	buf_adds(&b, "{\"items\":[");
+	for (size_t i = 0; i < n; i++) {
+		/* buf_adds: printf's %s copies long strings a byte at a time */
+		buf_adds(&b, i ? ",{" : "{");
+		buf_adds(&b, items[i].json);
+		buf_adds(&b, ",\"url\":\"");
+		buf_adds(&b, q->base);
+		buf_adds(&b, items[i].path);
+		buf_adds(&b, "\"}");
+	}
+	buf_addf(&b, "],\"page\":%lld,\"per_page\":%lld,\"total\":%lld}", (long long)page,
+		 (long long)per_page, (long long)total);
+	if (b.toobig) {
+		buf_release(&b);
+		return false;
+	}
+	rq_json_text(q, b.p, b.len);
+	buf_release(&b);
+	return true;
+}
+
 static void
 list(struct rq *q)
 {
@@ -71,11 +120,14 @@ list(struct rq *q)
 	}
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;
+	f.json = true;
 	rc = svc_offered(q, &f, &items, &n, &total);
 	if (rc) {
 		rq_json_fail(q, rc);
 		return;
 	}
+	if (write_items(q, items, n, page, per_page, total))
+		return;
 	arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(

@@ -25,6 +25,7 @@
 #include "features/catalog/catalog.h"
 #include "features/search/search.h"
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -35,7 +36,8 @@
 
 /* One service as the lists show it. */
 struct base_row {
-	struct svc_item item;
+	struct svc_item item;	       /* item.json is NULL: see json below */
+	_Atomic(char *) json;	       /* item.json, made when first asked for (malloc'd) */
 	const char *themenfeld, *lage; /* slugs, "" when the service has none */
 	bool described;		       /* it has a shared short text */
 	char letter;		       /* first letter, 'A'..'Z', or 0 */
@@ -80,6 +82,8 @@ static void
 base_unref(struct base *b)
 {
 	if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
+		for (size_t i = 0; i < b->n; i++)
+			free(atomic_load(&b->rows[i].json));
 		arena_release(&b->a);
 		free(b->rows);
 		free(b->by_leika);
@@ -147,6 +151,9 @@ read_base_row(struct db_stmt *st, void *ctx, struct err *e)
 	db_cols_dup(st, 0, &b->a, &r->item.leika, &r->item.title, &r->item.slug,
 		    &r->item.short_text, &r->item.level, &r->themenfeld, &r->lage);
 	r->described = db_col_int64(st, 7) != 0;
+	r->item.path = arena_printf(&b->a, "/leistungen/%s-%s", r->item.slug, r->item.leika);
+	r->item.json = NULL;
+	atomic_init(&r->json, NULL);
 	c = r->item.title[0];
 	r->letter = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c >= 'A' && c <= 'Z' ? c : 0;
 	return 0;
@@ -379,6 +386,34 @@ offer_get(struct svc_model *m, struct db *db, const struct tenant *t, const char
 
 /* ---- Reading ------------------------------------------------------------- */
 
+/*
+ * The row's members as the list API writes them, made by jansson once per
+ * row and base: compact, ASCII, in the API's order, without the braces.
+ */
+static const char *
+row_json(struct base_row *r)
+{
+	char *have = atomic_load(&r->json), *text, *expected = NULL;
+	json_t *doc;
+	size_t n;
+
+	if (have)
+		return have;
+	doc = json_pack("{s:s, s:s, s:s, s:s}", "leika", r->item.leika, "title", r->item.title,
+			"short_text", r->item.short_text, "level", r->item.level);
+	text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	json_decref(doc);
+	if (!text || (n = strlen(text)) < 2)
+		return free(text), NULL;
+	memmove(text, text + 1, n - 2);
+	text[n - 2] = '\0';
+	if (!atomic_compare_exchange_strong(&r->json, &expected, text)) {
+		free(text); /* another request made it first */
+		return expected;
+	}
+	return text;
+}
+
 static bool
 matches(const struct base_row *r, const struct svc_filter *f)
 {
@@ -410,7 +445,7 @@ svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f, st
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < o->n; i++) {
-		const struct base_row *r = &o->base->rows[o->pos[i]];
+		struct base_row *r = &o->base->rows[o->pos[i]];
 
 		if (!matches(r, f))
 			continue;
@@ -423,6 +458,8 @@ svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f, st
 		v[*n] = r->item;
 		if (f->no_text)
 			v[*n].short_text = "";
+		else if (f->json)
+			v[*n].json = row_json(r);
 		(*n)++;
 	}
 	if (total)

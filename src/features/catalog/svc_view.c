@@ -128,8 +128,10 @@ svc_view_items(struct rq *q, const struct svc_item *items, size_t n)
 
 		view_set_text(m, "title", items[i].title);
 		view_set_text(m, "url",
-			      rq_url(q, arena_printf(q->a, "/leistungen/%s-%s", items[i].slug,
-						     items[i].leika)));
+			      rq_url(q, items[i].path
+						? items[i].path
+						: arena_printf(q->a, "/leistungen/%s-%s",
+							       items[i].slug, items[i].leika)));
 		if (items[i].short_text[0])
 			view_set(m, "short", view_markdown(q->a, items[i].short_text));
 	}
