@@ -38,20 +38,28 @@ ev_day_iso(struct arena *a, int64_t days)
 	return s;
 }
 
-/* The list URL for view `v` at day `anchor`, keeping the filters of `f`. */
+/* Query `s` with the filters of `f` added. */
 static const char *
-list_url(struct rq *q, const struct ev_query *f, enum ev_view v, int64_t anchor, const char *format)
+with_filters(struct rq *q, const struct ev_query *f, const char *s)
 {
-	static const char *const NAMES[] = {"liste", "tag", "woche", "monat"};
-	const char *s = arena_printf(q->a, "/veranstaltungen?ansicht=%s&datum=%s", NAMES[v],
-				     ev_day_iso(q->a, anchor));
-
 	if (f->category[0])
 		s = arena_printf(q->a, "%s&kategorie=%s", s, f->category);
 	if (f->free_only)
 		s = arena_printf(q->a, "%s&kostenlos=1", s);
 	if (f->accessible_only)
 		s = arena_printf(q->a, "%s&barrierefrei=1", s);
+	return s;
+}
+
+/* The list URL for view `v` at day `anchor`, keeping the filters of `f`. */
+static const char *
+list_url(struct rq *q, const struct ev_query *f, enum ev_view v, int64_t anchor, const char *format)
+{
+	static const char *const NAMES[] = {"liste", "tag", "woche", "monat"};
+	const char *s = with_filters(q, f,
+				     arena_printf(q->a, "/veranstaltungen?ansicht=%s&datum=%s",
+						  NAMES[v], ev_day_iso(q->a, anchor)));
+
 	if (format)
 		s = arena_printf(q->a, "%s&format=%s", s, format);
 	return rq_url(q, s);
@@ -189,13 +197,7 @@ more(struct rq *q, const struct ev_query *f, int64_t day)
 		day = f->first + 1;
 	s = arena_printf(q->a, "/veranstaltungen?von=%s&bis=%s", ev_day_iso(q->a, day),
 			 ev_day_iso(q->a, f->last > day ? f->last : day));
-	if (f->category[0])
-		s = arena_printf(q->a, "%s&kategorie=%s", s, f->category);
-	if (f->free_only)
-		s = arena_printf(q->a, "%s&kostenlos=1", s);
-	if (f->accessible_only)
-		s = arena_printf(q->a, "%s&barrierefrei=1", s);
-	view_set_text(q->page, "more_url", rq_url(q, s));
+	view_set_text(q->page, "more_url", rq_url(q, with_filters(q, f, s)));
 }
 
 static void

@@ -17,6 +17,7 @@
  */
 #include "features/forms/form_inbox.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/civil.h"
 #include "jobs/jobs.h"
@@ -32,19 +33,7 @@
 bool
 inbox_allowed(struct rq *q)
 {
-	if (q->user && (q->user->roles & (ROLE_ADMIN | ROLE_CASEWORKER)))
-		return true;
-	rq_error(q, 403, NULL);
-	return false;
-}
-
-static void
-crumbs(struct rq *q, const char *label)
-{
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "forms.inbox.title"), label ? STAFF : NULL);
-	if (label)
-		rq_crumb(q, label, NULL);
+	return rq_staff_may(q, ROLE_ADMIN | ROLE_CASEWORKER);
 }
 
 /* ---- The list ----------------------------------------------------------- */
@@ -193,7 +182,7 @@ list_page(struct rq *q)
 		      rq_url(q, arena_printf(q->a, STAFF ".csv?%s", filter_query(q, &f))));
 	view_set_text(q->page, "action", rq_url(q, STAFF));
 	view_set_text(q->page, "title", rq_msg(q, "forms.inbox.title"));
-	crumbs(q, NULL);
+	rq_staff_crumbs(q, "forms.inbox.title", STAFF, NULL);
 	rq_render(q, "forms/inbox_list");
 }
 

@@ -9,6 +9,7 @@
 #include "features/forms/form_delivery.h"
 #include "features/forms/form_inbox.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/civil.h"
 #include "core/str.h"
@@ -183,9 +184,7 @@ case_page(struct rq *q)
 	view_set_bool(q->page, "done", http_query(q->http, "erledigt") != NULL);
 	view_set_text(q->page, "title",
 		      arena_printf(q->a, "%s %s", rq_msg(q, "forms.inbox.case_no"), o.c->case_no));
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "forms.inbox.title"), STAFF);
-	rq_crumb(q, o.c->case_no, NULL);
+	rq_staff_crumbs(q, "forms.inbox.title", STAFF, o.c->case_no);
 	rq_render(q, "forms/inbox_case");
 }
 

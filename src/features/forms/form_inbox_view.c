@@ -8,6 +8,7 @@
  */
 #include "features/forms/form_inbox.h"
 
+#include "app/rq_page.h"
 #include "core/civil.h"
 #include "core/csv_out.h"
 
@@ -256,13 +257,5 @@ inbox_csv(struct rq *q, const struct inbox_case *v, size_t n)
 	rc = render(q, v, n, keys, rows);
 	json_decref(keys);
 	json_decref(rows);
-	if (rc) {
-		buf_reset(&q->resp->body);
-		rq_fail(q, rc);
-		return;
-	}
-	q->resp->content_type = "text/csv; charset=utf-8; header=present";
-	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
-	http_resp_header(q->http, q->resp, "Content-Disposition",
-			 "attachment; filename=\"antraege.csv\"");
+	rq_download(q, rc, "text/csv; charset=utf-8; header=present", "antraege.csv");
 }

@@ -173,8 +173,12 @@ void rp_staff_register(struct app *app);
  */
 void rp_limit_set(struct rq *q, const char *kind, struct rp_input *in);
 
-/* Whether the tenant offers defect reports; else answers 404 (HTML). */
+/* Whether the tenant offers defect reports. */
 bool rp_enabled(const struct tenant *t);
+/* Whether this request's tenant offers defect reports; else answers 404 (HTML). */
+bool rp_offered(struct rq *q);
+/* rp_offered() and q->user holds one of `roles`; else answers 404 or 403. */
+bool rp_staff_may(struct rq *q, unsigned roles);
 
 /*
  * The absolute origin of this tenant's URLs, "https://portal.example",

@@ -24,6 +24,7 @@
  */
 #include "features/reports/rp_int.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/civil.h"
 #include "db/db.h"
@@ -42,14 +43,7 @@
 static bool
 allowed(struct rq *q)
 {
-	if (!rp_enabled(q->tenant)) {
-		rq_error(q, 404, NULL);
-		return false;
-	}
-	if (q->user && (q->user->roles & (ROLE_ADMIN | ROLE_CASEWORKER)))
-		return true;
-	rq_error(q, 403, NULL);
-	return false;
+	return rp_staff_may(q, ROLE_ADMIN | ROLE_CASEWORKER);
 }
 
 static const char *
@@ -90,10 +84,7 @@ text_ok(const char *s, size_t max)
 static void
 crumbs(struct rq *q, const char *label)
 {
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "reports.staff.title"), label ? STAFF : NULL);
-	if (label)
-		rq_crumb(q, label, NULL);
+	rq_staff_crumbs(q, "reports.staff.title", STAFF, label);
 }
 
 static void

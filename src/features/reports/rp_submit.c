@@ -301,10 +301,8 @@ open_form(struct rq *q, struct form *f)
 
 	memset(f, 0, sizeof(*f));
 	f->errors = view_map(q->a);
-	if (!rp_enabled(q->tenant)) {
-		rq_error(q, 404, NULL);
+	if (!rp_offered(q))
 		return false;
-	}
 	if (q->http->method != HTTP_POST && rq_session(q, true, &s) != 0) {
 		rq_fail(q, ERR_DB);
 		return false;

@@ -32,15 +32,6 @@ rp_date(struct rq *q, int64_t t)
 	return arena_printf(q->a, "%02d.%02d.%d", l.day, l.month, l.year);
 }
 
-static bool
-offered(struct rq *q)
-{
-	if (rp_enabled(q->tenant))
-		return true;
-	rq_error(q, 404, NULL);
-	return false;
-}
-
 static void
 set_options(struct rq *q, const struct rp_category *cats, size_t nc, const char *code,
 	    unsigned status)
@@ -132,7 +123,7 @@ list_page(struct rq *q)
 	int64_t page, total = 0, pages;
 	int rc;
 
-	if (!offered(q))
+	if (!rp_offered(q))
 		return;
 	rc = rp_categories(q->db, q->tenant, q->a, &cats, &nc, &q->err);
 	if (rc == 0) {
@@ -242,7 +233,7 @@ report_page(struct rq *q)
 	char *end;
 	long long number;
 
-	if (!offered(q))
+	if (!rp_offered(q))
 		return;
 	number = strtoll(nr, &end, 10);
 	if (*nr < '1' || *nr > '9' || *end || number > 1000000000000LL) {
@@ -252,9 +243,13 @@ report_page(struct rq *q)
 	rp_show_report(q, number, NULL, false);
 }
 
-/* The tracking link: the report with the reporter's own text, found by the token's hash. */
+/*
+ * The report of a mailed link, found by the token's hash: the tracking
+ * link shows it with the reporter's own text; the confirmation link
+ * publishes it first.
+ */
 static void
-track_page(struct rq *q)
+link_page(struct rq *q, bool confirm)
 {
 	const char *token = http_param(q->http, "token");
 	const char *own = NULL;
@@ -262,42 +257,34 @@ track_page(struct rq *q)
 	int64_t number = 0;
 	int rc = ERR_NOTFOUND;
 
-	if (!offered(q))
+	if (!rp_offered(q))
 		return;
 	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
 	if (strlen(token) == AUTH_TOKEN_LEN) {
 		auth_token_hash(token, hash);
-		rc = rp_by_token(q->db, q->tenant, hash, q->a, &number, &own, &q->err);
+		rc = confirm ? rp_confirm(q->db, q->tenant, hash, (int64_t)time(NULL), &number,
+					  &q->err)
+			     : rp_by_token(q->db, q->tenant, hash, q->a, &number, &own, &q->err);
 	}
 	if (rc) {
 		rq_fail(q, rc);
 		return;
 	}
+	if (confirm)
+		view_set_bool(q->page, "confirmed", true);
 	rp_show_report(q, number, own, false);
 }
 
-/* The link of the confirmation mail: publishes the report, then shows it. */
+static void
+track_page(struct rq *q)
+{
+	link_page(q, false);
+}
+
 static void
 confirm_page(struct rq *q)
 {
-	const char *token = http_param(q->http, "token");
-	char hash[65];
-	int64_t number = 0;
-	int rc = ERR_NOTFOUND;
-
-	if (!offered(q))
-		return;
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	if (strlen(token) == AUTH_TOKEN_LEN) {
-		auth_token_hash(token, hash);
-		rc = rp_confirm(q->db, q->tenant, hash, (int64_t)time(NULL), &number, &q->err);
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	view_set_bool(q->page, "confirmed", true);
-	rp_show_report(q, number, NULL, false);
+	link_page(q, true);
 }
 
 /* One <entry> of the feed. */
@@ -341,7 +328,7 @@ feed(struct rq *q)
 	size_t n;
 	int rc;
 
-	if (!offered(q))
+	if (!rp_offered(q))
 		return;
 	rc = rp_list(q->db, q->tenant, &f, q->a, &v, &n, NULL, &q->err);
 	if (rc) {

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: EUPL-1.2 */
+/*
+ * Page helpers that several features share: the staff role check, the
+ * staff breadcrumbs, a download's answer and the page of a mailed link's
+ * token.
+ */
+#ifndef RATHAUS_APP_RQ_PAGE_H
+#define RATHAUS_APP_RQ_PAGE_H
+
+#include "app/app.h"
+
+#include <stdbool.h>
+
+/* True when q->user holds one of `roles` (enum auth_role bits); else answers 403, false. */
+bool rq_staff_may(struct rq *q, unsigned roles);
+
+/*
+ * Breadcrumbs "Verwaltung > section" on a staff section's own page, or,
+ * with `here`, "Verwaltung > section (linked to section_path) > here".
+ */
+void rq_staff_crumbs(struct rq *q, const char *section_key, const char *section_path,
+		     const char *here);
+
+/*
+ * Finish a download written into the response body: after a failure `rc`
+ * drop what was written and answer by rq_fail(); else send it as `type`,
+ * never stored, as an attachment named `filename`.
+ */
+void rq_download(struct rq *q, int rc, const char *type, const char *filename);
+
+/*
+ * The token of a mailed link (query "token") for a page that asks to
+ * confirm with a button, with a session for the form's CSRF token; NULL
+ * after answering 404 with message `error_key` (a malformed token) or a
+ * failure.
+ */
+const char *rq_mail_token(struct rq *q, const char *error_key);
+
+#endif
