@@ -4,6 +4,8 @@
 
 #include "auth/auth.h"
 
+#include <string.h>
+
 bool
 rq_staff_may(struct rq *q, unsigned roles)
 {
@@ -20,6 +22,65 @@ rq_staff_crumbs(struct rq *q, const char *section_key, const char *section_path,
 	rq_crumb(q, rq_msg(q, section_key), here ? section_path : NULL);
 	if (here)
 		rq_crumb(q, here, NULL);
+}
+
+struct view_val *
+rq_option(struct rq *q, struct view_val *list, const char *value, const char *name, bool selected)
+{
+	struct view_val *m = view_push(list, view_map(q->a));
+
+	view_set_text(m, "value", value);
+	view_set_text(m, "name", name);
+	view_set_bool(m, "selected", selected);
+	return m;
+}
+
+const char *
+rq_key_name(struct rq *q, const char *prefix, const char *key)
+{
+	return key[0] ? rq_msg(q, arena_printf(q->a, "%s.%s", prefix, key)) : "";
+}
+
+void
+rq_key_options(struct rq *q, struct view_val *list, const char *const *keys, const char *prefix,
+	       const char *selected)
+{
+	for (size_t i = 0; keys[i]; i++) {
+		struct view_val *m = view_push(list, view_map(q->a));
+
+		view_set_text(m, "key", keys[i]);
+		view_set_text(m, "name", rq_key_name(q, prefix, keys[i]));
+		view_set_bool(m, "selected", strcmp(keys[i], selected) == 0);
+	}
+}
+
+struct view_val *
+rq_jsonld_place(struct rq *q, const char *name, const char *street, const char *postal,
+		const char *city)
+{
+	struct view_val *p = view_map(q->a), *addr = view_map(q->a);
+
+	view_set_text(p, "@type", "Place");
+	view_set_text(p, "name", name);
+	view_set_text(addr, "@type", "PostalAddress");
+	view_set_text(addr, "streetAddress", street);
+	if (postal[0])
+		view_set_text(addr, "postalCode", postal);
+	view_set_text(addr, "addressLocality", city);
+	view_set_text(addr, "addressCountry", "DE");
+	view_set(p, "address", addr);
+	return p;
+}
+
+bool
+rq_param_ics(struct rq *q, const char *name, const char **out)
+{
+	const char *v = http_param(q->http, name);
+	size_t len = strlen(v);
+	bool ics = len > 4 && strcmp(v + len - 4, ".ics") == 0;
+
+	*out = ics ? arena_strndup(q->a, v, len - 4) : v;
+	return ics;
 }
 
 void

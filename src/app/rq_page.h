@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Page helpers that several features share: the staff role check, the
- * staff breadcrumbs, a download's answer and the page of a mailed link's
- * token.
+ * staff breadcrumbs, a select box's options, a schema.org place, a
+ * download's answer and the page of a mailed link's token.
  */
 #ifndef RATHAUS_APP_RQ_PAGE_H
 #define RATHAUS_APP_RQ_PAGE_H
@@ -20,6 +20,30 @@ bool rq_staff_may(struct rq *q, unsigned roles);
  */
 void rq_staff_crumbs(struct rq *q, const char *section_key, const char *section_path,
 		     const char *here);
+
+/* Append an option {value, name, selected} of a select box to `list`; returns its map. */
+struct view_val *rq_option(struct rq *q, struct view_val *list, const char *value, const char *name,
+			   bool selected);
+
+/* "" for an empty `key`, else message "<prefix>.<key>" (a category's name, say). */
+const char *rq_key_name(struct rq *q, const char *prefix, const char *key);
+/*
+ * Append an option {key, name, selected} to `list` for each of the
+ * NULL-terminated `keys`, named by message "<prefix>.<key>"; the key equal
+ * to `selected` is selected.
+ */
+void rq_key_options(struct rq *q, struct view_val *list, const char *const *keys,
+		    const char *prefix, const char *selected);
+
+/* A schema.org Place `name` at a PostalAddress in Germany; `postal` "" for none. */
+struct view_val *rq_jsonld_place(struct rq *q, const char *name, const char *street,
+				 const char *postal, const char *city);
+
+/*
+ * Path parameter `name` into *out without a trailing ".ics"; true when it
+ * had one (the iCalendar file of a page).  In the request arena.
+ */
+bool rq_param_ics(struct rq *q, const char *name, const char **out);
 
 /*
  * Finish a download written into the response body: after a failure `rc`

@@ -10,6 +10,7 @@
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "core/civil.h"
 #include "features/editor/editor.h"
 
@@ -121,14 +122,7 @@ filters(struct rq *q, const struct ev_query *f)
 	view_set_text(m, "bis", f->ranged ? ev_day_iso(q->a, f->last) : "");
 	view_set_bool(m, "free", f->free_only);
 	view_set_bool(m, "accessible", f->accessible_only);
-	for (size_t i = 0; ev_categories[i]; i++) {
-		struct view_val *c = view_push(cats, view_map(q->a));
-
-		view_set_text(c, "key", ev_categories[i]);
-		view_set_text(c, "name",
-			      rq_msg(q, arena_printf(q->a, "ev.cat.%s", ev_categories[i])));
-		view_set_bool(c, "selected", strcmp(f->category, ev_categories[i]) == 0);
-	}
+	rq_key_options(q, cats, ev_categories, "ev.cat", f->category);
 }
 
 static const char *
@@ -155,9 +149,7 @@ row_view(struct rq *q, const struct ev_row *r, int64_t day)
 	view_set_text(m, "time", time_of(q, r, day));
 	view_set_text(m, "place", r->place);
 	view_set_text(m, "summary", r->summary);
-	view_set_text(m, "category",
-		      r->category[0] ? rq_msg(q, arena_printf(q->a, "ev.cat.%s", r->category))
-				     : "");
+	view_set_text(m, "category", rq_key_name(q, "ev.cat", r->category));
 	view_set_bool(m, "free", r->is_free);
 	view_set_bool(m, "accessible", r->accessible);
 	return m;

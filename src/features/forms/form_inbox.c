@@ -124,21 +124,12 @@ filter_options(struct rq *q, const struct inbox_filter *f)
 	if (rc)
 		return rc;
 	l = view_set(q->page, "forms", view_list(q->a));
-	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", forms[i].id);
-		view_set_text(m, "name", forms[i].title);
-		view_set_bool(m, "selected", strcmp(f->form_id, forms[i].id) == 0);
-	}
+	for (size_t i = 0; i < n; i++)
+		rq_option(q, l, forms[i].id, forms[i].title, strcmp(f->form_id, forms[i].id) == 0);
 	l = view_set(q->page, "states", view_list(q->a));
-	for (unsigned bit = 1; bit <= INBOX_STATUS_LAST; bit <<= 1) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", inbox_status_name(bit));
-		view_set_text(m, "name", inbox_status_label(q, bit));
-		view_set_bool(m, "selected", f->status == bit);
-	}
+	for (unsigned bit = 1; bit <= INBOX_STATUS_LAST; bit <<= 1)
+		rq_option(q, l, inbox_status_name(bit), inbox_status_label(q, bit),
+			  f->status == bit);
 	return 0;
 }
 

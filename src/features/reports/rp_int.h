@@ -192,6 +192,13 @@ const char *rp_origin(struct rq *q);
 
 /* "05.12.2026" of Unix seconds `t` in Europe/Berlin; in the request arena. */
 const char *rp_date(struct rq *q, int64_t t);
+/* The name of status `st` (one RP_ bit) in the request's language. */
+const char *rp_status_label(struct rq *q, unsigned st);
+/* The page's "states" options, `status` selected. */
+void rp_status_options(struct rq *q, unsigned status);
+/* The page's "categories" options of `cats` (`code` selected) and its "states" options. */
+void rp_filter_options(struct rq *q, const struct rp_category *cats, size_t nc, const char *code,
+		       unsigned status);
 /* Report `r` into view map `m`: number, url (`path`/<number>), category, status, ... */
 void rp_view_report(struct rq *q, struct view_val *m, const struct rp_report *r, const char *path);
 /*

@@ -47,12 +47,6 @@ allowed(struct rq *q)
 }
 
 static const char *
-status_label(struct rq *q, unsigned st)
-{
-	return rq_msg(q, arena_printf(q->a, "reports.status.%s", rp_status_name(st)));
-}
-
-static const char *
 when(struct rq *q, int64_t t)
 {
 	struct civil_local l;
@@ -90,13 +84,8 @@ crumbs(struct rq *q, const char *label)
 static void
 office_options(struct rq *q, struct view_val *l, struct office *v, size_t n, int64_t selected)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct view_val *o = view_push(l, view_map(q->a));
-
-		view_set_text(o, "value", v[i].slug);
-		view_set_text(o, "name", v[i].name);
-		view_set_bool(o, "selected", v[i].id == selected);
-	}
+	for (size_t i = 0; i < n; i++)
+		rq_option(q, l, v[i].slug, v[i].name, v[i].id == selected);
 }
 
 /* ---- The list ----------------------------------------------------------- */
@@ -141,23 +130,7 @@ static void
 filter_options(struct rq *q, const struct rp_category *cats, size_t nc, struct office *offices,
 	       size_t no, const struct rp_filter *f)
 {
-	struct view_val *l = view_set(q->page, "categories", view_list(q->a));
-
-	for (size_t i = 0; i < nc; i++) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", cats[i].code);
-		view_set_text(m, "name", cats[i].name);
-		view_set_bool(m, "selected", strcmp(f->code, cats[i].code) == 0);
-	}
-	l = view_set(q->page, "states", view_list(q->a));
-	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", rp_status_name(bit));
-		view_set_text(m, "name", status_label(q, bit));
-		view_set_bool(m, "selected", f->statuses == bit);
-	}
+	rp_filter_options(q, cats, nc, f->code, f->statuses);
 	office_options(q, view_set(q->page, "offices", view_list(q->a)), offices, no, f->office_id);
 }
 
@@ -203,7 +176,7 @@ list_page(struct rq *q)
 		view_set_int(m, "number", v[i].number);
 		view_set_text(m, "url", rq_url(q, report_path(q, v[i].number, "")));
 		view_set_text(m, "category", v[i].category);
-		view_set_text(m, "status", status_label(q, v[i].status));
+		view_set_text(m, "status", rp_status_label(q, v[i].status));
 		view_set_text(m, "status_key", rp_status_name(v[i].status));
 		view_set_text(m, "date", when(q, v[i].created_at));
 		view_set_text(m, "address", rp_address(q->a, &v[i]));
@@ -269,7 +242,7 @@ history_view(struct rq *q, const struct rp_detail *d)
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));
 
-		view_set_text(m, "status", status_label(q, h[i].status));
+		view_set_text(m, "status", rp_status_label(q, h[i].status));
 		view_set_text(m, "date", when(q, h[i].at));
 		view_set_text(m, "note", h[i].note);
 	}
@@ -304,7 +277,7 @@ duplicates_view(struct rq *q, const struct rp_detail *d)
 
 		view_set_int(m, "number", v[i].number);
 		view_set_text(m, "url", rq_url(q, report_path(q, v[i].number, "")));
-		view_set_text(m, "status", status_label(q, v[i].status));
+		view_set_text(m, "status", rp_status_label(q, v[i].status));
 		view_set_text(m, "date", when(q, v[i].created_at));
 		view_set_text(m, "address", rp_address(q->a, &v[i]));
 		if (d->r.has_pos && v[i].has_pos)
@@ -417,7 +390,6 @@ report_page(struct rq *q)
 {
 	struct rp_detail *d;
 	struct office *offices;
-	struct view_val *l;
 	size_t no;
 	int rc;
 
@@ -435,7 +407,7 @@ report_page(struct rq *q)
 	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
 	view_set_int(q->page, "number", d->r.number);
 	view_set_text(q->page, "category", d->r.category);
-	view_set_text(q->page, "status", status_label(q, d->r.status));
+	view_set_text(q->page, "status", rp_status_label(q, d->r.status));
 	view_set_text(q->page, "date", when(q, d->r.created_at));
 	view_set_text(q->page, "address", rp_address(q->a, &d->r));
 	if (d->r.has_pos)
@@ -452,14 +424,7 @@ report_page(struct rq *q)
 	view_set_bool(q->page, "may_mail",
 		      d->consent_at && d->confirmed && mail_addr_valid(d->contact_email));
 	view_set_bool(q->page, "unconfirmed", !d->confirmed);
-	l = view_set(q->page, "states", view_list(q->a));
-	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", rp_status_name(bit));
-		view_set_text(m, "name", status_label(q, bit));
-		view_set_bool(m, "selected", d->r.status == bit);
-	}
+	rp_status_options(q, d->r.status);
 	office_options(q, view_set(q->page, "offices", view_list(q->a)), offices, no, d->office_id);
 	view_set_text(q->page, "public_url",
 		      rq_url(q, arena_printf(q->a, "/maengel/%lld", (long long)d->r.number)));
@@ -535,7 +500,7 @@ follow(struct rq *q, const struct rp_detail *d, unsigned st, const char *note)
 		rc = rc ? rc
 			: rp_status_append(q->db, q->tenant, dup->r.id, st, note, 0, q->user->id,
 					   (int64_t)time(NULL), &q->err);
-		rc = rc ? rc : reporter_mail(q, dup, "report_status", status_label(q, st), note);
+		rc = rc ? rc : reporter_mail(q, dup, "report_status", rp_status_label(q, st), note);
 	}
 	return rc;
 }
@@ -562,7 +527,7 @@ status_post(struct rq *q)
 	if (rc == 0) {
 		rc = rp_status_append(q->db, q->tenant, d->r.id, st, note, 0, q->user->id,
 				      (int64_t)time(NULL), &q->err);
-		rc = rc ? rc : reporter_mail(q, d, "report_status", status_label(q, st), note);
+		rc = rc ? rc : reporter_mail(q, d, "report_status", rp_status_label(q, st), note);
 		rc = rc ? rc : follow(q, d, st, note);
 		rc = db_end(q->db, rc, &q->err);
 	}
@@ -651,7 +616,8 @@ route_post(struct rq *q)
 		rc = rp_status_append(q->db, q->tenant, d->r.id, RP_FORWARDED, note, v[i].id,
 				      q->user->id, (int64_t)time(NULL), &q->err);
 		rc = rc ? rc
-			: reporter_mail(q, d, "report_status", status_label(q, RP_FORWARDED), note);
+			: reporter_mail(q, d, "report_status", rp_status_label(q, RP_FORWARDED),
+					note);
 		rc = db_end(q->db, rc, &q->err);
 	}
 	if (rc) {
@@ -718,7 +684,7 @@ merge_post(struct rq *q)
 			: rp_status_append(q->db, q->tenant, d->r.id, orig->r.status, note, 0,
 					   q->user->id, (int64_t)time(NULL), &q->err);
 		rc = rc ? rc
-			: reporter_mail(q, d, "report_status", status_label(q, orig->r.status),
+			: reporter_mail(q, d, "report_status", rp_status_label(q, orig->r.status),
 					note);
 		rc = db_end(q->db, rc, &q->err);
 	}

@@ -8,6 +8,7 @@
  */
 #include "features/reports/rp_int.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/civil.h"
 
@@ -17,8 +18,8 @@
 
 #define PAGE_MAX 1000
 
-static const char *
-status_label(struct rq *q, unsigned st)
+const char *
+rp_status_label(struct rq *q, unsigned st)
 {
 	return rq_msg(q, arena_printf(q->a, "reports.status.%s", rp_status_name(st)));
 }
@@ -32,27 +33,24 @@ rp_date(struct rq *q, int64_t t)
 	return arena_printf(q->a, "%02d.%02d.%d", l.day, l.month, l.year);
 }
 
-static void
-set_options(struct rq *q, const struct rp_category *cats, size_t nc, const char *code,
-	    unsigned status)
+void
+rp_status_options(struct rq *q, unsigned status)
 {
-	struct view_val *cl = view_set(q->page, "categories", view_list(q->a));
-	struct view_val *sl = view_set(q->page, "states", view_list(q->a));
+	struct view_val *l = view_set(q->page, "states", view_list(q->a));
 
-	for (size_t i = 0; i < nc; i++) {
-		struct view_val *m = view_push(cl, view_map(q->a));
+	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1)
+		rq_option(q, l, rp_status_name(bit), rp_status_label(q, bit), status == bit);
+}
 
-		view_set_text(m, "value", cats[i].code);
-		view_set_text(m, "name", cats[i].name);
-		view_set_bool(m, "selected", strcmp(code, cats[i].code) == 0);
-	}
-	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1) {
-		struct view_val *m = view_push(sl, view_map(q->a));
+void
+rp_filter_options(struct rq *q, const struct rp_category *cats, size_t nc, const char *code,
+		  unsigned status)
+{
+	struct view_val *l = view_set(q->page, "categories", view_list(q->a));
 
-		view_set_text(m, "value", rp_status_name(bit));
-		view_set_text(m, "name", status_label(q, bit));
-		view_set_bool(m, "selected", status == bit);
-	}
+	for (size_t i = 0; i < nc; i++)
+		rq_option(q, l, cats[i].code, cats[i].name, strcmp(code, cats[i].code) == 0);
+	rp_status_options(q, status);
 }
 
 /* The list's filters from the query; false when one is not understood. */
@@ -105,7 +103,7 @@ rp_view_report(struct rq *q, struct view_val *m, const struct rp_report *r, cons
 	view_set_text(m, "url",
 		      rq_url(q, arena_printf(q->a, "%s/%lld", path, (long long)r->number)));
 	view_set_text(m, "category", r->category);
-	view_set_text(m, "status", status_label(q, r->status));
+	view_set_text(m, "status", rp_status_label(q, r->status));
 	view_set_text(m, "date", rp_date(q, r->created_at));
 	view_set_text(m, "address", rp_address(q->a, r));
 	view_set_text(m, "text", r->public_text);
@@ -134,7 +132,7 @@ list_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	set_options(q, cats, nc, f.code, f.statuses);
+	rp_filter_options(q, cats, nc, f.code, f.statuses);
 	items = view_set(q->page, "reports", view_list(q->a));
 	for (size_t i = 0; i < n; i++)
 		rp_view_report(q, view_push(items, view_map(q->a)), &v[i], "/maengel");
@@ -211,7 +209,7 @@ rp_show_report(struct rq *q, int64_t number, const char *own, bool in_account)
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(hl, view_map(q->a));
 
-		view_set_text(m, "status", status_label(q, h[i].status));
+		view_set_text(m, "status", rp_status_label(q, h[i].status));
 		view_set_text(m, "date", rp_date(q, h[i].at));
 		view_set_text(m, "note", h[i].note);
 	}
@@ -309,7 +307,7 @@ feed_entry(struct rq *q, struct xml_writer *x, const char *origin, const struct 
 		  (const char *const[]){"term", r->code, "label", r->category, NULL});
 	xml_open(x, "content", (const char *const[]){"type", "text", NULL});
 	xml_escape(&q->resp->body,
-		   arena_printf(q->a, "%s. %s", status_label(q, r->status),
+		   arena_printf(q->a, "%s. %s", rp_status_label(q, r->status),
 				r->public_text[0] ? r->public_text
 						  : rq_msg(q, "reports.text_pending")));
 	xml_close(x);
