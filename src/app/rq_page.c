@@ -3,6 +3,7 @@
 #include "app/rq_page.h"
 
 #include "auth/auth.h"
+#include "core/civil.h"
 
 #include <string.h>
 
@@ -22,6 +23,17 @@ rq_staff_crumbs(struct rq *q, const char *section_key, const char *section_path,
 	rq_crumb(q, rq_msg(q, section_key), here ? section_path : NULL);
 	if (here)
 		rq_crumb(q, here, NULL);
+}
+
+const char *
+rq_date_time(struct rq *q, int64_t t)
+{
+	struct civil_local l;
+	char hm[6];
+
+	civil_local_at(t, &l);
+	civil_format_time(l.minute, hm);
+	return arena_printf(q->a, "%02d.%02d.%d %s", l.day, l.month, l.year, hm);
 }
 
 struct view_val *

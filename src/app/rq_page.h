@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Page helpers that several features share: the staff role check, the
- * staff breadcrumbs, a select box's options, a schema.org place, a
+ * staff breadcrumbs, a date with its time, a select box's options, a schema.org place, a
  * download's answer and the page of a mailed link's token.
  */
 #ifndef RATHAUS_APP_RQ_PAGE_H
@@ -20,6 +20,9 @@ bool rq_staff_may(struct rq *q, unsigned roles);
  */
 void rq_staff_crumbs(struct rq *q, const char *section_key, const char *section_path,
 		     const char *here);
+
+/* "05.12.2026 14:30", Unix seconds `t` in Europe/Berlin; in the request arena. */
+const char *rq_date_time(struct rq *q, int64_t t);
 
 /* Append an option {value, name, selected} of a select box to `list`; returns its map. */
 struct view_val *rq_option(struct rq *q, struct view_val *list, const char *value, const char *name,

@@ -37,14 +37,7 @@ crs_staff_crumbs(struct rq *q, const char *label)
 static const char *
 date_of(struct rq *q, int64_t utc)
 {
-	char s[CIVIL_DATETIME_LEN + 1];
-	struct civil_local l;
-
-	if (!utc)
-		return "";
-	civil_local_at(utc, &l);
-	civil_utc_to_local(utc, false, s);
-	return arena_printf(q->a, "%02d.%02d.%04d %s", l.day, l.month, l.year, s + 11);
+	return utc ? rq_date_time(q, utc) : "";
 }
 
 static void

@@ -170,9 +170,9 @@ form_delivery_view(struct rq *q, int64_t case_id, const char *case_no)
 	view_set_int(m, "attempts", d.attempts);
 	view_set_text(m, "last_error", d.last_error);
 	if (d.state == DELIVERY_DELIVERED)
-		view_set_text(m, "delivered_at", inbox_when(q, d.delivered_at));
+		view_set_text(m, "delivered_at", rq_date_time(q, d.delivered_at));
 	if (d.state == DELIVERY_PENDING && d.next_at > 0)
-		view_set_text(m, "next_at", inbox_when(q, d.next_at));
+		view_set_text(m, "next_at", rq_date_time(q, d.next_at));
 	if (d.state == DELIVERY_FAILED)
 		view_set_text(m, "retry_url", inbox_case_url(q, case_no, "/zustellen"));
 	return 0;

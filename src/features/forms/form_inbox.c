@@ -162,7 +162,7 @@ list_page(struct rq *q)
 		view_set_text(m, "form", v[i].title);
 		view_set_text(m, "status", inbox_status_label(q, v[i].status));
 		view_set_text(m, "status_key", inbox_status_name(v[i].status));
-		view_set_text(m, "date", inbox_when(q, v[i].created_at));
+		view_set_text(m, "date", rq_date_time(q, v[i].created_at));
 	}
 	view_set_int(q->page, "total", total);
 	if (total > page * INBOX_PAGE)

@@ -23,17 +23,6 @@ inbox_status_label(struct rq *q, unsigned st)
 }
 
 const char *
-inbox_when(struct rq *q, int64_t t)
-{
-	struct civil_local l;
-	char hm[6];
-
-	civil_local_at(t, &l);
-	civil_format_time(l.minute, hm);
-	return arena_printf(q->a, "%02d.%02d.%d %s", l.day, l.month, l.year, hm);
-}
-
-const char *
 inbox_case_url(struct rq *q, const char *case_no, const char *tail)
 {
 	return rq_url(q, arena_printf(q->a, INBOX_URL "/%s%s", case_no, tail));

@@ -192,6 +192,8 @@ const char *rp_origin(struct rq *q);
 
 /* "05.12.2026" of Unix seconds `t` in Europe/Berlin; in the request arena. */
 const char *rp_date(struct rq *q, int64_t t);
+/* The page's "history" list of `h`: status, date (`with_time`: rq_date_time()) and note. */
+void rp_history_view(struct rq *q, const struct rp_history *h, size_t n, bool with_time);
 /* The name of status `st` (one RP_ bit) in the request's language. */
 const char *rp_status_label(struct rq *q, unsigned st);
 /* The page's "states" options, `status` selected. */

@@ -364,10 +364,7 @@ read_key(struct db_stmt *st, struct arena *a, void *row)
 {
 	const char **v = row;
 
-	v[0] = db_col_dup(st, 0, a);
-	v[1] = db_col_dup(st, 1, a);
-	v[2] = db_col_dup(st, 2, a);
-	v[3] = db_col_dup(st, 3, a);
+	db_cols_dup(st, 0, a, &v[0], &v[1], &v[2], &v[3]);
 }
 
 static void

@@ -47,17 +47,6 @@ allowed(struct rq *q)
 }
 
 static const char *
-when(struct rq *q, int64_t t)
-{
-	struct civil_local l;
-	char hm[6];
-
-	civil_local_at(t, &l);
-	civil_format_time(l.minute, hm);
-	return arena_printf(q->a, "%02d.%02d.%d %s", l.day, l.month, l.year, hm);
-}
-
-static const char *
 report_path(struct rq *q, int64_t number, const char *tail)
 {
 	return arena_printf(q->a, STAFF "/%lld%s", (long long)number, tail);
@@ -178,7 +167,7 @@ list_page(struct rq *q)
 		view_set_text(m, "category", v[i].category);
 		view_set_text(m, "status", rp_status_label(q, v[i].status));
 		view_set_text(m, "status_key", rp_status_name(v[i].status));
-		view_set_text(m, "date", when(q, v[i].created_at));
+		view_set_text(m, "date", rq_date_time(q, v[i].created_at));
 		view_set_text(m, "address", rp_address(q->a, &v[i]));
 		view_set_text(m, "office", v[i].office);
 		view_set_bool(m, "pending", !v[i].public_text[0]);
@@ -238,14 +227,7 @@ history_view(struct rq *q, const struct rp_detail *d)
 	rc = rc ? rc : rp_notes(q->db, q->tenant, d->r.id, q->a, &notes, &nn, &q->err);
 	if (rc)
 		return rc;
-	l = view_set(q->page, "history", view_list(q->a));
-	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "status", rp_status_label(q, h[i].status));
-		view_set_text(m, "date", when(q, h[i].at));
-		view_set_text(m, "note", h[i].note);
-	}
+	rp_history_view(q, h, n, true);
 	l = view_set(q->page, "notes", view_list(q->a));
 	for (size_t i = 0; i < nn; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));
@@ -253,7 +235,7 @@ history_view(struct rq *q, const struct rp_detail *d)
 		view_set_bool(m, "message", notes[i].message);
 		view_set_text(m, "body", notes[i].body);
 		view_set_text(m, "author", notes[i].author);
-		view_set_text(m, "date", when(q, notes[i].at));
+		view_set_text(m, "date", rq_date_time(q, notes[i].at));
 	}
 	return 0;
 }
@@ -278,7 +260,7 @@ duplicates_view(struct rq *q, const struct rp_detail *d)
 		view_set_int(m, "number", v[i].number);
 		view_set_text(m, "url", rq_url(q, report_path(q, v[i].number, "")));
 		view_set_text(m, "status", rp_status_label(q, v[i].status));
-		view_set_text(m, "date", when(q, v[i].created_at));
+		view_set_text(m, "date", rq_date_time(q, v[i].created_at));
 		view_set_text(m, "address", rp_address(q->a, &v[i]));
 		if (d->r.has_pos && v[i].has_pos)
 			view_set_int(m, "metres",
@@ -408,7 +390,7 @@ report_page(struct rq *q)
 	view_set_int(q->page, "number", d->r.number);
 	view_set_text(q->page, "category", d->r.category);
 	view_set_text(q->page, "status", rp_status_label(q, d->r.status));
-	view_set_text(q->page, "date", when(q, d->r.created_at));
+	view_set_text(q->page, "date", rq_date_time(q, d->r.created_at));
 	view_set_text(q->page, "address", rp_address(q->a, &d->r));
 	if (d->r.has_pos)
 		view_set_text(q->page, "position",

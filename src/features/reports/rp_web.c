@@ -34,6 +34,21 @@ rp_date(struct rq *q, int64_t t)
 }
 
 void
+rp_history_view(struct rq *q, const struct rp_history *h, size_t n, bool with_time)
+{
+	struct view_val *l = view_set(q->page, "history", view_list(q->a));
+
+	for (size_t i = 0; i < n; i++) {
+		struct view_val *m = view_push(l, view_map(q->a));
+
+		view_set_text(m, "status", rp_status_label(q, h[i].status));
+		view_set_text(m, "date",
+			      with_time ? rq_date_time(q, h[i].at) : rp_date(q, h[i].at));
+		view_set_text(m, "note", h[i].note);
+	}
+}
+
+void
 rp_status_options(struct rq *q, unsigned status)
 {
 	struct view_val *l = view_set(q->page, "states", view_list(q->a));
@@ -187,7 +202,6 @@ rp_show_report(struct rq *q, int64_t number, const char *own, bool in_account)
 {
 	struct rp_report *r;
 	struct rp_history *h;
-	struct view_val *hl;
 	size_t n;
 	int rc = rp_get(q->db, q->tenant, number, own != NULL, q->a, &r, &q->err);
 
@@ -205,14 +219,7 @@ rp_show_report(struct rq *q, int64_t number, const char *own, bool in_account)
 		view_set_text(q->page, "position",
 			      arena_printf(q->a, "%.5f, %.5f", (double)r->lat_e6 / 1e6,
 					   (double)r->lon_e6 / 1e6));
-	hl = view_set(q->page, "history", view_list(q->a));
-	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(hl, view_map(q->a));
-
-		view_set_text(m, "status", rp_status_label(q, h[i].status));
-		view_set_text(m, "date", rp_date(q, h[i].at));
-		view_set_text(m, "note", h[i].note);
-	}
+	rp_history_view(q, h, n, false);
 	if (r->public_text[0] && set_photos(q, r) != 0)
 		return;
 	view_set_text(q->page, "list_url", rq_url(q, in_account ? "/konto/meldungen" : "/maengel"));
