@@ -17,6 +17,7 @@
 #include "features/appointments/appt_staff.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "core/civil.h"
 
 #include <time.h>
@@ -24,12 +25,7 @@
 bool
 appt_staff_allowed(struct rq *q)
 {
-	if (!appt_web_enabled(q))
-		return false;
-	if (q->user && (q->user->roles & (ROLE_ADMIN | ROLE_CASEWORKER)))
-		return true;
-	rq_error(q, 403, NULL);
-	return false;
+	return appt_web_enabled(q) && rq_staff_may(q, ROLE_ADMIN | ROLE_CASEWORKER);
 }
 
 struct appt_location *
@@ -77,10 +73,7 @@ appt_staff_time(struct rq *q, int64_t utc)
 void
 appt_staff_crumbs(struct rq *q, const char *label)
 {
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "appt.staff.title"), label ? "/verwaltung/termine" : NULL);
-	if (label)
-		rq_crumb(q, label, NULL);
+	rq_staff_crumbs(q, "appt.staff.title", "/verwaltung/termine", label);
 }
 
 static void

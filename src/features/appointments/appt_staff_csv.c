@@ -10,6 +10,7 @@
 #include "features/appointments/appt_staff.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "core/buf.h"
 #include "core/civil.h"
 #include "core/csv_out.h"
@@ -91,16 +92,9 @@ csv_export(struct rq *q)
 		buf_reset(&q->resp->body);
 		rc = render(q, v, n);
 	}
-	if (rc) {
-		buf_reset(&q->resp->body);
-		rq_fail(q, rc);
-		return;
-	}
-	q->resp->content_type = "text/csv; charset=utf-8; header=present";
-	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
-	http_resp_header(q->http, q->resp, "Content-Disposition",
-			 arena_printf(q->a, "attachment; filename=\"termine-%s-%s%s.csv\"",
-				      loc->slug, appt_web_date(q, day), days > 1 ? "-woche" : ""));
+	rq_download(q, rc, "text/csv; charset=utf-8; header=present",
+		    arena_printf(q->a, "termine-%s-%s%s.csv", loc->slug, appt_web_date(q, day),
+				 days > 1 ? "-woche" : ""));
 }
 
 void

@@ -8,6 +8,7 @@
 #include "features/courses/crs_int.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "core/civil.h"
 
 #include <string.h>
@@ -24,22 +25,6 @@ iso(struct rq *q, int64_t utc)
 }
 
 static struct view_val *
-place_jsonld(struct rq *q, const struct crs_course *c)
-{
-	struct view_val *p = view_map(q->a), *addr = view_map(q->a);
-
-	view_set_text(p, "@type", "Place");
-	view_set_text(p, "name", c->location_name);
-	view_set_text(addr, "@type", "PostalAddress");
-	view_set_text(addr, "streetAddress",
-		      c->location_address[0] ? c->location_address : c->location_name);
-	view_set_text(addr, "addressLocality", q->tenant->contact.city);
-	view_set_text(addr, "addressCountry", "DE");
-	view_set(p, "address", addr);
-	return p;
-}
-
-static struct view_val *
 instance_jsonld(struct rq *q, const struct crs_course *c, const char *url, int64_t now)
 {
 	struct view_val *i = view_map(q->a), *offer = view_map(q->a);
@@ -49,7 +34,10 @@ instance_jsonld(struct rq *q, const struct crs_course *c, const char *url, int64
 	view_set_text(i, "courseMode", "onsite");
 	view_set_text(i, "startDate", iso(q, c->first_starts_at));
 	view_set_text(i, "endDate", iso(q, c->last_ends_at));
-	view_set(i, "location", place_jsonld(q, c));
+	view_set(i, "location",
+		 rq_jsonld_place(q, c->location_name,
+				 c->location_address[0] ? c->location_address : c->location_name,
+				 "", q->tenant->contact.city));
 	view_set_int(i, "maximumAttendeeCapacity", c->capacity);
 	view_set_int(i, "remainingAttendeeCapacity", c->capacity - c->booked);
 	for (size_t k = 0; k < c->n_sessions; k++) {
@@ -116,9 +104,7 @@ page_data(struct rq *q, const struct crs_course *c, int64_t now)
 	view_set_text(m, "location_name", c->location_name);
 	view_set_text(m, "location_address", c->location_address);
 	view_set_text(m, "fee", crs_fee_text(q, c->fee_cents));
-	view_set_text(m, "category",
-		      c->category[0] ? rq_msg(q, arena_printf(q->a, "crs.cat.%s", c->category))
-				     : "");
+	view_set_text(m, "category", rq_key_name(q, "crs.cat", c->category));
 	view_set_int(m, "capacity", c->capacity);
 	view_set_int(m, "free", c->capacity - c->booked);
 	view_set_text(m, "opens", crs_when(q, c->registration_opens));
@@ -135,14 +121,11 @@ page_data(struct rq *q, const struct crs_course *c, int64_t now)
 void
 crs_page(struct rq *q)
 {
-	const char *param = http_param(q->http, "slug"), *slug = param;
-	size_t len = strlen(param);
-	bool ics = len > 4 && strcmp(param + len - 4, ".ics") == 0;
+	const char *slug;
+	bool ics = rq_param_ics(q, "slug", &slug);
 	struct crs_course *c = NULL;
 	int rc;
 
-	if (ics)
-		slug = arena_strndup(q->a, param, len - 4);
 	rc = crs_find(q->db, q->tenant, slug, q->a, &c, &q->err);
 	if (rc == 0 && ics) {
 		rc = crs_ics(q, c, rq_abs_url(q, arena_printf(q->a, "/kurse/%s", c->slug)),

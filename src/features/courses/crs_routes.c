@@ -7,6 +7,7 @@
 #include "features/courses/crs_staff.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "core/civil.h"
 
 #include <stdio.h>
@@ -90,14 +91,7 @@ filters(struct rq *q, const struct crs_filter *f)
 	struct view_val *cats = view_set(m, "categories", view_list(q->a));
 
 	view_set_bool(m, "open", f->open_only);
-	for (size_t i = 0; crs_categories[i]; i++) {
-		struct view_val *c = view_push(cats, view_map(q->a));
-
-		view_set_text(c, "key", crs_categories[i]);
-		view_set_text(c, "name",
-			      rq_msg(q, arena_printf(q->a, "crs.cat.%s", crs_categories[i])));
-		view_set_bool(c, "selected", strcmp(f->category, crs_categories[i]) == 0);
-	}
+	rq_key_options(q, cats, crs_categories, "crs.cat", f->category);
 }
 
 static struct view_val *
@@ -111,9 +105,7 @@ row_view(struct rq *q, const struct crs_course *c, int64_t now)
 	view_set_text(m, "provider", c->provider);
 	view_set_text(m, "summary", c->summary);
 	view_set_text(m, "fee", crs_fee_text(q, c->fee_cents));
-	view_set_text(m, "category",
-		      c->category[0] ? rq_msg(q, arena_printf(q->a, "crs.cat.%s", c->category))
-				     : "");
+	view_set_text(m, "category", rq_key_name(q, "crs.cat", c->category));
 	view_set_text(m, "state",
 		      rq_msg(q, !crs_open_at(c, now)	   ? "crs.state.closed"
 				: c->booked >= c->capacity ? "crs.state.full"

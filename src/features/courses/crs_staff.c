@@ -16,6 +16,7 @@
 #include "features/courses/crs_staff.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "core/civil.h"
 #include "core/csv_out.h"
 
@@ -24,32 +25,19 @@
 bool
 crs_staff_allowed(struct rq *q)
 {
-	if (q->user && (q->user->roles & (ROLE_ADMIN | ROLE_EDITOR)))
-		return true;
-	rq_error(q, 403, NULL);
-	return false;
+	return rq_staff_may(q, ROLE_ADMIN | ROLE_EDITOR);
 }
 
 void
 crs_staff_crumbs(struct rq *q, const char *label)
 {
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "crs.staff.title"), label ? "/verwaltung/kurse" : NULL);
-	if (label)
-		rq_crumb(q, label, NULL);
+	rq_staff_crumbs(q, "crs.staff.title", "/verwaltung/kurse", label);
 }
 
 static const char *
 date_of(struct rq *q, int64_t utc)
 {
-	char s[CIVIL_DATETIME_LEN + 1];
-	struct civil_local l;
-
-	if (!utc)
-		return "";
-	civil_local_at(utc, &l);
-	civil_utc_to_local(utc, false, s);
-	return arena_printf(q->a, "%02d.%02d.%04d %s", l.day, l.month, l.year, s + 11);
+	return utc ? rq_date_time(q, utc) : "";
 }
 
 static void
@@ -173,15 +161,8 @@ csv_export(struct rq *q)
 		return;
 	buf_reset(&q->resp->body);
 	rc = render_csv(q, v, n);
-	if (rc) {
-		buf_reset(&q->resp->body);
-		rq_fail(q, rc);
-		return;
-	}
-	q->resp->content_type = "text/csv; charset=utf-8; header=present";
-	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
-	http_resp_header(q->http, q->resp, "Content-Disposition",
-			 arena_printf(q->a, "attachment; filename=\"kurs-%s.csv\"", c->slug));
+	rq_download(q, rc, "text/csv; charset=utf-8; header=present",
+		    arena_printf(q->a, "kurs-%s.csv", c->slug));
 }
 
 void

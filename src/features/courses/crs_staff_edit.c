@@ -8,6 +8,7 @@
 #include "features/courses/crs_staff.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -47,19 +48,9 @@ field_view(struct rq *q, const struct crs_form *f, int i)
 		view_set_text(m, "hint",
 			      rq_msg(q, arena_printf(q->a, "crs.staff.hint.%s", NAMES[i])));
 	rq_field(q, m, f->value[i], f->error[i]);
-	if (i == CRS_F_CATEGORY) {
-		struct view_val *opts = view_set(m, "options", view_list(q->a));
-
-		for (size_t k = 0; crs_categories[k]; k++) {
-			struct view_val *o = view_push(opts, view_map(q->a));
-
-			view_set_text(o, "key", crs_categories[k]);
-			view_set_text(
-				o, "name",
-				rq_msg(q, arena_printf(q->a, "crs.cat.%s", crs_categories[k])));
-			view_set_bool(o, "selected", strcmp(f->value[i], crs_categories[k]) == 0);
-		}
-	}
+	if (i == CRS_F_CATEGORY)
+		rq_key_options(q, view_set(m, "options", view_list(q->a)), crs_categories,
+			       "crs.cat", f->value[i]);
 	return m;
 }
 

@@ -7,6 +7,7 @@
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "db/db.h"
 #include "features/editor/editor.h"
 #include "features/offices/office.h"
@@ -41,16 +42,8 @@ office_options(struct rq *q, struct view_val *m, const char *selected)
 static void
 category_options(struct rq *q, struct view_val *m, const char *selected)
 {
-	struct view_val *l = view_set(m, "categories", view_list(q->a));
-
-	for (size_t i = 0; ev_categories[i]; i++) {
-		struct view_val *c = view_push(l, view_map(q->a));
-
-		view_set_text(c, "key", ev_categories[i]);
-		view_set_text(c, "name",
-			      rq_msg(q, arena_printf(q->a, "ev.cat.%s", ev_categories[i])));
-		view_set_bool(c, "selected", strcmp(ev_categories[i], selected) == 0);
-	}
+	rq_key_options(q, view_set(m, "categories", view_list(q->a)), ev_categories, "ev.cat",
+		       selected);
 }
 
 /* The workflow state, or for a club's submission without revisions its moderation state. */
@@ -113,10 +106,7 @@ read_item(struct db_stmt *st, struct arena *a, void *row)
 {
 	const char **v = row;
 
-	v[0] = db_col_dup(st, 0, a);
-	v[1] = db_col_dup(st, 1, a);
-	v[2] = db_col_dup(st, 2, a);
-	v[3] = db_col_dup(st, 3, a);
+	db_cols_dup(st, 0, a, &v[0], &v[1], &v[2], &v[3]);
 }
 
 void

@@ -8,6 +8,7 @@
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "core/civil.h"
 
 #include <string.h>
@@ -52,23 +53,12 @@ when_text(struct rq *q, const struct ev_event *ev, const struct ev_occ *o)
 static struct view_val *
 place_jsonld(struct rq *q, const struct ev_event *ev)
 {
-	struct view_val *p = view_map(q->a), *addr = view_map(q->a);
-
-	view_set_text(p, "@type", "Place");
-	view_set_text(p, "name", ev->office_name[0] ? ev->office_name : ev->location_name);
-	view_set_text(addr, "@type", "PostalAddress");
-	if (ev->office_name[0]) {
-		view_set_text(addr, "streetAddress", ev->office_street);
-		view_set_text(addr, "postalCode", ev->office_postal);
-		view_set_text(addr, "addressLocality", ev->office_city);
-	} else {
-		view_set_text(addr, "streetAddress",
-			      ev->location_address[0] ? ev->location_address : ev->location_name);
-		view_set_text(addr, "addressLocality", q->tenant->contact.city);
-	}
-	view_set_text(addr, "addressCountry", "DE");
-	view_set(p, "address", addr);
-	return p;
+	if (ev->office_name[0])
+		return rq_jsonld_place(q, ev->office_name, ev->office_street, ev->office_postal,
+				       ev->office_city);
+	return rq_jsonld_place(q, ev->location_name,
+			       ev->location_address[0] ? ev->location_address : ev->location_name,
+			       "", q->tenant->contact.city);
 }
 
 static struct view_val *
@@ -132,9 +122,7 @@ page_data(struct rq *q, const struct ev_event *ev, const struct ev_occ *o, size_
 	view_set_bool(m, "free", ev->is_free);
 	view_set_bool(m, "accessible", ev->accessible);
 	view_set_text(m, "accessibility", ev->accessibility);
-	view_set_text(m, "category",
-		      ev->category[0] ? rq_msg(q, arena_printf(q->a, "ev.cat.%s", ev->category))
-				      : "");
+	view_set_text(m, "category", rq_key_name(q, "ev.cat", ev->category));
 	view_set_text(m, "image_url",
 		      ev->image_file[0]
 			      ? rq_url(q, arena_printf(q->a, "/dateien/%s", ev->image_file))
@@ -151,16 +139,13 @@ page_data(struct rq *q, const struct ev_event *ev, const struct ev_occ *o, size_
 void
 ev_page(struct rq *q)
 {
-	const char *param = http_param(q->http, "slug"), *slug = param;
-	size_t len = strlen(param);
-	bool ics = len > 4 && strcmp(param + len - 4, ".ics") == 0;
+	const char *slug;
+	bool ics = rq_param_ics(q, "slug", &slug);
 	struct ev_event *ev = NULL;
 	struct ev_occ *o = NULL;
 	size_t n = 0;
 	int rc;
 
-	if (ics)
-		slug = arena_strndup(q->a, param, len - 4);
 	if (!ev_slug_valid(slug)) {
 		rq_error(q, 404, NULL);
 		return;

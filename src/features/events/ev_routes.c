@@ -10,6 +10,7 @@
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "core/civil.h"
 #include "features/editor/editor.h"
 
@@ -38,20 +39,28 @@ ev_day_iso(struct arena *a, int64_t days)
 	return s;
 }
 
-/* The list URL for view `v` at day `anchor`, keeping the filters of `f`. */
+/* Query `s` with the filters of `f` added. */
 static const char *
-list_url(struct rq *q, const struct ev_query *f, enum ev_view v, int64_t anchor, const char *format)
+with_filters(struct rq *q, const struct ev_query *f, const char *s)
 {
-	static const char *const NAMES[] = {"liste", "tag", "woche", "monat"};
-	const char *s = arena_printf(q->a, "/veranstaltungen?ansicht=%s&datum=%s", NAMES[v],
-				     ev_day_iso(q->a, anchor));
-
 	if (f->category[0])
 		s = arena_printf(q->a, "%s&kategorie=%s", s, f->category);
 	if (f->free_only)
 		s = arena_printf(q->a, "%s&kostenlos=1", s);
 	if (f->accessible_only)
 		s = arena_printf(q->a, "%s&barrierefrei=1", s);
+	return s;
+}
+
+/* The list URL for view `v` at day `anchor`, keeping the filters of `f`. */
+static const char *
+list_url(struct rq *q, const struct ev_query *f, enum ev_view v, int64_t anchor, const char *format)
+{
+	static const char *const NAMES[] = {"liste", "tag", "woche", "monat"};
+	const char *s = with_filters(q, f,
+				     arena_printf(q->a, "/veranstaltungen?ansicht=%s&datum=%s",
+						  NAMES[v], ev_day_iso(q->a, anchor)));
+
 	if (format)
 		s = arena_printf(q->a, "%s&format=%s", s, format);
 	return rq_url(q, s);
@@ -113,14 +122,7 @@ filters(struct rq *q, const struct ev_query *f)
 	view_set_text(m, "bis", f->ranged ? ev_day_iso(q->a, f->last) : "");
 	view_set_bool(m, "free", f->free_only);
 	view_set_bool(m, "accessible", f->accessible_only);
-	for (size_t i = 0; ev_categories[i]; i++) {
-		struct view_val *c = view_push(cats, view_map(q->a));
-
-		view_set_text(c, "key", ev_categories[i]);
-		view_set_text(c, "name",
-			      rq_msg(q, arena_printf(q->a, "ev.cat.%s", ev_categories[i])));
-		view_set_bool(c, "selected", strcmp(f->category, ev_categories[i]) == 0);
-	}
+	rq_key_options(q, cats, ev_categories, "ev.cat", f->category);
 }
 
 static const char *
@@ -147,9 +149,7 @@ row_view(struct rq *q, const struct ev_row *r, int64_t day)
 	view_set_text(m, "time", time_of(q, r, day));
 	view_set_text(m, "place", r->place);
 	view_set_text(m, "summary", r->summary);
-	view_set_text(m, "category",
-		      r->category[0] ? rq_msg(q, arena_printf(q->a, "ev.cat.%s", r->category))
-				     : "");
+	view_set_text(m, "category", rq_key_name(q, "ev.cat", r->category));
 	view_set_bool(m, "free", r->is_free);
 	view_set_bool(m, "accessible", r->accessible);
 	return m;
@@ -189,13 +189,7 @@ more(struct rq *q, const struct ev_query *f, int64_t day)
 		day = f->first + 1;
 	s = arena_printf(q->a, "/veranstaltungen?von=%s&bis=%s", ev_day_iso(q->a, day),
 			 ev_day_iso(q->a, f->last > day ? f->last : day));
-	if (f->category[0])
-		s = arena_printf(q->a, "%s&kategorie=%s", s, f->category);
-	if (f->free_only)
-		s = arena_printf(q->a, "%s&kostenlos=1", s);
-	if (f->accessible_only)
-		s = arena_printf(q->a, "%s&barrierefrei=1", s);
-	view_set_text(q->page, "more_url", rq_url(q, s));
+	view_set_text(q->page, "more_url", rq_url(q, with_filters(q, f, s)));
 }
 
 static void

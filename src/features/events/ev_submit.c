@@ -17,6 +17,7 @@
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "db/db.h"
 #include "features/account/account.h"
@@ -75,14 +76,7 @@ form_page(struct rq *q, struct ed_errors *errors)
 	view_set_bool(m, "all_day", strcmp(ed_field(q, "all_day"), "1") == 0);
 	view_set_bool(m, "is_free", strcmp(ed_field(q, "is_free"), "1") == 0);
 	view_set_bool(m, "accessible", strcmp(ed_field(q, "accessible"), "1") == 0);
-	for (size_t i = 0; ev_categories[i]; i++) {
-		struct view_val *c = view_push(cats, view_map(q->a));
-
-		view_set_text(c, "key", ev_categories[i]);
-		view_set_text(c, "name",
-			      rq_msg(q, arena_printf(q->a, "ev.cat.%s", ev_categories[i])));
-		view_set_bool(c, "selected", strcmp(cat, ev_categories[i]) == 0);
-	}
+	rq_key_options(q, cats, ev_categories, "ev.cat", cat);
 	view_set(q->page, "errors", errors ? errors->list : view_list(q->a));
 	view_set(q->page, "invalid", errors ? errors->by_field : view_map(q->a));
 	view_set_text(q->page, "title", rq_msg(q, "ev.submit.title"));

@@ -13,6 +13,7 @@
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "db/db.h"
 #include "features/editor/editor.h"
@@ -84,26 +85,23 @@ ev_confirm_request(struct rq *q, const char *slug, const char *name, const char 
 /* ---- The confirmation link ------------------------------------------------- */
 
 static void
-confirm_get(struct rq *q)
+confirm_render(struct rq *q)
 {
-	const char *tok = http_query(q->http, "token");
-	struct session *s;
-	int rc;
-
-	if (!auth_token_ok(tok)) {
-		rq_error(q, 404, "ev.err.token");
-		return;
-	}
-	rc = rq_session(q, true, &s);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	rq_crumbs(q, "ev.title", "/veranstaltungen", rq_msg(q, "ev.confirm.title"));
 	view_set_text(q->page, "title", rq_msg(q, "ev.confirm.title"));
+	rq_render(q, "events/confirm");
+}
+
+static void
+confirm_get(struct rq *q)
+{
+	const char *tok = rq_mail_token(q, "ev.err.token");
+
+	if (!tok)
+		return;
 	view_set_text(q->page, "token", tok);
 	view_set_text(q->page, "action", rq_url(q, "/veranstaltungen/bestaetigen"));
-	rq_render(q, "events/confirm");
+	confirm_render(q);
 }
 
 struct pending {
@@ -185,10 +183,8 @@ confirm_post(struct rq *q)
 		rq_redirect(q, arena_printf(q->a, "/veranstaltungen/%s", p.slug));
 		return;
 	}
-	rq_crumbs(q, "ev.title", "/veranstaltungen", rq_msg(q, "ev.confirm.title"));
-	view_set_text(q->page, "title", rq_msg(q, "ev.confirm.title"));
 	view_set_bool(q->page, "queued", true);
-	rq_render(q, "events/confirm");
+	confirm_render(q);
 }
 
 /* ---- The staff's list ------------------------------------------------------ */

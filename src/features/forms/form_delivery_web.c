@@ -9,6 +9,7 @@
 #include "features/forms/form_delivery.h"
 #include "features/forms/form_inbox.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/log.h"
 #include "jobs/jobs.h"
@@ -22,19 +23,13 @@
 static bool
 admin(struct rq *q)
 {
-	if (q->user && (q->user->roles & ROLE_ADMIN))
-		return true;
-	rq_error(q, 403, NULL);
-	return false;
+	return rq_staff_may(q, ROLE_ADMIN);
 }
 
 static void
 crumbs(struct rq *q, const char *here)
 {
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "forms.delivery.targets"), here ? TARGETS_URL : NULL);
-	if (here)
-		rq_crumb(q, here, NULL);
+	rq_staff_crumbs(q, "forms.delivery.targets", TARGETS_URL, here);
 }
 
 static void
@@ -70,12 +65,17 @@ list_page(struct rq *q)
 	rq_render(q, "forms/delivery_targets");
 }
 
-/* The form of :form, or false after answering 404. */
+/* For an admin, the form of :form and its target; false when the request was answered. */
 static bool
-param_form(struct rq *q, struct form **f)
+open_target(struct rq *q, struct form **f, struct form_delivery_target *t)
 {
-	int rc = form_load(q->db, q->tenant, http_param(q->http, "form"), q->a, f, NULL, &q->err);
+	int rc;
 
+	if (!admin(q))
+		return false;
+	rc = form_load(q->db, q->tenant, http_param(q->http, "form"), q->a, f, NULL, &q->err);
+	if (rc == 0)
+		rc = form_delivery_target_get(q->db, q->tenant, (*f)->id, q->a, t, &q->err);
 	if (rc)
 		rq_fail(q, rc);
 	return rc == 0;
@@ -114,16 +114,9 @@ edit_page(struct rq *q)
 {
 	struct form_delivery_target t;
 	struct form *f;
-	int rc;
 
-	if (!admin(q) || !param_form(q, &f))
-		return;
-	rc = form_delivery_target_get(q->db, q->tenant, f->id, q->a, &t, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	edit_render(q, f, &t, t.url, NULL, NULL);
+	if (open_target(q, &f, &t))
+		edit_render(q, f, &t, t.url, NULL, NULL);
 }
 
 static void
@@ -135,13 +128,8 @@ edit_post(struct rq *q)
 	struct form *f;
 	int rc;
 
-	if (!admin(q) || !param_form(q, &f))
+	if (!open_target(q, &f, &t))
 		return;
-	rc = form_delivery_target_get(q->db, q->tenant, f->id, q->a, &t, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	if (url[0] && !form_delivery_url_ok(url, q->app->cfg.form_delivery_http_local))
 		url_error = "forms.delivery.err.url";
 	if (secret[0] ? !form_delivery_secret_ok(secret) : url[0] && t.secret_len == 0)
@@ -182,9 +170,9 @@ form_delivery_view(struct rq *q, int64_t case_id, const char *case_no)
 	view_set_int(m, "attempts", d.attempts);
 	view_set_text(m, "last_error", d.last_error);
 	if (d.state == DELIVERY_DELIVERED)
-		view_set_text(m, "delivered_at", inbox_when(q, d.delivered_at));
+		view_set_text(m, "delivered_at", rq_date_time(q, d.delivered_at));
 	if (d.state == DELIVERY_PENDING && d.next_at > 0)
-		view_set_text(m, "next_at", inbox_when(q, d.next_at));
+		view_set_text(m, "next_at", rq_date_time(q, d.next_at));
 	if (d.state == DELIVERY_FAILED)
 		view_set_text(m, "retry_url", inbox_case_url(q, case_no, "/zustellen"));
 	return 0;

@@ -17,6 +17,7 @@
  */
 #include "features/forms/form_inbox.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/civil.h"
 #include "jobs/jobs.h"
@@ -32,19 +33,7 @@
 bool
 inbox_allowed(struct rq *q)
 {
-	if (q->user && (q->user->roles & (ROLE_ADMIN | ROLE_CASEWORKER)))
-		return true;
-	rq_error(q, 403, NULL);
-	return false;
-}
-
-static void
-crumbs(struct rq *q, const char *label)
-{
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "forms.inbox.title"), label ? STAFF : NULL);
-	if (label)
-		rq_crumb(q, label, NULL);
+	return rq_staff_may(q, ROLE_ADMIN | ROLE_CASEWORKER);
 }
 
 /* ---- The list ----------------------------------------------------------- */
@@ -135,21 +124,12 @@ filter_options(struct rq *q, const struct inbox_filter *f)
 	if (rc)
 		return rc;
 	l = view_set(q->page, "forms", view_list(q->a));
-	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", forms[i].id);
-		view_set_text(m, "name", forms[i].title);
-		view_set_bool(m, "selected", strcmp(f->form_id, forms[i].id) == 0);
-	}
+	for (size_t i = 0; i < n; i++)
+		rq_option(q, l, forms[i].id, forms[i].title, strcmp(f->form_id, forms[i].id) == 0);
 	l = view_set(q->page, "states", view_list(q->a));
-	for (unsigned bit = 1; bit <= INBOX_STATUS_LAST; bit <<= 1) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", inbox_status_name(bit));
-		view_set_text(m, "name", inbox_status_label(q, bit));
-		view_set_bool(m, "selected", f->status == bit);
-	}
+	for (unsigned bit = 1; bit <= INBOX_STATUS_LAST; bit <<= 1)
+		rq_option(q, l, inbox_status_name(bit), inbox_status_label(q, bit),
+			  f->status == bit);
 	return 0;
 }
 
@@ -182,7 +162,7 @@ list_page(struct rq *q)
 		view_set_text(m, "form", v[i].title);
 		view_set_text(m, "status", inbox_status_label(q, v[i].status));
 		view_set_text(m, "status_key", inbox_status_name(v[i].status));
-		view_set_text(m, "date", inbox_when(q, v[i].created_at));
+		view_set_text(m, "date", rq_date_time(q, v[i].created_at));
 	}
 	view_set_int(q->page, "total", total);
 	if (total > page * INBOX_PAGE)
@@ -193,7 +173,7 @@ list_page(struct rq *q)
 		      rq_url(q, arena_printf(q->a, STAFF ".csv?%s", filter_query(q, &f))));
 	view_set_text(q->page, "action", rq_url(q, STAFF));
 	view_set_text(q->page, "title", rq_msg(q, "forms.inbox.title"));
-	crumbs(q, NULL);
+	rq_staff_crumbs(q, "forms.inbox.title", STAFF, NULL);
 	rq_render(q, "forms/inbox_list");
 }
 

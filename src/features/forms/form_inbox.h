@@ -195,7 +195,6 @@ bool inbox_allowed(struct rq *q);
 
 /* View helpers, the answers and the CSV export (form_inbox_view.c); results in q's arena. */
 const char *inbox_status_label(struct rq *q, unsigned st);
-const char *inbox_when(struct rq *q, int64_t t);
 const char *inbox_case_url(struct rq *q, const char *case_no, const char *tail);
 struct view_val *inbox_answers_view(struct rq *q, const struct form *f, json_t *answers,
 				    const char *files_url);

@@ -9,6 +9,7 @@
 #include "features/forms/form_delivery.h"
 #include "features/forms/form_inbox.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/civil.h"
 #include "core/str.h"
@@ -104,7 +105,7 @@ history_view(struct rq *q, const struct inbox_case *c)
 		view_set_bool(m, "message", strcmp(ev[i].kind, "message") == 0);
 		view_set_text(m, "body", ev[i].body);
 		view_set_text(m, "author", ev[i].author);
-		view_set_text(m, "date", inbox_when(q, ev[i].at));
+		view_set_text(m, "date", rq_date_time(q, ev[i].at));
 	}
 	return 0;
 }
@@ -148,7 +149,7 @@ case_page(struct rq *q)
 	view_set_int(q->page, "version", o.c->version);
 	view_set_text(q->page, "status", inbox_status_label(q, o.c->status));
 	view_set_text(q->page, "status_key", inbox_status_name(o.c->status));
-	view_set_text(q->page, "date", inbox_when(q, o.c->created_at));
+	view_set_text(q->page, "date", rq_date_time(q, o.c->created_at));
 	view_set(q->page, "steps",
 		 inbox_answers_view(q, o.f, o.answers,
 				    inbox_case_url(q, o.c->case_no, "/dateien/")));
@@ -183,9 +184,7 @@ case_page(struct rq *q)
 	view_set_bool(q->page, "done", http_query(q->http, "erledigt") != NULL);
 	view_set_text(q->page, "title",
 		      arena_printf(q->a, "%s %s", rq_msg(q, "forms.inbox.case_no"), o.c->case_no));
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "forms.inbox.title"), STAFF);
-	rq_crumb(q, o.c->case_no, NULL);
+	rq_staff_crumbs(q, "forms.inbox.title", STAFF, o.c->case_no);
 	rq_render(q, "forms/inbox_case");
 }
 

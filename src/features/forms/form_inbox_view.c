@@ -8,6 +8,7 @@
  */
 #include "features/forms/form_inbox.h"
 
+#include "app/rq_page.h"
 #include "core/civil.h"
 #include "core/csv_out.h"
 
@@ -19,17 +20,6 @@ inbox_status_label(struct rq *q, unsigned st)
 	const char *name = inbox_status_name(st);
 
 	return name ? rq_msg(q, arena_printf(q->a, "forms.status.%s", name)) : "";
-}
-
-const char *
-inbox_when(struct rq *q, int64_t t)
-{
-	struct civil_local l;
-	char hm[6];
-
-	civil_local_at(t, &l);
-	civil_format_time(l.minute, hm);
-	return arena_printf(q->a, "%02d.%02d.%d %s", l.day, l.month, l.year, hm);
 }
 
 const char *
@@ -256,13 +246,5 @@ inbox_csv(struct rq *q, const struct inbox_case *v, size_t n)
 	rc = render(q, v, n, keys, rows);
 	json_decref(keys);
 	json_decref(rows);
-	if (rc) {
-		buf_reset(&q->resp->body);
-		rq_fail(q, rc);
-		return;
-	}
-	q->resp->content_type = "text/csv; charset=utf-8; header=present";
-	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
-	http_resp_header(q->http, q->resp, "Content-Disposition",
-			 "attachment; filename=\"antraege.csv\"");
+	rq_download(q, rc, "text/csv; charset=utf-8; header=present", "antraege.csv");
 }

@@ -18,6 +18,7 @@
  */
 #include "features/forms/form_lib.h"
 
+#include "app/rq_page.h"
 #include "db/db.h"
 
 #include <stdlib.h>
@@ -29,9 +30,7 @@
 static void
 crumbs(struct rq *q, const char *label)
 {
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "ed.form.list"), FORM_EDIT_URL);
-	rq_crumb(q, label, NULL);
+	rq_staff_crumbs(q, "ed.form.list", FORM_EDIT_URL, label);
 }
 
 static const char *
@@ -280,6 +279,7 @@ member_text(struct rq *q, json_t *o, const char *key)
 static void
 diff_view(struct rq *q, struct update *u)
 {
+	static const char *const OPS[] = {[ED_SAME] = "same", [ED_DEL] = "del", [ED_INS] = "ins"};
 	struct view_val *l = view_set(q->page, "diff", view_list(q->a));
 	struct ed_diff_line *d;
 	size_t n;
@@ -288,11 +288,7 @@ diff_view(struct rq *q, struct update *u)
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));
 
-		view_set_bool(m,
-			      d[i].op == ED_INS	  ? "ins"
-			      : d[i].op == ED_DEL ? "del"
-						  : "same",
-			      true);
+		view_set_bool(m, OPS[d[i].op], true);
 		view_set_text(m, "text", d[i].text);
 	}
 }

@@ -19,6 +19,7 @@
  */
 #include "features/forms/form_inbox.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "db/db.h"
 #include "features/account/account.h"
@@ -50,7 +51,7 @@ add_case(struct db_stmt *st, void *ctx, struct err *e)
 	view_set_text(m, "case_no", case_no);
 	view_set_text(m, "form", db_col_text(st, 3));
 	view_set_text(m, "status", inbox_status_label(q, inbox_status_parse(db_col_text(st, 4))));
-	view_set_text(m, "date", inbox_when(q, db_col_int64(st, 5)));
+	view_set_text(m, "date", rq_date_time(q, db_col_int64(st, 5)));
 	view_set_int(m, "unread", db_col_int64(st, 6));
 	view_set_text(m, "url",
 		      rq_tenant_url_slug(q, slug, arena_printf(q->a, MINE "/%s", case_no)));
@@ -124,7 +125,7 @@ form_mailbox_view(struct rq *q, const struct case_msg *v, size_t n, const char *
 		view_set_bool(m, "from_citizen", v[i].from_citizen);
 		view_set_text(m, "author", v[i].author);
 		view_set_text(m, "body", v[i].body);
-		view_set_text(m, "date", inbox_when(q, v[i].at));
+		view_set_text(m, "date", rq_date_time(q, v[i].at));
 		view_set_bool(m, "unread", !v[i].read_at);
 		for (size_t k = 0; k < v[i].n_files; k++) {
 			struct view_val *f = view_push(fl, view_map(q->a));
@@ -148,14 +149,14 @@ timeline_view(struct rq *q, const struct inbox_case *c)
 	int rc = inbox_events(q->db, q->tenant, c->id, q->a, &ev, &n, &q->err);
 
 	view_set_text(m, "status", inbox_status_label(q, INBOX_RECEIVED));
-	view_set_text(m, "date", inbox_when(q, c->created_at));
+	view_set_text(m, "date", rq_date_time(q, c->created_at));
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (strcmp(ev[i].kind, "status") != 0)
 			continue;
 		m = view_push(l, view_map(q->a));
 		/* The remark of a state change is internal: staff write to the mailbox. */
 		view_set_text(m, "status", inbox_status_label(q, ev[i].status));
-		view_set_text(m, "date", inbox_when(q, ev[i].at));
+		view_set_text(m, "date", rq_date_time(q, ev[i].at));
 	}
 	return rc;
 }
@@ -188,7 +189,7 @@ case_render(struct rq *q, const struct inbox_case *c, const char *error)
 	view_set_text(q->page, "case_no", c->case_no);
 	view_set_text(q->page, "form", c->title);
 	view_set_text(q->page, "status", inbox_status_label(q, c->status));
-	view_set_text(q->page, "date", inbox_when(q, c->created_at));
+	view_set_text(q->page, "date", rq_date_time(q, c->created_at));
 	view_set_text(q->page, "receipt_url",
 		      rq_url(q, arena_printf(q->a, MINE "/%s/quittung.pdf", c->case_no)));
 	view_set_text(q->page, "reply_url",

@@ -9,6 +9,8 @@
  */
 #include "features/forms/form_int.h"
 
+#include "app/rq_page.h"
+
 void
 form_receipt_send(struct rq *q, const char *case_no)
 {
@@ -18,33 +20,19 @@ form_receipt_send(struct rq *q, const char *case_no)
 
 	buf_init(&pdf, FORM_RECEIPT_MAX);
 	rc = form_receipt_case(q->db, &x, q->tenant, case_no, &pdf, &q->err);
-	if (rc) {
-		buf_release(&pdf);
-		rq_fail(q, rc);
-		return;
+	if (rc == 0) {
+		buf_reset(&q->resp->body);
+		rc = buf_add(&q->resp->body, pdf.p, pdf.len);
 	}
-	buf_reset(&q->resp->body);
-	rc = buf_add(&q->resp->body, pdf.p, pdf.len);
 	buf_release(&pdf);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	q->resp->content_type = "application/pdf";
-	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
-	http_resp_header(q->http, q->resp, "Content-Disposition",
-			 arena_printf(q->a, "attachment; filename=\"%s\"",
-				      form_receipt_name(q->a, case_no)));
+	rq_download(q, rc, "application/pdf", form_receipt_name(q->a, case_no));
 }
 
 static void
 staff_receipt(struct rq *q)
 {
-	if (!q->user || !(q->user->roles & (ROLE_ADMIN | ROLE_CASEWORKER))) {
-		rq_error(q, 403, NULL);
-		return;
-	}
-	form_receipt_send(q, http_param(q->http, "case"));
+	if (rq_staff_may(q, ROLE_ADMIN | ROLE_CASEWORKER))
+		form_receipt_send(q, http_param(q->http, "case"));
 }
 
 void

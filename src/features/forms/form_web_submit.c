@@ -166,6 +166,24 @@ submit_post(struct rq *q)
 	rq_redirect(q, arena_printf(q->a, "%s/eingang", url));
 }
 
+/*
+ * As open_draft() for a draft that made its case; else false after sending
+ * the browser to the summary (`page`) or answering 404.
+ */
+static bool
+open_sent(struct rq *q, struct form **f, struct form_draft *d, const char **url, bool page)
+{
+	if (!open_draft(q, f, d, url))
+		return false;
+	if (d->case_no[0])
+		return true;
+	if (page)
+		rq_redirect(q, arena_printf(q->a, "%s/zusammenfassung", *url));
+	else
+		rq_error(q, 404, NULL);
+	return false;
+}
+
 static void
 done_page(struct rq *q)
 {
@@ -173,12 +191,8 @@ done_page(struct rq *q)
 	struct form_draft d;
 	const char *url;
 
-	if (!open_draft(q, &f, &d, &url))
+	if (!open_sent(q, &f, &d, &url, true))
 		return;
-	if (!d.case_no[0]) {
-		rq_redirect(q, arena_printf(q->a, "%s/zusammenfassung", url));
-		return;
-	}
 	view_set_text(q->page, "title",
 		      arena_printf(q->a, "%s – %s", rq_msg(q, "forms.done_title"), f->title));
 	view_set_text(q->page, "case_no", d.case_no);
@@ -195,13 +209,8 @@ receipt_download(struct rq *q)
 	struct form_draft d;
 	const char *url;
 
-	if (!open_draft(q, &f, &d, &url))
-		return;
-	if (!d.case_no[0]) {
-		rq_error(q, 404, NULL);
-		return;
-	}
-	form_receipt_send(q, d.case_no);
+	if (open_sent(q, &f, &d, &url, false))
+		form_receipt_send(q, d.case_no);
 }
 
 void

@@ -2,6 +2,7 @@
 /* The reports feature: its routes and the helpers its pages and Open311 answers share. */
 #include "features/reports/rp_int.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/config.h"
 
@@ -37,6 +38,21 @@ bool
 rp_enabled(const struct tenant *t)
 {
 	return t && tenant_setting_bool(t, TSET_FEATURE_DEFECTS);
+}
+
+bool
+rp_offered(struct rq *q)
+{
+	if (rp_enabled(q->tenant))
+		return true;
+	rq_error(q, 404, NULL);
+	return false;
+}
+
+bool
+rp_staff_may(struct rq *q, unsigned roles)
+{
+	return rp_offered(q) && rq_staff_may(q, roles);
 }
 
 const char *

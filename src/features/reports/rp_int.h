@@ -173,8 +173,12 @@ void rp_staff_register(struct app *app);
  */
 void rp_limit_set(struct rq *q, const char *kind, struct rp_input *in);
 
-/* Whether the tenant offers defect reports; else answers 404 (HTML). */
+/* Whether the tenant offers defect reports. */
 bool rp_enabled(const struct tenant *t);
+/* Whether this request's tenant offers defect reports; else answers 404 (HTML). */
+bool rp_offered(struct rq *q);
+/* rp_offered() and q->user holds one of `roles`; else answers 404 or 403. */
+bool rp_staff_may(struct rq *q, unsigned roles);
 
 /*
  * The absolute origin of this tenant's URLs, "https://portal.example",
@@ -188,6 +192,15 @@ const char *rp_origin(struct rq *q);
 
 /* "05.12.2026" of Unix seconds `t` in Europe/Berlin; in the request arena. */
 const char *rp_date(struct rq *q, int64_t t);
+/* The page's "history" list of `h`: status, date (`with_time`: rq_date_time()) and note. */
+void rp_history_view(struct rq *q, const struct rp_history *h, size_t n, bool with_time);
+/* The name of status `st` (one RP_ bit) in the request's language. */
+const char *rp_status_label(struct rq *q, unsigned st);
+/* The page's "states" options, `status` selected. */
+void rp_status_options(struct rq *q, unsigned status);
+/* The page's "categories" options of `cats` (`code` selected) and its "states" options. */
+void rp_filter_options(struct rq *q, const struct rp_category *cats, size_t nc, const char *code,
+		       unsigned status);
 /* Report `r` into view map `m`: number, url (`path`/<number>), category, status, ... */
 void rp_view_report(struct rq *q, struct view_val *m, const struct rp_report *r, const char *path);
 /*

@@ -311,25 +311,15 @@ send_photo(struct rq *q, bool staff)
 static void
 public_photo(struct rq *q)
 {
-	if (!rp_enabled(q->tenant)) {
-		rq_error(q, 404, NULL);
-		return;
-	}
-	send_photo(q, false);
+	if (rp_offered(q))
+		send_photo(q, false);
 }
 
 static void
 staff_photo(struct rq *q)
 {
-	if (!rp_enabled(q->tenant)) {
-		rq_error(q, 404, NULL);
-		return;
-	}
-	if (!(q->user->roles & (ROLE_ADMIN | ROLE_CASEWORKER))) {
-		rq_error(q, 403, NULL);
-		return;
-	}
-	send_photo(q, true);
+	if (rp_staff_may(q, ROLE_ADMIN | ROLE_CASEWORKER))
+		send_photo(q, true);
 }
 
 void

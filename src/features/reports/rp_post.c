@@ -18,6 +18,7 @@
  */
 #include "features/reports/rp_int.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "db/db.h"
 #include "features/regions/region.h"
@@ -355,14 +356,7 @@ post_request(struct rq *q)
 static bool
 admin(struct rq *q)
 {
-	if (!rp_enabled(q->tenant)) {
-		rq_error(q, 404, NULL);
-		return false;
-	}
-	if (q->user && (q->user->roles & ROLE_ADMIN))
-		return true;
-	rq_error(q, 403, NULL);
-	return false;
+	return rp_staff_may(q, ROLE_ADMIN);
 }
 
 static void
@@ -370,10 +364,7 @@ read_key(struct db_stmt *st, struct arena *a, void *row)
 {
 	const char **v = row;
 
-	v[0] = db_col_dup(st, 0, a);
-	v[1] = db_col_dup(st, 1, a);
-	v[2] = db_col_dup(st, 2, a);
-	v[3] = db_col_dup(st, 3, a);
+	db_cols_dup(st, 0, a, &v[0], &v[1], &v[2], &v[3]);
 }
 
 static void
@@ -412,9 +403,8 @@ keys_render(struct rq *q, const char *fresh)
 	view_set_text(q->page, "endpoint",
 		      arena_printf(q->a, "%s%s/open311/v2/requests.json", rp_origin(q), q->base));
 	view_set_text(q->page, "title", rq_msg(q, "reports.keys.title"));
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "reports.staff.title"), "/verwaltung/maengel");
-	rq_crumb(q, rq_msg(q, "reports.keys.title"), NULL);
+	rq_staff_crumbs(q, "reports.staff.title", "/verwaltung/maengel",
+			rq_msg(q, "reports.keys.title"));
 	rq_render(q, "reports/staff_keys");
 }
 

@@ -24,6 +24,7 @@
  */
 #include "features/reports/rp_int.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/civil.h"
 #include "db/db.h"
@@ -42,31 +43,7 @@
 static bool
 allowed(struct rq *q)
 {
-	if (!rp_enabled(q->tenant)) {
-		rq_error(q, 404, NULL);
-		return false;
-	}
-	if (q->user && (q->user->roles & (ROLE_ADMIN | ROLE_CASEWORKER)))
-		return true;
-	rq_error(q, 403, NULL);
-	return false;
-}
-
-static const char *
-status_label(struct rq *q, unsigned st)
-{
-	return rq_msg(q, arena_printf(q->a, "reports.status.%s", rp_status_name(st)));
-}
-
-static const char *
-when(struct rq *q, int64_t t)
-{
-	struct civil_local l;
-	char hm[6];
-
-	civil_local_at(t, &l);
-	civil_format_time(l.minute, hm);
-	return arena_printf(q->a, "%02d.%02d.%d %s", l.day, l.month, l.year, hm);
+	return rp_staff_may(q, ROLE_ADMIN | ROLE_CASEWORKER);
 }
 
 static const char *
@@ -90,22 +67,14 @@ text_ok(const char *s, size_t max)
 static void
 crumbs(struct rq *q, const char *label)
 {
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, "reports.staff.title"), label ? STAFF : NULL);
-	if (label)
-		rq_crumb(q, label, NULL);
+	rq_staff_crumbs(q, "reports.staff.title", STAFF, label);
 }
 
 static void
 office_options(struct rq *q, struct view_val *l, struct office *v, size_t n, int64_t selected)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct view_val *o = view_push(l, view_map(q->a));
-
-		view_set_text(o, "value", v[i].slug);
-		view_set_text(o, "name", v[i].name);
-		view_set_bool(o, "selected", v[i].id == selected);
-	}
+	for (size_t i = 0; i < n; i++)
+		rq_option(q, l, v[i].slug, v[i].name, v[i].id == selected);
 }
 
 /* ---- The list ----------------------------------------------------------- */
@@ -150,23 +119,7 @@ static void
 filter_options(struct rq *q, const struct rp_category *cats, size_t nc, struct office *offices,
 	       size_t no, const struct rp_filter *f)
 {
-	struct view_val *l = view_set(q->page, "categories", view_list(q->a));
-
-	for (size_t i = 0; i < nc; i++) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", cats[i].code);
-		view_set_text(m, "name", cats[i].name);
-		view_set_bool(m, "selected", strcmp(f->code, cats[i].code) == 0);
-	}
-	l = view_set(q->page, "states", view_list(q->a));
-	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", rp_status_name(bit));
-		view_set_text(m, "name", status_label(q, bit));
-		view_set_bool(m, "selected", f->statuses == bit);
-	}
+	rp_filter_options(q, cats, nc, f->code, f->statuses);
 	office_options(q, view_set(q->page, "offices", view_list(q->a)), offices, no, f->office_id);
 }
 
@@ -212,9 +165,9 @@ list_page(struct rq *q)
 		view_set_int(m, "number", v[i].number);
 		view_set_text(m, "url", rq_url(q, report_path(q, v[i].number, "")));
 		view_set_text(m, "category", v[i].category);
-		view_set_text(m, "status", status_label(q, v[i].status));
+		view_set_text(m, "status", rp_status_label(q, v[i].status));
 		view_set_text(m, "status_key", rp_status_name(v[i].status));
-		view_set_text(m, "date", when(q, v[i].created_at));
+		view_set_text(m, "date", rq_date_time(q, v[i].created_at));
 		view_set_text(m, "address", rp_address(q->a, &v[i]));
 		view_set_text(m, "office", v[i].office);
 		view_set_bool(m, "pending", !v[i].public_text[0]);
@@ -274,14 +227,7 @@ history_view(struct rq *q, const struct rp_detail *d)
 	rc = rc ? rc : rp_notes(q->db, q->tenant, d->r.id, q->a, &notes, &nn, &q->err);
 	if (rc)
 		return rc;
-	l = view_set(q->page, "history", view_list(q->a));
-	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "status", status_label(q, h[i].status));
-		view_set_text(m, "date", when(q, h[i].at));
-		view_set_text(m, "note", h[i].note);
-	}
+	rp_history_view(q, h, n, true);
 	l = view_set(q->page, "notes", view_list(q->a));
 	for (size_t i = 0; i < nn; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));
@@ -289,7 +235,7 @@ history_view(struct rq *q, const struct rp_detail *d)
 		view_set_bool(m, "message", notes[i].message);
 		view_set_text(m, "body", notes[i].body);
 		view_set_text(m, "author", notes[i].author);
-		view_set_text(m, "date", when(q, notes[i].at));
+		view_set_text(m, "date", rq_date_time(q, notes[i].at));
 	}
 	return 0;
 }
@@ -313,8 +259,8 @@ duplicates_view(struct rq *q, const struct rp_detail *d)
 
 		view_set_int(m, "number", v[i].number);
 		view_set_text(m, "url", rq_url(q, report_path(q, v[i].number, "")));
-		view_set_text(m, "status", status_label(q, v[i].status));
-		view_set_text(m, "date", when(q, v[i].created_at));
+		view_set_text(m, "status", rp_status_label(q, v[i].status));
+		view_set_text(m, "date", rq_date_time(q, v[i].created_at));
 		view_set_text(m, "address", rp_address(q->a, &v[i]));
 		if (d->r.has_pos && v[i].has_pos)
 			view_set_int(m, "metres",
@@ -426,7 +372,6 @@ report_page(struct rq *q)
 {
 	struct rp_detail *d;
 	struct office *offices;
-	struct view_val *l;
 	size_t no;
 	int rc;
 
@@ -444,8 +389,8 @@ report_page(struct rq *q)
 	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
 	view_set_int(q->page, "number", d->r.number);
 	view_set_text(q->page, "category", d->r.category);
-	view_set_text(q->page, "status", status_label(q, d->r.status));
-	view_set_text(q->page, "date", when(q, d->r.created_at));
+	view_set_text(q->page, "status", rp_status_label(q, d->r.status));
+	view_set_text(q->page, "date", rq_date_time(q, d->r.created_at));
 	view_set_text(q->page, "address", rp_address(q->a, &d->r));
 	if (d->r.has_pos)
 		view_set_text(q->page, "position",
@@ -461,14 +406,7 @@ report_page(struct rq *q)
 	view_set_bool(q->page, "may_mail",
 		      d->consent_at && d->confirmed && mail_addr_valid(d->contact_email));
 	view_set_bool(q->page, "unconfirmed", !d->confirmed);
-	l = view_set(q->page, "states", view_list(q->a));
-	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1) {
-		struct view_val *m = view_push(l, view_map(q->a));
-
-		view_set_text(m, "value", rp_status_name(bit));
-		view_set_text(m, "name", status_label(q, bit));
-		view_set_bool(m, "selected", d->r.status == bit);
-	}
+	rp_status_options(q, d->r.status);
 	office_options(q, view_set(q->page, "offices", view_list(q->a)), offices, no, d->office_id);
 	view_set_text(q->page, "public_url",
 		      rq_url(q, arena_printf(q->a, "/maengel/%lld", (long long)d->r.number)));
@@ -544,7 +482,7 @@ follow(struct rq *q, const struct rp_detail *d, unsigned st, const char *note)
 		rc = rc ? rc
 			: rp_status_append(q->db, q->tenant, dup->r.id, st, note, 0, q->user->id,
 					   (int64_t)time(NULL), &q->err);
-		rc = rc ? rc : reporter_mail(q, dup, "report_status", status_label(q, st), note);
+		rc = rc ? rc : reporter_mail(q, dup, "report_status", rp_status_label(q, st), note);
 	}
 	return rc;
 }
@@ -571,7 +509,7 @@ status_post(struct rq *q)
 	if (rc == 0) {
 		rc = rp_status_append(q->db, q->tenant, d->r.id, st, note, 0, q->user->id,
 				      (int64_t)time(NULL), &q->err);
-		rc = rc ? rc : reporter_mail(q, d, "report_status", status_label(q, st), note);
+		rc = rc ? rc : reporter_mail(q, d, "report_status", rp_status_label(q, st), note);
 		rc = rc ? rc : follow(q, d, st, note);
 		rc = db_end(q->db, rc, &q->err);
 	}
@@ -660,7 +598,8 @@ route_post(struct rq *q)
 		rc = rp_status_append(q->db, q->tenant, d->r.id, RP_FORWARDED, note, v[i].id,
 				      q->user->id, (int64_t)time(NULL), &q->err);
 		rc = rc ? rc
-			: reporter_mail(q, d, "report_status", status_label(q, RP_FORWARDED), note);
+			: reporter_mail(q, d, "report_status", rp_status_label(q, RP_FORWARDED),
+					note);
 		rc = db_end(q->db, rc, &q->err);
 	}
 	if (rc) {
@@ -727,7 +666,7 @@ merge_post(struct rq *q)
 			: rp_status_append(q->db, q->tenant, d->r.id, orig->r.status, note, 0,
 					   q->user->id, (int64_t)time(NULL), &q->err);
 		rc = rc ? rc
-			: reporter_mail(q, d, "report_status", status_label(q, orig->r.status),
+			: reporter_mail(q, d, "report_status", rp_status_label(q, orig->r.status),
 					note);
 		rc = db_end(q->db, rc, &q->err);
 	}

@@ -10,6 +10,7 @@
  */
 #include "features/reports/rp_int.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "features/account/account.h"
 #include "features/regions/region.h"
@@ -260,13 +261,10 @@ render_form(struct rq *q, struct form *f)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(cl, view_map(q->a));
 		bool chosen = f->cat && f->cat->id == cats[i].id;
+		struct view_val *m = rq_option(q, cl, cats[i].code, cats[i].name, chosen);
 
-		view_set_text(m, "value", cats[i].code);
-		view_set_text(m, "name", cats[i].name);
 		view_set_text(m, "hint", cats[i].description);
-		view_set_bool(m, "selected", chosen);
 		rp_questions_view(q, m, &cats[i], i, chosen ? &f->answers : NULL, summary);
 	}
 	for (size_t i = 0; i < sizeof(FIELDS) / sizeof(FIELDS[0]); i++)
@@ -301,10 +299,8 @@ open_form(struct rq *q, struct form *f)
 
 	memset(f, 0, sizeof(*f));
 	f->errors = view_map(q->a);
-	if (!rp_enabled(q->tenant)) {
-		rq_error(q, 404, NULL);
+	if (!rp_offered(q))
 		return false;
-	}
 	if (q->http->method != HTTP_POST && rq_session(q, true, &s) != 0) {
 		rq_fail(q, ERR_DB);
 		return false;

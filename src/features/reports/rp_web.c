@@ -8,6 +8,7 @@
  */
 #include "features/reports/rp_int.h"
 
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/civil.h"
 
@@ -17,8 +18,8 @@
 
 #define PAGE_MAX 1000
 
-static const char *
-status_label(struct rq *q, unsigned st)
+const char *
+rp_status_label(struct rq *q, unsigned st)
 {
 	return rq_msg(q, arena_printf(q->a, "reports.status.%s", rp_status_name(st)));
 }
@@ -32,36 +33,39 @@ rp_date(struct rq *q, int64_t t)
 	return arena_printf(q->a, "%02d.%02d.%d", l.day, l.month, l.year);
 }
 
-static bool
-offered(struct rq *q)
+void
+rp_history_view(struct rq *q, const struct rp_history *h, size_t n, bool with_time)
 {
-	if (rp_enabled(q->tenant))
-		return true;
-	rq_error(q, 404, NULL);
-	return false;
+	struct view_val *l = view_set(q->page, "history", view_list(q->a));
+
+	for (size_t i = 0; i < n; i++) {
+		struct view_val *m = view_push(l, view_map(q->a));
+
+		view_set_text(m, "status", rp_status_label(q, h[i].status));
+		view_set_text(m, "date",
+			      with_time ? rq_date_time(q, h[i].at) : rp_date(q, h[i].at));
+		view_set_text(m, "note", h[i].note);
+	}
 }
 
-static void
-set_options(struct rq *q, const struct rp_category *cats, size_t nc, const char *code,
-	    unsigned status)
+void
+rp_status_options(struct rq *q, unsigned status)
 {
-	struct view_val *cl = view_set(q->page, "categories", view_list(q->a));
-	struct view_val *sl = view_set(q->page, "states", view_list(q->a));
+	struct view_val *l = view_set(q->page, "states", view_list(q->a));
 
-	for (size_t i = 0; i < nc; i++) {
-		struct view_val *m = view_push(cl, view_map(q->a));
+	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1)
+		rq_option(q, l, rp_status_name(bit), rp_status_label(q, bit), status == bit);
+}
 
-		view_set_text(m, "value", cats[i].code);
-		view_set_text(m, "name", cats[i].name);
-		view_set_bool(m, "selected", strcmp(code, cats[i].code) == 0);
-	}
-	for (unsigned bit = 1; bit <= RP_FORWARDED; bit <<= 1) {
-		struct view_val *m = view_push(sl, view_map(q->a));
+void
+rp_filter_options(struct rq *q, const struct rp_category *cats, size_t nc, const char *code,
+		  unsigned status)
+{
+	struct view_val *l = view_set(q->page, "categories", view_list(q->a));
 
-		view_set_text(m, "value", rp_status_name(bit));
-		view_set_text(m, "name", status_label(q, bit));
-		view_set_bool(m, "selected", status == bit);
-	}
+	for (size_t i = 0; i < nc; i++)
+		rq_option(q, l, cats[i].code, cats[i].name, strcmp(code, cats[i].code) == 0);
+	rp_status_options(q, status);
 }
 
 /* The list's filters from the query; false when one is not understood. */
@@ -114,7 +118,7 @@ rp_view_report(struct rq *q, struct view_val *m, const struct rp_report *r, cons
 	view_set_text(m, "url",
 		      rq_url(q, arena_printf(q->a, "%s/%lld", path, (long long)r->number)));
 	view_set_text(m, "category", r->category);
-	view_set_text(m, "status", status_label(q, r->status));
+	view_set_text(m, "status", rp_status_label(q, r->status));
 	view_set_text(m, "date", rp_date(q, r->created_at));
 	view_set_text(m, "address", rp_address(q->a, r));
 	view_set_text(m, "text", r->public_text);
@@ -132,7 +136,7 @@ list_page(struct rq *q)
 	int64_t page, total = 0, pages;
 	int rc;
 
-	if (!offered(q))
+	if (!rp_offered(q))
 		return;
 	rc = rp_categories(q->db, q->tenant, q->a, &cats, &nc, &q->err);
 	if (rc == 0) {
@@ -143,7 +147,7 @@ list_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	set_options(q, cats, nc, f.code, f.statuses);
+	rp_filter_options(q, cats, nc, f.code, f.statuses);
 	items = view_set(q->page, "reports", view_list(q->a));
 	for (size_t i = 0; i < n; i++)
 		rp_view_report(q, view_push(items, view_map(q->a)), &v[i], "/maengel");
@@ -198,7 +202,6 @@ rp_show_report(struct rq *q, int64_t number, const char *own, bool in_account)
 {
 	struct rp_report *r;
 	struct rp_history *h;
-	struct view_val *hl;
 	size_t n;
 	int rc = rp_get(q->db, q->tenant, number, own != NULL, q->a, &r, &q->err);
 
@@ -216,14 +219,7 @@ rp_show_report(struct rq *q, int64_t number, const char *own, bool in_account)
 		view_set_text(q->page, "position",
 			      arena_printf(q->a, "%.5f, %.5f", (double)r->lat_e6 / 1e6,
 					   (double)r->lon_e6 / 1e6));
-	hl = view_set(q->page, "history", view_list(q->a));
-	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(hl, view_map(q->a));
-
-		view_set_text(m, "status", status_label(q, h[i].status));
-		view_set_text(m, "date", rp_date(q, h[i].at));
-		view_set_text(m, "note", h[i].note);
-	}
+	rp_history_view(q, h, n, false);
 	if (r->public_text[0] && set_photos(q, r) != 0)
 		return;
 	view_set_text(q->page, "list_url", rq_url(q, in_account ? "/konto/meldungen" : "/maengel"));
@@ -242,7 +238,7 @@ report_page(struct rq *q)
 	char *end;
 	long long number;
 
-	if (!offered(q))
+	if (!rp_offered(q))
 		return;
 	number = strtoll(nr, &end, 10);
 	if (*nr < '1' || *nr > '9' || *end || number > 1000000000000LL) {
@@ -252,9 +248,13 @@ report_page(struct rq *q)
 	rp_show_report(q, number, NULL, false);
 }
 
-/* The tracking link: the report with the reporter's own text, found by the token's hash. */
+/*
+ * The report of a mailed link, found by the token's hash: the tracking
+ * link shows it with the reporter's own text; the confirmation link
+ * publishes it first.
+ */
 static void
-track_page(struct rq *q)
+link_page(struct rq *q, bool confirm)
 {
 	const char *token = http_param(q->http, "token");
 	const char *own = NULL;
@@ -262,42 +262,34 @@ track_page(struct rq *q)
 	int64_t number = 0;
 	int rc = ERR_NOTFOUND;
 
-	if (!offered(q))
+	if (!rp_offered(q))
 		return;
 	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
 	if (strlen(token) == AUTH_TOKEN_LEN) {
 		auth_token_hash(token, hash);
-		rc = rp_by_token(q->db, q->tenant, hash, q->a, &number, &own, &q->err);
+		rc = confirm ? rp_confirm(q->db, q->tenant, hash, (int64_t)time(NULL), &number,
+					  &q->err)
+			     : rp_by_token(q->db, q->tenant, hash, q->a, &number, &own, &q->err);
 	}
 	if (rc) {
 		rq_fail(q, rc);
 		return;
 	}
+	if (confirm)
+		view_set_bool(q->page, "confirmed", true);
 	rp_show_report(q, number, own, false);
 }
 
-/* The link of the confirmation mail: publishes the report, then shows it. */
+static void
+track_page(struct rq *q)
+{
+	link_page(q, false);
+}
+
 static void
 confirm_page(struct rq *q)
 {
-	const char *token = http_param(q->http, "token");
-	char hash[65];
-	int64_t number = 0;
-	int rc = ERR_NOTFOUND;
-
-	if (!offered(q))
-		return;
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	if (strlen(token) == AUTH_TOKEN_LEN) {
-		auth_token_hash(token, hash);
-		rc = rp_confirm(q->db, q->tenant, hash, (int64_t)time(NULL), &number, &q->err);
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	view_set_bool(q->page, "confirmed", true);
-	rp_show_report(q, number, NULL, false);
+	link_page(q, true);
 }
 
 /* One <entry> of the feed. */
@@ -322,7 +314,7 @@ feed_entry(struct rq *q, struct xml_writer *x, const char *origin, const struct 
 		  (const char *const[]){"term", r->code, "label", r->category, NULL});
 	xml_open(x, "content", (const char *const[]){"type", "text", NULL});
 	xml_escape(&q->resp->body,
-		   arena_printf(q->a, "%s. %s", status_label(q, r->status),
+		   arena_printf(q->a, "%s. %s", rp_status_label(q, r->status),
 				r->public_text[0] ? r->public_text
 						  : rq_msg(q, "reports.text_pending")));
 	xml_close(x);
@@ -341,7 +333,7 @@ feed(struct rq *q)
 	size_t n;
 	int rc;
 
-	if (!offered(q))
+	if (!rp_offered(q))
 		return;
 	rc = rp_list(q->db, q->tenant, &f, q->a, &v, &n, NULL, &q->err);
 	if (rc) {
