@@ -121,6 +121,7 @@ struct svc_item {
 	/* From the read model only, else NULL: "/leistungen/<slug>-<leika>", and the
 	 * members leika, title, short_text and level as compact JSON ("\"leika\":...") */
 	const char *path, *json;
+	const char *short_html; /* short_text as HTML, from the read model for lists, else NULL */
 };
 
 struct svc_filter {

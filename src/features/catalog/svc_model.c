@@ -25,6 +25,7 @@
 #include "features/catalog/catalog.h"
 #include "features/search/search.h"
 
+#include <cmark-gfm.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -36,8 +37,9 @@
 
 /* One service as the lists show it. */
 struct base_row {
-	struct svc_item item;	       /* item.json is NULL: see json below */
+	struct svc_item item;	       /* item.json and short_html NULL: see below */
 	_Atomic(char *) json;	       /* item.json, made when first asked for (malloc'd) */
+	_Atomic(char *) html;	       /* item.short_html, likewise */
 	const char *themenfeld, *lage; /* slugs, "" when the service has none */
 	bool described;		       /* it has a shared short text */
 	char letter;		       /* first letter, 'A'..'Z', or 0 */
@@ -82,8 +84,10 @@ static void
 base_unref(struct base *b)
 {
 	if (b && atomic_fetch_sub(&b->refs, 1) == 1) {
-		for (size_t i = 0; i < b->n; i++)
+		for (size_t i = 0; i < b->n; i++) {
 			free(atomic_load(&b->rows[i].json));
+			free(atomic_load(&b->rows[i].html));
+		}
 		arena_release(&b->a);
 		free(b->rows);
 		free(b->by_leika);
@@ -154,6 +158,7 @@ read_base_row(struct db_stmt *st, void *ctx, struct err *e)
 	r->item.path = arena_printf(&b->a, "/leistungen/%s-%s", r->item.slug, r->item.leika);
 	r->item.json = NULL;
 	atomic_init(&r->json, NULL);
+	atomic_init(&r->html, NULL);
 	c = r->item.title[0];
 	r->letter = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c >= 'A' && c <= 'Z' ? c : 0;
 	return 0;
@@ -386,6 +391,30 @@ offer_get(struct svc_model *m, struct db *db, const struct tenant *t, const char
 
 /* ---- Reading ------------------------------------------------------------- */
 
+/* Keep `made` in `slot` unless another request was first; the kept one. */
+static const char *
+keep(_Atomic(char *) *slot, char *made)
+{
+	char *expected = NULL;
+
+	if (!made || atomic_compare_exchange_strong(slot, &expected, made))
+		return made;
+	free(made);
+	return expected;
+}
+
+/* The short text as HTML, made by cmark once per row and base, as view_markdown() makes it. */
+static const char *
+row_html(struct base_row *r)
+{
+	char *have = atomic_load(&r->html);
+
+	if (have || !r->item.short_text[0])
+		return have;
+	return keep(&r->html, cmark_markdown_to_html(r->item.short_text, strlen(r->item.short_text),
+						     CMARK_OPT_DEFAULT | CMARK_OPT_SMART));
+}
+
 /*
  * The row's members as the list API writes them, made by jansson once per
  * row and base: compact, ASCII, in the API's order, without the braces.
@@ -393,7 +422,7 @@ offer_get(struct svc_model *m, struct db *db, const struct tenant *t, const char
 static const char *
 row_json(struct base_row *r)
 {
-	char *have = atomic_load(&r->json), *text, *expected = NULL;
+	char *have = atomic_load(&r->json), *text;
 	json_t *doc;
 	size_t n;
 
@@ -407,11 +436,7 @@ row_json(struct base_row *r)
 		return free(text), NULL;
 	memmove(text, text + 1, n - 2);
 	text[n - 2] = '\0';
-	if (!atomic_compare_exchange_strong(&r->json, &expected, text)) {
-		free(text); /* another request made it first */
-		return expected;
-	}
-	return text;
+	return keep(&r->json, text);
 }
 
 static bool
@@ -460,6 +485,8 @@ svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f, st
 			v[*n].short_text = "";
 		else if (f->json)
 			v[*n].json = row_json(r);
+		else
+			v[*n].short_html = row_html(r);
 		(*n)++;
 	}
 	if (total)

@@ -132,7 +132,11 @@ svc_view_items(struct rq *q, const struct svc_item *items, size_t n)
 						? items[i].path
 						: arena_printf(q->a, "/leistungen/%s-%s",
 							       items[i].slug, items[i].leika)));
-		if (items[i].short_text[0])
+		if (items[i].short_html)
+			view_set(m, "short",
+				 view_html_trusted(q->a, items[i].short_html,
+						   strlen(items[i].short_html)));
+		else if (items[i].short_text[0])
 			view_set(m, "short", view_markdown(q->a, items[i].short_text));
 	}
 	return l;
