@@ -74,14 +74,7 @@ acct_set_cookie(struct rq *q, const char *value, int64_t max_age)
 bool
 acct_begin(struct rq *q)
 {
-	struct session *s;
-	int rc = rq_session(q, true, &s);
-
-	if (rc) {
-		rq_fail(q, rc);
-		return false;
-	}
-	return true;
+	return rq_form_session(q);
 }
 
 void

@@ -55,6 +55,9 @@ struct ed_diff_line {
 void ed_diff(const char *old, const char *new, struct arena *a, struct ed_diff_line **out,
 	     size_t *n);
 
+/* The diff of `old` and `new` as the list "diff" of `page`, for the template editor/diff. */
+void ed_diff_view(struct view_val *page, const char *old, const char *new, struct arena *a);
+
 /* ---- Workflow rules (ed_flow.c) ----------------------------------------- */
 
 enum ed_action { ED_SAVE, ED_SUBMIT, ED_PUBLISH, ED_REJECT, ED_RESTORE };
