@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/seal.h"
 #include "db/db.h"
+#include "tenant/tenant.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +48,24 @@ cli_status(int rc, const char *what, const struct err *e)
 		return CLI_OK;
 	fprintf(stderr, "rathaus %s: %s\n", what, e->detail);
 	return CLI_FAIL;
+}
+
+int
+cli_each_tenant(struct db *db, cli_tenant_fn *fn, void *arg, size_t *n, struct err *e)
+{
+	struct arena a;
+	struct tenant *ts = NULL;
+	size_t count = 0;
+	int rc;
+
+	arena_init(&a);
+	rc = tenant_list(db, -1, &a, &ts, &count, e);
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		rc = fn(db, &ts[i], arg, e);
+	arena_release(&a);
+	if (n)
+		*n = count;
+	return rc;
 }
 
 int
