@@ -179,6 +179,8 @@ const char *ed_when(struct rq *q, int64_t utc);
 void ed_audit(struct rq *q, const char *action, const char *detail);
 /* Breadcrumbs "Verwaltung > label" on a staff page. */
 void ed_crumb(struct rq *q, const char *label);
+/* A staff page titled by the message `title_key`, with its crumbs, rendered with `tpl`. */
+void ed_render(struct rq *q, const char *title_key, const char *tpl);
 /* The workflow state of a subject: its newest revision's, else `otherwise`. */
 const char *ed_subject_state(struct rq *q, const struct ed_kind *k, const char *subject,
 			     const char *otherwise);
