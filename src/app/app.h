@@ -117,6 +117,12 @@ int rq_db(struct rq *q, struct db **out);
  */
 int rq_session(struct rq *q, bool create, struct session **out);
 
+/*
+ * Make sure the visitor has a session, so that the page's forms carry its
+ * CSRF token.  False after failing the request.
+ */
+bool rq_form_session(struct rq *q);
+
 /* Start a fresh session for `user_id`, ending the old one (login, logout). */
 int rq_session_renew(struct rq *q, int64_t user_id);
 /* Tell the browser to drop the tenant's session cookie (Max-Age=0). */

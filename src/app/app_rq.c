@@ -80,6 +80,17 @@ rq_session(struct rq *q, bool create, struct session **out)
 	return 0;
 }
 
+bool
+rq_form_session(struct rq *q)
+{
+	struct session *s;
+	int rc = rq_session(q, true, &s);
+
+	if (rc)
+		rq_fail(q, rc);
+	return rc == 0;
+}
+
 int
 rq_session_renew(struct rq *q, int64_t user_id)
 {

@@ -2,9 +2,11 @@
 /* Dispatch of `rathaus [--config FILE] COMMAND ...`, global help and version. */
 #include "cli/cli.h"
 
+#include "app/app.h"
 #include "core/log.h"
 #include "core/seal.h"
 #include "db/db.h"
+#include "tenant/tenant.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +49,43 @@ cli_status(int rc, const char *what, const struct err *e)
 		return CLI_OK;
 	fprintf(stderr, "rathaus %s: %s\n", what, e->detail);
 	return CLI_FAIL;
+}
+
+int
+cli_app_open(const struct config *cfg, struct app *app, struct db **db, const char *what)
+{
+	struct err e = {0};
+
+	if (app_init(app, cfg, true, &e) == 0 && (!db || db_pool_get(app->pool, db, &e) == 0))
+		return CLI_OK;
+	app_release(app);
+	return cli_status(CLI_FAIL, what, &e);
+}
+
+void
+cli_app_close(struct app *app, struct db *db)
+{
+	if (db)
+		db_pool_put(app->pool, db);
+	app_release(app);
+}
+
+int
+cli_each_tenant(struct db *db, cli_tenant_fn *fn, void *arg, size_t *n, struct err *e)
+{
+	struct arena a;
+	struct tenant *ts = NULL;
+	size_t count = 0;
+	int rc;
+
+	arena_init(&a);
+	rc = tenant_list(db, -1, &a, &ts, &count, e);
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		rc = fn(db, &ts[i], arg, e);
+	arena_release(&a);
+	if (n)
+		*n = count;
+	return rc;
 }
 
 int

@@ -35,6 +35,21 @@ extern const struct cli_cmd cli_serve, cli_migrate, cli_check_config, cli_demo, 
 struct db;
 int cli_open_db(const struct config *cfg, struct db **out, int migrate);
 
+/*
+ * Start the application (views, mailer, jobs) for a command, with a pooled
+ * database connection in *db unless db is NULL.  CLI_OK, or CLI_FAIL after
+ * "rathaus <what>: <detail>" on stderr with nothing left to release.
+ */
+struct app;
+int cli_app_open(const struct config *cfg, struct app *app, struct db **db, const char *what);
+/* Return the connection (NULL: none) and release the application. */
+void cli_app_close(struct app *app, struct db *db);
+
+/* Run `fn` for every tenant until one fails; *n (unless NULL) gets their number. */
+struct tenant;
+typedef int cli_tenant_fn(struct db *db, const struct tenant *t, void *arg, struct err *e);
+int cli_each_tenant(struct db *db, cli_tenant_fn *fn, void *arg, size_t *n, struct err *e);
+
 /* Demo offices of every tenant, and public holidays from CSV (cli_offices.c). */
 int cli_demo_offices(struct db *db);
 /*

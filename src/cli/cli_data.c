@@ -24,10 +24,8 @@ import_tenants(struct db *db, const char *path)
 	struct err e = {0};
 	int saved = 0, changed = 0;
 
-	if (tenant_import_json(db, path, &saved, &changed, &e)) {
-		fprintf(stderr, "rathaus import: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (tenant_import_json(db, path, &saved, &changed, &e))
+		return cli_status(CLI_FAIL, "import", &e);
 	printf("tenants: %d read, %d new or changed, %d unchanged\n", saved, changed,
 	       saved - changed);
 	return CLI_OK;
@@ -42,28 +40,15 @@ analyze(struct db *db)
 {
 	struct err e = {0};
 
-	if (db_exec(db, "ANALYZE", &e)) {
-		fprintf(stderr, "rathaus: ANALYZE failed: %s\n", e.detail);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
+	return cli_status(db_exec(db, "ANALYZE", &e), "ANALYZE", &e);
 }
 
-/* The taxonomy may have moved services between topics: recount every tenant's. */
+/* The taxonomy may have moved services between topics: recount a tenant's. */
 static int
-refresh_all_topics(struct db *db, struct err *e)
+refresh_topics(struct db *db, const struct tenant *t, void *arg, struct err *e)
 {
-	struct arena a;
-	struct tenant *ts = NULL;
-	size_t n = 0;
-	int rc;
-
-	arena_init(&a);
-	rc = tenant_list(db, -1, &a, &ts, &n, e);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = svc_refresh_topics(db, &ts[i], e);
-	arena_release(&a);
-	return rc;
+	(void)arg;
+	return svc_refresh_topics(db, t, e);
 }
 
 static int
@@ -72,10 +57,9 @@ import_leika(struct db *db, const char *dir)
 	struct svc_import_stats st;
 	struct err e = {0};
 
-	if (svc_import_leika(db, dir, &st, &e) || refresh_all_topics(db, &e)) {
-		fprintf(stderr, "rathaus import: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (svc_import_leika(db, dir, &st, &e) ||
+	    cli_each_tenant(db, refresh_topics, NULL, NULL, &e))
+		return cli_status(CLI_FAIL, "import", &e);
 	printf("catalogue: %d Themenfelder, %d Lagen, %d OZG-Leistungen\n", st.themenfelder,
 	       st.lagen, st.ozg_leistungen);
 	printf("services: %d read, %d new or changed, %d unchanged (%d rows without a LeiKa key "
@@ -91,10 +75,8 @@ import_descriptions(struct db *db, const char *path)
 	struct svc_import_stats st;
 	struct err e = {0};
 
-	if (svc_import_descriptions(db, path, &st, &e)) {
-		fprintf(stderr, "rathaus import: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (svc_import_descriptions(db, path, &st, &e))
+		return cli_status(CLI_FAIL, "import", &e);
 	printf("descriptions: %d read, %d new or changed, %d unchanged\n",
 	       st.added + st.changed + st.unchanged, st.added + st.changed, st.unchanged);
 	if (st.skipped)
@@ -110,10 +92,8 @@ export_descriptions(struct db *db, const char *path)
 	struct err e = {0};
 	int n = 0;
 
-	if (svc_export_descriptions(db, path, &n, &e)) {
-		fprintf(stderr, "rathaus import: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (svc_export_descriptions(db, path, &n, &e))
+		return cli_status(CLI_FAIL, "import", &e);
 	printf("descriptions: %d written to %s\n", n, path);
 	return CLI_OK;
 }
@@ -136,42 +116,42 @@ demo_levels(enum tenant_kind k)
 	return "bund";
 }
 
-/* Let every tenant offer the services of its levels. */
+/* Let a tenant offer the services of its levels; *arg counts the newly offered. */
+static int
+offer_levels(struct db *db, const struct tenant *t, void *arg, struct err *e)
+{
+	int added = 0, rc = svc_offer_levels(db, t, demo_levels(t->kind), &added, e);
+
+	*(int *)arg += added;
+	return rc;
+}
+
 static int
 demo_offers(struct db *db)
 {
-	struct arena a;
 	struct err e = {0};
-	struct tenant *ts = NULL;
 	size_t n = 0;
-	int rc, total = 0;
+	int total = 0;
 
-	arena_init(&a);
-	rc = tenant_list(db, -1, &a, &ts, &n, &e);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		int added = 0;
-
-		rc = svc_offer_levels(db, &ts[i], demo_levels(ts[i].kind), &added, &e);
-		total += added;
-	}
-	arena_release(&a);
-	if (rc) {
-		fprintf(stderr, "rathaus demo: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (cli_each_tenant(db, offer_levels, &total, &n, &e))
+		return cli_status(CLI_FAIL, "demo", &e);
 	printf("offers: %zu tenants, %d services newly offered\n", n, total);
 	return CLI_OK;
+}
+
+/* Make the user *arg an administrator of a tenant. */
+static int
+grant_admin(struct db *db, const struct tenant *t, void *arg, struct err *e)
+{
+	return user_grant(db, *(int64_t *)arg, t, ROLE_ADMIN, e);
 }
 
 /* A staff user for trying the staff pages, with a password shown once. */
 static int
 demo_user(struct db *db)
 {
-	struct arena a;
 	struct err e = {0};
-	struct tenant *ts = NULL;
 	char password[AUTH_TOKEN_LEN + 1];
-	size_t n = 0;
 	int64_t id = 0;
 	int rc;
 
@@ -183,19 +163,10 @@ demo_user(struct db *db)
 		       DEMO_EMAIL);
 		return CLI_OK;
 	}
-	if (rc) {
-		fprintf(stderr, "rathaus demo: %s\n", e.detail);
-		return CLI_FAIL;
-	}
-	arena_init(&a);
-	rc = tenant_list(db, -1, &a, &ts, &n, &e);
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = user_grant(db, id, &ts[i], ROLE_ADMIN, &e);
-	arena_release(&a);
-	if (rc) {
-		fprintf(stderr, "rathaus demo: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (rc == 0)
+		rc = cli_each_tenant(db, grant_admin, &id, NULL, &e);
+	if (rc)
+		return cli_status(CLI_FAIL, "demo", &e);
 	printf("staff login for every demo tenant: %s, password %s\n", DEMO_EMAIL, password);
 	return CLI_OK;
 }
@@ -217,11 +188,7 @@ for_luenen(struct db *db, luenen_fn *load, const char *path)
 	if (rc == 0)
 		rc = load(db, t, path, &e);
 	arena_release(&a);
-	if (rc && rc != ERR_NOTFOUND) {
-		fprintf(stderr, "rathaus demo: %s\n", e.detail);
-		return CLI_FAIL;
-	}
-	return CLI_OK;
+	return cli_status(rc == ERR_NOTFOUND ? 0 : rc, "demo", &e);
 }
 
 /* Appointment booking at Lünen's Bürgerbüro. */
@@ -254,10 +221,7 @@ reports_network(struct db *db)
 {
 	struct err e = {0};
 
-	if (rp_demo_network(db, (int64_t)time(NULL), &e) == 0)
-		return CLI_OK;
-	fprintf(stderr, "rathaus demo: %s\n", e.detail);
-	return CLI_FAIL;
+	return cli_status(rp_demo_network(db, (int64_t)time(NULL), &e), "demo", &e);
 }
 
 /* Lünen's defect reports, dated back from now. */

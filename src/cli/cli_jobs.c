@@ -20,16 +20,12 @@ run_jobs(int argc, char **argv, const struct config *cfg)
 		fprintf(stderr, "rathaus jobs: expected 'run' (see --help)\n");
 		return CLI_USAGE;
 	}
-	if (app_init(&app, cfg, true, &e) || db_pool_get(app.pool, &db, &e)) {
-		fprintf(stderr, "rathaus jobs run: %s\n", e.detail);
-		app_release(&app);
+	if (cli_app_open(cfg, &app, &db, "jobs run"))
 		return CLI_FAIL;
-	}
 	rc = jobs_run_due(app.jobs, db, &ran, &e);
-	db_pool_put(app.pool, db);
 	if (rc == 0)
 		printf("%d job(s) run\n", ran);
-	app_release(&app);
+	cli_app_close(&app, db);
 	return cli_status(rc, "jobs run", &e);
 }
 

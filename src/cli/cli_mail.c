@@ -71,16 +71,12 @@ run_mail(int argc, char **argv, const struct config *cfg)
 		fprintf(stderr, "rathaus mail test: '%s' is not a mail address we send to\n", to);
 		return CLI_USAGE;
 	}
-	if (app_init(&app, cfg, true, &e) || db_pool_get(app.pool, &db, &e)) {
-		fprintf(stderr, "rathaus mail test: %s\n", e.detail);
-		app_release(&app);
+	if (cli_app_open(cfg, &app, &db, "mail test"))
 		return CLI_FAIL;
-	}
 	arena_init(&a);
 	rc = queue_test(&app, db, to, slug, &a, &e);
 	arena_release(&a);
-	db_pool_put(app.pool, db);
-	app_release(&app);
+	cli_app_close(&app, db);
 	return cli_status(rc, "mail test", &e);
 }
 

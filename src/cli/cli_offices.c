@@ -107,9 +107,13 @@ cli_demo_office_init(struct office *o, const struct tenant *t, const char *slug,
 	};
 }
 
+struct office_count {
+	int total, changed, claimed;
+};
+
 static int
-save_one(struct db *db, const struct tenant *t, const struct demo_office *d, int *changed,
-	 int *claimed, struct err *e)
+save_one(struct db *db, const struct tenant *t, const struct demo_office *d, struct office_count *c,
+	 struct err *e)
 {
 	struct office o;
 	bool ch = false;
@@ -123,42 +127,39 @@ save_one(struct db *db, const struct tenant *t, const struct demo_office *d, int
 	rc = office_save(db, t, &o, &ch, e);
 	if (rc == 0 && d->n_claims)
 		rc = office_claim_services(db, t, o.id, d->claims, d->n_claims, &added, e);
-	*changed += ch;
-	*claimed += added;
+	c->total++;
+	c->changed += ch;
+	c->claimed += added;
+	return rc;
+}
+
+/* The demo offices of a tenant's kind; a Land has none. */
+static int
+save_tenant(struct db *db, const struct tenant *t, void *arg, struct err *e)
+{
+	bool is_kreis = t->kind == TENANT_KREIS || t->kind == TENANT_NETWORK;
+	const struct demo_office *v = is_kreis ? district : municipal;
+	size_t nv = t->kind == TENANT_LAND ? 0 : is_kreis ? N(district) : N(municipal);
+	int rc = 0;
+
+	for (size_t j = 0; rc == 0 && j < nv; j++)
+		rc = save_one(db, t, &v[j], arg, e);
 	return rc;
 }
 
 int
 cli_demo_offices(struct db *db)
 {
-	struct arena a;
+	struct office_count c = {0};
 	struct err e = {0};
-	struct tenant *ts = NULL;
-	size_t n = 0;
-	int rc, total = 0, changed = 0, claimed = 0;
+	int rc = db_begin(db, &e);
 
-	arena_init(&a);
-	rc = db_begin(db, &e);
 	if (rc == 0)
-		rc = tenant_list(db, -1, &a, &ts, &n, &e);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		bool is_kreis = ts[i].kind == TENANT_KREIS || ts[i].kind == TENANT_NETWORK;
-		const struct demo_office *v = is_kreis ? district : municipal;
-		size_t nv = is_kreis ? N(district) : N(municipal);
-
-		if (ts[i].kind == TENANT_LAND)
-			continue;
-		for (size_t j = 0; rc == 0 && j < nv; j++, total++)
-			rc = save_one(db, &ts[i], &v[j], &changed, &claimed, &e);
-	}
-	rc = db_end(db, rc, &e);
-	arena_release(&a);
-	if (rc) {
-		fprintf(stderr, "rathaus demo: %s\n", e.detail);
-		return CLI_FAIL;
-	}
-	printf("offices: %d read, %d new or changed, %d unchanged; %d services assigned\n", total,
-	       changed, total - changed, claimed);
+		rc = db_end(db, cli_each_tenant(db, save_tenant, &c, NULL, &e), &e);
+	if (rc)
+		return cli_status(CLI_FAIL, "demo", &e);
+	printf("offices: %d read, %d new or changed, %d unchanged; %d services assigned\n", c.total,
+	       c.changed, c.total - c.changed, c.claimed);
 	return CLI_OK;
 }
 
@@ -168,10 +169,8 @@ cli_import_holidays(struct db *db, const char *path)
 	struct err e = {0};
 	int added = 0, total = 0;
 
-	if (office_import_holidays(db, path, &added, &total, &e)) {
-		fprintf(stderr, "rathaus import: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (office_import_holidays(db, path, &added, &total, &e))
+		return cli_status(CLI_FAIL, "import", &e);
 	printf("holidays: %d read, %d new or changed, %d unchanged or skipped\n", total, added,
 	       total - added);
 	return CLI_OK;

@@ -30,10 +30,8 @@ cli_import_regions(struct db *db, const char *dir)
 	struct err e = {0};
 	int64_t t0 = clock_mono_us();
 
-	if (region_import(db, dir, &st, &e)) {
-		fprintf(stderr, "rathaus import: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (region_import(db, dir, &st, &e))
+		return cli_status(CLI_FAIL, "import", &e);
 	printf("regions: %d Gemeinden, %d Kreise, %d postal codes (%d of merged municipalities "
 	       "skipped) in %.2f s\n",
 	       st.gemeinden, st.kreise, st.plz, st.plz_skipped,
@@ -47,10 +45,8 @@ cli_demo_regions(struct db *db, const char *dir)
 	struct err e = {0};
 	int64_t n = 0;
 
-	if (db_int64(db, &e, &n, "SELECT count(*) FROM region")) {
-		fprintf(stderr, "rathaus demo: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (db_int64(db, &e, &n, "SELECT count(*) FROM region"))
+		return cli_status(CLI_FAIL, "demo", &e);
 	if (n == 0)
 		return cli_import_regions(db, dir);
 	printf("regions: %lld Gemeinden loaded already ('rathaus import regions' replaces them)\n",
@@ -64,10 +60,8 @@ cli_import_responsibility(struct db *db, const char *dir)
 	struct finder_kb_stats st;
 	struct err e = {0};
 
-	if (finder_kb_import(db, dir, &st, &e)) {
-		fprintf(stderr, "rathaus import: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (finder_kb_import(db, dir, &st, &e))
+		return cli_status(CLI_FAIL, "import", &e);
 	printf("responsibility rules: %d rules, %d authorities, %d towns\n", st.rules,
 	       st.authorities, st.towns);
 	return CLI_OK;
@@ -173,10 +167,8 @@ cli_demo_responsibilities(struct db *db)
 		rc = db_end(db, rc, &e);
 	}
 	arena_release(&a);
-	if (rc) {
-		fprintf(stderr, "rathaus demo: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (rc)
+		return cli_status(CLI_FAIL, "demo", &e);
 	printf("responsibilities: %zu towns are their own building authority, %d services "
 	       "newly assigned\n",
 	       n, assigned);

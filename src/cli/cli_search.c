@@ -129,10 +129,8 @@ evaluate(struct db *db, const struct tenant *t, const char *path, bool baseline,
 	}
 	fclose(f);
 	search_index_free(ix);
-	if (rc) {
-		fprintf(stderr, "rathaus search-eval: %s\n", e.detail);
-		return CLI_FAIL;
-	}
+	if (rc)
+		return cli_status(CLI_FAIL, "search-eval", &e);
 	if (ev.queries == 0) {
 		fprintf(stderr, "rathaus search-eval: no queries in '%s'\n", path);
 		return CLI_USAGE;
@@ -147,33 +145,37 @@ evaluate(struct db *db, const struct tenant *t, const char *path, bool baseline,
 	return CLI_OK;
 }
 
+struct index_count {
+	const char *synonyms;
+	size_t services;
+};
+
+/* Build the index of a tenant's scope and count its services. */
+static int
+index_one(struct db *db, const struct tenant *t, void *arg, struct err *e)
+{
+	struct index_count *c = arg;
+	struct search_index *ix = NULL;
+	int rc = search_index_load(db, t, c->synonyms, &ix, e);
+
+	if (rc == 0)
+		c->services += search_index_size(ix);
+	search_index_free(ix);
+	return rc;
+}
+
 /* Build the index of every tenant's scope; print services indexed and time. */
 static int
 index_time(struct db *db, const char *synonyms)
 {
-	struct arena a;
+	struct index_count c = {synonyms, 0};
 	struct err e = {0};
-	struct tenant *ts = NULL;
-	size_t n = 0, services = 0;
+	size_t n = 0;
 	int64_t t0 = clock_mono_us();
-	int rc;
 
-	arena_init(&a);
-	rc = tenant_list(db, -1, &a, &ts, &n, &e);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct search_index *ix = NULL;
-
-		rc = search_index_load(db, &ts[i], synonyms, &ix, &e);
-		if (rc == 0)
-			services += search_index_size(ix);
-		search_index_free(ix);
-	}
-	arena_release(&a);
-	if (rc) {
-		fprintf(stderr, "rathaus search-eval: %s\n", e.detail);
-		return CLI_FAIL;
-	}
-	printf("indexed %zu services in %zu scopes in %.0f ms\n", services, n,
+	if (cli_each_tenant(db, index_one, &c, &n, &e))
+		return cli_status(CLI_FAIL, "search-eval", &e);
+	printf("indexed %zu services in %zu scopes in %.0f ms\n", c.services, n,
 	       (double)(clock_mono_us() - t0) / 1000.0);
 	return CLI_OK;
 }

@@ -34,13 +34,10 @@ run_serve(int argc, char **argv, const struct config *cfg)
 	if (cli_open_db(&c, &db, 0))
 		return CLI_FAIL;
 	db_close(db);
-	if (app_init(&app, &c, true, &e)) {
-		fprintf(stderr, "rathaus serve: %s\n", e.detail);
-		app_release(&app);
+	if (cli_app_open(&c, &app, NULL, "serve"))
 		return CLI_FAIL;
-	}
 	rc = app_serve(&app, &e);
-	app_release(&app);
+	cli_app_close(&app, NULL);
 	return cli_status(rc, "serve", &e);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
  * Settings from defaults, a file and the environment.  One table lists every
- * key with its type and limits, so the file, the environment and the printout
+ * key with its type, limits and default, so the file, the environment and the printout
  * cannot drift apart.
  */
 #include "core/config.h"
@@ -31,6 +31,7 @@ struct key {
 	size_t off;
 	size_t size; /* for strings */
 	int64_t min, max;
+	const char *def; /* the default as the file would write it; NULL: 0, "" or none */
 	const char *help;
 };
 
@@ -38,76 +39,53 @@ struct key {
 #define I(f) offsetof(struct config, f), 0
 
 static const struct key keys[] = {
-	{"listen", K_LISTEN, 0, 0, 0, 0, "host:port to serve on"},
-	{"db", K_STR, S(db), 0, 0, "sqlite:PATH or postgresql://..."},
-	{"data_dir", K_STR, S(data_dir), 0, 0, "directory for uploads and files"},
-	{"share_dir", K_STR, S(share_dir), 0, 0, "directory with templates/, static/, migrations/"},
-	{"log_level", K_LOGLEVEL, S(log_level), 0, 0, "debug, info, warn or error"},
-	{"threads", K_INT, I(threads), 0, 256, "worker threads (0: one per core)"},
-	{"max_connections", K_INT, I(max_connections), 1, 100000, "connection cap"},
-	{"timeout", K_INT, I(timeout_s), 1, 3600, "idle connection timeout in seconds"},
-	{"header_timeout", K_INT, I(header_timeout_s), 1, 3600,
+	{"listen", K_LISTEN, 0, 0, 0, 0, "127.0.0.1:8080", "host:port to serve on"},
+	{"db", K_STR, S(db), 0, 0, "sqlite:var/rathaus.db", "sqlite:PATH or postgresql://..."},
+	{"data_dir", K_STR, S(data_dir), 0, 0, "var/data", "directory for uploads and files"},
+	{"share_dir", K_STR, S(share_dir), 0, 0, RATHAUS_SHARE_DIR_DEFAULT,
+	 "directory with templates/, static/, migrations/"},
+	{"log_level", K_LOGLEVEL, S(log_level), 0, 0, "info", "debug, info, warn or error"},
+	{"threads", K_INT, I(threads), 0, 256, "0", "worker threads (0: one per core)"},
+	{"max_connections", K_INT, I(max_connections), 1, 100000, "1024", "connection cap"},
+	{"timeout", K_INT, I(timeout_s), 1, 3600, "30", "idle connection timeout in seconds"},
+	{"header_timeout", K_INT, I(header_timeout_s), 1, 3600, "20",
 	 "seconds a client has to send a request head"},
-	{"max_connections_per_ip", K_INT, I(max_connections_per_ip), 1, 100000,
+	{"max_connections_per_ip", K_INT, I(max_connections_per_ip), 1, 100000, "64",
 	 "connections per client address (trusted proxies exempt)"},
-	{"max_body", K_INT64, I(max_body), 1024, 1LL << 30, "request body cap in bytes"},
-	{"max_upload", K_INT64, I(max_upload), 1024, 1LL << 32, "upload body cap in bytes"},
-	{"session_ttl", K_INT, I(session_ttl_s), 60, 86400 * 30, "session idle lifetime in s"},
-	{"login_rate", K_INT, I(login_rate), 1, 100000, "login attempts per IP and minute"},
-	{"api_write_rate", K_INT, I(api_write_rate), 1, 1000000,
+	{"max_body", K_INT64, I(max_body), 1024, 1LL << 30, "1048576", "request body cap in bytes"},
+	{"max_upload", K_INT64, I(max_upload), 1024, 1LL << 32, "20971520",
+	 "upload body cap in bytes"},
+	{"session_ttl", K_INT, I(session_ttl_s), 60, 86400 * 30, "28800",
+	 "session idle lifetime in s"},
+	{"login_rate", K_INT, I(login_rate), 1, 100000, "10", "login attempts per IP and minute"},
+	{"api_write_rate", K_INT, I(api_write_rate), 1, 1000000, "600",
 	 "API submissions and uploads per IP and minute"},
-	{"page_cache_ttl", K_INT, I(page_cache_ttl_s), 0, 3600,
+	{"page_cache_ttl", K_INT, I(page_cache_ttl_s), 0, 3600, "5",
 	 "seconds anonymous pages are reused (0: off)"},
-	{"trusted_proxies", K_PROXIES, 0, 0, 0, 0, "comma-separated proxy IPs"},
-	{"public_url", K_STR, S(public_url), 0, 0,
+	{"trusted_proxies", K_PROXIES, 0, 0, 0, 0, NULL, "comma-separated proxy IPs"},
+	{"public_url", K_STR, S(public_url), 0, 0, NULL,
 	 "base URL for links outside a request (\"\": http://<listen>)"},
-	{"smtp_url", K_STR, S(smtp_url), 0, 0, "smtp://[USER:PASS@]HOST:PORT or smtps://..."},
-	{"mail_from", K_STR, S(mail_from), 0, 0, "sender address of outgoing mail"},
-	{"booking_limits", K_ONOFF, I(booking_limits), 0, 0,
+	{"smtp_url", K_STR, S(smtp_url), 0, 0, NULL, "smtp://[USER:PASS@]HOST:PORT or smtps://..."},
+	{"mail_from", K_STR, S(mail_from), 0, 0, "rathaus@localhost",
+	 "sender address of outgoing mail"},
+	{"booking_limits", K_ONOFF, I(booking_limits), 0, 0, "on",
 	 "on or off: the tenants' daily appointment limits per e-mail and IP (off: load tests)"},
-	{"report_limits", K_ONOFF, I(report_limits), 0, 0,
+	{"report_limits", K_ONOFF, I(report_limits), 0, 0, "on",
 	 "on or off: the tenants' hourly defect report limit per IP (off: load tests)"},
-	{"form_delivery_backoff", K_INT, I(form_delivery_backoff_s), 0, 3600,
+	{"form_delivery_backoff", K_INT, I(form_delivery_backoff_s), 0, 3600, "60",
 	 "seconds of the first retry of a form delivery; later ones wait 5, 30, 120, 720 times it"},
-	{"secret_key_file", K_STR, S(secret_key_file), 0, 0,
+	{"secret_key_file", K_STR, S(secret_key_file), 0, 0, NULL,
 	 "file with the base64 key that seals stored secrets (\"\": stored as they are)"},
-	{"form_delivery_http_local", K_ONOFF, I(form_delivery_http_local), 0, 0,
+	{"form_delivery_http_local", K_ONOFF, I(form_delivery_http_local), 0, 0, "off",
 	 "on or off: form deliveries may use http:// to 127.0.0.1, ::1 or localhost (tests)"},
-	{"saml_key_file", K_STR, S(saml_key_file), 0, 0,
+	{"saml_key_file", K_STR, S(saml_key_file), 0, 0, NULL,
 	 "PEM private key of the SAML service provider (\"\": one made and kept in the database)"},
-	{"saml_cert_file", K_STR, S(saml_cert_file), 0, 0,
+	{"saml_cert_file", K_STR, S(saml_cert_file), 0, 0, NULL,
 	 "PEM certificate of that key, published in the SAML metadata"},
 };
 
 #undef S
 #undef I
-
-static void
-defaults(struct config *c)
-{
-	memset(c, 0, sizeof(*c));
-	snprintf(c->listen_host, sizeof(c->listen_host), "127.0.0.1");
-	c->listen_port = 8080;
-	snprintf(c->db, sizeof(c->db), "sqlite:var/rathaus.db");
-	snprintf(c->data_dir, sizeof(c->data_dir), "var/data");
-	snprintf(c->share_dir, sizeof(c->share_dir), "%s", RATHAUS_SHARE_DIR_DEFAULT);
-	snprintf(c->log_level, sizeof(c->log_level), "info");
-	c->threads = 0;
-	c->max_connections = 1024;
-	c->timeout_s = 30;
-	c->header_timeout_s = 20;
-	c->max_connections_per_ip = 64;
-	c->max_body = 1 << 20;
-	c->max_upload = 20 << 20;
-	c->session_ttl_s = 8 * 3600;
-	c->login_rate = 10;
-	c->api_write_rate = 600;
-	c->page_cache_ttl_s = 5;
-	c->booking_limits = true;
-	c->report_limits = true;
-	c->form_delivery_backoff_s = 60;
-	snprintf(c->mail_from, sizeof(c->mail_from), "rathaus@localhost");
-}
 
 static int
 set_listen(struct config *c, const char *v, struct err *e)
@@ -202,6 +180,20 @@ config_set(struct config *c, const char *key, const char *value, struct err *e)
 	return err_set(e, ERR_INVALID, NULL, "unknown setting '%s'", key);
 }
 
+/* Every setting at its default from the table. */
+static int
+defaults(struct config *c, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		int rc = keys[i].def ? config_set(c, keys[i].name, keys[i].def, e) : 0;
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /*
  * Put "prefix: " before the detail in `e`.  The detail is copied first: passing
  * e->detail to err_set() would make vsnprintf() read what it is overwriting.
@@ -262,9 +254,10 @@ load_file(struct config *c, const char *path, struct err *e)
 int
 config_load(struct config *c, const char *file, struct err *e)
 {
-	int rc;
+	int rc = defaults(c, e);
 
-	defaults(c);
+	if (rc)
+		return rc;
 	if (!file)
 		file = getenv("RATHAUS_CONFIG");
 	if (file && *file) {

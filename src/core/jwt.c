@@ -145,55 +145,63 @@ key_from_params(const char *type, OSSL_PARAM_BLD *bld)
 	return key;
 }
 
+/* A decoded base64url member of a JWK. */
+struct member {
+	unsigned char *p;
+	size_t len;
+};
+
 /* RFC 7518 6.3.1: the modulus n and exponent e of an RSA public key. */
 static EVP_PKEY *
-rsa_key(const json_t *jwk)
+rsa_key(OSSL_PARAM_BLD *bld, const struct member *n, const struct member *e)
 {
-	size_t nl = 0, el = 0;
-	unsigned char *n = member_bytes(jwk, "n", JWK_MEMBER_MAX, &nl);
-	unsigned char *ex = member_bytes(jwk, "e", 8, &el);
-	BIGNUM *bn = n ? BN_bin2bn(n, (int)nl, NULL) : NULL;
-	BIGNUM *be = ex ? BN_bin2bn(ex, (int)el, NULL) : NULL;
-	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	BIGNUM *bn = BN_bin2bn(n->p, (int)n->len, NULL);
+	BIGNUM *be = BN_bin2bn(e->p, (int)e->len, NULL);
 	EVP_PKEY *key = NULL;
 
-	if (bn && be && bld && BN_num_bits(bn) >= JWT_RSA_MIN_BITS &&
+	if (bn && be && BN_num_bits(bn) >= JWT_RSA_MIN_BITS &&
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) &&
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be))
 		key = key_from_params("RSA", bld);
-	OSSL_PARAM_BLD_free(bld);
 	BN_free(bn);
 	BN_free(be);
-	free(n);
-	free(ex);
 	return key;
 }
 
 /* RFC 7518 6.2.1: the point x, y of a P-256 public key, as an uncompressed point. */
 static EVP_PKEY *
-ec_key(const json_t *jwk)
+ec_key(OSSL_PARAM_BLD *bld, const json_t *jwk, const struct member *x, const struct member *y)
 {
-	size_t xl = 0, yl = 0;
-	unsigned char *x = member_bytes(jwk, "x", P256_COORD_LEN, &xl);
-	unsigned char *y = member_bytes(jwk, "y", P256_COORD_LEN, &yl);
-	unsigned char pt[1 + 2 * P256_COORD_LEN];
-	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	const char *crv = json_string_value(json_object_get(jwk, "crv"));
+	unsigned char pt[1 + 2 * P256_COORD_LEN];
+
+	if (x->len != P256_COORD_LEN || y->len != P256_COORD_LEN || !crv ||
+	    strcmp(crv, "P-256") != 0)
+		return NULL;
+	pt[0] = 0x04;
+	memcpy(pt + 1, x->p, P256_COORD_LEN);
+	memcpy(pt + 1 + P256_COORD_LEN, y->p, P256_COORD_LEN);
+	if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof(pt)))
+		return NULL;
+	return key_from_params("EC", bld);
+}
+
+/* The public key of a JWK of type RSA (members n, e) or EC (x, y); NULL if unusable. */
+static EVP_PKEY *
+jwk_key(const json_t *jwk, bool is_ec)
+{
+	struct member a = {0}, b = {0};
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	EVP_PKEY *key = NULL;
 
-	if (x && y && bld && xl == P256_COORD_LEN && yl == P256_COORD_LEN && crv &&
-	    strcmp(crv, "P-256") == 0) {
-		pt[0] = 0x04;
-		memcpy(pt + 1, x, P256_COORD_LEN);
-		memcpy(pt + 1 + P256_COORD_LEN, y, P256_COORD_LEN);
-		if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1",
-						    0) &&
-		    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof(pt)))
-			key = key_from_params("EC", bld);
-	}
+	a.p = member_bytes(jwk, is_ec ? "x" : "n", is_ec ? P256_COORD_LEN : JWK_MEMBER_MAX, &a.len);
+	b.p = member_bytes(jwk, is_ec ? "y" : "e", is_ec ? P256_COORD_LEN : 8, &b.len);
+	if (a.p && b.p && bld)
+		key = is_ec ? ec_key(bld, jwk, &a, &b) : rsa_key(bld, &a, &b);
 	OSSL_PARAM_BLD_free(bld);
-	free(x);
-	free(y);
+	free(a.p);
+	free(b.p);
 	return key;
 }
 
@@ -226,7 +234,7 @@ find_key(const json_t *jwks, const char *kid, const char *kty, EVP_PKEY **out, s
 	if (n > 1)
 		return err_set(e, ERR_FORBIDDEN, NULL, "jwt: %zu keys match kid '%.64s'", n,
 			       kid ? kid : "");
-	*out = strcmp(kty, "RSA") == 0 ? rsa_key(hit) : ec_key(hit);
+	*out = jwk_key(hit, strcmp(kty, "EC") == 0);
 	if (!*out)
 		return err_set(e, ERR_FORBIDDEN, NULL, "jwt: the %s key is unusable", kty);
 	return 0;

@@ -170,6 +170,16 @@ str_valid_utf8(struct str s)
 	return true;
 }
 
+size_t
+str_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 bool
 str_valid_text(struct str s)
 {

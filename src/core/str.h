@@ -57,4 +57,7 @@ bool str_line_ok(const char *s, size_t max);
 /* True when `s` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates). */
 bool str_valid_utf8(struct str s);
 
+/* The code points of the valid UTF-8 text `s` (its bytes other than continuation bytes). */
+size_t str_utf8_chars(const char *s);
+
 #endif

@@ -191,6 +191,16 @@ test_utf8_rejects_truncated_sequences_and_stray_continuations(void **state)
 }
 
 static void
+test_utf8_chars_counts_code_points_not_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(str_utf8_chars(""), 0);
+	assert_int_equal(str_utf8_chars("abc"), 3);
+	assert_int_equal(str_utf8_chars("Grüße"), 5);
+	assert_int_equal(str_utf8_chars("\xe2\x82\xac\xf0\x9f\x98\x80x"), 3);
+}
+
+static void
 test_text_refuses_c0_controls_and_del_but_tab_cr_lf(void **state)
 {
 	for (int c = 0; c < 0x20; c++) {
@@ -591,6 +601,15 @@ test_config_without_file_or_environment_has_the_defaults(void **state)
 	assert_int_equal(f->c.session_ttl_s, 8 * 3600);
 	assert_int_equal(f->c.login_rate, 10);
 	assert_true(f->c.booking_limits);
+	assert_true(f->c.report_limits);
+	assert_false(f->c.form_delivery_http_local);
+	assert_int_equal(f->c.header_timeout_s, 20);
+	assert_int_equal(f->c.max_connections_per_ip, 64);
+	assert_int_equal(f->c.api_write_rate, 600);
+	assert_int_equal(f->c.page_cache_ttl_s, 5);
+	assert_int_equal(f->c.form_delivery_backoff_s, 60);
+	assert_string_equal(f->c.mail_from, "rathaus@localhost");
+	assert_string_equal(f->c.smtp_url, "");
 	assert_int_equal(f->c.n_trusted_proxies, 0);
 	assert_string_equal(f->c.file, "");
 }
@@ -912,6 +931,7 @@ main(void)
 		cmocka_unit_test(test_utf8_rejects_surrogates),
 		cmocka_unit_test(test_utf8_rejects_code_points_above_10ffff_and_bytes_never_used),
 		cmocka_unit_test(test_utf8_rejects_truncated_sequences_and_stray_continuations),
+		cmocka_unit_test(test_utf8_chars_counts_code_points_not_bytes),
 		cmocka_unit_test(test_text_refuses_c0_controls_and_del_but_tab_cr_lf),
 		cmocka_unit_test(test_line_refuses_every_control_and_broken_utf8),
 		cmocka_unit_test(test_atom_feed_is_the_rfc_4287_document),

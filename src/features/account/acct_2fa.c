@@ -27,13 +27,6 @@
 #define FREE_FAILS_IP 20
 #define CODE_MAX 40
 
-static void
-redirect(struct rq *q, const char *path)
-{
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	rq_redirect(q, path);
-}
-
 /* The posted code without spaces, or "" when there is none or it is too long. */
 static const char *
 posted_code(struct rq *q)
@@ -178,7 +171,7 @@ setup_post(struct rq *q)
 		return;
 	}
 	if (t.secret[0] || !t.pending[0]) {
-		redirect(q, "/konto/zwei-faktor");
+		acct_redirect(q, "/konto/zwei-faktor");
 		return;
 	}
 	if (!acct_totp_match(t.pending, posted_code(q), (int64_t)time(NULL), 0, &step)) {
@@ -190,7 +183,7 @@ setup_post(struct rq *q)
 		rc = db_end(q->db, acct_totp_enable(q->db, c->id, t.pending, step, codes, &q->err),
 			    &q->err);
 	if (rc == ERR_NOTFOUND) { /* switched on meanwhile, or a newer secret */
-		redirect(q, "/konto/zwei-faktor");
+		acct_redirect(q, "/konto/zwei-faktor");
 		return;
 	}
 	if (rc) {
@@ -219,7 +212,7 @@ off_post(struct rq *q)
 		return;
 	rc = acct_totp_get(q->db, c->id, &t, &q->err);
 	if (rc == 0 && !t.secret[0]) {
-		redirect(q, "/konto");
+		acct_redirect(q, "/konto");
 		return;
 	}
 	if (rc == 0)
@@ -240,7 +233,7 @@ off_post(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	redirect(q, "/konto?zwei-faktor=aus");
+	acct_redirect(q, "/konto?zwei-faktor=aus");
 }
 
 void
@@ -254,7 +247,7 @@ acct_mfa_begin(struct rq *q, int64_t id, const char *next)
 		return;
 	}
 	acct_cookie(q, ACCT_MFA_COOKIE, token, ACCT_MFA_TTL_S);
-	redirect(q, "/konto/anmelden/code");
+	acct_redirect(q, "/konto/anmelden/code");
 }
 
 static void
@@ -276,7 +269,7 @@ code_get(struct rq *q)
 	rc = acct_mfa_load(q->db, http_cookie(q->http, ACCT_MFA_COOKIE), false, &id, NULL, q->a,
 			   &q->err);
 	if (rc == ERR_NOTFOUND) {
-		redirect(q, "/konto/anmelden");
+		acct_redirect(q, "/konto/anmelden");
 		return;
 	}
 	if (rc) {
@@ -327,7 +320,7 @@ code_post(struct rq *q)
 		return;
 	rc = acct_mfa_load(q->db, token, false, &id, NULL, q->a, &q->err);
 	if (rc == ERR_NOTFOUND) {
-		redirect(q, "/konto/anmelden");
+		acct_redirect(q, "/konto/anmelden");
 		return;
 	}
 	snprintf(tkey, sizeof(tkey), "t:%lld", (long long)id);
@@ -353,7 +346,7 @@ code_post(struct rq *q)
 	if (rc == 0)
 		rc = acct_mfa_load(q->db, token, true, &id, &next, q->a, &q->err);
 	if (rc == ERR_NOTFOUND) {
-		redirect(q, "/konto/anmelden");
+		acct_redirect(q, "/konto/anmelden");
 		return;
 	}
 	if (rc == 0)
@@ -368,7 +361,7 @@ code_post(struct rq *q)
 		return;
 	}
 	acct_cookie(q, ACCT_MFA_COOKIE, "", 0);
-	redirect(q, acct_safe_next(next));
+	acct_redirect(q, acct_safe_next(next));
 }
 
 void

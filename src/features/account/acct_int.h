@@ -68,11 +68,9 @@ int acct_session_load(struct db *db, const char *token, int ttl_s, struct arena 
 int acct_session_end(struct db *db, const char *id_hash, struct err *e);
 int acct_login_log(struct db *db, int64_t citizen_id, bool ok, const struct tenant *t,
 		   const char *ip, const char *agent, struct err *e);
-int acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
-		size_t *n, struct err *e);
-/* Every row of the login history (acct_logins: the newest 100). */
-int acct_logins_all(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
-		    size_t *n, struct err *e);
+/* The login history, newest first: every row when `all`, else the newest 100. */
+int acct_logins(struct db *db, int64_t citizen_id, bool all, struct arena *a,
+		struct acct_login_row **out, size_t *n, struct err *e);
 /* Delete the account and, by cascade, everything that belongs to it. */
 int acct_delete(struct db *db, int64_t id, struct err *e);
 int acct_sessions_end_all(struct db *db, int64_t citizen_id, struct err *e);
@@ -233,6 +231,10 @@ struct citizen *acct_current(struct rq *q);
 struct citizen *acct_require(struct rq *q);
 /* Common start of every /konto page: the tenant session for the form token, no-store. */
 bool acct_begin(struct rq *q);
+/* A redirect that is not cached (no-store), as every answer of /konto. */
+void acct_redirect(struct rq *q, const char *path);
+/* Drop the account cookie and redirect (no-store): after logout, deletion, a new password. */
+void acct_signed_out(struct rq *q, const char *path);
 void acct_page(struct rq *q, int status, const char *title_key, const char *tpl);
 /* Argon2id of `pw` into hash (crypto_pwhash_STRBYTES); 0 or ERR_INTERNAL. */
 int acct_hash(const char *pw, char *hash, struct err *e);

@@ -57,13 +57,6 @@ account_trust_level(const char *acr)
 	return 0;
 }
 
-static void
-redirect(struct rq *q, const char *path)
-{
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	rq_redirect(q, path);
-}
-
 /* The session of account `id`, a line of its login history, and on to `next`. */
 static void
 log_in(struct rq *q, int64_t id, int level, const char *next)
@@ -77,7 +70,7 @@ log_in(struct rq *q, int64_t id, int level, const char *next)
 		rq_fail(q, rc);
 		return;
 	}
-	redirect(q, acct_safe_next(next));
+	acct_redirect(q, acct_safe_next(next));
 }
 
 void
@@ -109,7 +102,7 @@ ask_password(struct rq *q, int64_t id, const struct acct_external *x, const char
 		return;
 	}
 	acct_cookie(q, ACCT_OIDC_COOKIE, cookie, ACCT_OIDC_TTL_S);
-	redirect(q, "/konto/oidc/verknuepfen");
+	acct_redirect(q, "/konto/oidc/verknuepfen");
 }
 
 void

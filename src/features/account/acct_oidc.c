@@ -99,6 +99,18 @@ challenge(struct rq *q, const char *verifier)
 	return out;
 }
 
+/* The start of both steps: the session, the rate limit and the tenant's settings (or a 404). */
+static bool
+begin(struct rq *q, struct acct_oidc_cfg *c)
+{
+	if (!acct_begin(q) || !acct_ip_limit(q, "oidc"))
+		return false;
+	if (acct_oidc_cfg(q->tenant, c))
+		return true;
+	rq_error(q, 404, NULL);
+	return false;
+}
+
 static void
 start_get(struct rq *q)
 {
@@ -110,12 +122,8 @@ start_get(struct rq *q)
 	const char *url;
 	int rc;
 
-	if (!acct_begin(q) || !acct_ip_limit(q, "oidc"))
+	if (!begin(q, &c))
 		return;
-	if (!acct_oidc_cfg(q->tenant, &c)) {
-		rq_error(q, 404, NULL);
-		return;
-	}
 	rc = acct_oidc_meta(q, &c, &m);
 	if (rc) {
 		acct_link_fail(q, 502, "account.oidc.unavailable");
@@ -268,12 +276,8 @@ callback_get(struct rq *q)
 	json_t *claims = NULL;
 	int rc;
 
-	if (!acct_begin(q) || !acct_ip_limit(q, "oidc"))
+	if (!begin(q, &c))
 		return;
-	if (!acct_oidc_cfg(q->tenant, &c)) {
-		rq_error(q, 404, NULL);
-		return;
-	}
 	/* Taken once: a replayed callback finds no row. */
 	rc = acct_oidc_pending_load(q->db, cookie, q->tenant, true, q->a, &p, &q->err);
 	acct_cookie(q, ACCT_OIDC_COOKIE, "", 0);

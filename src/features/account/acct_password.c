@@ -115,17 +115,6 @@ listed(const struct acct_pwlist *l, const char *lower)
 	return l && l->n && bsearch(&lower, l->words, l->n, sizeof(char *), cmp_words) != NULL;
 }
 
-/* Code points of valid UTF-8 text. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 static bool
 one_char_repeated(const char *s)
 {
@@ -166,7 +155,7 @@ acct_password_check(const struct acct_pwlist *l, const char *pw, const char *ema
 		return "account.pw_missing";
 	if (strlen(pw) > ACCT_PW_MAX * 4 || !str_valid_text(str_c(pw)))
 		return strlen(pw) > ACCT_PW_MAX * 4 ? "account.pw_long" : "account.pw_text";
-	n = chars(pw);
+	n = str_utf8_chars(pw);
 	if (n < ACCT_PW_MIN)
 		return "account.pw_short";
 	if (n > ACCT_PW_MAX)

@@ -71,7 +71,7 @@ export_json(struct rq *q, const struct citizen *c, char **out)
 	int rc = acct_sessions(q->db, c->id, q->a, &sv, &ns, &q->err);
 
 	if (rc == 0)
-		rc = acct_logins_all(q->db, c->id, q->a, &lv, &nl, &q->err);
+		rc = acct_logins(q->db, c->id, true, q->a, &lv, &nl, &q->err);
 	if (rc == 0)
 		rc = acct_totp_get(q->db, c->id, &t, &q->err);
 	if (rc == 0)
@@ -210,9 +210,7 @@ delete_post(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	acct_set_cookie(q, "", 0);
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	rq_redirect(q, "/konto/anmelden?geloescht=1");
+	acct_signed_out(q, "/konto/anmelden?geloescht=1");
 }
 
 static void

@@ -127,8 +127,7 @@ forgot_post(struct rq *q)
 		return;
 	}
 	jobs_nudge(q->app->jobs);
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	rq_redirect(q, "/konto/passwort-vergessen?gesendet=1");
+	acct_redirect(q, "/konto/passwort-vergessen?gesendet=1");
 }
 
 static void
@@ -209,9 +208,7 @@ reset_post(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	acct_set_cookie(q, "", 0);
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	rq_redirect(q, "/konto/anmelden?neu=1");
+	acct_signed_out(q, "/konto/anmelden?neu=1");
 }
 
 void

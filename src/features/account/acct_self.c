@@ -33,8 +33,7 @@ acct_require(struct rq *q)
 		return NULL;
 	c = acct_current(q);
 	if (!c || !c->verified_at) {
-		http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-		rq_redirect(
+		acct_redirect(
 			q, arena_printf(q->a, "/konto/anmelden?next=%s", rq_urlencode(q, q->path)));
 		return NULL;
 	}
@@ -112,7 +111,7 @@ logins_get(struct rq *q)
 
 	if (!c)
 		return;
-	rc = acct_logins(q->db, c->id, q->a, &v, &n, &q->err);
+	rc = acct_logins(q->db, c->id, false, q->a, &v, &n, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -187,8 +186,7 @@ email_post(struct rq *q)
 		return;
 	}
 	jobs_nudge(q->app->jobs);
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	rq_redirect(q, "/konto?email=gesendet");
+	acct_redirect(q, "/konto?email=gesendet");
 }
 
 static void
@@ -204,9 +202,7 @@ everywhere_post(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	acct_set_cookie(q, "", 0);
-	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
-	rq_redirect(q, "/konto/anmelden?abgemeldet=1");
+	acct_signed_out(q, "/konto/anmelden?abgemeldet=1");
 }
 
 void

@@ -220,30 +220,16 @@ read_login_row(struct db_stmt *st, struct arena *a, void *row)
 	r->portal = db_col_dup(st, 4, a);
 }
 
-int
-acct_logins(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
-	    size_t *n, struct err *e)
-{
-	static const char sql[] =
-		"SELECT l.at, l.ok, l.ip, l.agent, COALESCE(t.name, '') FROM citizen_login l "
-		"LEFT JOIN tenant t ON t.id = l.tenant_id WHERE l.citizen_id = $1 "
-		"ORDER BY l.at DESC, l.id DESC LIMIT 100";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct acct_login_row), read_login_row, &v, n,
-			 DB_INT(citizen_id));
-
-	*out = v;
-	return rc;
-}
+#define LOGINS_SQL                                                                                 \
+	"SELECT l.at, l.ok, l.ip, l.agent, COALESCE(t.name, '') FROM citizen_login l "             \
+	"LEFT JOIN tenant t ON t.id = l.tenant_id WHERE l.citizen_id = $1 "                        \
+	"ORDER BY l.at DESC, l.id DESC"
 
 int
-acct_logins_all(struct db *db, int64_t citizen_id, struct arena *a, struct acct_login_row **out,
-		size_t *n, struct err *e)
+acct_logins(struct db *db, int64_t citizen_id, bool all, struct arena *a,
+	    struct acct_login_row **out, size_t *n, struct err *e)
 {
-	static const char sql[] =
-		"SELECT l.at, l.ok, l.ip, l.agent, COALESCE(t.name, '') FROM citizen_login l "
-		"LEFT JOIN tenant t ON t.id = l.tenant_id WHERE l.citizen_id = $1 "
-		"ORDER BY l.at DESC, l.id DESC";
+	const char *sql = all ? LOGINS_SQL : LOGINS_SQL " LIMIT 100";
 	void *v = NULL;
 	int rc = db_list(db, e, sql, a, sizeof(struct acct_login_row), read_login_row, &v, n,
 			 DB_INT(citizen_id));

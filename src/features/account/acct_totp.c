@@ -114,12 +114,29 @@ sha1_final(struct sha1 *s, unsigned char out[SHA1_LEN])
 	sodium_memzero(s, sizeof(*s));
 }
 
+/* One pass of RFC 2104: SHA-1 of the padded key (each byte XOR `x`) followed by `msg`. */
+static void
+hmac_pass(const unsigned char k[SHA1_BLOCK], unsigned char x, const unsigned char *msg, size_t n,
+	  unsigned char out[SHA1_LEN])
+{
+	unsigned char pad[SHA1_BLOCK];
+	struct sha1 s;
+
+	for (int i = 0; i < SHA1_BLOCK; i++)
+		pad[i] = k[i] ^ x;
+	sha1_init(&s);
+	sha1_update(&s, pad, SHA1_BLOCK);
+	sha1_update(&s, msg, n);
+	sha1_final(&s, out);
+	sodium_memzero(pad, sizeof(pad));
+}
+
 /* HMAC-SHA-1 (RFC 2104). */
 static void
 hmac_sha1(const unsigned char *key, size_t keylen, const unsigned char *msg, size_t n,
 	  unsigned char out[SHA1_LEN])
 {
-	unsigned char k[SHA1_BLOCK] = {0}, pad[SHA1_BLOCK], inner[SHA1_LEN];
+	unsigned char k[SHA1_BLOCK] = {0}, inner[SHA1_LEN];
 	struct sha1 s;
 
 	if (keylen > SHA1_BLOCK) {
@@ -129,20 +146,9 @@ hmac_sha1(const unsigned char *key, size_t keylen, const unsigned char *msg, siz
 	} else {
 		memcpy(k, key, keylen);
 	}
-	for (int i = 0; i < SHA1_BLOCK; i++)
-		pad[i] = k[i] ^ 0x36;
-	sha1_init(&s);
-	sha1_update(&s, pad, SHA1_BLOCK);
-	sha1_update(&s, msg, n);
-	sha1_final(&s, inner);
-	for (int i = 0; i < SHA1_BLOCK; i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha1_init(&s);
-	sha1_update(&s, pad, SHA1_BLOCK);
-	sha1_update(&s, inner, SHA1_LEN);
-	sha1_final(&s, out);
+	hmac_pass(k, 0x36, msg, n, inner);
+	hmac_pass(k, 0x5c, inner, SHA1_LEN, out);
 	sodium_memzero(k, sizeof(k));
-	sodium_memzero(pad, sizeof(pad));
 }
 
 uint32_t

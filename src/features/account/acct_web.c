@@ -74,14 +74,7 @@ acct_set_cookie(struct rq *q, const char *value, int64_t max_age)
 bool
 acct_begin(struct rq *q)
 {
-	struct session *s;
-	int rc = rq_session(q, true, &s);
-
-	if (rc) {
-		rq_fail(q, rc);
-		return false;
-	}
-	return true;
+	return rq_form_session(q);
 }
 
 void
@@ -161,11 +154,18 @@ account_trust(struct rq *q)
 	return c && c->verified_at ? c->trust_level : -1;
 }
 
-static void
-redirect(struct rq *q, const char *path)
+void
+acct_redirect(struct rq *q, const char *path)
 {
 	http_resp_header(q->http, q->resp, "Cache-Control", "no-store");
 	rq_redirect(q, path);
+}
+
+void
+acct_signed_out(struct rq *q, const char *path)
+{
+	acct_set_cookie(q, "", 0);
+	acct_redirect(q, path);
 }
 
 static void
@@ -268,7 +268,7 @@ register_post(struct rq *q)
 		return;
 	}
 	jobs_nudge(q->app->jobs);
-	redirect(q, "/konto/registrieren/gesendet");
+	acct_redirect(q, "/konto/registrieren/gesendet");
 }
 
 static void
@@ -450,7 +450,7 @@ login_post(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	redirect(q, acct_safe_next(http_form(q->http, "next")));
+	acct_redirect(q, acct_safe_next(http_form(q->http, "next")));
 }
 
 static void
@@ -463,8 +463,7 @@ logout_post(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	acct_set_cookie(q, "", 0);
-	redirect(q, "/konto/anmelden?abgemeldet=1");
+	acct_signed_out(q, "/konto/anmelden?abgemeldet=1");
 }
 
 void

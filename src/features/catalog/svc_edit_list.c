@@ -147,15 +147,13 @@ svc_edit_list(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	view_set_text(q->page, "title", rq_msg(q, "ed.service.list"));
 	view_set_text(q->page, "q", search ? search : "");
 	state_options(q, state);
 	if (p > 1)
 		view_set_text(q->page, "prev", page_link(q, state, search, p - 1));
 	if (more)
 		view_set_text(q->page, "next", page_link(q, state, search, p + 1));
-	ed_crumb(q, rq_msg(q, "ed.service.list"));
-	rq_render(q, "editor/services");
+	ed_render(q, "ed.service.list", "editor/services");
 }
 
 void

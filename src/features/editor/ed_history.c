@@ -23,20 +23,17 @@ rev_text(struct rq *q, const struct ed_kind *k, const struct ed_rev *r)
 	return s;
 }
 
-static void
-diff_view(struct rq *q, const struct ed_kind *k, const struct ed_rev *rev,
-	  const struct ed_rev *prev)
+void
+ed_diff_view(struct view_val *page, const char *old, const char *new, struct arena *a)
 {
-	static const char *const ops[] = {"same", "del", "ins"};
-	struct view_val *l = view_set(q->page, "diff", view_list(q->a));
+	struct view_val *l = view_set(page, "diff", view_list(a));
 	struct ed_diff_line *d;
 	size_t n;
 
-	ed_diff(rev_text(q, k, prev), rev_text(q, k, rev), q->a, &d, &n);
+	ed_diff(old, new, a, &d, &n);
 	for (size_t i = 0; i < n; i++) {
-		struct view_val *m = view_push(l, view_map(q->a));
+		struct view_val *m = view_push(l, view_map(a));
 
-		view_set_text(m, "op", ops[d[i].op]);
 		view_set_bool(m,
 			      d[i].op == ED_INS	  ? "ins"
 			      : d[i].op == ED_DEL ? "del"
@@ -44,6 +41,13 @@ diff_view(struct rq *q, const struct ed_kind *k, const struct ed_rev *rev,
 			      true);
 		view_set_text(m, "text", d[i].text);
 	}
+}
+
+static void
+diff_view(struct rq *q, const struct ed_kind *k, const struct ed_rev *rev,
+	  const struct ed_rev *prev)
+{
+	ed_diff_view(q->page, rev_text(q, k, prev), rev_text(q, k, rev), q->a);
 	view_set_int(q->page, "diff_num", rev->num);
 	if (prev)
 		view_set_int(q->page, "diff_prev", prev->num);

@@ -28,9 +28,7 @@ audit(struct rq *q)
 		view_set_text(m, "detail", v[i].detail);
 		view_set_text(m, "ip", v[i].ip);
 	}
-	view_set_text(q->page, "title", rq_msg(q, "ed.audit"));
-	ed_crumb(q, rq_msg(q, "ed.audit"));
-	rq_render(q, "editor/audit");
+	ed_render(q, "ed.audit", "editor/audit");
 }
 
 void

@@ -120,6 +120,16 @@ ed_crumb(struct rq *q, const char *label)
 	rq_crumb(q, label, NULL);
 }
 
+void
+ed_render(struct rq *q, const char *title_key, const char *tpl)
+{
+	const char *title = rq_msg(q, title_key);
+
+	view_set_text(q->page, "title", title);
+	ed_crumb(q, title);
+	rq_render(q, tpl);
+}
+
 const char *
 ed_subject_state(struct rq *q, const struct ed_kind *k, const char *subject, const char *otherwise)
 {

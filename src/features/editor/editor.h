@@ -55,6 +55,9 @@ struct ed_diff_line {
 void ed_diff(const char *old, const char *new, struct arena *a, struct ed_diff_line **out,
 	     size_t *n);
 
+/* The diff of `old` and `new` as the list "diff" of `page`, for the template editor/diff. */
+void ed_diff_view(struct view_val *page, const char *old, const char *new, struct arena *a);
+
 /* ---- Workflow rules (ed_flow.c) ----------------------------------------- */
 
 enum ed_action { ED_SAVE, ED_SUBMIT, ED_PUBLISH, ED_REJECT, ED_RESTORE };
@@ -176,6 +179,8 @@ const char *ed_when(struct rq *q, int64_t utc);
 void ed_audit(struct rq *q, const char *action, const char *detail);
 /* Breadcrumbs "Verwaltung > label" on a staff page. */
 void ed_crumb(struct rq *q, const char *label);
+/* A staff page titled by the message `title_key`, with its crumbs, rendered with `tpl`. */
+void ed_render(struct rq *q, const char *title_key, const char *tpl);
 /* The workflow state of a subject: its newest revision's, else `otherwise`. */
 const char *ed_subject_state(struct rq *q, const struct ed_kind *k, const char *subject,
 			     const char *otherwise);

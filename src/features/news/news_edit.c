@@ -216,9 +216,7 @@ news_staff_list(struct rq *q)
 	}
 	if (bild && files_id_valid(bild))
 		view_set_text(q->page, "image_id", bild);
-	view_set_text(q->page, "title", rq_msg(q, "ed.news.list"));
-	ed_crumb(q, rq_msg(q, "ed.news.list"));
-	rq_render(q, "editor/news_list");
+	ed_render(q, "ed.news.list", "editor/news_list");
 }
 
 static void

@@ -203,9 +203,7 @@ issues_page(struct rq *q)
 	}
 	view_set_int(q->page, "subscribers", subs);
 	view_set_bool(q->page, "queued", http_query(q->http, "gesendet") != NULL);
-	view_set_text(q->page, "title", rq_msg(q, "news.nl.staff"));
-	ed_crumb(q, rq_msg(q, "news.nl.staff"));
-	rq_render(q, "editor/newsletter");
+	ed_render(q, "news.nl.staff", "editor/newsletter");
 }
 
 static void

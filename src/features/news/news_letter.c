@@ -66,14 +66,8 @@ page(struct rq *q, const char *title_key, const char *tpl)
 static void
 form_get(struct rq *q)
 {
-	struct session *s;
-	int rc = rq_session(q, true, &s); /* the form token of the POST */
-
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	page(q, "news.nl.title", "news/subscribe");
+	if (rq_form_session(q))
+		page(q, "news.nl.title", "news/subscribe");
 }
 
 static void
@@ -190,23 +184,24 @@ form_post(struct rq *q)
 	page(q, "news.nl.check_mail", "news/subscribed");
 }
 
+/* Whether `tok` has the form of a token; a 404 when not. */
+static bool
+token_ok(struct rq *q, const char *tok)
+{
+	if (auth_token_ok(tok))
+		return true;
+	rq_error(q, 404, "news.nl.err.token");
+	return false;
+}
+
 /* GET: a button that confirms, so a mail scanner's fetch of the link confirms nothing. */
 static void
 confirm_get(struct rq *q)
 {
 	const char *tok = http_query(q->http, "token");
-	struct session *s;
-	int rc;
 
-	if (!auth_token_ok(tok)) {
-		rq_error(q, 404, "news.nl.err.token");
+	if (!token_ok(q, tok) || !rq_form_session(q))
 		return;
-	}
-	rc = rq_session(q, true, &s);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	view_set_text(q->page, "token", tok);
 	page(q, "news.nl.confirm_title", "news/confirm");
 }
@@ -223,10 +218,8 @@ confirm_post(struct rq *q)
 	char hash[65];
 	int rc;
 
-	if (!auth_token_ok(tok)) {
-		rq_error(q, 404, "news.nl.err.token");
+	if (!token_ok(q, tok))
 		return;
-	}
 	auth_token_hash(tok, hash);
 	rc = db_run_count(q->db, &q->err, &changed, sql, DB_INT(q->tenant->id), DB_TEXT(hash),
 			  DB_INT((int64_t)time(NULL)), DB_TEXT(NEWS_CONSENT_VERSION));
@@ -254,10 +247,8 @@ unsub_get(struct rq *q)
 {
 	const char *tok = unsub_token(q);
 
-	if (!auth_token_ok(tok)) {
-		rq_error(q, 404, "news.nl.err.token");
+	if (!token_ok(q, tok))
 		return;
-	}
 	view_set_text(q->page, "token", tok);
 	page(q, "news.nl.unsubscribe", "news/unsubscribe");
 }
@@ -275,10 +266,8 @@ unsub_post(struct rq *q)
 	char hash[65];
 	int rc;
 
-	if (!auth_token_ok(tok)) {
-		rq_error(q, 404, "news.nl.err.token");
+	if (!token_ok(q, tok))
 		return;
-	}
 	auth_token_hash(tok, hash);
 	rc = db_int64(q->db, &q->err, &n,
 		      "SELECT count(*) FROM newsletter_unsub u JOIN newsletter_subscriber s ON "

@@ -293,9 +293,7 @@ off_list(struct rq *q)
 
 		view_set_text(m, "name", v[i].name);
 	}
-	view_set_text(q->page, "title", rq_msg(q, "ed.office.list"));
-	ed_crumb(q, rq_msg(q, "ed.office.list"));
-	rq_render(q, "editor/offices");
+	ed_render(q, "ed.office.list", "editor/offices");
 }
 
 const struct ed_kind office_edit_kind = {
