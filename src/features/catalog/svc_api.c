@@ -9,6 +9,7 @@
 #include "features/catalog/svc_view.h"
 
 #include "core/buf.h"
+#include "core/str.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -23,17 +24,6 @@ service_url(struct rq *q, const char *slug, const char *leika)
 }
 
 #define API_Q_MAX 100 /* maxLength of q in docs/openapi.yaml */
-
-/* Characters, not bytes: the decoder already made sure the text is valid UTF-8. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
 
 /* A query parameter as a number in [min, max]; *ok false when present and bad. */
 static int64_t
@@ -114,7 +104,7 @@ list(struct rq *q)
 	f.themenfeld = http_query(q->http, "themenfeld");
 	f.lage = http_query(q->http, "lage");
 	f.q = http_query(q->http, "q");
-	if (f.q && utf8_chars(f.q) > API_Q_MAX) {
+	if (f.q && str_utf8_chars(f.q) > API_Q_MAX) {
 		rq_problem(q, 400, "q must be at most 100 characters");
 		return;
 	}

@@ -8,6 +8,8 @@
  */
 #include "features/forms/forms.h"
 
+#include "core/str.h"
+
 #include <math.h>
 #include <regex.h>
 #include <stdlib.h>
@@ -58,17 +60,6 @@ issue(struct cctx *cx, const char *path, const struct form_field *fd, const char
 	c->issues = arena_grow(cx->a, c->issues, c->n_issues, &c->cap, sizeof(*c->issues));
 	c->issues[c->n_issues++] =
 		(struct form_issue){arena_strdup(cx->a, path), fd->key, msg, cx->step};
-}
-
-/* Characters (code points) of valid UTF-8. */
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
 }
 
 /* `s` without leading and trailing blanks, CR LF as LF, in the arena; NULL with a control char. */
@@ -134,7 +125,7 @@ check_text(struct cctx *cx, const struct form_field *fd, json_t *v, const char *
 		issue(cx, path, fd, "forms.err.control");
 		return NULL;
 	}
-	n = chars(s);
+	n = str_utf8_chars(s);
 	if (n > max) {
 		issue(cx, path, fd, "forms.err.too_long");
 	} else if (fd->has_min && n < fd->min) {
@@ -395,7 +386,7 @@ check_address(struct cctx *cx, const struct form_field *fd, json_t *v, const cha
 	street = part(cx, v, "street");
 	plz = part(cx, v, "postcode");
 	place = part(cx, v, "place");
-	if (!street || !street[0] || chars(street) > STREET_MAX)
+	if (!street || !street[0] || str_utf8_chars(street) > STREET_MAX)
 		issue(cx, arena_printf(cx->a, "%s.street", path), fd, "forms.err.street");
 	if (!plz || strlen(plz) != 5 || strspn(plz, "0123456789") != 5) {
 		issue(cx, arena_printf(cx->a, "%s.postcode", path), fd, "forms.err.postcode");
@@ -414,11 +405,11 @@ check_address(struct cctx *cx, const struct form_field *fd, json_t *v, const cha
 	}
 	if (!place || !place[0])
 		place = known;
-	if (!place[0] || chars(place) > PLACE_MAX) {
+	if (!place[0] || str_utf8_chars(place) > PLACE_MAX) {
 		issue(cx, arena_printf(cx->a, "%s.place", path), fd, "forms.err.place");
 		return NULL;
 	}
-	if (!street || !street[0] || chars(street) > STREET_MAX)
+	if (!street || !street[0] || str_utf8_chars(street) > STREET_MAX)
 		return NULL;
 	return json_pack("{s:s, s:s, s:s}", "street", street, "postcode", plz, "place", place);
 }
