@@ -40,7 +40,7 @@ struct base_row {
 	struct svc_item item;	       /* item.json and short_html NULL: see below */
 	_Atomic(char *) json;	       /* item.json, made when first asked for (malloc'd) */
 	_Atomic(char *) html;	       /* item.short_html, likewise */
-	const char *themenfeld, *lage; /* slugs, "" when the service has none */
+	const char *themenfeld, *lage; /* slugs, interned in base->topics; NULL: none */
 	bool described;		       /* it has a shared short text */
 	char letter;		       /* first letter, 'A'..'Z', or 0 */
 };
@@ -56,6 +56,7 @@ struct base {
 	struct base_row *rows;	   /* by title, then LeiKa key */
 	struct base_key *by_leika; /* positions in rows, by LeiKa key */
 	size_t n;
+	struct svc_map topics; /* each topic slug once: rows compare them by address */
 	char fp[FP_LEN];
 };
 
@@ -88,6 +89,7 @@ base_unref(struct base *b)
 			free(atomic_load(&b->rows[i].json));
 			free(atomic_load(&b->rows[i].html));
 		}
+		svc_map_release(&b->topics);
 		arena_release(&b->a);
 		free(b->rows);
 		free(b->by_leika);
@@ -138,6 +140,22 @@ struct base_build {
 	size_t cap;
 };
 
+/* The one copy of topic slug `slug` in b, or NULL for "". */
+static const char *
+intern(struct base *b, const char *slug)
+{
+	char *have;
+
+	if (!slug[0])
+		return NULL;
+	have = svc_map_get(&b->topics, slug);
+	if (!have) {
+		have = arena_strdup(&b->a, slug);
+		svc_map_put(&b->topics, have, have);
+	}
+	return have;
+}
+
 static int
 read_base_row(struct db_stmt *st, void *ctx, struct err *e)
 {
@@ -153,7 +171,9 @@ read_base_row(struct db_stmt *st, void *ctx, struct err *e)
 	}
 	r = &b->rows[b->n++];
 	db_cols_dup(st, 0, &b->a, &r->item.leika, &r->item.title, &r->item.slug,
-		    &r->item.short_text, &r->item.level, &r->themenfeld, &r->lage);
+		    &r->item.short_text, &r->item.level);
+	r->themenfeld = intern(b, db_col_text(st, 5));
+	r->lage = intern(b, db_col_text(st, 6));
 	r->described = db_col_int64(st, 7) != 0;
 	r->item.path = arena_printf(&b->a, "/leistungen/%s-%s", r->item.slug, r->item.leika);
 	r->item.json = NULL;
@@ -439,11 +459,16 @@ row_json(struct base_row *r)
 	return keep(&r->json, text);
 }
 
+/* A filter's topics as the base's interned slugs: an unknown slug matches no row. */
+struct topics {
+	const char *themenfeld, *lage;
+};
+
 static bool
-matches(const struct base_row *r, const struct svc_filter *f)
+matches(const struct base_row *r, const struct svc_filter *f, struct topics t)
 {
-	return (!f->themenfeld || strcmp(r->themenfeld, f->themenfeld) == 0) &&
-	       (!f->lage || strcmp(r->lage, f->lage) == 0) &&
+	return (!f->themenfeld || (t.themenfeld && r->themenfeld == t.themenfeld)) &&
+	       (!f->lage || (t.lage && r->lage == t.lage)) &&
 	       (!f->letter || r->letter == f->letter) && (!f->described_only || r->described);
 }
 
@@ -459,20 +484,27 @@ svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f, st
 	struct svc_item *v = NULL;
 	uint_fast64_t writes = atomic_load(&q->app->staff_writes);
 	int rc = search_cache_fingerprint(search_cache_of(q->app), q->db, fp, sizeof(fp), &q->err);
-	size_t len = strlen(fp);
+	struct topics t = {NULL, NULL};
 
 	*n = 0;
-	/* The count is read before the fingerprint: a write between them only costs a rebuild. */
-	if (rc == 0)
+	if (rc == 0) {
+		size_t len = strlen(fp);
+
+		/* The count is read before the fingerprint: a write between them costs a rebuild.
+		 */
 		snprintf(fp + len, sizeof(fp) - len, "w%llu", (unsigned long long)writes);
-	if (rc == 0)
 		rc = offer_get(m, q->db, q->tenant, fp, q->a, &o, &q->err);
+	}
 	if (rc)
 		return rc;
+	if (f->themenfeld)
+		t.themenfeld = svc_map_get(&o->base->topics, f->themenfeld);
+	if (f->lage)
+		t.lage = svc_map_get(&o->base->topics, f->lage);
 	for (size_t i = 0; i < o->n; i++) {
 		struct base_row *r = &o->base->rows[o->pos[i]];
 
-		if (!matches(r, f))
+		if (!matches(r, f, t))
 			continue;
 		if (matched++ < skip || *n >= max) {
 			if (!total && *n >= max)
