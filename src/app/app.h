@@ -173,6 +173,9 @@ void rq_crumb(struct rq *q, const char *label, const char *path);
  * "Home > section (linked to section_path) > here" on a page inside it.
  */
 void rq_crumbs(struct rq *q, const char *section_key, const char *section_path, const char *here);
+/* The same below the root crumb `root_key` at `root_path` instead of the home page. */
+void rq_crumbs_under(struct rq *q, const char *root_key, const char *root_path,
+		     const char *section_key, const char *section_path, const char *here);
 
 /* Let every feature add its section to a tenant's home page.  Returns 0 or an error. */
 int rq_home_sections(struct rq *q);

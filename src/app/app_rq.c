@@ -237,12 +237,19 @@ rq_crumb(struct rq *q, const char *label, const char *path)
 }
 
 void
-rq_crumbs(struct rq *q, const char *section_key, const char *section_path, const char *here)
+rq_crumbs_under(struct rq *q, const char *root_key, const char *root_path, const char *section_key,
+		const char *section_path, const char *here)
 {
-	rq_crumb(q, rq_msg(q, "nav.home"), "/");
+	rq_crumb(q, rq_msg(q, root_key), root_path);
 	rq_crumb(q, rq_msg(q, section_key), here ? section_path : NULL);
 	if (here)
 		rq_crumb(q, here, NULL);
+}
+
+void
+rq_crumbs(struct rq *q, const char *section_key, const char *section_path, const char *here)
+{
+	rq_crumbs_under(q, "nav.home", "/", section_key, section_path, here);
 }
 
 const char *

@@ -19,10 +19,7 @@ rq_staff_may(struct rq *q, unsigned roles)
 void
 rq_staff_crumbs(struct rq *q, const char *section_key, const char *section_path, const char *here)
 {
-	rq_crumb(q, rq_msg(q, "staff.title"), "/verwaltung");
-	rq_crumb(q, rq_msg(q, section_key), here ? section_path : NULL);
-	if (here)
-		rq_crumb(q, here, NULL);
+	rq_crumbs_under(q, "staff.title", "/verwaltung", section_key, section_path, here);
 }
 
 const char *
