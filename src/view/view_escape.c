@@ -207,7 +207,7 @@ emit_json(struct buf *out, const struct view_val *v, unsigned depth)
 
 		if (i && buf_addc(out, ','))
 			return ERR_TOOBIG;
-		if (is_map && (view_escape(out, VIEW_CTX_JSON_VAL, str_c(v->c.entries[i].key)) ||
+		if (is_map && (view_escape(out, VIEW_CTX_JSON_VAL, v->c.entries[i].key) ||
 			       buf_addc(out, ':')))
 			return ERR_TOOBIG;
 		if (item && (item->type == VIEW_LIST || item->type == VIEW_MAP))

@@ -32,7 +32,7 @@
 enum view_type { VIEW_NULL, VIEW_BOOL, VIEW_INT, VIEW_TEXT, VIEW_HTML, VIEW_LIST, VIEW_MAP };
 
 struct view_entry {
-	const char *key;      /* lives in the map's arena */
+	struct str key;	      /* lives in the map's arena */
 	struct view_val *val; /* NULL stands for null */
 };
 

@@ -109,7 +109,7 @@ static struct view_entry *
 map_find(const struct view_val *m, struct str key)
 {
 	for (size_t i = 0; i < m->c.n; i++)
-		if (str_eq_c(key, m->c.entries[i].key))
+		if (str_eq(key, m->c.entries[i].key))
 			return &m->c.entries[i];
 	return NULL;
 }
@@ -118,13 +118,15 @@ struct view_val *
 view_set(struct view_val *m, const char *key, struct view_val *val)
 {
 	struct view_entry *ent;
+	struct str k;
 
 	assert(m && m->type == VIEW_MAP && key);
-	ent = map_find(m, str_c(key));
+	k = str_c(key);
+	ent = map_find(m, k);
 	if (!ent) {
 		coll_grow(m, sizeof(*ent));
 		ent = &m->c.entries[m->c.n++];
-		ent->key = arena_strdup(m->c.a, key);
+		ent->key = (struct str){arena_strndup(m->c.a, k.p, k.len), k.len};
 	}
 	ent->val = val;
 	return val;

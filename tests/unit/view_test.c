@@ -489,6 +489,38 @@ test_trusted_html_is_raw_only_in_text(void **state)
 		"</script>");
 }
 
+/* The HTML of `md` as a template prints it, in f->out. */
+static const char *
+markdown_html(struct fixture *f, const char *md)
+{
+	view_set(f->root, "md", view_markdown(&f->a, md));
+	buf_reset(&f->out);
+	assert_int_equal(view_render(f->v, "md", "de", f->root, &f->out, &f->e), 0);
+	return f->out.p;
+}
+
+/* Safe mode, and the same HTML from the per-process cache as from cmark, also
+ * after more distinct texts than the cache has slots have replaced each other. */
+static void
+test_markdown_is_safe_and_cached_texts_stay_right(void **state)
+{
+	struct fixture *f = *state;
+	char md[64], want[96];
+
+	assert_int_equal(view_add(f->v, "md", "{{ md }}", 8, &f->e), 0);
+	for (int round = 0; round < 2; round++) {
+		assert_string_equal(
+			markdown_html(f, "*a* <b>x</b> [l](javascript:y)"),
+			"<p><em>a</em> <!-- raw HTML omitted -->x<!-- raw HTML omitted --> "
+			"<a href=\"\">l</a></p>\n");
+		for (int i = 0; i < 5000; i++) {
+			snprintf(md, sizeof(md), "Text **%d**", i);
+			snprintf(want, sizeof(want), "<p>Text <strong>%d</strong></p>\n", i);
+			assert_string_equal(markdown_html(f, md), want);
+		}
+	}
+}
+
 static void
 test_buffer_cap_gives_toobig(void **state)
 {
@@ -816,6 +848,7 @@ main(void)
 		T(test_message_in_url_or_jsonld_is_escaped_as_a_whole),
 		T(test_english_falls_back_to_german),
 		T(test_trusted_html_is_raw_only_in_text),
+		T(test_markdown_is_safe_and_cached_texts_stay_right),
 		T(test_buffer_cap_gives_toobig),
 		T(test_nested_loops_stop_at_the_step_budget),
 		T(test_mismatched_block_reports_line),

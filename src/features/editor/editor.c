@@ -2,9 +2,9 @@
 /*
  * Registering the editor's pages, and publishing what is due before the
  * requests of a tenant.  The check for due publications costs one indexed
- * query; each process makes it at most once per page_cache_ttl_s seconds
- * per tenant (every request when the page cache is off), so a scheduled
- * publication appears within the same few seconds that cached pages may lag.
+ * query; each process makes it at most once per max(page_cache_ttl_s, 1)
+ * seconds per tenant, so a scheduled publication appears within the same few
+ * seconds that cached pages may lag, and within a second without the cache.
  */
 #include "features/editor/ed_int.h"
 
@@ -29,8 +29,8 @@ check_due(int64_t tenant_id, int every_s)
 	size_t i = (size_t)tenant_id % CHECK_SLOTS;
 	bool due;
 
-	if (every_s <= 0)
-		return true;
+	if (every_s < 1)
+		every_s = 1;
 	pthread_mutex_lock(&checked_lock);
 	due = checked[i].tenant_id != tenant_id || now - checked[i].checked_s >= every_s;
 	if (due) {
