@@ -50,7 +50,9 @@ class Citizen:
 
 
 def free_slots(s):
-    frm = time.strftime("%Y-%m-%d", time.localtime(time.time() + 86400))
+    # From the day after tomorrow: a booking of tomorrow may be reminded of at once (a second
+    # mail), whenever the reminder job happens to run.
+    frm = time.strftime("%Y-%m-%d", time.localtime(time.time() + 2 * 86400))
     to = time.strftime("%Y-%m-%d", time.localtime(time.time() + 20 * 86400))
     r = s.get(f"{API}/slots?type={TYPE}&location={LOC}&from={frm}&to={to}")
     check(r.status == 200, r.status)

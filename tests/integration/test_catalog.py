@@ -8,7 +8,7 @@ import re
 import subprocess
 import tempfile
 
-from harness import SHARE, Server, check, run_cli, run_module
+from harness import SHARE, Server, check, eventually, run_cli, run_module
 
 CITY = "/t/hansestadt-lueneburg"
 DISTRICT = "/t/landkreis-lueneburg"
@@ -83,8 +83,13 @@ def test_hostile_texts_are_escaped_in_html_and_json(s):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump({"format": 1, "services": [svc]}, f)
     run_cli(["import", "services", f.name], s.db)
+    # Every instance sees the catalogue change within its poll interval (a second here).
+    def escaped_title():
+        page = s.get(s.get(CITY + "/leistungen/" + PERSO).header("Location"))
+        return page if "&lt;script&gt;" in page.text else None
+
+    page = eventually(escaped_title, "escaped title", 10)
     r = s.get(CITY + "/suche?q=ausweis")
-    page = s.get(s.get(CITY + "/leistungen/" + PERSO).header("Location"))
     for body in (r.text, page.text):
         check(EVIL not in body and "onerror=alert" not in body, "raw script or handler")
         check('href="javascript' not in body.lower(), "javascript link")

@@ -147,7 +147,7 @@ detail(struct rq *q)
 	const char *leika = http_param(q->http, "leika");
 	struct svc *s;
 	json_t *texts, *syn, *doc;
-	int rc = svc_find(q->db, q->tenant, leika, q->a, &s, &q->err);
+	int rc = svc_offered_one(q, leika, &s);
 
 	if (rc) {
 		rq_json_fail(q, rc);

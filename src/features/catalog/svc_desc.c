@@ -263,7 +263,8 @@ svc_desc_save(struct db *db, const struct svc_desc *d, const struct svc_desc *ol
 	synonyms = !same_strings(d->synonyms, d->n_synonyms, old->synonyms, old->n_synonyms);
 	sources = !same_sources(d, old);
 	*changed = fields || texts || legal || synonyms || sources;
-	rc = fields ? save_row(db, d, e) : 0;
+	/* Any change stamps updated_at: the read models of every instance notice it by that. */
+	rc = *changed ? save_row(db, d, e) : 0;
 	if (rc == 0 && texts)
 		rc = save_texts(db, d, old, e);
 	if (rc == 0 && legal)

@@ -282,7 +282,8 @@ save_service(struct db *db, struct leika_svc *s, const struct leika_svc *old, st
 	}
 	fields_changed = !same_fields(s, old);
 	legal_changed = !svc_links_equal(s->legal, s->n_legal, old->legal, old->n_legal);
-	rc = fields_changed ? write_service(db, s, false, e) : 0;
+	/* Any change stamps updated_at: the read models of every instance notice it by that. */
+	rc = fields_changed || legal_changed ? write_service(db, s, false, e) : 0;
 	if (rc == 0 && legal_changed)
 		rc = svc_legal_save(db, s->leika, s->legal, s->n_legal, e);
 	if (rc == 0 && (fields_changed || legal_changed))

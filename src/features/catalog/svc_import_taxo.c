@@ -19,6 +19,7 @@
 #include "db/db.h"
 
 #include <string.h>
+#include <time.h>
 
 static const char business_themenfeld[] = "Unternehmensführung & -entwicklung";
 
@@ -269,17 +270,23 @@ svc_taxo_save(struct db *db, const struct svc_leika_import *l, struct err *e)
 		"lage_id = excluded.lage_id WHERE ozg_leistung.ozg_id <> excluded.ozg_id "
 		"OR ozg_leistung.name <> excluded.name "
 		"OR COALESCE(ozg_leistung.lage_id, 0) <> COALESCE(excluded.lage_id, 0)";
+	/* Services show their topic's names: a changed topic is a change of them all. */
+	static const char touch_sql[] = "UPDATE service SET updated_at = $1";
+	int64_t changed = 0, n = 0;
 	int rc = 0;
 
-	for (size_t i = 0; i < l->n_tf && rc == 0; i++)
-		rc = db_run(db, e, tf_sql, DB_INT(l->tf[i].id), DB_TEXT(l->tf[i].name),
-			    DB_TEXT(l->tf[i].slug));
-	for (size_t i = 0; i < l->n_lage && rc == 0; i++)
-		rc = db_run(db, e, lage_sql, DB_INT(l->lage[i].id),
-			    DB_INT(l->lage[i].themenfeld_id), DB_TEXT(l->lage[i].name),
-			    DB_TEXT(l->lage[i].slug), DB_TEXT(l->lage[i].kind));
-	for (size_t i = 0; i < l->n_ozg && rc == 0; i++)
-		rc = db_run(db, e, ozg_sql, DB_INT(l->ozg[i].id), DB_TEXT(l->ozg[i].ozg_id),
-			    DB_TEXT(l->ozg[i].name), DB_ID(l->ozg[i].lage_id));
+	for (size_t i = 0; i < l->n_tf && rc == 0; i++, changed += n)
+		rc = db_run_count(db, e, &n, tf_sql, DB_INT(l->tf[i].id), DB_TEXT(l->tf[i].name),
+				  DB_TEXT(l->tf[i].slug));
+	for (size_t i = 0; i < l->n_lage && rc == 0; i++, changed += n)
+		rc = db_run_count(db, e, &n, lage_sql, DB_INT(l->lage[i].id),
+				  DB_INT(l->lage[i].themenfeld_id), DB_TEXT(l->lage[i].name),
+				  DB_TEXT(l->lage[i].slug), DB_TEXT(l->lage[i].kind));
+	for (size_t i = 0; i < l->n_ozg && rc == 0; i++, changed += n)
+		rc = db_run_count(db, e, &n, ozg_sql, DB_INT(l->ozg[i].id),
+				  DB_TEXT(l->ozg[i].ozg_id), DB_TEXT(l->ozg[i].name),
+				  DB_ID(l->ozg[i].lage_id));
+	if (rc == 0 && changed)
+		rc = db_run(db, e, touch_sql, DB_INT((int64_t)time(NULL)));
 	return rc;
 }

@@ -187,7 +187,21 @@ size_t svc_sort_unique(const char **v, size_t n);
 
 /* ---- End of import and export ------------------------------------------- */
 
-/* ---- The lists' read model (svc_model.c) --------------------------------- */
+/*
+ * Service `leika` as every tenant shares it: the columns, the shared texts,
+ * legal basis, sources and synonyms; online_url "".  ERR_NOTFOUND if unknown.
+ */
+int svc_shared_load(struct db *db, const char *leika, struct arena *a, struct svc *s,
+		    struct err *e) MUST_CHECK;
+/*
+ * Tenant `t`'s layer on shared service `s`: its online service and its own
+ * texts (added or replacing, strings in `a`; s's old strings stay as they
+ * are).  ERR_NOTFOUND when `t` does not publish the service.
+ */
+int svc_tenant_layer(struct db *db, const struct tenant *t, struct svc *s, struct arena *a,
+		     struct err *e) MUST_CHECK;
+
+/* ---- The read model (svc_model.c) ---------------------------------------- */
 
 struct rq;
 struct svc_model;
@@ -204,5 +218,11 @@ int svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f
  */
 int svc_offered(struct rq *q, const struct svc_filter *f, struct svc_item **out, size_t *n,
 		int64_t *total);
+/*
+ * svc_find() for q's tenant: the shared part from the read model, kept once
+ * per process and catalogue fingerprint, the tenant's layer from the
+ * database.  In q->a, valid until it is released.  0 or an error in q->err.
+ */
+int svc_offered_one(struct rq *q, const char *leika, struct svc **out);
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * The public catalogue's lists from memory: a per-process read model of
- * what each tenant offers, so topic pages, the A-Z index, the list API, the
- * sitemap and the home page read no table per request.
+ * The public catalogue from memory: a per-process read model of what each
+ * tenant offers, so topic pages, the A-Z index, the list API, the sitemap
+ * and the home page read no table per request, and a service's page reads
+ * only the tenant's own layer.
  *
  * One base holds every service once, in title order, with the texts and
  * topic slugs the lists show; every tenant's offer is an array of positions
@@ -14,6 +15,12 @@
  * without any offer waits.  Snapshots are reference-counted and held until
  * the request's arena is released, so a swap never frees what a request
  * still reads.
+ *
+ * A service page's shared part (columns, shared texts, legal basis,
+ * sources, synonyms) is read once per base when first asked for; every
+ * write to shared service data stamps service.updated_at, which is in the
+ * fingerprint.  The tenant's layer (whether it publishes the service, its
+ * online service, its own texts) is read per request.
  */
 #include "features/catalog/svc_int.h"
 
@@ -37,13 +44,30 @@
 
 /* One service as the lists show it. */
 struct base_row {
-	struct svc_item item;	       /* item.json and short_html NULL: see below */
-	_Atomic(char *) json;	       /* item.json, made when first asked for (malloc'd) */
-	_Atomic(char *) html;	       /* item.short_html, likewise */
+	struct svc_item item; /* item.json and short_html NULL: see below */
+	_Atomic(char *) json; /* item.json, made when first asked for (malloc'd) */
+	_Atomic(char *) html; /* item.short_html, likewise */
+	_Atomic(struct detail *)
+		detail; /* the service page's shared part, made when first asked for */
 	const char *themenfeld, *lage; /* slugs, interned in base->topics; NULL: none */
 	bool described;		       /* it has a shared short text */
 	char letter;		       /* first letter, 'A'..'Z', or 0 */
 };
+
+/* One service's shared part, as svc_shared_load() reads it, in its own arena. */
+struct detail {
+	struct arena a;
+	struct svc s;
+};
+
+static void
+detail_free(struct detail *d)
+{
+	if (d) {
+		arena_release(&d->a);
+		free(d);
+	}
+}
 
 struct base_key {
 	const char *leika;
@@ -88,6 +112,7 @@ base_unref(struct base *b)
 		for (size_t i = 0; i < b->n; i++) {
 			free(atomic_load(&b->rows[i].json));
 			free(atomic_load(&b->rows[i].html));
+			detail_free(atomic_load(&b->rows[i].detail));
 		}
 		svc_map_release(&b->topics);
 		arena_release(&b->a);
@@ -95,6 +120,12 @@ base_unref(struct base *b)
 		free(b->by_leika);
 		free(b);
 	}
+}
+
+static void
+base_release(void *p)
+{
+	base_unref(p);
 }
 
 static void
@@ -179,6 +210,7 @@ read_base_row(struct db_stmt *st, void *ctx, struct err *e)
 	r->item.json = NULL;
 	atomic_init(&r->json, NULL);
 	atomic_init(&r->html, NULL);
+	atomic_init(&r->detail, NULL);
 	c = r->item.title[0];
 	r->letter = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c >= 'A' && c <= 'Z' ? c : 0;
 	return 0;
@@ -472,6 +504,20 @@ matches(const struct base_row *r, const struct svc_filter *f, struct topics t)
 	       (!f->letter || r->letter == f->letter) && (!f->described_only || r->described);
 }
 
+/* What the model's snapshots are keyed by: the catalogue fingerprint and this process's writes. */
+static int
+model_key(struct rq *q, char fp[FP_LEN])
+{
+	/* The count is read before the fingerprint: a write between them costs a rebuild. */
+	uint_fast64_t writes = atomic_load(&q->app->staff_writes);
+	int rc = search_cache_fingerprint(search_cache_of(q->app), q->db, fp, FP_LEN, &q->err);
+	size_t len = rc ? 0 : strlen(fp);
+
+	if (rc == 0)
+		snprintf(fp + len, FP_LEN - len, "w%llu", (unsigned long long)writes);
+	return rc;
+}
+
 int
 svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f, struct svc_item **out,
 	       size_t *n, int64_t *total)
@@ -482,19 +528,12 @@ svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f, st
 	       skip = f->offset > 0 ? (size_t)f->offset : 0;
 	size_t matched = 0, cap = 0;
 	struct svc_item *v = NULL;
-	uint_fast64_t writes = atomic_load(&q->app->staff_writes);
-	int rc = search_cache_fingerprint(search_cache_of(q->app), q->db, fp, sizeof(fp), &q->err);
+	int rc = model_key(q, fp);
 	struct topics t = {NULL, NULL};
 
 	*n = 0;
-	if (rc == 0) {
-		size_t len = strlen(fp);
-
-		/* The count is read before the fingerprint: a write between them costs a rebuild.
-		 */
-		snprintf(fp + len, sizeof(fp) - len, "w%llu", (unsigned long long)writes);
+	if (rc == 0)
 		rc = offer_get(m, q->db, q->tenant, fp, q->a, &o, &q->err);
-	}
 	if (rc)
 		return rc;
 	if (f->themenfeld)
@@ -537,4 +576,72 @@ svc_offered(struct rq *q, const struct svc_filter *f, struct svc_item **out, siz
 	if (!m || !search_cache_of(q->app) || (f->q && f->q[0]))
 		return svc_list(q->db, q->tenant, f, q->a, out, n, total, &q->err);
 	return svc_model_list(m, q, f, out, n, total);
+}
+
+/* ---- One service --------------------------------------------------------- */
+
+/* The current base with a reference held by q->a, or NULL while another request builds it. */
+static struct base *
+base_for(struct svc_model *m, struct rq *q)
+{
+	char fp[FP_LEN];
+	struct base *b = NULL;
+
+	if (model_key(q, fp))
+		return NULL;
+	pthread_mutex_lock(&m->mu);
+	if (m->base && strcmp(m->base->fp, fp) == 0) {
+		b = m->base;
+		atomic_fetch_add(&b->refs, 1);
+	}
+	pthread_mutex_unlock(&m->mu);
+	if (!b && pthread_mutex_trylock(&m->build_mu) == 0) {
+		if (base_current(m, q->db, fp, &b, &q->err))
+			b = NULL;
+		pthread_mutex_unlock(&m->build_mu);
+	}
+	if (b)
+		arena_defer(q->a, base_release, b);
+	return b;
+}
+
+/* Row r's shared part, read from the database when first asked for. */
+static const struct svc *
+row_detail(struct base_row *r, struct db *db, struct err *e)
+{
+	struct detail *d = atomic_load(&r->detail), *expected = NULL;
+
+	if (d)
+		return &d->s;
+	d = xcalloc(1, sizeof(*d));
+	arena_init(&d->a);
+	if (svc_shared_load(db, r->item.leika, &d->a, &d->s, e)) {
+		detail_free(d);
+		return NULL;
+	}
+	if (atomic_compare_exchange_strong(&r->detail, &expected, d))
+		return &d->s;
+	detail_free(d); /* another request was first */
+	return &expected->s;
+}
+
+int
+svc_offered_one(struct rq *q, const char *leika, struct svc **out)
+{
+	struct svc_model *m = app_state(q->app, &catalog_feature);
+	struct base *b = m && search_cache_of(q->app) ? base_for(m, q) : NULL;
+	int64_t at = b && svc_leika_valid(leika) ? base_find(b, leika) : -1;
+	const struct svc *shared = at >= 0 ? row_detail(&b->rows[at], q->db, &q->err) : NULL;
+	struct svc *s;
+	int rc;
+
+	if (!shared) /* no base yet, a service newer than it, or a failed read: as it stands */
+		return svc_find(q->db, q->tenant, leika, q->a, out, &q->err);
+	s = arena_alloc(q->a, sizeof(*s));
+	*s = *shared;
+	rc = svc_tenant_layer(q->db, q->tenant, s, q->a, &q->err);
+	if (rc)
+		return rc;
+	*out = s;
+	return 0;
 }

@@ -44,7 +44,7 @@ service_page(struct rq *q)
 		rq_error(q, 404, NULL);
 		return;
 	}
-	rc = svc_find(q->db, q->tenant, key, q->a, &s, &q->err);
+	rc = svc_offered_one(q, key, &s);
 	if (rc) {
 		rq_fail(q, rc);
 		return;

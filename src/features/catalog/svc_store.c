@@ -215,52 +215,96 @@ read_head(struct db_stmt *st, struct arena *a, void *row)
 		    &s->themenfeld_slug, &s->themenfeld_name);
 }
 
+/* The shared columns of one service; the tenant's online service comes with its layer. */
 static int
-load_head(struct db *db, const struct tenant *t, const char *leika, struct arena *a, struct svc *s,
-	  struct err *e)
+load_shared_head(struct db *db, const char *leika, struct arena *a, struct svc *s, struct err *e)
 {
 	static const char sql[] =
 		"SELECT s.leika, s.title, s.slug, s.leika_name, s.objekt, s.verrichtung, "
-		"s.typisierung, s.level, s.reviewed, ts.online_url, COALESCE(o.ozg_id, ''), "
+		"s.typisierung, s.level, s.reviewed, '', COALESCE(o.ozg_id, ''), "
 		"COALESCE(o.name, ''), COALESCE(l.slug, ''), COALESCE(l.name, ''), "
-		"COALESCE(l.kind, ''), COALESCE(tf.slug, ''), COALESCE(tf.name, '') " OFFERED
-		"AND s.leika = $2";
-	int rc = db_get(db, e, sql, a, read_head, s, DB_INT(t->id), DB_TEXT(leika));
+		"COALESCE(l.kind, ''), COALESCE(tf.slug, ''), COALESCE(tf.name, '') FROM service s "
+		"LEFT JOIN ozg_leistung o ON o.id = s.ozg_leistung_id "
+		"LEFT JOIN lage l ON l.id = o.lage_id "
+		"LEFT JOIN themenfeld tf ON tf.id = l.themenfeld_id WHERE s.leika = $1";
+	int rc = db_get(db, e, sql, a, read_head, s, DB_TEXT(leika));
 
 	if (rc == ERR_NOTFOUND)
-		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "tenant '%s' offers no '%s'",
-			     t->slug, leika);
+		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "no service '%s'", leika);
 	return rc;
+}
+
+/* A text row's module, body and mode from column `col` on: 'append' adds a paragraph. */
+static void
+apply_text(struct db_stmt *st, int col, struct svc_row *r)
+{
+	enum svc_module m;
+	const char *body = db_col_text(st, col + 1), *mode = db_col_text(st, col + 2);
+
+	if (svc_module_parse(db_col_text(st, col), &m))
+		return;
+	if (strcmp(mode, "append") == 0 && r->s->text[m][0])
+		r->s->text[m] = arena_printf(r->a, "%s\n\n%s", r->s->text[m], body);
+	else
+		r->s->text[m] = arena_strdup(r->a, body);
 }
 
 static int
 read_text(struct db_stmt *st, void *ctx, struct err *e)
 {
-	struct svc_row *r = ctx;
-	enum svc_module m;
-	const char *body = db_col_text(st, 1), *mode = db_col_text(st, 2);
-
-	if (svc_module_parse(db_col_text(st, 0), &m))
-		return 0;
-	if (strcmp(mode, "append") == 0 && r->s->text[m][0])
-		r->s->text[m] = arena_printf(r->a, "%s\n\n%s", r->s->text[m], body);
-	else
-		r->s->text[m] = arena_strdup(r->a, body);
+	(void)e;
+	apply_text(st, 0, ctx);
 	return 0;
 }
 
-/* Shared texts, then the tenant's: 'append' adds a paragraph, 'replace' wins. */
 static int
-load_texts(struct db *db, const struct tenant *t, struct arena *a, struct svc *s, struct err *e)
+load_shared_texts(struct db *db, struct arena *a, struct svc *s, struct err *e)
 {
-	static const char sql[] = "SELECT module, body, '' FROM service_text WHERE leika = $2 "
-				  "UNION ALL SELECT module, body, mode FROM tenant_service_text "
-				  "WHERE tenant_id = $1 AND leika = $2 ORDER BY 3";
+	static const char sql[] = "SELECT module, body, '' FROM service_text WHERE leika = $1";
 	struct svc_row r = {a, s};
 
 	for (int i = 0; i < SVC_N_MODULES; i++)
 		s->text[i] = "";
-	return db_each(db, e, sql, read_text, &r, DB_INT(t->id), DB_TEXT(s->leika));
+	return db_each(db, e, sql, read_text, &r, DB_TEXT(s->leika));
+}
+
+/* The tenant's layer on top: whether it offers the service, its online service, its texts. */
+struct layer_rows {
+	struct svc_row text;
+	bool offered;
+};
+
+static int
+read_layer(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct layer_rows *r = ctx;
+
+	(void)e;
+	if (db_col_int64(st, 0) == 0) {
+		r->offered = true;
+		r->text.s->online_url = db_col_dup(st, 2, r->text.a);
+	} else {
+		apply_text(st, 1, &r->text);
+	}
+	return 0;
+}
+
+int
+svc_tenant_layer(struct db *db, const struct tenant *t, struct svc *s, struct arena *a,
+		 struct err *e)
+{
+	/* 'append' adds a paragraph to the shared text, 'replace' wins: in this order. */
+	static const char sql[] = "SELECT 0, '', ts.online_url, '' FROM tenant_service ts "
+				  "WHERE ts.tenant_id = $1 AND ts.leika = $2 AND " SVC_VISIBLE " "
+				  "UNION ALL SELECT 1, module, body, mode FROM tenant_service_text "
+				  "WHERE tenant_id = $1 AND leika = $2 ORDER BY 1, 4";
+	struct layer_rows r = {{a, s}, false};
+	int rc = db_each(db, e, sql, read_layer, &r, DB_INT(t->id), DB_TEXT(s->leika));
+
+	if (rc == 0 && !r.offered)
+		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "tenant '%s' offers no '%s'",
+			     t->slug, s->leika);
+	return rc;
 }
 
 /* The legal basis, the sources and the synonyms of one service, as they come. */
@@ -313,6 +357,16 @@ load_links(struct db *db, struct arena *a, struct svc *s, struct err *e)
 }
 
 int
+svc_shared_load(struct db *db, const char *leika, struct arena *a, struct svc *s, struct err *e)
+{
+	int rc = load_shared_head(db, leika, a, s, e);
+
+	if (rc == 0)
+		rc = load_shared_texts(db, a, s, e);
+	return rc ? rc : load_links(db, a, s, e);
+}
+
+int
 svc_find(struct db *db, const struct tenant *t, const char *leika, struct arena *a,
 	 struct svc **out, struct err *e)
 {
@@ -321,11 +375,12 @@ svc_find(struct db *db, const struct tenant *t, const char *leika, struct arena 
 
 	if (!svc_leika_valid(leika))
 		return err_set(e, ERR_NOTFOUND, "error.404.text", "'%s' is no LeiKa key", leika);
-	rc = load_head(db, t, leika, a, s, e);
+	rc = svc_shared_load(db, leika, a, s, e);
 	if (rc == 0)
-		rc = load_texts(db, t, a, s, e);
-	if (rc == 0)
-		rc = load_links(db, a, s, e);
+		rc = svc_tenant_layer(db, t, s, a, e);
+	if (rc == ERR_NOTFOUND)
+		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "tenant '%s' offers no '%s'",
+			     t->slug, leika);
 	if (rc)
 		return rc;
 	*out = s;

@@ -53,74 +53,93 @@ office_list(struct db *db, const struct tenant *t, struct arena *a, struct offic
 	return rc;
 }
 
+/*
+ * An office's weekly rules (0), its exceptions (1) and its Land's holidays
+ * (2) from $3 to $4 in one statement: each is a round trip to PostgreSQL.
+ * Rules and exceptions are reached through their office, so through the tenant.
+ */
 static const char HOURS_SQL[] =
-	"SELECT h.weekday, h.opens, h.closes, h.note FROM office_hours h "
-	"JOIN office o ON o.id = h.office_id "
-	"WHERE o.tenant_id = $1 AND h.office_id = $2 ORDER BY h.weekday, h.opens";
-
-static const char EXCEPTIONS_SQL[] =
-	"SELECT x.date, x.closed, x.opens, x.closes, x.note FROM office_exception x "
+	"SELECT 0, h.weekday, '', 0, h.opens, h.closes, h.note FROM office_hours h "
+	"JOIN office o ON o.id = h.office_id WHERE o.tenant_id = $1 AND h.office_id = $2 "
+	"UNION ALL SELECT 1, 0, x.date, x.closed, x.opens, x.closes, x.note FROM office_exception "
+	"x "
 	"JOIN office o ON o.id = x.office_id "
 	"WHERE o.tenant_id = $1 AND x.office_id = $2 AND x.date >= $3 AND x.date <= $4 "
-	"ORDER BY x.date, x.opens";
+	"UNION ALL SELECT 2, 0, date, 0, '', '', name FROM holiday "
+	"WHERE land = $5 AND date >= $3 AND date <= $4 ORDER BY 1, 2, 3, 5";
 
-static const char HOLIDAYS_SQL[] = "SELECT date, name FROM holiday "
-				   "WHERE land = $1 AND date >= $2 AND date <= $3 ORDER BY date";
-
-/* The office whose hours are read, and its arena. */
+/* The office whose hours are read, its arena and the arrays' room. */
 struct hours_rows {
 	struct arena *a;
 	struct office *o;
+	size_t cap[3];
 };
 
-static int
-read_rule(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_rule(struct db_stmt *st, struct hours_rows *h)
 {
-	struct hours_rows *h = ctx;
-	struct office_rule *r = &h->o->rules[h->o->hours.n_rules];
+	struct office_rule r = {
+		.weekday = (int)db_col_int64(st, 1),
+		.opens = civil_parse_time(db_col_text(st, 4)),
+		.closes = civil_parse_time(db_col_text(st, 5)),
+	};
 
-	if (h->o->hours.n_rules == OFFICE_ROWS_MAX)
-		return 0;
-	r->weekday = (int)db_col_int64(st, 0);
-	r->opens = civil_parse_time(db_col_text(st, 1));
-	r->closes = civil_parse_time(db_col_text(st, 2));
-	r->note = db_col_dup(st, 3, h->a);
-	if (r->opens >= 0 && r->closes > r->opens)
-		h->o->hours.n_rules++;
-	return 0;
+	if (r.opens < 0 || r.closes <= r.opens)
+		return;
+	r.note = db_col_dup(st, 6, h->a);
+	h->o->rules = arena_grow(h->a, h->o->rules, h->o->hours.n_rules, &h->cap[0],
+				 sizeof(*h->o->rules));
+	h->o->rules[h->o->hours.n_rules++] = r;
 }
 
-static int
-read_exception(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_exception(struct db_stmt *st, struct hours_rows *h)
 {
-	struct hours_rows *h = ctx;
-	struct office_exception *x = &h->o->exceptions[h->o->hours.n_exceptions];
+	struct office_exception x = {
+		.is_closed = db_col_int64(st, 3) != 0,
+		.opens = civil_parse_time(db_col_text(st, 4)),
+		.closes = civil_parse_time(db_col_text(st, 5)),
+	};
 
-	if (h->o->hours.n_exceptions == OFFICE_ROWS_MAX || db_col_len(st, 0) != CIVIL_DATE_LEN)
-		return 0;
-	memcpy(x->date, db_col_text(st, 0), CIVIL_DATE_LEN);
-	x->is_closed = db_col_int64(st, 1) != 0;
-	x->opens = civil_parse_time(db_col_text(st, 2));
-	x->closes = civil_parse_time(db_col_text(st, 3));
-	x->note = db_col_dup(st, 4, h->a);
+	memcpy(x.date, db_col_text(st, 2), CIVIL_DATE_LEN);
+	x.note = db_col_dup(st, 6, h->a);
 	/* An open day without valid times would open nothing: read it as closed. */
-	if (!x->is_closed && (x->opens < 0 || x->closes <= x->opens))
-		x->is_closed = true;
-	h->o->hours.n_exceptions++;
-	return 0;
+	if (!x.is_closed && (x.opens < 0 || x.closes <= x.opens))
+		x.is_closed = true;
+	h->o->exceptions = arena_grow(h->a, h->o->exceptions, h->o->hours.n_exceptions, &h->cap[1],
+				      sizeof(*h->o->exceptions));
+	h->o->exceptions[h->o->hours.n_exceptions++] = x;
+}
+
+static void
+read_holiday(struct db_stmt *st, struct hours_rows *h)
+{
+	struct office_holiday d = {.name = db_col_dup(st, 6, h->a)};
+
+	memcpy(d.date, db_col_text(st, 2), CIVIL_DATE_LEN);
+	h->o->holidays = arena_grow(h->a, h->o->holidays, h->o->hours.n_holidays, &h->cap[2],
+				    sizeof(*h->o->holidays));
+	h->o->holidays[h->o->hours.n_holidays++] = d;
 }
 
 static int
-read_holiday(struct db_stmt *st, void *ctx, struct err *e)
+read_hours_row(struct db_stmt *st, void *ctx, struct err *e)
 {
 	struct hours_rows *h = ctx;
-	struct office_holiday *d = &h->o->holidays[h->o->hours.n_holidays];
+	int64_t kind = db_col_int64(st, 0);
+	size_t n = kind == 0   ? h->o->hours.n_rules
+		   : kind == 1 ? h->o->hours.n_exceptions
+			       : h->o->hours.n_holidays;
 
-	if (h->o->hours.n_holidays == OFFICE_ROWS_MAX || db_col_len(st, 0) != CIVIL_DATE_LEN)
+	(void)e;
+	if (n >= OFFICE_ROWS_MAX || (kind != 0 && db_col_len(st, 2) != CIVIL_DATE_LEN))
 		return 0;
-	memcpy(d->date, db_col_text(st, 0), CIVIL_DATE_LEN);
-	d->name = db_col_dup(st, 1, h->a);
-	h->o->hours.n_holidays++;
+	if (kind == 0)
+		read_rule(st, h);
+	else if (kind == 1)
+		read_exception(st, h);
+	else
+		read_holiday(st, h);
 	return 0;
 }
 
@@ -130,24 +149,19 @@ load_tables(struct db *db, const struct tenant *t, struct office *o, const char 
 	    const char *to, struct arena *a, struct err *e)
 {
 	const char *land = office_land_of_ars(t->ars);
-	struct hours_rows h = {a, o};
+	struct hours_rows h = {.a = a, .o = o};
 	int rc;
 
-	o->rules = arena_calloc(a, OFFICE_ROWS_MAX, sizeof(*o->rules));
-	o->exceptions = arena_calloc(a, OFFICE_ROWS_MAX, sizeof(*o->exceptions));
+	o->rules = NULL;
+	o->exceptions = NULL;
+	o->holidays = NULL;
+	o->hours.n_rules = o->hours.n_exceptions = o->hours.n_holidays = 0;
+	rc = db_each(db, e, HOURS_SQL, read_hours_row, &h, DB_INT(t->id), DB_INT(o->id),
+		     DB_TEXT(from), DB_TEXT(to), DB_TEXT(land ? land : ""));
 	o->hours.rules = o->rules;
 	o->hours.exceptions = o->exceptions;
-	o->hours.n_rules = o->hours.n_exceptions = o->hours.n_holidays = 0;
-	rc = db_each(db, e, HOURS_SQL, read_rule, &h, DB_INT(t->id), DB_INT(o->id));
-	if (rc == 0)
-		rc = db_each(db, e, EXCEPTIONS_SQL, read_exception, &h, DB_INT(t->id),
-			     DB_INT(o->id), DB_TEXT(from), DB_TEXT(to));
-	if (rc || !land)
-		return rc;
-	o->holidays = arena_calloc(a, OFFICE_ROWS_MAX, sizeof(*o->holidays));
 	o->hours.holidays = o->holidays;
-	return db_each(db, e, HOLIDAYS_SQL, read_holiday, &h, DB_TEXT(land), DB_TEXT(from),
-		       DB_TEXT(to));
+	return rc;
 }
 
 int
