@@ -10,6 +10,7 @@
 #include "core/civil.h"
 #include "db/db.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -57,6 +58,8 @@ office_list(struct db *db, const struct tenant *t, struct arena *a, struct offic
  * An office's weekly rules (0), its exceptions (1) and its Land's holidays
  * (2) from $3 to $4 in one statement: each is a round trip to PostgreSQL.
  * Rules and exceptions are reached through their office, so through the tenant.
+ * The few rows are put in order here: an ORDER BY over the union would cost
+ * SQLite a temporary b-tree for each part.
  */
 static const char HOURS_SQL[] =
 	"SELECT 0, h.weekday, '', 0, h.opens, h.closes, h.note FROM office_hours h "
@@ -66,7 +69,7 @@ static const char HOURS_SQL[] =
 	"JOIN office o ON o.id = x.office_id "
 	"WHERE o.tenant_id = $1 AND x.office_id = $2 AND x.date >= $3 AND x.date <= $4 "
 	"UNION ALL SELECT 2, 0, date, 0, '', '', name FROM holiday "
-	"WHERE land = $5 AND date >= $3 AND date <= $4 ORDER BY 1, 2, 3, 5";
+	"WHERE land = $5 AND date >= $3 AND date <= $4";
 
 /* The office whose hours are read, its arena and the arrays' room. */
 struct hours_rows {
@@ -143,6 +146,30 @@ read_hours_row(struct db_stmt *st, void *ctx, struct err *e)
 	return 0;
 }
 
+static int
+by_day_and_time(const void *x, const void *y)
+{
+	const struct office_rule *a = x, *b = y;
+
+	return a->weekday != b->weekday ? a->weekday - b->weekday : a->opens - b->opens;
+}
+
+static int
+by_date_and_time(const void *x, const void *y)
+{
+	const struct office_exception *a = x, *b = y;
+	int c = memcmp(a->date, b->date, CIVIL_DATE_LEN);
+
+	return c ? c : a->opens - b->opens;
+}
+
+static int
+by_date(const void *x, const void *y)
+{
+	return memcmp(((const struct office_holiday *)x)->date,
+		      ((const struct office_holiday *)y)->date, CIVIL_DATE_LEN);
+}
+
 /* The weekly rules, then the exceptions and holidays from `from` to `to`. */
 static int
 load_tables(struct db *db, const struct tenant *t, struct office *o, const char *from,
@@ -158,6 +185,13 @@ load_tables(struct db *db, const struct tenant *t, struct office *o, const char 
 	o->hours.n_rules = o->hours.n_exceptions = o->hours.n_holidays = 0;
 	rc = db_each(db, e, HOURS_SQL, read_hours_row, &h, DB_INT(t->id), DB_INT(o->id),
 		     DB_TEXT(from), DB_TEXT(to), DB_TEXT(land ? land : ""));
+	if (o->hours.n_rules)
+		qsort(o->rules, o->hours.n_rules, sizeof(*o->rules), by_day_and_time);
+	if (o->hours.n_exceptions)
+		qsort(o->exceptions, o->hours.n_exceptions, sizeof(*o->exceptions),
+		      by_date_and_time);
+	if (o->hours.n_holidays)
+		qsort(o->holidays, o->hours.n_holidays, sizeof(*o->holidays), by_date);
 	o->hours.rules = o->rules;
 	o->hours.exceptions = o->exceptions;
 	o->hours.holidays = o->holidays;
@@ -199,12 +233,11 @@ office_find(struct db *db, const struct tenant *t, const char *slug, int64_t tod
 	return office_load_hours(db, t, *out, today, a, e);
 }
 
-/* The responsibility row's office first, then the default one. */
+/* The responsibility row's office (one a service, of the same tenant), else the default one. */
 static const char OFFICE_FOR_SQL[] =
-	"SELECT " OFFICE_COLS "FROM office o "
-	"LEFT JOIN responsibility r ON r.office_id = o.id AND r.tenant_id = $1 AND r.leika = $2 "
-	"WHERE o.tenant_id = $1 AND (r.leika IS NOT NULL OR o.is_default = 1) "
-	"ORDER BY CASE WHEN r.leika IS NULL THEN 1 ELSE 0 END, o.id LIMIT 1";
+	"SELECT " OFFICE_COLS "FROM office o WHERE o.tenant_id = $1 AND o.id = COALESCE("
+	"(SELECT r.office_id FROM responsibility r WHERE r.tenant_id = $1 AND r.leika = $2), "
+	"(SELECT d.id FROM office d WHERE d.tenant_id = $1 AND d.is_default = 1))";
 
 int
 office_for_service(struct db *db, const struct tenant *t, const char *leika, struct arena *a,
