@@ -136,6 +136,9 @@ SENTENCES = [
      "Arbeitgebers zuständig sein."),
     (BAU_SIMPLE, "057740032032", "town",
      "Diese Aufgabe des Kreises erledigt Ihre Stadt selbst: Stadt Paderborn."),
+    ("99107023017000", "034565401009", "town",
+     "Gemeinde Hoogstede gehört zu Samtgemeinde Emlichheim. Die gemeinsame Verwaltung erledigt "
+     "diese Aufgabe des Kreises selbst."),
     ("99042001012000", "033550001001", "unknown",
      "Welche Stelle diese Leistung genau erledigt, ist hier nicht sicher hinterlegt. Sicher ist "
      "die Ebene Gemeinde; für Ihren Ort: Gemeinde Adendorf. Bitte fragen Sie dort nach."),

@@ -56,7 +56,8 @@ test_the_shipped_rules_import_with_sources(void **state)
 static const char authorities[] = "key,name,street,postal_code,city,web,online_url,source,checked\n"
 				  "fk,Familienkasse,,,,https://example.org,,§ 72 EStG,2026-12-03\n";
 static const char towns[] = "ars,name,task,note,source,checked\n"
-			    "033550022022,Lüneburg,bau,,§ 57 NBauO,2026-12-03\n";
+			    "033550022022,Lüneburg,bau,,§ 57 NBauO,2026-12-03\n"
+			    "033555402,Bardowick,wohngeld,,§ 24 WoGG,2026-12-03\n";
 static const char head[] =
 	"service,leika,land,level,authority,town_task,certain,note,online_url,source,checked\n";
 
@@ -126,7 +127,8 @@ test_a_malformed_rule_set_is_refused_whole(void **state)
 	}
 	/* The good set stays as it was. */
 	assert_int_equal(scratch_int64(f->s.db, "SELECT count(*) FROM responsibility_rule"), 1);
-	assert_int_equal(scratch_int64(f->s.db, "SELECT count(*) FROM responsibility_town"), 1);
+	/* A Gemeinde by its 12 digits, a Gemeindeverband by its 9. */
+	assert_int_equal(scratch_int64(f->s.db, "SELECT count(*) FROM responsibility_town"), 2);
 }
 
 /* ---- Resolution with rules (no database) ------------------------------ */
@@ -298,6 +300,44 @@ test_towns_do_the_kreis_task_they_are_listed_for(void **state)
 	arena_release(&a);
 }
 
+static void
+test_a_verband_does_the_kreis_task_for_all_its_members(void **state)
+{
+	const char *tasks[] = {"bau"};
+	struct finder_input in = {
+		.level = "land",
+		.leika = "99012008001001",
+		.place = &radbruch,
+		.tenants = tenants,
+		.n_tenants = 3,
+		.kb = kb,
+		.n_kb = sizeof(kb) / sizeof(kb[0]),
+		.verband_tasks = tasks,
+		.n_verband_tasks = 1,
+	};
+	struct finder_result r;
+	struct arena a;
+
+	(void)state;
+	arena_init(&a);
+	finder_resolve(&in, &a, &r);
+	assert_int_equal(r.why, FINDER_WHY_TOWN);
+	assert_int_equal(r.tenant->id, 3);
+	assert_true(r.chain[r.area].levels & (1u << FINDER_VERBAND));
+	/* Another task stays with the Kreis. */
+	tasks[0] = "auslaender";
+	finder_resolve(&in, &a, &r);
+	assert_int_equal(r.why, FINDER_WHY_LEVEL);
+	assert_int_equal(r.tenant->id, 1);
+	/* A verbandsfreie Gemeinde's one-member "Verband" takes over nothing. */
+	tasks[0] = "bau";
+	in.place = &lueneburg;
+	finder_resolve(&in, &a, &r);
+	assert_int_equal(r.why, FINDER_WHY_LEVEL);
+	assert_int_equal(r.tenant->id, 1);
+	arena_release(&a);
+}
+
 static const char *
 name_of(struct region g, int level_index, struct arena *a)
 {
@@ -377,6 +417,7 @@ main(void)
 		cmocka_unit_test(test_precedence_of_entries_rules_and_levels),
 		cmocka_unit_test(test_the_narrowest_area_wins_after_the_longest_key),
 		cmocka_unit_test(test_towns_do_the_kreis_task_they_are_listed_for),
+		cmocka_unit_test(test_a_verband_does_the_kreis_task_for_all_its_members),
 		cmocka_unit_test(test_names_are_those_the_authorities_use),
 		cmocka_unit_test(test_members_of_a_verwaltungsgemeinschaft_in_bw_keep_their_office),
 	};

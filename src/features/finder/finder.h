@@ -84,8 +84,10 @@ struct finder_authority {
  * Regierungsbezirk's three or a Kreis's five; "" every Land) the level that
  * executes it, or the named `authority`.  `town_task`: towns listed for
  * that task (große selbständige Städte, ...) do the Kreis's work
- * themselves.  `certain` false: the level is the one the finder is sure
- * of, the exact authority is not known.
+ * themselves, and so do Gemeindeverbände listed for it (a Samtgemeinde
+ * with its own housing benefit office) for all their members.  `certain`
+ * false: the level is the one the finder is sure of, the exact authority
+ * is not known.
  */
 struct finder_kb_rule {
 	const char *leika, *land, *level, *town_task, *online_url, *note, *source;
@@ -105,6 +107,8 @@ struct finder_input {
 	size_t n_kb;
 	const char *const *town_tasks; /* tasks the place's Gemeinde takes over */
 	size_t n_town_tasks;
+	const char *const *verband_tasks; /* tasks its Gemeindeverband takes over for its members */
+	size_t n_verband_tasks;
 };
 
 enum finder_why {
@@ -116,7 +120,7 @@ enum finder_why {
 	FINDER_WHY_UP,	       /* the level has no authority here: the next one above */
 	FINDER_WHY_ELSEWHERE,  /* the authority is not in this installation */
 	FINDER_WHY_AUTHORITY,  /* a Land or federal authority named by the knowledge base */
-	FINDER_WHY_TOWN,       /* a town that does this task of its Kreis itself */
+	FINDER_WHY_TOWN,       /* a town, or its Gemeindeverband, does this task of the Kreis */
 	FINDER_WHY_UNKNOWN,    /* the exact authority is not known; the level's is named */
 };
 

@@ -4,7 +4,8 @@
  * data/responsibility/ (authorities.csv, rules.csv, towns.csv), checked
  * row by row and stored in one transaction that replaces the earlier one.
  * Every row needs a source and the date it was checked; rules name a
- * level, and a named authority only for Land or federal services.
+ * level, and a named authority only for Land or federal services; towns
+ * are Gemeinden (12-digit ARS) or Gemeindeverbände (their 9 digits).
  */
 #include "features/finder/finder.h"
 
@@ -190,8 +191,12 @@ store_towns(struct db *db, const struct kb_file *f, struct err *e)
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < f->t.nrows; i++) {
-		if (!digits(cell(f, i, T_ARS), 12, 12) || !cell(f, i, T_TASK)[0])
-			return bad(f, i, "a town needs its 12-digit ars and a task", e);
+		if ((!digits(cell(f, i, T_ARS), 12, 12) && !digits(cell(f, i, T_ARS), 9, 9)) ||
+		    !cell(f, i, T_TASK)[0])
+			return bad(f, i,
+				   "a town needs its 12-digit ars (a Gemeindeverband its 9 digits) "
+				   "and a task",
+				   e);
 		rc = sourced(f, i, T_SOURCE, T_CHECKED, e);
 		if (rc == 0)
 			rc = db_run(db, e, sql, DB_TEXT(cell(f, i, T_ARS)),

@@ -11,7 +11,8 @@
  * narrowest area: a Kreis's or Regierungsbezirk's own before its Land's,
  * a Land's before one for every Land), which names a Land or federal authority
  * or sets the executing level, and lets towns listed for its task do the
- * Kreis's work; else the authority of the service's level, found by its ARS (whether or
+ * Kreis's work (a Gemeindeverband listed for it does it for all its
+ * members); else the authority of the service's level, found by its ARS (whether or
  * not it describes the service: responsibility is the law's, not the
  * portal's); else, where the level has no authority of its own (a
  * gemeindefreies Gebiet has no Gemeinde), the next one above; else the
@@ -315,10 +316,10 @@ finder_kb_best(const struct finder_input *in)
 }
 
 static bool
-town_takes_over(const struct finder_input *in, const char *task)
+takes_over(const char *const *tasks, size_t n, const char *task)
 {
-	for (size_t i = 0; task[0] && i < in->n_town_tasks; i++)
-		if (strcmp(in->town_tasks[i], task) == 0)
+	for (size_t i = 0; task[0] && i < n; i++)
+		if (strcmp(tasks[i], task) == 0)
 			return true;
 	return false;
 }
@@ -363,11 +364,30 @@ walk_up(struct finder_result *out, const struct finder_input *in, size_t start, 
 	out->why = FINDER_WHY_ELSEWHERE;
 }
 
+/*
+ * Which area does the Kreis's task that the rule names, when the place's
+ * town (0) or its Gemeindeverband does; FINDER_N_LEVELS when neither does.
+ */
+static size_t
+town_area(const struct finder_input *in, const struct finder_result *out)
+{
+	const char *task = out->kb->town_task;
+
+	if (out->level != FINDER_KREIS)
+		return FINDER_N_LEVELS;
+	if (takes_over(in->town_tasks, in->n_town_tasks, task))
+		return 0;
+	if (in->place->verband_typ != REGION_VERBAND_FREE &&
+	    takes_over(in->verband_tasks, in->n_verband_tasks, task))
+		return area_of(out, FINDER_VERBAND);
+	return FINDER_N_LEVELS;
+}
+
 void
 finder_resolve(const struct finder_input *in, struct arena *a, struct finder_result *out)
 {
 	bool via_verband, town = false;
-	size_t start;
+	size_t start, town_at = FINDER_N_LEVELS;
 
 	memset(out, 0, sizeof(*out));
 	out->level = finder_level_of_service(in->level);
@@ -376,10 +396,11 @@ finder_resolve(const struct finder_input *in, struct arena *a, struct finder_res
 	out->kb = out->rule ? NULL : finder_kb_best(in);
 	if (out->kb) {
 		out->level = finder_level_of_service(out->kb->level);
-		town = out->level == FINDER_KREIS && town_takes_over(in, out->kb->town_task);
+		town_at = town_area(in, out);
+		town = town_at < FINDER_N_LEVELS;
 	}
 	via_verband = out->level == FINDER_GEMEINDE && !town && verband_administers(in->place);
-	start = town ? 0 : area_of(out, via_verband ? FINDER_VERBAND : out->level);
+	start = town ? town_at : area_of(out, via_verband ? FINDER_VERBAND : out->level);
 	if (out->rule) {
 		apply_rule(out, in, start);
 		return;
@@ -391,7 +412,7 @@ finder_resolve(const struct finder_input *in, struct arena *a, struct finder_res
 		return;
 	}
 	walk_up(out, in, start, via_verband);
-	if (town && out->area == 0 && !(out->chain[0].levels & (1u << FINDER_KREIS)))
+	if (town && out->area == start && !(out->chain[start].levels & (1u << FINDER_KREIS)))
 		out->why = FINDER_WHY_TOWN;
 	if (out->kb && !out->kb->certain && out->why != FINDER_WHY_TOWN)
 		out->why = FINDER_WHY_UNKNOWN;

@@ -164,6 +164,7 @@ load_rules(struct db *db, const char *leika, const char *level, const char *ars,
 
 /* At most this many knowledge-base rules match one service (4 prefixes x 4 areas). */
 #define KB_MAX "16"
+#define TOWN_TASKS 16 /* tasks read for a place and its Verband together */
 #define TOWN_TASKS_MAX "16"
 
 static void
@@ -183,15 +184,29 @@ read_kb(struct db_stmt *st, struct arena *a, void *row)
 	}
 }
 
-static void
-read_town(struct db_stmt *st, struct arena *a, void *row)
+/* The tasks the place's Gemeinde (12-digit key) and its Gemeindeverband (9) take over. */
+struct town_rows {
+	struct arena *a;
+	const char **town, **verband;
+	size_t n_town, n_verband;
+};
+
+static int
+read_town(struct db_stmt *st, void *ctx, struct err *e)
 {
-	*(const char **)row = db_col_dup(st, 0, a);
+	struct town_rows *t = ctx;
+	const char *task = db_col_dup(st, 1, t->a);
+
+	if (db_col_len(st, 0) == REGION_ARS_LEN)
+		t->town[t->n_town++] = task;
+	else
+		t->verband[t->n_verband++] = task;
+	return 0;
 }
 
 /*
  * The knowledge-base rules for the service's prefixes in the place's Land,
- * Regierungsbezirk or Kreis; the place's tasks.
+ * Regierungsbezirk or Kreis; the tasks of the place and of its Verband.
  */
 static int
 load_kb(struct db *db, const char *leika, const struct region *g, struct arena *a,
@@ -204,20 +219,27 @@ load_kb(struct db *db, const char *leika, const struct region *g, struct arena *
 		"COALESCE(au.online_url, '') FROM responsibility_rule r "
 		"LEFT JOIN authority au ON au.key = r.authority "
 		"WHERE r.leika IN ($1, $2, $3, $4) AND r.land IN ('', $5, $6, $7) LIMIT " KB_MAX;
-	static const char towns[] =
-		"SELECT task FROM responsibility_town WHERE ars = $1 LIMIT " TOWN_TASKS_MAX;
-	void *kb = NULL, *tasks = NULL;
+	static const char towns[] = "SELECT ars, task FROM responsibility_town "
+				    "WHERE ars IN ($1, $2) LIMIT " TOWN_TASKS_MAX;
+	static_assert(TOWN_TASKS == 16, "the towns query reads at most TOWN_TASKS rows");
+	struct town_rows t = {.a = a};
+	void *kb = NULL;
 	int rc =
 		db_list(db, e, sql, a, sizeof(struct finder_kb_rule), read_kb, &kb, &in->n_kb,
 			DB_TEXT(arena_strndup(a, leika, 5)), DB_TEXT(arena_strndup(a, leika, 8)),
 			DB_TEXT(arena_strndup(a, leika, 11)), DB_TEXT(leika), DB_TEXT(g->land),
 			DB_TEXT(arena_strndup(a, g->ars, 3)), DB_TEXT(arena_strndup(a, g->ars, 5)));
 
+	t.town = arena_calloc(a, TOWN_TASKS, sizeof(*t.town));
+	t.verband = arena_calloc(a, TOWN_TASKS, sizeof(*t.verband));
 	if (rc == 0)
-		rc = db_list(db, e, towns, a, sizeof(const char *), read_town, &tasks,
-			     &in->n_town_tasks, DB_TEXT(g->ars));
+		rc = db_each(db, e, towns, read_town, &t, DB_TEXT(g->ars),
+			     DB_TEXT(arena_strndup(a, g->ars, 9)));
 	in->kb = kb;
-	in->town_tasks = tasks;
+	in->town_tasks = t.town;
+	in->n_town_tasks = t.n_town;
+	in->verband_tasks = t.verband;
+	in->n_verband_tasks = t.n_verband;
 	return rc;
 }
 

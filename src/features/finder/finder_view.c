@@ -103,6 +103,8 @@ why_sentence(struct rq *q, const struct finder_answer *ans, enum finder_why why)
 	case FINDER_WHY_AUTHORITY:
 		return finder_msg(q, "finder.why.authority", who, NULL);
 	case FINDER_WHY_TOWN:
+		if (r->chain[r->area].levels & (1u << FINDER_VERBAND))
+			return finder_msg(q, "finder.why.town_verband", place, who);
 		return finder_msg(q, "finder.why.town", who, NULL);
 	default:
 		return finder_msg(q, "finder.why.level", level, who);
