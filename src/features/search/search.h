@@ -49,6 +49,9 @@ struct search_word {
  */
 size_t search_words(const char *text, size_t len, size_t max, struct arena *a,
 		    struct search_word **out);
+/* search_words() with only `lower`, `start` and `len` set (fold and key NULL): no stemming. */
+size_t search_tokens(const char *text, size_t len, size_t max, struct arena *a,
+		     struct search_word **out);
 
 /* The key of one word already in `lower` form (for synonyms and splitting). */
 const char *search_key(const char *lower, struct arena *a);

@@ -203,7 +203,7 @@ search_key(const char *lower, struct arena *a)
 }
 
 size_t
-search_words(const char *text, size_t len, size_t max, struct arena *a, struct search_word **out)
+search_tokens(const char *text, size_t len, size_t max, struct arena *a, struct search_word **out)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	struct search_word *v = NULL;
@@ -249,13 +249,24 @@ search_words(const char *text, size_t len, size_t max, struct arena *a, struct s
 		word[wlen] = 0;
 		v = arena_grow(a, v, n, &cap, sizeof(*v));
 		v[n].lower = arena_strdup(a, word);
-		v[n].fold = fold_of(word, a);
-		v[n].key = search_key(word, a);
+		v[n].fold = v[n].key = NULL;
 		v[n].start = start;
 		v[n].len = end - start;
 		n++;
 	}
 	*out = v;
+	return n;
+}
+
+size_t
+search_words(const char *text, size_t len, size_t max, struct arena *a, struct search_word **out)
+{
+	size_t n = search_tokens(text, len, max, a, out);
+
+	for (size_t i = 0; i < n; i++) {
+		(*out)[i].fold = fold_of((*out)[i].lower, a);
+		(*out)[i].key = search_key((*out)[i].lower, a);
+	}
 	return n;
 }
 

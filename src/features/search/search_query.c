@@ -8,7 +8,10 @@
  */
 #include "features/search/search_int.h"
 
+#include "core/xalloc.h"
+
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,13 +322,78 @@ by_score(const void *x, const void *y)
 	return a->doc < b->doc ? -1 : a->doc > b->doc;
 }
 
-/* Per-query work arrays, one slot per document. */
+/*
+ * Per-query work arrays, one slot per document.  Each thread keeps its own
+ * set between queries, all zero where a query starts: a query clears the
+ * slots it touched, so it costs what it touches, not what the scope holds.
+ */
 struct work {
 	double *total, *cur, *phrase;
 	uint8_t *hits, *mask;
 	uint32_t *touched, *in_phrase, *seen;
-	size_t n_touched, n_seen;
+	size_t n_touched, n_seen, cap;
 };
+
+static pthread_key_t work_key;
+static pthread_once_t work_once = PTHREAD_ONCE_INIT;
+
+static void
+work_release(struct work *w)
+{
+	free(w->total);
+	free(w->cur);
+	free(w->phrase);
+	free(w->hits);
+	free(w->mask);
+	free(w->touched);
+	free(w->in_phrase);
+	free(w->seen);
+}
+
+static void
+work_free(void *p)
+{
+	work_release(p);
+	free(p);
+}
+
+static void
+work_key_make(void)
+{
+	if (pthread_key_create(&work_key, work_free))
+		abort();
+}
+
+/* This thread's work arrays with room for `nd` documents, all zero. */
+static struct work *
+work_get(size_t nd)
+{
+	struct work *w;
+
+	pthread_once(&work_once, work_key_make);
+	w = pthread_getspecific(work_key);
+	if (!w) {
+		w = xcalloc(1, sizeof(*w));
+		if (pthread_setspecific(work_key, w))
+			abort();
+	}
+	if (w->cap < nd) {
+		work_release(w);
+		*w = (struct work){
+			.total = xcalloc(nd, sizeof(double)),
+			.cur = xcalloc(nd, sizeof(double)),
+			.phrase = xcalloc(nd, sizeof(double)),
+			.hits = xcalloc(nd, 1),
+			.mask = xcalloc(nd, 1),
+			.touched = xcalloc(nd, sizeof(uint32_t)),
+			.in_phrase = xcalloc(nd, sizeof(uint32_t)),
+			.seen = xcalloc(nd, sizeof(uint32_t)),
+			.cap = nd,
+		};
+	}
+	w->n_touched = w->n_seen = 0;
+	return w;
+}
 
 /*
  * Score alternative `al` into w->cur (the group's best per document): a
@@ -369,17 +437,8 @@ static size_t
 score_all(const struct search_index *ix, const struct parsed *p, struct arena *a,
 	  struct scored **out)
 {
-	size_t nd = ix->n_docs + 1, n_groups = 0;
-	struct work w = {
-		.total = arena_calloc(a, nd, sizeof(double)),
-		.cur = arena_calloc(a, nd, sizeof(double)),
-		.phrase = arena_calloc(a, nd, sizeof(double)),
-		.hits = arena_calloc(a, nd, 1),
-		.mask = arena_calloc(a, nd, 1),
-		.touched = arena_alloc(a, nd * sizeof(uint32_t)),
-		.in_phrase = arena_alloc(a, nd * sizeof(uint32_t)),
-		.seen = arena_alloc(a, nd * sizeof(uint32_t)),
-	};
+	size_t n_groups = 0;
+	struct work w = *work_get(ix->n_docs + 1);
 	double *total = w.total;
 	uint8_t *hits = w.hits;
 	uint32_t *seen = w.seen;
@@ -419,6 +478,8 @@ score_all(const struct search_index *ix, const struct parsed *p, struct arena *a
 		v[j].score *= 1.0 - 0.001 * (double)(ix->docs[d].len[SEARCH_F_TITLE] > 20
 							     ? 20
 							     : ix->docs[d].len[SEARCH_F_TITLE]);
+		total[d] = 0; /* zero again for the thread's next query */
+		hits[d] = 0;
 	}
 	*out = v;
 	return n_seen;

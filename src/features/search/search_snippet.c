@@ -36,7 +36,7 @@ search_snippet(const struct search_index *ix, const struct search_doc *d, const 
 {
 	const char *text = d->snippet;
 	struct search_word *w;
-	size_t n = search_words(text, strlen(text), 400, a, &w), first = n, from, to, at, cap = 0;
+	size_t n = search_tokens(text, strlen(text), 400, a, &w), first = n, from, to, at, cap = 0;
 	bool *hit;
 
 	if (n == 0)
