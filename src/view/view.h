@@ -84,6 +84,13 @@ struct view_val *view_int(struct arena *a, int64_t n);
 struct view_val *view_bool(struct arena *a, bool b);
 /* Markup that is printed as is.  Only for HTML made safe by its producer. */
 struct view_val *view_html_trusted(struct arena *a, const char *html, size_t n);
+/*
+ * view_text() and view_html_trusted() without the copy, for long lists of
+ * strings that outlive the render anyway (in `a` itself, or in a snapshot
+ * the request holds).
+ */
+struct view_val *view_text_ref(struct arena *a, const char *s);
+struct view_val *view_html_ref(struct arena *a, const char *html);
 
 /*
  * Markdown (CommonMark, cmark-gfm) as HTML in arena `a`.  Raw HTML in the

@@ -9,6 +9,7 @@
 #include "view/view_int.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -98,18 +99,32 @@ ascii_rep(enum esc_mode m, unsigned char c, char tmp[8])
 	}
 }
 
-/* Whether ASCII byte c is copied as it is in mode m (what ascii_rep leaves alone). */
-static inline bool
-ascii_plain(enum esc_mode m, unsigned char c)
+/* Per mode, whether each byte is copied as it is: the ASCII bytes ascii_rep leaves alone. */
+static bool plain[3][256];
+static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
+
+static void
+plain_make(void)
 {
-	switch (m) {
-	case ESC_RAW:
-		return c != 0;
-	case ESC_HTML:
-		return c != 0 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
-	default:
-		return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+	char tmp[8];
+
+	for (int m = ESC_RAW; m <= ESC_JSON; m++)
+		for (int c = 0; c < 0x80; c++)
+			plain[m][c] = ascii_rep((enum esc_mode)m, (unsigned char)c, tmp) == NULL;
+}
+
+/* Bytes from p[i] on that trusted markup copies as they are: ASCII but NUL, 8 at a time. */
+static size_t
+raw_run(const unsigned char *p, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	for (uint64_t w; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (((w - ones) & ~w & highs) | (w & highs)) /* a NUL or a byte >= 0x80 */
+			break;
 	}
+	return i;
 }
 
 static int
@@ -119,12 +134,16 @@ esc(struct buf *out, struct str s, enum esc_mode m)
 	size_t i = 0, run = 0;
 	char tmp[8];
 
+	pthread_once(&plain_once, plain_make);
+
 	while (i < s.len) {
 		const char *rep = NULL;
 		size_t k = 1;
 
-		/* Runs of plain ASCII, the common case, cost one test a byte. */
-		while (i < s.len && p[i] < 0x80 && ascii_plain(m, p[i]))
+		/* Runs of plain ASCII, the common case, cost one lookup a byte. */
+		if (m == ESC_RAW)
+			i = raw_run(p, i, s.len);
+		while (i < s.len && plain[m][p[i]])
 			i++;
 		if (i == s.len)
 			break;

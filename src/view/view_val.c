@@ -66,6 +66,24 @@ view_html_trusted(struct arena *a, const char *html, size_t n)
 }
 
 struct view_val *
+view_text_ref(struct arena *a, const char *s)
+{
+	struct view_val *v = val_new(a, VIEW_TEXT);
+
+	v->s = str_c(s ? s : "");
+	return v;
+}
+
+struct view_val *
+view_html_ref(struct arena *a, const char *html)
+{
+	struct view_val *v = view_text_ref(a, html);
+
+	v->type = VIEW_HTML;
+	return v;
+}
+
+struct view_val *
 view_int(struct arena *a, int64_t n)
 {
 	struct view_val *v = val_new(a, VIEW_INT);

@@ -126,16 +126,17 @@ svc_view_items(struct rq *q, const struct svc_item *items, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));
 
-		view_set_text(m, "title", items[i].title);
-		view_set_text(m, "url",
-			      rq_url(q, items[i].path
-						? items[i].path
-						: arena_printf(q->a, "/leistungen/%s-%s",
-							       items[i].slug, items[i].leika)));
+		/* The items' strings outlive the render: in q->a or in the read model it holds. */
+		view_set(m, "title", view_text_ref(q->a, items[i].title));
+		view_set(m, "url",
+			 view_text_ref(
+				 q->a,
+				 rq_url(q, items[i].path
+						   ? items[i].path
+						   : arena_printf(q->a, "/leistungen/%s-%s",
+								  items[i].slug, items[i].leika))));
 		if (items[i].short_html)
-			view_set(m, "short",
-				 view_html_trusted(q->a, items[i].short_html,
-						   strlen(items[i].short_html)));
+			view_set(m, "short", view_html_ref(q->a, items[i].short_html));
 		else if (items[i].short_text[0])
 			view_set(m, "short", view_markdown(q->a, items[i].short_text));
 	}
