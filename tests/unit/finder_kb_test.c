@@ -186,6 +186,8 @@ static const struct finder_kb_rule kb[] = {
 	{"99114", "03355", "land", "", "", "", "src", &drv_lg, true},
 	{"99114", "03455", "land", "", "", "", "src", &drv_lg, true},
 	{"99114014", "", "bund", "", "", "", "src", &kbs, true},
+	/* A named authority the rule is not sure of for every place. */
+	{"99114015", "", "land", "", "", "Oder ein anderer Träger.", "src", &drv_ob, false},
 };
 
 static const struct finder_tenant tenants[] = {
@@ -272,6 +274,10 @@ test_the_narrowest_area_wins_after_the_longest_key(void **state)
 	/* The longer key for every Land beats the Kreis's own shorter one. */
 	resolve(&radbruch, "99114014002000", "bund", NULL, NULL, &a, &r);
 	assert_string_equal(r.authority->name, "Knappschaft");
+	/* Named, and said to be unsure where the rule says so. */
+	resolve(&radbruch, "99114015002000", "bund", NULL, NULL, &a, &r);
+	assert_string_equal(r.authority->name, "DRV Oldenburg-Bremen");
+	assert_int_equal(r.why, FINDER_WHY_UNKNOWN);
 	/* An area of another Land never applies. */
 	elsewhere.ars = "091620000000";
 	elsewhere.land = "09";

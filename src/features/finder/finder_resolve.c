@@ -406,9 +406,10 @@ finder_resolve(const struct finder_input *in, struct arena *a, struct finder_res
 		return;
 	}
 	if (out->kb && out->kb->authority) {
+		/* Named, but said to be unsure where the rule says so, as for levels. */
 		out->authority = out->kb->authority;
 		out->area = start;
-		out->why = FINDER_WHY_AUTHORITY;
+		out->why = out->kb->certain ? FINDER_WHY_AUTHORITY : FINDER_WHY_UNKNOWN;
 		return;
 	}
 	walk_up(out, in, start, via_verband);
