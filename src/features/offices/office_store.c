@@ -21,16 +21,17 @@
 /* Rows of hours, exceptions and holidays read for one office; more is a data error. */
 #define OFFICE_ROWS_MAX 256
 
+/* The OFFICE_COLS of a row from column `c` on. */
 static void
-office_of_row(struct db_stmt *st, struct arena *a, struct office *o)
+office_of_row(struct db_stmt *st, int c, struct arena *a, struct office *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->id = db_col_int64(st, 0);
-	db_cols_dup(st, 1, a, &o->slug, &o->name, &o->street, &o->postal_code, &o->city, &o->phone,
-		    &o->email, &o->web, &o->lat, &o->lon, &o->accessibility);
-	o->hours.appointment_only = db_col_int64(st, 12) != 0;
-	o->appointment_url = db_col_dup(st, 13, a);
-	o->is_default = db_col_int64(st, 14) != 0;
+	o->id = db_col_int64(st, c);
+	db_cols_dup(st, c + 1, a, &o->slug, &o->name, &o->street, &o->postal_code, &o->city,
+		    &o->phone, &o->email, &o->web, &o->lat, &o->lon, &o->accessibility);
+	o->hours.appointment_only = db_col_int64(st, c + 12) != 0;
+	o->appointment_url = db_col_dup(st, c + 13, a);
+	o->is_default = db_col_int64(st, c + 14) != 0;
 }
 
 static const char OFFICE_LIST_SQL[] = "SELECT " OFFICE_COLS "FROM office o "
@@ -39,7 +40,7 @@ static const char OFFICE_LIST_SQL[] = "SELECT " OFFICE_COLS "FROM office o "
 static void
 read_office(struct db_stmt *st, struct arena *a, void *row)
 {
-	office_of_row(st, a, row);
+	office_of_row(st, 0, a, row);
 }
 
 int
@@ -71,11 +72,34 @@ static const char HOURS_SQL[] =
 	"UNION ALL SELECT 2, 0, date, 0, '', '', name FROM holiday "
 	"WHERE land = $5 AND date >= $3 AND date <= $4";
 
-/* The office whose hours are read, its arena and the arrays' room. */
+/*
+ * One office picked by `pick` (the id of an office of tenant $1, chosen by
+ * $2) with its hours as above, in one statement: the office's row is kind
+ * OFFICE_ROW and carries OFFICE_COLS after the HOURS_COLS hours columns, the
+ * hours' rows leave those empty.
+ */
+#define HOURS_COLS 7
+#define OFFICE_ROW 9
+#define NO_OFFICE "0, '', '', '', '', '', '', '', '', '', '', '', 0, '', 0 "
+#define OFFICE_WITH_HOURS_SQL(pick)                                                                \
+	"WITH pick AS (SELECT " pick " AS id) "                                                    \
+	"SELECT 9, 0, '', 0, '', '', '', " OFFICE_COLS "FROM pick JOIN office o ON o.id = pick.id " \
+	"UNION ALL SELECT 0, h.weekday, '', 0, h.opens, h.closes, h.note, " NO_OFFICE              \
+	"FROM pick JOIN office_hours h ON h.office_id = pick.id "                                  \
+	"UNION ALL SELECT 1, 0, x.date, x.closed, x.opens, x.closes, x.note, " NO_OFFICE           \
+	"FROM pick JOIN office_exception x ON x.office_id = pick.id "                              \
+	"WHERE x.date >= $3 AND x.date <= $4 "                                                     \
+	"UNION ALL SELECT 2, 0, date, 0, '', '', name, " NO_OFFICE "FROM holiday "                 \
+	"WHERE land = $5 AND date >= $3 AND date <= $4"
+
+/* The office whose hours are read, its arena and the arrays' room; with the
+ * office itself in the same statement, its row (kind 9) and whether it came. */
 struct hours_rows {
 	struct arena *a;
 	struct office *o;
 	size_t cap[3];
+	struct office row;
+	bool found;
 };
 
 static void
@@ -135,6 +159,11 @@ read_hours_row(struct db_stmt *st, void *ctx, struct err *e)
 			       : h->o->hours.n_holidays;
 
 	(void)e;
+	if (kind == OFFICE_ROW) {
+		office_of_row(st, HOURS_COLS, h->a, &h->row);
+		h->found = true;
+		return 0;
+	}
 	if (n >= OFFICE_ROWS_MAX || (kind != 0 && db_col_len(st, 2) != CIVIL_DATE_LEN))
 		return 0;
 	if (kind == 0)
@@ -170,21 +199,35 @@ by_date(const void *x, const void *y)
 		      ((const struct office_holiday *)y)->date, CIVIL_DATE_LEN);
 }
 
-/* The weekly rules, then the exceptions and holidays from `from` to `to`. */
+/* The dates from `today` to OFFICE_LOOKAHEAD days ahead, as the hours' statements take them. */
+static void
+date_range(int64_t today, char from[CIVIL_DATE_LEN + 1], char to[CIVIL_DATE_LEN + 1])
+{
+	struct civil_local l;
+
+	civil_day(today, &l);
+	civil_format_date(&l, from);
+	civil_day(today + OFFICE_LOOKAHEAD, &l);
+	civil_format_date(&l, to);
+}
+
+/* The rules, exceptions and holidays `sql` gives for $2 = `key` from `today` on, into h->o. */
 static int
-load_tables(struct db *db, const struct tenant *t, struct office *o, const char *from,
-	    const char *to, struct arena *a, struct err *e)
+load_tables(struct db *db, const struct tenant *t, const char *sql, struct db_arg key,
+	    int64_t today, struct hours_rows *h, struct err *e)
 {
 	const char *land = office_land_of_ars(t->ars);
-	struct hours_rows h = {.a = a, .o = o};
+	char from[CIVIL_DATE_LEN + 1], to[CIVIL_DATE_LEN + 1];
+	struct office *o = h->o;
 	int rc;
 
+	date_range(today, from, to);
 	o->rules = NULL;
 	o->exceptions = NULL;
 	o->holidays = NULL;
 	o->hours.n_rules = o->hours.n_exceptions = o->hours.n_holidays = 0;
-	rc = db_each(db, e, HOURS_SQL, read_hours_row, &h, DB_INT(t->id), DB_INT(o->id),
-		     DB_TEXT(from), DB_TEXT(to), DB_TEXT(land ? land : ""));
+	rc = db_each(db, e, sql, read_hours_row, h, DB_INT(t->id), key, DB_TEXT(from), DB_TEXT(to),
+		     DB_TEXT(land ? land : ""));
 	if (o->hours.n_rules)
 		qsort(o->rules, o->hours.n_rules, sizeof(*o->rules), by_day_and_time);
 	if (o->hours.n_exceptions)
@@ -202,59 +245,58 @@ int
 office_load_hours(struct db *db, const struct tenant *t, struct office *o, int64_t today,
 		  struct arena *a, struct err *e)
 {
-	char from[CIVIL_DATE_LEN + 1], to[CIVIL_DATE_LEN + 1];
-	struct civil_local l;
+	struct hours_rows h = {.a = a, .o = o};
 
-	civil_day(today, &l);
-	civil_format_date(&l, from);
-	civil_day(today + OFFICE_LOOKAHEAD, &l);
-	civil_format_date(&l, to);
-	return load_tables(db, t, o, from, to, a, e);
+	return load_tables(db, t, HOURS_SQL, DB_INT(o->id), today, &h, e);
 }
 
-static const char OFFICE_FIND_SQL[] = "SELECT " OFFICE_COLS "FROM office o "
-				      "WHERE o.tenant_id = $1 AND o.slug = $2";
+/* The office `sql` picks by $2 = `key`, with its hours: ERR_NOTFOUND when there is none. */
+static int
+office_with_hours(struct db *db, const struct tenant *t, const char *sql, const char *key,
+		  int64_t today, struct arena *a, struct office **out, struct err *e)
+{
+	struct office hours = {0}, *o;
+	struct hours_rows h = {.a = a, .o = &hours};
+	int rc = load_tables(db, t, sql, DB_TEXT(key), today, &h, e);
+
+	if (rc)
+		return rc;
+	if (!h.found)
+		return err_set(e, ERR_NOTFOUND, "error.404.text", "no office '%s' of tenant '%s'",
+			       key, t->slug);
+	o = arena_alloc(a, sizeof(*o));
+	*o = h.row;
+	o->rules = hours.rules;
+	o->exceptions = hours.exceptions;
+	o->holidays = hours.holidays;
+	hours.hours.appointment_only = o->hours.appointment_only; /* the row's */
+	o->hours = hours.hours;
+	*out = o;
+	return 0;
+}
+
+static const char OFFICE_FIND_SQL[] =
+	OFFICE_WITH_HOURS_SQL("(SELECT s.id FROM office s WHERE s.tenant_id = $1 AND s.slug = $2)");
 
 int
 office_find(struct db *db, const struct tenant *t, const char *slug, int64_t today, struct arena *a,
 	    struct office **out, struct err *e)
 {
-	void *v = NULL;
-	size_t n = 0;
-	int rc = db_list(db, e, OFFICE_FIND_SQL, a, sizeof(**out), read_office, &v, &n,
-			 DB_INT(t->id), DB_TEXT(slug));
-
-	if (rc == 0 && n == 0)
-		return err_set(e, ERR_NOTFOUND, "error.404.text", "no office '%s' of tenant '%s'",
-			       slug, t->slug);
-	if (rc)
-		return rc;
-	*out = v;
-	return office_load_hours(db, t, *out, today, a, e);
+	return office_with_hours(db, t, OFFICE_FIND_SQL, slug, today, a, out, e);
 }
 
 /* The responsibility row's office (one a service, of the same tenant), else the default one. */
-static const char OFFICE_FOR_SQL[] =
-	"SELECT " OFFICE_COLS "FROM office o WHERE o.tenant_id = $1 AND o.id = COALESCE("
-	"(SELECT r.office_id FROM responsibility r WHERE r.tenant_id = $1 AND r.leika = $2), "
-	"(SELECT d.id FROM office d WHERE d.tenant_id = $1 AND d.is_default = 1))";
+static const char OFFICE_FOR_SQL[] = OFFICE_WITH_HOURS_SQL(
+	"COALESCE((SELECT r.office_id FROM responsibility r WHERE r.tenant_id = $1 AND r.leika = "
+	"$2), "
+	"(SELECT d.id FROM office d WHERE d.tenant_id = $1 AND d.is_default = 1))");
 
 int
 office_for_service(struct db *db, const struct tenant *t, const char *leika, struct arena *a,
 		   struct office **out, struct err *e)
 {
 	struct civil_local now;
-	void *v = NULL;
-	size_t n = 0;
-	int rc = db_list(db, e, OFFICE_FOR_SQL, a, sizeof(**out), read_office, &v, &n,
-			 DB_INT(t->id), DB_TEXT(leika));
 
-	if (rc == 0 && n == 0)
-		return err_set(e, ERR_NOTFOUND, "error.404.text",
-			       "no office of tenant '%s' for service '%s'", t->slug, leika);
-	if (rc)
-		return rc;
-	*out = v;
 	civil_local_at((int64_t)time(NULL), &now);
-	return office_load_hours(db, t, *out, now.days, a, e);
+	return office_with_hours(db, t, OFFICE_FOR_SQL, leika, now.days, a, out, e);
 }
