@@ -83,7 +83,8 @@ static const char HOURS_SQL[] =
 #define NO_OFFICE "0, '', '', '', '', '', '', '', '', '', '', '', 0, '', 0 "
 #define OFFICE_WITH_HOURS_SQL(pick)                                                                \
 	"WITH pick AS (SELECT " pick " AS id) "                                                    \
-	"SELECT 9, 0, '', 0, '', '', '', " OFFICE_COLS "FROM pick JOIN office o ON o.id = pick.id " \
+	"SELECT 9, 0, '', 0, '', '', '', " OFFICE_COLS                                             \
+	"FROM pick JOIN office o ON o.id = pick.id "                                               \
 	"UNION ALL SELECT 0, h.weekday, '', 0, h.opens, h.closes, h.note, " NO_OFFICE              \
 	"FROM pick JOIN office_hours h ON h.office_id = pick.id "                                  \
 	"UNION ALL SELECT 1, 0, x.date, x.closed, x.opens, x.closes, x.note, " NO_OFFICE           \
