@@ -15,7 +15,8 @@ import tempfile
 import time
 import urllib.parse
 
-from harness import SHARE, check, cookies_of, db_rows, fresh_db, run_cli, run_module
+from harness import (SHARE, check, cookies_of, db_rows, eventually, fresh_db, run_cli,
+                     run_module)
 
 NET = "/t/landkreis-lueneburg"
 WOHNSITZ = "99115005104000"   # Wohnsitz anmelden: gemeinde
@@ -178,6 +179,33 @@ def test_responsibility_rules_import_and_refuse_rows_without_source(_):
             g.write(text)
     p = run_cli(["import", "responsibility-rules", bad], db, check=False)
     check(p.returncode == 1 and "rules.csv:4" in p.stderr and "source" in p.stderr, p.stderr)
+
+
+def test_a_new_import_answers_within_a_second_or_two(s):
+    """Each process keeps the knowledge base in memory and looks for a new import once a
+    second: a rule made unsure answers so, and the old rules answer again after them."""
+    def why():
+        return api(s, f"/finder?leika={KINDERGELD}&ars=033550001001")[1]["responsible"]["why"]
+
+    check(why() == "authority", why())
+    changed = tempfile.mkdtemp()
+    src = os.path.join(SHARE, "data", "responsibility")
+    for name in ("authorities.csv", "rules.csv", "towns.csv"):
+        with open(os.path.join(src, name), encoding="utf-8") as f:
+            text = f.read()
+        if name == "rules.csv":
+            text = text.replace("Kindergeld,99041008,,bund,familienkasse,,yes,",
+                                "Kindergeld,99041008,,bund,familienkasse,,no,")
+        with open(os.path.join(changed, name), "w", encoding="utf-8") as g:
+            g.write(text)
+    try:
+        run_cli(["import", "responsibility-rules", changed], s.db)
+        t0 = time.time()
+        eventually(lambda: why() == "unknown", "the new import answers", 10)
+        check(time.time() - t0 < 3, ("within a second or two", time.time() - t0))
+    finally:
+        run_cli(["import", "responsibility-rules"], s.db)
+    eventually(lambda: why() == "authority", "the rules of data/ answer again", 10)
 
 
 def test_member_service_leads_to_the_members_page(s):

@@ -163,13 +163,36 @@ struct finder_answer {
 	const char *online_url;	     /* "" if none */
 };
 
+/* The knowledge base in memory, one per process (finder_kb_cache.c). */
+struct finder_kb_cache;
+
+struct finder_kb_cache *finder_kb_cache_new(void);
+void finder_kb_cache_free(struct finder_kb_cache *c);
+
+/* At most this many knowledge-base rules match one service (4 prefixes x 4 areas). */
+#define FINDER_KB_MAX 16
+/* Tasks read for a place and its Verband together. */
+#define FINDER_TOWN_TASKS 16
+
+/*
+ * The knowledge-base rules for service `leika` (its key or group prefixes)
+ * in place `g`'s Land, Regierungsbezirk or Kreis, and the tasks the place
+ * and its Gemeindeverband take over, into in->kb and in->town_tasks and
+ * in->verband_tasks (in `a`, valid until it is released).  0 or ERR_DB.
+ */
+int finder_kb_lookup(struct finder_kb_cache *c, struct db *db, const char *leika,
+		     const struct region *g, struct arena *a, struct finder_input *in,
+		     struct err *e);
+
 /*
  * The answer for service `leika` at place `ars`, among all tenants of the
- * installation.  Returns 0, ERR_NOTFOUND with the user message
- * "finder.unknown_place" or "finder.unknown_service", or ERR_DB.
+ * installation, with the knowledge base `kc`.  Returns 0, ERR_NOTFOUND with
+ * the user message "finder.unknown_place" or "finder.unknown_service", or
+ * ERR_DB.
  */
-int finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, const char *ars,
-		  struct arena *a, struct finder_answer *out, struct err *e);
+int finder_answer(struct db *db, struct tenant_cache *tc, struct finder_kb_cache *kc,
+		  const char *leika, const char *ars, struct arena *a, struct finder_answer *out,
+		  struct err *e);
 
 /*
  * The concern lookup: services matching what the citizen typed, `q`, through

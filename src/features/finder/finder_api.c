@@ -94,7 +94,8 @@ finder(struct rq *q)
 		rq_problem(q, 400, rq_msg(q, "finder.api_params"));
 		return;
 	}
-	rc = finder_answer(q->db, q->app->tenants, leika, ars, q->a, &ans, &q->err);
+	rc = finder_answer(q->db, q->app->tenants, app_state(q->app, &finder_feature), leika, ars,
+			   q->a, &ans, &q->err);
 	if (rc) {
 		rq_json_fail(q, rc);
 		return;

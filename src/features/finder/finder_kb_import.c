@@ -240,6 +240,11 @@ finder_kb_import(struct db *db, const char *dir, struct finder_kb_stats *st, str
 			rc = store_rules(db, &ru, &au, e);
 		if (rc == 0)
 			rc = store_towns(db, &to, e);
+		if (rc == 0) /* every process's copy of the rules notices the new version */
+			rc = db_run_args(
+				db, e, NULL,
+				"UPDATE responsibility_kb_version SET version = version + 1", NULL,
+				0);
 		rc = db_end(db, rc, e);
 	}
 	if (rc == 0)

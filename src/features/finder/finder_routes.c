@@ -164,7 +164,8 @@ static void
 answer(struct rq *q, struct finder_form *f)
 {
 	struct finder_answer ans;
-	int rc = finder_answer(q->db, q->app->tenants, f->leika, f->ars, q->a, &ans, &q->err);
+	int rc = finder_answer(q->db, q->app->tenants, app_state(q->app, &finder_feature), f->leika,
+			       f->ars, q->a, &ans, &q->err);
 
 	if (rc == ERR_NOTFOUND) {
 		say(q, f, 404, q->err.user ? q->err.user : "finder.unknown_place", "");
@@ -231,12 +232,20 @@ static int
 finder_init(struct app *app, struct err *e)
 {
 	(void)e;
+	app_set_state(app, &finder_feature, finder_kb_cache_new());
 	app_route(app, HTTP_GET, "/finder", finder_page, 0, 0);
 	finder_api_register(app);
 	return 0;
 }
 
+static void
+finder_release(struct app *app)
+{
+	finder_kb_cache_free(app_state(app, &finder_feature));
+}
+
 const struct feature finder_feature = {
 	.name = "finder",
 	.init = finder_init,
+	.release = finder_release,
 };

@@ -162,87 +162,6 @@ load_rules(struct db *db, const char *leika, const char *level, const char *ars,
 	return rc;
 }
 
-/* At most this many knowledge-base rules match one service (4 prefixes x 4 areas). */
-#define KB_MAX "16"
-#define TOWN_TASKS 16 /* tasks read for a place and its Verband together */
-#define TOWN_TASKS_MAX "16"
-
-static void
-read_kb(struct db_stmt *st, struct arena *a, void *row)
-{
-	struct finder_kb_rule *k = row;
-	struct finder_authority *au;
-
-	db_cols_dup(st, 0, a, &k->leika, &k->land, &k->level, &k->town_task, &k->online_url,
-		    &k->note, &k->source);
-	k->certain = db_col_int64(st, 7) != 0;
-	if (db_col_len(st, 8) > 0) {
-		au = arena_calloc(a, 1, sizeof(*au));
-		db_cols_dup(st, 8, a, &au->key, &au->name, &au->street, &au->postal_code, &au->city,
-			    &au->web, &au->online_url);
-		k->authority = au;
-	}
-}
-
-/* The tasks the place's Gemeinde (12-digit key) and its Gemeindeverband (9) take over. */
-struct town_rows {
-	struct arena *a;
-	const char **town, **verband;
-	size_t n_town, n_verband;
-};
-
-static int
-read_town(struct db_stmt *st, void *ctx, struct err *e)
-{
-	struct town_rows *t = ctx;
-	const char *task = db_col_dup(st, 1, t->a);
-
-	if (db_col_len(st, 0) == REGION_ARS_LEN)
-		t->town[t->n_town++] = task;
-	else
-		t->verband[t->n_verband++] = task;
-	return 0;
-}
-
-/*
- * The knowledge-base rules for the service's prefixes in the place's Land,
- * Regierungsbezirk or Kreis; the tasks of the place and of its Verband.
- */
-static int
-load_kb(struct db *db, const char *leika, const struct region *g, struct arena *a,
-	struct finder_input *in, struct err *e)
-{
-	static const char sql[] =
-		"SELECT r.leika, r.land, r.level, r.town_task, r.online_url, r.note, r.source, "
-		"r.certain, COALESCE(au.key, ''), COALESCE(au.name, ''), COALESCE(au.street, ''), "
-		"COALESCE(au.postal_code, ''), COALESCE(au.city, ''), COALESCE(au.web, ''), "
-		"COALESCE(au.online_url, '') FROM responsibility_rule r "
-		"LEFT JOIN authority au ON au.key = r.authority "
-		"WHERE r.leika IN ($1, $2, $3, $4) AND r.land IN ('', $5, $6, $7) LIMIT " KB_MAX;
-	static const char towns[] = "SELECT ars, task FROM responsibility_town "
-				    "WHERE ars IN ($1, $2) LIMIT " TOWN_TASKS_MAX;
-	static_assert(TOWN_TASKS == 16, "the towns query reads at most TOWN_TASKS rows");
-	struct town_rows t = {.a = a};
-	void *kb = NULL;
-	int rc =
-		db_list(db, e, sql, a, sizeof(struct finder_kb_rule), read_kb, &kb, &in->n_kb,
-			DB_TEXT(arena_strndup(a, leika, 5)), DB_TEXT(arena_strndup(a, leika, 8)),
-			DB_TEXT(arena_strndup(a, leika, 11)), DB_TEXT(leika), DB_TEXT(g->land),
-			DB_TEXT(arena_strndup(a, g->ars, 3)), DB_TEXT(arena_strndup(a, g->ars, 5)));
-
-	t.town = arena_calloc(a, TOWN_TASKS, sizeof(*t.town));
-	t.verband = arena_calloc(a, TOWN_TASKS, sizeof(*t.verband));
-	if (rc == 0)
-		rc = db_each(db, e, towns, read_town, &t, DB_TEXT(g->ars),
-			     DB_TEXT(arena_strndup(a, g->ars, 9)));
-	in->kb = kb;
-	in->town_tasks = t.town;
-	in->n_town_tasks = t.n_town;
-	in->verband_tasks = t.verband;
-	in->n_verband_tasks = t.n_verband;
-	return rc;
-}
-
 static int
 load_office(struct db *db, struct finder_answer *out, struct arena *a, struct err *e)
 {
@@ -265,8 +184,8 @@ load_office(struct db *db, struct finder_answer *out, struct arena *a, struct er
 }
 
 int
-finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, const char *ars,
-	      struct arena *a, struct finder_answer *out, struct err *e)
+finder_answer(struct db *db, struct tenant_cache *tc, struct finder_kb_cache *kc, const char *leika,
+	      const char *ars, struct arena *a, struct finder_answer *out, struct err *e)
 {
 	struct finder_input in = {0};
 	const struct tenant **by = NULL;
@@ -284,7 +203,7 @@ finder_answer(struct db *db, struct tenant_cache *tc, const char *leika, const c
 		rc = load_rules(db, out->service.leika, out->service.level, out->place->ars, a, &in,
 				e);
 	if (rc == 0)
-		rc = load_kb(db, out->service.leika, out->place, a, &in, e);
+		rc = finder_kb_lookup(kc, db, out->service.leika, out->place, a, &in, e);
 	if (rc == 0)
 		rc = load_tenants(db, tc, out->service.leika, out->place->ars, a, &in, &by, &urls,
 				  e);
