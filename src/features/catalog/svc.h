@@ -168,10 +168,6 @@ int svc_topics(struct db *db, const struct tenant *t, const char *kind, struct a
  */
 int svc_refresh_topics(struct db *db, const struct tenant *t, struct err *e) MUST_CHECK;
 
-/* One topic by kind and slug, or ERR_NOTFOUND. */
-int svc_topic_find(struct db *db, const struct tenant *t, const char *kind, const char *slug,
-		   struct arena *a, struct svc_topic **out, struct err *e);
-
 /*
  * The baseline for measurements of the search: the database's own full-text
  * search (PostgreSQL to_tsvector('german')/plainto_tsquery, SQLite FTS5

@@ -177,7 +177,7 @@ topics_json(struct rq *q, const char *kind, int *rc)
 	size_t n;
 	json_t *arr = json_array();
 
-	*rc = svc_topics(q->db, q->tenant, kind, q->a, &tps, &n, &q->err);
+	*rc = svc_offered_topics(q, kind, &tps, &n);
 	for (size_t i = 0; *rc == 0 && i < n; i++)
 		json_array_append_new(arr,
 				      json_pack("{s:s, s:s, s:I}", "slug", tps[i].slug, "name",

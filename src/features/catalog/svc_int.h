@@ -224,5 +224,12 @@ int svc_offered(struct rq *q, const struct svc_filter *f, struct svc_item **out,
  * database.  In q->a, valid until it is released.  0 or an error in q->err.
  */
 int svc_offered_one(struct rq *q, const char *leika, struct svc **out);
+/*
+ * svc_topics() for q's tenant from the read model: the topics of `kind`
+ * with the number of its published services in each, by name; and one of
+ * them by slug.  In q->a.  0 or an error in q->err (ERR_NOTFOUND: no such topic).
+ */
+int svc_offered_topics(struct rq *q, const char *kind, struct svc_topic **out, size_t *n);
+int svc_offered_topic(struct rq *q, const char *kind, const char *slug, struct svc_topic **out);
 
 #endif

@@ -50,6 +50,7 @@ struct base_row {
 	_Atomic(struct detail *)
 		detail; /* the service page's shared part, made when first asked for */
 	const char *themenfeld, *lage; /* slugs, interned in base->topics; NULL: none */
+	int32_t tf_at, lage_at;	       /* positions in base->topic_v; -1: none */
 	bool described;		       /* it has a shared short text */
 	char letter;		       /* first letter, 'A'..'Z', or 0 */
 };
@@ -80,7 +81,10 @@ struct base {
 	struct base_row *rows;	   /* by title, then LeiKa key */
 	struct base_key *by_leika; /* positions in rows, by LeiKa key */
 	size_t n;
-	struct svc_map topics; /* each topic slug once: rows compare them by address */
+	struct svc_map topics;	   /* each topic slug once: rows compare them by address */
+	struct svc_topic *topic_v; /* every Themenfeld and Lage (count 0) */
+	size_t n_topics, cap_topics;
+	struct svc_map tf_at, lage_at; /* slug -> position in topic_v + 1 */
 	char fp[FP_LEN];
 };
 
@@ -88,6 +92,7 @@ struct offer {
 	atomic_int refs;
 	struct base *base; /* one reference */
 	uint32_t *pos;	   /* the tenant's published services: positions in base->rows, ascending */
+	uint32_t *counts;  /* of them, how many each of base->topic_v has */
 	size_t n;
 	char fp[FP_LEN];
 };
@@ -115,6 +120,9 @@ base_unref(struct base *b)
 			detail_free(atomic_load(&b->rows[i].detail));
 		}
 		svc_map_release(&b->topics);
+		svc_map_release(&b->tf_at);
+		svc_map_release(&b->lage_at);
+		free(b->topic_v);
 		arena_release(&b->a);
 		free(b->rows);
 		free(b->by_leika);
@@ -136,6 +144,7 @@ offer_unref(void *p)
 	if (o && atomic_fetch_sub(&o->refs, 1) == 1) {
 		base_unref(o->base);
 		free(o->pos);
+		free(o->counts);
 		free(o);
 	}
 }
@@ -233,6 +242,53 @@ by_leika(const void *x, const void *y)
 }
 
 static int
+read_topic_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct base *b = ctx;
+	struct svc_topic *tp;
+
+	(void)e;
+	if (b->n_topics == b->cap_topics) {
+		b->cap_topics = b->cap_topics ? 2 * b->cap_topics : 64;
+		b->topic_v = xrealloc(b->topic_v, b->cap_topics * sizeof(*b->topic_v));
+	}
+	tp = &b->topic_v[b->n_topics++];
+	db_cols_dup(st, 0, &b->a, &tp->kind, &tp->slug, &tp->name);
+	tp->id = db_col_int64(st, 3);
+	tp->count = 0;
+	svc_map_put(strcmp(tp->kind, "themenfeld") == 0 ? &b->tf_at : &b->lage_at, tp->slug,
+		    (void *)(uintptr_t)b->n_topics);
+	return 0;
+}
+
+/* The position in b->topic_v of the topic `slug` in `map`, or -1. */
+static int32_t
+topic_at(const struct svc_map *map, const char *slug)
+{
+	uintptr_t at = slug ? (uintptr_t)svc_map_get(map, slug) : 0;
+
+	return at ? (int32_t)(at - 1) : -1;
+}
+
+/* Every Themenfeld and Lage, and where each row belongs. */
+static int
+base_topics(struct db *db, struct base *b, struct err *e)
+{
+	static const char sql[] = "SELECT 'themenfeld', slug, name, id FROM themenfeld "
+				  "UNION ALL SELECT kind, slug, name, id FROM lage";
+	int rc;
+
+	svc_map_init(&b->tf_at);
+	svc_map_init(&b->lage_at);
+	rc = db_each(db, e, sql, read_topic_row, b);
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
+		b->rows[i].tf_at = topic_at(&b->tf_at, b->rows[i].themenfeld);
+		b->rows[i].lage_at = topic_at(&b->lage_at, b->rows[i].lage);
+	}
+	return rc;
+}
+
+static int
 base_build(struct db *db, const char *fp, struct base **out, struct err *e)
 {
 	static const char sql[] =
@@ -251,6 +307,8 @@ base_build(struct db *db, const char *fp, struct base **out, struct err *e)
 	atomic_init(&b->refs, 1);
 	snprintf(b->fp, sizeof(b->fp), "%s", fp);
 	rc = db_each(db, e, sql, read_base_row, &bb);
+	if (rc == 0)
+		rc = base_topics(db, b, e);
 	if (rc) {
 		base_unref(b);
 		return rc;
@@ -380,6 +438,15 @@ offer_build(struct svc_model *m, struct db *db, const struct tenant *t, const ch
 	}
 	if (o->n)
 		qsort(o->pos, o->n, sizeof(*o->pos), by_pos);
+	o->counts = xcalloc(o->base->n_topics + 1, sizeof(*o->counts));
+	for (size_t i = 0; i < o->n; i++) {
+		const struct base_row *r = &o->base->rows[o->pos[i]];
+
+		if (r->tf_at >= 0)
+			o->counts[r->tf_at]++;
+		if (r->lage_at >= 0)
+			o->counts[r->lage_at]++;
+	}
 	log_debug("catalogue lists of '%s': %zu services in %lld us", t->slug, o->n,
 		  (long long)(clock_mono_us() - t0));
 	pthread_mutex_lock(&m->mu);
@@ -576,6 +643,61 @@ svc_offered(struct rq *q, const struct svc_filter *f, struct svc_item **out, siz
 	if (!m || !search_cache_of(q->app) || (f->q && f->q[0]))
 		return svc_list(q->db, q->tenant, f, q->a, out, n, total, &q->err);
 	return svc_model_list(m, q, f, out, n, total);
+}
+
+/* ---- Topics -------------------------------------------------------------- */
+
+/* At most this many topics of one kind, as svc_topics() reads them. */
+#define TOPICS_MAX 64
+
+static int
+by_name(const void *x, const void *y)
+{
+	return strcmp(((const struct svc_topic *)x)->name, ((const struct svc_topic *)y)->name);
+}
+
+int
+svc_offered_topics(struct rq *q, const char *kind, struct svc_topic **out, size_t *n)
+{
+	struct svc_model *m = app_state(q->app, &catalog_feature);
+	char fp[FP_LEN];
+	struct offer *o;
+	struct svc_topic *v;
+	int rc;
+
+	if (!m || !search_cache_of(q->app))
+		return svc_topics(q->db, q->tenant, kind, q->a, out, n, &q->err);
+	rc = model_key(q, fp);
+	if (rc == 0)
+		rc = offer_get(m, q->db, q->tenant, fp, q->a, &o, &q->err);
+	if (rc)
+		return rc;
+	*out = v = arena_alloc(q->a, TOPICS_MAX * sizeof(*v));
+	*n = 0;
+	for (size_t i = 0; i < o->base->n_topics && *n < TOPICS_MAX; i++)
+		if (o->counts[i] && strcmp(o->base->topic_v[i].kind, kind) == 0) {
+			v[*n] = o->base->topic_v[i];
+			v[(*n)++].count = o->counts[i];
+		}
+	qsort(v, *n, sizeof(*v), by_name);
+	return 0;
+}
+
+int
+svc_offered_topic(struct rq *q, const char *kind, const char *slug, struct svc_topic **out)
+{
+	struct svc_topic *v;
+	size_t n;
+	int rc = svc_offered_topics(q, kind, &v, &n);
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (strcmp(v[i].slug, slug) == 0) {
+			*out = &v[i];
+			return 0;
+		}
+	return rc ? rc
+		  : err_set(&q->err, ERR_NOTFOUND, "error.404.text", "no %s '%s' at '%s'", kind,
+			    slug, q->tenant->slug);
 }
 
 /* ---- One service --------------------------------------------------------- */

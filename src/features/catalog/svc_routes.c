@@ -123,7 +123,7 @@ topic_page(struct rq *q, const char *kind)
 	struct svc_topic *tp;
 	struct svc_item *items;
 	size_t n;
-	int rc = svc_topic_find(q->db, q->tenant, kind, slug, q->a, &tp, &q->err);
+	int rc = svc_offered_topic(q, kind, slug, &tp);
 
 	if (rc == 0) {
 		if (strcmp(kind, "themenfeld") == 0)
@@ -146,7 +146,7 @@ topics_page(struct rq *q, const char *kind)
 {
 	struct svc_topic *tps;
 	size_t n;
-	int rc = svc_topics(q->db, q->tenant, kind, q->a, &tps, &n, &q->err);
+	int rc = svc_offered_topics(q, kind, &tps, &n);
 
 	if (rc) {
 		rq_fail(q, rc);

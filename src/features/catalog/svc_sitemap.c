@@ -79,7 +79,7 @@ add_topics(struct rq *q, struct buf *b, const char *origin, const char *kind, co
 {
 	struct svc_topic *tps;
 	size_t n;
-	int rc = svc_topics(q->db, q->tenant, kind, q->a, &tps, &n, &q->err);
+	int rc = svc_offered_topics(q, kind, &tps, &n);
 
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		add_url(b, origin, rq_url(q, arena_printf(q->a, "%s/%s", prefix, tps[i].slug)));

@@ -441,23 +441,3 @@ svc_refresh_topics(struct db *db, const struct tenant *t, struct err *e)
 		rc = db_run(db, e, sql[i], DB_INT(t->id));
 	return rc;
 }
-
-int
-svc_topic_find(struct db *db, const struct tenant *t, const char *kind, const char *slug,
-	       struct arena *a, struct svc_topic **out, struct err *e)
-{
-	struct svc_topic *all;
-	size_t n;
-	int rc = svc_topics(db, t, kind, a, &all, &n, e);
-
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(all[i].slug, slug) == 0) {
-			*out = &all[i];
-			return 0;
-		}
-	}
-	return err_set(e, ERR_NOTFOUND, "error.404.text", "no %s '%s' at '%s'", kind, slug,
-		       t->slug);
-}

@@ -236,7 +236,7 @@ catalog_on_home(struct rq *q)
 	int rc = svc_offered(q, &f, &items, &n, NULL);
 
 	if (rc == 0)
-		rc = svc_topics(q->db, q->tenant, "themenfeld", q->a, &tps, &nt, &q->err);
+		rc = svc_offered_topics(q, "themenfeld", &tps, &nt);
 	if (rc)
 		return rc;
 	view_set(q->page, "frequent", svc_view_items(q, items, n));
