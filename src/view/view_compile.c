@@ -161,6 +161,7 @@ parse_path(struct compiler *c, struct str s, unsigned line, struct view_path *ou
 	copy = arena_alloc(&c->t->a, n * sizeof(*copy));
 	memcpy(copy, seg, n * sizeof(*copy));
 	out->seg = copy;
+	out->hint = arena_calloc(&c->t->a, n, sizeof(*out->hint));
 	out->n = n;
 	return 0;
 }

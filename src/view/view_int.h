@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,6 +56,9 @@ struct view_val {
 
 /* The value below `v` at segments seg[0..n), or NULL. */
 const struct view_val *view_val_walk(const struct view_val *v, const struct str *seg, size_t n);
+/* view_val_walk() that tries hint[i] first for segment i and keeps where it found it. */
+const struct view_val *view_val_walk_hinted(const struct view_val *v, const struct str *seg,
+					    _Atomic uint32_t *hint, size_t n);
 /* Truthiness: null, false, 0, "" and empty lists are false; maps are true. */
 bool view_val_truthy(const struct view_val *v);
 
@@ -199,6 +203,9 @@ enum view_op {
 
 struct view_path {
 	const struct str *seg; /* lives in the template's arena; "@index" is one segment */
+	/* Per segment, where in its map it was found last: renders of the same
+	 * template meet maps built the same way, so the guess is mostly right. */
+	_Atomic uint32_t *hint;
 	size_t n;
 };
 

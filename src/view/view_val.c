@@ -195,6 +195,27 @@ view_val_walk(const struct view_val *v, const struct str *seg, size_t n)
 }
 
 const struct view_val *
+view_val_walk_hinted(const struct view_val *v, const struct str *seg, _Atomic uint32_t *hint,
+		     size_t n)
+{
+	for (size_t i = 0; i < n && v; i++) {
+		uint32_t at = atomic_load_explicit(&hint[i], memory_order_relaxed);
+		const struct view_entry *ent;
+
+		if (v->type != VIEW_MAP)
+			return NULL;
+		if (at < v->c.n && str_eq(v->c.entries[at].key, seg[i])) {
+			ent = &v->c.entries[at];
+		} else if ((ent = map_find(v, seg[i]))) {
+			atomic_store_explicit(&hint[i], (uint32_t)(ent - v->c.entries),
+					      memory_order_relaxed);
+		}
+		v = ent ? ent->val : NULL;
+	}
+	return v;
+}
+
+const struct view_val *
 view_get(const struct view_val *m, const char *path)
 {
 	struct str rest = str_c(path), seg;

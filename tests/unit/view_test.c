@@ -521,6 +521,27 @@ test_markdown_is_safe_and_cached_texts_stay_right(void **state)
 	}
 }
 
+/* A path remembers where it found its key; maps built in another order still answer right. */
+static void
+test_lookups_stay_right_when_maps_differ_between_renders(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const orders[][3] = {{"a", "b", "c"}, {"c", "b", "a"}, {"b", "c", NULL}};
+
+	assert_int_equal(view_add(f->v, "abc", "{{ m.a }}-{{ m.b }}-{{ m.c }}", 29, &f->e), 0);
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < 3; i++) {
+			struct view_val *m = view_set(f->root, "m", view_map(&f->a));
+
+			for (size_t k = 0; k < 3 && orders[i][k]; k++)
+				view_set_text(m, orders[i][k], orders[i][k]);
+			buf_reset(&f->out);
+			assert_int_equal(view_render(f->v, "abc", "de", f->root, &f->out, &f->e),
+					 0);
+			assert_string_equal(f->out.p, i == 2 ? "-b-c" : "a-b-c");
+		}
+}
+
 static void
 test_buffer_cap_gives_toobig(void **state)
 {
@@ -849,6 +870,7 @@ main(void)
 		T(test_english_falls_back_to_german),
 		T(test_trusted_html_is_raw_only_in_text),
 		T(test_markdown_is_safe_and_cached_texts_stay_right),
+		T(test_lookups_stay_right_when_maps_differ_between_renders),
 		T(test_buffer_cap_gives_toobig),
 		T(test_nested_loops_stop_at_the_step_budget),
 		T(test_mismatched_block_reports_line),
