@@ -8,6 +8,17 @@
 #include <string.h>
 
 bool
+rq_failed_as(struct rq *q, int rc, int code, const char *key)
+{
+	if (!rc)
+		return false;
+	if (rc == code)
+		q->err.user = key;
+	rq_fail(q, rc);
+	return true;
+}
+
+bool
 rq_staff_may(struct rq *q, unsigned roles)
 {
 	if (q->user && (q->user->roles & roles))

@@ -11,6 +11,13 @@
 
 #include <stdbool.h>
 
+/*
+ * Answer a failed call `rc` (0: nothing to answer, false) by rq_fail(), with
+ * message `key` when `rc` is `code` (a refused transition, an expired link);
+ * true when it answered.
+ */
+bool rq_failed_as(struct rq *q, int rc, int code, const char *key);
+
 /* True when q->user holds one of `roles` (enum auth_role bits); else answers 403, false. */
 bool rq_staff_may(struct rq *q, unsigned roles);
 

@@ -231,14 +231,8 @@ reply_post(struct rq *q)
 		return;
 	rc = ratelimit_hit(q->db, arena_printf(q->a, "case-reply:%lld", (long long)c->id), DAY_S,
 			   REPLIES_A_DAY, &q->err);
-	if (rc == ERR_RATELIMIT) {
-		rq_error(q, 429, "forms.mailbox.err.rate");
+	if (rq_failed_as(q, rc, ERR_RATELIMIT, "forms.mailbox.err.rate"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	if (!msg[0] || strlen(msg) > INBOX_TEXT_MAX || !str_valid_text(str_c(msg))) {
 		q->resp->status = 422;
 		case_render(q, c, "forms.mailbox.err.text");
