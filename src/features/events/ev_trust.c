@@ -171,14 +171,8 @@ confirm_post(struct rq *q)
 	}
 	auth_token_hash(tok, hash);
 	rc = confirm(q, hash, (int64_t)time(NULL), &p);
-	if (rc == ERR_NOTFOUND) {
-		rq_error(q, 404, "ev.err.token");
+	if (rq_failed_as(q, rc, ERR_NOTFOUND, "ev.err.token"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	if (p.trusted) {
 		rq_redirect(q, arena_printf(q->a, "/veranstaltungen/%s", p.slug));
 		return;
@@ -292,14 +286,8 @@ organiser_remove(struct rq *q)
 				  DB_INT(q->tenant->id), DB_INT((int64_t)id));
 	if (rc == 0 && n == 0)
 		rc = ERR_NOTFOUND;
-	if (rc == ERR_NOTFOUND) {
-		rq_error(q, 404, "error.404.text");
+	if (rq_failed_as(q, rc, ERR_NOTFOUND, "error.404.text"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	ed_audit(q, "event.organiser.untrust", email);
 	rq_redirect(q, "/verwaltung/veranstalter?erledigt=1");
 }
