@@ -117,6 +117,31 @@ rq_download(struct rq *q, int rc, const char *type, const char *filename)
 			 arena_printf(q->a, "attachment; filename=\"%s\"", filename));
 }
 
+/* What rq_page_rows() fills. */
+struct page_rows {
+	struct rq *q;
+	struct view_val *list;
+	rq_row_fn *fill;
+};
+
+static int
+page_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct page_rows *r = ctx;
+
+	r->fill(r->q, st, view_push(r->list, view_map(r->q->a)));
+	return 0;
+}
+
+int
+rq_page_rows_args(struct rq *q, const char *key, const char *sql, rq_row_fn *fill,
+		  const struct db_arg *args, size_t n)
+{
+	struct page_rows r = {q, view_set(q->page, key, view_list(q->a)), fill};
+
+	return db_each_args(q->db, &q->err, sql, page_row, &r, args, n);
+}
+
 const char *
 rq_mail_token(struct rq *q, const char *error_key)
 {
