@@ -183,26 +183,15 @@ confirm_post(struct rq *q)
 
 /* ---- The staff's list ------------------------------------------------------ */
 
-struct organisers {
-	struct rq *q;
-	struct view_val *list;
-};
-
-static int
-add_organiser(struct db_stmt *st, void *ctx, struct err *e)
+static void
+add_organiser(struct rq *q, struct db_stmt *st, struct view_val *m)
 {
-	struct organisers *c = ctx;
-	struct rq *q = c->q;
-	struct view_val *m = view_push(c->list, view_map(q->a));
-
-	(void)e;
 	view_set_text(m, "email", db_col_text(st, 1));
 	view_set_text(m, "name", db_col_text(st, 2));
 	view_set_text(m, "since", ed_when(q, db_col_int64(st, 3)));
 	view_set_text(m, "remove_url",
 		      rq_url(q, arena_printf(q->a, "/verwaltung/veranstalter/%lld/entfernen",
 					     (long long)db_col_int64(st, 0))));
-	return 0;
 }
 
 static void
@@ -210,14 +199,12 @@ organisers_page(struct rq *q)
 {
 	static const char sql[] = "SELECT id, email, name, created_at FROM event_organiser "
 				  "WHERE tenant_id = $1 ORDER BY email LIMIT $2";
-	struct organisers c = {q, NULL};
 	int rc;
 
 	if (!ed_may_edit(q))
 		return;
-	c.list = view_set(q->page, "organisers", view_list(q->a));
-	rc = db_each(q->db, &q->err, sql, add_organiser, &c, DB_INT(q->tenant->id),
-		     DB_INT(ORGANISERS_MAX));
+	rc = rq_page_rows(q, "organisers", sql, add_organiser, DB_INT(q->tenant->id),
+			  DB_INT(ORGANISERS_MAX));
 	if (rc) {
 		rq_fail(q, rc);
 		return;
