@@ -8,6 +8,17 @@
 #include <string.h>
 
 bool
+rq_failed_as(struct rq *q, int rc, int code, const char *key)
+{
+	if (!rc)
+		return false;
+	if (rc == code)
+		q->err.user = key;
+	rq_fail(q, rc);
+	return true;
+}
+
+bool
 rq_staff_may(struct rq *q, unsigned roles)
 {
 	if (q->user && (q->user->roles & roles))
@@ -104,6 +115,31 @@ rq_download(struct rq *q, int rc, const char *type, const char *filename)
 	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
 	http_resp_header(q->http, q->resp, "Content-Disposition",
 			 arena_printf(q->a, "attachment; filename=\"%s\"", filename));
+}
+
+/* What rq_page_rows() fills. */
+struct page_rows {
+	struct rq *q;
+	struct view_val *list;
+	rq_row_fn *fill;
+};
+
+static int
+page_row(struct db_stmt *st, void *ctx, struct err *e)
+{
+	struct page_rows *r = ctx;
+
+	r->fill(r->q, st, view_push(r->list, view_map(r->q->a)));
+	return 0;
+}
+
+int
+rq_page_rows_args(struct rq *q, const char *key, const char *sql, rq_row_fn *fill,
+		  const struct db_arg *args, size_t n)
+{
+	struct page_rows r = {q, view_set(q->page, key, view_list(q->a)), fill};
+
+	return db_each_args(q->db, &q->err, sql, page_row, &r, args, n);
 }
 
 const char *

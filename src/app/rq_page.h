@@ -2,14 +2,22 @@
 /*
  * Page helpers that several features share: the staff role check, the
  * staff breadcrumbs, a date with its time, a select box's options, a schema.org place, a
- * download's answer and the page of a mailed link's token.
+ * download's answer, the page of a mailed link's token and a page list made from rows.
  */
 #ifndef RATHAUS_APP_RQ_PAGE_H
 #define RATHAUS_APP_RQ_PAGE_H
 
 #include "app/app.h"
+#include "db/db.h"
 
 #include <stdbool.h>
+
+/*
+ * Answer a failed call `rc` (0: nothing to answer, false) by rq_fail(), with
+ * message `key` when `rc` is `code` (a refused transition, an expired link);
+ * true when it answered.
+ */
+bool rq_failed_as(struct rq *q, int rc, int code, const char *key);
 
 /* True when q->user holds one of `roles` (enum auth_role bits); else answers 403, false. */
 bool rq_staff_may(struct rq *q, unsigned roles);
@@ -54,6 +62,19 @@ bool rq_param_ics(struct rq *q, const char *name, const char **out);
  * never stored, as an attachment named `filename`.
  */
 void rq_download(struct rq *q, int rc, const char *type, const char *filename);
+
+/*
+ * The page's list `key` with a map for each row of `sql` (run on q->db with
+ * the DB_ list, as db_each()), filled by fill(q, st, m) from the current row.
+ * Returns 0 or the error in q->err; the caller answers it.
+ *
+ *	rc = rq_page_rows(q, "cases", sql, add_case, DB_INT(citizen));
+ */
+typedef void rq_row_fn(struct rq *q, struct db_stmt *st, struct view_val *m);
+int rq_page_rows_args(struct rq *q, const char *key, const char *sql, rq_row_fn *fill,
+		      const struct db_arg *args, size_t n) MUST_CHECK;
+#define rq_page_rows(q, key, sql, fill, ...)                                                       \
+	rq_page_rows_args((q), (key), (sql), (fill), DB_ARGS(__VA_ARGS__))
 
 /*
  * The token of a mailed link (query "token") for a page that asks to

@@ -52,22 +52,21 @@ cli_status(int rc, const char *what, const struct err *e)
 }
 
 int
-cli_app_open(const struct config *cfg, struct app *app, struct db **db, const char *what)
+cli_app_run(const struct config *cfg, bool with_db, const char *what, cli_app_fn *fn, void *arg)
 {
+	struct app app;
+	struct db *db = NULL;
 	struct err e = {0};
+	int rc = app_init(&app, cfg, true, &e);
 
-	if (app_init(app, cfg, true, &e) == 0 && (!db || db_pool_get(app->pool, db, &e) == 0))
-		return CLI_OK;
-	app_release(app);
-	return cli_status(CLI_FAIL, what, &e);
-}
-
-void
-cli_app_close(struct app *app, struct db *db)
-{
+	if (rc == 0 && with_db)
+		rc = db_pool_get(app.pool, &db, &e);
+	if (rc == 0)
+		rc = fn(&app, db, arg, &e);
 	if (db)
-		db_pool_put(app->pool, db);
-	app_release(app);
+		db_pool_put(app.pool, db);
+	app_release(&app);
+	return cli_status(rc, what, &e);
 }
 
 int

@@ -9,6 +9,8 @@
 
 #include "core/config.h"
 
+#include <stdbool.h>
+
 struct cli_cmd {
 	const char *name;
 	const char *summary;
@@ -37,13 +39,14 @@ int cli_open_db(const struct config *cfg, struct db **out, int migrate);
 
 /*
  * Start the application (views, mailer, jobs) for a command, with a pooled
- * database connection in *db unless db is NULL.  CLI_OK, or CLI_FAIL after
- * "rathaus <what>: <detail>" on stderr with nothing left to release.
+ * database connection when `with_db` (else db is NULL), run fn(app, db, arg,
+ * e) and release it all.  The exit status as cli_status() gives it for
+ * `what`, also when the start fails.
  */
 struct app;
-int cli_app_open(const struct config *cfg, struct app *app, struct db **db, const char *what);
-/* Return the connection (NULL: none) and release the application. */
-void cli_app_close(struct app *app, struct db *db);
+typedef int cli_app_fn(struct app *app, struct db *db, void *arg, struct err *e);
+int cli_app_run(const struct config *cfg, bool with_db, const char *what, cli_app_fn *fn,
+		void *arg);
 
 /* Run `fn` for every tenant until one fails; *n (unless NULL) gets their number. */
 struct tenant;

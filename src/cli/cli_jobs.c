@@ -9,24 +9,24 @@
 #include <string.h>
 
 static int
+run_pass(struct app *app, struct db *db, void *arg, struct err *e)
+{
+	int ran = 0;
+	int rc = jobs_run_due(app->jobs, db, &ran, e);
+
+	if (rc == 0)
+		printf("%d job(s) run\n", ran);
+	return rc;
+}
+
+static int
 run_jobs(int argc, char **argv, const struct config *cfg)
 {
-	struct app app;
-	struct err e = {0};
-	struct db *db = NULL;
-	int ran = 0, rc;
-
 	if (argc != 2 || strcmp(argv[1], "run") != 0) {
 		fprintf(stderr, "rathaus jobs: expected 'run' (see --help)\n");
 		return CLI_USAGE;
 	}
-	if (cli_app_open(cfg, &app, &db, "jobs run"))
-		return CLI_FAIL;
-	rc = jobs_run_due(app.jobs, db, &ran, &e);
-	if (rc == 0)
-		printf("%d job(s) run\n", ran);
-	cli_app_close(&app, db);
-	return cli_status(rc, "jobs run", &e);
+	return cli_app_run(cfg, true, "jobs run", run_pass, NULL);
 }
 
 const struct cli_cmd cli_jobs = {

@@ -12,9 +12,13 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Where the test mail goes: an address, from the tenant `slug` (NULL: the installation). */
+struct test_mail {
+	const char *to, *slug;
+};
+
 static int
-queue_test(struct app *app, struct db *db, const char *to, const char *slug, struct arena *a,
-	   struct err *e)
+queue(struct app *app, struct db *db, const struct test_mail *tm, struct arena *a, struct err *e)
 {
 	struct tenant *t = NULL;
 	struct view_val *data = view_map(a);
@@ -22,13 +26,13 @@ queue_test(struct app *app, struct db *db, const char *to, const char *slug, str
 	int64_t id = 0;
 	int rc = 0;
 
-	if (slug)
-		rc = tenant_find_by_slug(db, slug, a, &t, e);
+	if (tm->slug)
+		rc = tenant_find_by_slug(db, tm->slug, a, &t, e);
 	if (rc == ERR_NOTFOUND)
-		return err_set(e, rc, NULL, "no tenant '%s'", slug);
-	view_set_text(data, "address", to);
+		return err_set(e, rc, NULL, "no tenant '%s'", tm->slug);
+	view_set_text(data, "address", tm->to);
 	if (rc == 0)
-		rc = mail_compose(app->mail, t, "test", "de", data, to, a, &m, e);
+		rc = mail_compose(app->mail, t, "test", "de", data, tm->to, a, &m, e);
 	if (rc == 0)
 		rc = db_begin(db, e);
 	if (rc)
@@ -38,46 +42,48 @@ queue_test(struct app *app, struct db *db, const char *to, const char *slug, str
 		rc = db_commit(db, e);
 	db_rollback(db);
 	if (rc == 0)
-		printf("mail %lld to %s queued%s\n", (long long)id, to,
+		printf("mail %lld to %s queued%s\n", (long long)id, tm->to,
 		       app->cfg.smtp_url[0] ? "" : "; smtp_url is not set, so it stays queued");
+	return rc;
+}
+
+static int
+queue_test(struct app *app, struct db *db, void *arg, struct err *e)
+{
+	struct arena a;
+	int rc;
+
+	arena_init(&a);
+	rc = queue(app, db, arg, &a, e);
+	arena_release(&a);
 	return rc;
 }
 
 static int
 run_mail(int argc, char **argv, const struct config *cfg)
 {
-	const char *slug = NULL, *to = NULL;
-	struct app app;
-	struct arena a;
-	struct err e = {0};
-	struct db *db = NULL;
+	struct test_mail tm = {NULL, NULL};
 	bool bad = argc < 3 || strcmp(argv[1], "test") != 0;
-	int rc;
 
 	for (int i = 2; i < argc && !bad; i++) {
 		if (strcmp(argv[i], "--tenant") == 0 && i + 1 < argc)
-			slug = argv[++i];
-		else if (!to && argv[i][0] != '-')
-			to = argv[i];
+			tm.slug = argv[++i];
+		else if (!tm.to && argv[i][0] != '-')
+			tm.to = argv[i];
 		else
 			bad = true;
 	}
-	if (bad || !to) {
+	if (bad || !tm.to) {
 		fprintf(stderr,
 			"rathaus mail: expected 'test ADDRESS [--tenant SLUG]' (see --help)\n");
 		return CLI_USAGE;
 	}
-	if (!mail_addr_valid(to)) {
-		fprintf(stderr, "rathaus mail test: '%s' is not a mail address we send to\n", to);
+	if (!mail_addr_valid(tm.to)) {
+		fprintf(stderr, "rathaus mail test: '%s' is not a mail address we send to\n",
+			tm.to);
 		return CLI_USAGE;
 	}
-	if (cli_app_open(cfg, &app, &db, "mail test"))
-		return CLI_FAIL;
-	arena_init(&a);
-	rc = queue_test(&app, db, to, slug, &a, &e);
-	arena_release(&a);
-	cli_app_close(&app, db);
-	return cli_status(rc, "mail test", &e);
+	return cli_app_run(cfg, true, "mail test", queue_test, &tm);
 }
 
 const struct cli_cmd cli_mail = {

@@ -10,13 +10,17 @@
 #include <unistd.h>
 
 static int
+serve(struct app *app, struct db *db, void *arg, struct err *e)
+{
+	return app_serve(app, e);
+}
+
+static int
 run_serve(int argc, char **argv, const struct config *cfg)
 {
 	struct config c = *cfg;
-	struct app app;
 	struct err e = {0};
 	struct db *db = NULL;
-	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc) {
@@ -34,11 +38,7 @@ run_serve(int argc, char **argv, const struct config *cfg)
 	if (cli_open_db(&c, &db, 0))
 		return CLI_FAIL;
 	db_close(db);
-	if (cli_app_open(&c, &app, NULL, "serve"))
-		return CLI_FAIL;
-	rc = app_serve(&app, &e);
-	cli_app_close(&app, NULL);
-	return cli_status(rc, "serve", &e);
+	return cli_app_run(&c, false, "serve", serve, NULL);
 }
 
 const struct cli_cmd cli_serve = {

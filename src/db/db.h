@@ -216,6 +216,16 @@ int db_list_args(struct db *db, struct err *e, const char *sql, struct arena *a,
 	db_list_args((db), (e), (sql), (a), (size), (read), (out), (n), DB_ARGS(__VA_ARGS__))
 
 /*
+ * Call read(st, a, obj) for each row of `sql`, all into the one object `obj`
+ * (rows that add up to it: its settings, its opening hours).  Returns 0 after
+ * the last row, or the error.
+ */
+int db_fill_args(struct db *db, struct err *e, const char *sql, struct arena *a, db_read_fn *read,
+		 void *obj, const struct db_arg *args, size_t n) MUST_CHECK;
+#define db_fill(db, e, sql, a, read, obj, ...)                                                     \
+	db_fill_args((db), (e), (sql), (a), (read), (obj), DB_ARGS(__VA_ARGS__))
+
+/*
  * Call fn(st, ctx, e) for the first row of `sql` only: its return, or
  * ERR_NOTFOUND when there is no row (with a generic detail in `e` that the
  * caller may overwrite), or the error.

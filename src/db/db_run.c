@@ -190,7 +190,7 @@ db_one_args(struct db *db, struct err *e, const char *sql, db_row_fn *fn, void *
 	return rc;
 }
 
-/* What db_get() fills. */
+/* What db_get() and db_fill() fill. */
 struct get {
 	struct arena *a;
 	db_read_fn *read;
@@ -207,14 +207,31 @@ get_row(struct db_stmt *st, void *ctx, struct err *e)
 	return 0;
 }
 
-int
-db_get_args(struct db *db, struct err *e, const char *sql, struct arena *a, db_read_fn *read,
-	    void *row, const struct db_arg *args, size_t n)
+/* Call read(st, a, row) for the first row of `sql` with `one` (as db_one()), else for each. */
+static int
+read_rows(struct db *db, struct err *e, const char *sql, struct arena *a, db_read_fn *read,
+	  void *row, const struct db_arg *args, size_t n, bool one)
 {
 	struct get g = {a, read, row};
 
 	assert(read);
-	return db_one_args(db, e, sql, get_row, &g, args, n);
+	if (one)
+		return db_one_args(db, e, sql, get_row, &g, args, n);
+	return db_each_args(db, e, sql, get_row, &g, args, n);
+}
+
+int
+db_fill_args(struct db *db, struct err *e, const char *sql, struct arena *a, db_read_fn *read,
+	     void *obj, const struct db_arg *args, size_t n)
+{
+	return read_rows(db, e, sql, a, read, obj, args, n, false);
+}
+
+int
+db_get_args(struct db *db, struct err *e, const char *sql, struct arena *a, db_read_fn *read,
+	    void *row, const struct db_arg *args, size_t n)
+{
+	return read_rows(db, e, sql, a, read, row, args, n, true);
 }
 
 /* What db_list() grows while stepping. */

@@ -12,6 +12,7 @@
 #include "db/db.h"
 
 #include <assert.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +300,16 @@ jobs_nudge(struct jobs *j)
 	j->nudged = true;
 	pthread_cond_signal(&j->wake);
 	pthread_mutex_unlock(&j->mu);
+}
+
+int64_t
+job_payload_int(const struct job_run *r, const char *key)
+{
+	json_t *doc = json_loads(r->payload, 0, NULL);
+	json_int_t v = json_integer_value(json_object_get(doc, key));
+
+	json_decref(doc);
+	return (int64_t)v;
 }
 
 int

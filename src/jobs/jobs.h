@@ -69,6 +69,9 @@ struct job_every {
 	(&(const struct job_every){&(const struct job_kind){.name = (kind_name), .run = (fn)},     \
 				   (every_s)})
 
+/* The integer member `key` of the run's JSON payload; 0 when it has none. */
+int64_t job_payload_int(const struct job_run *r, const char *key);
+
 /*
  * The end of a clean-up run: logs "purge: <n> <what> removed" when `rc` is
  * 0 and `n` is not, and returns `rc`.

@@ -13,7 +13,6 @@
 #include "jobs/jobs.h"
 
 #include <curl/curl.h>
-#include <jansson.h>
 #include <string.h>
 
 /* Give up on one SMTP conversation after this long; well below the job's lease. */
@@ -82,16 +81,6 @@ mail_smtp_send(const char *smtp_url, const char *from, const char *to, const cha
 		       errbuf[0] ? errbuf : curl_easy_strerror(rc), code);
 }
 
-static int64_t
-payload_mail_id(const char *payload)
-{
-	json_t *doc = json_loads(payload, 0, NULL);
-	json_int_t id = json_integer_value(json_object_get(doc, "mail"));
-
-	json_decref(doc);
-	return (int64_t)id;
-}
-
 /* Record the outcome of one attempt; `error` NULL means sent. */
 static int
 record(struct db *db, int64_t id, int64_t now, const char *error, bool final, struct err *e)
@@ -124,7 +113,7 @@ deliver(struct job_run *r, struct err *e)
 	static const char sql[] = "SELECT from_addr, to_addr, message FROM mail_outbox "
 				  "WHERE id = $1 AND state = 'queued'";
 	const struct mailer *m = r->ctx;
-	int64_t id = payload_mail_id(r->payload);
+	int64_t id = job_payload_int(r, "mail");
 	struct db_stmt *st = NULL;
 	struct err se = {0};
 	bool permanent = false;

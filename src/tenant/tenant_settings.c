@@ -339,19 +339,10 @@ set_value(struct tenant_settings *s, const char *key, const char *value, struct 
 		s->v[id] = arena_strdup(a, canon);
 }
 
-struct load_ctx {
-	struct tenant_settings *s;
-	struct arena *a;
-};
-
-static int
-load_row(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_setting(struct db_stmt *st, struct arena *a, void *settings)
 {
-	struct load_ctx *c = ctx;
-
-	(void)e;
-	set_value(c->s, db_col_text(st, 0), db_col_text(st, 1), c->a);
-	return 0;
+	set_value(settings, db_col_text(st, 0), db_col_text(st, 1), a);
 }
 
 int
@@ -359,11 +350,11 @@ tenant_settings_load(struct db *db, const struct tenant *t, struct arena *a,
 		     const struct tenant_settings **out, struct err *e)
 {
 	static const char sql[] = "SELECT key, value FROM tenant_setting WHERE tenant_id = $1";
-	struct load_ctx c = {arena_calloc(a, 1, sizeof(*c.s)), a};
-	int rc = db_each(db, e, sql, load_row, &c, DB_INT(t->id));
+	struct tenant_settings *s = arena_calloc(a, 1, sizeof(*s));
+	int rc = db_fill(db, e, sql, a, read_setting, s, DB_INT(t->id));
 
 	if (rc == 0)
-		*out = c.s;
+		*out = s;
 	return rc;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: EUPL-1.2 */
 /*
- * Tests of the one-call statements (db_run, db_int64, db_each, db_step_done)
+ * Tests of the one-call statements (db_run, db_int64, db_each, db_list, db_fill,
+ * db_step_done)
  * on the backend RATHAUS_TEST_DB names, as db_test.c does.
  */
 #include "db/db.h"
@@ -227,6 +228,41 @@ test_list_collects_every_row_into_the_arena(void **state)
 	arena_release(a);
 }
 
+/* The rows of t_run joined into one text, "<k>=<s>;" each. */
+static void
+join_pair(struct db_stmt *st, struct arena *a, void *obj)
+{
+	const char **joined = obj;
+
+	*joined = arena_printf(a, "%s%lld=%s;", *joined, (long long)db_col_int64(st, 0),
+			       db_col_text(st, 1));
+}
+
+static void
+test_fill_reads_every_row_into_one_object(void **state)
+{
+	struct scratch_fixture *f = *state;
+	struct arena arena, *a = &arena;
+	const char *joined = "";
+
+	arena_init(a);
+	make_table(f);
+	for (int k = 1; k <= 3; k++)
+		ASSERT_OK(&f->e, db_run(f->s.db, &f->e, "INSERT INTO t_run (k, s) VALUES ($1, $2)",
+					DB_INT(k), DB_TEXT(k % 2 ? "odd" : "even")));
+	ASSERT_OK(&f->e, db_fill(f->s.db, &f->e, "SELECT k, s FROM t_run WHERE k > $1 ORDER BY k",
+				 a, join_pair, &joined, DB_INT(0)));
+	assert_string_equal(joined, "1=odd;2=even;3=odd;");
+	joined = "";
+	ASSERT_OK(&f->e, db_fill(f->s.db, &f->e, "SELECT k, s FROM t_run WHERE k > $1", a,
+				 join_pair, &joined, DB_INT(3)));
+	assert_string_equal(joined, "");
+	assert_int_equal(
+		db_fill(f->s.db, &f->e, "SELECT k, s FROM no_such_table", a, join_pair, &joined),
+		ERR_DB);
+	arena_release(a);
+}
+
 static void
 test_end_commits_success_and_rolls_back_failure(void **state)
 {
@@ -278,6 +314,7 @@ main(void)
 		TEST(test_int64_reads_the_first_column_or_is_not_found),
 		TEST(test_each_visits_every_row_and_stops_on_error),
 		TEST(test_list_collects_every_row_into_the_arena),
+		TEST(test_fill_reads_every_row_into_one_object),
 		TEST(test_end_commits_success_and_rolls_back_failure),
 		TEST(test_step_done_passes_over_rows),
 	};

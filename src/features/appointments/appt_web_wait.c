@@ -9,6 +9,7 @@
 #include "features/appointments/appt.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "auth/auth.h"
 #include "core/civil.h"
 #include "db/db.h"
@@ -75,14 +76,8 @@ join_post(struct rq *q)
 					       &mail, &q->err);
 		rc = db_end(q->db, rc, &q->err);
 	}
-	if (rc == ERR_RATELIMIT) {
-		rq_error(q, 429, "appt.err.wait_limit");
+	if (rq_failed_as(q, rc, ERR_RATELIMIT, "appt.err.wait_limit"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	appt_mail_sent(&mail);
 	http_resp_header(q->http, q->resp, "Cache-Control", "private, no-store");
 	view_set_text(q->page, "day", appt_web_day_label(q, day));

@@ -59,12 +59,6 @@ svc_desc_authored(const struct svc_desc *d)
 	return false;
 }
 
-/* What the row readers fill: `d`, its strings in arena `a`. */
-struct desc_rows {
-	struct arena *a;
-	struct svc_desc *d;
-};
-
 static void
 read_service(struct db_stmt *st, struct arena *a, void *row)
 {
@@ -86,16 +80,15 @@ load_service(struct db *db, const char *leika, struct arena *a, struct svc_desc 
 	return rc;
 }
 
-static int
-read_text(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_text(struct db_stmt *st, struct arena *a, void *desc)
 {
-	struct desc_rows *r = ctx;
+	struct svc_desc *d = desc;
 	enum svc_module m;
 
 	/* A module this version does not know is left alone. */
 	if (svc_module_parse(db_col_text(st, 0), &m) == 0)
-		r->d->text[m] = db_col_dup(st, 1, r->a);
-	return 0;
+		d->text[m] = db_col_dup(st, 1, a);
 }
 
 static void
@@ -153,7 +146,6 @@ svc_desc_load(struct db *db, const char *leika, struct arena *a, struct svc_desc
 	      struct err *e)
 {
 	static const char texts_sql[] = "SELECT module, body FROM service_text WHERE leika = $1";
-	struct desc_rows r = {.a = a, .d = out};
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -161,7 +153,7 @@ svc_desc_load(struct db *db, const char *leika, struct arena *a, struct svc_desc
 		out->text[m] = "";
 	rc = load_service(db, leika, a, out, e);
 	if (rc == 0)
-		rc = db_each(db, e, texts_sql, read_text, &r, DB_TEXT(leika));
+		rc = db_fill(db, e, texts_sql, a, read_text, out, DB_TEXT(leika));
 	if (rc == 0)
 		rc = load_lists(db, leika, a, out, e);
 	return rc;

@@ -47,16 +47,12 @@ ed_rev_get(struct db *db, const struct tenant *t, const char *kind, const char *
 	static const char sql[] = REV_COLS "WHERE r.tenant_id = $1 AND r.kind = $2 AND "
 					   "r.subject = $3 AND ($4 = 0 OR r.num = $4) "
 					   "ORDER BY r.num DESC LIMIT 1";
-	struct ed_rev *v = NULL;
-	size_t n = 0;
-	int rc = db_list(db, e, sql, a, sizeof(*v), read_rev, (void **)&v, &n, DB_INT(t->id),
-			 DB_TEXT(kind), DB_TEXT(subject), DB_INT(num));
+	int rc = db_get(db, e, sql, a, read_rev, out, DB_INT(t->id), DB_TEXT(kind),
+			DB_TEXT(subject), DB_INT(num));
 
-	if (rc == 0 && n == 0)
+	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "error.404.text", "no revision %lld of %s %s",
 			       (long long)num, kind, subject);
-	if (rc == 0)
-		*out = v[0];
 	return rc;
 }
 
@@ -125,16 +121,8 @@ find_due(struct db *db, const struct tenant *t, int64_t now, struct arena *a, st
 	static const char sql[] =
 		"SELECT kind, subject, num, snapshot FROM revision WHERE tenant_id = $1 AND "
 		"state = 'scheduled' AND publish_at <= $2 ORDER BY publish_at, num LIMIT 1";
-	struct due *v = NULL;
-	size_t n = 0;
-	int rc = db_list(db, e, sql, a, sizeof(*v), read_due, (void **)&v, &n, DB_INT(t->id),
-			 DB_INT(now));
 
-	if (rc == 0 && n == 0)
-		return ERR_NOTFOUND;
-	if (rc == 0)
-		*out = v[0];
-	return rc;
+	return db_get(db, e, sql, a, read_due, out, DB_INT(t->id), DB_INT(now));
 }
 
 /* Set a revision that cannot be applied aside, so it is not retried on every request. */

@@ -10,6 +10,7 @@
 #include "features/events/ev_int.h"
 
 #include "app/app.h"
+#include "app/rq_page.h"
 #include "db/db.h"
 #include "features/account/account.h"
 
@@ -18,22 +19,13 @@
 
 #define MINE_MAX 200
 
-struct mine {
-	struct rq *q;
-	struct view_val *list;
-};
-
-static int
-add_mine(struct db_stmt *st, void *ctx, struct err *e)
+static void
+add_mine(struct rq *q, struct db_stmt *st, struct view_val *m)
 {
-	struct mine *c = ctx;
-	struct rq *q = c->q;
-	struct view_val *m = view_push(c->list, view_map(q->a));
 	const char *slug = db_col_text(st, 0), *starts = db_col_text(st, 2);
 	const char *status = db_col_text(st, 3);
 	bool published = strcmp(status, "published") == 0;
 
-	(void)e;
 	view_set_text(m, "title", db_col_text(st, 1));
 	view_set_text(m, "starts", strlen(starts) >= 10 ? arena_strndup(q->a, starts, 10) : "–");
 	view_set_text(m, "state",
@@ -44,7 +36,6 @@ add_mine(struct db_stmt *st, void *ctx, struct err *e)
 	view_set_text(m, "note", strcmp(status, "rejected") == 0 ? db_col_text(st, 4) : "");
 	if (published)
 		view_set_text(m, "url", rq_url(q, arena_printf(q->a, "/veranstaltungen/%s", slug)));
-	return 0;
 }
 
 static void
@@ -55,15 +46,13 @@ mine_page(struct rq *q)
 		"CASE WHEN confirm_hash IS NULL THEN 0 ELSE 1 END FROM event "
 		"WHERE tenant_id = $1 AND citizen_id = $2 ORDER BY created_at DESC, id DESC "
 		"LIMIT $3";
-	struct mine c = {q, NULL};
 	int64_t citizen = account_citizen_or_login(q, "/konto/veranstaltungen");
 	int rc;
 
 	if (!citizen)
 		return;
-	c.list = view_set(q->page, "events", view_list(q->a));
-	rc = db_each(q->db, &q->err, sql, add_mine, &c, DB_INT(q->tenant->id), DB_INT(citizen),
-		     DB_INT(MINE_MAX));
+	rc = rq_page_rows(q, "events", sql, add_mine, DB_INT(q->tenant->id), DB_INT(citizen),
+			  DB_INT(MINE_MAX));
 	if (rc) {
 		rq_fail(q, rc);
 		return;

@@ -171,14 +171,8 @@ confirm_post(struct rq *q)
 	}
 	auth_token_hash(tok, hash);
 	rc = confirm(q, hash, (int64_t)time(NULL), &p);
-	if (rc == ERR_NOTFOUND) {
-		rq_error(q, 404, "ev.err.token");
+	if (rq_failed_as(q, rc, ERR_NOTFOUND, "ev.err.token"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	if (p.trusted) {
 		rq_redirect(q, arena_printf(q->a, "/veranstaltungen/%s", p.slug));
 		return;
@@ -189,26 +183,15 @@ confirm_post(struct rq *q)
 
 /* ---- The staff's list ------------------------------------------------------ */
 
-struct organisers {
-	struct rq *q;
-	struct view_val *list;
-};
-
-static int
-add_organiser(struct db_stmt *st, void *ctx, struct err *e)
+static void
+add_organiser(struct rq *q, struct db_stmt *st, struct view_val *m)
 {
-	struct organisers *c = ctx;
-	struct rq *q = c->q;
-	struct view_val *m = view_push(c->list, view_map(q->a));
-
-	(void)e;
 	view_set_text(m, "email", db_col_text(st, 1));
 	view_set_text(m, "name", db_col_text(st, 2));
 	view_set_text(m, "since", ed_when(q, db_col_int64(st, 3)));
 	view_set_text(m, "remove_url",
 		      rq_url(q, arena_printf(q->a, "/verwaltung/veranstalter/%lld/entfernen",
 					     (long long)db_col_int64(st, 0))));
-	return 0;
 }
 
 static void
@@ -216,14 +199,12 @@ organisers_page(struct rq *q)
 {
 	static const char sql[] = "SELECT id, email, name, created_at FROM event_organiser "
 				  "WHERE tenant_id = $1 ORDER BY email LIMIT $2";
-	struct organisers c = {q, NULL};
 	int rc;
 
 	if (!ed_may_edit(q))
 		return;
-	c.list = view_set(q->page, "organisers", view_list(q->a));
-	rc = db_each(q->db, &q->err, sql, add_organiser, &c, DB_INT(q->tenant->id),
-		     DB_INT(ORGANISERS_MAX));
+	rc = rq_page_rows(q, "organisers", sql, add_organiser, DB_INT(q->tenant->id),
+			  DB_INT(ORGANISERS_MAX));
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -292,14 +273,8 @@ organiser_remove(struct rq *q)
 				  DB_INT(q->tenant->id), DB_INT((int64_t)id));
 	if (rc == 0 && n == 0)
 		rc = ERR_NOTFOUND;
-	if (rc == ERR_NOTFOUND) {
-		rq_error(q, 404, "error.404.text");
+	if (rq_failed_as(q, rc, ERR_NOTFOUND, "error.404.text"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	ed_audit(q, "event.organiser.untrust", email);
 	rq_redirect(q, "/verwaltung/veranstalter?erledigt=1");
 }

@@ -2,6 +2,7 @@
 /* The finder's answers as template data and as sentences that say why. */
 #include "features/finder/finder_view.h"
 
+#include "app/rq_page.h"
 #include "features/offices/office.h"
 
 #include <string.h>
@@ -82,32 +83,29 @@ finder_authority(const struct finder_answer *ans)
 	return ans->tenant ? ans->tenant->name : r->chain[r->area].name;
 }
 
-/* The sentence for why codes other than rule and unknown. */
+/* The sentence for the answer's why code, with the place, the level or the authority. */
 static const char *
-why_sentence(struct rq *q, const struct finder_answer *ans, enum finder_why why)
+why_sentence(struct rq *q, const struct finder_answer *ans)
 {
 	const struct finder_result *r = &ans->result;
+	const char *key = arena_printf(q->a, "finder.why.%s", finder_why_code(r->why));
 	const char *place = r->chain[0].name, *who = finder_authority(ans);
-	const char *level =
-		rq_msg(q, arena_printf(q->a, "finder.level.%s", finder_level_name(r->level)));
 
-	switch (why) {
+	switch (r->why) {
+	case FINDER_WHY_RULE:
 	case FINDER_WHY_VERBAND:
-		return finder_msg(q, "finder.why.verband", place, who);
-	case FINDER_WHY_KREISFREI:
-		return finder_msg(q, "finder.why.kreisfrei", who, NULL);
-	case FINDER_WHY_CITY_STATE:
-		return finder_msg(q, "finder.why.city_state", who, NULL);
-	case FINDER_WHY_UP:
-		return finder_msg(q, "finder.why.up", level, who);
-	case FINDER_WHY_AUTHORITY:
-		return finder_msg(q, "finder.why.authority", who, NULL);
+		return finder_msg(q, key, place, who);
 	case FINDER_WHY_TOWN:
 		if (r->chain[r->area].levels & (1u << FINDER_VERBAND))
 			return finder_msg(q, "finder.why.town_verband", place, who);
-		return finder_msg(q, "finder.why.town", who, NULL);
-	default:
-		return finder_msg(q, "finder.why.level", level, who);
+		return finder_msg(q, key, who, NULL);
+	case FINDER_WHY_KREISFREI:
+	case FINDER_WHY_CITY_STATE:
+	case FINDER_WHY_AUTHORITY:
+		return finder_msg(q, key, who, NULL);
+	default: /* the level that handles the service, and who does there */
+		return finder_msg(q, key,
+				  rq_key_name(q, "finder.level", finder_level_name(r->level)), who);
 	}
 }
 
@@ -126,17 +124,10 @@ const char *
 finder_why_text(struct rq *q, const struct finder_answer *ans)
 {
 	const struct finder_result *r = &ans->result;
-	const char *level =
-		rq_msg(q, arena_printf(q->a, "finder.level.%s", finder_level_name(r->level)));
 
-	if (r->why == FINDER_WHY_RULE)
-		return r->rule->note[0] ? r->rule->note
-					: finder_msg(q, "finder.why.rule", r->chain[0].name,
-						     finder_authority(ans));
-	if (r->why == FINDER_WHY_UNKNOWN)
-		return with_note(q, ans,
-				 finder_msg(q, "finder.why.unknown", level, finder_authority(ans)));
-	return with_note(q, ans, why_sentence(q, ans, r->why));
+	if (r->why != FINDER_WHY_RULE)
+		return with_note(q, ans, why_sentence(q, ans));
+	return r->rule->note[0] ? r->rule->note : why_sentence(q, ans);
 }
 
 const char *
@@ -172,10 +163,8 @@ finder_answer_view(struct rq *q, const struct finder_answer *ans)
 	view_set(m, "place", finder_place_view(q, ans->place));
 	view_set_text(m, "authority", finder_authority(ans));
 	view_set_text(m, "area_level",
-		      rq_msg(q, arena_printf(q->a, "finder.level.%s",
-					     finder_level_name(finder_area_level(r)))));
-	view_set_text(m, "rule",
-		      rq_msg(q, arena_printf(q->a, "finder.rule.%s", finder_why_code(r->why))));
+		      rq_key_name(q, "finder.level", finder_level_name(finder_area_level(r))));
+	view_set_text(m, "rule", rq_key_name(q, "finder.rule", finder_why_code(r->why)));
 	view_set_text(m, "why", finder_why_text(q, ans));
 	view_set_text(m, "online_url", ans->online_url);
 	view_set_text(m, "service_url", finder_service_url(q, ans));

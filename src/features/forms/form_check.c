@@ -266,16 +266,11 @@ check_scalar(struct cctx *cx, const struct form_field *fd, json_t *v, const char
 
 	switch (fd->type) {
 	case FT_EMAIL:
-		s = s ? clean_text(cx, s, false) : NULL;
-		if (s && form_email_ok(s))
-			return json_string(s);
-		issue(cx, path, fd, "forms.err.email");
-		return NULL;
 	case FT_PHONE:
 		s = s ? clean_text(cx, s, false) : NULL;
-		if (s && form_phone_ok(s))
+		if (s && (fd->type == FT_EMAIL ? form_email_ok(s) : form_phone_ok(s)))
 			return json_string(s);
-		issue(cx, path, fd, "forms.err.phone");
+		issue(cx, path, fd, fd->type == FT_EMAIL ? "forms.err.email" : "forms.err.phone");
 		return NULL;
 	case FT_IBAN:
 		if (s && strlen(s) < 64 && form_iban_ok(s, buf, sizeof(buf)))

@@ -346,16 +346,6 @@ post(const struct app *app, const struct form_delivery_job *d, const char *body,
 
 /* ---- The job --------------------------------------------------------------- */
 
-static int64_t
-payload_id(const char *payload)
-{
-	json_t *doc = json_loads(payload, 0, NULL);
-	json_int_t id = json_integer_value(json_object_get(doc, "delivery"));
-
-	json_decref(doc);
-	return (int64_t)id;
-}
-
 /* Record `o` of try r->attempt and tell the job platform what comes next. */
 static int
 conclude(struct job_run *r, const struct app *app, const struct form_delivery_job *d,
@@ -400,7 +390,7 @@ deliver(struct job_run *r, struct err *e)
 	int rc;
 
 	arena_init(&a);
-	rc = form_delivery_job_load(r->db, payload_id(r->payload), &a, &d, e);
+	rc = form_delivery_job_load(r->db, job_payload_int(r, "delivery"), &a, &d, e);
 	if (rc == ERR_NOTFOUND) { /* the case was deleted meanwhile */
 		rc = 0;
 		goto out;

@@ -193,14 +193,8 @@ case_page(struct rq *q)
 static void
 done(struct rq *q, const struct inbox_case *c, const char *action, int rc)
 {
-	if (rc == ERR_CONFLICT) {
-		rq_error(q, 409, "forms.inbox.err.transition");
+	if (rq_failed_as(q, rc, ERR_CONFLICT, "forms.inbox.err.transition"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	audit_log(q->db, q->tenant, q->user->id, action, c->case_no, q->http->client_ip, NULL);
 	rq_redirect(q, arena_printf(q->a, STAFF "/%s?erledigt=1", c->case_no));
 }

@@ -33,20 +33,11 @@
 /* Replies to one case a day: a conversation, not a way to fill the file store. */
 #define REPLIES_A_DAY 20
 
-struct mine {
-	struct rq *q;
-	struct view_val *list;
-};
-
-static int
-add_case(struct db_stmt *st, void *ctx, struct err *e)
+static void
+add_case(struct rq *q, struct db_stmt *st, struct view_val *m)
 {
-	struct mine *c = ctx;
-	struct rq *q = c->q;
-	struct view_val *m = view_push(c->list, view_map(q->a));
 	const char *slug = db_col_text(st, 0), *case_no = db_col_text(st, 2);
 
-	(void)e;
 	view_set_text(m, "portal", db_col_text(st, 1));
 	view_set_text(m, "case_no", case_no);
 	view_set_text(m, "form", db_col_text(st, 3));
@@ -55,7 +46,6 @@ add_case(struct db_stmt *st, void *ctx, struct err *e)
 	view_set_int(m, "unread", db_col_int64(st, 6));
 	view_set_text(m, "url",
 		      rq_tenant_url_slug(q, slug, arena_printf(q->a, MINE "/%s", case_no)));
-	return 0;
 }
 
 static void
@@ -71,14 +61,12 @@ mine_page(struct rq *q)
 		"AND "
 		"f.version = c.form_version WHERE c.citizen_id = $1 "
 		"ORDER BY c.created_at DESC, c.id DESC LIMIT $2";
-	struct mine c = {q, NULL};
 	int64_t citizen = account_citizen_or_login(q, MINE);
 	int rc;
 
 	if (!citizen)
 		return;
-	c.list = view_set(q->page, "cases", view_list(q->a));
-	rc = db_each(q->db, &q->err, sql, add_case, &c, DB_INT(citizen), DB_INT(MINE_MAX));
+	rc = rq_page_rows(q, "cases", sql, add_case, DB_INT(citizen), DB_INT(MINE_MAX));
 	if (rc) {
 		rq_fail(q, rc);
 		return;
@@ -231,14 +219,8 @@ reply_post(struct rq *q)
 		return;
 	rc = ratelimit_hit(q->db, arena_printf(q->a, "case-reply:%lld", (long long)c->id), DAY_S,
 			   REPLIES_A_DAY, &q->err);
-	if (rc == ERR_RATELIMIT) {
-		rq_error(q, 429, "forms.mailbox.err.rate");
+	if (rq_failed_as(q, rc, ERR_RATELIMIT, "forms.mailbox.err.rate"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	if (!msg[0] || strlen(msg) > INBOX_TEXT_MAX || !str_valid_text(str_c(msg))) {
 		q->resp->status = 422;
 		case_render(q, c, "forms.mailbox.err.text");

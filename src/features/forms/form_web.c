@@ -11,6 +11,7 @@
  */
 #include "features/forms/form_int.h"
 
+#include "app/rq_page.h"
 #include "features/account/account.h"
 
 #include <stdio.h>
@@ -445,14 +446,8 @@ resume(struct rq *q)
 		     ? form_draft_load(q->db, q->tenant, p.f->id, hash, (int64_t)time(NULL), q->a,
 				       &p.d, &q->err)
 		     : ERR_NOTFOUND;
-	if (rc == ERR_NOTFOUND) {
-		rq_error(q, 404, "forms.resume_expired");
+	if (rq_failed_as(q, rc, ERR_NOTFOUND, "forms.resume_expired"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	set_cookie(q, p.f, token);
 	rq_redirect(q, arena_printf(q->a, "%s/schritt/%lld", p.url, (long long)p.d.step + 1));
 }

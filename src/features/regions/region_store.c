@@ -26,38 +26,26 @@ of_row(struct db_stmt *st, struct arena *a, struct region *g)
 	g->plz = db_col_dup(st, 16, a);
 }
 
-/* Rows read into v[0..max), living in arena `a`. */
-struct region_rows {
-	struct arena *a;
-	struct region *v;
-	size_t n, max;
-};
-
-static int
-add_row(struct db_stmt *st, void *ctx, struct err *e)
+static void
+read_region(struct db_stmt *st, struct arena *a, void *row)
 {
-	struct region_rows *r = ctx;
-
-	if (r->n < r->max)
-		of_row(st, r->a, &r->v[r->n++]);
-	return 0;
+	of_row(st, a, row);
 }
 
 int
 region_find(struct db *db, const char *ars, struct arena *a, struct region **out, struct err *e)
 {
 	static const char sql[] = "SELECT " COLS "r.plz FROM region r WHERE r.ars = $1";
-	struct region_rows r = {.a = a, .max = 1};
+	struct region *g = arena_calloc(a, 1, sizeof(*g));
 	int rc;
 
 	if (!region_ars_valid(ars))
 		return err_set(e, ERR_NOTFOUND, NULL, "malformed ars");
-	r.v = arena_calloc(a, 1, sizeof(*r.v));
-	rc = db_one(db, e, sql, add_row, &r, DB_TEXT(ars));
+	rc = db_get(db, e, sql, a, read_region, g, DB_TEXT(ars));
 	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, NULL, "no region %s", ars);
 	if (rc == 0)
-		*out = r.v;
+		*out = g;
 	return rc;
 }
 
@@ -95,11 +83,11 @@ region_suggest(struct db *db, const char *q, size_t max, struct arena *a, struct
 	size_t digits = strspn(s, "0123456789");
 	const char *rest = s + digits;
 	bool by_code = digits >= 2 && digits <= 5 && (!*rest || *rest == ' ');
-	struct region_rows r = {.a = a, .max = max};
+	void *v = NULL;
 	int rc;
 
 	*n = 0;
-	*out = r.v = arena_calloc(a, max + 1, sizeof(**out));
+	*out = NULL;
 	if (by_code) {
 		memcpy(lo, s, digits);
 		memcpy(hi, s, digits);
@@ -108,17 +96,18 @@ region_suggest(struct db *db, const char *q, size_t max, struct arena *a, struct
 			hi[i] = '9';
 		}
 		lo[5] = hi[5] = '\0';
-		rc = db_each(db, e, by_plz, add_row, &r, DB_TEXT(lo), DB_TEXT(hi),
-			     DB_INT((int64_t)max));
+		rc = db_list(db, e, by_plz, a, sizeof(**out), read_region, &v, n, DB_TEXT(lo),
+			     DB_TEXT(hi), DB_INT((int64_t)max));
 	} else {
 		region_fold(s, fold, sizeof(fold));
 		if (strlen(fold) < 2)
 			return 0;
-		rc = db_each(db, e, by_name, add_row, &r, DB_TEXT(arena_strndup(a, fold, 2)),
+		rc = db_list(db, e, by_name, a, sizeof(**out), read_region, &v, n,
+			     DB_TEXT(arena_strndup(a, fold, 2)),
 			     DB_TEXT(arena_printf(a, "%s%%", fold)), DB_TEXT(fold),
 			     DB_INT((int64_t)max));
 	}
-	*n = r.n;
+	*out = v;
 	if (rc)
 		return rc;
 	if (by_code && *rest)

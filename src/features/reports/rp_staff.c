@@ -670,14 +670,8 @@ merge_post(struct rq *q)
 					note);
 		rc = db_end(q->db, rc, &q->err);
 	}
-	if (rc == ERR_CONFLICT) {
-		rq_error(q, 409, "reports.staff.err.merge");
+	if (rq_failed_as(q, rc, ERR_CONFLICT, "reports.staff.err.merge"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	done(q, d, "report.merge", true);
 }
 
@@ -707,14 +701,8 @@ unmerge_post(struct rq *q)
 					   q->user->id, (int64_t)time(NULL), &q->err);
 		rc = db_end(q->db, rc, &q->err);
 	}
-	if (rc == ERR_CONFLICT) {
-		rq_error(q, 409, "reports.staff.err.unmerge");
+	if (rq_failed_as(q, rc, ERR_CONFLICT, "reports.staff.err.unmerge"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	done(q, d, "report.unmerge", false);
 }
 

@@ -419,14 +419,8 @@ new_post(struct rq *q)
 		rc = rp_create(q->db, to.t, &f.in, to.cat->id, to.office, hash,
 			       confirm ? chash : NULL, (int64_t)time(NULL),
 			       confirm ? rp_confirm_mail : NULL, &c, &number, &q->err);
-	if (rc == ERR_RATELIMIT) {
-		rq_error(q, 429, "reports.err.rate");
+	if (rq_failed_as(q, rc, ERR_RATELIMIT, "reports.err.rate"))
 		return;
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	if (confirm && q->app->jobs)
 		jobs_nudge(q->app->jobs);
 	http_redirect(q->http, q->resp, 303,

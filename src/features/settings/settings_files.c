@@ -93,10 +93,9 @@ upload_of(struct rq *q, const char *field)
 static void
 logo_error(struct rq *q, const char *key, int status)
 {
-	struct settings_errors errs;
+	struct ed_errors errs = {view_list(q->a), view_map(q->a), 0};
 
-	settings_errors_init(q, &errs);
-	settings_error(q, &errs, "logo", key);
+	ed_error(q, &errs, "logo", key);
 	settings_page(q, NULL, &errs, status);
 }
 
@@ -154,9 +153,8 @@ logo_post(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	settings_audit(
-		q, "settings.logo",
-		arena_printf(q->a, "%s (%s, %lld bytes)", m->id, m->mime, (long long)m->size));
+	ed_audit(q, "settings.logo",
+		 arena_printf(q->a, "%s (%s, %lld bytes)", m->id, m->mime, (long long)m->size));
 	rq_redirect(q, "/verwaltung/einstellungen?logo=1");
 }
 

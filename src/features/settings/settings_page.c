@@ -10,7 +10,6 @@
  */
 #include "features/settings/settings_int.h"
 
-#include "core/log.h"
 #include "db/db.h"
 #include "files/files.h"
 #include "jobs/jobs.h"
@@ -22,27 +21,6 @@
 
 #define DAY_S 86400
 
-void
-settings_errors_init(struct rq *q, struct settings_errors *errs)
-{
-	errs->list = view_list(q->a);
-	errs->by_field = view_map(q->a);
-	errs->n = 0;
-}
-
-void
-settings_error(struct rq *q, struct settings_errors *errs, const char *field, const char *key)
-{
-	struct view_val *m = view_push(errs->list, view_map(q->a));
-	const char *text = view_msg(q->app->view, q->lang, key);
-
-	errs->n++;
-	view_set_text(m, "field", field);
-	view_set_text(m, "text", text);
-	if (!view_get(errs->by_field, field))
-		view_set_text(errs->by_field, field, text);
-}
-
 bool
 settings_may_admin(struct rq *q)
 {
@@ -50,16 +28,6 @@ settings_may_admin(struct rq *q)
 		return true;
 	rq_error(q, 403, "set.err.role");
 	return false;
-}
-
-void
-settings_audit(struct rq *q, const char *action, const char *detail)
-{
-	struct err e = {0};
-
-	if (audit_log(q->db, q->tenant, q->user ? q->user->id : 0, action, detail,
-		      q->http->client_ip, &e))
-		log_error("rid=%s audit %s: %s", q->http->id, action, e.detail);
 }
 
 /* A duration in the unit staff think in: "90d", "12h", else seconds. */
@@ -93,7 +61,7 @@ input_type(enum tenant_setting_type t)
 /* One form field of setting `id` with its value and error. */
 static struct view_val *
 field_val(struct rq *q, enum tenant_setting_id id, const char *value, const char *stored,
-	  const struct settings_errors *errs)
+	  const struct ed_errors *errs)
 {
 	const struct tenant_setting_def *d = tenant_setting_def(id);
 	struct view_val *f = view_map(q->a);
@@ -142,7 +110,7 @@ shown_value(const struct tenant_settings *s, struct rq *q, bool posted, enum ten
 
 static void
 fill_groups(struct rq *q, const struct tenant_settings *s, struct view_val *posted,
-	    const struct settings_errors *errs)
+	    const struct ed_errors *errs)
 {
 	struct view_val *groups = view_set(q->page, "groups", view_list(q->a)), *g = NULL;
 	const char *group = "";
@@ -166,7 +134,7 @@ fill_groups(struct rq *q, const struct tenant_settings *s, struct view_val *post
 }
 
 void
-settings_page(struct rq *q, struct view_val *posted, struct settings_errors *errs, int status)
+settings_page(struct rq *q, struct view_val *posted, struct ed_errors *errs, int status)
 {
 	const struct tenant_settings *s = NULL;
 	struct session *sess;
@@ -200,11 +168,10 @@ settings_page(struct rq *q, struct view_val *posted, struct settings_errors *err
 static void
 settings_get(struct rq *q)
 {
-	struct settings_errors errs;
+	struct ed_errors errs = {view_list(q->a), view_map(q->a), 0};
 
 	if (!settings_may_admin(q))
 		return;
-	settings_errors_init(q, &errs);
 	settings_page(q, NULL, &errs, 200);
 }
 
@@ -214,7 +181,7 @@ settings_get(struct rq *q)
  */
 static void
 parse_form(struct rq *q, const struct tenant_settings *old, char canon[TSET_COUNT][512],
-	   struct view_val *posted, struct settings_errors *errs)
+	   struct view_val *posted, struct ed_errors *errs)
 {
 	for (int i = 0; i < TSET_COUNT; i++) {
 		const struct tenant_setting_def *d = tenant_setting_def((enum tenant_setting_id)i);
@@ -233,7 +200,7 @@ parse_form(struct rq *q, const struct tenant_settings *old, char canon[TSET_COUN
 			view_set_text(posted, d->key, v);
 		if (tenant_setting_parse((enum tenant_setting_id)i, v, canon[i], sizeof(canon[i]),
 					 &e))
-			settings_error(q, errs, d->key, e.user);
+			ed_error(q, errs, d->key, e.user);
 	}
 }
 
@@ -274,13 +241,12 @@ settings_post(struct rq *q)
 	char(*vals)[512];
 	const struct tenant_settings *old = NULL;
 	struct view_val *posted = view_map(q->a);
-	struct settings_errors errs;
+	struct ed_errors errs = {view_list(q->a), view_map(q->a), 0};
 	int rc;
 
 	if (!settings_may_admin(q))
 		return;
 	vals = arena_calloc(q->a, TSET_COUNT, sizeof(*vals));
-	settings_errors_init(q, &errs);
 	rc = tenant_settings_load(q->db, q->tenant, q->a, &old, &q->err);
 	if (rc) {
 		rq_fail(q, rc);
