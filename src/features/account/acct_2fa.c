@@ -15,6 +15,7 @@
  */
 #include "features/account/acct_int.h"
 
+#include "app/rq_rows.h"
 #include "db/db.h"
 
 #include <sodium.h>
@@ -186,11 +187,9 @@ setup_post(struct rq *q)
 		acct_redirect(q, "/konto/zwei-faktor");
 		return;
 	}
-	if (rc) {
-		rq_fail(q, rc);
+	l = rq_page_list(q, rc, "codes");
+	if (!l)
 		return;
-	}
-	l = view_set(q->page, "codes", view_list(q->a));
 	for (int i = 0; i < ACCT_RECOVERY_CODES; i++)
 		view_push(l, view_text(q->a, codes[i]));
 	sodium_memzero(codes, sizeof(codes));

@@ -10,6 +10,7 @@
 #include "features/account/acct_int.h"
 
 #include "app/feature.h"
+#include "app/rq_rows.h"
 #include "core/civil.h"
 #include "db/db.h"
 
@@ -30,33 +31,24 @@ iso(int64_t utc)
 	return json_string(buf);
 }
 
-static int
-add_identity(struct db_stmt *st, void *ctx, struct err *e)
+static json_t *
+identity_json(struct db_stmt *st)
 {
-	(void)e;
-	json_array_append_new(ctx,
-			      json_pack("{s:s, s:s, s:s, s:o, s:o}", "portal", db_col_text(st, 0),
-					"provider", db_col_text(st, 1), "subject",
-					db_col_text(st, 2), "linked", iso(db_col_int64(st, 3)),
-					"last_login", iso(db_col_int64(st, 4))));
-	return 0;
+	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "portal", db_col_text(st, 0), "provider",
+			 db_col_text(st, 1), "subject", db_col_text(st, 2), "linked",
+			 iso(db_col_int64(st, 3)), "last_login", iso(db_col_int64(st, 4)));
 }
 
 /* The identities of login providers linked to the account (citizen_identity). */
 static int
 identities(struct rq *q, int64_t citizen_id, json_t *root)
 {
-	json_t *list = json_array();
-	int rc = db_each(q->db, &q->err,
-			 "SELECT t.slug, i.issuer, i.subject, i.created_at, i.login_at FROM "
-			 "citizen_identity i JOIN tenant t ON t.id = i.tenant_id WHERE "
-			 "i.citizen_id = $1 ORDER BY i.created_at, i.id",
-			 add_identity, list, DB_INT(citizen_id));
+	static const char sql[] =
+		"SELECT t.slug, i.issuer, i.subject, i.created_at, i.login_at FROM "
+		"citizen_identity i JOIN tenant t ON t.id = i.tenant_id WHERE "
+		"i.citizen_id = $1 ORDER BY i.created_at, i.id";
 
-	if (rc == 0)
-		json_object_set(root, "identities", list);
-	json_decref(list);
-	return rc;
+	return rq_export_rows(q, root, "identities", sql, identity_json, citizen_id);
 }
 
 static int

@@ -6,6 +6,7 @@
  */
 #include "features/account/acct_int.h"
 
+#include "app/rq_rows.h"
 #include "core/civil.h"
 #include "db/db.h"
 #include "jobs/jobs.h"
@@ -112,11 +113,9 @@ logins_get(struct rq *q)
 	if (!c)
 		return;
 	rc = acct_logins(q->db, c->id, false, q->a, &v, &n, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	l = rq_page_list(q, rc, "logins");
+	if (!l)
 		return;
-	}
-	l = view_set(q->page, "logins", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));
 

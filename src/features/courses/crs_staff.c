@@ -17,6 +17,7 @@
 
 #include "app/app.h"
 #include "app/rq_page.h"
+#include "app/rq_rows.h"
 #include "core/civil.h"
 #include "core/csv_out.h"
 
@@ -51,11 +52,9 @@ list_page(struct rq *q)
 	if (!crs_staff_allowed(q))
 		return;
 	rc = crs_staff_list(q->db, q->tenant, q->a, &v, &n, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	items = rq_page_list(q, rc, "courses");
+	if (!items)
 		return;
-	}
-	items = view_set(q->page, "courses", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(items, view_map(q->a));
 		const char *path = arena_printf(q->a, "/verwaltung/kurse/%s", v[i].slug);
