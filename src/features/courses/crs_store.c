@@ -6,6 +6,7 @@
  */
 #include "features/courses/crs_int.h"
 
+#include "core/str.h"
 #include "db/db.h"
 
 #include <string.h>
@@ -16,23 +17,13 @@ const char *const crs_categories[] = {"sprache", "edv", "stadtfuehrung", "gesund
 bool
 crs_category_valid(const char *s)
 {
-	for (size_t i = 0; s && crs_categories[i]; i++)
-		if (strcmp(s, crs_categories[i]) == 0)
-			return true;
-	return false;
+	return str_in_list(s, crs_categories);
 }
 
 bool
 crs_slug_valid(const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > 80 || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
+	return str_slug_ok(s, 80);
 }
 
 bool
