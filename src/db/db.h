@@ -181,6 +181,12 @@ int db_text_args(struct db *db, struct err *e, struct arena *a, const char **out
 		 const struct db_arg *args, size_t n) MUST_CHECK;
 #define db_text(db, e, a, out, sql, ...)                                                           \
 	db_text_args((db), (e), (a), (out), (sql), DB_ARGS(__VA_ARGS__))
+/* The same for the first two columns, into *out and *out2 (both untouched when there is no row). */
+int db_text2_args(struct db *db, struct err *e, struct arena *a, const char **out,
+		  const char **out2, const char *sql, const struct db_arg *args,
+		  size_t n) MUST_CHECK;
+#define db_text2(db, e, a, out, out2, sql, ...)                                                    \
+	db_text2_args((db), (e), (a), (out), (out2), (sql), DB_ARGS(__VA_ARGS__))
 
 /*
  * Call fn(st, ctx, e) for each row of `sql`; the columns are read from `st`

@@ -145,6 +145,28 @@ db_text_args(struct db *db, struct err *e, struct arena *a, const char **out, co
 	return db_get_args(db, e, sql, a, read_text, out, args, n);
 }
 
+/* Where db_text2() puts its two columns. */
+struct text2 {
+	const char **out, **out2;
+};
+
+static void
+read_text2(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct text2 *t = row;
+
+	db_cols_dup(st, 0, a, t->out, t->out2);
+}
+
+int
+db_text2_args(struct db *db, struct err *e, struct arena *a, const char **out, const char **out2,
+	      const char *sql, const struct db_arg *args, size_t n)
+{
+	struct text2 t = {out, out2};
+
+	return db_get_args(db, e, sql, a, read_text2, &t, args, n);
+}
+
 /*
  * Step `sql` calling fn() for each row, or only for the first with `one`;
  * *rows counts the rows fn() saw.

@@ -141,6 +141,29 @@ test_int64_reads_the_first_column_or_is_not_found(void **state)
 	assert_int_equal(db_int64(f->s.db, &f->e, &v, "SELECT u FROM no_such_table"), ERR_DB);
 }
 
+static void
+test_text2_reads_the_first_two_columns_or_is_not_found(void **state)
+{
+	struct scratch_fixture *f = *state;
+	struct arena a;
+	const char *s = "untouched", *u = "untouched";
+
+	arena_init(&a);
+	make_table(f);
+	scratch_exec(f->s.db, "INSERT INTO t_run (k, s, u) VALUES (1, 'eins', 10)");
+	ASSERT_OK(&f->e, db_text2(f->s.db, &f->e, &a, &s, &u,
+				  "SELECT s, CAST(u AS TEXT) FROM t_run WHERE k = $1", DB_INT(1)));
+	assert_string_equal(s, "eins");
+	assert_string_equal(u, "10");
+	s = u = "untouched";
+	assert_int_equal(db_text2(f->s.db, &f->e, &a, &s, &u,
+				  "SELECT s, CAST(u AS TEXT) FROM t_run WHERE k = $1", DB_INT(2)),
+			 ERR_NOTFOUND);
+	assert_string_equal(s, "untouched");
+	assert_string_equal(u, "untouched");
+	arena_release(&a);
+}
+
 struct sum {
 	int64_t total;
 	int rows;
@@ -312,6 +335,7 @@ main(void)
 		TEST(test_run_reports_conflict_and_leaves_statement_reusable),
 		TEST(test_bad_text_and_bare_values_are_refused),
 		TEST(test_int64_reads_the_first_column_or_is_not_found),
+		TEST(test_text2_reads_the_first_two_columns_or_is_not_found),
 		TEST(test_each_visits_every_row_and_stops_on_error),
 		TEST(test_list_collects_every_row_into_the_arena),
 		TEST(test_fill_reads_every_row_into_one_object),

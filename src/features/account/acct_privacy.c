@@ -166,18 +166,10 @@ export_get(struct rq *q)
 }
 
 static void
-data_page(struct rq *q, int status, const char *error_key)
-{
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
-	acct_page(q, status, "account.data.title", "data");
-}
-
-static void
 data_get(struct rq *q)
 {
 	if (acct_require(q))
-		data_page(q, 200, NULL);
+		acct_page(q, 200, "account.data.title", "data");
 }
 
 static void
@@ -193,7 +185,7 @@ delete_post(struct rq *q)
 		return;
 	rc = acct_find_login(q->db, c->email, &id, hash, sizeof(hash), &verified, &q->err);
 	if (rc == 0 && (!pw || id != c->id || !acct_hash_ok(hash, pw))) {
-		data_page(q, 422, "account.password_wrong");
+		acct_page_error(q, 422, "account.password_wrong", "account.data.title", "data");
 		return;
 	}
 	if (rc == 0)

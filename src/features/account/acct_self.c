@@ -80,8 +80,6 @@ account_page(struct rq *q, const struct citizen *c, int status, const char *erro
 	}
 	view_set_text(q->page, "address", c->email);
 	view_set_text(q->page, "since", when(q, c->created_at));
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
 	view_set_bool(q->page, "totp_on", t.secret[0] != '\0');
 	view_set(q->page, "links", rq_account_links(q));
 	if (http_query(q->http, "email"))
@@ -89,7 +87,7 @@ account_page(struct rq *q, const struct citizen *c, int status, const char *erro
 	if (http_query(q->http, "zwei-faktor"))
 		view_set_text(q->page, "notice", rq_msg(q, "account.totp.off_done"));
 	view_set_text(q->page, "new_email", http_form(q->http, "email"));
-	acct_page(q, status, "account.title", "account");
+	acct_page_error(q, status, error_key, "account.title", "account");
 }
 
 static void

@@ -545,8 +545,7 @@ read_moving(struct db_stmt *st, void *ctx, struct err *e)
 			     db_col_int64(st, 3)};
 	m->persons = db_col_int64(st, 4);
 	m->revision = db_col_int64(st, 5);
-	m->type = db_col_dup(st, 6, m->a);
-	m->office = db_col_dup(st, 7, m->a);
+	db_cols_dup(st, 6, m->a, &m->type, &m->office);
 	return 0;
 }
 

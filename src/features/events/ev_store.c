@@ -57,8 +57,7 @@ read_event(struct db_stmt *st, struct arena *a, void *row)
 	v->is_free = db_col_int64(st, 24) != 0;
 	v->accessible = db_col_int64(st, 25) != 0;
 	db_cols_int64(st, 26, &v->created_at, &v->published_at, &v->updated_at);
-	v->submitter_name = db_col_dup(st, 29, a);
-	v->submitter_email = db_col_dup(st, 30, a);
+	db_cols_dup(st, 29, a, &v->submitter_name, &v->submitter_email);
 }
 
 int

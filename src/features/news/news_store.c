@@ -131,8 +131,7 @@ read_category(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct news_category *c = row;
 
-	c->slug = db_col_dup(st, 0, a);
-	c->name = db_col_dup(st, 1, a);
+	db_cols_dup(st, 0, a, &c->slug, &c->name);
 }
 
 int

@@ -24,12 +24,8 @@ read_category(struct db_stmt *st, struct arena *a, void *row)
 	struct rp_category *c = row;
 
 	c->id = db_col_int64(st, 0);
-	c->code = db_col_dup(st, 1, a);
-	c->name = db_col_dup(st, 2, a);
-	c->description = db_col_dup(st, 3, a);
-	c->group = db_col_dup(st, 4, a);
-	c->keywords = db_col_dup(st, 5, a);
-	c->attributes = db_col_dup(st, 6, a);
+	db_cols_dup(st, 1, a, &c->code, &c->name, &c->description, &c->group, &c->keywords,
+		    &c->attributes);
 }
 
 int
@@ -161,14 +157,9 @@ read_report(struct db_stmt *st, struct arena *a, void *row)
 
 	r->id = db_col_int64(st, 0);
 	r->number = db_col_int64(st, 1);
-	r->code = db_col_dup(st, 2, a);
-	r->category = db_col_dup(st, 3, a);
+	db_cols_dup(st, 2, a, &r->code, &r->category);
 	r->status = rp_status_parse(db_col_text(st, 4));
-	r->public_text = db_col_dup(st, 5, a);
-	r->note = db_col_dup(st, 6, a);
-	r->street = db_col_dup(st, 7, a);
-	r->postal_code = db_col_dup(st, 8, a);
-	r->place = db_col_dup(st, 9, a);
+	db_cols_dup(st, 5, a, &r->public_text, &r->note, &r->street, &r->postal_code, &r->place);
 	r->has_pos = !db_col_null(st, 10) && !db_col_null(st, 11);
 	r->lat_e6 = db_col_int64(st, 10);
 	r->lon_e6 = db_col_int64(st, 11);
