@@ -12,6 +12,7 @@
 
 #include <assert.h>
 #include <stdbool.h>
+#include <string.h>
 
 int
 db_step_done(struct db_stmt *st, struct err *e)
@@ -286,4 +287,29 @@ db_list_args(struct db *db, struct err *e, const char *sql, struct arena *a, siz
 	*out = NULL;
 	*n = 0;
 	return db_each_args(db, e, sql, list_row, &l, args, nargs);
+}
+
+int
+db_list_into(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
+	     db_read_fn *read, void *out, size_t *n, const struct db_arg *args, size_t nargs)
+{
+	void *v = NULL;
+	int rc = db_list_args(db, e, sql, a, size, read, &v, n, args, nargs);
+
+	/* Object pointers have one representation on every platform this builds on. */
+	memcpy(out, &v, sizeof(v));
+	return rc;
+}
+
+int
+db_get_into(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
+	    db_read_fn *read, void *out, const struct db_arg *args, size_t nargs)
+{
+	void *row = arena_calloc(a, 1, size);
+	int rc = db_get_args(db, e, sql, a, read, row, args, nargs);
+
+	if (rc)
+		row = NULL;
+	memcpy(out, &row, sizeof(row)); /* as in db_list_into() */
+	return rc;
 }

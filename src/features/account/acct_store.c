@@ -227,12 +227,7 @@ acct_logins(struct db *db, int64_t citizen_id, bool all, struct arena *a,
 	    struct acct_login_row **out, size_t *n, struct err *e)
 {
 	const char *sql = all ? LOGINS_SQL : LOGINS_SQL " LIMIT 100";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct acct_login_row), read_login_row, &v, n,
-			 DB_INT(citizen_id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_login_row, out, n, DB_INT(citizen_id));
 }
 
 int
@@ -346,12 +341,8 @@ acct_sessions(struct db *db, int64_t citizen_id, struct arena *a, struct acct_se
 	static const char sql[] =
 		"SELECT id_hash, ip, agent, created_at, seen_at FROM citizen_session "
 		"WHERE citizen_id = $1 AND expires_at > $2 ORDER BY seen_at DESC LIMIT 50";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct acct_session_row), read_session_row, &v, n,
-			 DB_INT(citizen_id), DB_INT(now_s()));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_session_row, out, n, DB_INT(citizen_id),
+			  DB_INT(now_s()));
 }
 
 int

@@ -173,12 +173,7 @@ rp_notes(struct db *db, const struct tenant *t, int64_t id, struct arena *a, str
 		"SELECT n.kind, n.body, COALESCE(u.name, ''), n.created_at FROM report_note n "
 		"JOIN report r ON r.id = n.report_id LEFT JOIN staff_user u ON u.id = n.staff_id "
 		"WHERE r.tenant_id = $1 AND r.id = $2 ORDER BY n.created_at, n.id";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct rp_note), read_note, &v, n, DB_INT(t->id),
-			 DB_INT(id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_note, out, n, DB_INT(t->id), DB_INT(id));
 }
 
 double
@@ -330,12 +325,8 @@ int
 rp_duplicates(struct db *db, const struct tenant *t, int64_t id, struct arena *a, int64_t **out,
 	      size_t *n, struct err *e)
 {
-	void *v = NULL;
-	int rc = db_list(db, e,
-			 "SELECT number FROM report WHERE tenant_id = $1 AND duplicate_of = $2 "
-			 "ORDER BY number",
-			 a, sizeof(int64_t), read_number, &v, n, DB_INT(t->id), DB_INT(id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e,
+			  "SELECT number FROM report WHERE tenant_id = $1 AND duplicate_of = $2 "
+			  "ORDER BY number",
+			  a, read_number, out, n, DB_INT(t->id), DB_INT(id));
 }
