@@ -172,6 +172,20 @@ account_citizen_or_login(struct rq *q, const char *back)
 	return 0;
 }
 
+void
+account_crumbs(struct rq *q, const char *title_key)
+{
+	rq_crumbs(q, "account.title", "/konto", rq_msg(q, title_key));
+}
+
+void
+account_mine_render(struct rq *q, const char *title_key, const char *tpl)
+{
+	account_crumbs(q, title_key);
+	view_set_text(q->page, "title", rq_msg(q, title_key));
+	rq_render(q, tpl);
+}
+
 int
 account_trust(struct rq *q)
 {

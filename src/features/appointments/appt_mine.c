@@ -78,10 +78,8 @@ mine_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	rq_crumbs(q, "account.title", "/konto", rq_msg(q, "appt.mine.title"));
-	view_set_text(q->page, "title", rq_msg(q, "appt.mine.title"));
 	view_set_text(q->page, "book_url", rq_url(q, "/termine"));
-	rq_render(q, "appointments/mine");
+	account_mine_render(q, "appt.mine.title", "appointments/mine");
 }
 
 /* The account's open booking of the path, or 0 after the answer. */
@@ -109,7 +107,7 @@ booking_page(struct rq *q)
 	struct appt_view v;
 
 	if (appt_web_enabled(q) && mine_of(q, &v)) {
-		rq_crumbs(q, "account.title", "/konto", rq_msg(q, "appt.mine.title"));
+		account_crumbs(q, "appt.mine.title");
 		appt_web_booking(q, http_param(q->http, "id"), &v, NULL);
 	}
 }

@@ -58,10 +58,8 @@ mine_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	rq_crumbs(q, "account.title", "/konto", rq_msg(q, "ev.mine.title"));
-	view_set_text(q->page, "title", rq_msg(q, "ev.mine.title"));
 	view_set_text(q->page, "submit_url", rq_url(q, "/veranstaltungen/melden"));
-	rq_render(q, "events/mine");
+	account_mine_render(q, "ev.mine.title", "events/mine");
 }
 
 static json_t *

@@ -60,9 +60,7 @@ mine_page(struct rq *q)
 	}
 	view_set_bool(q->page, "has_reports", n > 0);
 	view_set_text(q->page, "new_url", rq_url(q, "/maengel/melden"));
-	rq_crumbs(q, "account.title", "/konto", rq_msg(q, "reports.mine.title"));
-	view_set_text(q->page, "title", rq_msg(q, "reports.mine.title"));
-	rq_render(q, "reports/mine");
+	account_mine_render(q, "reports.mine.title", "reports/mine");
 }
 
 static void
@@ -90,7 +88,7 @@ report_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	rq_crumbs(q, "account.title", "/konto", rq_msg(q, "reports.mine.title"));
+	account_crumbs(q, "reports.mine.title");
 	rp_show_report(q, number, own, true);
 }
 
