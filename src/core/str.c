@@ -208,3 +208,29 @@ str_valid_line(struct str s)
 			return false;
 	return str_valid_utf8(s);
 }
+
+bool
+str_slug_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 0 && n <= max && s[0] != '-' && s[n - 1] != '-' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+bool
+str_in_list(const char *s, const char *const *list)
+{
+	for (size_t i = 0; s && list[i]; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+int
+str_count(const char *s, int max)
+{
+	int64_t n = 0;
+
+	return s && str_to_int64(str_trim(str_c(s)), 1, max, &n) == 0 ? (int)n : 0;
+}

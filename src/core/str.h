@@ -60,4 +60,19 @@ bool str_valid_utf8(struct str s);
 /* The code points of the valid UTF-8 text `s` (its bytes other than continuation bytes). */
 size_t str_utf8_chars(const char *s);
 
+/*
+ * True when `s` is a slug of 1 to `max` bytes: lower-case ASCII letters,
+ * digits and '-', not at either end.  False for NULL.
+ */
+bool str_slug_ok(const char *s, size_t max);
+
+/*
+ * The whole number from 1 to `max` written in `s` (white space around it
+ * allowed): a count typed into a form.  0 when `s` holds anything else.
+ */
+int str_count(const char *s, int max);
+
+/* True when `s` is one of the NULL-terminated `list`; false for NULL. */
+bool str_in_list(const char *s, const char *const *list);
+
 #endif

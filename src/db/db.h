@@ -181,6 +181,12 @@ int db_text_args(struct db *db, struct err *e, struct arena *a, const char **out
 		 const struct db_arg *args, size_t n) MUST_CHECK;
 #define db_text(db, e, a, out, sql, ...)                                                           \
 	db_text_args((db), (e), (a), (out), (sql), DB_ARGS(__VA_ARGS__))
+/* The same for the first two columns, into *out and *out2 (both untouched when there is no row). */
+int db_text2_args(struct db *db, struct err *e, struct arena *a, const char **out,
+		  const char **out2, const char *sql, const struct db_arg *args,
+		  size_t n) MUST_CHECK;
+#define db_text2(db, e, a, out, out2, sql, ...)                                                    \
+	db_text2_args((db), (e), (a), (out), (out2), (sql), DB_ARGS(__VA_ARGS__))
 
 /*
  * Call fn(st, ctx, e) for each row of `sql`; the columns are read from `st`
@@ -214,6 +220,28 @@ int db_list_args(struct db *db, struct err *e, const char *sql, struct arena *a,
 		 size_t nargs) MUST_CHECK;
 #define db_list(db, e, sql, a, size, read, out, n, ...)                                            \
 	db_list_args((db), (e), (sql), (a), (size), (read), (out), (n), DB_ARGS(__VA_ARGS__))
+/*
+ * db_list() into a typed array: `out` is the address of a `T *`, T the row
+ * type that `read` fills, and the rows' size is taken from it.
+ *
+ *	rc = db_list_of(db, e, sql, a, read_office, out, n, DB_INT(t->id));
+ */
+#define db_list_of(db, e, sql, a, read, out, n, ...)                                               \
+	db_list_into((db), (e), (sql), (a), sizeof(**(out)), (read), (out), (n),                   \
+		     DB_ARGS(__VA_ARGS__))
+/*
+ * db_get() into a new row: *out (the address of a `T *`) is a zeroed T in
+ * `a` filled from the first row of `sql`, or NULL when there is none
+ * (ERR_NOTFOUND) or on error.
+ */
+#define db_get_of(db, e, sql, a, read, out, ...)                                                   \
+	db_get_into((db), (e), (sql), (a), sizeof(**(out)), (read), (out), DB_ARGS(__VA_ARGS__))
+int db_get_into(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
+		db_read_fn *read, void *out, const struct db_arg *args, size_t nargs) MUST_CHECK;
+/* What db_list_of() calls: *(T **)out is set as db_list() sets its void *. */
+int db_list_into(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
+		 db_read_fn *read, void *out, size_t *n, const struct db_arg *args,
+		 size_t nargs) MUST_CHECK;
 
 /*
  * Call read(st, a, obj) for each row of `sql`, all into the one object `obj`

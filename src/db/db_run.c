@@ -12,6 +12,7 @@
 
 #include <assert.h>
 #include <stdbool.h>
+#include <string.h>
 
 int
 db_step_done(struct db_stmt *st, struct err *e)
@@ -145,6 +146,28 @@ db_text_args(struct db *db, struct err *e, struct arena *a, const char **out, co
 	return db_get_args(db, e, sql, a, read_text, out, args, n);
 }
 
+/* Where db_text2() puts its two columns. */
+struct text2 {
+	const char **out, **out2;
+};
+
+static void
+read_text2(struct db_stmt *st, struct arena *a, void *row)
+{
+	struct text2 *t = row;
+
+	db_cols_dup(st, 0, a, t->out, t->out2);
+}
+
+int
+db_text2_args(struct db *db, struct err *e, struct arena *a, const char **out, const char **out2,
+	      const char *sql, const struct db_arg *args, size_t n)
+{
+	struct text2 t = {out, out2};
+
+	return db_get_args(db, e, sql, a, read_text2, &t, args, n);
+}
+
 /*
  * Step `sql` calling fn() for each row, or only for the first with `one`;
  * *rows counts the rows fn() saw.
@@ -264,4 +287,29 @@ db_list_args(struct db *db, struct err *e, const char *sql, struct arena *a, siz
 	*out = NULL;
 	*n = 0;
 	return db_each_args(db, e, sql, list_row, &l, args, nargs);
+}
+
+int
+db_list_into(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
+	     db_read_fn *read, void *out, size_t *n, const struct db_arg *args, size_t nargs)
+{
+	void *v = NULL;
+	int rc = db_list_args(db, e, sql, a, size, read, &v, n, args, nargs);
+
+	/* Object pointers have one representation on every platform this builds on. */
+	memcpy(out, &v, sizeof(v));
+	return rc;
+}
+
+int
+db_get_into(struct db *db, struct err *e, const char *sql, struct arena *a, size_t size,
+	    db_read_fn *read, void *out, const struct db_arg *args, size_t nargs)
+{
+	void *row = arena_calloc(a, 1, size);
+	int rc = db_get_args(db, e, sql, a, read, row, args, nargs);
+
+	if (rc)
+		row = NULL;
+	memcpy(out, &row, sizeof(row)); /* as in db_list_into() */
+	return rc;
 }

@@ -169,6 +169,24 @@ test_tokens_are_single_use_expire_and_are_stored_hashed(void **state)
 }
 
 static void
+test_wait_of_two_keys_is_the_longer_one(void **state)
+{
+	struct scratch_fixture *f = *state;
+	int64_t wait = 0, longer = 0;
+
+	for (int i = 0; i < 7; i++)
+		ASSERT_OK(&f->e, acct_throttle_fail(f->s.db, "a:k", 5, &f->e));
+	ASSERT_OK(&f->e, acct_throttle_fail(f->s.db, "i:ip", 0, &f->e));
+	ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "a:k", NULL, &longer, &f->e));
+	ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "i:ip", NULL, &wait, &f->e));
+	assert_true(wait > 0 && wait < longer);
+	ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "i:ip", "a:k", &wait, &f->e));
+	assert_true(wait <= longer && wait >= longer - 1); /* a second may pass between */
+	ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "i:other", NULL, &wait, &f->e));
+	assert_int_equal(wait, 0);
+}
+
+static void
 test_failures_back_off_after_the_free_ones_and_success_clears(void **state)
 {
 	struct scratch_fixture *f = *state;
@@ -176,18 +194,18 @@ test_failures_back_off_after_the_free_ones_and_success_clears(void **state)
 
 	for (int i = 0; i < 4; i++)
 		ASSERT_OK(&f->e, acct_throttle_fail(f->s.db, "a:k", 5, &f->e));
-	ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "a:k", &wait, &f->e));
+	ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "a:k", NULL, &wait, &f->e));
 	assert_int_equal(wait, 0);
 	for (int i = 0; i < 6; i++) {
 		ASSERT_OK(&f->e, acct_throttle_fail(f->s.db, "a:k", 5, &f->e));
-		ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "a:k", &wait, &f->e));
+		ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "a:k", NULL, &wait, &f->e));
 		assert_true(wait >= 9 && wait <= 900);
 		assert_true(wait >= prev); /* doubling, up to a cap */
 		prev = wait;
 	}
 	assert_true(prev >= 300);
 	ASSERT_OK(&f->e, acct_throttle_clear(f->s.db, "a:k", &f->e));
-	ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "a:k", &wait, &f->e));
+	ASSERT_OK(&f->e, acct_throttle_wait(f->s.db, "a:k", NULL, &wait, &f->e));
 	assert_int_equal(wait, 0);
 	ASSERT_OK(&f->e, acct_purge(f->s.db, (int64_t)time(NULL), &f->e));
 }
@@ -236,6 +254,7 @@ main(void)
 		TEST(test_acr_values_map_to_trust_levels),
 		TEST_DB(test_tokens_are_single_use_expire_and_are_stored_hashed),
 		TEST_DB(test_failures_back_off_after_the_free_ones_and_success_clears),
+		TEST_DB(test_wait_of_two_keys_is_the_longer_one),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

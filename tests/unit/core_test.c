@@ -201,6 +201,50 @@ test_utf8_chars_counts_code_points_not_bytes(void **state)
 }
 
 static void
+test_slug_is_lower_case_letters_digits_and_inner_hyphens_up_to_max(void **state)
+{
+	(void)state;
+	assert_true(str_slug_ok("yoga-2027", 9));
+	assert_true(str_slug_ok("a", 1));
+	assert_false(str_slug_ok("yoga-2027", 8));
+	assert_false(str_slug_ok("", 80));
+	assert_false(str_slug_ok(NULL, 80));
+	assert_false(str_slug_ok("-yoga", 80));
+	assert_false(str_slug_ok("yoga-", 80));
+	assert_false(str_slug_ok("Yoga", 80));
+	assert_false(str_slug_ok("yoga kurs", 80));
+	assert_false(str_slug_ok("k\xc3\xbc"
+				 "che",
+				 80));
+}
+
+static void
+test_count_is_a_whole_number_from_one_to_max_else_zero(void **state)
+{
+	(void)state;
+	assert_int_equal(str_count("3", 8), 3);
+	assert_int_equal(str_count(" 8\n", 8), 8);
+	assert_int_equal(str_count("9", 8), 0);
+	assert_int_equal(str_count("0", 8), 0);
+	assert_int_equal(str_count("-1", 8), 0);
+	assert_int_equal(str_count("2x", 8), 0);
+	assert_int_equal(str_count("", 8), 0);
+	assert_int_equal(str_count(NULL, 8), 0);
+}
+
+static void
+test_in_list_finds_only_whole_entries(void **state)
+{
+	static const char *const list[] = {"markt", "musik", NULL};
+
+	(void)state;
+	assert_true(str_in_list("musik", list));
+	assert_false(str_in_list("mus", list));
+	assert_false(str_in_list("", list));
+	assert_false(str_in_list(NULL, list));
+}
+
+static void
 test_text_refuses_c0_controls_and_del_but_tab_cr_lf(void **state)
 {
 	for (int c = 0; c < 0x20; c++) {
@@ -932,6 +976,10 @@ main(void)
 		cmocka_unit_test(test_utf8_rejects_code_points_above_10ffff_and_bytes_never_used),
 		cmocka_unit_test(test_utf8_rejects_truncated_sequences_and_stray_continuations),
 		cmocka_unit_test(test_utf8_chars_counts_code_points_not_bytes),
+		cmocka_unit_test(
+			test_slug_is_lower_case_letters_digits_and_inner_hyphens_up_to_max),
+		cmocka_unit_test(test_in_list_finds_only_whole_entries),
+		cmocka_unit_test(test_count_is_a_whole_number_from_one_to_max_else_zero),
 		cmocka_unit_test(test_text_refuses_c0_controls_and_del_but_tab_cr_lf),
 		cmocka_unit_test(test_line_refuses_every_control_and_broken_utf8),
 		cmocka_unit_test(test_atom_feed_is_the_rfc_4287_document),

@@ -141,6 +141,29 @@ test_int64_reads_the_first_column_or_is_not_found(void **state)
 	assert_int_equal(db_int64(f->s.db, &f->e, &v, "SELECT u FROM no_such_table"), ERR_DB);
 }
 
+static void
+test_text2_reads_the_first_two_columns_or_is_not_found(void **state)
+{
+	struct scratch_fixture *f = *state;
+	struct arena a;
+	const char *s = "untouched", *u = "untouched";
+
+	arena_init(&a);
+	make_table(f);
+	scratch_exec(f->s.db, "INSERT INTO t_run (k, s, u) VALUES (1, 'eins', 10)");
+	ASSERT_OK(&f->e, db_text2(f->s.db, &f->e, &a, &s, &u,
+				  "SELECT s, CAST(u AS TEXT) FROM t_run WHERE k = $1", DB_INT(1)));
+	assert_string_equal(s, "eins");
+	assert_string_equal(u, "10");
+	s = u = "untouched";
+	assert_int_equal(db_text2(f->s.db, &f->e, &a, &s, &u,
+				  "SELECT s, CAST(u AS TEXT) FROM t_run WHERE k = $1", DB_INT(2)),
+			 ERR_NOTFOUND);
+	assert_string_equal(s, "untouched");
+	assert_string_equal(u, "untouched");
+	arena_release(&a);
+}
+
 struct sum {
 	int64_t total;
 	int rows;
@@ -264,6 +287,52 @@ test_fill_reads_every_row_into_one_object(void **state)
 }
 
 static void
+test_list_of_fills_a_typed_array_sized_by_its_row_type(void **state)
+{
+	struct scratch_fixture *f = *state;
+	struct arena arena, *a = &arena;
+	struct pair *v = NULL;
+	size_t n = 99;
+
+	arena_init(a);
+	make_table(f);
+	for (int k = 1; k <= 3; k++)
+		ASSERT_OK(&f->e, db_run(f->s.db, &f->e, "INSERT INTO t_run (k, s) VALUES ($1, $2)",
+					DB_INT(k), DB_TEXT(k % 2 ? "odd" : "even")));
+	ASSERT_OK(&f->e, db_list_of(f->s.db, &f->e, "SELECT k, s FROM t_run ORDER BY k DESC", a,
+				    read_pair, &v, &n));
+	assert_int_equal(n, 3);
+	assert_int_equal(v[2].k, 1);
+	assert_string_equal(v[1].s, "even");
+	ASSERT_OK(&f->e, db_list_of(f->s.db, &f->e, "SELECT k, s FROM t_run WHERE k > $1", a,
+				    read_pair, &v, &n, DB_INT(100)));
+	assert_null(v);
+	assert_int_equal(n, 0);
+	arena_release(a);
+}
+
+static void
+test_get_of_fills_a_new_row_or_gives_none(void **state)
+{
+	struct scratch_fixture *f = *state;
+	struct arena arena, *a = &arena;
+	struct pair *p = NULL;
+
+	arena_init(a);
+	make_table(f);
+	ASSERT_OK(&f->e, db_run(f->s.db, &f->e, "INSERT INTO t_run (k, s) VALUES (7, 'odd')"));
+	ASSERT_OK(&f->e, db_get_of(f->s.db, &f->e, "SELECT k, s FROM t_run WHERE k = $1", a,
+				   read_pair, &p, DB_INT(7)));
+	assert_int_equal(p->k, 7);
+	assert_string_equal(p->s, "odd");
+	assert_int_equal(db_get_of(f->s.db, &f->e, "SELECT k, s FROM t_run WHERE k = $1", a,
+				   read_pair, &p, DB_INT(8)),
+			 ERR_NOTFOUND);
+	assert_null(p);
+	arena_release(a);
+}
+
+static void
 test_end_commits_success_and_rolls_back_failure(void **state)
 {
 	struct scratch_fixture *f = *state;
@@ -312,9 +381,12 @@ main(void)
 		TEST(test_run_reports_conflict_and_leaves_statement_reusable),
 		TEST(test_bad_text_and_bare_values_are_refused),
 		TEST(test_int64_reads_the_first_column_or_is_not_found),
+		TEST(test_text2_reads_the_first_two_columns_or_is_not_found),
 		TEST(test_each_visits_every_row_and_stops_on_error),
 		TEST(test_list_collects_every_row_into_the_arena),
 		TEST(test_fill_reads_every_row_into_one_object),
+		TEST(test_list_of_fills_a_typed_array_sized_by_its_row_type),
+		TEST(test_get_of_fills_a_new_row_or_gives_none),
 		TEST(test_end_commits_success_and_rolls_back_failure),
 		TEST(test_step_done_passes_over_rows),
 	};

@@ -36,6 +36,10 @@ bool account_citizen(struct rq *q, int64_t *id, const char **email);
  * browser to the login, which returns to `back` (a path of the tenant).
  */
 int64_t account_citizen_or_login(struct rq *q, const char *back);
+/* Breadcrumbs "Home > Mein Konto > <message `title_key`>" of such a page. */
+void account_crumbs(struct rq *q, const char *title_key);
+/* account_crumbs(), the message `title_key` as the page's title, and template `tpl` rendered. */
+void account_mine_render(struct rq *q, const char *title_key, const char *tpl);
 
 /*
  * The trust level of the login of the citizen on request `q`: 1 to 4 as

@@ -15,6 +15,7 @@
  */
 #include "features/account/acct_int.h"
 
+#include "app/rq_rows.h"
 #include "db/db.h"
 
 #include <sodium.h>
@@ -102,9 +103,7 @@ setup_page(struct rq *q, const struct citizen *c, const char *secret, int status
 	view_set_text(q->page, "secret", grouped(q, secret));
 	view_set_text(q->page, "issuer", issuer);
 	view_set_text(q->page, "address", c->email);
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
-	acct_page(q, status, "account.totp.title", "totp_setup");
+	acct_page_error(q, status, error_key, "account.totp.title", "totp_setup");
 }
 
 static void
@@ -119,9 +118,7 @@ off_page(struct rq *q, int64_t id, int status, const char *error_key)
 		return;
 	}
 	view_set_int(q->page, "recovery_left", *left);
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
-	acct_page(q, status, "account.totp.title", "totp_off");
+	acct_page_error(q, status, error_key, "account.totp.title", "totp_off");
 }
 
 static void
@@ -186,11 +183,9 @@ setup_post(struct rq *q)
 		acct_redirect(q, "/konto/zwei-faktor");
 		return;
 	}
-	if (rc) {
-		rq_fail(q, rc);
+	l = rq_page_list(q, rc, "codes");
+	if (!l)
 		return;
-	}
-	l = view_set(q->page, "codes", view_list(q->a));
 	for (int i = 0; i < ACCT_RECOVERY_CODES; i++)
 		view_push(l, view_text(q->a, codes[i]));
 	sodium_memzero(codes, sizeof(codes));
@@ -251,14 +246,6 @@ acct_mfa_begin(struct rq *q, int64_t id, const char *next)
 }
 
 static void
-code_page(struct rq *q, int status, const char *error_key)
-{
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
-	acct_page(q, status, "account.code.title", "login_code");
-}
-
-static void
 code_get(struct rq *q)
 {
 	int64_t id = 0;
@@ -276,21 +263,7 @@ code_get(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	code_page(q, 200, NULL);
-}
-
-/* The longer wait of the account's and the IP's code failures. */
-static int
-code_wait(struct rq *q, const char *tkey, const char *ikey, int64_t *wait)
-{
-	int64_t w2 = 0;
-	int rc = acct_throttle_wait(q->db, tkey, wait, &q->err);
-
-	if (rc == 0)
-		rc = acct_throttle_wait(q->db, ikey, &w2, &q->err);
-	if (w2 > *wait)
-		*wait = w2;
-	return rc;
+	acct_page(q, 200, "account.code.title", "login_code");
 }
 
 static int
@@ -326,7 +299,7 @@ code_post(struct rq *q)
 	snprintf(tkey, sizeof(tkey), "t:%lld", (long long)id);
 	snprintf(ikey, sizeof(ikey), "i:%s", q->http->client_ip);
 	if (rc == 0)
-		rc = code_wait(q, tkey, ikey, &wait);
+		rc = acct_throttle_wait(q->db, tkey, ikey, &wait, &q->err);
 	if (rc == 0 && wait > 0) {
 		acct_too_many(q, wait);
 		return;
@@ -338,7 +311,8 @@ code_post(struct rq *q)
 	if (rc == 0 && !ok) {
 		rc = code_failed(q, id, tkey, ikey);
 		if (rc == 0) {
-			code_page(q, 401, "account.totp.code_wrong");
+			acct_page_error(q, 401, "account.totp.code_wrong", "account.code.title",
+					"login_code");
 			return;
 		}
 	}

@@ -76,8 +76,9 @@ int acct_delete(struct db *db, int64_t id, struct err *e);
 int acct_sessions_end_all(struct db *db, int64_t citizen_id, struct err *e);
 int acct_sessions(struct db *db, int64_t citizen_id, struct arena *a, struct acct_session_row **out,
 		  size_t *n, struct err *e);
-/* Seconds until `key` may try again (0: now). */
-int acct_throttle_wait(struct db *db, const char *key, int64_t *wait_s, struct err *e);
+/* Seconds until both `key` and `key2` (NULL: none) may try again (0: now). */
+int acct_throttle_wait(struct db *db, const char *key, const char *key2, int64_t *wait_s,
+		       struct err *e);
 int acct_throttle_fail(struct db *db, const char *key, int free_fails, struct err *e);
 int acct_throttle_clear(struct db *db, const char *key, struct err *e);
 int acct_purge(struct db *db, int64_t now, struct err *e);
@@ -253,6 +254,19 @@ void acct_mfa_begin(struct rq *q, int64_t id, const char *next);
 void acct_register_2fa(struct app *app);
 void acct_register_privacy(struct app *app);
 const char *acct_safe_next(const char *next);
+/* Where to go after the login: `next` of the form, else of the query, made safe. */
+const char *acct_next(struct rq *q);
+/*
+ * Render account page `tpl` with status, title and, unless NULL, the
+ * message `error_key` as the form's error.
+ */
+void acct_page_error(struct rq *q, int status, const char *error_key, const char *title_key,
+		     const char *tpl);
+/*
+ * The login page's button of a login provider: page values "<id>_name"
+ * (`name`) and "<id>_url" (`start`, a path, with the login's next page).
+ */
+void acct_provider_button(struct rq *q, const char *id, const char *name, const char *start);
 void acct_register_web(struct app *app);
 void acct_register_self(struct app *app);
 void acct_register_reset(struct app *app);

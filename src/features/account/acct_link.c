@@ -145,14 +145,6 @@ acct_link_finish(struct rq *q, const struct acct_external *x, const char *next)
 	log_in(q, id, x->trust_level, next);
 }
 
-static void
-link_page(struct rq *q, int status, const char *error_key)
-{
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
-	acct_page(q, status, "account.oidc.link_title", "oidc_link");
-}
-
 static bool
 pending_link(struct rq *q, bool consume, struct acct_oidc_pending *p)
 {
@@ -174,7 +166,7 @@ link_get(struct rq *q)
 	struct acct_oidc_pending p;
 
 	if (acct_begin(q) && pending_link(q, false, &p))
-		link_page(q, 200, NULL);
+		acct_page(q, 200, "account.oidc.link_title", "oidc_link");
 }
 
 /* The password of account `id` is `pw`; wrong ones are throttled per account. */
@@ -188,7 +180,7 @@ password_ok(struct rq *q, int64_t id, const char *pw, bool *ok)
 
 	*ok = false;
 	snprintf(key, sizeof(key), "o:%lld", (long long)id);
-	rc = acct_throttle_wait(q->db, key, &wait, &q->err);
+	rc = acct_throttle_wait(q->db, key, NULL, &wait, &q->err);
 	if (rc == 0 && wait > 0) {
 		acct_too_many(q, wait);
 		return ERR_RATELIMIT;
@@ -217,7 +209,8 @@ link_post(struct rq *q)
 	if (password_ok(q, p.citizen_id, http_form(q->http, "password"), &ok))
 		return;
 	if (!ok) {
-		link_page(q, 401, "account.password_wrong");
+		acct_page_error(q, 401, "account.password_wrong", "account.oidc.link_title",
+				"oidc_link");
 		return;
 	}
 	rc = db_begin(q->db, &q->err);

@@ -38,15 +38,9 @@ void
 acct_oidc_button(struct rq *q)
 {
 	struct acct_oidc_cfg c;
-	const char *next = http_form(q->http, "next") ? http_form(q->http, "next")
-						      : http_query(q->http, "next");
 
-	if (!acct_oidc_cfg(q->tenant, &c))
-		return;
-	view_set_text(q->page, "oidc_name", c.name[0] ? c.name : c.issuer);
-	view_set_text(q->page, "oidc_url",
-		      rq_url(q, arena_printf(q->a, "/konto/oidc/start?next=%s",
-					     rq_urlencode(q, acct_safe_next(next)))));
+	if (acct_oidc_cfg(q->tenant, &c))
+		acct_provider_button(q, "oidc", c.name[0] ? c.name : c.issuer, "/konto/oidc/start");
 }
 
 /* Whether the `o` bytes of `list` (words one space apart) hold the word w[0..n). */

@@ -42,13 +42,9 @@ read_pending(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct acct_oidc_pending *p = row;
 
-	p->state = db_col_dup(st, 0, a);
-	p->nonce = db_col_dup(st, 1, a);
-	p->verifier = db_col_dup(st, 2, a);
-	p->next = db_col_dup(st, 3, a);
+	db_cols_dup(st, 0, a, &p->state, &p->nonce, &p->verifier, &p->next);
 	p->citizen_id = db_col_int64(st, 4);
-	p->issuer = db_col_dup(st, 5, a);
-	p->subject = db_col_dup(st, 6, a);
+	db_cols_dup(st, 5, a, &p->issuer, &p->subject);
 	p->trust_level = (int)db_col_int64(st, 7);
 }
 

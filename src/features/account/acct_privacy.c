@@ -10,6 +10,7 @@
 #include "features/account/acct_int.h"
 
 #include "app/feature.h"
+#include "app/rq_rows.h"
 #include "core/civil.h"
 #include "db/db.h"
 
@@ -30,33 +31,24 @@ iso(int64_t utc)
 	return json_string(buf);
 }
 
-static int
-add_identity(struct db_stmt *st, void *ctx, struct err *e)
+static json_t *
+identity_json(struct db_stmt *st)
 {
-	(void)e;
-	json_array_append_new(ctx,
-			      json_pack("{s:s, s:s, s:s, s:o, s:o}", "portal", db_col_text(st, 0),
-					"provider", db_col_text(st, 1), "subject",
-					db_col_text(st, 2), "linked", iso(db_col_int64(st, 3)),
-					"last_login", iso(db_col_int64(st, 4))));
-	return 0;
+	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "portal", db_col_text(st, 0), "provider",
+			 db_col_text(st, 1), "subject", db_col_text(st, 2), "linked",
+			 iso(db_col_int64(st, 3)), "last_login", iso(db_col_int64(st, 4)));
 }
 
 /* The identities of login providers linked to the account (citizen_identity). */
 static int
 identities(struct rq *q, int64_t citizen_id, json_t *root)
 {
-	json_t *list = json_array();
-	int rc = db_each(q->db, &q->err,
-			 "SELECT t.slug, i.issuer, i.subject, i.created_at, i.login_at FROM "
-			 "citizen_identity i JOIN tenant t ON t.id = i.tenant_id WHERE "
-			 "i.citizen_id = $1 ORDER BY i.created_at, i.id",
-			 add_identity, list, DB_INT(citizen_id));
+	static const char sql[] =
+		"SELECT t.slug, i.issuer, i.subject, i.created_at, i.login_at FROM "
+		"citizen_identity i JOIN tenant t ON t.id = i.tenant_id WHERE "
+		"i.citizen_id = $1 ORDER BY i.created_at, i.id";
 
-	if (rc == 0)
-		json_object_set(root, "identities", list);
-	json_decref(list);
-	return rc;
+	return rq_export_rows(q, root, "identities", sql, identity_json, citizen_id);
 }
 
 static int
@@ -174,18 +166,10 @@ export_get(struct rq *q)
 }
 
 static void
-data_page(struct rq *q, int status, const char *error_key)
-{
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
-	acct_page(q, status, "account.data.title", "data");
-}
-
-static void
 data_get(struct rq *q)
 {
 	if (acct_require(q))
-		data_page(q, 200, NULL);
+		acct_page(q, 200, "account.data.title", "data");
 }
 
 static void
@@ -201,7 +185,7 @@ delete_post(struct rq *q)
 		return;
 	rc = acct_find_login(q->db, c->email, &id, hash, sizeof(hash), &verified, &q->err);
 	if (rc == 0 && (!pw || id != c->id || !acct_hash_ok(hash, pw))) {
-		data_page(q, 422, "account.password_wrong");
+		acct_page_error(q, 422, "account.password_wrong", "account.data.title", "data");
 		return;
 	}
 	if (rc == 0)

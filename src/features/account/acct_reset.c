@@ -22,12 +22,10 @@
 static void
 forgot_page(struct rq *q, int status, const char *error_key)
 {
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
 	if (http_query(q->http, "gesendet"))
 		view_set_text(q->page, "notice", rq_msg(q, "account.notice.reset"));
 	view_set_text(q->page, "email", http_form(q->http, "email"));
-	acct_page(q, status, "account.forgot.title", "forgot");
+	acct_page_error(q, status, error_key, "account.forgot.title", "forgot");
 }
 
 static void
@@ -140,12 +138,10 @@ link_invalid(struct rq *q)
 static void
 reset_page(struct rq *q, int status, const char *error_key)
 {
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
 	view_set_text(q->page, "action",
 		      rq_url(q, arena_printf(q->a, "/konto/passwort-neu/%s",
 					     http_param(q->http, "token"))));
-	acct_page(q, status, "account.reset.title", "reset");
+	acct_page_error(q, status, error_key, "account.reset.title", "reset");
 }
 
 static void

@@ -50,15 +50,10 @@ void
 acct_saml_button(struct rq *q)
 {
 	struct saml_cfg c;
-	const char *next = http_form(q->http, "next") ? http_form(q->http, "next")
-						      : http_query(q->http, "next");
 
-	if (!saml_cfg(q->tenant, &c))
-		return;
-	view_set_text(q->page, "saml_name", c.name[0] ? c.name : c.metadata_url);
-	view_set_text(q->page, "saml_url",
-		      rq_url(q, arena_printf(q->a, "/konto/saml/start?next=%s",
-					     rq_urlencode(q, acct_safe_next(next)))));
+	if (saml_cfg(q->tenant, &c))
+		acct_provider_button(q, "saml", c.name[0] ? c.name : c.metadata_url,
+				     "/konto/saml/start");
 }
 
 static int

@@ -12,32 +12,19 @@
 
 #include <time.h>
 
-struct pair {
-	const char *key, *cert;
-};
-
-static void
-read_pair(struct db_stmt *st, struct arena *a, void *row)
-{
-	struct pair *p = row;
-
-	p->key = db_col_dup(st, 0, a);
-	p->cert = db_col_dup(st, 1, a);
-}
-
 int
 acct_saml_key_load(struct db *db, struct arena *a, const char **key_pem, const char **cert_pem,
 		   struct err *e)
 {
-	struct pair p = {0};
-	int rc = db_get(db, e, "SELECT key_pem, cert_pem FROM saml_sp_key WHERE id = 1", a,
-			read_pair, &p);
+	const char *key = NULL, *cert = NULL;
+	int rc = db_text2(db, e, a, &key, &cert,
+			  "SELECT key_pem, cert_pem FROM saml_sp_key WHERE id = 1");
 
 	/* The private key is stored sealed when the installation has a key (core/seal.h). */
 	if (rc == 0)
-		rc = seal_open(a, p.key, &p.key, e);
-	*key_pem = p.key;
-	*cert_pem = p.cert;
+		rc = seal_open(a, key, &key, e);
+	*key_pem = key;
+	*cert_pem = cert;
 	return rc;
 }
 
@@ -72,37 +59,21 @@ acct_saml_pending_new(struct db *db, const struct tenant *t, const char *request
 		      DB_INT(now), DB_INT(now + ACCT_SAML_TTL_S));
 }
 
-struct pending {
-	const char *request_id, *next;
-};
-
-static void
-read_pending(struct db_stmt *st, struct arena *a, void *row)
-{
-	struct pending *p = row;
-
-	p->request_id = db_col_dup(st, 0, a);
-	p->next = db_col_dup(st, 1, a);
-}
-
 int
 acct_saml_pending_load(struct db *db, const char *token, const struct tenant *t, struct arena *a,
 		       const char **request_id, const char **next, struct err *e)
 {
 	static const char sql[] = "SELECT request_id, next FROM citizen_saml WHERE id_hash = $1 "
 				  "AND tenant_id = $2 AND expires_at > $3";
-	struct pending p = {0};
 	char h[65];
-	int rc;
 
+	*request_id = NULL;
+	*next = NULL;
 	if (!auth_token_ok(token))
 		return ERR_NOTFOUND;
 	auth_token_hash(token, h);
-	rc = db_get(db, e, sql, a, read_pending, &p, DB_TEXT(h), DB_INT(t->id),
-		    DB_INT((int64_t)time(NULL)));
-	*request_id = p.request_id;
-	*next = p.next;
-	return rc;
+	return db_text2(db, e, a, request_id, next, sql, DB_TEXT(h), DB_INT(t->id),
+			DB_INT((int64_t)time(NULL)));
 }
 
 int

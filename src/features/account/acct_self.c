@@ -6,6 +6,7 @@
  */
 #include "features/account/acct_int.h"
 
+#include "app/rq_rows.h"
 #include "core/civil.h"
 #include "db/db.h"
 #include "jobs/jobs.h"
@@ -79,8 +80,6 @@ account_page(struct rq *q, const struct citizen *c, int status, const char *erro
 	}
 	view_set_text(q->page, "address", c->email);
 	view_set_text(q->page, "since", when(q, c->created_at));
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
 	view_set_bool(q->page, "totp_on", t.secret[0] != '\0');
 	view_set(q->page, "links", rq_account_links(q));
 	if (http_query(q->http, "email"))
@@ -88,7 +87,7 @@ account_page(struct rq *q, const struct citizen *c, int status, const char *erro
 	if (http_query(q->http, "zwei-faktor"))
 		view_set_text(q->page, "notice", rq_msg(q, "account.totp.off_done"));
 	view_set_text(q->page, "new_email", http_form(q->http, "email"));
-	acct_page(q, status, "account.title", "account");
+	acct_page_error(q, status, error_key, "account.title", "account");
 }
 
 static void
@@ -112,11 +111,9 @@ logins_get(struct rq *q)
 	if (!c)
 		return;
 	rc = acct_logins(q->db, c->id, false, q->a, &v, &n, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	l = rq_page_list(q, rc, "logins");
+	if (!l)
 		return;
-	}
-	l = view_set(q->page, "logins", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));
 

@@ -108,8 +108,7 @@ read_use(struct db_stmt *st, void *ctx, struct err *e)
 	struct use_row *r = ctx;
 
 	r->id = db_col_int64(st, 0);
-	r->purpose = db_col_dup(st, 1, r->a);
-	r->new_email = db_col_dup(st, 2, r->a);
+	db_cols_dup(st, 1, r->a, &r->purpose, &r->new_email);
 	return 0;
 }
 
@@ -215,9 +214,7 @@ read_login_row(struct db_stmt *st, struct arena *a, void *row)
 
 	r->at = db_col_int64(st, 0);
 	r->ok = db_col_int64(st, 1) != 0;
-	r->ip = db_col_dup(st, 2, a);
-	r->agent = db_col_dup(st, 3, a);
-	r->portal = db_col_dup(st, 4, a);
+	db_cols_dup(st, 2, a, &r->ip, &r->agent, &r->portal);
 }
 
 #define LOGINS_SQL                                                                                 \
@@ -230,12 +227,7 @@ acct_logins(struct db *db, int64_t citizen_id, bool all, struct arena *a,
 	    struct acct_login_row **out, size_t *n, struct err *e)
 {
 	const char *sql = all ? LOGINS_SQL : LOGINS_SQL " LIMIT 100";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct acct_login_row), read_login_row, &v, n,
-			 DB_INT(citizen_id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_login_row, out, n, DB_INT(citizen_id));
 }
 
 int
@@ -337,9 +329,7 @@ read_session_row(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct acct_session_row *r = row;
 
-	r->id_hash = db_col_dup(st, 0, a);
-	r->ip = db_col_dup(st, 1, a);
-	r->agent = db_col_dup(st, 2, a);
+	db_cols_dup(st, 0, a, &r->id_hash, &r->ip, &r->agent);
 	r->created_at = db_col_int64(st, 3);
 	r->seen_at = db_col_int64(st, 4);
 }
@@ -351,23 +341,20 @@ acct_sessions(struct db *db, int64_t citizen_id, struct arena *a, struct acct_se
 	static const char sql[] =
 		"SELECT id_hash, ip, agent, created_at, seen_at FROM citizen_session "
 		"WHERE citizen_id = $1 AND expires_at > $2 ORDER BY seen_at DESC LIMIT 50";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct acct_session_row), read_session_row, &v, n,
-			 DB_INT(citizen_id), DB_INT(now_s()));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_session_row, out, n, DB_INT(citizen_id),
+			  DB_INT(now_s()));
 }
 
 int
-acct_throttle_wait(struct db *db, const char *key, int64_t *wait_s, struct err *e)
+acct_throttle_wait(struct db *db, const char *key, const char *key2, int64_t *wait_s, struct err *e)
 {
-	static const char sql[] = "SELECT next_at FROM citizen_throttle WHERE key = $1";
+	static const char sql[] =
+		"SELECT COALESCE(max(next_at), 0) FROM citizen_throttle WHERE key IN ($1, $2)";
 	int64_t next = 0, now = now_s();
-	int rc = db_int64(db, e, &next, sql, DB_TEXT(key));
+	int rc = db_int64(db, e, &next, sql, DB_TEXT(key), DB_TEXT(key2));
 
 	*wait_s = rc == 0 && next > now ? next - now : 0;
-	return rc == ERR_NOTFOUND ? 0 : rc;
+	return rc;
 }
 
 int

@@ -55,6 +55,23 @@ acct_safe_next(const char *next)
 	return rq_safe_next(next, "/konto");
 }
 
+const char *
+acct_next(struct rq *q)
+{
+	const char *next = http_form(q->http, "next");
+
+	return acct_safe_next(next ? next : http_query(q->http, "next"));
+}
+
+void
+acct_provider_button(struct rq *q, const char *id, const char *name, const char *start)
+{
+	view_set_text(q->page, arena_printf(q->a, "%s_name", id), name);
+	view_set_text(
+		q->page, arena_printf(q->a, "%s_url", id),
+		rq_url(q, arena_printf(q->a, "%s?next=%s", start, rq_urlencode(q, acct_next(q)))));
+}
+
 void
 acct_cookie(struct rq *q, const char *name, const char *value, int64_t max_age)
 {
@@ -83,6 +100,15 @@ acct_page(struct rq *q, int status, const char *title_key, const char *tpl)
 	view_set_text(q->page, "title", rq_msg(q, title_key));
 	q->resp->status = status;
 	rq_render(q, arena_printf(q->a, "account/%s", tpl));
+}
+
+void
+acct_page_error(struct rq *q, int status, const char *error_key, const char *title_key,
+		const char *tpl)
+{
+	if (error_key)
+		view_set_text(q->page, "error", rq_msg(q, error_key));
+	acct_page(q, status, title_key, tpl);
 }
 
 void
@@ -146,6 +172,20 @@ account_citizen_or_login(struct rq *q, const char *back)
 	return 0;
 }
 
+void
+account_crumbs(struct rq *q, const char *title_key)
+{
+	rq_crumbs(q, "account.title", "/konto", rq_msg(q, title_key));
+}
+
+void
+account_mine_render(struct rq *q, const char *title_key, const char *tpl)
+{
+	account_crumbs(q, title_key);
+	view_set_text(q->page, "title", rq_msg(q, title_key));
+	rq_render(q, tpl);
+}
+
 int
 account_trust(struct rq *q)
 {
@@ -171,12 +211,8 @@ acct_signed_out(struct rq *q, const char *path)
 static void
 form_page(struct rq *q, int status, const char *error_key, const char *title, const char *tpl)
 {
-	if (error_key)
-		view_set_text(q->page, "error", rq_msg(q, error_key));
 	view_set_text(q->page, "email", http_form(q->http, "email"));
-	view_set_text(q->page, "next",
-		      acct_safe_next(http_form(q->http, "next") ? http_form(q->http, "next")
-								: http_query(q->http, "next")));
+	view_set_text(q->page, "next", acct_next(q));
 	for (const char *const *k =
 		     (const char *const[]){"abgemeldet", "neu", "gesendet", "geloescht", NULL};
 	     *k; k++)
@@ -189,7 +225,7 @@ form_page(struct rq *q, int status, const char *error_key, const char *title, co
 		if (view_get(q->page, "oidc_url") || view_get(q->page, "saml_url"))
 			view_set_text(q->page, "providers", "1");
 	}
-	acct_page(q, status, title, tpl);
+	acct_page_error(q, status, error_key, title, tpl);
 }
 
 static void
@@ -312,20 +348,6 @@ login_get(struct rq *q)
 		form_page(q, 200, NULL, "account.login.title", "login");
 }
 
-/* Seconds the address or this IP must wait before the next try. */
-static int
-login_wait(struct rq *q, const char *akey, const char *ikey, int64_t *wait)
-{
-	int64_t w2 = 0;
-	int rc = acct_throttle_wait(q->db, akey, wait, &q->err);
-
-	if (rc == 0)
-		rc = acct_throttle_wait(q->db, ikey, &w2, &q->err);
-	if (w2 > *wait)
-		*wait = w2;
-	return rc;
-}
-
 /* A new session id at every login (no fixation), and a new form token. */
 int
 acct_login_start(struct rq *q, int64_t id)
@@ -406,7 +428,7 @@ login_post(struct rq *q)
 	auth_token_hash(email, eh);
 	snprintf(akey, sizeof(akey), "a:%s", eh);
 	snprintf(ikey, sizeof(ikey), "i:%s", q->http->client_ip);
-	rc = login_wait(q, akey, ikey, &wait);
+	rc = acct_throttle_wait(q->db, akey, ikey, &wait, &q->err);
 	if (rc == 0 && wait > 0) {
 		acct_too_many(q, wait);
 		return;

@@ -47,15 +47,11 @@ appt_blocks_load(struct db *db, const struct tenant *t, const struct appt_locati
 		 struct err *e)
 {
 	char from[CIVIL_DATE_LEN + 1], to[CIVIL_DATE_LEN + 1];
-	void *v = NULL;
-	int rc;
 
 	date_of(first, from);
 	date_of(last, to);
-	rc = db_list(db, e, BLOCKS_SQL, a, sizeof(struct appt_block), read_block, &v, n,
-		     DB_INT(t->id), DB_INT(loc->office_id), DB_TEXT(from), DB_TEXT(to));
-	*out = v;
-	return rc;
+	return db_list_of(db, e, BLOCKS_SQL, a, read_block, out, n, DB_INT(t->id),
+			  DB_INT(loc->office_id), DB_TEXT(from), DB_TEXT(to));
 }
 
 static const char BLOCK_ADD_SQL[] =

@@ -465,16 +465,15 @@ appt_expire_unconfirmed(struct db *db, int64_t now, int64_t *n, struct err *e)
 				  "confirm_expires <= $1 AND state = 'booked' "
 				  "ORDER BY confirm_expires LIMIT 500";
 	struct arena a;
-	void *v = NULL;
+	struct unconfirmed *v = NULL;
 	size_t k = 0;
 	int rc;
 
 	*n = 0;
 	arena_init(&a);
-	rc = db_list(db, e, sql, &a, sizeof(struct unconfirmed), read_unconfirmed, &v, &k,
-		     DB_INT(now));
+	rc = db_list_of(db, e, sql, &a, read_unconfirmed, &v, &k, DB_INT(now));
 	for (size_t i = 0; rc == 0 && i < k; i++)
-		rc = expire_one(db, (const struct unconfirmed *)v + i, now, n, e);
+		rc = expire_one(db, &v[i], now, n, e);
 	arena_release(&a);
 	return rc;
 }
@@ -545,8 +544,7 @@ read_moving(struct db_stmt *st, void *ctx, struct err *e)
 			     db_col_int64(st, 3)};
 	m->persons = db_col_int64(st, 4);
 	m->revision = db_col_int64(st, 5);
-	m->type = db_col_dup(st, 6, m->a);
-	m->office = db_col_dup(st, 7, m->a);
+	db_cols_dup(st, 6, m->a, &m->type, &m->office);
 	return 0;
 }
 

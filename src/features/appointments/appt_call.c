@@ -14,6 +14,7 @@
 #include "features/appointments/appt_staff.h"
 
 #include "app/app.h"
+#include "app/rq_rows.h"
 
 #include <time.h>
 
@@ -37,11 +38,9 @@ call_page(struct rq *q)
 		return;
 	rc = appt_calls_load(q->db, q->tenant, loc, now - CALL_SHOW_SECONDS, CALLS_MAX, q->a, &v,
 			     &n, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	list = rq_page_list(q, rc, "earlier");
+	if (!list)
 		return;
-	}
-	list = view_set(q->page, "earlier", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_map(q->a);
 

@@ -12,6 +12,7 @@
 #include "features/appointments/appt.h"
 
 #include "app/app.h"
+#include "app/rq_rows.h"
 #include "db/db.h"
 #include "features/account/account.h"
 
@@ -77,10 +78,8 @@ mine_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	rq_crumbs(q, "account.title", "/konto", rq_msg(q, "appt.mine.title"));
-	view_set_text(q->page, "title", rq_msg(q, "appt.mine.title"));
 	view_set_text(q->page, "book_url", rq_url(q, "/termine"));
-	rq_render(q, "appointments/mine");
+	account_mine_render(q, "appt.mine.title", "appointments/mine");
 }
 
 /* The account's open booking of the path, or 0 after the answer. */
@@ -108,7 +107,7 @@ booking_page(struct rq *q)
 	struct appt_view v;
 
 	if (appt_web_enabled(q) && mine_of(q, &v)) {
-		rq_crumbs(q, "account.title", "/konto", rq_msg(q, "appt.mine.title"));
+		account_crumbs(q, "appt.mine.title");
 		appt_web_booking(q, http_param(q->http, "id"), &v, NULL);
 	}
 }
@@ -135,19 +134,16 @@ cancel_post(struct rq *q)
 		appt_web_cancel(q, &(struct appt_holder){.citizen_id = citizen});
 }
 
-static int
-add_booking(struct db_stmt *st, void *ctx, struct err *e)
+static json_t *
+booking_json(struct db_stmt *st)
 {
-	(void)e;
-	json_array_append_new(ctx,
-			      json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}",
-					"portal", db_col_text(st, 0), "type", db_col_text(st, 1),
-					"starts_at", (json_int_t)db_col_int64(st, 2), "persons",
-					(json_int_t)db_col_int64(st, 3), "name", db_col_text(st, 4),
-					"email", db_col_text(st, 5), "phone", db_col_text(st, 6),
-					"booked_at", (json_int_t)db_col_int64(st, 7), "state",
-					db_col_text(st, 8), "location", db_col_text(st, 9)));
-	return 0;
+	return json_pack("{s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s}", "portal",
+			 db_col_text(st, 0), "type", db_col_text(st, 1), "starts_at",
+			 (json_int_t)db_col_int64(st, 2), "persons",
+			 (json_int_t)db_col_int64(st, 3), "name", db_col_text(st, 4), "email",
+			 db_col_text(st, 5), "phone", db_col_text(st, 6), "booked_at",
+			 (json_int_t)db_col_int64(st, 7), "state", db_col_text(st, 8), "location",
+			 db_col_text(st, 9));
 }
 
 int
@@ -160,13 +156,7 @@ appt_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc)
 		"a.tenant_id "
 		"WHERE a.citizen_id = $1 "
 		"ORDER BY a.created_at, a.id";
-	json_t *list = json_array();
-	int rc = db_each(q->db, &q->err, sql, add_booking, list, DB_INT(citizen_id));
-
-	if (rc == 0)
-		json_object_set(doc, "appointments", list);
-	json_decref(list);
-	return rc;
+	return rq_export_rows(q, doc, "appointments", sql, booking_json, citizen_id);
 }
 
 void

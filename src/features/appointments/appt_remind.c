@@ -138,7 +138,7 @@ appt_remind_due(struct app *app, struct db *db, int64_t now, int64_t *queued, st
 	struct civil_local today;
 	struct arena a;
 	int64_t from, to;
-	void *v = NULL;
+	struct due *v = NULL;
 	size_t n = 0;
 	int rc;
 
@@ -150,10 +150,10 @@ appt_remind_due(struct app *app, struct db *db, int64_t now, int64_t *queued, st
 	if (rc)
 		return rc;
 	arena_init(&a);
-	rc = db_list(db, e, DUE_SQL, &a, sizeof(struct due), read_due, &v, &n, DB_INT(from),
-		     DB_INT(to), DB_INT(REMIND_BATCH));
+	rc = db_list_of(db, e, DUE_SQL, &a, read_due, &v, &n, DB_INT(from), DB_INT(to),
+			DB_INT(REMIND_BATCH));
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		rc = remind_one(app, db, (const struct due *)v + i, now, &a, queued, e);
+		rc = remind_one(app, db, &v[i], now, &a, queued, e);
 	arena_release(&a);
 	if (*queued)
 		log_info("appt: %lld reminder(s) queued", (long long)*queued);

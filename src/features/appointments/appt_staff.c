@@ -18,6 +18,7 @@
 
 #include "app/app.h"
 #include "app/rq_page.h"
+#include "app/rq_rows.h"
 #include "core/civil.h"
 
 #include <time.h>
@@ -87,11 +88,9 @@ locations_page(struct rq *q)
 	if (!appt_staff_allowed(q))
 		return;
 	rc = appt_locations_list(q->db, q->tenant, q->a, &v, &n, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	items = rq_page_list(q, rc, "locations");
+	if (!items)
 		return;
-	}
-	items = view_set(q->page, "locations", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(items, view_map(q->a));
 		const char *path = arena_printf(q->a, "/verwaltung/termine/%s", v[i].slug);

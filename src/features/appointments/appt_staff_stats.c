@@ -9,6 +9,7 @@
 #include "features/appointments/appt_staff.h"
 
 #include "app/app.h"
+#include "app/rq_rows.h"
 #include "core/civil.h"
 
 #include <string.h>
@@ -97,11 +98,9 @@ stats_page(struct rq *q)
 	if (rc == 0)
 		rc = appt_stats_load(q->db, q->tenant, office_id, appt_day_start(first),
 				     appt_day_start(last + 1), q->a, &v, &n, &total, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	rows = rq_page_list(q, rc, "rows");
+	if (!rows)
 		return;
-	}
-	rows = view_set(q->page, "rows", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(rows, view_map(q->a));
 

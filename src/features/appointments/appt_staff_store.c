@@ -117,12 +117,8 @@ appt_entries_load(struct db *db, const struct tenant *t, const struct appt_locat
 		  int64_t from, int64_t to, struct arena *a, struct appt_entry **out, size_t *n,
 		  struct err *e)
 {
-	void *v = NULL;
-	int rc = db_list(db, e, ENTRIES_SQL, a, sizeof(struct appt_entry), read_entry, &v, n,
-			 DB_INT(t->id), DB_INT(loc->office_id), DB_INT(from), DB_INT(to));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, ENTRIES_SQL, a, read_entry, out, n, DB_INT(t->id),
+			  DB_INT(loc->office_id), DB_INT(from), DB_INT(to));
 }
 
 void
@@ -317,13 +313,8 @@ appt_calls_load(struct db *db, const struct tenant *t, const struct appt_locatio
 		int64_t since, size_t max, struct arena *a, struct appt_call **out, size_t *n,
 		struct err *e)
 {
-	void *v = NULL;
-	int rc =
-		db_list(db, e, CALLS_SQL, a, sizeof(struct appt_call), read_call, &v, n,
-			DB_INT(t->id), DB_INT(loc->office_id), DB_INT(since), DB_INT((int64_t)max));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, CALLS_SQL, a, read_call, out, n, DB_INT(t->id),
+			  DB_INT(loc->office_id), DB_INT(since), DB_INT((int64_t)max));
 }
 
 static const char STATS_SQL[] =
@@ -352,12 +343,10 @@ appt_stats_load(struct db *db, const struct tenant *t, int64_t office_id, int64_
 		struct arena *a, struct appt_stat **out, size_t *n, struct appt_stat *total,
 		struct err *e)
 {
-	void *v = NULL;
-	struct appt_stat *s;
-	int rc = db_list(db, e, STATS_SQL, a, sizeof(struct appt_stat), read_stat, &v, n,
-			 DB_INT(t->id), DB_INT(from), DB_INT(to), DB_INT(office_id));
+	int rc = db_list_of(db, e, STATS_SQL, a, read_stat, out, n, DB_INT(t->id), DB_INT(from),
+			    DB_INT(to), DB_INT(office_id));
+	const struct appt_stat *s = *out;
 
-	*out = s = v;
 	memset(total, 0, sizeof(*total));
 	for (size_t i = 0; i < *n; i++) {
 		total->bookings += s[i].bookings;

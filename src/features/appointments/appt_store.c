@@ -64,12 +64,9 @@ int
 appt_types_list(struct db *db, const struct tenant *t, struct arena *a, struct appt_type **out,
 		size_t *n, struct err *e)
 {
-	void *v = NULL;
 	struct type_list l = {.a = a};
-	int rc = db_list(db, e, TYPES_SQL, a, sizeof(struct appt_type), read_type, &v, n,
-			 DB_INT(t->id));
+	int rc = db_list_of(db, e, TYPES_SQL, a, read_type, out, n, DB_INT(t->id));
 
-	*out = v;
 	if (rc)
 		return rc;
 	l.v = *out;
@@ -131,18 +128,13 @@ load_schedule(struct db *db, const struct tenant *t, struct appt_location *loc, 
 	      struct err *e)
 {
 	struct appt_schedule *s = &loc->schedule;
-	void *v = NULL;
-	int rc;
+	int rc = db_list_of(db, e, HOURS_SQL, a, read_window, &s->weekly, &s->n_weekly,
+			    DB_INT(loc->office_id));
 
-	rc = db_list(db, e, HOURS_SQL, a, sizeof(struct appt_window), read_window, &v, &s->n_weekly,
-		     DB_INT(loc->office_id));
-	s->weekly = v;
 	if (rc)
 		return rc;
-	v = NULL;
-	rc = db_list(db, e, EXCEPTIONS_SQL, a, sizeof(struct appt_window), read_window, &v,
-		     &s->n_exceptions, DB_INT(loc->office_id));
-	s->exceptions = v;
+	rc = db_list_of(db, e, EXCEPTIONS_SQL, a, read_window, &s->exceptions, &s->n_exceptions,
+			DB_INT(loc->office_id));
 	if (t->ars && civil_land_code(t->ars))
 		s->land = arena_strndup(a, t->ars, 2);
 	return rc;
@@ -207,12 +199,7 @@ int
 appt_locations_list(struct db *db, const struct tenant *t, struct arena *a,
 		    struct appt_location **out, size_t *n, struct err *e)
 {
-	void *v = NULL;
-	int rc = db_list(db, e, LOCATIONS_SQL, a, sizeof(struct appt_location), read_location, &v,
-			 n, DB_INT(t->id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, LOCATIONS_SQL, a, read_location, out, n, DB_INT(t->id));
 }
 
 static const char UNITS_SQL[] = "SELECT starts_at, capacity, booked FROM appt_unit "
@@ -234,12 +221,8 @@ int
 appt_units_load(struct db *db, int64_t office_id, int64_t from, int64_t to, struct arena *a,
 		struct appt_unit **out, size_t *n, struct err *e)
 {
-	void *v = NULL;
-	int rc = db_list(db, e, UNITS_SQL, a, sizeof(struct appt_unit), read_unit, &v, n,
-			 DB_INT(office_id), DB_INT(from), DB_INT(to));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, UNITS_SQL, a, read_unit, out, n, DB_INT(office_id), DB_INT(from),
+			  DB_INT(to));
 }
 
 int

@@ -16,6 +16,7 @@
 #include "features/appointments/appt.h"
 
 #include "app/app.h"
+#include "app/rq_rows.h"
 #include "core/civil.h"
 #include "core/log.h"
 
@@ -107,11 +108,9 @@ types_page(struct rq *q)
 	if (!appt_web_enabled(q))
 		return;
 	rc = appt_types_list(q->db, q->tenant, q->a, &v, &n, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	items = rq_page_list(q, rc, "types");
+	if (!items)
 		return;
-	}
-	items = view_set(q->page, "types", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(items, view_map(q->a));
 		struct view_val *locs = view_set(m, "locations", view_list(q->a));

@@ -11,6 +11,7 @@
 #include "features/appointments/appt.h"
 
 #include "app/app.h"
+#include "app/rq_form.h"
 #include "core/civil.h"
 #include "core/str.h"
 #include "db/db.h"
@@ -32,20 +33,10 @@ struct details {
 	int n_errors;
 };
 
-/* The number of persons typed, or 0 if it is not a plain number. */
-static int
-persons_of(const char *s)
-{
-	char *end = NULL;
-	long n = strtol(s, &end, 10);
-
-	return s[0] && !*end && n > 0 && n <= APPT_PERSONS_MAX ? (int)n : 0;
-}
-
 static void
 check(struct details *d, const struct appt_type *type)
 {
-	int persons = persons_of(d->persons);
+	int persons = str_count(d->persons, APPT_PERSONS_MAX);
 
 	if (!str_line_ok(d->name, APPT_NAME_MAX))
 		d->name_error = "appt.err.name";
@@ -58,30 +49,17 @@ check(struct details *d, const struct appt_type *type)
 	d->n_errors = !!d->name_error + !!d->email_error + !!d->phone_error + !!d->persons_error;
 }
 
-static void
-field(struct rq *q, const char *key, const char *value, const char *error)
-{
-	rq_field(q, view_set(q->page, key, view_map(q->a)), value, error);
-}
-
 /* The form for `d` (empty or as typed, with its errors). */
 static void
 form_page(struct rq *q, const struct appt_type *type, const struct appt_location *loc,
 	  const struct details *d)
 {
-	struct view_val *persons = view_set(q->page, "persons", view_list(q->a));
-
 	appt_web_session(q);
-	for (int i = 1; i <= type->persons_max; i++) {
-		struct view_val *o = view_push(persons, view_map(q->a));
-
-		view_set_int(o, "n", i);
-		view_set_bool(o, "selected", persons_of(d->persons) == i);
-	}
-	field(q, "name", d->name, d->name_error);
-	field(q, "email", d->email, d->email_error);
-	field(q, "phone", d->phone, d->phone_error);
-	field(q, "persons_field", d->persons, d->persons_error);
+	rq_count_options(q, "persons", type->persons_max, str_count(d->persons, APPT_PERSONS_MAX));
+	rq_page_field(q, "name", d->name, d->name_error);
+	rq_page_field(q, "email", d->email, d->email_error);
+	rq_page_field(q, "phone", d->phone, d->phone_error);
+	rq_page_field(q, "persons_field", d->persons, d->persons_error);
 	view_set_bool(q->page, "has_errors", d->n_errors > 0);
 	view_set_int(q->page, "start", d->start);
 	view_set_text(q->page, "type", type->name);
@@ -166,7 +144,7 @@ book_post(struct rq *q)
 		.type = type->slug,
 		.location = loc->slug,
 		.starts_at = d.start,
-		.persons = persons_of(d.persons),
+		.persons = str_count(d.persons, APPT_PERSONS_MAX),
 		.name = d.name,
 		.email = d.email,
 		.phone = d.phone,

@@ -17,6 +17,7 @@
 
 #include "app/app.h"
 #include "app/rq_page.h"
+#include "app/rq_rows.h"
 #include "core/civil.h"
 #include "core/csv_out.h"
 
@@ -51,11 +52,9 @@ list_page(struct rq *q)
 	if (!crs_staff_allowed(q))
 		return;
 	rc = crs_staff_list(q->db, q->tenant, q->a, &v, &n, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	items = rq_page_list(q, rc, "courses");
+	if (!items)
 		return;
-	}
-	items = view_set(q->page, "courses", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(items, view_map(q->a));
 		const char *path = arena_printf(q->a, "/verwaltung/kurse/%s", v[i].slug);
@@ -75,14 +74,30 @@ list_page(struct rq *q)
 	rq_render(q, "courses/staff_list");
 }
 
+struct crs_course *
+crs_staff_course(struct rq *q)
+{
+	struct crs_course *c = NULL;
+	int rc;
+
+	if (!crs_staff_allowed(q))
+		return NULL;
+	rc = crs_find(q->db, q->tenant, http_param(q->http, "slug"), q->a, &c, &q->err);
+	if (rc)
+		rq_fail(q, rc);
+	return rc ? NULL : c;
+}
+
 /* The course of the path with its open bookings; false when answered. */
 static bool
 load(struct rq *q, struct crs_course **c, struct crs_entry **v, size_t *n)
 {
-	int rc = crs_find(q->db, q->tenant, http_param(q->http, "slug"), q->a, c, &q->err);
+	int rc;
 
-	if (rc == 0)
-		rc = crs_entries(q->db, q->tenant, (*c)->id, q->a, v, n, &q->err);
+	*c = crs_staff_course(q);
+	if (!*c)
+		return false;
+	rc = crs_entries(q->db, q->tenant, (*c)->id, q->a, v, n, &q->err);
 	if (rc)
 		rq_fail(q, rc);
 	return rc == 0;
@@ -96,7 +111,7 @@ course_page(struct rq *q)
 	struct view_val *booked, *waiting;
 	size_t n = 0;
 
-	if (!crs_staff_allowed(q) || !load(q, &c, &v, &n))
+	if (!load(q, &c, &v, &n))
 		return;
 	booked = view_set(q->page, "booked", view_list(q->a));
 	waiting = view_set(q->page, "waiting", view_list(q->a));
@@ -157,7 +172,7 @@ csv_export(struct rq *q)
 	size_t n = 0;
 	int rc;
 
-	if (!crs_staff_allowed(q) || !load(q, &c, &v, &n))
+	if (!load(q, &c, &v, &n))
 		return;
 	buf_reset(&q->resp->body);
 	rc = render_csv(q, v, n);

@@ -7,6 +7,11 @@
 
 /* Whether the user may manage courses (admin or editor); else a 403 was answered. */
 bool crs_staff_allowed(struct rq *q);
+/*
+ * The course of the path (":slug") for a user who may manage courses; NULL
+ * after answering 403, 404 or the failure.
+ */
+struct crs_course *crs_staff_course(struct rq *q);
 /* Breadcrumbs "Verwaltung > Kurse [> label]". */
 void crs_staff_crumbs(struct rq *q, const char *label);
 /* /verwaltung/kurse/neu and /verwaltung/kurse/:slug/bearbeiten. */

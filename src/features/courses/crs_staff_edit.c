@@ -149,17 +149,11 @@ new_post(struct rq *q)
 static void
 edit_page(struct rq *q)
 {
-	struct crs_course *c = NULL;
+	struct crs_course *c = crs_staff_course(q);
 	struct crs_form f;
-	int rc;
 
-	if (!crs_staff_allowed(q))
+	if (!c)
 		return;
-	rc = crs_find(q->db, q->tenant, http_param(q->http, "slug"), q->a, &c, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	crs_form_of(c, q->a, &f);
 	form_page(q, &f, false, NULL);
 }
@@ -167,18 +161,13 @@ edit_page(struct rq *q)
 static void
 edit_post(struct rq *q)
 {
-	struct crs_course *old = NULL, c = {0};
+	struct crs_course *old = crs_staff_course(q), c = {0};
 	struct crs_mail mail = {.q = q};
 	struct crs_form f;
 	int rc;
 
-	if (!crs_staff_allowed(q))
+	if (!old)
 		return;
-	rc = crs_find(q->db, q->tenant, http_param(q->http, "slug"), q->a, &old, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
 	read_form(q, &f);
 	f.value[CRS_F_SLUG] = old->slug;
 	crs_form_check(&f, q->a, &c);

@@ -38,12 +38,7 @@ crs_staff_list(struct db *db, const struct tenant *t, struct arena *a, struct cr
 		"AND b.state = 'waiting'), c.registration_opens, c.registration_closes "
 		"FROM course c WHERE c.tenant_id = $1 ORDER BY c.first_starts_at DESC, c.id LIMIT "
 		"500";
-	void *v = NULL;
-	int rc =
-		db_list(db, e, sql, a, sizeof(struct crs_course), read_staff, &v, n, DB_INT(t->id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_staff, out, n, DB_INT(t->id));
 }
 
 static void
@@ -66,12 +61,7 @@ crs_entries(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
 		"SELECT name, email, places, state, created_at, COALESCE(promoted_at, 0) "
 		"FROM course_booking WHERE tenant_id = $1 AND course_id = $2 "
 		"AND state IN ('booked', 'waiting') ORDER BY state, id";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct crs_entry), read_entry, &v, n, DB_INT(t->id),
-			 DB_INT(id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_entry, out, n, DB_INT(t->id), DB_INT(id));
 }
 
 static const char UPDATE_SQL[] =

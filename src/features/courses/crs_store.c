@@ -6,6 +6,7 @@
  */
 #include "features/courses/crs_int.h"
 
+#include "core/str.h"
 #include "db/db.h"
 
 #include <string.h>
@@ -16,23 +17,13 @@ const char *const crs_categories[] = {"sprache", "edv", "stadtfuehrung", "gesund
 bool
 crs_category_valid(const char *s)
 {
-	for (size_t i = 0; s && crs_categories[i]; i++)
-		if (strcmp(s, crs_categories[i]) == 0)
-			return true;
-	return false;
+	return str_in_list(s, crs_categories);
 }
 
 bool
 crs_slug_valid(const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > 80 || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
+	return str_slug_ok(s, 80);
 }
 
 bool
@@ -73,17 +64,16 @@ crs_list(struct db *db, const struct tenant *t, const struct crs_filter *f, int6
 	static const char sql[] =
 		"SELECT " COURSE_COLS LIST_WHERE "ORDER BY first_starts_at, id LIMIT $5 OFFSET $6";
 	static const char count[] = "SELECT count(*) FROM course " LIST_WHERE;
-	void *v = NULL;
 	int rc = db_int64(db, e, total, count, DB_INT(t->id), DB_INT(now), DB_TEXT(f->category),
 			  DB_INT(f->open_only ? 1 : 0));
 
+	*out = NULL;
 	*n = 0;
 	if (rc == 0)
-		rc = db_list(db, e, sql, a, sizeof(struct crs_course), read_course, &v, n,
-			     DB_INT(t->id), DB_INT(now), DB_TEXT(f->category),
-			     DB_INT(f->open_only ? 1 : 0), DB_INT(CRS_PAGE_SIZE),
-			     DB_INT((int64_t)(f->page - 1) * CRS_PAGE_SIZE));
-	*out = v;
+		rc = db_list_of(db, e, sql, a, read_course, out, n, DB_INT(t->id), DB_INT(now),
+				DB_TEXT(f->category), DB_INT(f->open_only ? 1 : 0),
+				DB_INT(CRS_PAGE_SIZE),
+				DB_INT((int64_t)(f->page - 1) * CRS_PAGE_SIZE));
 	return rc;
 }
 
@@ -106,7 +96,6 @@ crs_find(struct db *db, const struct tenant *t, const char *slug, struct arena *
 	static const char sessions[] = "SELECT starts_at, ends_at FROM course_session "
 				       "WHERE course_id = $1 ORDER BY starts_at LIMIT $2";
 	struct crs_course *c = arena_calloc(a, 1, sizeof(*c));
-	void *v = NULL;
 	int rc;
 
 	if (!crs_slug_valid(slug))
@@ -115,9 +104,8 @@ crs_find(struct db *db, const struct tenant *t, const char *slug, struct arena *
 	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "error.404.text", "no course '%s'", slug);
 	if (rc == 0)
-		rc = db_list(db, e, sessions, a, sizeof(struct crs_session), read_session, &v,
-			     &c->n_sessions, DB_INT(c->id), DB_INT(CRS_SESSIONS_MAX));
-	c->sessions = v;
+		rc = db_list_of(db, e, sessions, a, read_session, &c->sessions, &c->n_sessions,
+				DB_INT(c->id), DB_INT(CRS_SESSIONS_MAX));
 	*out = c;
 	return rc;
 }

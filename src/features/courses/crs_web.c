@@ -9,11 +9,11 @@
 #include "features/courses/crs_int.h"
 
 #include "app/app.h"
+#include "app/rq_form.h"
 #include "core/log.h"
 #include "core/str.h"
 #include "mail/mail.h"
 
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,15 +28,6 @@ struct details {
 };
 
 static int
-places_of(const char *s)
-{
-	char *end = NULL;
-	long n = strtol(s, &end, 10);
-
-	return s[0] && !*end && n > 0 && n <= CRS_PLACES_MAX ? (int)n : 0;
-}
-
-static int
 places_max(const struct crs_course *c)
 {
 	return c->capacity < CRS_PLACES_MAX ? c->capacity : CRS_PLACES_MAX;
@@ -45,7 +36,7 @@ places_max(const struct crs_course *c)
 static void
 check(struct details *d, const struct crs_course *c)
 {
-	int n = places_of(d->places);
+	int n = str_count(d->places, CRS_PLACES_MAX);
 
 	if (!str_line_ok(d->name, CRS_NAME_MAX))
 		d->name_error = "crs.err.name";
@@ -57,29 +48,17 @@ check(struct details *d, const struct crs_course *c)
 }
 
 static void
-field(struct rq *q, const char *key, const char *value, const char *error)
-{
-	rq_field(q, view_set(q->page, key, view_map(q->a)), value, error);
-}
-
-static void
 form_page(struct rq *q, const struct crs_course *c, const struct details *d)
 {
-	struct view_val *places = view_set(q->page, "places", view_list(q->a));
 	const char *path = arena_printf(q->a, "/kurse/%s", c->slug);
 	struct session *s;
 
 	if (rq_session(q, true, &s))
 		log_warn("rid=%s no session for a course form", q->http->id);
-	for (int i = 1; i <= places_max(c); i++) {
-		struct view_val *o = view_push(places, view_map(q->a));
-
-		view_set_int(o, "n", i);
-		view_set_bool(o, "selected", places_of(d->places) == i);
-	}
-	field(q, "name", d->name, d->name_error);
-	field(q, "email", d->email, d->email_error);
-	field(q, "places_field", d->places, d->places_error);
+	rq_count_options(q, "places", places_max(c), str_count(d->places, CRS_PLACES_MAX));
+	rq_page_field(q, "name", d->name, d->name_error);
+	rq_page_field(q, "email", d->email, d->email_error);
+	rq_page_field(q, "places_field", d->places, d->places_error);
 	view_set_bool(q->page, "wait", d->wait);
 	view_set_bool(q->page, "has_errors", d->n_errors > 0);
 	view_set_bool(q->page, "full", c->booked >= c->capacity);
@@ -145,8 +124,8 @@ book_post(struct rq *q)
 		form_page(q, c, &d);
 		return;
 	}
-	rc = crs_book(q->db, q->tenant, c, d.name, d.email, places_of(d.places), d.wait,
-		      (int64_t)time(NULL), crs_mail_hook, &mail, q->a, &b, &q->err);
+	rc = crs_book(q->db, q->tenant, c, d.name, d.email, str_count(d.places, CRS_PLACES_MAX),
+		      d.wait, (int64_t)time(NULL), crs_mail_hook, &mail, q->a, &b, &q->err);
 	if (rc == ERR_CONFLICT || rc == ERR_UNPROCESSABLE) {
 		q->resp->status = http_status_of(rc);
 		view_set_text(q->page, "refused",

@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "app/rq_page.h"
+#include "app/rq_rows.h"
 #include "db/db.h"
 #include "features/editor/editor.h"
 #include "features/offices/office.h"
@@ -126,11 +127,9 @@ ev_edit_list(struct rq *q)
 		return;
 	rc = db_list(q->db, &q->err, sql, q->a, 4 * sizeof(char *), read_item, &v, &n,
 		     DB_INT(q->tenant->id), DB_INT(LIST_MAX));
-	if (rc) {
-		rq_fail(q, rc);
+	l = rq_page_list(q, rc, "events");
+	if (!l)
 		return;
-	}
-	l = view_set(q->page, "events", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		const char **r = (const char **)v + 4 * i;
 		struct view_val *m = view_push(l, view_map(q->a));

@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/rq_page.h"
+#include "app/rq_rows.h"
 #include "db/db.h"
 #include "features/account/account.h"
 
@@ -57,24 +58,18 @@ mine_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	rq_crumbs(q, "account.title", "/konto", rq_msg(q, "ev.mine.title"));
-	view_set_text(q->page, "title", rq_msg(q, "ev.mine.title"));
 	view_set_text(q->page, "submit_url", rq_url(q, "/veranstaltungen/melden"));
-	rq_render(q, "events/mine");
+	account_mine_render(q, "ev.mine.title", "events/mine");
 }
 
-static int
-add_submitted(struct db_stmt *st, void *ctx, struct err *e)
+static json_t *
+submitted_json(struct db_stmt *st)
 {
-	(void)e;
-	json_array_append_new(ctx,
-			      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "portal",
-					db_col_text(st, 0), "slug", db_col_text(st, 1), "title",
-					db_col_text(st, 2), "starts", db_col_text(st, 3), "state",
-					db_col_text(st, 4), "submitter_name", db_col_text(st, 5),
-					"submitter_email", db_col_text(st, 6), "submitted",
-					(json_int_t)db_col_int64(st, 7)));
-	return 0;
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "portal", db_col_text(st, 0),
+			 "slug", db_col_text(st, 1), "title", db_col_text(st, 2), "starts",
+			 db_col_text(st, 3), "state", db_col_text(st, 4), "submitter_name",
+			 db_col_text(st, 5), "submitter_email", db_col_text(st, 6), "submitted",
+			 (json_int_t)db_col_int64(st, 7));
 }
 
 int
@@ -84,13 +79,7 @@ ev_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc)
 		"SELECT t.slug, e.slug, e.title, e.starts_local, e.status, e.submitter_name, "
 		"e.submitter_email, e.created_at FROM event e JOIN tenant t ON t.id = e.tenant_id "
 		"WHERE e.citizen_id = $1 ORDER BY e.created_at, e.id";
-	json_t *list = json_array();
-	int rc = db_each(q->db, &q->err, sql, add_submitted, list, DB_INT(citizen_id));
-
-	if (rc == 0)
-		json_object_set(doc, "events_submitted", list);
-	json_decref(list);
-	return rc;
+	return rq_export_rows(q, doc, "events_submitted", sql, submitted_json, citizen_id);
 }
 
 void

@@ -11,6 +11,7 @@
 #include "features/events/ev_int.h"
 
 #include "core/civil.h"
+#include "core/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,21 +23,14 @@ const char *const ev_categories[] = {
 bool
 ev_category_valid(const char *s)
 {
-	for (size_t i = 0; s && ev_categories[i]; i++)
-		if (strcmp(s, ev_categories[i]) == 0)
-			return true;
-	return false;
+	return str_in_list(s, ev_categories);
 }
 
 bool
 ev_slug_valid(const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-
-	if (n == 0 || n > 80 || s[0] == '-' || s[n - 1] == '-' || strcmp(s, "melden") == 0 ||
-	    strcmp(s, "bestaetigen") == 0)
-		return false; /* the paths of the submission form and its confirmation */
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+	/* Not the paths of the submission form and its confirmation. */
+	return str_slug_ok(s, 80) && strcmp(s, "melden") != 0 && strcmp(s, "bestaetigen") != 0;
 }
 
 static bool

@@ -57,8 +57,7 @@ read_event(struct db_stmt *st, struct arena *a, void *row)
 	v->is_free = db_col_int64(st, 24) != 0;
 	v->accessible = db_col_int64(st, 25) != 0;
 	db_cols_int64(st, 26, &v->created_at, &v->published_at, &v->updated_at);
-	v->submitter_name = db_col_dup(st, 29, a);
-	v->submitter_email = db_col_dup(st, 30, a);
+	db_cols_dup(st, 29, a, &v->submitter_name, &v->submitter_email);
 }
 
 int
@@ -67,17 +66,14 @@ ev_find(struct db *db, const struct tenant *t, const char *slug, bool published,
 {
 	static const char sql[] = "SELECT " EVENT_COLS "WHERE e.tenant_id = $1 AND e.slug = $2 "
 				  "AND ($3 = 0 OR e.status = 'published')";
-	void *v = NULL;
-	size_t n = 0;
 	int rc;
 
 	if (!ev_slug_valid(slug))
 		return err_set(e, ERR_NOTFOUND, "error.404.text", "bad event slug");
-	rc = db_list(db, e, sql, a, sizeof(struct ev_event), read_event, &v, &n, DB_INT(t->id),
-		     DB_TEXT(slug), DB_INT(published ? 1 : 0));
-	if (rc == 0 && n == 0)
+	rc = db_get_of(db, e, sql, a, read_event, out, DB_INT(t->id), DB_TEXT(slug),
+		       DB_INT(published ? 1 : 0));
+	if (rc == ERR_NOTFOUND)
 		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "no event '%s'", slug);
-	*out = v;
 	return rc;
 }
 
@@ -88,12 +84,7 @@ ev_newest(struct db *db, const struct tenant *t, size_t limit, struct arena *a,
 	static const char sql[] =
 		"SELECT " EVENT_COLS "WHERE e.tenant_id = $1 AND e.status = 'published' "
 		"ORDER BY e.published_at DESC, e.id DESC LIMIT $2";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct ev_event), read_event, &v, n, DB_INT(t->id),
-			 DB_INT((int64_t)limit));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_event, out, n, DB_INT(t->id), DB_INT((int64_t)limit));
 }
 
 static void
@@ -125,14 +116,10 @@ ev_rows(struct db *db, const struct tenant *t, const struct ev_query *q, size_t 
 		"AND ($5 = '' OR e.category = $5) AND ($6 = 0 OR e.is_free = 1) "
 		"AND ($7 = 0 OR e.accessible = 1) "
 		"ORDER BY x.start_day, x.starts_at, x.event_id LIMIT $8";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct ev_row), read_row, &v, n, DB_INT(t->id),
-			 DB_INT(q->first - EV_SPAN_DAYS), DB_INT(q->last), DB_INT(q->first),
-			 DB_TEXT(q->category), DB_INT(q->free_only ? 1 : 0),
-			 DB_INT(q->accessible_only ? 1 : 0), DB_INT((int64_t)limit));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_row, out, n, DB_INT(t->id),
+			  DB_INT(q->first - EV_SPAN_DAYS), DB_INT(q->last), DB_INT(q->first),
+			  DB_TEXT(q->category), DB_INT(q->free_only ? 1 : 0),
+			  DB_INT(q->accessible_only ? 1 : 0), DB_INT((int64_t)limit));
 }
 
 static void
@@ -151,12 +138,8 @@ ev_dates(struct db *db, const struct tenant *t, int64_t id, int64_t from, size_t
 	static const char sql[] = "SELECT starts_at, ends_at, start_day, end_day "
 				  "FROM event_occurrence WHERE tenant_id = $1 AND event_id = $2 "
 				  "AND ends_at > $3 ORDER BY starts_at LIMIT $4";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct ev_occ), read_occ, &v, n, DB_INT(t->id),
-			 DB_INT(id), DB_INT(from), DB_INT((int64_t)limit));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_occ, out, n, DB_INT(t->id), DB_INT(id), DB_INT(from),
+			  DB_INT((int64_t)limit));
 }
 
 int

@@ -9,6 +9,7 @@
  */
 #include "features/news/news_int.h"
 
+#include "app/rq_rows.h"
 #include "core/civil.h"
 #include "files/files.h"
 
@@ -204,11 +205,9 @@ news_staff_list(struct rq *q)
 	if (!ed_may_edit(q))
 		return;
 	rc = news_list_all(q->db, q->tenant, q->a, &v, &n, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	l = rq_page_list(q, rc, "articles");
+	if (!l)
 		return;
-	}
-	l = view_set(q->page, "articles", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = ed_list_row(q, l, &news_edit_kind, v[i].slug, v[i].status);
 

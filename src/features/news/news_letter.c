@@ -14,6 +14,7 @@
  */
 #include "features/news/news_int.h"
 
+#include "app/rq_page.h"
 #include "core/log.h"
 #include "db/db.h"
 #include "jobs/jobs.h"
@@ -194,13 +195,23 @@ token_ok(struct rq *q, const char *tok)
 	return false;
 }
 
+/* token_ok(), and the token's hash into `hash`. */
+static bool
+token_hash(struct rq *q, const char *tok, char hash[static 65])
+{
+	if (!token_ok(q, tok))
+		return false;
+	auth_token_hash(tok, hash);
+	return true;
+}
+
 /* GET: a button that confirms, so a mail scanner's fetch of the link confirms nothing. */
 static void
 confirm_get(struct rq *q)
 {
-	const char *tok = http_query(q->http, "token");
+	const char *tok = rq_mail_token(q, "news.nl.err.token");
 
-	if (!token_ok(q, tok) || !rq_form_session(q))
+	if (!tok)
 		return;
 	view_set_text(q->page, "token", tok);
 	page(q, "news.nl.confirm_title", "news/confirm");
@@ -213,14 +224,12 @@ confirm_post(struct rq *q)
 		"UPDATE newsletter_subscriber SET state = 'confirmed', confirm_hash = NULL, "
 		"consent_at = $3, consent_version = $4 WHERE tenant_id = $1 AND confirm_hash = $2 "
 		"AND state = 'pending' AND confirm_expires > $3";
-	const char *tok = http_form(q->http, "token");
 	int64_t changed = 0;
 	char hash[65];
 	int rc;
 
-	if (!token_ok(q, tok))
+	if (!token_hash(q, http_form(q->http, "token"), hash))
 		return;
-	auth_token_hash(tok, hash);
 	rc = db_run_count(q->db, &q->err, &changed, sql, DB_INT(q->tenant->id), DB_TEXT(hash),
 			  DB_INT((int64_t)time(NULL)), DB_TEXT(NEWS_CONSENT_VERSION));
 	if (rc) {
@@ -261,14 +270,12 @@ unsub_post(struct rq *q)
 		"UPDATE newsletter_subscriber SET state = 'unsubscribed', confirm_hash = NULL, "
 		"unsubscribed_at = $3 WHERE tenant_id = $1 AND id = (SELECT subscriber_id FROM "
 		"newsletter_unsub WHERE hash = $2) AND state <> 'unsubscribed'";
-	const char *tok = unsub_token(q);
 	int64_t n = 0;
 	char hash[65];
 	int rc;
 
-	if (!token_ok(q, tok))
+	if (!token_hash(q, unsub_token(q), hash))
 		return;
-	auth_token_hash(tok, hash);
 	rc = db_int64(q->db, &q->err, &n,
 		      "SELECT count(*) FROM newsletter_unsub u JOIN newsletter_subscriber s ON "
 		      "s.id = u.subscriber_id WHERE u.hash = $1 AND s.tenant_id = $2",

@@ -8,6 +8,7 @@
  */
 #include "features/news/news_int.h"
 
+#include "app/rq_rows.h"
 #include "core/civil.h"
 #include "mail/mail.h"
 
@@ -195,11 +196,9 @@ news_list_page(struct rq *q)
 	nq.category = cat;
 	nq.offset = (page - 1) * NEWS_PAGE_SIZE;
 	rc = news_list(q->db, q->tenant, &nq, q->a, &v, &n, &total, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	l = rq_page_list(q, rc, "items");
+	if (!l)
 		return;
-	}
-	l = view_set(q->page, "items", view_list(q->a));
 	for (size_t i = 0; i < n; i++)
 		view_push(l, news_item(q, &v[i]));
 	paging(q, cat, page, total);

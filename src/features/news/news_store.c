@@ -55,7 +55,6 @@ news_list(struct db *db, const struct tenant *t, const struct news_query *q, str
 			      "WHERE c.news_id = n.id AND c.slug = $4)) "
 			      "ORDER BY n.published_at DESC, n.id DESC LIMIT $5 OFFSET $6";
 	const char *cat = q->category ? q->category : "";
-	void *v = NULL;
 	int rc = db_int64(db, e, total, count_sql, DB_INT(t->id), DB_INT(is_network(t)),
 			  DB_INT(q->now), DB_TEXT(cat));
 
@@ -63,11 +62,9 @@ news_list(struct db *db, const struct tenant *t, const struct news_query *q, str
 	*n = 0;
 	if (rc)
 		return rc;
-	rc = db_list(db, e, list_sql, a, sizeof(struct news_article), read_article, &v, n,
-		     DB_INT(t->id), DB_INT(is_network(t)), DB_INT(q->now), DB_TEXT(cat),
-		     DB_INT(q->limit), DB_INT(q->offset));
-	*out = v;
-	return rc;
+	return db_list_of(db, e, list_sql, a, read_article, out, n, DB_INT(t->id),
+			  DB_INT(is_network(t)), DB_INT(q->now), DB_TEXT(cat), DB_INT(q->limit),
+			  DB_INT(q->offset));
 }
 
 static int
@@ -80,18 +77,13 @@ find(struct db *db, const struct tenant *t, const char *slug, int64_t now, bool 
 	static const char any_sql[] =
 		"SELECT " ARTICLE_COLS "FROM news n JOIN tenant tn ON tn.id = n.tenant_id "
 		"WHERE n.tenant_id = $1 AND n.slug = $2";
-	void *v = NULL;
-	size_t n = 0;
-	int rc = db_list(db, e, public ? public_sql : any_sql, a, sizeof(struct news_article),
-			 read_article, &v, &n, DB_INT(t->id), DB_TEXT(slug), DB_INT(now));
+	int rc = db_get_of(db, e, public ? public_sql : any_sql, a, read_article, out,
+			   DB_INT(t->id), DB_TEXT(slug), DB_INT(now));
 
-	if (rc)
-		return rc;
-	if (n == 0)
+	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "error.404.text", "no article '%s' of tenant '%s'",
 			       slug, t->slug);
-	*out = v;
-	return 0;
+	return rc;
 }
 
 int
@@ -115,14 +107,10 @@ news_find_id(struct db *db, const struct tenant *t, int64_t id, struct arena *a,
 	static const char sql[] =
 		"SELECT " ARTICLE_COLS "FROM news n JOIN tenant tn ON tn.id = n.tenant_id "
 		"WHERE n.tenant_id = $1 AND n.id = $2";
-	void *v = NULL;
-	size_t n = 0;
-	int rc = db_list(db, e, sql, a, sizeof(struct news_article), read_article, &v, &n,
-			 DB_INT(t->id), DB_INT(id));
+	int rc = db_get_of(db, e, sql, a, read_article, out, DB_INT(t->id), DB_INT(id));
 
-	if (rc == 0 && n == 0)
+	if (rc == ERR_NOTFOUND)
 		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "no article %lld", (long long)id);
-	*out = v;
 	return rc;
 }
 
@@ -131,21 +119,16 @@ read_category(struct db_stmt *st, struct arena *a, void *row)
 {
 	struct news_category *c = row;
 
-	c->slug = db_col_dup(st, 0, a);
-	c->name = db_col_dup(st, 1, a);
+	db_cols_dup(st, 0, a, &c->slug, &c->name);
 }
 
 int
 news_categories_of(struct db *db, int64_t id, struct arena *a, struct news_category **out,
 		   size_t *n, struct err *e)
 {
-	void *v = NULL;
-	int rc = db_list(db, e,
-			 "SELECT slug, name FROM news_category WHERE news_id = $1 ORDER BY name", a,
-			 sizeof(struct news_category), read_category, &v, n, DB_INT(id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e,
+			  "SELECT slug, name FROM news_category WHERE news_id = $1 ORDER BY name",
+			  a, read_category, out, n, DB_INT(id));
 }
 
 int
@@ -156,12 +139,8 @@ news_categories_used(struct db *db, const struct tenant *t, int64_t now, struct 
 		"SELECT c.slug, min(c.name) FROM news_category c JOIN news n ON "
 		"n.id = c.news_id WHERE " IN_SCOPE
 		" AND " NEWS_VISIBLE("$3") " GROUP BY c.slug ORDER BY min(c.name)";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct news_category), read_category, &v, n,
-			 DB_INT(t->id), DB_INT(is_network(t)), DB_INT(now));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_category, out, n, DB_INT(t->id),
+			  DB_INT(is_network(t)), DB_INT(now));
 }
 
 int
@@ -171,12 +150,7 @@ news_list_all(struct db *db, const struct tenant *t, struct arena *a, struct new
 	static const char sql[] =
 		"SELECT " ARTICLE_COLS "FROM news n JOIN tenant tn ON tn.id = n.tenant_id "
 		"WHERE n.tenant_id = $1 ORDER BY n.created_at DESC, n.id DESC";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct news_article), read_article, &v, n,
-			 DB_INT(t->id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_article, out, n, DB_INT(t->id));
 }
 
 int

@@ -12,6 +12,7 @@
  */
 #include "features/reports/rp_int.h"
 
+#include "app/rq_rows.h"
 #include "db/db.h"
 #include "features/account/account.h"
 
@@ -43,11 +44,9 @@ mine_page(struct rq *q)
 	if (!f.citizen_id)
 		return;
 	rc = rp_list(q->db, q->tenant, &f, q->a, &v, &n, NULL, &q->err);
-	if (rc) {
-		rq_fail(q, rc);
+	l = rq_page_list(q, rc, "reports");
+	if (!l)
 		return;
-	}
-	l = view_set(q->page, "reports", view_list(q->a));
 	for (size_t i = 0; i < n; i++) {
 		struct view_val *m = view_push(l, view_map(q->a));
 
@@ -61,9 +60,7 @@ mine_page(struct rq *q)
 	}
 	view_set_bool(q->page, "has_reports", n > 0);
 	view_set_text(q->page, "new_url", rq_url(q, "/maengel/melden"));
-	rq_crumbs(q, "account.title", "/konto", rq_msg(q, "reports.mine.title"));
-	view_set_text(q->page, "title", rq_msg(q, "reports.mine.title"));
-	rq_render(q, "reports/mine");
+	account_mine_render(q, "reports.mine.title", "reports/mine");
 }
 
 static void
@@ -91,7 +88,7 @@ report_page(struct rq *q)
 		rq_fail(q, rc);
 		return;
 	}
-	rq_crumbs(q, "account.title", "/konto", rq_msg(q, "reports.mine.title"));
+	account_crumbs(q, "reports.mine.title");
 	rp_show_report(q, number, own, true);
 }
 
@@ -102,20 +99,16 @@ rp_account_links(struct rq *q, struct view_val *links)
 		rq_link(q, links, "/konto/meldungen", "reports.mine.title");
 }
 
-static int
-add_report(struct db_stmt *st, void *ctx, struct err *e)
+static json_t *
+report_json(struct db_stmt *st)
 {
-	(void)e;
-	json_array_append_new(
-		ctx,
-		json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "portal",
-			  db_col_text(st, 0), "number", (json_int_t)db_col_int64(st, 1), "category",
-			  db_col_text(st, 2), "description", db_col_text(st, 3), "street",
-			  db_col_text(st, 4), "postal_code", db_col_text(st, 5), "place",
-			  db_col_text(st, 6), "name", db_col_text(st, 7), "email",
-			  db_col_text(st, 8), "phone", db_col_text(st, 9), "status",
-			  db_col_text(st, 10), "reported_at", (json_int_t)db_col_int64(st, 11)));
-	return 0;
+	return json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "portal",
+			 db_col_text(st, 0), "number", (json_int_t)db_col_int64(st, 1), "category",
+			 db_col_text(st, 2), "description", db_col_text(st, 3), "street",
+			 db_col_text(st, 4), "postal_code", db_col_text(st, 5), "place",
+			 db_col_text(st, 6), "name", db_col_text(st, 7), "email",
+			 db_col_text(st, 8), "phone", db_col_text(st, 9), "status",
+			 db_col_text(st, 10), "reported_at", (json_int_t)db_col_int64(st, 11));
 }
 
 int
@@ -126,13 +119,7 @@ rp_citizen_data(struct rq *q, int64_t citizen_id, json_t *doc)
 		"r.contact_name, r.contact_email, r.contact_phone, r.status, r.created_at "
 		"FROM report r JOIN tenant t ON t.id = r.tenant_id JOIN report_category c ON "
 		"c.id = r.category_id WHERE r.citizen_id = $1 ORDER BY r.created_at, r.id";
-	json_t *list = json_array();
-	int rc = db_each(q->db, &q->err, sql, add_report, list, DB_INT(citizen_id));
-
-	if (rc == 0)
-		json_object_set(doc, "defect_reports", list);
-	json_decref(list);
-	return rc;
+	return rq_export_rows(q, doc, "defect_reports", sql, report_json, citizen_id);
 }
 
 void

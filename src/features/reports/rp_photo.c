@@ -260,14 +260,11 @@ int
 rp_photo_ids(struct db *db, const struct tenant *t, int64_t report_id, struct arena *a,
 	     const char ***out, size_t *n, struct err *e)
 {
-	void *v = NULL;
-	int rc = db_list(db, e,
-			 "SELECT p.file_id FROM report_photo p JOIN report r ON r.id = p.report_id "
-			 "WHERE r.tenant_id = $1 AND r.id = $2 ORDER BY p.position, p.file_id",
-			 a, sizeof(const char *), read_id, &v, n, DB_INT(t->id), DB_INT(report_id));
-
-	*out = v;
-	return rc;
+	return db_list_of(
+		db, e,
+		"SELECT p.file_id FROM report_photo p JOIN report r ON r.id = p.report_id "
+		"WHERE r.tenant_id = $1 AND r.id = $2 ORDER BY p.position, p.file_id",
+		a, read_id, out, n, DB_INT(t->id), DB_INT(report_id));
 }
 
 static bool

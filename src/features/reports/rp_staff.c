@@ -467,6 +467,27 @@ done(struct rq *q, const struct rp_detail *d, const char *action, bool mailed)
 				    strchr(action, '.') + 1));
 }
 
+/* After the change of `d` with result `rc`: its failure answered, else done(). */
+static void
+done_or_fail(struct rq *q, const struct rp_detail *d, int rc, const char *action, bool mailed)
+{
+	if (rc)
+		rq_fail(q, rc);
+	else
+		done(q, d, action, mailed);
+}
+
+/* Give `d` status `st` with `note`, routed to `office_id` (0: none), and mail its reporter. */
+static int
+set_status(struct rq *q, const struct rp_detail *d, unsigned st, const char *note,
+	   int64_t office_id)
+{
+	int rc = rp_status_append(q->db, q->tenant, d->r.id, st, note, office_id, q->user->id,
+				  (int64_t)time(NULL), &q->err);
+
+	return rc ? rc : reporter_mail(q, d, "report_status", rp_status_label(q, st), note);
+}
+
 /* Give the duplicates of `d` status `st` with `note` too, and mail their reporters. */
 static int
 follow(struct rq *q, const struct rp_detail *d, unsigned st, const char *note)
@@ -479,10 +500,7 @@ follow(struct rq *q, const struct rp_detail *d, unsigned st, const char *note)
 		struct rp_detail *dup;
 
 		rc = rp_detail_get(q->db, q->tenant, dups[i], q->a, &dup, &q->err);
-		rc = rc ? rc
-			: rp_status_append(q->db, q->tenant, dup->r.id, st, note, 0, q->user->id,
-					   (int64_t)time(NULL), &q->err);
-		rc = rc ? rc : reporter_mail(q, dup, "report_status", rp_status_label(q, st), note);
+		rc = rc ? rc : set_status(q, dup, st, note, 0);
 	}
 	return rc;
 }
@@ -507,17 +525,10 @@ status_post(struct rq *q)
 	}
 	rc = db_begin(q->db, &q->err);
 	if (rc == 0) {
-		rc = rp_status_append(q->db, q->tenant, d->r.id, st, note, 0, q->user->id,
-				      (int64_t)time(NULL), &q->err);
-		rc = rc ? rc : reporter_mail(q, d, "report_status", rp_status_label(q, st), note);
-		rc = rc ? rc : follow(q, d, st, note);
-		rc = db_end(q->db, rc, &q->err);
+		rc = set_status(q, d, st, note, 0);
+		rc = db_end(q->db, rc ? rc : follow(q, d, st, note), &q->err);
 	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	done(q, d, "report.status", true);
+	done_or_fail(q, d, rc, "report.status", true);
 }
 
 static void
@@ -536,11 +547,7 @@ text_post(struct rq *q)
 	}
 	rc = rp_public_text_set(q->db, q->tenant, d->r.id, withdraw ? NULL : text,
 				(int64_t)time(NULL), &q->err);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	done(q, d, withdraw ? "report.withdraw" : "report.text", false);
+	done_or_fail(q, d, rc, withdraw ? "report.withdraw" : "report.text", false);
 }
 
 static void
@@ -558,11 +565,7 @@ note_post(struct rq *q)
 	}
 	rc = rp_note_add(q->db, q->tenant, d->r.id, false, note, q->user->id, (int64_t)time(NULL),
 			 &q->err);
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	done(q, d, "report.note", false);
+	done_or_fail(q, d, rc, "report.note", false);
 }
 
 static void
@@ -594,19 +597,9 @@ route_post(struct rq *q)
 	if (!note[0])
 		note = arena_printf(q->a, "%s %s", rq_msg(q, "reports.staff.routed_to"), v[i].name);
 	rc = db_begin(q->db, &q->err);
-	if (rc == 0) {
-		rc = rp_status_append(q->db, q->tenant, d->r.id, RP_FORWARDED, note, v[i].id,
-				      q->user->id, (int64_t)time(NULL), &q->err);
-		rc = rc ? rc
-			: reporter_mail(q, d, "report_status", rp_status_label(q, RP_FORWARDED),
-					note);
-		rc = db_end(q->db, rc, &q->err);
-	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	done(q, d, "report.route", true);
+	if (rc == 0)
+		rc = db_end(q->db, set_status(q, d, RP_FORWARDED, note, v[i].id), &q->err);
+	done_or_fail(q, d, rc, "report.route", true);
 }
 
 static void
@@ -633,11 +626,7 @@ message_post(struct rq *q)
 		rc = rc ? rc : reporter_mail(q, d, "report_message", NULL, msg);
 		rc = db_end(q->db, rc, &q->err);
 	}
-	if (rc) {
-		rq_fail(q, rc);
-		return;
-	}
-	done(q, d, "report.message", true);
+	done_or_fail(q, d, rc, "report.message", true);
 }
 
 static void

@@ -42,32 +42,26 @@ read_detail(struct db_stmt *st, void *ctx, struct err *e)
 	(void)e;
 	d->r.id = db_col_int64(st, 0);
 	d->r.number = db_col_int64(st, 1);
-	d->r.code = db_col_dup(st, 2, a);
-	d->r.category = db_col_dup(st, 3, a);
+	db_cols_dup(st, 2, a, &d->r.code, &d->r.category);
 	d->r.status = rp_status_parse(db_col_text(st, 4));
 	d->r.public_text = db_col_dup(st, 5, a);
 	d->r.note = "";
-	d->r.street = db_col_dup(st, 6, a);
-	d->r.postal_code = db_col_dup(st, 7, a);
-	d->r.place = db_col_dup(st, 8, a);
+	db_cols_dup(st, 6, a, &d->r.street, &d->r.postal_code, &d->r.place);
 	d->r.has_pos = !db_col_null(st, 9) && !db_col_null(st, 10);
 	d->r.lat_e6 = db_col_int64(st, 9);
 	d->r.lon_e6 = db_col_int64(st, 10);
 	d->r.office = db_col_dup(st, 11, a);
 	d->r.created_at = db_col_int64(st, 12);
 	d->r.updated_at = db_col_int64(st, 13);
-	d->description = db_col_dup(st, 14, a);
-	d->contact_name = db_col_dup(st, 15, a);
-	d->contact_email = db_col_dup(st, 16, a);
-	d->contact_phone = db_col_dup(st, 17, a);
+	db_cols_dup(st, 14, a, &d->description, &d->contact_name, &d->contact_email,
+		    &d->contact_phone);
 	d->consent_at = db_col_int64(st, 18);
 	d->office_id = db_col_int64(st, 19);
 	d->approved = db_col_int64(st, 20) != 0;
 	d->confirmed = db_col_int64(st, 21) != 0;
 	d->r.unconfirmed = !d->confirmed;
 	d->duplicate_of = db_col_int64(st, 22);
-	d->answers = db_col_dup(st, 23, a);
-	d->attributes = db_col_dup(st, 24, a);
+	db_cols_dup(st, 23, a, &d->answers, &d->attributes);
 	d->r.photo = "";
 	return 0;
 }
@@ -167,8 +161,7 @@ read_note(struct db_stmt *st, struct arena *a, void *row)
 	struct rp_note *n = row;
 
 	n->message = strcmp(db_col_text(st, 0), "message") == 0;
-	n->body = db_col_dup(st, 1, a);
-	n->author = db_col_dup(st, 2, a);
+	db_cols_dup(st, 1, a, &n->body, &n->author);
 	n->at = db_col_int64(st, 3);
 }
 
@@ -180,12 +173,7 @@ rp_notes(struct db *db, const struct tenant *t, int64_t id, struct arena *a, str
 		"SELECT n.kind, n.body, COALESCE(u.name, ''), n.created_at FROM report_note n "
 		"JOIN report r ON r.id = n.report_id LEFT JOIN staff_user u ON u.id = n.staff_id "
 		"WHERE r.tenant_id = $1 AND r.id = $2 ORDER BY n.created_at, n.id";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct rp_note), read_note, &v, n, DB_INT(t->id),
-			 DB_INT(id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_note, out, n, DB_INT(t->id), DB_INT(id));
 }
 
 double
@@ -337,12 +325,8 @@ int
 rp_duplicates(struct db *db, const struct tenant *t, int64_t id, struct arena *a, int64_t **out,
 	      size_t *n, struct err *e)
 {
-	void *v = NULL;
-	int rc = db_list(db, e,
-			 "SELECT number FROM report WHERE tenant_id = $1 AND duplicate_of = $2 "
-			 "ORDER BY number",
-			 a, sizeof(int64_t), read_number, &v, n, DB_INT(t->id), DB_INT(id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e,
+			  "SELECT number FROM report WHERE tenant_id = $1 AND duplicate_of = $2 "
+			  "ORDER BY number",
+			  a, read_number, out, n, DB_INT(t->id), DB_INT(id));
 }

@@ -10,13 +10,12 @@
 
 #include "db/db.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define ARGS_MAX (RP_IDS_MAX + 16)
 
-static const char CATEGORY_COLS[] =
-	"SELECT id, code, name, description, grp, keywords, attributes FROM report_category ";
+#define CATEGORY_COLS                                                                              \
+	"SELECT id, code, name, description, grp, keywords, attributes FROM report_category "
 
 static void
 read_category(struct db_stmt *st, struct arena *a, void *row)
@@ -24,46 +23,30 @@ read_category(struct db_stmt *st, struct arena *a, void *row)
 	struct rp_category *c = row;
 
 	c->id = db_col_int64(st, 0);
-	c->code = db_col_dup(st, 1, a);
-	c->name = db_col_dup(st, 2, a);
-	c->description = db_col_dup(st, 3, a);
-	c->group = db_col_dup(st, 4, a);
-	c->keywords = db_col_dup(st, 5, a);
-	c->attributes = db_col_dup(st, 6, a);
+	db_cols_dup(st, 1, a, &c->code, &c->name, &c->description, &c->group, &c->keywords,
+		    &c->attributes);
 }
 
 int
 rp_categories(struct db *db, const struct tenant *t, struct arena *a, struct rp_category **out,
 	      size_t *n, struct err *e)
 {
-	void *v = NULL;
-	char sql[256];
-	int rc;
+	static const char sql[] =
+		CATEGORY_COLS "WHERE tenant_id = $1 AND is_active = 1 ORDER BY position, id";
 
-	snprintf(sql, sizeof(sql), "%sWHERE tenant_id = $1 AND is_active = 1 ORDER BY position, id",
-		 CATEGORY_COLS);
-	rc = db_list(db, e, sql, a, sizeof(struct rp_category), read_category, &v, n,
-		     DB_INT(t->id));
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_category, out, n, DB_INT(t->id));
 }
 
 int
 rp_category_find(struct db *db, const struct tenant *t, const char *code, struct arena *a,
 		 struct rp_category **out, struct err *e)
 {
-	void *v = NULL;
-	size_t n = 0;
-	char sql[256];
-	int rc;
+	static const char sql[] =
+		CATEGORY_COLS "WHERE tenant_id = $1 AND code = $2 AND is_active = 1";
+	int rc = db_get_of(db, e, sql, a, read_category, out, DB_INT(t->id), DB_TEXT(code));
 
-	snprintf(sql, sizeof(sql), "%sWHERE tenant_id = $1 AND code = $2 AND is_active = 1",
-		 CATEGORY_COLS);
-	rc = db_list(db, e, sql, a, sizeof(struct rp_category), read_category, &v, &n,
-		     DB_INT(t->id), DB_TEXT(code));
-	if (rc == 0 && n == 0)
+	if (rc == ERR_NOTFOUND)
 		return err_set(e, ERR_NOTFOUND, "reports.err.category", "no category '%s'", code);
-	*out = v;
 	return rc;
 }
 
@@ -161,14 +144,9 @@ read_report(struct db_stmt *st, struct arena *a, void *row)
 
 	r->id = db_col_int64(st, 0);
 	r->number = db_col_int64(st, 1);
-	r->code = db_col_dup(st, 2, a);
-	r->category = db_col_dup(st, 3, a);
+	db_cols_dup(st, 2, a, &r->code, &r->category);
 	r->status = rp_status_parse(db_col_text(st, 4));
-	r->public_text = db_col_dup(st, 5, a);
-	r->note = db_col_dup(st, 6, a);
-	r->street = db_col_dup(st, 7, a);
-	r->postal_code = db_col_dup(st, 8, a);
-	r->place = db_col_dup(st, 9, a);
+	db_cols_dup(st, 5, a, &r->public_text, &r->note, &r->street, &r->postal_code, &r->place);
 	r->has_pos = !db_col_null(st, 10) && !db_col_null(st, 11);
 	r->lat_e6 = db_col_int64(st, 10);
 	r->lon_e6 = db_col_int64(st, 11);
@@ -202,7 +180,6 @@ rp_list(struct db *db, const struct tenant *t, const struct rp_filter *f, struct
 {
 	struct query qy = {.n = 0};
 	int64_t limit = f->limit > 0 && f->limit < RP_LIST_MAX ? f->limit : RP_LIST_MAX;
-	void *v = NULL;
 	int rc;
 
 	*out = NULL;
@@ -215,10 +192,9 @@ rp_list(struct db *db, const struct tenant *t, const struct rp_filter *f, struct
 	buf_addf(&qy.sql, "ORDER BY r.created_at DESC, r.number DESC LIMIT $%d ",
 		 param(&qy, DB_INT(limit)));
 	buf_addf(&qy.sql, "OFFSET $%d", param(&qy, DB_INT(f->offset > 0 ? f->offset : 0)));
-	rc = db_list_args(db, e, qy.sql.p, a, sizeof(struct rp_report), read_report, &v, n, qy.args,
+	rc = db_list_into(db, e, qy.sql.p, a, sizeof(**out), read_report, out, n, qy.args,
 			  (size_t)qy.n);
 	buf_release(&qy.sql);
-	*out = v;
 	return rc;
 }
 
@@ -254,12 +230,7 @@ rp_history_list(struct db *db, const struct tenant *t, int64_t id, struct arena 
 		"SELECT s.status, s.note, s.created_at FROM report_status s "
 		"JOIN report r ON r.id = s.report_id WHERE r.tenant_id = $1 AND r.id = $2 "
 		"ORDER BY s.created_at, s.id";
-	void *v = NULL;
-	int rc = db_list(db, e, sql, a, sizeof(struct rp_history), read_history, &v, n,
-			 DB_INT(t->id), DB_INT(id));
-
-	*out = v;
-	return rc;
+	return db_list_of(db, e, sql, a, read_history, out, n, DB_INT(t->id), DB_INT(id));
 }
 
 int
