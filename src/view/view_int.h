@@ -54,11 +54,12 @@ struct view_val {
 	};
 };
 
-/* The value below `v` at segments seg[0..n), or NULL. */
-const struct view_val *view_val_walk(const struct view_val *v, const struct str *seg, size_t n);
-/* view_val_walk() that tries hint[i] first for segment i and keeps where it found it. */
-const struct view_val *view_val_walk_hinted(const struct view_val *v, const struct str *seg,
-					    _Atomic uint32_t *hint, size_t n);
+/*
+ * The value below `v` at segments seg[0..n), or NULL.  With `hint` (one a
+ * segment), hint[i] is tried first for segment i and keeps where it was found.
+ */
+const struct view_val *view_val_walk(const struct view_val *v, const struct str *seg,
+				     _Atomic uint32_t *hint, size_t n);
 /* Truthiness: null, false, 0, "" and empty lists are false; maps are true. */
 bool view_val_truthy(const struct view_val *v);
 

@@ -60,8 +60,8 @@ lookup(const struct render *r, const struct view_path *p, struct view_val *tmp)
 	}
 	for (; s; s = s->up)
 		if (str_eq(s->name, p->seg[0]))
-			return view_val_walk_hinted(s->item, p->seg + 1, p->hint + 1, p->n - 1);
-	return view_val_walk_hinted(r->root, p->seg, p->hint, p->n);
+			return view_val_walk(s->item, p->seg + 1, p->hint + 1, p->n - 1);
+	return view_val_walk(r->root, p->seg, p->hint, p->n);
 }
 
 /*

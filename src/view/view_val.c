@@ -181,32 +181,18 @@ view_push(struct view_val *l, struct view_val *val)
 }
 
 const struct view_val *
-view_val_walk(const struct view_val *v, const struct str *seg, size_t n)
+view_val_walk(const struct view_val *v, const struct str *seg, _Atomic uint32_t *hint, size_t n)
 {
 	for (size_t i = 0; i < n && v; i++) {
-		const struct view_entry *ent;
-
-		if (v->type != VIEW_MAP)
-			return NULL;
-		ent = map_find(v, seg[i]);
-		v = ent ? ent->val : NULL;
-	}
-	return v;
-}
-
-const struct view_val *
-view_val_walk_hinted(const struct view_val *v, const struct str *seg, _Atomic uint32_t *hint,
-		     size_t n)
-{
-	for (size_t i = 0; i < n && v; i++) {
-		uint32_t at = atomic_load_explicit(&hint[i], memory_order_relaxed);
+		uint32_t at =
+			hint ? atomic_load_explicit(&hint[i], memory_order_relaxed) : UINT32_MAX;
 		const struct view_entry *ent;
 
 		if (v->type != VIEW_MAP)
 			return NULL;
 		if (at < v->c.n && str_eq(v->c.entries[at].key, seg[i])) {
 			ent = &v->c.entries[at];
-		} else if ((ent = map_find(v, seg[i]))) {
+		} else if ((ent = map_find(v, seg[i])) && hint) {
 			atomic_store_explicit(&hint[i], (uint32_t)(ent - v->c.entries),
 					      memory_order_relaxed);
 		}
@@ -222,7 +208,7 @@ view_get(const struct view_val *m, const char *path)
 
 	while (m && rest.p) {
 		rest = str_cut(rest, '.', &seg);
-		m = view_val_walk(m, &seg, 1);
+		m = view_val_walk(m, &seg, NULL, 1);
 	}
 	return m;
 }

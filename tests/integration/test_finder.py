@@ -159,24 +159,31 @@ def test_every_kind_of_answer_reads_right(s):
             check(got["reason"].startswith(sentence), (got["reason"], sentence))
 
 
+def rules_copy(edit_rules):
+    """A copy of data/responsibility/ in a temporary folder, rules.csv passed through edit_rules."""
+    out = tempfile.mkdtemp()
+    src = os.path.join(SHARE, "data", "responsibility")
+    for name in ("authorities.csv", "rules.csv", "towns.csv"):
+        with open(os.path.join(src, name), encoding="utf-8") as f:
+            text = f.read()
+        with open(os.path.join(out, name), "w", encoding="utf-8") as g:
+            g.write(edit_rules(text) if name == "rules.csv" else text)
+    return out
+
+
 def test_responsibility_rules_import_and_refuse_rows_without_source(_):
     db = fresh_db()
     p = run_cli(["import", "responsibility-rules"], db)
     check(re.search(r"responsibility rules: \d{3,} rules, \d+ authorities, \d+ towns", p.stdout),
           p.stdout)
-    bad = tempfile.mkdtemp()
-    src = os.path.join(SHARE, "data", "responsibility")
-    for name in ("authorities.csv", "rules.csv", "towns.csv"):
-        with open(os.path.join(src, name), encoding="utf-8") as f:
-            text = f.read()
-        if name == "rules.csv":
-            lines = text.splitlines(True)
-            row = next(csv.reader([lines[3]]))
-            row[9] = ""  # the source
-            lines[3] = ",".join('"' + v.replace('"', '""') + '"' for v in row) + "\n"
-            text = "".join(lines)
-        with open(os.path.join(bad, name), "w", encoding="utf-8") as g:
-            g.write(text)
+    def without_source(text):
+        lines = text.splitlines(True)
+        row = next(csv.reader([lines[3]]))
+        row[9] = ""  # the source
+        lines[3] = ",".join('"' + v.replace('"', '""') + '"' for v in row) + "\n"
+        return "".join(lines)
+
+    bad = rules_copy(without_source)
     p = run_cli(["import", "responsibility-rules", bad], db, check=False)
     check(p.returncode == 1 and "rules.csv:4" in p.stderr and "source" in p.stderr, p.stderr)
 
@@ -188,16 +195,9 @@ def test_a_new_import_answers_within_a_second_or_two(s):
         return api(s, f"/finder?leika={KINDERGELD}&ars=033550001001")[1]["responsible"]["why"]
 
     check(why() == "authority", why())
-    changed = tempfile.mkdtemp()
-    src = os.path.join(SHARE, "data", "responsibility")
-    for name in ("authorities.csv", "rules.csv", "towns.csv"):
-        with open(os.path.join(src, name), encoding="utf-8") as f:
-            text = f.read()
-        if name == "rules.csv":
-            text = text.replace("Kindergeld,99041008,,bund,familienkasse,,yes,",
-                                "Kindergeld,99041008,,bund,familienkasse,,no,")
-        with open(os.path.join(changed, name), "w", encoding="utf-8") as g:
-            g.write(text)
+    changed = rules_copy(lambda text: text.replace(
+        "Kindergeld,99041008,,bund,familienkasse,,yes,",
+        "Kindergeld,99041008,,bund,familienkasse,,no,"))
     try:
         run_cli(["import", "responsibility-rules", changed], s.db)
         t0 = time.time()

@@ -585,22 +585,29 @@ model_key(struct rq *q, char fp[FP_LEN])
 	return rc;
 }
 
+/* Tenant q's current offer, held until q->a is released. */
+static int
+offer_now(struct svc_model *m, struct rq *q, struct offer **out)
+{
+	char fp[FP_LEN];
+	int rc = model_key(q, fp);
+
+	return rc ? rc : offer_get(m, q->db, q->tenant, fp, q->a, out, &q->err);
+}
+
 int
 svc_model_list(struct svc_model *m, struct rq *q, const struct svc_filter *f, struct svc_item **out,
 	       size_t *n, int64_t *total)
 {
-	char fp[FP_LEN];
 	struct offer *o;
 	size_t max = f->limit > 0 ? (size_t)f->limit : 0,
 	       skip = f->offset > 0 ? (size_t)f->offset : 0;
 	size_t matched = 0, cap = 0;
 	struct svc_item *v = NULL;
-	int rc = model_key(q, fp);
+	int rc = offer_now(m, q, &o);
 	struct topics t = {NULL, NULL};
 
 	*n = 0;
-	if (rc == 0)
-		rc = offer_get(m, q->db, q->tenant, fp, q->a, &o, &q->err);
 	if (rc)
 		return rc;
 	if (f->themenfeld)
@@ -660,16 +667,13 @@ int
 svc_offered_topics(struct rq *q, const char *kind, struct svc_topic **out, size_t *n)
 {
 	struct svc_model *m = app_state(q->app, &catalog_feature);
-	char fp[FP_LEN];
 	struct offer *o;
 	struct svc_topic *v;
 	int rc;
 
 	if (!m || !search_cache_of(q->app))
 		return svc_topics(q->db, q->tenant, kind, q->a, out, n, &q->err);
-	rc = model_key(q, fp);
-	if (rc == 0)
-		rc = offer_get(m, q->db, q->tenant, fp, q->a, &o, &q->err);
+	rc = offer_now(m, q, &o);
 	if (rc)
 		return rc;
 	*out = v = arena_alloc(q->a, TOPICS_MAX * sizeof(*v));

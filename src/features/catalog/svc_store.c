@@ -378,9 +378,6 @@ svc_find(struct db *db, const struct tenant *t, const char *leika, struct arena 
 	rc = svc_shared_load(db, leika, a, s, e);
 	if (rc == 0)
 		rc = svc_tenant_layer(db, t, s, a, e);
-	if (rc == ERR_NOTFOUND)
-		rc = err_set(e, ERR_NOTFOUND, "error.404.text", "tenant '%s' offers no '%s'",
-			     t->slug, leika);
 	if (rc)
 		return rc;
 	*out = s;

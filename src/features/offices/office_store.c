@@ -56,27 +56,13 @@ office_list(struct db *db, const struct tenant *t, struct arena *a, struct offic
 }
 
 /*
- * An office's weekly rules (0), its exceptions (1) and its Land's holidays
- * (2) from $3 to $4 in one statement: each is a round trip to PostgreSQL.
- * Rules and exceptions are reached through their office, so through the tenant.
+ * One office picked by `pick` (the id of an office of tenant $1, chosen by
+ * $2) with its weekly rules (kind 0), its exceptions (1) and its Land's
+ * holidays (2) from $3 to $4, in one statement: each is a round trip to
+ * PostgreSQL.  The office's row is kind OFFICE_ROW and carries OFFICE_COLS
+ * after the HOURS_COLS hours columns; the hours' rows leave those empty.
  * The few rows are put in order here: an ORDER BY over the union would cost
  * SQLite a temporary b-tree for each part.
- */
-static const char HOURS_SQL[] =
-	"SELECT 0, h.weekday, '', 0, h.opens, h.closes, h.note FROM office_hours h "
-	"JOIN office o ON o.id = h.office_id WHERE o.tenant_id = $1 AND h.office_id = $2 "
-	"UNION ALL SELECT 1, 0, x.date, x.closed, x.opens, x.closes, x.note FROM office_exception "
-	"x "
-	"JOIN office o ON o.id = x.office_id "
-	"WHERE o.tenant_id = $1 AND x.office_id = $2 AND x.date >= $3 AND x.date <= $4 "
-	"UNION ALL SELECT 2, 0, date, 0, '', '', name FROM holiday "
-	"WHERE land = $5 AND date >= $3 AND date <= $4";
-
-/*
- * One office picked by `pick` (the id of an office of tenant $1, chosen by
- * $2) with its hours as above, in one statement: the office's row is kind
- * OFFICE_ROW and carries OFFICE_COLS after the HOURS_COLS hours columns, the
- * hours' rows leave those empty.
  */
 #define HOURS_COLS 7
 #define OFFICE_ROW 9
@@ -241,6 +227,9 @@ load_tables(struct db *db, const struct tenant *t, const char *sql, struct db_ar
 	o->hours.holidays = o->holidays;
 	return rc;
 }
+
+static const char HOURS_SQL[] =
+	OFFICE_WITH_HOURS_SQL("(SELECT s.id FROM office s WHERE s.tenant_id = $1 AND s.id = $2)");
 
 int
 office_load_hours(struct db *db, const struct tenant *t, struct office *o, int64_t today,
