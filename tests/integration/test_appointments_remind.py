@@ -142,7 +142,9 @@ def test_one_reminder_per_open_booking_of_tomorrow(a, b, sink):
 
 
 def test_the_reminder_link_opens_and_cancels_the_booking(a, b, sink):
-    m, text = reminders(sink)[0]
+    # A booking made through the API: the bulk rows written straight into the table have
+    # reminders too, but no booking page of their own to open.
+    m, text = next(r for r in reminders(sink) if r[0] in DUE)
     link = re.search(re.escape(PUBLIC) + r"(/t/luenen/termin/\S+)", text).group(1)
     page = a.get(link)
     check(page.status == 200 and "Personalausweis" in page.text, page.status)
